@@ -1,0 +1,1 @@
+"""Specialist agents and the LangGraph that wires them (installed as dwagent.agents)."""

@@ -1,0 +1,1 @@
+"""Competitor knowledge base and its schema (dwagent.competitors)."""

@@ -1,0 +1,1 @@
+"""Report writers: read only the report model, never re-derive a verdict."""

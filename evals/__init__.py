@@ -1,0 +1,1 @@
+"""Eval runner, synthetic corpus generator and benchmarks (dwagent.evals)."""

@@ -1,0 +1,1 @@
+"""Synthetic DW-shaped corpus generator."""

@@ -1,0 +1,1 @@
+"""Prompt files, one per agent that uses a model (dwagent.prompts)."""

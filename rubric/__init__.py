@@ -1,0 +1,1 @@
+"""Rubric schema and the shipped rubrics (dwagent.rubric)."""

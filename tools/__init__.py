@@ -1,0 +1,1 @@
+"""Deterministic tooling: walker, parsers, index, rules, graph, retrieval (dwagent.tools)."""

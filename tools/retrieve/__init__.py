@@ -1,0 +1,1 @@
+"""dwagent.tools.retrieve"""
