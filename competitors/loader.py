@@ -1,0 +1,119 @@
+"""Load and validate the knowledge base (`competitors/kb/*.yaml`) and the capability taxonomy.
+
+Bad files raise `InputError` naming the file and the field, so a broken entry is never silently
+dropped from the comparison.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+from pydantic import ValidationError
+
+from dwagent.competitors.schema import Product
+from dwagent.errors import InputError
+
+HERE = Path(__file__).parent
+KB_DIR = HERE / "kb"
+TAXONOMY_PATH = HERE / "taxonomy.yaml"
+
+
+@dataclass(frozen=True)
+class CapabilityDef:
+    """One taxonomy capability: its key, display title, group and gap weight."""
+
+    key: str
+    title: str
+    group: str
+    weight: int
+
+
+def _read_yaml(path: Path) -> object:
+    try:
+        return yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        raise InputError(f"cannot read {path}: {exc}", "fix the YAML syntax of that file") from exc
+
+
+def load_taxonomy(path: Path | None = None) -> dict[str, CapabilityDef]:
+    """The capability taxonomy, in file order, keyed by capability."""
+    data = _read_yaml(path or TAXONOMY_PATH)
+    if not isinstance(data, dict) or not isinstance(data.get("capabilities"), dict):
+        raise InputError(f"{path or TAXONOMY_PATH}: expected a 'capabilities' mapping")
+    out: dict[str, CapabilityDef] = {}
+    for key, spec in data["capabilities"].items():
+        spec = spec or {}
+        out[str(key)] = CapabilityDef(
+            key=str(key),
+            title=str(spec.get("title", key)),
+            group=str(spec.get("group", "other")),
+            weight=int(spec.get("weight", 1)),
+        )
+    return out
+
+
+def load_product(path: Path, taxonomy: dict[str, CapabilityDef]) -> Product:
+    """Parse and validate one KB file; its slug is the file name without `.yaml`."""
+    data = _read_yaml(path)
+    if not isinstance(data, dict):
+        raise InputError(f"{path}: expected a mapping at the top level")
+    data = {**data, "slug": path.stem}
+    try:
+        product = Product.model_validate(data)
+    except ValidationError as exc:
+        raise InputError(f"{path}: invalid KB entry: {exc}", "see competitors/schema.py") from exc
+    owners = [(product.name, product.capabilities)] + [
+        (sub.name, sub.capabilities) for sub in product.subsystems
+    ]
+    for owner, caps in owners:
+        unknown = sorted(set(caps) - set(taxonomy))
+        if unknown:
+            raise InputError(
+                f"{path}: {owner} names capabilities not in the taxonomy: {', '.join(unknown)}",
+                "add them to competitors/taxonomy.yaml or fix the spelling",
+            )
+    return product
+
+
+def load_kb(directory: Path | None = None) -> tuple[Product, ...]:
+    """Every KB entry, sorted by category then name; names and slugs must be unique."""
+    directory = directory or KB_DIR
+    if not directory.is_dir():
+        raise InputError(f"knowledge base folder not found: {directory}")
+    taxonomy = load_taxonomy()
+    products = [load_product(p, taxonomy) for p in sorted(directory.glob("*.yaml"))]
+    seen: dict[str, str] = {}
+    for product in products:
+        key = _norm(product.name)
+        if key in seen:
+            raise InputError(f"duplicate product name {product.name!r} in {product.slug} and {seen[key]}")
+        seen[key] = product.slug
+    return tuple(sorted(products, key=lambda p: (p.category, p.name.lower())))
+
+
+@lru_cache(maxsize=1)
+def default_kb() -> tuple[Product, ...]:
+    """The packaged KB, loaded once per process."""
+    return load_kb()
+
+
+def _norm(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "", text.lower())
+
+
+def find_product(name: str, products: tuple[Product, ...] | None = None) -> Product:
+    """Look up an entry by slug, name or seed name (case and punctuation ignored)."""
+    products = products if products is not None else default_kb()
+    wanted = _norm(name)
+    for attr in ("slug", "name", "seed_name"):
+        hits = [p for p in products if _norm(getattr(p, attr)) == wanted]
+        if len(hits) == 1:
+            return hits[0]
+    partial = sorted(p.slug for p in products if wanted and wanted in _norm(p.name))
+    if len(partial) == 1:
+        return next(p for p in products if p.slug == partial[0])
+    hint = f"did you mean: {', '.join(partial)}" if partial else "run `dwagent competitors list`"
+    raise InputError(f"no competitor named {name!r}", hint)
