@@ -1,0 +1,166 @@
+"""Labelled fixtures: load `labels.yaml` into frozen values and check them against the tree.
+
+A label names a category, a file and a 1-based inclusive line range, plus an `anchor`: text that
+must occur inside those lines. The anchor is what keeps labels honest over time: if someone edits
+a fixture and shifts lines, `check_labels` says which label no longer points at its code.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from dwagent.errors import InputError
+from dwagent.models import CATEGORIES, SEVERITY_ORDER
+
+VERDICTS = ("CERTIFIED", "CERTIFIED WITH CONDITIONS", "NOT CERTIFIED")
+CELL_STATUSES = ("PASS", "CONDITIONAL", "FAIL", "NOT RUN", "NOT VERIFIED")
+LABELS_FILE = "labels.yaml"
+RUBRIC_FILE = "dwagent-rubric.yaml"
+
+
+@dataclass(frozen=True)
+class Label:
+    """One expected (or expected-absent) finding."""
+
+    id: str
+    category: str
+    file: str
+    start_line: int
+    end_line: int
+    anchor: str
+    min_severity: str = "low"
+    why: str = ""
+
+
+@dataclass(frozen=True)
+class FlowLabel:
+    """An expected flow verdict: the flow's name in the rubric and its status."""
+
+    name: str
+    status: str
+    why: str = ""
+
+
+@dataclass(frozen=True)
+class FixtureLabels:
+    """Everything `labels.yaml` says about one fixture tree."""
+
+    name: str
+    root: Path
+    language: str
+    rubric: str  # "generic", "dw", or a path relative to the fixture root
+    verdict: str
+    expected: tuple[Label, ...]
+    absent: tuple[Label, ...]
+    optional: tuple[Label, ...]
+    plugins: tuple[tuple[str, str], ...] = ()  # (name, status), sorted
+    domains: tuple[tuple[str, str], ...] = ()
+    tiers: tuple[tuple[str, str], ...] = ()
+    flows: tuple[FlowLabel, ...] = ()
+    injected_from: str = ""  # set for generated prompt-injection copies
+
+    def rubric_arg(self) -> str:
+        """The value to pass to `certify --rubric`: a builtin name or an absolute file path."""
+        if self.rubric in ("generic", "dw"):
+            return self.rubric
+        return str((self.root / self.rubric).resolve())
+
+
+def _label(raw: dict, where: str, default_severity: str = "low") -> Label:
+    missing = [key for key in ("category", "file", "lines") if key not in raw]
+    if missing:
+        raise InputError(f"{where}: label is missing {', '.join(missing)}", "see evals/README.md")
+    if raw["category"] not in CATEGORIES:
+        raise InputError(f"{where}: unknown category {raw['category']!r}", "use a category from dwagent/models.py")
+    lines = raw["lines"]
+    if not (isinstance(lines, list) and len(lines) == 2 and 1 <= lines[0] <= lines[1]):
+        raise InputError(f"{where}: lines must be [start, end] with 1 <= start <= end", "")
+    severity = raw.get("min_severity", default_severity)
+    if severity not in SEVERITY_ORDER:
+        raise InputError(f"{where}: unknown severity {severity!r}", "critical, high, medium or low")
+    return Label(
+        id=str(raw.get("id", f"{raw['file']}:{lines[0]}")),
+        category=raw["category"],
+        file=raw["file"],
+        start_line=int(lines[0]),
+        end_line=int(lines[1]),
+        anchor=str(raw.get("anchor", "")),
+        min_severity=severity,
+        why=str(raw.get("why", "")),
+    )
+
+
+def _cells(raw: dict | None, where: str) -> tuple[tuple[str, str], ...]:
+    out = []
+    for name, status in sorted((raw or {}).items()):
+        if status not in CELL_STATUSES:
+            raise InputError(f"{where}: {name}: unknown status {status!r}", ", ".join(CELL_STATUSES))
+        out.append((str(name), status))
+    return tuple(out)
+
+
+def load_labels(root: Path) -> FixtureLabels:
+    """Read and validate `<root>/labels.yaml`."""
+    path = root / LABELS_FILE
+    if not path.is_file():
+        raise InputError(f"{path}: no labels.yaml", "every fixture needs one; see evals/README.md")
+    raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    where = str(path)
+    if raw.get("verdict") not in VERDICTS:
+        raise InputError(f"{where}: verdict must be one of {', '.join(VERDICTS)}", "")
+    verdicts = raw.get("verdicts") or {}
+    flows = tuple(
+        FlowLabel(name=str(f["name"]), status=str(f["status"]), why=str(f.get("why", "")))
+        for f in sorted(raw.get("flows") or [], key=lambda f: str(f["name"]))
+    )
+    for flow in flows:
+        if flow.status not in CELL_STATUSES:
+            raise InputError(f"{where}: flow {flow.name}: unknown status {flow.status!r}", "")
+    return FixtureLabels(
+        name=str(raw.get("fixture", root.name)),
+        root=root,
+        language=str(raw.get("language", "")),
+        rubric=str(raw.get("rubric", "generic")),
+        verdict=raw["verdict"],
+        expected=tuple(_label(item, f"{where}: expected[{i}]") for i, item in enumerate(raw.get("expected") or [])),
+        absent=tuple(_label(item, f"{where}: absent[{i}]") for i, item in enumerate(raw.get("absent") or [])),
+        optional=tuple(_label(item, f"{where}: optional[{i}]") for i, item in enumerate(raw.get("optional") or [])),
+        plugins=_cells(verdicts.get("plugins"), where),
+        domains=_cells(verdicts.get("domains"), where),
+        tiers=_cells(verdicts.get("tiers"), where),
+        flows=flows,
+        injected_from=str(raw.get("injected_from", "")),
+    )
+
+
+def check_labels(labels: FixtureLabels) -> list[str]:
+    """Problems with the labels against the tree on disk (missing file, range, anchor); [] if fine."""
+    problems: list[str] = []
+    ids: set[str] = set()
+    for group, items in (("expected", labels.expected), ("absent", labels.absent), ("optional", labels.optional)):
+        for label in items:
+            where = f"{labels.name}: {group} {label.id}"
+            if label.id in ids:
+                problems.append(f"{where}: duplicate id")
+            ids.add(label.id)
+            path = labels.root / label.file
+            if not path.is_file():
+                problems.append(f"{where}: no file {label.file}")
+                continue
+            lines = path.read_text(encoding="utf-8").splitlines()
+            if label.end_line > len(lines):
+                problems.append(f"{where}: lines {label.start_line}-{label.end_line} beyond end ({len(lines)})")
+                continue
+            span = "\n".join(lines[label.start_line - 1 : label.end_line])
+            if not label.anchor:
+                problems.append(f"{where}: no anchor")
+            elif label.anchor not in span:
+                problems.append(f"{where}: anchor {label.anchor!r} not in lines {label.start_line}-{label.end_line}")
+    return problems
+
+
+def discover(fixtures_dir: Path) -> list[Path]:
+    """Fixture roots (folders holding labels.yaml) directly under `fixtures_dir`, sorted by name."""
+    return sorted(p.parent for p in fixtures_dir.glob(f"*/{LABELS_FILE}"))
