@@ -1,0 +1,90 @@
+"""Labelled rule fixtures and their scoring (used by the fixture test and `dwagent eval rules`).
+
+A fixture `evals/fixtures/rules/<RULE-ID>.<ext>` marks lines with `// ruleid: DWA-xxx` (must fire)
+or `// ok: DWA-xxx` (hard negative; must not fire); `#` in Python. A marker alone on its line labels
+the next non-blank line (semgrep's convention); after code it labels its own line. Markers are
+only labels: detection runs on the file exactly as written.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from dwagent.tools.parse import language_for
+from dwagent.tools.parse.context import FileContext
+from dwagent.tools.rules.registry import RuleMeta
+
+_MARKER = re.compile(r"(?://|#)\s*(ruleid|ok):\s*(DWA-\d{3}(?:\s*,\s*DWA-\d{3})*)")
+
+
+def fixtures_dir() -> Path:
+    """The folder holding the rule fixtures (inside the `dwagent.evals` package folder)."""
+    import dwagent.evals
+
+    return Path(dwagent.evals.__file__).resolve().parent / "fixtures" / "rules"
+
+
+@dataclass(frozen=True)
+class Labels:
+    positive: frozenset[int]
+    negative: frozenset[int]
+
+
+def parse_labels(text: str, rule_id: str) -> Labels:
+    """Lines labelled must-fire / must-not-fire for `rule_id`."""
+    lines = text.splitlines()
+    pos, neg = set(), set()
+    for i, line in enumerate(lines, start=1):
+        for m in _MARKER.finditer(line):
+            if rule_id not in [r.strip() for r in m.group(2).split(",")]:
+                continue
+            target = i
+            if not line[: m.start()].strip():
+                target = next((j for j in range(i + 1, len(lines) + 1) if lines[j - 1].strip()
+                               and not _MARKER.match(lines[j - 1].strip())), i)
+            (pos if m.group(1) == "ruleid" else neg).add(target)
+    return Labels(frozenset(pos), frozenset(neg))
+
+
+@dataclass(frozen=True)
+class RuleScore:
+    rule: str
+    category: str
+    tp: int
+    fp: int
+    fn: int
+    positives: int
+    negatives: int
+    missed: tuple[int, ...]
+    false_lines: tuple[int, ...]
+
+    @property
+    def precision(self) -> float:
+        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 1.0
+
+    @property
+    def recall(self) -> float:
+        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 1.0
+
+
+def score_rule(meta: RuleMeta, root: Path | None = None) -> RuleScore | None:
+    """Run one per-file rule on its fixture; None when the fixture does not exist.
+
+    Every finding that does not start on a must-fire line is a false positive (unlabelled lines
+    included), so a noisy rule cannot hide behind sparse labels.
+    """
+    from dwagent.tools.rules.engine import scan_file
+
+    path = (root or fixtures_dir()) / Path(meta.fixture).name
+    if not meta.fixture or not path.is_file():
+        return None
+    data = path.read_bytes()
+    labels = parse_labels(data.decode("utf-8", errors="replace"), meta.id)
+    ctx = FileContext(path=path.name, language=language_for(path.name), role=meta.applies_to[0], source=data)
+    lines = {f.start_line for f in scan_file(ctx, [meta.id])}
+    tp = len(lines & labels.positive)
+    missed = tuple(sorted(labels.positive - lines))
+    false = tuple(sorted(lines - labels.positive))
+    return RuleScore(meta.id, meta.category, tp, len(false), len(missed), len(labels.positive),
+                     len(labels.negative), missed, false)
