@@ -32,6 +32,13 @@ class Label:
     anchor: str
     min_severity: str = "low"
     why: str = ""
+    # Other places a correct report may point at for the same defect (e.g. an orphan topic's
+    # constant instead of its publish call). Any one of them satisfies the label.
+    also: tuple[tuple[str, int, int], ...] = ()
+
+    def locations(self) -> tuple[tuple[str, int, int], ...]:
+        """The primary location followed by the alternates, as (file, start, end)."""
+        return ((self.file, self.start_line, self.end_line), *self.also)
 
 
 @dataclass(frozen=True)
@@ -68,15 +75,20 @@ class FixtureLabels:
         return str((self.root / self.rubric).resolve())
 
 
+def _range(lines: object, where: str) -> tuple[int, int]:
+    if not (isinstance(lines, list) and len(lines) == 2 and 1 <= lines[0] <= lines[1]):
+        raise InputError(f"{where}: lines must be [start, end] with 1 <= start <= end", "")
+    return int(lines[0]), int(lines[1])
+
+
 def _label(raw: dict, where: str, default_severity: str = "low") -> Label:
     missing = [key for key in ("category", "file", "lines") if key not in raw]
     if missing:
         raise InputError(f"{where}: label is missing {', '.join(missing)}", "see evals/README.md")
     if raw["category"] not in CATEGORIES:
         raise InputError(f"{where}: unknown category {raw['category']!r}", "use a category from dwagent/models.py")
-    lines = raw["lines"]
-    if not (isinstance(lines, list) and len(lines) == 2 and 1 <= lines[0] <= lines[1]):
-        raise InputError(f"{where}: lines must be [start, end] with 1 <= start <= end", "")
+    lines = _range(raw["lines"], where)
+    also = tuple((str(a["file"]), *_range(a["lines"], f"{where}: also")) for a in raw.get("also") or [])
     severity = raw.get("min_severity", default_severity)
     if severity not in SEVERITY_ORDER:
         raise InputError(f"{where}: unknown severity {severity!r}", "critical, high, medium or low")
@@ -89,6 +101,7 @@ def _label(raw: dict, where: str, default_severity: str = "low") -> Label:
         anchor=str(raw.get("anchor", "")),
         min_severity=severity,
         why=str(raw.get("why", "")),
+        also=also,
     )
 
 
@@ -149,6 +162,10 @@ def check_labels(labels: FixtureLabels) -> list[str]:
             if not path.is_file():
                 problems.append(f"{where}: no file {label.file}")
                 continue
+            for alt_file, alt_start, alt_end in label.also:
+                alt = labels.root / alt_file
+                if not alt.is_file() or alt_end > len(alt.read_text(encoding="utf-8").splitlines()):
+                    problems.append(f"{where}: alternate {alt_file}:{alt_start}-{alt_end} does not exist")
             lines = path.read_text(encoding="utf-8").splitlines()
             if label.end_line > len(lines):
                 problems.append(f"{where}: lines {label.start_line}-{label.end_line} beyond end ({len(lines)})")
@@ -162,5 +179,15 @@ def check_labels(labels: FixtureLabels) -> list[str]:
 
 
 def discover(fixtures_dir: Path) -> list[Path]:
-    """Fixture roots (folders holding labels.yaml) directly under `fixtures_dir`, sorted by name."""
-    return sorted(p.parent for p in fixtures_dir.glob(f"*/{LABELS_FILE}"))
+    """Suite fixture roots directly under `fixtures_dir`, sorted by name.
+
+    A suite fixture's labels.yaml starts with a `fixture:` key; other labelled trees that share the
+    folder (the rules engineer's per-rule files, the graph engineer's dwshape tree) use their own
+    formats and are evaluated by their own tests, so they are skipped here.
+    """
+    roots = []
+    for path in sorted(fixtures_dir.glob(f"*/{LABELS_FILE}")):
+        head = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        if isinstance(head, dict) and "fixture" in head:
+            roots.append(path.parent)
+    return roots
