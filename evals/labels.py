@@ -119,7 +119,10 @@ def load_labels(root: Path) -> FixtureLabels:
     path = root / LABELS_FILE
     if not path.is_file():
         raise InputError(f"{path}: no labels.yaml", "every fixture needs one; see evals/README.md")
-    raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except yaml.YAMLError as exc:
+        raise InputError(f"{path}: not valid YAML: {exc}", "fix the labels file") from exc
     where = str(path)
     if raw.get("verdict") not in VERDICTS:
         raise InputError(f"{where}: verdict must be one of {', '.join(VERDICTS)}", "")
