@@ -1,0 +1,143 @@
+"""What a per-file extractor hands back: plain tuples in the column order of the index schema.
+
+Workers run in other processes and pickle their results, so facts are tuples (cheap to build,
+pickle and `executemany`), not objects. Column orders match `tools/index/schema.py`:
+
+- symbol:   (kind, name, qualname, container, namespace, bases_json, attributes_json,
+             modifiers_json, signature, doc, start_line, end_line)
+- ref:      (kind, name, receiver, arg0, scope, line)
+- constant: (qualname, name, value, line)
+- chunk:    (symbol, kind, start_line, end_line, text)
+"""
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+
+MAX_TEXT = 300  # receivers, arg0 and signatures are clipped: they are keys, not source copies
+MAX_STRING = 1000
+CHUNK_MAX_LINES = 80
+WINDOW_LINES = 60
+
+_WS = re.compile(r"\s+")
+_TAG = re.compile(r"<[^>]+>")
+
+
+@dataclass
+class FileFacts:
+    """Everything extracted from one file."""
+
+    symbols: list[tuple] = field(default_factory=list)
+    refs: list[tuple] = field(default_factory=list)
+    constants: list[tuple] = field(default_factory=list)
+    chunks: list[tuple] = field(default_factory=list)
+    parse_errors: int = 0
+
+
+def one_line(text: str, limit: int = MAX_TEXT) -> str:
+    """Collapse whitespace runs to one space and clip to `limit` characters."""
+    text = _WS.sub(" ", text).strip()
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def as_json(items: list[str]) -> str:
+    return json.dumps(items, ensure_ascii=False) if items else "[]"
+
+
+def first_sentence(doc: str) -> str:
+    """The first sentence of a doc comment or docstring, tags removed, on one line."""
+    text = one_line(_TAG.sub(" ", doc), 2000)
+    for stop in (". ", ".\n"):
+        cut = text.find(stop)
+        if cut != -1:
+            return text[: cut + 1]
+    return one_line(text)
+
+
+def bare_type_name(written: str) -> str:
+    """`Ns.Base<T>` → `Base`; `global::X.Y?` → `Y`; `Foo[]` → `Foo`. The name readers match on."""
+    name = written.strip()
+    cut = name.find("<")
+    if cut != -1:
+        name = name[:cut]
+    name = name.rstrip("?[] ")
+    name = name.rsplit("::", 1)[-1]
+    return name.rsplit(".", 1)[-1].strip()
+
+
+def count_lines(data: bytes) -> int:
+    """Lines as an editor shows them: a trailing newline does not start a new line."""
+    if not data:
+        return 0
+    return data.count(b"\n") + (0 if data.endswith(b"\n") else 1)
+
+
+# --- chunks -------------------------------------------------------------------------------
+
+def _split(symbol: str, kind: str, start: int, end: int, lines: list[str], out: list[tuple]) -> None:
+    while start <= end:
+        stop = min(end, start + CHUNK_MAX_LINES - 1)
+        text = "\n".join(lines[start - 1 : stop])
+        if text.strip():
+            out.append((symbol, kind, start, stop, text))
+        start = stop + 1
+
+
+def chunk_by_symbols(
+    lines: list[str],
+    members: list[tuple[int, int, str]],
+    types: list[tuple[int, int, str]],
+    lead_prefixes: tuple[str, ...],
+) -> list[tuple]:
+    """Syntax-aware chunks covering every non-blank line exactly once.
+
+    `members` are (start, end, qualname) of outermost member bodies (methods, properties...):
+    each becomes `member` chunks, extended upwards over directly preceding lines that start
+    with one of `lead_prefixes` (doc comments, attributes, decorators). Remaining lines form
+    `type` chunks owned by the innermost type around them (or `file` chunks outside any type).
+    Every chunk is at most CHUNK_MAX_LINES long.
+    """
+    n = len(lines)
+    ordered = sorted(members)
+    owner: list[int | None] = [None] * (n + 2)  # None = uncovered; else index into `ordered`
+    for idx, (start, end, _qual) in enumerate(ordered):
+        start = max(1, start)
+        end = min(n, end)
+        if start > end or owner[start] is not None:
+            continue
+        while start > 1 and owner[start - 1] is None and lines[start - 2].lstrip().startswith(lead_prefixes):
+            start -= 1
+        for i in range(start, end + 1):
+            owner[i] = idx
+    type_of = [""] * (n + 2)
+    for start, end, qual in sorted(types, key=lambda t: (t[0], -t[1])):
+        for i in range(max(1, start), min(n, end) + 1):
+            type_of[i] = qual  # inner types come later in this order and overwrite
+    out: list[tuple] = []
+    i = 1
+    while i <= n:
+        current = owner[i]
+        j = i
+        if current is not None:
+            while j + 1 <= n and owner[j + 1] == current:
+                j += 1
+            _split(ordered[current][2], "member", i, j, lines, out)
+        else:
+            tq = type_of[i]
+            while j + 1 <= n and owner[j + 1] is None and type_of[j + 1] == tq:
+                j += 1
+            _split(tq, "type" if tq else "file", i, j, lines, out)
+        i = j + 1
+    return out
+
+
+def chunk_windows(lines: list[str]) -> list[tuple]:
+    """Fixed windows of WINDOW_LINES lines for files indexed lexically."""
+    out: list[tuple] = []
+    for start in range(1, len(lines) + 1, WINDOW_LINES):
+        stop = min(len(lines), start + WINDOW_LINES - 1)
+        text = "\n".join(lines[start - 1 : stop])
+        if text.strip():
+            out.append(("", "window", start, stop, text))
+    return out
