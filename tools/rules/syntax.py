@@ -243,11 +243,7 @@ def is_constant_expr(ctx: FileContext, node: tree_sitter.Node | None, consts: fr
     if t in STRING_TYPES or t in ("integer_literal", "real_literal", "boolean_literal", "null_literal", "character_literal"):
         return True
     if t == "interpolated_string_expression":
-        return all(
-            is_constant_expr(ctx, c.named_children[0] if c.named_children else None, consts)
-            for c in node.named_children
-            if c.type == "interpolation"
-        )
+        return all(is_constant_expr(ctx, e, consts) for e in interpolations(node))
     if t == "binary_expression":
         return is_constant_expr(ctx, node.child_by_field_name("left"), consts) and is_constant_expr(
             ctx, node.child_by_field_name("right"), consts
@@ -260,6 +256,17 @@ def is_constant_expr(ctx: FileContext, node: tree_sitter.Node | None, consts: fr
         name = text(ctx, node.child_by_field_name("name"))
         return name in consts or bool(re.fullmatch(r"[A-Z][A-Z0-9_]+", name))
     return False
+
+
+def interpolations(node: tree_sitter.Node) -> list[tree_sitter.Node]:
+    """The expressions inside the holes of an interpolated string."""
+    out = []
+    for part in node.named_children:
+        if part.type == "interpolation":
+            exprs = [c for c in part.named_children if not c.type.startswith("interpolation_")]
+            if exprs:
+                out.append(exprs[0])
+    return out
 
 
 def const_names(ctx: FileContext) -> frozenset[str]:

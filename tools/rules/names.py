@@ -1,0 +1,95 @@
+"""Vocabulary for secret-bearing identifiers and placeholder values, shared by C# and Python rules.
+
+Decisions are made on the identifier's words (camelCase / snake_case split), mostly its last word,
+so `dbPassword` is a secret while `PasswordPolicy` and `MinPasswordLength` are not.
+"""
+from __future__ import annotations
+
+import re
+
+from dwagent.tools.rules.syntax import camel_words
+
+SECRET_LAST_WORDS = frozenset(
+    {"password", "passwd", "pwd", "passphrase", "secret", "credential", "credentials", "apikey", "privatekey"}
+)
+KEY_QUALIFIERS = frozenset(
+    {"api", "private", "signing", "secret", "encryption", "access", "hmac", "jwt", "master", "client",
+     "subscription", "shared", "symmetric", "account", "storage", "auth"}
+)
+TOKEN_QUALIFIERS_NOT_SECRET = frozenset(
+    {"cancellation", "continuation", "page", "paging", "next", "sync", "change", "lexer", "parser",
+     "syntax", "csrf", "antiforgery", "stop", "cancel", "resume"}
+)
+# Extra words that make an equality comparison a secret comparison (signatures, MACs, digests).
+COMPARE_LAST_WORDS = frozenset({"signature", "hmac", "mac", "digest", "hash", "otp", "nonce"})
+
+PLACEHOLDER = re.compile(
+    r"""(?ix)^(
+        |\s*|changeme|change[_\-.]?me|change[_\-.]?it|password|passwd|secret|token|apikey|api[_\-]?key
+        |x+|\*+|\.+|-+|todo|tbd|replace[_\-]?me|replace[_\-].*|your[_\-\s].*|<[^>]*>|\$\{[^}]*\}|\{\{.*\}\}|%[^%]+%
+        |example|dummy|test|testing|sample|placeholder|none|null|nil|redacted|hidden|masked|default
+        |\{[0-9]+\}|\$\([^)]*\)|env:.*|vault:.*|secretref:.*|.*\bexample\b.*
+    )$""",
+)
+
+
+def is_secret_name(name: str) -> bool:
+    """True for identifiers that name a secret value (password, api key, token, private key...)."""
+    words = camel_words(name)
+    if not words:
+        return False
+    last = words[-1]
+    prev = words[-2] if len(words) > 1 else ""
+    if last in SECRET_LAST_WORDS:
+        return True
+    if last == "key" and prev in KEY_QUALIFIERS:
+        return True
+    if last == "token" and prev not in TOKEN_QUALIFIERS_NOT_SECRET:
+        return True
+    if last == "string" and prev == "connection":
+        return False  # judged by content (Password=...), not by name
+    return False
+
+
+def is_compared_secret_name(name: str) -> bool:
+    """Names whose equality comparison should be fixed-time (secrets plus MACs/signatures/digests)."""
+    words = camel_words(name)
+    return bool(words) and (is_secret_name(name) or words[-1] in COMPARE_LAST_WORDS)
+
+
+def is_placeholder(value: str, name: str = "") -> bool:
+    """Values that are obviously not real secrets: empty, masks, templates, examples, config keys."""
+    v = value.strip()
+    if len(v) < 4 or PLACEHOLDER.match(v):
+        return True
+    if name and v.lower().replace("_", "").replace("-", "") == name.lower().replace("_", "").replace("-", ""):
+        return True
+    # configuration keys / header names / paths rather than values
+    if re.fullmatch(r"[A-Za-z][\w.-]*(:[\w.-]+)+", v) or re.fullmatch(r"[A-Za-z]+(__\w+)+", v):
+        return True
+    if re.match(r"(?i)x-[a-z-]+$", v) or re.fullmatch(r"[A-Z][A-Z0-9_]{2,}", v):
+        return True  # a header name or an environment variable name
+    if " " in v and len(v.split()) >= 3:
+        return True  # a sentence (a message or description), not a credential
+    return False
+
+
+CONNECTION_PASSWORD = re.compile(r"(?i)(?:^|;)\s*(?:password|pwd)\s*=\s*([^;]*)")
+PRIVATE_KEY = re.compile(r"-----BEGIN (?:RSA |EC |DSA |OPENSSH |ENCRYPTED )?PRIVATE KEY-----")
+TOKEN_FORMATS = re.compile(
+    r"(AKIA[0-9A-Z]{16}|gh[pousr]_[A-Za-z0-9]{36}|xox[baprs]-[A-Za-z0-9-]{10,}|sk_live_[A-Za-z0-9]{16,}"
+    r"|AccountKey=[A-Za-z0-9+/]{40,}={0,2})"
+)
+
+
+def literal_secret_kind(value: str) -> str:
+    """What kind of secret a string literal carries on its own ('' if none)."""
+    if PRIVATE_KEY.search(value):
+        return "private key"
+    m = CONNECTION_PASSWORD.search(value)
+    if m and not is_placeholder(m.group(1).strip().strip("'\"")) and "{" not in m.group(1):
+        return "connection string password"
+    m = TOKEN_FORMATS.search(value)
+    if m:
+        return "access key" if not m.group(0).startswith("AccountKey") else "storage account key"
+    return ""
