@@ -57,7 +57,10 @@ for _name in COMMAND_MODULES:
 def main(argv: list[str] | None = None) -> int:
     """Console entry point: runs the app and converts domain errors into exit code 2."""
     try:
-        app(args=argv, standalone_mode=False)
+        # With standalone_mode=False click returns (not raises) the code of a typer.Exit.
+        result = app(args=argv, standalone_mode=False)
+        if isinstance(result, int) and result:
+            return result
     except DwagentError as exc:
         err_console.print(f"[bold red]error:[/] {exc.message}", highlight=False)
         if exc.hint:
