@@ -1,0 +1,59 @@
+"""Optional LLM assistance (dwagent.agents.llm).
+
+Deterministic evidence is the floor; a model, when configured, can challenge findings, triage
+low-confidence hits, interpret unresolved flow hops and write cited prose. Every helper returns
+the deterministic default when the model is absent or fails, and the reason is in the ledger.
+
+Public surface:
+- `load_settings(LLMOverrides(...))` -> `LLMSettings`; `LLMGateway.from_settings(settings)` -> gateway or None
+- `gateway.register_secrets(findings)`; `gateway.ledger.to_dict()` for run.json
+- `llm_challenge`, `apply_challenge`, `select_for_challenge`, `ReviewContext`, `ChallengeOutcome`
+- `llm_triage`, `select_for_triage`, `interpret_flow_hop`, `write_prose`, `cited_sentences`
+"""
+from __future__ import annotations
+
+from dwagent.agents.llm.assist import (
+    FlowHopOutcome,
+    TriageOutcome,
+    interpret_flow_hop,
+    llm_triage,
+    select_for_triage,
+    write_prose,
+)
+from dwagent.agents.llm.citations import CitedText, cited_sentences, keep_cited, verify_citations
+from dwagent.agents.llm.config import LLMOverrides, LLMSettings, load_settings, parse_spec
+from dwagent.agents.llm.gateway import LLMGateway
+from dwagent.agents.llm.ledger import UsageLedger
+from dwagent.agents.llm.review import (
+    ChallengeOutcome,
+    ReviewContext,
+    apply_challenge,
+    llm_challenge,
+    select_for_challenge,
+)
+from dwagent.agents.llm.templates import CodeBlock
+
+__all__ = [
+    "ChallengeOutcome",
+    "CitedText",
+    "CodeBlock",
+    "FlowHopOutcome",
+    "LLMGateway",
+    "LLMOverrides",
+    "LLMSettings",
+    "ReviewContext",
+    "TriageOutcome",
+    "UsageLedger",
+    "apply_challenge",
+    "cited_sentences",
+    "interpret_flow_hop",
+    "keep_cited",
+    "llm_challenge",
+    "llm_triage",
+    "load_settings",
+    "parse_spec",
+    "select_for_challenge",
+    "select_for_triage",
+    "verify_citations",
+    "write_prose",
+]

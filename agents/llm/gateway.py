@@ -1,0 +1,275 @@
+"""The one object agents call for model help: `complete_structured(...) -> Model | None`.
+
+None always means "use your deterministic behaviour", and the reason is in the ledger. The
+gateway owns the policy around every call: redaction, the response cache, token and dollar caps,
+retries with backoff, one repair attempt for malformed output, and switching the model off for
+the rest of the run when it is gone (404) or the key is refused, loudly, not silently.
+"""
+from __future__ import annotations
+
+import json
+import threading
+import time
+from pathlib import Path
+from typing import Any, Callable, Mapping, TypeVar
+
+import httpx
+from pydantic import BaseModel, ValidationError
+
+from dwagent.agents.llm.cache import ResponseCache, cache_key
+from dwagent.agents.llm.config import LLMSettings
+from dwagent.agents.llm.ledger import UsageLedger
+from dwagent.agents.llm.prices import Price, price_for
+from dwagent.agents.llm.providers import (
+    AuthError,
+    ModelUnavailableError,
+    Provider,
+    ProviderError,
+    ProviderReply,
+    RefusalError,
+    StructuredRequest,
+    make_provider,
+)
+from dwagent.agents.llm.providers.jsonschema import strict_json_schema
+from dwagent.agents.llm.redact import Redactor
+from dwagent.agents.llm.templates import load_prompt, render
+from dwagent.agents.llm.tokens import TokenCounter
+from dwagent.models import Finding
+
+M = TypeVar("M", bound=BaseModel)
+
+DEFAULT_MAX_OUTPUT_TOKENS = 700
+BACKOFF_BASE_S = 1.0
+BACKOFF_CAP_S = 30.0
+REPAIR_NOTE = (
+    "\n\nYour previous reply could not be used: it was not a JSON object matching the schema "
+    "{schema_name}. Validation said: {errors}\nReply again with only the JSON object."
+)
+
+
+class LLMGateway:
+    """Shared by all agents of one run (thread-safe)."""
+
+    def __init__(
+        self,
+        settings: LLMSettings,
+        provider: Provider | None,
+        ledger: UsageLedger | None = None,
+        cache: ResponseCache | None = None,
+        counter: TokenCounter | None = None,
+        redactor: Redactor | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+        prompts_dir: Path | None = None,
+    ) -> None:
+        self.settings = settings
+        self.provider = provider
+        self.ledger = ledger or UsageLedger(settings.provider, settings.model)
+        self.cache = cache if cache is not None else ResponseCache(settings.cache_dir)
+        self.counter = counter or TokenCounter(settings.model, settings.cache_dir)
+        self.redactor = redactor or Redactor()
+        self.price: Price = price_for(settings.provider, settings.model)
+        self.ledger.price_known = self.price.known
+        self._sleep = sleep
+        self._prompts_dir = prompts_dir
+        self._lock = threading.Lock()
+        # In-flight estimates, so agents running in parallel cannot jointly overshoot a cap.
+        self._reserved_tokens = 0
+        self._reserved_cost = 0.0
+
+    @classmethod
+    def from_settings(cls, settings: LLMSettings, http_client: httpx.Client | None = None) -> LLMGateway | None:
+        """A gateway for the configured provider, or None when the LLM is off (`--llm none`)."""
+        provider = make_provider(settings, http_client)
+        if provider is None:
+            return None
+        return cls(settings, provider)
+
+    # -- secrets -------------------------------------------------------------------------------
+    def register_secrets(self, findings: list[Finding]) -> int:
+        """Teach the redactor the secrets the rules found; call once before any agent asks."""
+        return self.redactor.add_findings(findings)
+
+    # -- budget --------------------------------------------------------------------------------
+    def _over_cap(self, tokens: int, cost: float) -> str:
+        spent_tokens = self.ledger.total_tokens + self._reserved_tokens
+        if self.settings.max_tokens is not None and spent_tokens + tokens > self.settings.max_tokens:
+            return "max-tokens"
+        if self.settings.budget_usd is not None:
+            if self.ledger.total_cost + self._reserved_cost + cost > self.settings.budget_usd:
+                return "budget-usd"
+        return ""
+
+    def _reserve(self, agent: str, input_tokens: int, output_tokens: int) -> bool:
+        """Admit a call whose worst case (estimated input + the full output allowance) fits the caps."""
+        tokens, cost = input_tokens + output_tokens, self.price.cost(input_tokens, output_tokens)
+        with self._lock:
+            if self.ledger.budget_exhausted:
+                self.ledger.record_fallback(agent, f"budget-exhausted:{self.ledger.budget_exhausted}")
+                return False
+            cap = self._over_cap(tokens, cost)
+            if cap:
+                # Once a cap is hit every later call falls back too, so the outcome does not
+                # depend on which remaining request happens to be small enough to squeeze in.
+                self.ledger.budget_exhausted = cap
+                self.ledger.record_fallback(agent, f"budget-exhausted:{cap}")
+                return False
+            self._reserved_tokens += tokens
+            self._reserved_cost += cost
+            return True
+
+    def _release(self, input_tokens: int, output_tokens: int) -> None:
+        with self._lock:
+            self._reserved_tokens -= input_tokens + output_tokens
+            self._reserved_cost -= self.price.cost(input_tokens, output_tokens)
+
+    # -- the call ------------------------------------------------------------------------------
+    def complete_structured(
+        self,
+        agent: str,
+        prompt_name: str,
+        inputs: Mapping[str, Any],
+        schema: type[M],
+        max_output_tokens: int = DEFAULT_MAX_OUTPUT_TOKENS,
+        use_cache: bool | None = None,
+    ) -> M | None:
+        """The model's answer as a validated `schema` instance, or None (fallback; see ledger).
+
+        `inputs` fill the prompt's placeholders; each becomes a delimited, redacted data block.
+        """
+        use_cache = self.settings.use_cache if use_cache is None else use_cache
+        if self.provider is None:
+            self.ledger.record_fallback(agent, "no-provider")
+            return None
+        if self.ledger.disabled:
+            self.ledger.record_fallback(agent, f"disabled:{self.ledger.disabled}")
+            return None
+        template = load_prompt(prompt_name, self._prompts_dir)
+        system, user = render(template, inputs, self.redactor.redact)
+        json_schema = strict_json_schema(schema)
+        request = StructuredRequest(system, user, schema.__name__, json_schema, max_output_tokens)
+        key = cache_key(
+            {
+                "provider": self.settings.provider,
+                "model": self.settings.model,
+                "base_url": self.settings.base_url,
+                "prompt": prompt_name,
+                "prompt_version": template.version,
+                "schema": json_schema,
+                "system": system,
+                "user": user,
+                "max_output_tokens": max_output_tokens,
+            }
+        )
+        if use_cache:
+            cached = self.cache.get(key)
+            if cached is not None:
+                try:
+                    result = schema.model_validate(cached["output"])
+                except (ValidationError, KeyError, TypeError):
+                    result = None
+                if result is not None:
+                    self.ledger.record_cache_hit(agent)
+                    return result
+        result = self._ask(agent, request, schema)
+        if result is not None and use_cache:
+            self.cache.put(key, {"output": result.model_dump(mode="json"), "prompt_version": template.version})
+        return result
+
+    def _estimate_input(self, request: StructuredRequest) -> int:
+        text = request.system + request.user + json.dumps(request.json_schema)
+        tokens = self.counter.count(text)
+        self.ledger.token_count_exact = self.counter.exact
+        return tokens
+
+    def _ask(self, agent: str, request: StructuredRequest, schema: type[M]) -> M | None:
+        reply = self._send(agent, request)
+        if reply is None:
+            return None
+        parsed, errors = _parse(reply.text, schema)
+        if parsed is not None:
+            return parsed
+        self.ledger.record_failure(agent, "malformed-output")
+        self.ledger.record_repair(agent)
+        note = REPAIR_NOTE.format(schema_name=request.schema_name, errors=errors[:600])
+        repair = StructuredRequest(
+            request.system, request.user + note, request.schema_name, request.json_schema, request.max_output_tokens
+        )
+        reply = self._send(agent, repair)
+        if reply is None:
+            return None
+        parsed, _ = _parse(reply.text, schema)
+        if parsed is None:
+            self.ledger.record_failure(agent, "malformed-output-after-repair")
+            self.ledger.record_fallback(agent, "malformed-output")
+        return parsed
+
+    def _send(self, agent: str, request: StructuredRequest) -> ProviderReply | None:
+        """One logical call with retries; None after recording failure and fallback."""
+        assert self.provider is not None
+        estimate = self._estimate_input(request)
+        if not self._reserve(agent, estimate, request.max_output_tokens):
+            return None
+        try:
+            attempt = 0
+            while True:
+                try:
+                    reply = self.provider.complete(request)
+                except RefusalError as exc:
+                    self._charge(agent, estimate, 0)
+                    self.ledger.record_failure(agent, exc.reason)
+                    self.ledger.record_fallback(agent, exc.reason)
+                    return None
+                except (ModelUnavailableError, AuthError) as exc:
+                    self.ledger.record_failure(agent, exc.reason)
+                    self.ledger.record_fallback(agent, exc.reason)
+                    # A retired model or a refused key fails every later call the same way.
+                    self.ledger.disabled = f"{exc.reason}: {self.settings.spec}: {exc.detail}"[:300]
+                    return None
+                except ProviderError as exc:
+                    if exc.retryable and attempt < self.settings.max_retries:
+                        attempt += 1
+                        self.ledger.record_retry(agent, exc.reason)
+                        self._sleep(_backoff(attempt, exc.retry_after))
+                        continue
+                    self.ledger.record_failure(agent, exc.reason)
+                    self.ledger.record_fallback(agent, exc.reason)
+                    return None
+                input_tokens = reply.input_tokens if reply.input_tokens is not None else estimate
+                output_tokens = reply.output_tokens if reply.output_tokens is not None else self.counter.count(reply.text)
+                self._charge(agent, input_tokens, output_tokens)
+                return reply
+        finally:
+            self._release(estimate, request.max_output_tokens)
+
+    def _charge(self, agent: str, input_tokens: int, output_tokens: int) -> None:
+        self.ledger.record_call(agent, input_tokens, output_tokens, self.price.cost(input_tokens, output_tokens))
+
+    # -- doctor --------------------------------------------------------------------------------
+    def ping(self) -> tuple[bool, str]:
+        """Send one tiny request outside the cache; (ok, what happened)."""
+        from dwagent.agents.llm.schemas import PingReply
+
+        result = self.complete_structured("doctor", "ping", {"request": {"say": "pong"}}, PingReply, 20, use_cache=False)
+        usage = self.ledger.usage("doctor")
+        if result is None:
+            return False, ", ".join(f"{k} x{v}" for k, v in sorted(usage.reasons.items())) or "no reply"
+        return True, f"reply {result.reply!r}; {usage.input_tokens} input + {usage.output_tokens} output tokens"
+
+
+def _backoff(attempt: int, retry_after: float | None) -> float:
+    """Exponential backoff (1, 2, 4 ... s, capped), or the server's Retry-After when it gave one."""
+    if retry_after is not None:
+        return min(retry_after, BACKOFF_CAP_S)
+    return min(BACKOFF_BASE_S * 2 ** (attempt - 1), BACKOFF_CAP_S)
+
+
+def _parse(text: str, schema: type[M]) -> tuple[M | None, str]:
+    """Validate the reply; tolerate a ```json fence some local models add."""
+    body = text.strip()
+    if body.startswith("```"):
+        body = body.strip("`")
+        body = body[4:] if body.lower().startswith("json") else body
+    try:
+        return schema.model_validate_json(body.strip()), ""
+    except ValidationError as exc:
+        return None, "; ".join(f"{'.'.join(map(str, e['loc'])) or 'reply'}: {e['msg']}" for e in exc.errors())

@@ -1,0 +1,148 @@
+"""Per-agent LLM usage for run.json: calls, tokens, cost, cache hits, failures, fallbacks.
+
+Every time an agent asked for the model and got its deterministic behaviour instead, the reason
+is counted here (budget, refusal, malformed output, model unavailable...), so a model that stops
+working is visible in the report instead of silently switching the feature off.
+"""
+from __future__ import annotations
+
+import threading
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass
+class AgentUsage:
+    """Counters for one agent. Mutable: the ledger accumulates into it under a lock."""
+
+    calls: int = 0  # requests sent to the provider (including retries and repairs)
+    cache_hits: int = 0
+    input_tokens: int = 0
+    output_tokens: int = 0
+    cost_usd: float = 0.0
+    failures: int = 0  # provider errors after retries, refusals, invalid replies
+    fallbacks: int = 0  # times the agent used its deterministic behaviour instead
+    retries: int = 0
+    repairs: int = 0
+    uncited_dropped: int = 0  # LLM sentences dropped for lacking valid evidence ids
+    rejected_arguments: int = 0  # LLM challenges whose citations failed verification
+    reasons: Counter = field(default_factory=Counter)  # fallback/failure reason -> count
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "cache_hits": self.cache_hits,
+            "calls": self.calls,
+            "cost_usd": round(self.cost_usd, 6),
+            "failures": self.failures,
+            "fallbacks": self.fallbacks,
+            "input_tokens": self.input_tokens,
+            "output_tokens": self.output_tokens,
+            "reasons": dict(sorted(self.reasons.items())),
+            "rejected_arguments": self.rejected_arguments,
+            "repairs": self.repairs,
+            "retries": self.retries,
+            "uncited_dropped": self.uncited_dropped,
+        }
+
+
+class UsageLedger:
+    """Thread-safe accumulator shared by every agent of one run."""
+
+    def __init__(self, provider: str = "none", model: str = "") -> None:
+        self.provider = provider
+        self.model = model
+        self._agents: dict[str, AgentUsage] = {}
+        self._lock = threading.Lock()
+        self.budget_exhausted = ""  # which cap was hit ("" when none)
+        self.disabled = ""  # why the model was switched off for the rest of the run
+        self.price_known = True
+        self.token_count_exact = True
+
+    def _agent(self, agent: str) -> AgentUsage:
+        return self._agents.setdefault(agent, AgentUsage())
+
+    def record_call(self, agent: str, input_tokens: int, output_tokens: int, cost: float) -> None:
+        with self._lock:
+            usage = self._agent(agent)
+            usage.calls += 1
+            usage.input_tokens += input_tokens
+            usage.output_tokens += output_tokens
+            usage.cost_usd += cost
+
+    def record_cache_hit(self, agent: str) -> None:
+        with self._lock:
+            self._agent(agent).cache_hits += 1
+
+    def record_retry(self, agent: str, reason: str) -> None:
+        with self._lock:
+            usage = self._agent(agent)
+            usage.retries += 1
+            usage.reasons[f"retry:{reason}"] += 1
+
+    def record_repair(self, agent: str) -> None:
+        with self._lock:
+            self._agent(agent).repairs += 1
+
+    def record_failure(self, agent: str, reason: str) -> None:
+        with self._lock:
+            usage = self._agent(agent)
+            usage.failures += 1
+            usage.reasons[f"failure:{reason}"] += 1
+
+    def record_fallback(self, agent: str, reason: str) -> None:
+        with self._lock:
+            usage = self._agent(agent)
+            usage.fallbacks += 1
+            usage.reasons[f"fallback:{reason}"] += 1
+
+    def record_uncited(self, agent: str, dropped: int) -> None:
+        with self._lock:
+            self._agent(agent).uncited_dropped += dropped
+
+    def record_rejected_argument(self, agent: str) -> None:
+        with self._lock:
+            self._agent(agent).rejected_arguments += 1
+
+    def usage(self, agent: str) -> AgentUsage:
+        """A copy of one agent's counters (zeros if it never asked)."""
+        with self._lock:
+            current = self._agents.get(agent, AgentUsage())
+            return AgentUsage(**{**current.__dict__, "reasons": Counter(current.reasons)})
+
+    @property
+    def total_tokens(self) -> int:
+        with self._lock:
+            return sum(u.input_tokens + u.output_tokens for u in self._agents.values())
+
+    @property
+    def total_cost(self) -> float:
+        with self._lock:
+            return sum(u.cost_usd for u in self._agents.values())
+
+    def agents_without_model(self) -> list[str]:
+        """Agents that fell back to deterministic behaviour at least once, sorted."""
+        with self._lock:
+            return sorted(name for name, usage in self._agents.items() if usage.fallbacks)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The `llm` section of run.json: deterministic (sorted), no wall-clock values."""
+        with self._lock:
+            agents = {name: self._agents[name].to_dict() for name in sorted(self._agents)}
+        totals = {
+            key: sum(a[key] for a in agents.values())
+            for key in ("cache_hits", "calls", "failures", "fallbacks", "input_tokens", "output_tokens",
+                        "rejected_arguments", "retries", "repairs", "uncited_dropped")
+        }
+        totals["cost_usd"] = round(sum(a["cost_usd"] for a in agents.values()), 6)
+        return {
+            "agents": agents,
+            "agents_without_model": self.agents_without_model(),
+            "budget_exhausted": self.budget_exhausted,
+            "disabled": self.disabled,
+            "model": self.model,
+            "price_known": self.price_known,
+            "provider": self.provider,
+            "token_count_exact": self.token_count_exact,
+            "totals": totals,
+        }

@@ -1,0 +1,120 @@
+"""OpenAI and OpenAI-compatible servers (Ollama, vLLM, llama.cpp, LM Studio) via the official SDK.
+
+Structured output uses `response_format` json_schema (strict) by default, or a forced function
+call when `structured = "tool"` (some local servers honour tools better than json_schema).
+"""
+from __future__ import annotations
+
+import json
+
+import httpx
+import openai
+
+from dwagent.agents.llm.config import LLMSettings
+from dwagent.agents.llm.providers.interface import (
+    Provider,
+    ProviderError,
+    ProviderReply,
+    RefusalError,
+    RetryableError,
+    StructuredRequest,
+    classify_status,
+    retry_after_seconds,
+)
+
+# Reasoning models reject a temperature other than the default.
+_NO_TEMPERATURE_PREFIXES = ("o1", "o3", "o4", "gpt-5")
+
+
+class OpenAIProvider(Provider):
+    """Chat Completions with structured output; SDK retries off (the gateway retries)."""
+
+    def __init__(self, settings: LLMSettings, http_client: httpx.Client | None = None) -> None:
+        self.name = settings.provider
+        self.model = settings.model
+        self.structured = settings.structured
+        self.local = settings.provider == "openai-compatible"
+        self.client = openai.OpenAI(
+            api_key=settings.api_key or "missing-key",
+            base_url=settings.base_url or None,
+            timeout=settings.timeout_s,
+            max_retries=0,
+            http_client=http_client,
+        )
+
+    def _arguments(self, request: StructuredRequest) -> dict:
+        args: dict = {
+            "model": self.model,
+            "messages": [
+                {"role": "system", "content": request.system},
+                {"role": "user", "content": request.user},
+            ],
+        }
+        # Older local servers only know max_tokens; OpenAI's reasoning models only the new name.
+        args["max_tokens" if self.local else "max_completion_tokens"] = request.max_output_tokens
+        if not self.model.startswith(_NO_TEMPERATURE_PREFIXES):
+            args["temperature"] = 0
+        if self.structured == "tool":
+            args["tools"] = [
+                {
+                    "type": "function",
+                    "function": {
+                        "name": request.schema_name,
+                        "description": "Return the answer as the arguments of this function.",
+                        "parameters": request.json_schema,
+                        "strict": True,
+                    },
+                }
+            ]
+            args["tool_choice"] = {"type": "function", "function": {"name": request.schema_name}}
+        else:
+            args["response_format"] = {
+                "type": "json_schema",
+                "json_schema": {"name": request.schema_name, "schema": request.json_schema, "strict": True},
+            }
+        return args
+
+    def complete(self, request: StructuredRequest) -> ProviderReply:
+        try:
+            response = self.client.chat.completions.create(**self._arguments(request))
+        except openai.APITimeoutError as exc:
+            raise RetryableError("timeout", str(exc)) from exc
+        except openai.APIConnectionError as exc:
+            raise RetryableError("connection", str(exc)) from exc
+        except openai.APIStatusError as exc:
+            raise classify_status(exc.status_code, _short(exc), retry_after_seconds(exc.response.headers)) from exc
+        except openai.APIError as exc:  # e.g. a body the SDK could not decode
+            raise ProviderError("api-error", str(exc)) from exc
+        if not response.choices:
+            raise ProviderError("empty-reply", "no choices")
+        choice = response.choices[0]
+        message = choice.message
+        if getattr(message, "refusal", None):
+            raise RefusalError("refusal", message.refusal or "")
+        if choice.finish_reason == "content_filter":
+            raise RefusalError("content-filter", "the provider filtered the reply")
+        text, via = message.content or "", "content"
+        for call in message.tool_calls or ():
+            function = getattr(call, "function", None)
+            if function is not None and function.name == request.schema_name:
+                text, via = function.arguments or "", "tool"
+                break
+        usage = response.usage
+        return ProviderReply(
+            text=text,
+            model=response.model or self.model,
+            input_tokens=usage.prompt_tokens if usage else None,
+            output_tokens=usage.completion_tokens if usage else None,
+            via=via,
+            finish=choice.finish_reason or "",
+        )
+
+
+def _short(exc: openai.APIStatusError) -> str:
+    """The provider's error message, one line, without echoing request content."""
+    body = exc.body
+    if isinstance(body, dict):
+        inner = body.get("error", body)
+        if isinstance(inner, dict) and inner.get("message"):
+            return str(inner["message"])[:300]
+    return json.dumps(str(exc))[:300]
