@@ -1,0 +1,1 @@
+"""Follow-up questions about findings: offline extractive answers, optional cited LLM answers."""

@@ -1,0 +1,53 @@
+"""Wire a report to the lookups chat needs: the index, the retriever and the code graph.
+
+Each piece is optional. A missing index means no callers or similar code, which the answers
+say; nothing is silently replaced by a guess.
+"""
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from dwagent.agents.chat.report_loader import Report
+from dwagent.agents.chat.tools import ChatTools
+
+
+def _index_path(report: Report) -> Path | None:
+    for key in ("index", "index_path", "index_db"):
+        value = report.run.get(key)
+        if isinstance(value, str) and value and Path(value).is_file():
+            return Path(value)
+    return None
+
+
+def open_report_index(report: Report) -> sqlite3.Connection | None:
+    """The audited tree's index: run.json's index path, else the index package's default location."""
+    path = _index_path(report)
+    if path is not None:
+        conn = sqlite3.connect(str(path))
+        conn.row_factory = sqlite3.Row
+        return conn
+    try:
+        from dwagent.tools.index import open_index
+    except ImportError:
+        return None
+    try:
+        store = open_index(report.root)
+    except Exception:  # no index built for this tree, or an unreadable one: answer without it
+        return None
+    return getattr(store, "conn", None)
+
+
+def build_tools(report: Report, dense: str = "auto") -> ChatTools:
+    """ChatTools for a report, with whatever of index/retriever/graph is available."""
+    index = open_report_index(report)
+    retriever = None
+    graph = None
+    if index is not None:
+        from dwagent.tools.retrieve.hybrid import Retriever
+
+        retriever = Retriever(index, report.root, dense=dense)
+        from dwagent.agents.chat.graph_adapter import load_graph
+
+        graph = load_graph(index, report.root)
+    return ChatTools(report.root, index, retriever, graph)
