@@ -67,6 +67,7 @@ class FixtureLabels:
     tiers: tuple[tuple[str, str], ...] = ()
     flows: tuple[FlowLabel, ...] = ()
     injected_from: str = ""  # set for generated prompt-injection copies
+    execute: bool = False  # let certify run the rubric's command gates (only self-contained ones)
 
     def rubric_arg(self) -> str:
         """The value to pass to `certify --rubric`: a builtin name or an absolute file path."""
@@ -148,6 +149,7 @@ def load_labels(root: Path) -> FixtureLabels:
         tiers=_cells(verdicts.get("tiers"), where),
         flows=flows,
         injected_from=str(raw.get("injected_from", "")),
+        execute=bool(raw.get("execute", False)),
     )
 
 
