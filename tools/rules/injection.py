@@ -1,0 +1,104 @@
+"""SQL and OS command text built from input in C#."""
+from __future__ import annotations
+
+import re
+from typing import Iterable
+
+from dwagent.tools.parse.context import FileContext
+from dwagent.tools.rules.registry import Hit, file_rule
+from dwagent.tools.rules.syntax import arguments, callee, hit, nodes, text
+from dwagent.tools.rules.taint import built_from_input
+
+SQL_COMMAND_TYPES = ("SqlCommand", "SqliteCommand", "NpgsqlCommand", "MySqlCommand", "OracleCommand",
+                     "OleDbCommand", "OdbcCommand", "SqlDataAdapter", "SQLiteCommand", "DbCommand")
+RAW_SQL_METHODS = ("ExecuteSqlRaw", "ExecuteSqlRawAsync", "FromSqlRaw", "SqlQueryRaw")
+DAPPER_METHODS = ("Query", "QueryAsync", "QueryFirst", "QueryFirstAsync", "QueryFirstOrDefault",
+                  "QueryFirstOrDefaultAsync", "QuerySingle", "QuerySingleAsync", "QuerySingleOrDefault",
+                  "QuerySingleOrDefaultAsync", "QueryMultiple", "QueryMultipleAsync", "Execute",
+                  "ExecuteAsync", "ExecuteScalar", "ExecuteScalarAsync", "ExecuteReader", "ExecuteReaderAsync")
+DB_RECEIVER = re.compile(r"(?i)(conn|connection|db|database|transaction|tx|session|sql)$")
+SQL_WORDS = re.compile(r"(?i)\b(select|insert|update|delete|from|where|exec|drop|merge|values)\b")
+PROCESS_CTORS = ("ProcessStartInfo",)
+
+
+@file_rule(
+    id="DWA-150",
+    title="SQL text built from input",
+    category="sql-injection",
+    severity="high",
+    cwe=(89,),
+    languages=("csharp",),
+)
+def sql_built_from_input(ctx: FileContext) -> Iterable[Hit]:
+    """SQL text built by interpolation, concatenation or `string.Format` with a non-constant value
+    and handed to a database command (`new SqlCommand(...)`, `CommandText = ...`,
+    `ExecuteSqlRaw`/`FromSqlRaw`, Dapper `Query`/`Execute` on a connection). Use parameters.
+
+    Holes that are constants, numeric/Guid parameters, lengths or escaping calls are not input.
+    EF Core's `FromSqlInterpolated`/`ExecuteSqlInterpolated` parameterise and are not reported.
+    A local variable is followed back to its initialiser in the same member.
+    """
+    if not re.search(r"Command|Sql|Query|Execute", ctx.text):
+        return
+    for new in nodes(ctx, "object_creation_expression"):
+        typ = text(ctx, new.child_by_field_name("type")).split(".")[-1]
+        args = arguments(new)
+        if typ in SQL_COMMAND_TYPES and args:
+            yield from _report(ctx, new, args[0], f"new {typ}")
+    for a in nodes(ctx, "assignment_expression"):
+        if text(ctx, a.child_by_field_name("left")).split(".")[-1] == "CommandText":
+            yield from _report(ctx, a, a.child_by_field_name("right"), "CommandText")
+    for call in nodes(ctx, "invocation_expression"):
+        recv, name = callee(ctx, call)
+        args = arguments(call)
+        if not args:
+            continue
+        if name in RAW_SQL_METHODS or (name in DAPPER_METHODS and DB_RECEIVER.search(recv.split(".")[-1] or "")):
+            yield from _report(ctx, call, args[0], name)
+
+
+def _report(ctx: FileContext, node, expr, sink: str) -> Iterable[Hit]:
+    source = built_from_input(ctx, expr)
+    if source:
+        yield hit(node, f"SQL for `{sink}` is built from `{source}`; use parameters", max_lines=3)
+
+
+@file_rule(
+    id="DWA-151",
+    title="OS command line built from input",
+    category="command-injection",
+    severity="high",
+    cwe=(78,),
+    languages=("csharp",),
+)
+def command_built_from_input(ctx: FileContext) -> Iterable[Hit]:
+    """A process file name or argument string built from a non-constant value (`Process.Start`,
+    `new ProcessStartInfo(...)`, `Arguments = ...`, `FileName = ...`): the value can add
+    arguments or, through a shell (`cmd /c`, `sh -c`), whole commands. Use
+    `ProcessStartInfo.ArgumentList`, which passes each argument verbatim.
+    """
+    if "Process" not in ctx.text and "Arguments" not in ctx.text:
+        return
+    for call in nodes(ctx, "invocation_expression"):
+        recv, name = callee(ctx, call)
+        if name == "Start" and recv.split(".")[-1] == "Process":
+            for expr in arguments(call)[:2]:
+                source = built_from_input(ctx, expr)
+                if source:
+                    yield hit(call, f"process command line built from `{source}`", max_lines=3)
+                    break
+    for new in nodes(ctx, "object_creation_expression"):
+        if text(ctx, new.child_by_field_name("type")).split(".")[-1] in PROCESS_CTORS:
+            for expr in arguments(new)[:2]:
+                source = built_from_input(ctx, expr)
+                if source:
+                    yield hit(new, f"process command line built from `{source}`", max_lines=3)
+                    break
+    for a in nodes(ctx, "assignment_expression"):
+        prop = text(ctx, a.child_by_field_name("left")).split(".")[-1]
+        if prop in ("Arguments", "FileName") and (
+            "ProcessStartInfo" in ctx.text or "StartInfo" in text(ctx, a.child_by_field_name("left"))
+        ):
+            source = built_from_input(ctx, a.child_by_field_name("right"))
+            if source:
+                yield hit(a, f"process `{prop}` built from `{source}`", max_lines=3)
