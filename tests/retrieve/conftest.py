@@ -179,3 +179,84 @@ def sample_index(tmp_path):
 @pytest.fixture
 def fake_embedder():
     return BagOfWordsEmbedder()
+
+
+# --- a small audited tree with a report, for chat tests ------------------------------------
+
+CLIENT_CS = """namespace Acme.Net
+{
+    public class Client
+    {
+        public void Connect(string host)
+        {
+            var handler = new HttpClientHandler();
+            handler.ServerCertificateCustomValidationCallback = (a, b, c, d) => true;
+        }
+    }
+}
+"""
+
+SERVICE_CS = """namespace Acme.App
+{
+    public class Service
+    {
+        private readonly Client _client = new Client();
+
+        public void Start(string host)
+        {
+            if (string.IsNullOrEmpty(host))
+                throw new ArgumentException("host");
+            _client.Connect(host);
+        }
+    }
+}
+"""
+
+LEGACY_CS = """namespace Acme.Legacy
+{
+    public class LegacyClient
+    {
+        public void Open()
+        {
+            var handler = new HttpClientHandler();
+            handler.ServerCertificateCustomValidationCallback = (a, b, c, d) => true;
+        }
+    }
+}
+"""
+
+FINDING_EXCERPT = "            handler.ServerCertificateCustomValidationCallback = (a, b, c, d) => true;"
+
+
+def make_report(base: Path) -> tuple[Path, Path, str]:
+    """(report_dir, root, finding_id): a tree, its real index, and a hand-written report."""
+    from dwagent.models import Finding, ReviewRecord
+    from dwagent.tools.index import build_index
+
+    root = base / "tree"
+    for rel, text in {"src/Net/Client.cs": CLIENT_CS, "src/App/Service.cs": SERVICE_CS,
+                      "src/Legacy/LegacyClient.cs": LEGACY_CS}.items():
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_text(text)
+    summary = build_index(root, index_dir=base / "idx")
+    finding = Finding(
+        id="F-tls0001", rule="DWA-101", category="tls-bypass", cwe=(295,), severity="critical",
+        file="src/Net/Client.cs", start_line=8, end_line=8, excerpt=FINDING_EXCERPT,
+        message="certificate validation callback accepts every certificate",
+        review=(ReviewRecord(challenge="reachability", outcome="upheld", detail="called from Service.Start"),),
+    )
+    other = Finding(
+        id="F-todo0002", rule="DWA-210", category="todo-marker", severity="low",
+        file="src/App/Service.cs", start_line=11, end_line=11, excerpt="            _client.Connect(host);",
+        message="example second finding",
+    )
+    report = base / "report"
+    report.mkdir()
+    (report / "findings.json").write_text(json.dumps({"findings": [finding.model_dump(mode="json"), other.model_dump(mode="json")]}))
+    (report / "run.json").write_text(json.dumps({"root": str(root), "index": str(summary.db_path)}))
+    return report, root, finding.id
+
+
+@pytest.fixture
+def chat_report(tmp_path):
+    return make_report(tmp_path)
