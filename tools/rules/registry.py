@@ -38,6 +38,8 @@ RULE_MODULES: tuple[str, ...] = (
     "dwagent.tools.rules.crypto",
     "dwagent.tools.rules.injection",
     "dwagent.tools.rules.deserialization",
+    "dwagent.tools.rules.xxe",
+    "dwagent.tools.rules.assembly_load",
     "dwagent.tools.rules.endpoints",
     "dwagent.tools.rules.readiness",
     "dwagent.tools.rules.tests_rules",

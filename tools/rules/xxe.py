@@ -1,0 +1,40 @@
+"""XML external entities in C#: DTD processing turned on or a URL resolver attached."""
+from __future__ import annotations
+
+from typing import Iterable
+
+from dwagent.tools.parse.context import FileContext
+from dwagent.tools.rules.registry import Hit, file_rule
+from dwagent.tools.rules.syntax import hit, nodes, text, unwrap
+
+RESOLVERS = ("XmlUrlResolver", "XmlSecureResolver")
+
+
+@file_rule(
+    id="DWA-160",
+    title="XML parser with DTD processing or an external resolver",
+    category="xxe",
+    severity="high",
+    cwe=(611,),
+    languages=("csharp",),
+)
+def xml_dtd(ctx: FileContext) -> Iterable[Hit]:
+    """`DtdProcessing = DtdProcessing.Parse`, `ProhibitDtd = false` or `XmlResolver = new
+    XmlUrlResolver()` let a document pull in external entities: local file disclosure, SSRF and
+    entity-expansion denial of service. `DtdProcessing.Prohibit`/`Ignore` and a null resolver are
+    safe.
+    """
+    if "Dtd" not in ctx.text and "XmlResolver" not in ctx.text:
+        return
+    for m in nodes(ctx, "member_access_expression"):
+        if text(ctx, m) in ("DtdProcessing.Parse", "System.Xml.DtdProcessing.Parse"):
+            yield hit(m, "DTD processing enabled: external entities are resolved", max_lines=1)
+    for a in nodes(ctx, "assignment_expression"):
+        left = text(ctx, a.child_by_field_name("left")).split(".")[-1]
+        right = unwrap(a.child_by_field_name("right"))
+        if left == "ProhibitDtd" and text(ctx, right) == "false":
+            yield hit(a, "`ProhibitDtd = false` enables DTD processing", max_lines=1)
+        elif left == "XmlResolver" and right.type == "object_creation_expression" and text(
+            ctx, right.child_by_field_name("type")
+        ).split(".")[-1] in RESOLVERS:
+            yield hit(a, "an `XmlUrlResolver` resolves external entities and DTDs", max_lines=1)
