@@ -1,0 +1,285 @@
+"""The audited product's capability profile, derived from evidence in the index and the findings.
+
+A capability is `present` only when production code declares a concrete implementation that is
+wired (something else in the tree uses it, and no finding reports it unwired) and that carries no
+stub / not-implemented / bypass finding; `partial` when it is declared but unwired, abstract-only,
+stubbed or bypassed (the findings are cited); `absent` when no production declaration matches.
+Which names implement which capability is data (`capability_patterns.yaml` or a rubric mapping):
+this module contains no product-specific names. Text in the audited code never changes a status:
+only declarations, references and findings do.
+"""
+from __future__ import annotations
+
+import json
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
+from typing import Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict
+
+from dwagent.competitors.loader import HERE, load_taxonomy
+from dwagent.competitors.track_record import TrackRecord, measure_track_record
+from dwagent.errors import InputError
+from dwagent.models import SECURITY_CATEGORIES, Finding
+
+PATTERNS_PATH = HERE / "capability_patterns.yaml"
+DECLARATION_KINDS = ("class", "struct", "record", "interface", "function", "method")
+# Finding categories that make an implementation partial when they fall inside its span.
+DEFECT_CATEGORIES = frozenset(
+    {"stub-return", "not-implemented", "fake-async-delay", "tls-bypass", "empty-catch", "placeholder-test"}
+)
+UNWIRED_CATEGORIES = frozenset({"unwired-component", "dead-code"})
+# Reference kinds that show a declaration is used (a subclass alone is not a use).
+USE_REF_KINDS = ("new", "ident", "typeof", "generic_arg", "invoke", "nameof", "attribute")
+MAX_EVIDENCE = 5
+
+Status = Literal["present", "partial", "absent"]
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class SymbolEvidence(_Frozen):
+    """One matching declaration: where it is and what the wiring check found."""
+
+    file: str
+    line: int
+    end_line: int
+    qualname: str
+    kind: str
+    concrete: bool
+    wired: bool
+    use_count: int  # production references from outside the declaration
+    finding_ids: tuple[str, ...] = ()  # defects or unwired reports inside its span
+
+
+class CapabilityProfile(_Frozen):
+    """The audited product's status on one capability, with the evidence behind it."""
+
+    status: Status
+    reason: str
+    symbols: tuple[SymbolEvidence, ...] = ()  # at most MAX_EVIDENCE, best first
+    matched: int = 0  # all matching production declarations
+    test_only: int = 0  # matching declarations found only in test files
+    finding_ids: tuple[str, ...] = ()
+
+
+class ProductProfile(_Frozen):
+    """Everything the comparison knows about the audited product, all derived from the tree."""
+
+    name: str
+    root: str
+    capabilities: dict[str, CapabilityProfile]
+    track_record: TrackRecord
+    security_findings: tuple[str, ...] = ()  # ids of unsuppressed production security findings
+
+    def status(self, capability: str) -> str:
+        cap = self.capabilities.get(capability)
+        return cap.status if cap else "absent"
+
+
+def load_patterns(path: Path | None = None) -> dict[str, tuple[str, ...]]:
+    """The capability -> name-pattern mapping from a YAML file (default: the packaged one)."""
+    path = path or PATTERNS_PATH
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        raise InputError(f"cannot read capability patterns {path}: {exc}") from exc
+    caps = data.get("capabilities") if isinstance(data, dict) else None
+    if not isinstance(caps, dict):
+        raise InputError(f"{path}: expected a 'capabilities' mapping")
+    return validate_patterns(caps, str(path))
+
+
+def validate_patterns(mapping: Mapping[str, object], origin: str = "patterns") -> dict[str, tuple[str, ...]]:
+    """Check keys against the taxonomy and compile-test every pattern; returns a clean mapping."""
+    taxonomy = load_taxonomy()
+    out: dict[str, tuple[str, ...]] = {}
+    for key, value in mapping.items():
+        if key not in taxonomy:
+            raise InputError(f"{origin}: unknown capability {key!r}", "use a key from competitors/taxonomy.yaml")
+        items = [value] if isinstance(value, str) else list(value or [])
+        for item in items:
+            try:
+                re.compile(str(item))
+            except re.error as exc:
+                raise InputError(f"{origin}: bad pattern for {key}: {item!r} ({exc})") from exc
+        out[str(key)] = tuple(str(i) for i in items)
+    return out
+
+
+def _compile(patterns: Mapping[str, Sequence[str]]) -> dict[str, re.Pattern[str]]:
+    return {
+        cap: re.compile("|".join(f"(?:{p})" for p in pats), re.IGNORECASE)
+        for cap, pats in sorted(patterns.items())
+        if pats
+    }
+
+
+def _declarations(conn) -> list[dict]:
+    placeholders = ",".join("?" for _ in DECLARATION_KINDS)
+    rows = conn.execute(
+        f"SELECT s.name, s.kind, s.qualname, s.container, s.bases, s.modifiers, s.start_line, s.end_line, "
+        f"f.path, f.role FROM symbols s JOIN files f ON f.id = s.file_id WHERE s.kind IN ({placeholders})",
+        DECLARATION_KINDS,
+    ).fetchall()
+    return [dict(row) for row in rows]
+
+
+def _uses(conn, names: Iterable[str]) -> dict[str, list[tuple[str, str]]]:
+    """name -> [(file path, enclosing scope)] of production use-references to that name."""
+    names = sorted(set(names))
+    uses: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    kinds = ",".join("?" for _ in USE_REF_KINDS)
+    for start in range(0, len(names), 500):
+        chunk = names[start:start + 500]
+        marks = ",".join("?" for _ in chunk)
+        for name, path, scope in conn.execute(
+            f"SELECT r.name, f.path, r.scope FROM refs r JOIN files f ON f.id = r.file_id "
+            f"WHERE r.name IN ({marks}) AND r.kind IN ({kinds}) AND f.role = 'production'",
+            (*chunk, *USE_REF_KINDS),
+        ):
+            uses[name].append((path, scope))
+    return uses
+
+
+def _outside(qualname: str, scope: str) -> bool:
+    """A reference counts as a use only from outside the declaration itself."""
+    return not (scope == qualname or scope.startswith(qualname + "."))
+
+
+def _is_concrete(decl: dict) -> bool:
+    if decl["kind"] == "interface":
+        return False
+    try:
+        modifiers = json.loads(decl["modifiers"] or "[]")
+    except ValueError:
+        modifiers = []
+    return "abstract" not in modifiers
+
+
+def _bases(decl: dict) -> list[str]:
+    try:
+        bases = json.loads(decl["bases"] or "[]")
+    except ValueError:
+        return []
+    # "IFoo<T>" and "Ns.Foo" are written forms; references store the simple name.
+    return [re.split(r"[<(]", b)[0].rsplit(".", 1)[-1].strip() for b in bases if b]
+
+
+def _findings_by_file(findings: Iterable[Finding]) -> dict[str, list[Finding]]:
+    by_file: dict[str, list[Finding]] = defaultdict(list)
+    for finding in findings:
+        if finding.suppression is None and finding.scope == "production":
+            by_file[finding.file].append(finding)
+    return by_file
+
+
+def _inside(finding: Finding, decl: dict) -> bool:
+    return decl["start_line"] <= finding.start_line <= decl["end_line"]
+
+
+def _evidence(decl: dict, uses: dict[str, list[tuple[str, str]]], file_findings: list[Finding]) -> SymbolEvidence:
+    concrete = _is_concrete(decl)
+    own = decl["path"]
+    qualname = decl["qualname"]
+    use_count = sum(1 for _, scope in uses.get(decl["name"], []) if _outside(qualname, scope))
+    # Types found by reflection are used through their base type (typeof/generic scans), so a
+    # use of a base outside the type counts as wiring for a concrete type.
+    if use_count == 0 and decl["kind"] in ("class", "struct", "record"):
+        for base in _bases(decl):
+            use_count += sum(1 for _, scope in uses.get(base, []) if _outside(qualname, scope))
+    inside = [f for f in file_findings if _inside(f, decl)]
+    reported_unwired = any(f.category in UNWIRED_CATEGORIES for f in inside)
+    defects = [f for f in inside if f.category in DEFECT_CATEGORIES | UNWIRED_CATEGORIES]
+    return SymbolEvidence(
+        file=own,
+        line=decl["start_line"],
+        end_line=decl["end_line"],
+        qualname=decl["qualname"],
+        kind=decl["kind"],
+        concrete=concrete,
+        wired=use_count > 0 and not reported_unwired,
+        use_count=use_count,
+        finding_ids=tuple(sorted({f.id or f.fingerprint or f"{f.rule}@{f.file}:{f.start_line}" for f in defects})),
+    )
+
+
+def _rank(ev: SymbolEvidence) -> tuple:
+    # Best evidence first: clean and wired, then concrete, then most used; ties by location.
+    clean = ev.concrete and ev.wired and not ev.finding_ids
+    return (not clean, not ev.concrete, not ev.wired, -ev.use_count, ev.file, ev.line)
+
+
+def _judge(evidence: list[SymbolEvidence], test_only: int) -> CapabilityProfile:
+    if not evidence:
+        reason = "no production declaration matches the capability's patterns"
+        if test_only:
+            reason += f" ({test_only} match(es) only in test code)"
+        return CapabilityProfile(status="absent", reason=reason, test_only=test_only)
+    ranked = sorted(evidence, key=_rank)
+    shown = tuple(ranked[:MAX_EVIDENCE])
+    findings = tuple(sorted({fid for ev in evidence for fid in ev.finding_ids}))
+    clean = [ev for ev in evidence if ev.concrete and ev.wired and not ev.finding_ids]
+    common = dict(symbols=shown, matched=len(evidence), test_only=test_only, finding_ids=findings)
+    if clean:
+        best = sorted(clean, key=_rank)[0]
+        return CapabilityProfile(
+            status="present",
+            reason=f"{len(clean)} wired implementation(s) without defect findings, e.g. "
+                   f"{best.qualname} ({best.file}:{best.line})",
+            **common,
+        )
+    concrete = [ev for ev in evidence if ev.concrete]
+    if not concrete:
+        why = "declared only as interfaces or abstract types; no concrete implementation"
+    elif not any(ev.wired for ev in concrete):
+        why = "implemented but not wired: nothing else in the tree uses it, or the graph reports it unwired"
+    else:
+        why = "implemented and wired, but every wired implementation carries stub/bypass/unwired findings"
+    return CapabilityProfile(status="partial", reason=why, **common)
+
+
+def build_profile(
+    store,
+    findings: Sequence[Finding],
+    *,
+    patterns: Mapping[str, Sequence[str]] | None = None,
+    product: str = "the audited product",
+) -> ProductProfile:
+    """Profile the tree behind `store` (an IndexStore) on every taxonomy capability."""
+    taxonomy = load_taxonomy()
+    mapping = validate_patterns(patterns, "patterns argument") if patterns is not None else load_patterns()
+    compiled = _compile(mapping)
+    decls = _declarations(store.conn)
+    matches: dict[str, list[dict]] = defaultdict(list)
+    for decl in decls:
+        for cap, regex in compiled.items():
+            if regex.search(decl["name"]):
+                matches[cap].append(decl)
+    names = {d["name"] for ds in matches.values() for d in ds}
+    names |= {b for ds in matches.values() for d in ds for b in _bases(d)}
+    uses = _uses(store.conn, names)
+    by_file = _findings_by_file(findings)
+    capabilities: dict[str, CapabilityProfile] = {}
+    for cap in taxonomy:
+        found = matches.get(cap, [])
+        production = [d for d in found if d["role"] == "production"]
+        test_only = len(found) - len(production)
+        evidence = [_evidence(d, uses, by_file.get(d["path"], [])) for d in production]
+        capabilities[cap] = _judge(evidence, test_only)
+    security = tuple(sorted({
+        f.id or f.fingerprint for f in findings
+        if f.category in SECURITY_CATEGORIES and f.suppression is None and f.scope == "production"
+    }))
+    return ProductProfile(
+        name=product,
+        root=str(store.root),
+        capabilities=capabilities,
+        track_record=measure_track_record(store, findings),
+        security_findings=security,
+    )
