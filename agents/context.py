@@ -1,0 +1,48 @@
+"""Run-time configuration of one certification run (not part of the checkpointed state).
+
+The context holds the things nodes need but that cannot (or must not) be checkpointed: the rubric,
+paths, the optional LLM gateway and switches. Nodes receive it next to the state.
+"""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+from dwagent.rubric.loader import LoadedRubric
+
+
+@dataclass(frozen=True)
+class RunContext:
+    """Everything a node may read besides the state.
+
+    `root` is the resolved audited root; `index_dir` the index folder (None: the default cache);
+    `execute_gates` False means command gates are recorded NOT RUN; `baseline` maps finding
+    fingerprints the certifier accepted (from a file outside the tree) to their justification;
+    `gateway` is an optional LLM gateway (None: deterministic only); `fail_in` names a node that
+    raises on purpose (crash-injection for resume tests).
+    """
+
+    root: Path
+    rubric: LoadedRubric
+    index_dir: Path | None = None
+    execute_gates: bool = True
+    baseline: dict[str, str] = field(default_factory=dict)
+    baseline_source: str = ""
+    gateway: Any = None
+    fail_in: str = ""
+    progress: Callable[[str, str], None] | None = None  # (node, event) for the CLI's progress view
+
+    @property
+    def thread_id(self) -> str:
+        """A stable id for the checkpoint thread: same tree + rubric + switches ⇒ same thread."""
+        key = "|".join(
+            [
+                self.root.as_posix(),
+                self.rubric.sha256,
+                str(self.execute_gates),
+                ",".join(sorted(self.baseline)),
+            ]
+        )
+        return "certify-" + hashlib.sha1(key.encode()).hexdigest()[:16]

@@ -1,0 +1,51 @@
+"""Evidence node: the rule catalogue over the indexed tree (cached per file in the index)."""
+from __future__ import annotations
+
+import time
+
+from dwagent.agents.context import RunContext
+from dwagent.agents.state import CertifyState
+
+
+def run_catalogue(ctx: RunContext) -> tuple[list[dict], dict]:
+    """Run every rule; returns (finding dicts, info). Missing rule engine ⇒ info says NOT RUN."""
+    try:
+        from dwagent.tools.index import open_index
+        from dwagent.tools.rules import engine
+    except ImportError as exc:
+        return [], {"status": "NOT RUN", "reason": f"rule engine unavailable: {exc}"}
+    if not hasattr(engine, "run_rules"):
+        return [], {"status": "NOT RUN", "reason": "rule engine unavailable: run_rules not implemented"}
+    store = open_index(ctx.root, index_dir=ctx.index_dir)
+    try:
+        detailed = getattr(engine, "run_rules_detailed", None)
+        if detailed is not None:
+            run = detailed(store)
+            findings, errors = run.findings, run.errors
+            info = {
+                "files_scanned": run.files_scanned,
+                "files_cached": run.files_cached,
+                "rules": len(run.rules),
+                "errors": sorted(f"{e.rule} {e.path}: {e.message}" for e in errors),
+            }
+        else:
+            findings, info = engine.run_rules(store), {}
+    finally:
+        close = getattr(store, "close", None)
+        if close:
+            close()
+    from dwagent.tools.rules.registry import load_rules
+
+    categories = sorted({reg.meta.category for reg in load_rules().values()})
+    info = {"status": "RAN", "rules_version": engine.RULES_VERSION, "categories": categories, **info}
+    return [f.model_dump(mode="json") for f in findings], info
+
+
+def evidence_node(state: CertifyState, ctx: RunContext) -> dict:
+    """Graph node: rule findings as produced (the hostile reviewer judges them next)."""
+    started = time.perf_counter()
+    findings, info = run_catalogue(ctx)
+    update = {"raw_findings": findings, "rules_info": info, "timings": {"evidence": round(time.perf_counter() - started, 3)}}
+    if info.get("status") == "NOT RUN":
+        update["not_run"] = {"rules": info["reason"]}
+    return update

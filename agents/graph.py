@@ -1,0 +1,107 @@
+"""The certification graph: LangGraph StateGraph wiring with a SQLite checkpointer.
+
+    reader ─┐                     ┌─ plugin_auditor ────────────┐
+            ├─ hostile_reviewer ──┼─ flow_tracer ─ tier_checker ┼─ review_passes ─ competitor_analyst ─ adjudicator
+    evidence┘  (findings pass)    └─ claims_checker ────────────┘   (PASS challenges)
+
+The reviewer judges findings before the matrices use them, so a dropped quote or a test-only hit
+can never fail a cell; it then challenges every PASS the matrices produced. Checkpoints are written
+synchronously after every step, so `--resume` continues after a crash (kill -9 included) from the
+last completed step with the same inputs, and gives the same result.
+"""
+from __future__ import annotations
+
+import sqlite3
+import time
+from functools import partial
+from pathlib import Path
+from typing import Callable
+
+from langgraph.checkpoint.sqlite import SqliteSaver
+from langgraph.graph import END, START, StateGraph
+
+from dwagent.agents.adjudicator import adjudicator_node
+from dwagent.agents.claims_checker import claims_checker_node
+from dwagent.agents.competitor_analyst import competitor_node
+from dwagent.agents.context import RunContext
+from dwagent.agents.evidence import evidence_node
+from dwagent.agents.flow_tracer import flow_tracer_node
+from dwagent.agents.hostile_reviewer import findings_node, passes_node
+from dwagent.agents.plugin_auditor import plugin_auditor_node
+from dwagent.agents.reader import reader_node
+from dwagent.agents.state import CertifyState
+from dwagent.agents.tier_checker import tier_checker_node
+
+NODES: dict[str, Callable] = {
+    "reader": reader_node,
+    "evidence": evidence_node,
+    "hostile_reviewer": findings_node,
+    "plugin_auditor": plugin_auditor_node,
+    "flow_tracer": flow_tracer_node,
+    "tier_checker": tier_checker_node,
+    "claims_checker": claims_checker_node,
+    "review_passes": passes_node,
+    "competitor_analyst": competitor_node,
+    "adjudicator": adjudicator_node,
+}
+
+
+class InjectedCrash(RuntimeError):
+    """Raised on purpose inside a node (crash-injection for resume tests)."""
+
+
+def _bound(name: str, fn: Callable, ctx: RunContext) -> Callable:
+    def node(state: CertifyState) -> dict:
+        if ctx.progress:
+            ctx.progress(name, "start")
+        if ctx.fail_in == name:
+            raise InjectedCrash(f"injected crash in {name}")
+        started = time.perf_counter()
+        update = fn(state, ctx)
+        if ctx.progress:
+            ctx.progress(name, f"done {time.perf_counter() - started:.1f}s")
+        return update
+
+    node.__name__ = name
+    return node
+
+
+def build_graph(ctx: RunContext):
+    """The uncompiled StateGraph with every node bound to the run context."""
+    g = StateGraph(CertifyState)
+    for name, fn in NODES.items():
+        g.add_node(name, _bound(name, fn, ctx))
+    g.add_edge(START, "reader")
+    g.add_edge(START, "evidence")
+    g.add_edge(["reader", "evidence"], "hostile_reviewer")
+    g.add_edge("hostile_reviewer", "plugin_auditor")
+    g.add_edge("hostile_reviewer", "flow_tracer")
+    g.add_edge("hostile_reviewer", "claims_checker")
+    g.add_edge("flow_tracer", "tier_checker")
+    g.add_edge(["plugin_auditor", "tier_checker", "claims_checker"], "review_passes")
+    g.add_edge("review_passes", "competitor_analyst")
+    g.add_edge("competitor_analyst", "adjudicator")
+    g.add_edge("adjudicator", END)
+    return g
+
+
+def run_graph(ctx: RunContext, checkpoint_db: Path, resume: bool) -> dict:
+    """Run (or resume) the graph; returns the final state."""
+    checkpoint_db.parent.mkdir(parents=True, exist_ok=True)
+    conn = sqlite3.connect(str(checkpoint_db), check_same_thread=False)
+    try:
+        saver = SqliteSaver(conn)
+        saver.setup()
+        config = {"configurable": {"thread_id": ctx.thread_id}}
+        app = build_graph(ctx).compile(checkpointer=saver)
+        snapshot = app.get_state(config) if resume else None
+        if snapshot is not None and snapshot.values and not snapshot.next:
+            return dict(snapshot.values)  # the interrupted run had in fact finished
+        if snapshot is not None and snapshot.next:
+            app.invoke(None, config, durability="sync")
+        else:
+            saver.delete_thread(ctx.thread_id)
+            app.invoke({}, config, durability="sync")
+        return dict(app.get_state(config).values)
+    finally:
+        conn.close()

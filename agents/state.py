@@ -1,0 +1,41 @@
+"""The certification graph's state: plain JSON-able values so checkpoints are portable.
+
+Fan-out branches write disjoint keys; the few keys several nodes write use merge reducers.
+Findings and cells travel as dicts (`Finding.model_dump(mode="json")`, `Cell` dumps) and are
+re-validated by the adjudicator when it builds the report model.
+"""
+from __future__ import annotations
+
+from typing import Annotated, Any, TypedDict
+
+
+def merge_dicts(left: dict | None, right: dict | None) -> dict:
+    """Reducer: union of two mappings, right wins per key."""
+    out = dict(left or {})
+    out.update(right or {})
+    return out
+
+
+def concat_sorted(left: list | None, right: list | None) -> list:
+    """Reducer: concatenation, sorted so parallel branches give one deterministic order."""
+    return sorted([*(left or []), *(right or [])], key=repr)
+
+
+class CertifyState(TypedDict, total=False):
+    inventory: dict[str, Any]  # reader: files, lines, languages, projects, plugins, tests
+    gate_runs: dict[str, Any]  # reader: command gate id -> result dict
+    raw_findings: list[dict]  # evidence: rule findings as produced
+    rules_info: dict[str, Any]  # evidence: rules version, errors, cache stats
+    findings: list[dict]  # hostile reviewer: counted + accepted findings, reviewed
+    dropped: list[dict]  # hostile reviewer: dropped findings with their review records
+    evidence: Annotated[dict[str, dict], merge_dicts]  # id -> Evidence dict (every node adds)
+    plugins: dict[str, Any]  # plugin auditor: plugin id -> row
+    flows: dict[str, Any]  # flow tracer: flow id -> trace
+    tiers: dict[str, Any]  # tier checker: tier id -> row
+    claims: list[dict]  # claims checker
+    challenges: list[dict]  # hostile reviewer's challenges of PASS cells
+    competitive: dict[str, Any]  # competitor analyst (or a NOT RUN record)
+    report: dict[str, Any]  # adjudicator: the report model dump
+    not_run: Annotated[dict[str, str], merge_dicts]  # part -> why it did not run
+    timings: Annotated[dict[str, float], merge_dicts]  # node -> seconds (run.json only)
+    log: Annotated[list[str], concat_sorted]  # reviewer decisions and skips, for run.json

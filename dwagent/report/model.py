@@ -1,0 +1,129 @@
+"""The report model: what the adjudicator decided, which every writer only renders.
+
+Writers never re-derive a verdict; everything they show is a field here. Serialisation is
+deterministic (lists sorted by the adjudicator, dicts dumped with sorted keys).
+"""
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from dwagent.models import Cell, Evidence, Finding, Status, Verdict
+
+Effect = Literal["block", "condition", "note"]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class GateRow(_Model):
+    id: str
+    name: str
+    kind: Literal["command", "threshold"]
+    status: Status
+    reason: str = ""
+    effect: Effect = "note"
+    command: str = ""
+    exit_code: int | None = None
+    metric: str = ""
+    value: int | None = None
+    tests: int | None = None
+    evidence_ids: tuple[str, ...] = ()
+    finding_ids: tuple[str, ...] = ()
+
+
+class MatrixRow(_Model):
+    """A domain, plugin or tier row: an overall status and its named cells."""
+
+    id: str
+    name: str
+    status: Status
+    reason: str = ""
+    evidence_ids: tuple[str, ...] = ()
+    finding_ids: tuple[str, ...] = ()
+    cells: dict[str, Cell] = Field(default_factory=dict)
+    details: dict[str, Any] = Field(default_factory=dict)
+
+
+class Hop(_Model):
+    name: str
+    found: bool
+    symbol: str = ""
+    file: str = ""
+    line: int = 0
+    end_line: int = 0
+    evidence_id: str = ""
+    via: str = ""  # call, bus topic, ... (from the code graph)
+
+
+class FlowRow(_Model):
+    id: str
+    name: str
+    status: Status
+    reason: str = ""
+    hops: tuple[Hop, ...] = ()
+    cells: dict[str, Cell] = Field(default_factory=dict)
+    evidence_ids: tuple[str, ...] = ()
+    finding_ids: tuple[str, ...] = ()
+
+
+class ClaimRow(_Model):
+    id: str
+    file: str
+    line: int
+    text: str
+    status: Literal["confirmed", "contradicted", "unverifiable"]
+    reason: str = ""
+    categories: tuple[str, ...] = ()
+    evidence_ids: tuple[str, ...] = ()
+    finding_ids: tuple[str, ...] = ()
+
+
+class Item(_Model):
+    """One entry of the P0 list, the conditions or the notes: what, why, and what to do."""
+
+    kind: Literal["finding", "gate", "domain", "plugin", "flow", "tier", "claim", "coverage"]
+    id: str
+    reason: str
+    action: str
+    location: str = ""  # file:line when there is one
+    finding_ids: tuple[str, ...] = ()
+
+
+class Report(_Model):
+    schema_: str = Field("dwagent.report/1", alias="schema")
+    tool_version: str
+    rules_version: str = ""
+    rubric: str
+    rubric_sha256: str
+    root_name: str
+    verdict: Verdict
+    rationale: str
+    p0: tuple[Item, ...] = ()
+    conditions: tuple[Item, ...] = ()
+    notes: tuple[Item, ...] = ()
+    inventory: dict[str, Any] = Field(default_factory=dict)
+    gates: tuple[GateRow, ...] = ()
+    domains: tuple[MatrixRow, ...] = ()
+    plugins: tuple[MatrixRow, ...] = ()
+    flows: tuple[FlowRow, ...] = ()
+    tiers: tuple[MatrixRow, ...] = ()
+    claims: tuple[ClaimRow, ...] = ()
+    findings: tuple[Finding, ...] = ()
+    dropped: tuple[Finding, ...] = ()
+    evidence: dict[str, Evidence] = Field(default_factory=dict)
+    challenges: tuple[dict[str, str], ...] = ()
+    quality: dict[str, Any] = Field(default_factory=dict)
+    competitive: dict[str, Any] = Field(default_factory=dict)
+    not_run: dict[str, str] = Field(default_factory=dict)
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+    def finding(self, finding_id: str) -> Finding | None:
+        """The finding with this id (counted, accepted or dropped), if any."""
+        for f in (*self.findings, *self.dropped):
+            if f.id == finding_id:
+                return f
+        return None
