@@ -1,0 +1,115 @@
+"""Network entry points without authentication: raw listeners that dispatch commands, and
+controllers / SignalR hubs with actions that carry no authorization attribute (C#)."""
+from __future__ import annotations
+
+import re
+from typing import Iterable
+
+from dwagent.tools.parse.context import FileContext
+from dwagent.tools.rules.registry import Hit, file_rule
+from dwagent.tools.rules.syntax import (
+    arguments,
+    attributes,
+    enclosing_type,
+    hit,
+    line,
+    modifiers,
+    name_of,
+    nodes,
+    text,
+)
+
+LISTENER_TYPES = ("TcpListener", "HttpListener", "UdpClient")
+RECEIVE = re.compile(r"\b(AcceptTcpClient|AcceptTcpClientAsync|AcceptSocket|AcceptAsync|Accept|GetContext|"
+                     r"GetContextAsync|Receive|ReceiveAsync|BeginAccept\w*|ReadLine|ReadLineAsync)\b")
+DISPATCH = re.compile(r"\bswitch\b|(?i:dispatch|handlers?\s*\[|handlers?\.TryGetValue|execute\w*command|"
+                      r"command\w*\s*=|\bcommands?\b)")
+AUTH = re.compile(r"(?i)authenticat|authoriz|\bauth\w*|token|api_?key|signature|hmac|credential|password|"
+                  r"challenge|SslStream|certificate|IsAuthenticated|secret")
+FRAMEWORK_CONTROLLER_BASES = ("Controller", "ControllerBase", "ApiController", "ODataController")
+AUTH_ATTRS = ("Authorize", "AllowAnonymous")
+
+
+@file_rule(
+    id="DWA-180",
+    title="Raw network listener dispatches commands without authentication",
+    category="unauthenticated-endpoint",
+    severity="high",
+    confidence="medium",
+    cwe=(306,),
+    languages=("csharp",),
+)
+def raw_listener(ctx: FileContext) -> Iterable[Hit]:
+    """A `TcpListener`, `HttpListener` or bound `UdpClient` whose class receives data and dispatches
+    it (a `switch` on the message, a handler table, command parsing) with no sign of an
+    authentication step anywhere in the class (tokens, API keys, signatures, HMACs, credentials,
+    TLS client certificates, `IsAuthenticated`). Anyone who can reach the port can issue commands.
+    """
+    if not re.search(r"TcpListener|HttpListener|UdpClient", ctx.text):
+        return
+    for new in nodes(ctx, "object_creation_expression"):
+        typ = text(ctx, new.child_by_field_name("type")).split(".")[-1]
+        if typ not in LISTENER_TYPES:
+            continue
+        if typ == "UdpClient" and not arguments(new):
+            continue  # an unbound client sends; it does not listen
+        owner = enclosing_type(new)
+        body = text(ctx, owner) if owner is not None else ctx.text
+        if RECEIVE.search(body) and DISPATCH.search(body) and not AUTH.search(body):
+            yield hit(new, f"`{typ}` receives and dispatches commands with no authentication step", max_lines=1)
+
+
+def _bases(ctx: FileContext, cls) -> list[str]:
+    for c in cls.named_children:
+        if c.type == "base_list":
+            return [re.sub(r"<.*", "", text(ctx, b)).split(".")[-1] for b in c.named_children]
+    return []
+
+
+@file_rule(
+    id="DWA-181",
+    title="Controller or hub actions without authorization",
+    category="missing-authorization",
+    severity="high",
+    confidence="medium",
+    cwe=(862,),
+    languages=("csharp",),
+)
+def missing_authorization(ctx: FileContext) -> Iterable[Hit]:
+    """An ASP.NET Core controller (derives from `Controller`/`ControllerBase` or is marked
+    `[ApiController]`) or a SignalR hub (derives from `Hub`/`Hub<T>`) with public actions that
+    carry neither `[Authorize]` nor `[AllowAnonymous]`, and no `[Authorize]`/`[AllowAnonymous]` on
+    the class. `[AllowAnonymous]` is read as an explicit decision and not reported.
+
+    Classes deriving from a project-specific base are skipped (the base may carry
+    `[Authorize]`). A global authorization policy configured at start-up is not visible to this
+    per-file rule, hence medium confidence.
+    """
+    if not re.search(r"Controller|Hub", ctx.text):
+        return
+    for cls in nodes(ctx, "class_declaration"):
+        attrs = attributes(ctx, cls)
+        bases = _bases(ctx, cls)
+        is_hub = "Hub" in bases
+        is_controller = bool(set(bases) & set(FRAMEWORK_CONTROLLER_BASES)) or "ApiController" in attrs
+        if not (is_hub or is_controller) or attrs & set(AUTH_ATTRS) or "abstract" in modifiers(ctx, cls):
+            continue
+        if bases and not (set(bases) & set(FRAMEWORK_CONTROLLER_BASES) or is_hub):
+            continue
+        body = cls.child_by_field_name("body")
+        open_actions = []
+        for m in body.named_children if body is not None else ():
+            if m.type != "method_declaration":
+                continue
+            mods = modifiers(ctx, m)
+            if "public" not in mods or mods & {"static", "override", "abstract"}:
+                continue
+            if attributes(ctx, m) & {*AUTH_ATTRS, "NonAction"}:
+                continue
+            open_actions.append(name_of(ctx, m))
+        if open_actions:
+            kind = "hub" if is_hub else "controller"
+            name_node = cls.child_by_field_name("name")
+            shown = ", ".join(open_actions[:6]) + (" ..." if len(open_actions) > 6 else "")
+            yield Hit(line(name_node), line(name_node),
+                      f"{kind} `{name_of(ctx, cls)}` exposes {len(open_actions)} action(s) with no [Authorize]: {shown}")
