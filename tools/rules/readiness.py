@@ -1,0 +1,144 @@
+"""Production-readiness markers in C#: NotImplementedException, TODO/FIXME/HACK comments, and
+security-named methods whose body only reports success."""
+from __future__ import annotations
+
+import re
+from typing import Iterable
+
+from dwagent.tools.parse.context import FileContext
+from dwagent.tools.rules.registry import Hit, file_rule
+from dwagent.tools.rules.syntax import (
+    ancestor,
+    block_statements,
+    enclosing_member,
+    hit,
+    line,
+    member_body,
+    modifiers,
+    name_of,
+    nodes,
+    text,
+    unwrap,
+)
+
+TODO = re.compile(r"\b(TODO|FIXME|HACK|XXX)\b|(?i:\b(todo|fixme)\b\s*[:(])")
+
+
+@file_rule(
+    id="DWA-201",
+    title="NotImplementedException in a non-abstract member",
+    category="not-implemented",
+    severity="high",
+    cwe=(1188,),
+    languages=("csharp",),
+)
+def not_implemented(ctx: FileContext) -> Iterable[Hit]:
+    """`throw new NotImplementedException()` in production code: the member exists, compiles and is
+    reachable, but fails at run time. Default interface members are not reported (an interface
+    default that throws is a documented "implementers must override" contract), nor is
+    `NotSupportedException`, which states a deliberate limitation.
+    """
+    if "NotImplementedException" not in ctx.text:
+        return
+    for kind in ("throw_statement", "throw_expression"):
+        for t in nodes(ctx, kind):
+            created = [c for c in t.named_children if c.type == "object_creation_expression"]
+            if not created or text(ctx, created[0].child_by_field_name("type")).split(".")[-1] != "NotImplementedException":
+                continue
+            if ancestor(t, ("interface_declaration",)) is not None:
+                continue
+            member = enclosing_member(t)
+            where = f" in `{name_of(ctx, member)}`" if member is not None and name_of(ctx, member) else ""
+            yield hit(t, f"NotImplementedException{where}: the member is a stub", max_lines=1)
+
+
+@file_rule(
+    id="DWA-202",
+    title="TODO / FIXME / HACK in production code",
+    category="todo-marker",
+    severity="low",
+    languages=("csharp",),
+)
+def todo_marker(ctx: FileContext) -> Iterable[Hit]:
+    """A `TODO`, `FIXME`, `HACK` or `XXX` marker in a comment of production code: the author
+    recorded the code as unfinished or knowingly wrong. Only comments are read (never string
+    literals), and test code is excluded. Lower-case `todo`/`fixme` count only when followed by
+    `:` or `(`, as in `// todo: ...`.
+    """
+    if not re.search(r"(?i)todo|fixme|hack|xxx", ctx.text):
+        return
+    for c in nodes(ctx, "comment"):
+        body = text(ctx, c)
+        m = TODO.search(body)
+        if m:
+            offset = body[: m.start()].count("\n")
+            ln = line(c) + offset
+            yield Hit(ln, ln, f"{(m.group(1) or m.group(2)).upper()} marker: {body[m.start():].splitlines()[0][:100].strip()}")
+
+
+SECURITY_NAME = re.compile(r"^(Validate|Verify|Authorize|Authenticate|Check|IsAuthorized|IsAuthenticated|"
+                           r"IsValid|HasPermission|CanAccess|IsAllowed)\w*$")
+SUCCESS_VALUES = re.compile(
+    r"^(true|Task\.FromResult\(true\)|ValueTask\.FromResult\(true\)|new ValueTask<bool>\(true\)|"
+    r"ValidationResult\.Success|AuthorizationResult\.Success\(\)|AuthenticateResult\.Success\(.*\)|"
+    r"\w*Result\.(Success|Ok|Valid)(\(\))?|Task\.FromResult\(\w*Result\.(Success|Ok|Valid)(\(\))?\))$"
+)
+SUCCESS_STATEMENTS = re.compile(r"^(context\.Succeed\(\w+\);|return;|Task\.CompletedTask)$")
+
+
+def _returns_success_only(ctx: FileContext, body) -> bool:
+    stmts = block_statements(body)
+    if body.type == "arrow_expression_clause":
+        return len(stmts) == 1 and bool(SUCCESS_VALUES.match(re.sub(r"\s+", "", text(ctx, unwrap(stmts[0])))))
+    if not stmts:
+        return False
+    last = stmts[-1]
+    if last.type != "return_statement":
+        return False
+    value = [c for c in last.named_children if c.type != "comment"]
+    if not value or not SUCCESS_VALUES.match(re.sub(r"\s+", "", text(ctx, unwrap(value[0])))):
+        return False
+    # anything before the return must be logging / awaiting nothing: only expression statements
+    # that are not assignments or conditionals (a real check branches or throws)
+    for s in stmts[:-1]:
+        if s.type != "expression_statement":
+            return False
+        t = text(ctx, s)
+        if not re.match(r"^(_?\w*[Ll]og\w*|Console|Debug|Trace)\.", t) and not re.match(r"^await Task\.(Yield|CompletedTask)", t):
+            return False
+    return True
+
+
+@file_rule(
+    id="DWA-204",
+    title="Security check that always succeeds",
+    category="stub-return",
+    severity="high",
+    cwe=(287,),
+    languages=("csharp",),
+)
+def security_stub(ctx: FileContext) -> Iterable[Hit]:
+    """A method named like a security decision (`Validate*`, `Verify*`, `Authorize*`,
+    `Authenticate*`, `Check*`, `IsAuthorized`, `IsValid*`, `HasPermission`...) whose body only
+    returns success (`true`, `Task.FromResult(true)`, `ValidationResult.Success`,
+    `AuthenticateResult.Success(...)`), optionally after logging. Callers believe a check ran.
+
+    Abstract and interface members, and methods whose parameters are all unused placeholders of
+    an override that documents "no check needed" are still reported: a check that never says no
+    is a stub whatever it claims. Test code is excluded.
+    """
+    if not re.search(r"Validate|Verify|Authori|Authenti|Check|IsValid|Permission|CanAccess|IsAllowed", ctx.text):
+        return
+    for m in nodes(ctx, "method_declaration"):
+        name = name_of(ctx, m)
+        if not SECURITY_NAME.match(name) or "abstract" in modifiers(ctx, m):
+            continue
+        body = member_body(m)
+        if body is None or ancestor(m, ("interface_declaration",)) is not None:
+            continue
+        params = m.child_by_field_name("parameters")
+        if params is None or not params.named_children:
+            continue  # `IsValid()` on a value object with no input is a property-like getter
+        if _returns_success_only(ctx, body):
+            name_node = m.child_by_field_name("name")
+            yield Hit(line(name_node), line(name_node), f"`{name}` always returns success: the check is a stub")
