@@ -58,6 +58,13 @@ def reads_like_instruction(text: str) -> bool:
     return any(pattern.search(text) for pattern in INSTRUCTION_PATTERNS)
 
 
+def _same_ignoring_indent(actual: str, quote: str) -> bool:
+    def lines(text: str) -> list[str]:
+        return [line.strip() for line in text.replace("\r\n", "\n").strip("\n").split("\n")]
+
+    return bool(quote.strip()) and lines(actual) == lines(quote)
+
+
 def verify_citations(root: Path, citations: Sequence[Citation]) -> CitationCheck:
     """Check each citation against the file on disk; every problem is described."""
     verified: list[Evidence] = []
@@ -71,6 +78,9 @@ def verify_citations(root: Path, citations: Sequence[Citation]) -> CitationCheck
             problems.append(f"{where}: cites more than {MAX_CITED_LINES} lines")
             continue
         check = check_quote(root, cite.file, cite.start_line, cite.end_line, cite.quote)
+        if not check.ok and check.reason == "mismatch" and _same_ignoring_indent(check.actual, cite.quote):
+            # Models often drop leading indentation; the evidence keeps the file's exact text.
+            check = check_quote(root, cite.file, cite.start_line, cite.end_line, check.actual)
         if not check.ok:
             problems.append(f"{where}: quote check failed ({check.reason})")
             continue

@@ -13,7 +13,7 @@ import time
 from pathlib import Path
 from typing import Any, Callable, Mapping, TypeVar
 
-import httpx
+import httpx2
 from pydantic import BaseModel, ValidationError
 
 from dwagent.agents.llm.cache import ResponseCache, cache_key
@@ -77,7 +77,7 @@ class LLMGateway:
         self._reserved_cost = 0.0
 
     @classmethod
-    def from_settings(cls, settings: LLMSettings, http_client: httpx.Client | None = None) -> LLMGateway | None:
+    def from_settings(cls, settings: LLMSettings, http_client: httpx2.Client | None = None) -> LLMGateway | None:
         """A gateway for the configured provider, or None when the LLM is off (`--llm none`)."""
         provider = make_provider(settings, http_client)
         if provider is None:

@@ -15,7 +15,7 @@ from dwagent.agents.llm.providers.interface import (
 )
 
 if TYPE_CHECKING:
-    import httpx
+    import httpx2
 
     from dwagent.agents.llm.config import LLMSettings
 
@@ -32,10 +32,10 @@ __all__ = [
 ]
 
 
-def make_provider(settings: LLMSettings, http_client: httpx.Client | None = None) -> Provider | None:
+def make_provider(settings: LLMSettings, http_client: httpx2.Client | None = None) -> Provider | None:
     """The provider for `settings`, or None when no LLM is configured.
 
-    `http_client` lets tests inject an `httpx.Client(transport=httpx.MockTransport(...))`.
+    `http_client` lets tests inject an `httpx2.Client(transport=httpx2.MockTransport(...))`.
     """
     if settings.provider == "none":
         return None

@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 
 import anthropic
-import httpx
+import httpx2
 
 from dwagent.agents.llm.config import LLMSettings
 from dwagent.agents.llm.providers.interface import (
@@ -26,7 +26,7 @@ from dwagent.agents.llm.providers.interface import (
 class AnthropicProvider(Provider):
     """Messages API with a forced tool; SDK retries off (the gateway retries)."""
 
-    def __init__(self, settings: LLMSettings, http_client: httpx.Client | None = None) -> None:
+    def __init__(self, settings: LLMSettings, http_client: httpx2.Client | None = None) -> None:
         self.name = "anthropic"
         self.model = settings.model
         self.client = anthropic.Anthropic(

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 
-import httpx
+import httpx2
 import openai
 
 from dwagent.agents.llm.config import LLMSettings
@@ -29,7 +29,7 @@ _NO_TEMPERATURE_PREFIXES = ("o1", "o3", "o4", "gpt-5")
 class OpenAIProvider(Provider):
     """Chat Completions with structured output; SDK retries off (the gateway retries)."""
 
-    def __init__(self, settings: LLMSettings, http_client: httpx.Client | None = None) -> None:
+    def __init__(self, settings: LLMSettings, http_client: httpx2.Client | None = None) -> None:
         self.name = settings.provider
         self.model = settings.model
         self.structured = settings.structured
