@@ -76,7 +76,7 @@ def _matrix(analysis: CompetitiveAnalysis) -> list[str]:
     return lines
 
 
-def _section(section: ProductSection, analysis: CompetitiveAnalysis) -> list[str]:
+def _section(section: ProductSection) -> list[str]:
     cmp = section.comparison
     out = [f"### {cmp.name}", ""]
     for para in section.paragraphs:
@@ -90,6 +90,11 @@ def _section(section: ProductSection, analysis: CompetitiveAnalysis) -> list[str
             out.append(f"{i}. {statement} — {source} (as of {as_of})")
         out.append("")
     return out
+
+
+def render_section(section: ProductSection) -> str:
+    """One product's comparison (heading, paragraphs, matrix line, numbered sources)."""
+    return "\n".join(_section(section))
 
 
 def render_markdown(analysis: CompetitiveAnalysis) -> str:
@@ -128,7 +133,7 @@ def render_markdown(analysis: CompetitiveAnalysis) -> str:
         falls = sum(s.comparison.position == "falls short" for s in sections)
         out += [f"{len(sections)} product(s) in this category; {dw} falls short of {falls}.", ""]
         for section in sections:
-            out += _section(section, analysis)
+            out += _section(section)
     out += ["## Recommendations for the next major version", ""]
     if not analysis.recommendations:
         out.append("No capability gap with sourced competitor evidence was found.")

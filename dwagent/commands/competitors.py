@@ -1,8 +1,154 @@
-"""CLI commands for this area. Registered by dwagent.cli."""
+"""`dwagent competitors list | show NAME | compare REPORT_DIR NAME`: the competitor knowledge base
+and the evidence-based comparison of an audited tree against it."""
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import typer
+from rich.console import Console
+from rich.table import Table
+
+from dwagent.errors import InputError, UsageError
+
+group = typer.Typer(help="Competitor knowledge base and evidence-based comparison.", no_args_is_help=True)
 
 
 def register(app: typer.Typer) -> None:
     """Add this module's commands to the app."""
+    app.add_typer(group, name="competitors")
+
+
+@group.command("list")
+def list_command(
+    category: str | None = typer.Option(None, "--category", help="Only this category slug."),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+) -> None:
+    """List every KB entry with its category and how much of it is sourced."""
+    from dwagent.competitors.loader import default_kb, load_taxonomy
+    from dwagent.competitors.schema import CATEGORY_TITLES
+
+    if category is not None and category not in CATEGORY_TITLES:
+        raise UsageError(f"unknown category {category!r}", f"use one of: {', '.join(CATEGORY_TITLES)}")
+    taxonomy = load_taxonomy()
+    rows = [
+        {
+            "slug": p.slug, "name": p.name, "category": p.category, "facts": len(p.all_facts()),
+            "sourced_capabilities": sum(p.capability(c).status != "unknown" for c in taxonomy),
+            "subsystems": len(p.subsystems),
+        }
+        for p in default_kb() if category is None or p.category == category
+    ]
+    if as_json:
+        typer.echo(json.dumps(rows, indent=2, sort_keys=True))
+        raise typer.Exit(0)
+    table = Table(title=f"{len(rows)} competitor entries")
+    for col in ("slug", "name", "category", "facts", "sourced caps", "subsystems"):
+        table.add_column(col)
+    for r in rows:
+        table.add_row(r["slug"], r["name"], CATEGORY_TITLES[r["category"]], str(r["facts"]),
+                      str(r["sourced_capabilities"]), str(r["subsystems"] or ""))
+    Console().print(table)
+    raise typer.Exit(0)
+
+
+@group.command("show")
+def show_command(
+    name: str = typer.Argument(..., help="Slug, name or seed name of the product."),
+    as_json: bool = typer.Option(False, "--json", help="Print the entry as JSON."),
+) -> None:
+    """Show one entry: summary, sourced facts by dimension, sourced capabilities, subsystems."""
+    from dwagent.competitors.loader import find_product, load_taxonomy
+    from dwagent.competitors.schema import CATEGORY_TITLES
+
+    product = find_product(name)
+    if as_json:
+        typer.echo(json.dumps(product.model_dump(mode="json"), indent=2, sort_keys=True))
+        raise typer.Exit(0)
+    taxonomy = load_taxonomy()
+    out = [f"# {product.name}", f"vendor: {product.vendor} · category: {CATEGORY_TITLES[product.category]} "
+           f"· seed: {product.seed_name}", "", product.summary, ""]
+    for dim, owner, fact in product.all_facts():
+        who = "" if owner == product.name else f"[{owner}] "
+        out.append(f"- {dim}: {who}{fact.statement} — {fact.source} (as of {fact.as_of})")
+    out += ["", "capabilities (sourced):"]
+    for cap in taxonomy:
+        status = product.capability(cap)
+        if status.status != "unknown":
+            note = f" ({status.note})" if status.note else ""
+            out.append(f"- {taxonomy[cap].title}: {status.status}{note} — {status.source}")
+    unknown = [taxonomy[c].title for c in taxonomy if product.capability(c).status == "unknown"]
+    out.append(f"- unknown (no source): {', '.join(unknown) if unknown else 'none'}")
+    typer.echo("\n".join(out))
+    raise typer.Exit(0)
+
+
+def _read_json(path: Path) -> dict:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError as exc:
+        raise InputError(f"{path} not found", "pass the output folder of `dwagent certify`") from exc
+    except (OSError, ValueError) as exc:
+        raise InputError(f"cannot read {path}: {exc}") from exc
+    if not isinstance(data, dict):
+        raise InputError(f"{path}: expected a JSON object")
+    return data
+
+
+def load_report_dir(report_dir: Path) -> tuple[Path, Path | None, list]:
+    """(audited root, index folder or None, findings) from a certify output folder."""
+    from dwagent.models import Finding
+
+    run = _read_json(report_dir / "run.json")
+    index = run.get("index") if isinstance(run.get("index"), dict) else {}
+    root = run.get("root") or index.get("root")
+    if not root:
+        raise InputError(f"{report_dir / 'run.json'} names no audited root", "pass --root PATH")
+    db_path = index.get("db_path")
+    index_dir = Path(db_path).parent if db_path else None
+    raw = _read_json(report_dir / "findings.json").get("findings", [])
+    if not isinstance(raw, list):
+        raise InputError(f"{report_dir / 'findings.json'}: 'findings' is not a list")
+    findings = []
+    for i, item in enumerate(raw):
+        try:
+            findings.append(Finding.model_validate(item))
+        except Exception as exc:  # pydantic ValidationError; one bad record must be visible, not skipped
+            raise InputError(f"findings.json: finding #{i} is not a valid Finding: {exc}") from exc
+    return Path(root), index_dir, findings
+
+
+@group.command("compare")
+def compare_command(
+    report_dir: Path = typer.Argument(..., help="Output folder of `dwagent certify` (run.json, findings.json)."),
+    name: str = typer.Argument(..., help="Product slug/name, or 'all' for the whole analysis."),
+    product: str = typer.Option("the audited product", "--product", help="Display name of the audited product."),
+    root: Path | None = typer.Option(None, "--root", help="Audited root (default: from run.json)."),
+    index_dir: Path | None = typer.Option(None, "--index-dir", help="Index folder (default: from run.json)."),
+    patterns: Path | None = typer.Option(None, "--patterns", help="Capability pattern YAML (default: packaged)."),
+    write: Path | None = typer.Option(None, "--write", help="Also write the full competitive-analysis.md here."),
+) -> None:
+    """Compare the audited tree (evidence from a certify run) with one product, or with all."""
+    from dwagent.competitors.analysis import analyse
+    from dwagent.competitors.loader import find_product
+    from dwagent.competitors.profile import load_patterns
+    from dwagent.competitors.render import render_markdown, render_section
+    from dwagent.tools.index import open_index
+
+    if not report_dir.is_dir():
+        raise UsageError(f"not a folder: {report_dir}", "pass the output folder of `dwagent certify`")
+    run_root, run_index, findings = load_report_dir(report_dir)
+    target = None if name.lower() == "all" else find_product(name)
+    mapping = load_patterns(patterns) if patterns else None
+    with open_index(root or run_root, index_dir or run_index) as store:
+        analysis = analyse(store, findings, patterns=mapping, product=product)
+    full = render_markdown(analysis)
+    if write is not None:
+        write.parent.mkdir(parents=True, exist_ok=True)
+        write.write_text(full, encoding="utf-8")
+    if target is None:
+        typer.echo(full)
+    else:
+        section = next(s for s in analysis.sections if s.comparison.slug == target.slug)
+        typer.echo(render_section(section))
+    raise typer.Exit(0)
