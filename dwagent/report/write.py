@@ -1,0 +1,73 @@
+"""Write every report file of a certification run into the output folder."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from dwagent.errors import InputError
+from dwagent.report.html import render_html
+from dwagent.report.json_out import dumps, findings_json, run_json
+from dwagent.report.markdown import render_markdown
+from dwagent.report.model import Report
+
+FILES = ("CERTIFICATION.md", "findings.json", "findings.sarif", "report.html", "run.json")
+
+
+def _sarif(report: Report) -> tuple[str | None, str]:
+    """findings.sarif through the rules' SARIF writer; (None, reason) when it is unavailable."""
+    try:
+        from dwagent.report.sarif import to_sarif
+        from dwagent.tools.rules.registry import all_rules
+    except ImportError as exc:
+        return None, f"SARIF writer unavailable: {exc}"
+    try:
+        doc = to_sarif(list(report.findings), list(all_rules()), tool_version=report.tool_version)
+    except Exception as exc:  # the SARIF file is one output among five; say why it is missing
+        return None, f"SARIF writer failed: {type(exc).__name__}: {exc}"
+    return (doc if isinstance(doc, str) else dumps(doc)), ""
+
+
+def write_reports(report: Report, out_dir: Path, *, generated_at: str, timings: dict, index_summary: dict,
+                  rules_info: dict, llm_usage: dict | None = None, resumed: bool = False) -> dict[str, str]:
+    """Write the five report files; returns name -> path (or the reason a file was not written)."""
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise InputError(f"cannot create output folder {out_dir}: {exc.strerror}", hint="pass --out to a writable folder") from exc
+    outputs: dict[str, str] = {}
+    (out_dir / "CERTIFICATION.md").write_text(render_markdown(report, generated_at), encoding="utf-8")
+    (out_dir / "findings.json").write_text(findings_json(report), encoding="utf-8")
+    (out_dir / "report.html").write_text(render_html(report, generated_at), encoding="utf-8")
+    sarif, why = _sarif(report)
+    if sarif is not None:
+        (out_dir / "findings.sarif").write_text(sarif, encoding="utf-8")
+        outputs["findings.sarif"] = str(out_dir / "findings.sarif")
+    else:
+        stale = out_dir / "findings.sarif"
+        if stale.exists():
+            stale.unlink()
+        outputs["findings.sarif"] = f"NOT WRITTEN: {why}"
+    for name in ("CERTIFICATION.md", "findings.json", "report.html"):
+        outputs[name] = str(out_dir / name)
+    outputs["run.json"] = str(out_dir / "run.json")
+    (out_dir / "run.json").write_text(
+        run_json(report, generated_at=generated_at, timings=timings, index_summary=index_summary, rules_info=rules_info,
+                 llm_usage=llm_usage, resumed=resumed, outputs=dict(sorted(outputs.items()))),
+        encoding="utf-8",
+    )
+    return dict(sorted(outputs.items()))
+
+
+def load_report(path: Path) -> Report:
+    """A Report from findings.json (or a folder holding it), for `dwagent diff`."""
+    target = path / "findings.json" if path.is_dir() else path
+    try:
+        data = json.loads(target.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise InputError(f"cannot read {target}: {exc.strerror}", hint="pass a report folder or its findings.json") from exc
+    except json.JSONDecodeError as exc:
+        raise InputError(f"{target} is not valid JSON: {exc}", hint="pass a findings.json written by dwagent certify") from exc
+    try:
+        return Report.model_validate(data)
+    except Exception as exc:
+        raise InputError(f"{target} is not a dwagent report: {str(exc).splitlines()[0]}", hint="pass a findings.json written by dwagent certify") from exc
