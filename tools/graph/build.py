@@ -1,0 +1,428 @@
+"""Build the code graph from the index tables (symbols, refs, constants, chunks).
+
+What is built:
+- type graph: declared types with their bases (inheritance, interface implementation, generic
+  bases by bare name); partial declarations merged;
+- reference graph between types (any use of a type's name: `new`, identifiers, generic
+  arguments, `typeof`, `nameof`, attributes, base lists, extension-method calls), plus
+  reflection discoveries (`reflect.py`) — the input of the wiring checks' reachability;
+- call graph between members: invocations, `new T(...)` (→ T's constructors), method groups,
+  and bus edges (publisher → `topic:<t>` → subscriber's handler, see `bus.py`);
+- DI registrations (`services.AddX<I, T>()` → edge I → T, kind `di`);
+- option sites: option properties set in preset factories and read anywhere else;
+- private field uses, split into writes and reads.
+
+The approximation and how it fails (it is name-based, without a compiler):
+- Types resolve by bare name, preferring namespaces visible at the use site; a name shared by
+  unrelated types links to all of them (over-reachability: a dead type that shares a name with a
+  live one is missed). Types referenced only from XAML, config files, strings or other languages
+  are invisible (reported unwired unless an entry attribute, base or public-API glob covers them).
+- Call receivers are typed from fields/properties, parameters and simple local declarations
+  (`var x = new T()`, `T x = ...`). Other receivers (method results, chained calls, lambdas'
+  parameters) fall back to every method with that name when there are at most
+  `max_by_name_targets` of them (edge kind `by-name`), else the call is left unlinked.
+- Overloads share one node; virtual dispatch links a call on a type to the same-named methods of
+  all its subtypes. Delegates stored in fields and invoked later are not followed.
+- Bus topics must be static (literal, const, nameof, concatenations); dynamic topics are counted
+  but never matched.
+"""
+from __future__ import annotations
+
+import fnmatch
+import json
+import re
+import sqlite3
+from collections import defaultdict
+
+from dwagent.tools.graph import bus as busmod
+from dwagent.tools.graph.config import GraphConfig
+from dwagent.tools.graph.liveness import compute_liveness
+from dwagent.tools.graph.model import (
+    TOPIC_PREFIX, BusSite, CodeGraph, Edge, FieldUse, Location, MethodNode, OptionSite, TypeNode,
+)
+from dwagent.tools.graph.reflect import ScopeScan, find_discoveries
+from dwagent.tools.graph.resolve import TypeIndex, bare, declared_type, local_type, parameter_types
+from dwagent.tools.graph.source import SourceLines
+
+TYPE_KINDS = frozenset({"class", "interface", "struct", "record", "enum", "delegate"})
+MEMBER_KINDS = frozenset({"method", "constructor", "property", "function", "event"})
+TYPE_REF_KINDS = frozenset({"ident", "new", "generic_arg", "typeof", "nameof", "base", "attribute"})
+_ACCESS = frozenset({"public", "protected", "internal"})
+
+
+def _globs(name: str, patterns: tuple[str, ...]) -> bool:
+    return any(fnmatch.fnmatchcase(name, p) for p in patterns)
+
+
+def load_declarations(conn: sqlite3.Connection):
+    """(files, types, methods, members, fields) from the symbols table."""
+    files = {fid: (path, role) for fid, path, role in conn.execute("SELECT id, path, role FROM files")}
+    types: dict[str, TypeNode] = {}
+    methods: dict[str, MethodNode] = {}
+    members: dict[str, dict[str, str]] = defaultdict(dict)
+    fields: list[tuple] = []
+    rows = conn.execute(
+        "SELECT file_id, kind, name, qualname, container, namespace, bases, attributes, modifiers, "
+        "signature, start_line, end_line FROM symbols ORDER BY file_id, start_line")
+    for fid, kind, name, qual, container, ns, bases, attrs, mods, sig, start, end in rows:
+        path, role = files[fid]
+        if kind in TYPE_KINDS:
+            loc = Location(path, start, end)
+            node = types.get(qual)
+            if node is None:
+                types[qual] = TypeNode(qual, name, kind, ns, role, [loc],
+                                       tuple(bare(b) for b in json.loads(bases)),
+                                       tuple(bare(a) for a in json.loads(attrs)),
+                                       tuple(json.loads(mods)), sig)
+            else:  # partial declaration: merge
+                node.locations.append(loc)
+                node.locations.sort(key=lambda l: (l.file, l.start_line))
+                node.bases = tuple(sorted(set(node.bases) | {bare(b) for b in json.loads(bases)}))
+                node.attributes = tuple(sorted(set(node.attributes) | {bare(a) for a in json.loads(attrs)}))
+                node.modifiers = tuple(sorted(set(node.modifiers) | set(json.loads(mods))))
+        elif kind in MEMBER_KINDS:
+            if kind == "property":
+                members[container][name] = declared_type(sig)
+            if qual not in methods or (path, start) < (methods[qual].file, methods[qual].start_line):
+                methods[qual] = MethodNode(qual, name, kind, container, path, role, start, end, sig,
+                                           tuple(json.loads(mods)), tuple(bare(a) for a in json.loads(attrs)))
+        elif kind in ("field", "const"):
+            members[container][name] = declared_type(sig)
+            if kind == "field":
+                fields.append((qual, name, container, path, role, start, end, json.loads(mods),
+                               json.loads(attrs), sig))
+    return files, types, methods, members, fields
+
+
+class _Builder:
+    def __init__(self, conn: sqlite3.Connection, config: GraphConfig) -> None:
+        self.conn = conn
+        self.cfg = config
+        self.src = SourceLines(conn)
+        self.files, types, methods, members, self.field_rows = load_declarations(conn)
+        usings: dict[str, set[str]] = defaultdict(set)
+        for fid, name in conn.execute("SELECT file_id, name FROM refs WHERE kind = 'using'"):
+            usings[self.files[fid][0]].add(name)
+        self.ix = TypeIndex(types, methods, members, usings)
+        self.graph = CodeGraph(types=types, methods=methods)
+        self.owner_cache: dict[str, str] = {}
+        consts = [busmod.Constant(q, n, v, self.files[fid][0])
+                  for fid, q, n, v in conn.execute("SELECT file_id, qualname, name, value FROM constants")]
+        self.constants = busmod.ConstantTable(consts)
+        self.publish = set(config.publish_methods)
+        self.subscribe = set(config.subscribe_methods) | set(config.pattern_subscribe_methods)
+        self.scan_names = set(config.scan_methods)
+        self.instantiate = set(config.instantiate_methods)
+        self.filters = set(config.scan_filters)
+        self.extension_owner: dict[str, list[str]] = defaultdict(list)
+        for q, m in methods.items():
+            if "(this " in m.signature and m.container in types:
+                self.extension_owner[m.name].append(m.container)
+        self.private_fields: dict[str, list[tuple]] = defaultdict(list)
+        for row in self.field_rows:
+            qual, name, container, path, role, start, end, mods, attrs, sig = row
+            t = types.get(container)
+            if (role != "production" or t is None or t.kind not in ("class", "struct", "record")
+                    or _ACCESS & set(mods) or "const" in mods
+                    or set(attrs) & set(config.framework_field_attributes) or t.attributes):
+                continue
+            self.private_fields[name].append(row)
+        self.type_edges: dict[str, dict[str, tuple[str, int]]] = defaultdict(dict)
+        self.test_refs: dict[str, list[str]] = defaultdict(list)
+        self.edges: list[Edge] = []
+        self.scans: dict[str, ScopeScan] = defaultdict(ScopeScan)
+        self.instantiating: set[str] = set()
+        self.generic_calls: dict[str, list[tuple]] = defaultdict(list)
+        self.generic_args: dict[tuple, list[tuple[int, str]]] = defaultdict(list)
+        self.field_hits: dict[str, list[tuple[str, int]]] = defaultdict(list)
+        self.option_hits: list[tuple[str, str, str, int, str]] = []  # (prop name, scope, file, line, role)
+        self.sub_lines: set[tuple[str, int]] = set()
+        self.option_types = {q for q, t in types.items()
+                             if t.role == "production" and _globs(t.name, config.option_types)}
+        self.option_props = {m.name for m in methods.values()
+                             if m.kind == "property" and m.container in self.option_types}
+
+    # --- helpers --------------------------------------------------------------------------
+    def owner(self, scope: str) -> str:
+        """The type owning a scope qualname ('' for module-level / top-level code)."""
+        hit = self.owner_cache.get(scope)
+        if hit is not None:
+            return hit
+        cur = scope
+        result = ""
+        while cur:
+            if cur in self.ix.types:
+                result = cur
+                break
+            m = self.ix.methods.get(cur)
+            if m is not None and m.container in self.ix.types:
+                result = m.container
+                break
+            cur = cur.rpartition(".")[0]
+        self.owner_cache[scope] = result
+        return result
+
+    def receiver_types(self, receiver: str, scope: str, owner: str, file: str) -> list[str] | None:
+        """Types a call receiver may have: a list (empty when the receiver is typed but the type is
+        not declared in the tree, e.g. a framework type), or None when it cannot be typed."""
+        r = receiver.strip().rstrip("!?")
+        if r in ("", "this", "base"):
+            return [owner] if owner else None
+        parts = [p.strip("!?() ") for p in r.split(".")]
+        first = parts[0]
+        tname = ""
+        if owner and self.ix.member_type(owner, first):
+            tname = self.ix.member_type(owner, first)
+        elif first[:1].isupper():
+            tname = first  # a type name (static call), declared in the tree or not
+        elif first[:1].islower() or first[:1] == "@":
+            method = self.ix.methods.get(scope)
+            tname = parameter_types(method.signature).get(first, "") if method else ""
+            if not tname and method is not None:
+                body = "\n".join(t for _, t in self.src.span(method.file, method.start_line, method.end_line))
+                tname = local_type(body, first)
+                if not tname:
+                    # `var x = Framework.Call(...)`: a framework value, not one of ours
+                    m = re.search(rf"\bvar\s+{re.escape(first)}\s*=\s*(?:await\s+)?([A-Z]\w*)\.", body)
+                    if m and m.group(1) not in self.ix.by_name:
+                        return []
+        if not tname or tname == "var":
+            return None
+        cur = self.ix.resolve_type(tname, file)
+        for part in parts[1:]:
+            if not cur:
+                return None  # a member of an external type: unknown
+            nxt: list[str] = []
+            for q in cur:
+                mt = self.ix.member_type(q, part)
+                if mt:
+                    nxt.extend(self.ix.resolve_type(mt, file))
+            if not nxt:
+                return None
+            cur = nxt
+        return cur
+
+    def type_ref(self, owner: str, target: str, file: str, line: int, role: str) -> None:
+        if target == owner:
+            return
+        if role == "test":
+            if len(self.test_refs[target]) < 5:
+                self.test_refs[target].append(f"{file}:{line}")
+            return
+        src = owner or f"<module:{file}>"
+        if target not in self.type_edges[src]:
+            self.type_edges[src][target] = (file, line)
+
+    # --- the pass over refs ---------------------------------------------------------------
+    def run(self) -> CodeGraph:
+        ix = self.ix
+        rows = self.conn.execute("SELECT file_id, kind, name, receiver, arg0, scope, line FROM refs "
+                                 "WHERE kind NOT IN ('using', 'string') ORDER BY file_id, line")
+        bus_rows: list[tuple] = []
+        for fid, kind, name, receiver, arg0, scope, line in rows:
+            file, role = self.files[fid]
+            owner = self.owner(scope)
+            if kind in TYPE_REF_KINDS:
+                names = (name, name + "Attribute") if kind == "attribute" else (name,)
+                for n in names:
+                    if n in ix.by_name:
+                        qualifier = receiver.rpartition(".")[0] if kind != "ident" else receiver
+                        for tq in ix.resolve_type(n, file, self.ns_of(owner), qualifier):
+                            self.type_ref(owner, tq, file, line, role)
+                if kind == "generic_arg":
+                    self.generic_args[(file, scope, line, receiver)].append((int(arg0 or 0), name))
+                    if receiver in self.filters:
+                        self.scans[scope].bases.append((name, line))
+                    if any(receiver.startswith(p) for p in self.cfg.di_prefixes) and role != "test":
+                        for tq in ix.resolve_type(name, file):
+                            self.graph.instantiated.setdefault(tq, f"registered by {receiver} at {file}:{line}")
+                        self.di_arg(owner, scope, file, line, receiver, arg0, name, role)
+                elif kind == "typeof":
+                    self.scans[scope].bases.append((name, line))
+                elif kind == "ident":
+                    self.ident(name, receiver, scope, owner, file, line, role)
+                elif kind == "new" and role != "test":
+                    for tq in ix.resolve_type(name, file, self.ns_of(owner), receiver.rpartition(".")[0]):
+                        self.graph.instantiated.setdefault(tq, f"new {name}(...) at {file}:{line}")
+                        for ctor in ix.methods_of.get(tq, {}).get(ix.types[tq].name, ()):
+                            self.edges.append(Edge(scope, ctor, "new", file, line))
+            elif kind == "invoke":
+                if name in self.scan_names:
+                    self.note_scan(scope, file, line)
+                if name in self.private_fields:
+                    self.field_hits[name].append((file, line))  # a delegate field invoked is a read
+                if name in self.instantiate and owner:
+                    self.instantiating.add(owner)
+                for static_owner in self.extension_owner.get(name, ()):
+                    self.type_ref(owner, static_owner, file, line, role)
+                if role == "test":
+                    continue
+                if name in self.publish or name in self.subscribe:
+                    bus_rows.append((fid, name, receiver, arg0, scope, line, owner))
+                    continue
+                self.call(name, receiver, scope, owner, file, line)
+        self.record_generic_calls()
+        self.bus_sites(bus_rows)
+        self.finish_method_groups()
+        self.reflection()
+        self.graph.edges = sorted(set(self.edges), key=lambda e: (e.src, e.file, e.line, e.dst, e.kind))
+        self.graph.fields = self.field_uses()
+        self.graph.options = self.option_sites()
+        compute_liveness(self.graph, ix, self.type_edges, self.test_refs, self.cfg)
+        return self.graph
+
+    def ns_of(self, owner: str) -> str:
+        t = self.ix.types.get(owner)
+        return t.namespace if t else ""
+
+    def note_scan(self, scope: str, file: str, line: int) -> None:
+        s = self.scans[scope]
+        if not s.scan_line:
+            s.file, s.scan_line = file, line
+
+    def ident(self, name, receiver, scope, owner, file, line, role) -> None:
+        if name in self.scan_names:
+            self.note_scan(scope, file, line)
+        if name in self.private_fields:
+            self.field_hits[name].append((file, line))
+        if name in self.option_props:
+            self.option_hits.append((name, scope, file, line, role))
+        if role != "test" and receiver in ("", "this") and owner:
+            for m in self.ix.methods_named(owner, name, dispatch=False):
+                if m != scope and self.ix.methods[m].kind == "method":
+                    self.edges.append(Edge(scope, m, "method-group", file, line))
+
+    def di_arg(self, owner, scope, file, line, receiver, arg0, name, role) -> None:
+        if role == "test":
+            return
+        args = sorted(self.generic_args[(file, scope, line, receiver)])
+        if len(args) >= 2 and str(arg0) != "0":
+            for iface in self.ix.resolve_type(args[0][1], file):
+                for impl in self.ix.resolve_type(name, file):
+                    self.edges.append(Edge(iface, impl, "di", file, line, receiver))
+
+    def call(self, name, receiver, scope, owner, file, line) -> None:
+        types = self.receiver_types(receiver, scope, owner, file)
+        if types is not None:
+            targets = sorted({m for t in types for m in self.ix.methods_named(t, name)})
+            for m in targets:
+                self.edges.append(Edge(scope, m, "call", file, line))
+            if targets or not types:
+                return  # resolved, or a framework type: never guess by name
+        cands = self.ix.methods_by_name.get(name, ())
+        if 0 < len(cands) <= self.cfg.max_by_name_targets:
+            for m in cands:
+                self.edges.append(Edge(scope, m, "by-name", file, line))
+
+    def record_generic_calls(self) -> None:
+        for (file, scope, line, receiver), args in self.generic_args.items():
+            for pos, name in args:
+                self.generic_calls[receiver].append((scope, file, line, pos, name))
+
+    def bus_sites(self, rows: list[tuple]) -> None:
+        sites: list[BusSite] = []
+        for fid, name, receiver, arg0, scope, line, owner in rows:
+            file = self.files[fid][0]
+            topic, pattern = busmod.resolve_topic(arg0, self.constants, owner, file)
+            if not topic:
+                # not a static topic: keep the call edge (e.g. a decorator forwarding to its inner bus)
+                self.call(name, receiver, scope, owner, file, line)
+                sites.append(BusSite("publish" if name in self.publish else "subscribe", "", False, arg0,
+                                     scope, (), file, line, name))
+                continue
+            if name in self.publish:
+                sites.append(BusSite("publish", topic, pattern, arg0, scope, (), file, line, name))
+                continue
+            pattern = pattern or name in self.cfg.pattern_subscribe_methods or busmod.is_pattern(
+                topic, self.cfg.topic_wildcards)
+            handlers = self.handlers(file, line, arg0, scope, owner, name)
+            self.sub_lines.add((scope, line))
+            sites.append(BusSite("subscribe", topic, pattern, arg0, scope, handlers, file, line, name))
+        pubs = [s for s in sites if s.side == "publish" and s.topic]
+        subs = [s for s in sites if s.side == "subscribe" and s.topic]
+        for p in pubs:
+            self.edges.append(Edge(p.scope, TOPIC_PREFIX + p.topic, "publish", p.file, p.line, p.method))
+        topics = sorted({(p.topic, p.pattern) for p in pubs})
+        for s in subs:
+            for t, tpat in topics:
+                if busmod.topic_matches(s.topic, t, s.pattern, tpat):
+                    for h in s.handlers:
+                        self.edges.append(Edge(TOPIC_PREFIX + t, h, "deliver", s.file, s.line, s.topic))
+        self.graph.bus = sorted(sites, key=lambda s: (s.topic, s.side, s.file, s.line))
+
+    def handlers(self, file, line, arg0, scope, owner, method) -> tuple[str, ...]:
+        text = busmod.statement_text(self.src.lines(file), line)
+        after = text.split(method, 1)[-1]
+        if arg0 and arg0 in after:
+            after = after.split(arg0, 1)[-1]
+        found: list[str] = []
+        for ident in self.ix.identifiers(after):
+            if owner:
+                found.extend(m for m in self.ix.methods_named(owner, ident, dispatch=False)
+                             if self.ix.methods[m].kind == "method" and m != scope)
+        return tuple(sorted(set(found))) or (scope,)
+
+    def finish_method_groups(self) -> None:
+        # a method group passed to a subscribe call is a bus handler, not a direct call
+        self.edges = [e for e in self.edges
+                      if not (e.kind == "method-group" and (e.src, e.line) in self.sub_lines)]
+
+    def reflection(self) -> None:
+        owner_of = {s: self.owner(s) for s in list(self.scans) + [c for calls in self.generic_calls.values()
+                                                                   for c, *_ in calls]}
+        found = find_discoveries(self.ix, self.scans, self.instantiating, owner_of, self.generic_calls)
+        for d in found:
+            self.type_ref(d.source_type, d.target, d.file, d.line, "production")
+            self.graph.discovered.setdefault(d.target, f"reflection scan at {d.file}:{d.line} (base {d.base})")
+
+    def field_uses(self) -> list[FieldUse]:
+        out: list[FieldUse] = []
+        for name, rows in sorted(self.private_fields.items()):
+            for qual, _n, container, path, _role, start, end, _mods, _attrs, sig in rows:
+                files = {loc.file for loc in self.ix.types[container].locations}
+                writes: list[int] = []
+                reads = 0
+                assign = re.compile(rf"(?<![\w.]){re.escape(name)}\s*(?:=(?![=>])|\?\?=)|this\.{re.escape(name)}\s*=(?![=>])")
+                for file, line in sorted(set(self.field_hits.get(name, ()))):
+                    if file not in files or start <= line <= end:
+                        continue
+                    text = self.src.line(file, line)
+                    total = len(re.findall(rf"(?<![\w]){re.escape(name)}(?!\w)", text))
+                    w = len(assign.findall(text))
+                    if w:
+                        writes.append(line)
+                    reads += max(total - w, 0)
+                out.append(FieldUse(qual, name, path, start, end, tuple(writes), reads, "=" in sig or
+                                    "=" in self.src.excerpt(path, start, end).split(name, 1)[-1]))
+        return out
+
+    def option_sites(self) -> list[OptionSite]:
+        cfg = self.cfg
+        opt_types = self.option_types
+        props: dict[str, list[str]] = defaultdict(list)
+        for q in opt_types:
+            for m in self.ix.methods_of.get(q, {}).values():
+                for mq in m:
+                    if self.ix.methods[mq].kind == "property":
+                        props[self.ix.methods[mq].name].append(mq)
+        presets = {q for q, m in self.ix.methods.items()
+                   if m.kind == "method" and m.container in self.ix.types
+                   and _globs(self.ix.types[m.container].name, cfg.preset_classes) and _globs(m.name, cfg.preset_methods)}
+        out: list[OptionSite] = []
+        for name, scope, file, line, role in self.option_hits:
+            if name not in props or role != "production" or scope in props[name]:
+                continue
+            text = self.src.line(file, line)
+            assign = re.search(rf"(?<![\w]){re.escape(name)}\s*=(?![=>])", text)
+            total = len(re.findall(rf"(?<![\w]){re.escape(name)}(?!\w)", text))
+            for prop in props[name]:
+                if scope in presets and assign:
+                    out.append(OptionSite(prop, "set", file, line, scope))
+                elif scope not in presets and total - (1 if assign else 0) > 0:
+                    out.append(OptionSite(prop, "read", file, line, scope))
+        return sorted(set(out), key=lambda o: (o.option, o.kind, o.file, o.line))
+
+
+def build_graph(conn: sqlite3.Connection, config: GraphConfig | None = None) -> CodeGraph:
+    """Build the whole graph from an index connection (no persistence; see `store.load_graph`)."""
+    return _Builder(conn, config or GraphConfig.csharp_default()).run()

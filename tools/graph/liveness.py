@@ -1,0 +1,81 @@
+"""Which types are wired: reachability over the type-reference graph from the roots.
+
+Roots are entry points (a configured entry method such as `Main`; an entry attribute on the type
+or one of its members; an entry base type anywhere up its base chain), public API (configured
+globs over qualnames or paths), generated code, and top-level/module code. A type reached from a
+root through production references (including reflection discoveries and DI registrations) is
+wired, with the first path step recorded as the reason. References from test code never make a
+production type wired; they are kept to be named in the finding.
+"""
+from __future__ import annotations
+
+import fnmatch
+from collections import deque
+
+from dwagent.tools.graph.config import GraphConfig
+from dwagent.tools.graph.model import CodeGraph
+from dwagent.tools.graph.resolve import TypeIndex
+
+
+def root_reason(q: str, graph: CodeGraph, ix: TypeIndex, cfg: GraphConfig) -> str:
+    """Why type `q` is a root ('' when it is not)."""
+    t = graph.types[q]
+    if t.role == "generated":
+        return "generated code"
+    if t.role == "test":
+        return "test code"
+    for glob in cfg.public_api:
+        if fnmatch.fnmatchcase(q, glob) or any(fnmatch.fnmatchcase(l.file, glob) for l in t.locations):
+            return f"public API ({glob})"
+    members = ix.methods_of.get(q, {})
+    for name in cfg.entry_methods:
+        if name in members:
+            return f"entry point: {name}"
+    attrs = set(t.attributes)
+    for ms in members.values():
+        for mq in ms:
+            attrs.update(graph.methods[mq].attributes)
+    hit = sorted(attrs & set(cfg.entry_attributes))
+    if hit:
+        return f"entry point: [{hit[0]}]"
+    bases = set(t.bases)
+    for a in ix.ancestors(q):
+        bases.update(graph.types[a].bases)
+    hit = sorted(bases & set(cfg.entry_base_types))
+    if hit:
+        return f"entry point: derives from {hit[0]}"
+    return ""
+
+
+def compute_liveness(graph: CodeGraph, ix: TypeIndex, type_edges: dict[str, dict[str, tuple[str, int]]],
+                     test_refs: dict[str, list[str]], cfg: GraphConfig) -> None:
+    """Set `live`, `referrers` and `test_refs` on every type of `graph` (in place)."""
+    queue: deque[str] = deque()
+    for q in sorted(graph.types):
+        reason = root_reason(q, graph, ix, cfg)
+        if reason:
+            graph.types[q].live = reason
+            queue.append(q)
+    for src in sorted(type_edges):
+        if src.startswith("<module:"):
+            queue.append(src)
+    seen = set(queue)
+    while queue:
+        cur = queue.popleft()
+        for target, (file, line) in sorted(type_edges.get(cur, {}).items()):
+            if target in seen:
+                continue
+            seen.add(target)
+            node = graph.types[target]
+            disc = graph.discovered.get(target)
+            via = cur[len("<module:"):-1] if cur.startswith("<module:") else cur
+            node.live = (f"discovered by {disc} from {via}" if disc and file in disc
+                         else f"referenced from {via} at {file}:{line}")
+            queue.append(target)
+    reverse: dict[str, list[str]] = {}
+    for src, targets in type_edges.items():
+        for target, (file, line) in targets.items():
+            reverse.setdefault(target, []).append(f"{src} at {file}:{line}")
+    for q, node in graph.types.items():
+        node.referrers = sorted(reverse.get(q, []))[:8]
+        node.test_refs = sorted(test_refs.get(q, []))[:5]

@@ -1,0 +1,83 @@
+"""Reflection-aware wiring: assembly scans that instantiate every subtype of a base.
+
+Modelled generically: a member that enumerates types (a configured scan call such as
+`GetTypes()`/`GetExportedTypes()`), names a base type through `typeof(Base)` or a generic
+argument of a filter call (`IsAssignableTo<Base>`, `OfType<Base>`), and whose type somewhere
+instantiates from a `Type` (`Activator.CreateInstance`, `GetService`), discovers every concrete
+subtype of `Base` (and, for an attribute base, every type carrying that attribute).
+When the base is a type parameter of the scanning method (`DiscoverAll<TBase>()`), each call of
+that method supplies the base through its generic argument, and the caller is the discoverer.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from dwagent.tools.graph.resolve import TypeIndex
+
+
+@dataclass
+class ScopeScan:
+    """Reflection-relevant refs seen in one member."""
+
+    file: str = ""
+    scan_line: int = 0
+    bases: list[tuple[str, int]] = field(default_factory=list)  # (name, line)
+
+
+@dataclass(frozen=True)
+class Discovery:
+    source_type: str  # the type whose code does the discovering (edge source)
+    target: str  # discovered type qualname
+    file: str
+    line: int
+    base: str
+
+
+def _type_params(signature: str, method: str) -> list[str]:
+    m = re.search(rf"\b{re.escape(method)}\s*<([^>()]*)>", signature)
+    return [p.strip() for p in m.group(1).split(",")] if m else []
+
+
+def find_discoveries(
+    index: TypeIndex,
+    scans: dict[str, ScopeScan],
+    instantiating_types: set[str],
+    owner_of: dict[str, str],
+    generic_calls: dict[str, list[tuple[str, str, int, int, str]]],
+) -> list[Discovery]:
+    """Every (discoverer → discovered type) pair.
+
+    `scans`: member qualname → its scan refs; `instantiating_types`: types with an instantiate
+    call anywhere; `generic_calls`: method name → (caller scope, file, line, position, type arg).
+    """
+    out: list[Discovery] = []
+    for scope, scan in sorted(scans.items()):
+        if not scan.scan_line or not scan.bases:
+            continue
+        owner = owner_of.get(scope, "")
+        if owner not in instantiating_types:
+            continue
+        method = index.methods.get(scope)
+        tparams = _type_params(method.signature, method.name) if method else []
+        for base_name, _line in sorted(set(scan.bases)):
+            if base_name in tparams and method is not None:
+                pos = str(tparams.index(base_name))
+                for caller, file, line, p, arg in generic_calls.get(method.name, ()):
+                    if str(p) != pos:
+                        continue
+                    for bq in index.resolve_type(arg, file):
+                        out.extend(_subtypes(index, owner_of.get(caller, caller), bq, file, line))
+                continue
+            for bq in index.resolve_type(base_name, scan.file):
+                out.extend(_subtypes(index, owner, bq, scan.file, scan.scan_line))
+    return sorted(set(out), key=lambda d: (d.target, d.source_type, d.file, d.line))
+
+
+def _subtypes(index: TypeIndex, source: str, base_q: str, file: str, line: int) -> list[Discovery]:
+    base = index.types[base_q]
+    targets = list(index.concrete_descendants(base_q))
+    if base.name.endswith("Attribute") or "Attribute" in [index.types[a].name for a in index.ancestors(base_q)]:
+        short = base.name[: -len("Attribute")] if base.name.endswith("Attribute") else base.name
+        targets += [q for q, t in index.types.items() if short in t.attributes or base.name in t.attributes]
+    return [Discovery(source, t, file, line, base.name) for t in targets if t != source]

@@ -1,0 +1,195 @@
+"""Name resolution over the index's declarations: which type or method a written name means.
+
+The approximation (see `build.py` for its failure modes): types are matched by their bare name;
+among same-named types, those visible from the use site (same or enclosing namespace, a `using`
+of the file, or a qualifier written in front of the name) win, and when none is visible all are
+kept, so ambiguity makes more things reachable, never fewer. Receivers of calls are typed from
+field/property declarations, method parameters and `var x = new T(...)` / `T x = ...` locals.
+"""
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+
+from dwagent.tools.graph.model import MethodNode, TypeNode
+
+_TYPE_BEFORE_NAME = re.compile(r"([A-Za-z_][\w.]*)\s*(?:<[^<>]*(?:<[^<>]*>[^<>]*)*>)?\s*[?\[\]]*\s+@?(\w+)\s*$")
+_IDENT = re.compile(r"[A-Za-z_]\w*")
+
+
+def bare(name: str) -> str:
+    """`Ns.Base<T>` → `Base`."""
+    name = name.strip()
+    cut = name.find("<")
+    if cut != -1:
+        name = name[:cut]
+    name = name.rstrip("?[]! ")
+    return name.rsplit("::", 1)[-1].rsplit(".", 1)[-1].strip()
+
+
+def declared_type(signature: str) -> str:
+    """The bare declared type of a field/property signature (`private readonly Foo<int> _x` → Foo)."""
+    sig = signature.split("=", 1)[0].split("{", 1)[0].strip()
+    m = _TYPE_BEFORE_NAME.search(sig)
+    return bare(m.group(1)) if m else ""
+
+
+def parameter_types(signature: str) -> dict[str, str]:
+    """name → bare type of a method signature's parameters."""
+    start = signature.find("(")
+    end = signature.rfind(")")
+    if start == -1 or end <= start:
+        return {}
+    inner = signature[start + 1 : end]
+    out: dict[str, str] = {}
+    depth = 0
+    part = []
+    pieces = []
+    for ch in inner:
+        if ch in "<([{":
+            depth += 1
+        elif ch in ">)]}":
+            depth -= 1
+        if ch == "," and depth == 0:
+            pieces.append("".join(part))
+            part = []
+        else:
+            part.append(ch)
+    pieces.append("".join(part))
+    for piece in pieces:
+        piece = piece.split("=", 1)[0].strip()
+        for prefix in ("this ", "ref ", "out ", "in ", "params ", "scoped "):
+            if piece.startswith(prefix):
+                piece = piece[len(prefix):]
+        piece = re.sub(r"^\[[^\]]*\]\s*", "", piece)
+        m = _TYPE_BEFORE_NAME.search(piece)
+        if m:
+            out[m.group(2)] = bare(m.group(1))
+    return out
+
+
+def local_type(body: str, var: str) -> str:
+    """The bare type of local `var` from declarations in `body` ('' when unknown)."""
+    v = re.escape(var)
+    for pattern in (
+        rf"\bvar\s+{v}\s*=\s*(?:await\s+)?new\s+([A-Za-z_][\w.]*)",
+        rf"\bvar\s+{v}\s*=\s*\(([A-Za-z_][\w.]*)[?]?\)",
+        rf"\b([A-Z][\w.]*)(?:<[^;=()]*>)?\??\s+{v}\s*(?:=|;|\bin\b)",
+        rf"\bforeach\s*\(\s*([A-Z][\w.]*)(?:<[^;=()]*>)?\s+{v}\s+in\b",
+    ):
+        m = re.search(pattern, body)
+        if m:
+            return bare(m.group(1))
+    return ""
+
+
+class TypeIndex:
+    """Lookups over types and members: by bare name, ancestors, descendants, member types."""
+
+    def __init__(self, types: dict[str, TypeNode], methods: dict[str, MethodNode],
+                 members: dict[str, dict[str, str]], usings: dict[str, set[str]]) -> None:
+        self.types = types
+        self.methods = methods
+        self.members = members  # type qualname → member name → declared bare type (fields/properties)
+        self.usings = usings  # file → imported namespaces
+        self.by_name: dict[str, list[str]] = defaultdict(list)
+        for q, t in sorted(types.items()):
+            self.by_name[t.name].append(q)
+        self.children: dict[str, list[str]] = defaultdict(list)  # bare base name → subtypes
+        for q, t in sorted(types.items()):
+            for b in t.bases:
+                self.children[b].append(q)
+        self.methods_of: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
+        self.methods_by_name: dict[str, list[str]] = defaultdict(list)
+        for q, m in sorted(methods.items()):
+            self.methods_of[m.container][m.name].append(q)
+            self.methods_by_name[m.name].append(q)
+        self._anc: dict[str, list[str]] = {}
+        self._desc: dict[str, list[str]] = {}
+
+    def resolve_type(self, name: str, file: str = "", namespace: str = "", qualifier: str = "") -> list[str]:
+        """Type qualnames a bare `name` may mean at a use site (all same-named types if unsure)."""
+        cands = self.by_name.get(name)
+        if not cands:
+            return []
+        if len(cands) == 1:
+            return cands
+        visible = []
+        imported = self.usings.get(file, set())
+        for q in cands:
+            ns = self.types[q].namespace
+            if qualifier and (q.endswith(f"{qualifier}.{name}") or ns.endswith(qualifier)):
+                visible.append(q)
+            elif ns and (namespace == ns or namespace.startswith(ns + ".") or ns in imported):
+                visible.append(q)
+        return visible or cands
+
+    def ancestors(self, q: str) -> list[str]:
+        """Base types of `q` (transitive, by name), nearest first, `q` excluded."""
+        if q in self._anc:
+            return self._anc[q]
+        out: list[str] = []
+        seen = {q}
+        frontier = [q]
+        while frontier:
+            nxt = []
+            for cur in frontier:
+                t = self.types.get(cur)
+                if t is None:
+                    continue
+                for b in t.bases:
+                    for bq in self.resolve_type(b, t.file, t.namespace):
+                        if bq not in seen:
+                            seen.add(bq)
+                            out.append(bq)
+                            nxt.append(bq)
+            frontier = nxt
+        self._anc[q] = out
+        return out
+
+    def descendants(self, q: str) -> list[str]:
+        """Every type deriving from / implementing `q` (transitive, by bare name)."""
+        if q in self._desc:
+            return self._desc[q]
+        out: list[str] = []
+        seen = {q}
+        frontier = [q]
+        while frontier:
+            nxt = []
+            for cur in frontier:
+                name = self.types[cur].name if cur in self.types else cur
+                for child in self.children.get(name, ()):
+                    if child not in seen:
+                        seen.add(child)
+                        out.append(child)
+                        nxt.append(child)
+            frontier = nxt
+        self._desc[q] = out
+        return out
+
+    def concrete_descendants(self, q: str) -> list[str]:
+        """Instantiable subtypes of `q` (classes/records that are neither abstract nor static)."""
+        return [d for d in self.descendants(q)
+                if self.types[d].kind in ("class", "record", "struct") and not self.types[d].is_abstract]
+
+    def member_type(self, type_q: str, member: str) -> str:
+        """Declared bare type of field/property `member` on `type_q` or its ancestors."""
+        for q in [type_q, *self.ancestors(type_q)]:
+            found = self.members.get(q, {}).get(member)
+            if found:
+                return found
+        return ""
+
+    def methods_named(self, type_q: str, name: str, *, dispatch: bool = True) -> list[str]:
+        """Methods called `name` on `type_q`, its ancestors and (dispatch) its descendants."""
+        out: list[str] = []
+        scope = [type_q, *self.ancestors(type_q)]
+        if dispatch:
+            scope += self.descendants(type_q)
+        for q in scope:
+            out.extend(self.methods_of.get(q, {}).get(name, ()))
+        return sorted(set(out))
+
+    def identifiers(self, text: str) -> list[str]:
+        """Identifiers in `text`, in order."""
+        return _IDENT.findall(text)
