@@ -111,11 +111,10 @@ def parse_spec(spec: str) -> LLMSpec:
 
 
 def default_cache_dir(env: Mapping[str, str]) -> Path:
-    """DWAGENT_CACHE_DIR, else $XDG_CACHE_HOME/dwagent, else ~/.cache/dwagent."""
-    if env.get("DWAGENT_CACHE_DIR"):
-        return Path(env["DWAGENT_CACHE_DIR"]).expanduser()
-    base = env.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base).expanduser() / "dwagent"
+    """DWAGENT_CACHE_DIR, else ~/.cache/dwagent: the same root dwagent.config uses for the index."""
+    if env.get("DWAGENT_CACHE_DIR", "").strip():
+        return Path(env["DWAGENT_CACHE_DIR"].strip()).expanduser()
+    return Path.home() / ".cache" / "dwagent"
 
 
 def _read_file_settings(cwd: Path) -> tuple[dict[str, object], str]:

@@ -1,0 +1,1 @@
+"""Benchmarks (dwagent.evals.bench): run as python -m dwagent.evals.bench.<name>."""

@@ -1,0 +1,154 @@
+"""Estimate what LLM assistance costs on a DW-sized tree under the default selection policy.
+
+Indexes a tree, runs the rules, selects findings exactly as the certify run does
+(`select_for_challenge`: unsuppressed production findings of severity >= high, capped;
+`select_for_triage`: low-confidence hits, capped), renders the real prompts with the real code
+context (finding lines + enclosing member window, as `context_blocks` sends them) and counts the
+input tokens with the offline tiktoken counter. Output tokens are the configured allowance
+(worst case) and a typical figure. Prices come from agents/llm/prices.yaml.
+
+    python -m dwagent.evals.bench.llm_cost TREE [--index-dir DIR] [--json OUT]
+    python -m dwagent.evals.bench.llm_cost --generate 1200000 --seed 7 --workdir /tmp/llmcost
+
+No network; no model is called.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from dwagent.agents.llm.assist import select_for_triage
+from dwagent.agents.llm.gateway import DEFAULT_MAX_OUTPUT_TOKENS
+from dwagent.agents.llm.prices import price_for
+from dwagent.agents.llm.providers.jsonschema import strict_json_schema
+from dwagent.agents.llm.review import ReviewContext, context_blocks, finding_summary, select_for_challenge
+from dwagent.agents.llm.schemas import ChallengeReply, ProseReply, TriageReply
+from dwagent.agents.llm.templates import load_prompt, render
+from dwagent.agents.llm.tokens import TokenCounter
+from dwagent.models import Evidence, Finding
+
+TYPICAL_OUTPUT = {"challenge": 300, "triage": 250, "prose": 400}  # tokens; the cap is the worst case
+PROSE_CALLS = 40  # domain + tier rationales and competitor prose in one report
+MODELS = (("anthropic", "claude-sonnet-5-5"), ("openai", "gpt-4.1-mini"), ("openai", "gpt-5.6-terra"),
+          ("anthropic", "claude-haiku-5-5"), ("anthropic", "claude-opus-5-5"))
+
+
+def _enclosing(conn, finding: Finding, root: Path) -> Evidence | None:
+    row = conn.execute(
+        "SELECT s.start_line, s.end_line FROM symbols s JOIN files f ON f.id = s.file_id"
+        " WHERE f.path = ? AND s.start_line <= ? AND s.end_line >= ?"
+        " AND s.kind IN ('method','constructor','function','property')"
+        " ORDER BY (s.end_line - s.start_line) ASC LIMIT 1",
+        (finding.file, finding.start_line, finding.end_line),
+    ).fetchone()
+    if row is None:
+        return None
+    from dwagent.tools.verify import read_span
+
+    text = read_span(root, finding.file, row[0], row[1])
+    if text is None:
+        return None
+    return Evidence(id=Evidence.make_id(finding.file, row[0], row[1], text), file=finding.file,
+                    start_line=row[0], end_line=row[1], excerpt=text)
+
+
+def _tokens(counter: TokenCounter, prompt: str, inputs: dict, schema) -> int:
+    system, user = render(load_prompt(prompt), inputs)
+    return counter.count(system + user + json.dumps(strict_json_schema(schema)))
+
+
+def estimate(root: Path, index_dir: Path | None) -> dict:
+    from dwagent.tools.index import build_index
+    from dwagent.tools.index.store import open_index
+    from dwagent.tools.rules.engine import run_rules
+
+    t0 = time.perf_counter()
+    summary = build_index(root, index_dir=index_dir)
+    t1 = time.perf_counter()
+    with open_index(root, index_dir) as store:
+        findings = run_rules(store)
+        t2 = time.perf_counter()
+        counter = TokenCounter("claude-sonnet-5-5", Path("/tmp/dwagent-llmcost-tok"))
+        challenge = select_for_challenge(findings)
+        triage = select_for_triage(findings)
+        calls: dict[str, list[int]] = {"challenge": [], "triage": [], "prose": []}
+        for kind, chosen, prompt, schema in (("challenge", challenge, "hostile_reviewer", ChallengeReply),
+                                             ("triage", triage, "triage", TriageReply)):
+            for f in chosen:
+                ctx = ReviewContext(root=root, enclosing=_enclosing(store.conn, f, root))
+                inputs = {"finding": finding_summary(f), "code": context_blocks(f, ctx)}
+                calls[kind].append(_tokens(counter, prompt, inputs, schema))
+        sample = [Evidence(id=Evidence.make_id(f.file, f.start_line, f.end_line, f.excerpt), file=f.file,
+                           start_line=f.start_line, end_line=f.end_line, excerpt=f.excerpt) for f in challenge[:8]]
+        items = [{"id": e.id, "file": e.file, "lines": f"{e.start_line}-{e.end_line}", "excerpt": e.excerpt, "note": ""} for e in sample]
+        prose = _tokens(counter, "rationale", {"facts": {"cell": "security", "status": "FAIL", "findings": len(findings)},
+                                               "evidence": items}, ProseReply)
+        calls["prose"] = [prose] * PROSE_CALLS
+    per_kind = {}
+    for kind, inputs in calls.items():
+        per_kind[kind] = {
+            "calls": len(inputs),
+            "input_tokens": sum(inputs),
+            "mean_input_tokens": round(sum(inputs) / len(inputs)) if inputs else 0,
+            "typical_output_tokens": TYPICAL_OUTPUT[kind] * len(inputs),
+            "max_output_tokens": DEFAULT_MAX_OUTPUT_TOKENS * len(inputs),
+        }
+    tin = sum(k["input_tokens"] for k in per_kind.values())
+    tout = sum(k["typical_output_tokens"] for k in per_kind.values())
+    tmax = sum(k["max_output_tokens"] for k in per_kind.values())
+    costs = {}
+    for provider, model in MODELS:
+        price = price_for(provider, model)
+        costs[model] = {"typical_usd": round(price.cost(tin, tout), 2), "worst_usd": round(price.cost(tin, tmax), 2),
+                        "price_in_out_per_mtok": [price.input_per_mtok, price.output_per_mtok]}
+    by_sev: dict[str, int] = {}
+    for f in findings:
+        by_sev[f.severity] = by_sev.get(f.severity, 0) + 1
+    return {
+        "tree": {"files": getattr(summary, "files", None), "lines": getattr(summary, "lines", None)},
+        "findings": len(findings),
+        "findings_by_severity": dict(sorted(by_sev.items())),
+        "low_confidence": sum(f.confidence == "low" for f in findings),
+        "selected": {"challenge": len(challenge), "triage": len(triage), "prose": PROSE_CALLS},
+        "per_kind": per_kind,
+        "total_input_tokens": tin,
+        "total_tokens_typical": tin + tout,
+        "total_tokens_worst": tin + tmax,
+        "token_count_exact": counter.exact,
+        "cost": costs,
+        "seconds": {"index": round(t1 - t0, 1), "rules": round(t2 - t1, 1)},
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("tree", nargs="?", type=Path)
+    parser.add_argument("--index-dir", type=Path)
+    parser.add_argument("--generate", type=int, help="generate a synthetic tree of this many lines first")
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--workdir", type=Path, default=Path("/tmp/dwagent-llmcost"))
+    parser.add_argument("--json", type=Path, help="also write the result here")
+    args = parser.parse_args(argv)
+    tree = args.tree
+    if args.generate:
+        tree = args.workdir / "tree"
+        if not tree.exists():
+            subprocess.run([sys.executable, "-m", "dwagent.evals.synth.generate", str(tree), "--lines",
+                            str(args.generate), "--seed", str(args.seed)], check=True)
+        args.index_dir = args.index_dir or args.workdir / "index"
+    if tree is None:
+        parser.error("give TREE or --generate LINES")
+    result = estimate(tree.resolve(), args.index_dir)
+    text = json.dumps(result, indent=2, sort_keys=True)
+    print(text)
+    if args.json:
+        args.json.write_text(text + "\n", encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
