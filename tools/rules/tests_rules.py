@@ -1,0 +1,106 @@
+"""Placeholder tests in C#: test methods that assert nothing or only assert constants."""
+from __future__ import annotations
+
+import re
+from typing import Iterable
+
+from dwagent.tools.parse.context import FileContext
+from dwagent.tools.rules.registry import Hit, file_rule
+from dwagent.tools.rules.syntax import (
+    arguments,
+    attributes,
+    callee,
+    line,
+    member_body,
+    name_of,
+    nodes,
+    text,
+    unwrap,
+)
+
+TEST_ATTRS = frozenset({"Fact", "Theory", "Test", "TestMethod", "DataTestMethod", "TestCase", "TestCaseSource",
+                        "SkippableFact", "SkippableTheory", "AvaloniaFact", "UITestMethod"})
+ASSERTING_NAME = re.compile(r"^(Assert|Verify|Expect|Ensure|Should|Received|DidNotReceive|Throws|Fail|"
+                            r"MatchSnapshot|Approve|MustHave|MustBe)\w*$")
+
+
+def _asserts(recv: str, name: str) -> bool:
+    return bool(ASSERTING_NAME.match(name)) or "Assert" in recv.split(".")[-1] or "Should()" in recv
+TRIVIAL_ASSERT = {"True": "true", "IsTrue": "true", "False": "false", "IsFalse": "false"}
+
+
+def _calls(ctx: FileContext, node) -> list:
+    out, stack = [], [node]
+    while stack:
+        n = stack.pop()
+        if n.type == "invocation_expression":
+            out.append(n)
+        stack.extend(n.named_children)
+    return out
+
+
+def _is_trivial(ctx: FileContext, call) -> bool:
+    recv, name = callee(ctx, call)
+    args = arguments(call)
+    if recv.endswith("Assert") and name in TRIVIAL_ASSERT and args and text(ctx, unwrap(args[0])) == TRIVIAL_ASSERT[name]:
+        return True
+    if recv.endswith("Assert") and name in ("Pass", "Inconclusive"):
+        return True
+    if recv.endswith("Assert") and name in ("Equal", "AreEqual", "Same", "AreSame") and len(args) >= 2:
+        a, b = (unwrap(x) for x in args[:2])
+        literal = a.type.endswith("literal") and b.type.endswith("literal")
+        return literal and text(ctx, a) == text(ctx, b)
+    if recv.endswith("Assert") and name in ("NotNull", "IsNotNull") and args and unwrap(args[0]).type == "object_creation_expression":
+        return True
+    full = text(ctx, call)
+    return bool(re.match(r"^(true|false)\.Should\(\)\.Be(True|False)\(\)$", re.sub(r"\s+", "", full)))
+
+
+@file_rule(
+    id="DWA-203",
+    title="Placeholder test asserts nothing",
+    category="placeholder-test",
+    severity="medium",
+    languages=("csharp",),
+    applies_to=("test", "production"),
+    domains=("readiness", "testing"),
+)
+def placeholder_test(ctx: FileContext) -> Iterable[Hit]:
+    """A test method (`[Fact]`, `[Theory]`, `[Test]`, `[TestMethod]`, `[TestCase]`...) that
+    contains no assertion, or whose only assertions are constant (`Assert.True(true)`,
+    `Assert.Pass()`, `Assert.Equal(1, 1)`): it passes whatever the code does and inflates coverage.
+
+    Assertions are recognised by name (xUnit/NUnit/MSTest `Assert.*`, FluentAssertions
+    `.Should()`, Moq `Verify`, NSubstitute `Received`, snapshot/approval libraries) and one level
+    into helper methods of the same file. `[ExpectedException]` counts as an assertion; skipped
+    tests are not reported.
+    """
+    if not re.search(r"\[(Fact|Theory|Test|TestMethod|DataTestMethod|TestCase|Skippable)", ctx.text):
+        return
+    methods = {name_of(ctx, m): m for m in nodes(ctx, "method_declaration")}
+    for m in nodes(ctx, "method_declaration"):
+        attrs = attributes(ctx, m)
+        if not attrs & TEST_ATTRS or "ExpectedException" in attrs:
+            continue
+        if re.search(r"\[(Fact|Theory|Test\w*)\s*\([^)]*Skip\s*=", text(ctx, m)) or "Ignore" in attrs:
+            continue
+        body = member_body(m)
+        if body is None:
+            continue
+        calls = _calls(ctx, body)
+        asserting = []
+        for c in calls:
+            recv, name = callee(ctx, c)
+            if c.parent is not None and c.parent.type == "member_access_expression":
+                continue  # judged at the outermost call of a fluent chain
+            if _asserts(recv, name):
+                asserting.append(c)
+            elif name in methods and methods[name] is not m:
+                helper = member_body(methods[name])
+                if helper is not None and any(_asserts(*callee(ctx, h)) for h in _calls(ctx, helper)):
+                    asserting.append(c)
+        if asserting and not all(_is_trivial(ctx, c) for c in asserting):
+            continue
+        name_node = m.child_by_field_name("name")
+        why = "only asserts constants" if asserting else "asserts nothing"
+        yield Hit(line(name_node), line(name_node), f"test `{name_of(ctx, m)}` {why}")
