@@ -107,15 +107,20 @@ class Retriever:
         """Top-k hits for `query`. Raises DwagentError for mode='dense' when dense is unavailable."""
         mode = self.effective_mode(mode)
         depth = max(3 * k, 30)
+        # One ranking per method: lexical (cards + chunks fused first) and dense, so hybrid
+        # weighs the two methods equally rather than counting lexical twice.
         rankings: list[list[Hit]] = []
         if mode in ("lexical", "hybrid"):
-            rankings.append(lexical.search_cards(self.cards, query, depth, filters))
-            rankings.append(lexical.search_chunks(self.index, query, depth, filters))
+            rankings.append(fuse([
+                lexical.search_cards(self.cards, query, depth, filters),
+                lexical.search_chunks(self.index, query, depth, filters),
+            ], depth))
         if mode in ("dense", "hybrid"):
             dense = self.dense_index()
-            rankings.append(dense.search_cards(query, depth, filters))
+            dense_lists = [dense.search_cards(query, depth, filters)]
             if dense.count()[1]:
-                rankings.append(dense.search_chunks(query, depth, filters))
+                dense_lists.append(dense.search_chunks(query, depth, filters))
+            rankings.append(fuse(dense_lists, depth))
         return fuse(rankings, k)
 
     def span_text(self, file: str, start_line: int, end_line: int) -> str:

@@ -1,0 +1,1 @@
+"""The labelled retrieval evaluation (queries.yaml) and its runner (run.py)."""
