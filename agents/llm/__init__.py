@@ -7,6 +7,7 @@ the deterministic default when the model is absent or fails, and the reason is i
 Public surface:
 - `load_settings(LLMOverrides(...))` -> `LLMSettings`; `LLMGateway.from_settings(settings)` -> gateway or None
 - `gateway.register_secrets(findings)`; `gateway.ledger.to_dict()` for run.json
+- `challenge_findings(gateway, findings, root, sources, apply=...)`: the whole hostile-review pass
 - `llm_challenge`, `apply_challenge`, `select_for_challenge`, `ReviewContext`, `ChallengeOutcome`
 - `llm_triage`, `select_for_triage`, `interpret_flow_hop`, `write_prose`, `cited_sentences`
 """
@@ -31,6 +32,7 @@ from dwagent.agents.llm.review import (
     llm_challenge,
     select_for_challenge,
 )
+from dwagent.agents.llm.review_pass import ReviewPassResult, challenge_findings
 from dwagent.agents.llm.templates import CodeBlock
 
 __all__ = [
@@ -42,9 +44,11 @@ __all__ = [
     "LLMOverrides",
     "LLMSettings",
     "ReviewContext",
+    "ReviewPassResult",
     "TriageOutcome",
     "UsageLedger",
     "apply_challenge",
+    "challenge_findings",
     "cited_sentences",
     "interpret_flow_hop",
     "keep_cited",
