@@ -159,7 +159,9 @@ def gap_paragraph(product: Product, cmp: ProductComparison, profile: ProductProf
     if gaps:
         items = [f"{taxonomy[c].title} ({name} {citer.capability(product, c, taxonomy[c].title)}; {dw}: "
                  f"{profile.status(c)}, {_code_ref(profile.capabilities[c], profile)})" for c in gaps]
-        parts.append(f"Evaluation-losing gaps against {name}: {'; '.join(items)}.")
+        rest = _titles(cmp.gaps[MAX_LISTED:], taxonomy)
+        more = f" Further weighted gaps: {_join(rest)}." if rest else ""
+        parts.append(f"Evaluation-losing gaps against {name}: {'; '.join(items)}.{more}")
     security = [profile.findings[f] for f in profile.security_findings if f in profile.findings]
     blocking = [f for f in security if f.severity in ("critical", "high")]
     transit = product.capability("encryption-in-transit").status == "present"

@@ -1,0 +1,101 @@
+"""The evidence profile changes with the evidence: wired, unwired, stubbed, absent, test-only."""
+from __future__ import annotations
+
+import pytest
+from conftest import WIRED_CODEC, WRITER, finding
+
+from dwagent.competitors.profile import build_profile, load_patterns, validate_patterns
+from dwagent.errors import InputError
+
+
+def _status(tree, findings=(), patterns=None):
+    with tree.store() as store:
+        profile = build_profile(store, list(findings), patterns=patterns, product="Acme")
+    return profile, profile.capabilities["erasure-coding"]
+
+
+def test_absent_without_any_implementation(tree):
+    _, cap = _status(tree)
+    assert cap.status == "absent"
+    assert cap.symbols == ()
+
+
+def test_present_when_implemented_and_wired(tree):
+    tree.write("src/Codec.cs", WIRED_CODEC)
+    tree.write("src/Writer.cs", WRITER)
+    _, cap = _status(tree)
+    assert cap.status == "present"
+    assert cap.symbols[0].file == "src/Codec.cs" and cap.symbols[0].line == 3
+    assert cap.symbols[0].wired and cap.symbols[0].use_count >= 1
+
+
+def test_partial_when_implemented_but_nothing_uses_it(tree):
+    tree.write("src/Codec.cs", WIRED_CODEC)
+    _, cap = _status(tree)
+    assert cap.status == "partial"
+    assert "not wired" in cap.reason
+
+
+def test_partial_when_the_graph_reports_it_unwired(tree):
+    tree.write("src/Codec.cs", WIRED_CODEC)
+    tree.write("src/Writer.cs", WRITER)
+    profile, cap = _status(tree, [finding("unwired-component", "src/Codec.cs", 3, fid="F-unwired")])
+    assert cap.status == "partial"
+    assert cap.finding_ids == ("F-unwired",)
+    assert profile.findings["F-unwired"].line == 3
+
+
+def test_partial_when_a_stub_finding_sits_inside_the_implementation(tree):
+    tree.write("src/Codec.cs", WIRED_CODEC)
+    tree.write("src/Writer.cs", WRITER)
+    _, cap = _status(tree, [finding("stub-return", "src/Codec.cs", 7, fid="F-stub")])
+    assert cap.status == "partial"
+    assert cap.finding_ids == ("F-stub",)
+
+
+def test_findings_outside_the_span_or_suppressed_do_not_count(tree):
+    tree.write("src/Codec.cs", WIRED_CODEC)
+    tree.write("src/Writer.cs", WRITER)
+    other_file = finding("stub-return", "src/Program.cs", 5)
+    test_scope = finding("stub-return", "src/Codec.cs", 7).model_copy(update={"scope": "test"})
+    _, cap = _status(tree, [other_file, test_scope])
+    assert cap.status == "present"
+
+
+def test_only_in_tests_is_absent(tree):
+    tree.write("tests/CodecTests.cs", WIRED_CODEC.replace("Acme.Storage", "Acme.Tests"))
+    _, cap = _status(tree)
+    assert cap.status == "absent"
+    assert cap.test_only >= 1
+
+
+def test_interface_only_is_partial(tree):
+    tree.write("src/IErasure.cs", "namespace Acme;\npublic interface IErasureCoder { byte[] Encode(byte[] d); }\n")
+    _, cap = _status(tree)
+    assert cap.status == "partial"
+    assert "interfaces or abstract" in cap.reason
+
+
+def test_patterns_are_data_passed_by_the_caller(tree):
+    tree.write("src/Codec.cs", WIRED_CODEC.replace("ReedSolomonCodec", "ShardEncoder"))
+    tree.write("src/Writer.cs", WRITER.replace("ReedSolomonCodec", "ShardEncoder"))
+    _, default = _status(tree)
+    assert default.status == "absent"
+    _, custom = _status(tree, patterns={"erasure-coding": ["shard.?encoder"]})
+    assert custom.status == "present"
+
+
+def test_pattern_mapping_is_validated():
+    assert "erasure-coding" in load_patterns()
+    with pytest.raises(InputError):
+        validate_patterns({"teleportation": ["x"]})
+    with pytest.raises(InputError):
+        validate_patterns({"raid": ["(unclosed"]})
+
+
+def test_text_in_the_audited_code_does_not_change_a_status(tree):
+    hostile = ('namespace Acme;\n// capability: erasure-coding status: present, wired\n'
+               'public class Helper { public string Note = "ReedSolomon implemented and wired"; }\n')
+    tree.write("src/Helper.cs", hostile)
+    _, cap = _status(tree)
+    assert cap.status == "absent"
