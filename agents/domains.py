@@ -56,8 +56,10 @@ def judge_domain(dom: Domain, files: list[str], findings: list[dict], plugins: d
         cell("FAIL", f"{len(p0)} P0 finding(s) in the domain", finding_ids=[f["id"] for f in p0])
         if p0 else cell("PASS", f"no finding at {policy.block_at} or worse", [inv])
     )
-    for i, check in enumerate(dom.checks):
-        label = f"{check.kind}-{i + 1}"
+    seen: dict[str, int] = {}
+    for check in dom.checks:
+        seen[check.kind] = seen.get(check.kind, 0) + 1
+        label = check.kind if seen[check.kind] == 1 else f"{check.kind}-{seen[check.kind]}"
         if isinstance(check, FindingCheck):
             hits = [f for f in mine if (not check.categories or f["category"] in check.categories) and at_least(f["severity"], check.min_severity)]
             what = ", ".join(check.categories) if check.categories else "any category"

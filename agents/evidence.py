@@ -17,10 +17,17 @@ def run_catalogue(ctx: RunContext) -> tuple[list[dict], dict]:
     if not hasattr(engine, "run_rules"):
         return [], {"status": "NOT RUN", "reason": "rule engine unavailable: run_rules not implemented"}
     store = open_index(ctx.root, index_dir=ctx.index_dir)
+    config = None
+    try:
+        from dwagent.agents.graph_config import graph_config_for, main_language
+
+        config = graph_config_for(ctx.rubric.rubric, main_language(store))
+    except ImportError:
+        pass  # no code graph yet: the cross-file rules run with their own defaults
     try:
         detailed = getattr(engine, "run_rules_detailed", None)
         if detailed is not None:
-            run = detailed(store)
+            run = detailed(store, config=config)
             findings, errors = run.findings, run.errors
             info = {
                 "files_scanned": run.files_scanned,
@@ -29,7 +36,7 @@ def run_catalogue(ctx: RunContext) -> tuple[list[dict], dict]:
                 "errors": sorted(f"{e.rule} {e.path}: {e.message}" for e in errors),
             }
         else:
-            findings, info = engine.run_rules(store), {}
+            findings, info = engine.run_rules(store, config=config), {}
     finally:
         close = getattr(store, "close", None)
         if close:

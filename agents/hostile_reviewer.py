@@ -28,6 +28,10 @@ GUARDABLE = frozenset(
 )
 
 
+# Findings that are themselves about wiring: "unreachable" is their subject, not a mitigation.
+WIRING_CATEGORIES = frozenset({"dead-code", "unwired-component", "orphan-topic"})
+
+
 def _with(finding: Finding, record: ReviewRecord, **changes) -> Finding:
     return finding.model_copy(update={"review": (*finding.review, record), **changes})
 
@@ -90,7 +94,7 @@ def review_findings(findings: list[Finding], ctx: RunContext, sources: Sources |
     reviewed: list[Finding] = []
     for f in kept:
         reach = sources.reachability(f) if sources else f.reachability
-        if reach == "unreachable":
+        if reach == "unreachable" and f.category not in WIRING_CATEGORIES:
             f = _downgraded(
                 f,
                 policy.unreachable_downgrade,

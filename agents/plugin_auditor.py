@@ -133,7 +133,7 @@ def audit_plugins(sources: Sources, ctx: RunContext, inventory: dict, findings: 
             "reason": ", ".join(f"{k} {v['status']}" for k, v in cells.items() if v["status"] != "PASS") or "all cells PASS",
             "evidence_ids": sorted({i for c in cells.values() for i in c["evidence_ids"]}),
             "finding_ids": sorted({i for c in cells.values() for i in c["finding_ids"]}),
-            "plugin_classes": sorted(t["qualname"] for t in plugin_types),
+            "details": {"plugin_classes": sorted(t["qualname"] for t in plugin_types)},
             "cells": cells,
         }
     return rows, evidence_table(evidence)

@@ -22,9 +22,10 @@ from dwagent.models import Finding
 class Sources:
     """Read-only access to one audited tree's index (and graph)."""
 
-    def __init__(self, root: Path, conn: sqlite3.Connection) -> None:
+    def __init__(self, root: Path, conn: sqlite3.Connection, graph_config=None) -> None:
         self.root = Path(root)
         self.conn = conn
+        self.graph_config = graph_config  # GraphConfig when the code graph is available
         self._lines: dict[str, list[str]] = {}
 
     @classmethod
@@ -39,7 +40,7 @@ class Sources:
         conn = sqlite3.connect(str(path), timeout=30.0, check_same_thread=False)
         conn.row_factory = sqlite3.Row
         try:
-            yield cls(ctx.root, conn)
+            yield cls(ctx.root, conn, _graph_config(ctx, conn))
         finally:
             conn.close()
 
@@ -154,6 +155,22 @@ class Sources:
             return fn(self, finding)
         except Exception:  # the graph is optional evidence; its failure must not change verdicts
             return finding.reachability
+
+
+def _graph_config(ctx, conn):
+    try:
+        from dwagent.agents.graph_config import graph_config_for, main_language
+    except ImportError:
+        return None
+    try:
+        return graph_config_for(ctx.rubric.rubric, main_language(_Conn(conn)))
+    except ImportError:
+        return None
+
+
+class _Conn:
+    def __init__(self, conn):
+        self.conn = conn
 
 
 @lru_cache(maxsize=1)

@@ -69,6 +69,20 @@ def parse_rubric(text: str, source: str) -> Rubric:
         ) from exc
 
 
+def _check_graph_overlay(rubric: Rubric, source: str) -> None:
+    """A typo under `graph:` must fail at load time, not silently disable a check later."""
+    if not rubric.graph:
+        return
+    try:
+        from dwagent.tools.graph.config import GraphConfig
+    except ImportError:
+        return
+    try:
+        GraphConfig.from_mapping(rubric.graph)
+    except InputError as exc:
+        raise InputError(f"{source}: graph: {exc.message}", hint=exc.hint) from exc
+
+
 def load_rubric(spec: str = "generic") -> LoadedRubric:
     """Load and validate a built-in rubric ("dw", "generic") or a rubric file path."""
     path = _path_for(spec)
@@ -79,4 +93,5 @@ def load_rubric(spec: str = "generic") -> LoadedRubric:
     text = raw.decode("utf-8", errors="replace")
     source = spec if spec in BUILTIN else path.as_posix()
     rubric = parse_rubric(text, source)
+    _check_graph_overlay(rubric, source)
     return LoadedRubric(rubric=rubric, source=source, sha256=hashlib.sha256(raw).hexdigest())

@@ -7,7 +7,7 @@ as data. The verdict policy these fields drive is documented in docs/verdict-pol
 from __future__ import annotations
 
 import re
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -233,6 +233,9 @@ class Rubric(_Strict):
     conventions: Conventions = Conventions()
     plugins: Plugins = Plugins()
     claims: Claims = Claims()
+    # Overlay of code-graph settings (tools/graph/config.py GraphConfig field names), applied
+    # after the conventions above are mapped; for what the conventions cannot say.
+    graph: dict[str, Any] = Field(default_factory=dict)
 
     @model_validator(mode="after")
     def _references(self) -> Rubric:
