@@ -1,8 +1,117 @@
-"""CLI commands for this area. Registered by dwagent.cli."""
+"""`dwagent eval`: the labelled-fixture eval suite (and, from the rules area, `dwagent eval rules`).
+
+`eval_app` is a typer group whose callback runs the suite when no subcommand is given; other
+areas add their subcommands to the same group.
+"""
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import typer
+from rich.console import Console
+from rich.table import Table
+
+from dwagent.errors import UsageError
+
+eval_app = typer.Typer(
+    name="eval",
+    help="Run the labelled eval suite: accuracy per category, verdict accuracy, regressions.",
+    invoke_without_command=True,
+    no_args_is_help=False,
+)
+
+
+def _gateway(llm: str | None):
+    """(gateway, mode) for `--llm`: None/'none' is offline; anything else needs a configured key."""
+    if llm is None or llm == "none":
+        return None, "offline"
+    from dwagent.agents.llm.config import LLMOverrides, load_settings
+    from dwagent.agents.llm.gateway import LLMGateway
+
+    settings = load_settings(LLMOverrides(llm=llm))
+    if settings.key_env and not settings.api_key:
+        raise UsageError(f"--llm {llm}: no API key in ${settings.key_env}", f"export {settings.key_env}=... or run offline")
+    gateway = LLMGateway.from_settings(settings)
+    return gateway, "llm"
+
+
+def _fmt(value) -> str:
+    return "—" if value is None else f"{value:.3f}" if isinstance(value, float) else str(value)
+
+
+def _print(console: Console, results: dict) -> None:
+    table = Table(title=f"findings by category ({results['suite']}, {results['mode']})")
+    for col in ("category", "tp", "fp", "fn", "precision", "recall", "F1"):
+        table.add_column(col, justify="left" if col == "category" else "right")
+    for cat, row in results["categories"].items():
+        table.add_row(cat, *(_fmt(row[k]) for k in ("tp", "fp", "fn", "precision", "recall", "f1")))
+    o = results["overall"]
+    table.add_row("[bold]overall (micro)[/]", *(_fmt(o[k]) for k in ("tp", "fp", "fn", "precision", "recall", "f1")))
+    console.print(table)
+    verdicts = Table(title="verdicts")
+    for col in ("kind", "correct", "total", "accuracy"):
+        verdicts.add_column(col)
+    for kind, row in results["verdicts"].items():
+        verdicts.add_row(kind, str(row["ok"]), str(row["total"]), _fmt(row["accuracy"]))
+    console.print(verdicts)
+    for name, row in results["fixtures"].items():
+        wrong = [f"{k}:{n} {c['actual']} (want {c['expected']})" for k, cells in row["cells"].items() for n, c in cells.items() if not c["ok"]]
+        mark = "ok " if row["verdict"]["ok"] else "BAD"
+        console.print(f"{mark} {name}: {row['verdict']['actual']} (want {row['verdict']['expected']}); "
+                      f"missed {len(row['false_negatives'])}, false positives {len(row['false_positives'])}"
+                      + (f"; cells wrong: {', '.join(wrong)}" if wrong else ""), highlight=False)
+    for name, row in results["variants"].items():
+        console.print(f"variant {name}: {'identical' if row['identical'] else 'DIFFERS'} to {row['original']}", highlight=False)
+    q = results["quote_verification"]
+    console.print(f"quotes verified: {q['verified']}/{q['total']} ({_fmt(q['rate'])}); runtime {results['runtime']['total_seconds']}s", highlight=False)
+
+
+@eval_app.callback(invoke_without_command=True)
+def eval_suite(
+    ctx: typer.Context,
+    suite: str = typer.Option("all", "--suite", help="all, originals, injected, bad-input, or one fixture name."),
+    llm: str = typer.Option(None, "--llm", help="Run with an LLM (provider/model spec); default offline."),
+    out: Path = typer.Option(None, "--out", help="Folder for the results JSON (default evals/results)."),
+    update_baseline: bool = typer.Option(False, "--update-baseline", help="Also write these results as the baseline."),
+    as_json: bool = typer.Option(False, "--json", help="Print the results JSON instead of tables."),
+) -> None:
+    """Certify every labelled fixture, score against labels and thresholds, compare with the baseline.
+
+    Exit 0 when every threshold holds, 1 when one is missed, 2 on usage errors."""
+    if ctx.invoked_subcommand is not None:
+        return
+    from dwagent.evals.gate import BASELINE_NAME, check_thresholds, load_baseline, load_thresholds, regressions
+    from dwagent.evals.runner import RESULTS_DIR, EvalOptions, results_path, run_suite
+
+    console = Console(stderr=as_json)
+    gateway, mode = _gateway(llm)
+    results = run_suite(EvalOptions(suite=suite, gateway=gateway, mode=mode, progress=lambda n: console.print(f"[dim]certify {n}[/]")))
+    out_dir = out or RESULTS_DIR
+    out_dir.mkdir(parents=True, exist_ok=True)
+    baseline = load_baseline(RESULTS_DIR, mode)
+    text = json.dumps(results, indent=2, sort_keys=True) + "\n"
+    path = results_path(out_dir, results)
+    path.write_text(text, encoding="utf-8")
+    if update_baseline:
+        (RESULTS_DIR / BASELINE_NAME.format(mode=mode)).write_text(text, encoding="utf-8")
+    if as_json:
+        typer.echo(text, nl=False)
+    else:
+        _print(console, results)
+    console.print(f"results: {path}", highlight=False)
+    if baseline is not None and baseline.get("suite") == results["suite"]:
+        worse = regressions(results, baseline)
+        console.print(f"[bold red]{len(worse)} regression(s) vs baseline:[/]" if worse else "no regressions vs baseline")
+        for line in worse:
+            console.print(f"  - {line}", highlight=False)
+    misses = check_thresholds(results, load_thresholds())
+    for line in misses:
+        console.print(f"[red]threshold missed:[/] {line}", highlight=False)
+    console.print("thresholds: PASS" if not misses else f"thresholds: FAIL ({len(misses)})")
+    raise typer.Exit(1 if misses else 0)
 
 
 def register(app: typer.Typer) -> None:
-    """Add this module's commands to the app."""
+    """Add `dwagent eval` (a group: the suite runs when no subcommand is given)."""
+    app.add_typer(eval_app, name="eval")
