@@ -70,6 +70,11 @@ def escape_data(text: str) -> str:
     return _DELIMITER.sub(lambda m: "&lt;" + m.group(1) + m.group(2), text)
 
 
+def _attr(value: str) -> str:
+    """An attribute value from the audited tree (a file name can contain quotes or '>')."""
+    return escape_data(value).replace("&", "&amp;").replace('"', "&quot;").replace(">", "&gt;").replace("\n", " ")
+
+
 def _nonce(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:10]
 
@@ -79,7 +84,7 @@ def code_block(block: CodeBlock) -> str:
     lines = escape_data(block.text).split("\n")
     body = "\n".join(f"{block.start_line + i}| {line}" for i, line in enumerate(lines))
     nonce = _nonce(body)
-    attrs = f'id="{escape_data(block.id)}" file="{escape_data(block.file)}" lines="{block.start_line}-{block.end_line}"'
+    attrs = f'id="{_attr(block.id)}" file="{_attr(block.file)}" lines="{block.start_line}-{block.end_line}"'
     return f'<untrusted_code {attrs} nonce="{nonce}">\n{body}\n</untrusted_code nonce="{nonce}">'
 
 
