@@ -1,0 +1,88 @@
+"""Eval mode: LLM-assisted against offline verdicts on labelled rule fixtures.
+
+Offline, every rule hit stands. Assisted, the hostile-review pass challenges every hit
+(`challenge_findings(..., min_severity="low", apply=True)`) and only verified refutations or
+downgrades count. Labels come from the fixtures themselves: a hit whose lines carry
+`ruleid: <its rule>` is a true positive, any other hit a false positive (so an unlabelled but
+genuine hit of another rule in a fixture counts as a false positive: the "benefit" figure is an
+upper bound, the "harm" figure is exact). The report says how
+many true positives the model wrongly removed (harm) and how many false positives it removed
+(benefit), plus the usage ledger. Needs a configured model; with `--llm none` it reports the
+offline side and marks the assisted side NOT RUN.
+
+    python -m dwagent.evals.bench.llm_compare [FIXTURES] --llm anthropic:claude-sonnet-5-5 [--budget-usd 1]
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+import tempfile
+from pathlib import Path
+
+from dwagent.agents.llm.config import LLMOverrides, load_settings
+from dwagent.agents.llm.gateway import LLMGateway
+from dwagent.agents.llm.review_pass import challenge_findings
+from dwagent.models import Finding
+
+DEFAULT_FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "rules"
+_LABEL = re.compile(r"ruleid:\s*([A-Z]+-\d+)")
+
+
+def is_labelled_true(root: Path, finding: Finding) -> bool:
+    """True when one of the finding's lines carries `ruleid: <finding.rule>`."""
+    try:
+        lines = (root / finding.file).read_text(encoding="utf-8", errors="replace").split("\n")
+    except OSError:
+        return False
+    span = lines[finding.start_line - 1 : finding.end_line]
+    return any(finding.rule in _LABEL.findall(line) for line in span)
+
+
+def compare(root: Path, offline: list[Finding], gateway: LLMGateway | None) -> dict:
+    """Score the offline findings and (when a gateway is given) the assisted ones."""
+    truth = {f.id or f.fingerprint: is_labelled_true(root, f) for f in offline}
+    result: dict = {
+        "offline": {"true_positives": sum(truth.values()), "false_positives": sum(not t for t in truth.values())},
+        "assisted": "NOT RUN (no model configured)",
+    }
+    if gateway is None:
+        return result
+    review = challenge_findings(gateway, offline, root, min_severity="low", cap=10_000, apply=True)
+    dropped = {f.id or f.fingerprint for f in review.dropped}
+    downgraded = {f.id or f.fingerprint for f in review.findings if f.review and f.review[-1].outcome == "downgraded"}
+    result["assisted"] = {
+        "true_positives_refuted": sum(1 for k in dropped if truth.get(k)),
+        "false_positives_refuted": sum(1 for k in dropped if truth.get(k) is False),
+        "true_positives_downgraded": sum(1 for k in downgraded if truth.get(k)),
+        "false_positives_downgraded": sum(1 for k in downgraded if truth.get(k) is False),
+        "outcomes": dict(sorted({s: list(review.outcomes.values()).count(s) for s in set(review.outcomes.values())}.items())),
+    }
+    result["llm"] = gateway.ledger.to_dict()
+    return result
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("fixtures", nargs="?", type=Path, default=DEFAULT_FIXTURES)
+    parser.add_argument("--llm", default=None)
+    parser.add_argument("--budget-usd", type=float, default=None)
+    parser.add_argument("--no-cache", action="store_true")
+    args = parser.parse_args(argv)
+    from dwagent.tools.index import build_index
+    from dwagent.tools.index.store import open_index
+    from dwagent.tools.rules.engine import run_rules
+
+    root = args.fixtures.resolve()
+    with tempfile.TemporaryDirectory() as index_dir:
+        build_index(root, index_dir=Path(index_dir))
+        with open_index(root, Path(index_dir)) as store:
+            findings = run_rules(store)
+    settings = load_settings(LLMOverrides(llm=args.llm, budget_usd=args.budget_usd, no_cache=args.no_cache))
+    print(json.dumps(compare(root, findings, LLMGateway.from_settings(settings)), indent=2, sort_keys=True))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
