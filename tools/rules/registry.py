@@ -47,7 +47,8 @@ RULE_MODULES: tuple[str, ...] = (
     "dwagent.tools.rules.empty_catch",
     "dwagent.tools.rules.tuning",
     "dwagent.tools.rules.growth",
-    "dwagent.tools.rules.python_rules",
+    "dwagent.tools.rules.python_security",
+    "dwagent.tools.rules.python_readiness",
     "dwagent.tools.graph.checks",
 )
 

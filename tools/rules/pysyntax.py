@@ -1,0 +1,102 @@
+"""Tree helpers for Python rules (the C# helpers live in `syntax`)."""
+from __future__ import annotations
+
+import re
+
+import tree_sitter
+
+from dwagent.tools.parse.context import FileContext
+from dwagent.tools.rules.syntax import text
+
+
+def call_name(ctx: FileContext, call: tree_sitter.Node) -> tuple[str, str]:
+    """(object text, attribute) of a call: `a.b.c(x)` -> ('a.b', 'c'); `f(x)` -> ('', 'f')."""
+    fn = call.child_by_field_name("function")
+    if fn is None:
+        return "", ""
+    if fn.type == "attribute":
+        return text(ctx, fn.child_by_field_name("object")), text(ctx, fn.child_by_field_name("attribute"))
+    return "", text(ctx, fn)
+
+
+def positional(call: tree_sitter.Node) -> list[tree_sitter.Node]:
+    args = call.child_by_field_name("arguments")
+    return [a for a in (args.named_children if args is not None else ())
+            if a.type not in ("keyword_argument", "comment", "list_splat", "dictionary_splat")]
+
+
+def keyword(ctx: FileContext, call: tree_sitter.Node, name: str) -> tree_sitter.Node | None:
+    args = call.child_by_field_name("arguments")
+    for a in args.named_children if args is not None else ():
+        if a.type == "keyword_argument" and text(ctx, a.child_by_field_name("name")) == name:
+            return a.child_by_field_name("value")
+    return None
+
+
+def string_literal(ctx: FileContext, node) -> str | None:
+    """The content of a plain (non-f, non-interpolated) string literal, or None."""
+    if node is None or node.type != "string":
+        return None
+    if any(c.type == "interpolation" for c in node.named_children):
+        return None
+    return "".join(text(ctx, c) for c in node.named_children if c.type == "string_content")
+
+
+def is_constant(ctx: FileContext, node) -> bool:
+    """Literals, concatenations of literals and UPPER_CASE names: values that cannot carry input."""
+    if node is None:
+        return True
+    t = node.type
+    if t == "parenthesized_expression":
+        return all(is_constant(ctx, c) for c in node.named_children)
+    if t == "string":
+        return not any(c.type == "interpolation" for c in node.named_children)
+    if t == "concatenated_string":
+        return all(is_constant(ctx, c) for c in node.named_children)
+    if t in ("integer", "float", "true", "false", "none"):
+        return True
+    if t == "identifier":
+        return bool(re.fullmatch(r"[A-Z][A-Z0-9_]*", text(ctx, node)))
+    if t == "binary_operator":
+        return is_constant(ctx, node.child_by_field_name("left")) and is_constant(ctx, node.child_by_field_name("right"))
+    if t in ("list", "tuple"):
+        return all(is_constant(ctx, c) for c in node.named_children)
+    return False
+
+
+def built_from_input(ctx: FileContext, node) -> str:
+    """If `node` builds a string from a non-constant (f-string hole, %, +, .format), that part's text."""
+    if node is None:
+        return ""
+    t = node.type
+    if t == "string":
+        for c in node.named_children:
+            if c.type == "interpolation":
+                expr = c.child_by_field_name("expression")
+                if expr is not None and not is_constant(ctx, expr) and not _escaped(ctx, expr):
+                    return text(ctx, expr)
+        return ""
+    if t == "binary_operator":
+        op = text(ctx, node.children[1]) if len(node.children) > 2 else ""
+        left, right = node.child_by_field_name("left"), node.child_by_field_name("right")
+        if op == "%" and left is not None and left.type == "string":
+            return "" if is_constant(ctx, right) else text(ctx, right)
+        if op == "+":
+            for side in (left, right):
+                if side is not None and not is_constant(ctx, side) and not _escaped(ctx, side):
+                    return built_from_input(ctx, side) or text(ctx, side)
+        return ""
+    if t == "call":
+        obj, name = call_name(ctx, node)
+        fn = node.child_by_field_name("function")
+        if name == "format" and fn is not None and fn.type == "attribute" and fn.child_by_field_name("object").type == "string":
+            args = node.child_by_field_name("arguments")
+            for a in args.named_children if args is not None else ():
+                value = a.child_by_field_name("value") if a.type == "keyword_argument" else a
+                if not is_constant(ctx, value) and not _escaped(ctx, value):
+                    return text(ctx, value)
+    return ""
+
+
+def _escaped(ctx: FileContext, node) -> bool:
+    return node.type == "call" and bool(re.search(r"(?i)quote|escape|sanitiz", call_name(ctx, node)[1]))

@@ -1,0 +1,184 @@
+"""Python readiness rules: TODO markers, swallowed exceptions, NotImplementedError stubs, tests
+that assert nothing."""
+from __future__ import annotations
+
+import re
+from typing import Iterable
+
+from dwagent.tools.parse.context import FileContext
+from dwagent.tools.rules.pysyntax import call_name
+from dwagent.tools.rules.readiness import TODO
+from dwagent.tools.rules.registry import Hit, file_rule
+from dwagent.tools.rules.syntax import ancestor, hit, line, nodes, text
+
+
+@file_rule(
+    id="DWA-405",
+    title="TODO / FIXME / HACK in production code (Python)",
+    category="todo-marker",
+    severity="low",
+    languages=("python",),
+)
+def todo_marker(ctx: FileContext) -> Iterable[Hit]:
+    """A `TODO`, `FIXME`, `HACK` or `XXX` marker in a `#` comment of production code. Strings and
+    docstrings are not read; test code is excluded."""
+    if not re.search(r"(?i)todo|fixme|hack|xxx", ctx.text):
+        return
+    for c in nodes(ctx, "comment"):
+        body = text(ctx, c)
+        m = TODO.search(body)
+        if m:
+            yield Hit(line(c), line(c), f"{(m.group(1) or m.group(2)).upper()} marker: {body[m.start():][:100].strip()}")
+
+
+BROAD = frozenset({"", "Exception", "BaseException"})
+
+
+@file_rule(
+    id="DWA-406",
+    title="Broad exception swallowed with pass (Python)",
+    category="empty-catch",
+    severity="medium",
+    cwe=(390,),
+    languages=("python",),
+)
+def swallowed_exception(ctx: FileContext) -> Iterable[Hit]:
+    """A bare `except:` or `except Exception:`/`BaseException` whose body is only `pass` or `...`:
+    every error, including programming errors (and, for bare except, `KeyboardInterrupt`), vanishes.
+    A comment in the body documents the intent and lowers the severity to low. Narrow handlers
+    such as `except FileNotFoundError: pass` are a normal idiom and not reported.
+    """
+    if "except" not in ctx.text:
+        return
+    for clause in nodes(ctx, "except_clause"):
+        body = [c for c in clause.named_children if c.type == "block"]
+        if not body:
+            continue
+        stmts = [c for c in body[0].named_children if c.type != "comment"]
+        if not stmts or not all(s.type == "pass_statement" or text(ctx, s) == "..." for s in stmts):
+            continue
+        caught = [c for c in clause.named_children if c.type not in ("block", "comment")]
+        target = caught[0] if caught else None
+        if target is not None and target.type == "as_pattern":
+            target = target.named_children[0]
+        name = text(ctx, target).split(".")[-1] if target is not None else ""
+        if name not in BROAD:
+            continue
+        documented = any(c.type == "comment" for c in body[0].named_children) or any(
+            c.type == "comment" for c in clause.named_children)
+        label = "bare except" if not name else f"except {name}"
+        yield hit(clause, f"{label}: pass swallows every error" + (" (documented: low)" if documented else ""),
+                  severity="low" if documented else None, max_lines=1)
+
+
+ABSTRACT_CLASS = re.compile(r"(^(Base|Abstract)|(Base|Interface|Mixin|Protocol|ABC|Abstract)$)")
+
+
+def _is_abstract_context(ctx: FileContext, func, subclassed: set[str]) -> bool:
+    holder = func.parent
+    if holder is not None and holder.type == "decorated_definition":
+        if any(re.search(r"abstract", text(ctx, d)) for d in holder.named_children if d.type == "decorator"):
+            return True
+    cls = ancestor(func, ("class_definition",))
+    if cls is None:
+        return False
+    name = text(ctx, cls.child_by_field_name("name"))
+    bases = text(ctx, cls.child_by_field_name("superclasses"))
+    if ABSTRACT_CLASS.search(name) or re.search(r"\b(ABC|Protocol|ABCMeta|Generic)\b", bases) or name in subclassed:
+        return True
+    # a class whose every method raises NotImplementedError is an interface
+    methods = [n for n in cls.child_by_field_name("body").named_children
+               if n.type in ("function_definition", "decorated_definition")]
+    return not bases.strip("()") and len(methods) > 1 and all("NotImplementedError" in text(ctx, m) or "__init__" in text(ctx, m).split("(")[0]
+                                    for m in methods)
+
+
+@file_rule(
+    id="DWA-407",
+    title="NotImplementedError outside an abstract method (Python)",
+    category="not-implemented",
+    severity="high",
+    cwe=(1188,),
+    languages=("python",),
+)
+def not_implemented(ctx: FileContext) -> Iterable[Hit]:
+    """`raise NotImplementedError` in a concrete function or method of production code: it is
+    reachable and fails at run time. Abstract contexts are not reported: `@abstractmethod`, classes
+    deriving from `ABC`/`Protocol`, classes named `Base*`/`*Base`/`*Interface`/`*Mixin`, classes
+    subclassed in the same file, and interface-like classes whose every method raises.
+    """
+    if "NotImplementedError" not in ctx.text:
+        return
+    subclassed = set()
+    for cls in nodes(ctx, "class_definition"):
+        bases = cls.child_by_field_name("superclasses")
+        if bases is not None:
+            subclassed.update(re.findall(r"\w+", text(ctx, bases)))
+    for r in nodes(ctx, "raise_statement"):
+        if not re.match(r"raise\s+NotImplementedError\b", text(ctx, r)):
+            continue
+        func = ancestor(r, ("function_definition",))
+        if func is not None and _is_abstract_context(ctx, func, subclassed):
+            continue
+        where = f" in `{text(ctx, func.child_by_field_name('name'))}`" if func is not None else ""
+        yield hit(r, f"NotImplementedError{where}: the function is a stub", max_lines=1)
+
+
+ASSERT_CALL = re.compile(r"^(assert\w*|Assert\w*|raises|fail|expect\w*|verify\w*|approve\w*|snapshot\w*)$")
+
+
+def _asserts(ctx: FileContext, node, helpers: dict, depth: int = 0) -> tuple[bool, bool]:
+    """(has any assertion, has a non-trivial assertion) in node's subtree."""
+    any_assert = real = False
+    stack = [node]
+    while stack:
+        n = stack.pop()
+        if n.type == "assert_statement":
+            any_assert = True
+            cond = n.named_children[0] if n.named_children else None
+            if cond is None or text(ctx, cond) not in ("True", "1", "not False", "not None"):
+                real = True
+        elif n.type == "call":
+            obj, name = call_name(ctx, n)
+            if ASSERT_CALL.match(name) or obj.endswith("pytest") and name in ("raises", "fail", "warns"):
+                any_assert = real = True
+            elif depth == 0 and name in helpers:
+                a, b = _asserts(ctx, helpers[name], helpers, 1)
+                any_assert, real = any_assert or a, real or b
+        elif n.type == "with_statement" and "raises" in text(ctx, n).split(":")[0]:
+            any_assert = real = True
+        stack.extend(n.named_children)
+    return any_assert, real
+
+
+@file_rule(
+    id="DWA-408",
+    title="Test asserts nothing (Python)",
+    category="placeholder-test",
+    severity="medium",
+    languages=("python",),
+    applies_to=("test",),
+    domains=("readiness", "testing"),
+)
+def empty_test(ctx: FileContext) -> Iterable[Hit]:
+    """A `test_*` function (pytest or unittest) with no `assert`, no `self.assert*`/`pytest.raises`
+    /mock `assert_called*`, or only `assert True`: it passes whatever the code does. Assertions in
+    helper functions of the same file count; skipped tests are not reported.
+    """
+    if "def test" not in ctx.text:
+        return
+    funcs = nodes(ctx, "function_definition")
+    helpers = {text(ctx, f.child_by_field_name("name")): f for f in funcs
+               if not text(ctx, f.child_by_field_name("name")).startswith("test")}
+    for f in funcs:
+        name = text(ctx, f.child_by_field_name("name"))
+        if not name.startswith("test"):
+            continue
+        holder = f.parent
+        if holder is not None and holder.type == "decorated_definition" and re.search(r"skip|xfail", text(ctx, holder).split("def ")[0]):
+            continue
+        any_assert, real = _asserts(ctx, f.child_by_field_name("body"), helpers)
+        if not real:
+            name_node = f.child_by_field_name("name")
+            why = "only asserts constants" if any_assert else "asserts nothing"
+            yield Hit(line(name_node), line(name_node), f"test `{name}` {why}")
