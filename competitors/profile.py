@@ -34,6 +34,7 @@ DEFECT_CATEGORIES = frozenset(
 UNWIRED_CATEGORIES = frozenset({"unwired-component", "dead-code"})
 # Reference kinds that show a declaration is used (a subclass alone is not a use).
 USE_REF_KINDS = ("new", "ident", "typeof", "generic_arg", "invoke", "nameof", "attribute")
+DISCOVERY_REF_KINDS = frozenset({"typeof", "generic_arg"})
 MAX_EVIDENCE = 5
 
 Status = Literal["present", "partial", "absent"]
@@ -41,6 +42,25 @@ Status = Literal["present", "partial", "absent"]
 
 class _Frozen(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class FindingRef(_Frozen):
+    """A finding as the comparison cites it: id, what, and where."""
+
+    id: str
+    category: str
+    severity: str
+    file: str
+    line: int
+
+    @staticmethod
+    def of(finding: Finding) -> "FindingRef":
+        return FindingRef(id=_finding_id(finding), category=finding.category, severity=finding.severity,
+                          file=finding.file, line=finding.start_line)
+
+
+def _finding_id(finding: Finding) -> str:
+    return finding.id or finding.fingerprint or f"{finding.rule}@{finding.file}:{finding.start_line}"
 
 
 class SymbolEvidence(_Frozen):
@@ -76,6 +96,7 @@ class ProductProfile(_Frozen):
     capabilities: dict[str, CapabilityProfile]
     track_record: TrackRecord
     security_findings: tuple[str, ...] = ()  # ids of unsuppressed production security findings
+    findings: dict[str, FindingRef] = {}  # every finding this profile cites, by id
 
     def status(self, capability: str) -> str:
         cap = self.capabilities.get(capability)
@@ -130,21 +151,25 @@ def _declarations(conn) -> list[dict]:
     return [dict(row) for row in rows]
 
 
-def _uses(conn, names: Iterable[str]) -> dict[str, list[tuple[str, str]]]:
-    """name -> [(file path, enclosing scope)] of production use-references to that name."""
+def _uses(conn, names: Iterable[str]) -> dict[str, list[tuple[str, str, str]]]:
+    """name -> [(file path, enclosing scope, ref kind)] of production use-references to that name."""
     names = sorted(set(names))
-    uses: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    uses: dict[str, list[tuple[str, str, str]]] = defaultdict(list)
     kinds = ",".join("?" for _ in USE_REF_KINDS)
     for start in range(0, len(names), 500):
         chunk = names[start:start + 500]
         marks = ",".join("?" for _ in chunk)
-        for name, path, scope in conn.execute(
-            f"SELECT r.name, f.path, r.scope FROM refs r JOIN files f ON f.id = r.file_id "
+        for name, path, scope, kind in conn.execute(
+            f"SELECT r.name, f.path, r.scope, r.kind FROM refs r JOIN files f ON f.id = r.file_id "
             f"WHERE r.name IN ({marks}) AND r.kind IN ({kinds}) AND f.role = 'production'",
             (*chunk, *USE_REF_KINDS),
         ):
-            uses[name].append((path, scope))
+            uses[name].append((path, scope, kind))
     return uses
+
+
+def _interfaces(conn) -> frozenset[str]:
+    return frozenset(name for (name,) in conn.execute("SELECT DISTINCT name FROM symbols WHERE kind = 'interface'"))
 
 
 def _outside(qualname: str, scope: str) -> bool:
@@ -183,29 +208,61 @@ def _inside(finding: Finding, decl: dict) -> bool:
     return decl["start_line"] <= finding.start_line <= decl["end_line"]
 
 
-def _evidence(decl: dict, uses: dict[str, list[tuple[str, str]]], file_findings: list[Finding]) -> SymbolEvidence:
-    concrete = _is_concrete(decl)
-    own = decl["path"]
-    qualname = decl["qualname"]
-    use_count = sum(1 for _, scope in uses.get(decl["name"], []) if _outside(qualname, scope))
-    # Types found by reflection are used through their base type (typeof/generic scans), so a
-    # use of a base outside the type counts as wiring for a concrete type.
-    if use_count == 0 and decl["kind"] in ("class", "struct", "record"):
-        for base in _bases(decl):
-            use_count += sum(1 for _, scope in uses.get(base, []) if _outside(qualname, scope))
+TYPE_KINDS = ("class", "struct", "record", "interface")
+
+
+class _Wiring:
+    """One-hop wiring evidence from the reference table (the graph's findings refine it)."""
+
+    def __init__(self, uses: dict[str, list[tuple[str, str, str]]], interfaces: frozenset[str],
+                 types: dict[str, dict]) -> None:
+        self.uses = uses
+        self.interfaces = interfaces
+        self.types = types  # qualname -> type declaration
+
+    def type_uses(self, decl: dict) -> int:
+        qualname = decl["qualname"]
+        count = sum(1 for _, scope, _ in self.uses.get(decl["name"], []) if _outside(qualname, scope))
+        # Types found by reflection are used through their base class: a `typeof(Base)` or
+        # `Scan<Base>()` outside the type counts as wiring. An interface base does not (implementing
+        # an interface is not being discovered), nor does a plain mention of the base.
+        if count == 0 and decl["kind"] != "interface":
+            for base in _bases(decl):
+                if base in self.interfaces:
+                    continue
+                count += sum(1 for _, scope, kind in self.uses.get(base, [])
+                             if kind in DISCOVERY_REF_KINDS and _outside(qualname, scope))
+        return count
+
+    def uses_of(self, decl: dict) -> int:
+        """Uses from outside; a member counts only when its containing type is itself used."""
+        if decl["kind"] in TYPE_KINDS:
+            return self.type_uses(decl)
+        container = self.types.get(decl["container"])
+        if container is not None and self.type_uses(container) == 0:
+            return 0
+        return sum(1 for _, scope, _ in self.uses.get(decl["name"], []) if _outside(decl["qualname"], scope))
+
+
+def _evidence(decl: dict, wiring: _Wiring, file_findings: list[Finding]) -> SymbolEvidence:
+    use_count = wiring.uses_of(decl)
     inside = [f for f in file_findings if _inside(f, decl)]
-    reported_unwired = any(f.category in UNWIRED_CATEGORIES for f in inside)
-    defects = [f for f in inside if f.category in DEFECT_CATEGORIES | UNWIRED_CATEGORIES]
+    container = wiring.types.get(decl["container"])
+    # An unwired report on the containing type makes its members unwired too.
+    outer = [f for f in file_findings if container is not None and container["path"] == decl["path"]
+             and _inside(f, container) and f.category in UNWIRED_CATEGORIES]
+    reported_unwired = any(f.category in UNWIRED_CATEGORIES for f in inside + outer)
+    defects = [f for f in inside + outer if f.category in DEFECT_CATEGORIES | UNWIRED_CATEGORIES]
     return SymbolEvidence(
-        file=own,
+        file=decl["path"],
         line=decl["start_line"],
         end_line=decl["end_line"],
         qualname=decl["qualname"],
         kind=decl["kind"],
-        concrete=concrete,
+        concrete=_is_concrete(decl),
         wired=use_count > 0 and not reported_unwired,
         use_count=use_count,
-        finding_ids=tuple(sorted({f.id or f.fingerprint or f"{f.rule}@{f.file}:{f.start_line}" for f in defects})),
+        finding_ids=tuple(sorted({_finding_id(f) for f in defects})),
     )
 
 
@@ -261,25 +318,29 @@ def build_profile(
         for cap, regex in compiled.items():
             if regex.search(decl["name"]):
                 matches[cap].append(decl)
-    names = {d["name"] for ds in matches.values() for d in ds}
-    names |= {b for ds in matches.values() for d in ds for b in _bases(d)}
-    uses = _uses(store.conn, names)
+    types = {d["qualname"]: d for d in decls if d["kind"] in TYPE_KINDS}
+    involved = [d for ds in matches.values() for d in ds]
+    involved += [types[d["container"]] for d in involved if d["container"] in types]
+    names = {d["name"] for d in involved} | {b for d in involved for b in _bases(d)}
+    wiring = _Wiring(_uses(store.conn, names), _interfaces(store.conn), types)
     by_file = _findings_by_file(findings)
     capabilities: dict[str, CapabilityProfile] = {}
     for cap in taxonomy:
         found = matches.get(cap, [])
         production = [d for d in found if d["role"] == "production"]
         test_only = len(found) - len(production)
-        evidence = [_evidence(d, uses, by_file.get(d["path"], [])) for d in production]
+        evidence = [_evidence(d, wiring, by_file.get(d["path"], [])) for d in production]
         capabilities[cap] = _judge(evidence, test_only)
-    security = tuple(sorted({
-        f.id or f.fingerprint for f in findings
-        if f.category in SECURITY_CATEGORIES and f.suppression is None and f.scope == "production"
-    }))
+    security = [f for f in findings
+                if f.category in SECURITY_CATEGORIES and f.suppression is None and f.scope == "production"]
+    wanted = {fid for cap in capabilities.values() for fid in cap.finding_ids}
+    wanted |= {_finding_id(f) for f in security}
+    refs = {_finding_id(f): FindingRef.of(f) for f in findings if _finding_id(f) in wanted}
     return ProductProfile(
         name=product,
         root=str(store.root),
         capabilities=capabilities,
         track_record=measure_track_record(store, findings),
-        security_findings=security,
+        security_findings=tuple(sorted({_finding_id(f) for f in security})),
+        findings=dict(sorted(refs.items())),
     )

@@ -99,3 +99,31 @@ def test_text_in_the_audited_code_does_not_change_a_status(tree):
     tree.write("src/Helper.cs", hostile)
     _, cap = _status(tree)
     assert cap.status == "absent"
+
+
+def test_dw_shaped_fixture_with_graph_findings(tmp_path):
+    """On the labelled DW-shaped tree: the graph's unwired reports turn wired-looking stacks partial."""
+    from pathlib import Path
+
+    import yaml
+    from conftest import finding as make
+
+    from dwagent.tools.index import build_index, open_index
+
+    root = Path(__file__).resolve().parents[2] / "evals" / "fixtures" / "dwshape"
+    labels = yaml.safe_load((root / "labels.yaml").read_text(encoding="utf-8"))
+    unwired = [make("unwired-component", item["file"], item["lines"][0], fid=f"U-{item['symbol']}")
+               for item in labels["wiring"]["unwired-component"]]
+    build_index(root, index_dir=tmp_path / "idx", jobs=1)
+    with open_index(root, tmp_path / "idx") as store:
+        plain = build_profile(store, [])
+        graphed = build_profile(store, unwired)
+    # One-hop evidence alone already catches the interceptor nothing constructs...
+    assert plain.status("rbac") == "partial"
+    # ...while the dead consensus stack needs the graph's transitive verdict.
+    assert plain.status("consensus") == "present"
+    assert graphed.status("consensus") == "partial"
+    assert "U-LeaderElection" in graphed.capabilities["consensus"].finding_ids
+    # Reflection-discovered strategies stay present (hard negatives in the labels).
+    assert graphed.status("compression") == "present"
+    assert graphed.status("encryption-at-rest") == "present"
