@@ -126,7 +126,9 @@ class UsageLedger:
             return sorted(name for name, usage in self._agents.items() if usage.fallbacks)
 
     def to_dict(self) -> dict[str, Any]:
-        """The `llm` section of run.json: deterministic (sorted), no wall-clock values."""
+        """The `llm` section of run.json: deterministic (sorted), no wall-clock values.
+
+        `UsageLedger().to_dict()` is the same shape for an offline run (mode "offline")."""
         with self._lock:
             agents = {name: self._agents[name].to_dict() for name in sorted(self._agents)}
         totals = {
@@ -140,6 +142,7 @@ class UsageLedger:
             "agents_without_model": self.agents_without_model(),
             "budget_exhausted": self.budget_exhausted,
             "disabled": self.disabled,
+            "mode": "offline" if self.provider == "none" else "llm",
             "model": self.model,
             "price_known": self.price_known,
             "provider": self.provider,

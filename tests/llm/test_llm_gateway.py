@@ -120,3 +120,10 @@ def test_ledger_is_deterministic_and_sorted(make_harness):
     assert ledger["totals"]["calls"] == 1 and ledger["totals"]["cache_hits"] == 1
     assert ledger["provider"] == "openai"
     assert ledger["token_count_exact"] is True
+
+
+def test_offline_ledger_has_the_same_shape():
+    from dwagent.agents.llm.ledger import UsageLedger
+
+    offline = UsageLedger().to_dict()
+    assert offline["mode"] == "offline" and offline["totals"]["calls"] == 0 and offline["agents"] == {}
