@@ -1,8 +1,120 @@
-"""CLI commands for this area. Registered by dwagent.cli."""
+"""`dwagent scan PATH` (the rule catalogue alone) and `dwagent rules` (the catalogue)."""
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import typer
+from rich.console import Console
+from rich.table import Table
+
+from dwagent.errors import UsageError
+
+FORMATS = ("text", "json", "sarif")
 
 
 def register(app: typer.Typer) -> None:
-    """Add this module's commands to the app."""
+    """Add `scan` and `rules` to the app."""
+    app.command("scan")(scan_command)
+    app.command("rules")(rules_command)
+
+
+def _selection(rules: str | None):
+    from dwagent.tools.rules.registry import select_rules
+
+    patterns = [p for p in (rules or "").split(",") if p.strip()]
+    selected = select_rules(patterns)
+    if patterns and not selected:
+        raise UsageError(f"--rules {rules}: no rule matches", "run `dwagent rules` for the catalogue")
+    return selected
+
+
+def _text(findings, errors, summary: str) -> str:
+    out = []
+    for f in findings:
+        mark = f" [suppressed: {f.suppression.kind}: {f.suppression.justification}]" if f.suppression else ""
+        out.append(f"{f.severity.upper():8} {f.rule} {f.file}:{f.start_line} {f.message}{mark}")
+        first = f.excerpt.splitlines()[0].strip() if f.excerpt else ""
+        if first:
+            out.append(f"         | {first[:160]}")
+    for e in errors:
+        out.append(f"RULE-ERROR {e.rule} {e.path}: {e.message}")
+    out.append(summary)
+    return "\n".join(out) + "\n"
+
+
+def scan_command(
+    path: Path = typer.Argument(..., help="Folder of the tree to scan."),
+    rules: str | None = typer.Option(None, "--rules", help="Comma-separated rule ids or globs, e.g. DWA-101,DWA-2*."),
+    fmt: str = typer.Option("text", "--format", help="text, json or sarif."),
+    out: Path | None = typer.Option(None, "--out", help="Write the report to this file instead of stdout."),
+    baseline: Path | None = typer.Option(None, "--baseline", help="Team baseline JSON: listed fingerprints are marked suppressed."),
+    write_baseline: Path | None = typer.Option(None, "--write-baseline", help="Write every unsuppressed finding to this baseline file."),
+    index_dir: Path | None = typer.Option(None, "--index-dir", help="Folder for index.sqlite (default: per-tree cache)."),
+    jobs: int | None = typer.Option(None, "--jobs", min=1, help="Worker processes (default: all cores)."),
+) -> None:
+    """Run the rule catalogue over a tree (indexing it incrementally first).
+
+    Exit 0 when no unsuppressed finding remains, 1 when some do, 2 on usage or input errors.
+    """
+    from dwagent import __version__
+    from dwagent.tools.index import build_index, open_index
+    from dwagent.tools.rules.engine import run_rules_detailed
+    from dwagent.tools.rules.suppress import apply_suppressions, baseline_document
+
+    if fmt not in FORMATS:
+        raise UsageError(f"--format {fmt}: expected one of {', '.join(FORMATS)}")
+    selected = _selection(rules)
+    build_index(path, index_dir=index_dir, jobs=jobs)
+    with open_index(path, index_dir) as store:
+        run = run_rules_detailed(store, rules=selected, jobs=jobs)
+        root = store.root
+    findings = apply_suppressions(run.findings, root, baseline=baseline)
+    open_count = sum(1 for f in findings if f.suppression is None)
+    summary = (f"{len(findings)} finding(s), {open_count} unsuppressed · {len(selected)} rule(s) · "
+               f"{run.files_scanned} file(s) scanned, {run.files_cached} from cache")
+    if fmt == "sarif":
+        from dwagent.report.sarif import to_sarif
+
+        body = json.dumps(to_sarif(findings, selected, tool_version=__version__), indent=2, sort_keys=True) + "\n"
+    elif fmt == "json":
+        body = json.dumps([f.model_dump(mode="json") for f in findings], indent=2, sort_keys=True) + "\n"
+    else:
+        body = _text(findings, run.errors, summary)
+    if out is not None:
+        try:
+            out.parent.mkdir(parents=True, exist_ok=True)
+            out.write_text(body, encoding="utf-8")
+        except OSError as exc:
+            raise UsageError(f"cannot write {out}: {exc.strerror}", "pass --out to a writable path") from exc
+        Console(stderr=True).print(summary, highlight=False)
+    else:
+        typer.echo(body, nl=False)
+    if fmt != "text":
+        for e in run.errors:
+            Console(stderr=True).print(f"[yellow]rule error:[/] {e.rule} {e.path}: {e.message}", highlight=False)
+    if write_baseline is not None:
+        doc = baseline_document([f for f in findings if f.suppression is None])
+        write_baseline.write_text(json.dumps(doc, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    raise typer.Exit(1 if open_count else 0)
+
+
+def rules_command(
+    as_json: bool = typer.Option(False, "--json", help="Print the catalogue as JSON."),
+) -> None:
+    """List the rule catalogue: id, category, severity, languages, where it applies, title."""
+    from dataclasses import asdict
+
+    from dwagent.tools.rules.registry import all_rules
+
+    metas = all_rules()
+    if as_json:
+        typer.echo(json.dumps([asdict(m) for m in metas], indent=2, sort_keys=True))
+        raise typer.Exit(0)
+    table = Table(title=f"dwagent rules ({len(metas)})")
+    for col in ("id", "category", "severity", "languages", "applies to", "title"):
+        table.add_column(col)
+    for m in metas:
+        table.add_row(m.id, m.category, m.severity, ",".join(m.languages), ",".join(m.applies_to), m.title)
+    Console(width=200).print(table)
+    raise typer.Exit(0)

@@ -25,6 +25,7 @@ from typing import Iterable
 
 from dwagent.models import Finding
 from dwagent.tools.parse.context import FileContext
+from dwagent.tools.rules.suppress import mark_inline
 from dwagent.tools.rules.registry import (
     RuleMeta,
     load_rules,
@@ -96,7 +97,7 @@ def scan_file_detailed(ctx: FileContext, rules: Iterable[str] | None = None) -> 
                 )
         except Exception as exc:  # a broken rule must not hide the other rules' evidence
             errors.append(RuleError(reg.meta.id, ctx.path, f"{type(exc).__name__}: {exc}"))
-    return renumber_occurrences(findings), errors
+    return mark_inline(renumber_occurrences(findings), ctx.lines), errors
 
 
 def scan_file(ctx: FileContext, rules: Iterable[str] | None = None) -> list[Finding]:
