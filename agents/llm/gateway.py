@@ -207,7 +207,8 @@ class LLMGateway:
         """One logical call with retries; None after recording failure and fallback."""
         assert self.provider is not None
         estimate = self._estimate_input(request)
-        if not self._reserve(agent, estimate, request.max_output_tokens):
+        allowance = self.provider.output_allowance(request)
+        if not self._reserve(agent, estimate, allowance):
             return None
         try:
             attempt = 0
@@ -239,7 +240,7 @@ class LLMGateway:
                 self._charge(agent, input_tokens, output_tokens)
                 return reply
         finally:
-            self._release(estimate, request.max_output_tokens)
+            self._release(estimate, allowance)
 
     def _charge(self, agent: str, input_tokens: int, output_tokens: int) -> None:
         self.ledger.record_call(agent, input_tokens, output_tokens, self.price.cost(input_tokens, output_tokens))

@@ -111,3 +111,11 @@ def test_bad_request_is_not_retried(make_harness):
     assert ask(h.gateway) is None
     assert h.sleeps == []
     assert h.gateway.ledger.usage("hostile_reviewer").reasons["fallback:http-400"] == 1
+
+
+def test_reasoning_models_get_low_effort_and_room_to_answer(make_harness):
+    h = make_harness("openai", "gpt-5.6-terra", [openai_reply(json.dumps(CONFIRM))])
+    assert ask(h.gateway) is not None
+    body = h.script.bodies()[0]
+    assert body["reasoning_effort"] == "low" and "temperature" not in body
+    assert body["max_completion_tokens"] == 3 * 700

@@ -73,6 +73,10 @@ class Provider(ABC):
     def complete(self, request: StructuredRequest) -> ProviderReply:
         """Send the request once (no retries: the gateway owns retry policy)."""
 
+    def output_allowance(self, request: StructuredRequest) -> int:
+        """The most output tokens this request can be billed for (the budget reserves this)."""
+        return request.max_output_tokens
+
 
 def classify_status(status: int, detail: str, retry_after: float | None) -> ProviderError:
     """Map an HTTP status from either SDK to our error kinds."""

@@ -24,6 +24,7 @@ from dwagent.agents.llm.providers.interface import (
 
 # Reasoning models reject a temperature other than the default.
 _NO_TEMPERATURE_PREFIXES = ("o1", "o3", "o4", "gpt-5")
+REASONING_ALLOWANCE = 3
 
 
 class OpenAIProvider(Provider):
@@ -42,6 +43,12 @@ class OpenAIProvider(Provider):
             http_client=http_client,
         )
 
+    def _reasoning(self) -> bool:
+        return self.model.startswith(_NO_TEMPERATURE_PREFIXES) and not self.local
+
+    def output_allowance(self, request: StructuredRequest) -> int:
+        return request.max_output_tokens * (REASONING_ALLOWANCE if self._reasoning() else 1)
+
     def _arguments(self, request: StructuredRequest) -> dict:
         args: dict = {
             "model": self.model,
@@ -52,7 +59,12 @@ class OpenAIProvider(Provider):
         }
         # Older local servers only know max_tokens; OpenAI's reasoning models only the new name.
         args["max_tokens" if self.local else "max_completion_tokens"] = request.max_output_tokens
-        if not self.model.startswith(_NO_TEMPERATURE_PREFIXES):
+        if self._reasoning():
+            # Hidden reasoning tokens count against the output allowance: keep reasoning short and
+            # leave room for the answer, or the reply is cut off before any JSON appears.
+            args["reasoning_effort"] = "low"
+            args["max_completion_tokens"] = self.output_allowance(request)
+        else:
             args["temperature"] = 0
         if self.structured == "tool":
             args["tools"] = [
