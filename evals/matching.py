@@ -112,6 +112,8 @@ def match_fixture(labels: FixtureLabels, reported: list[Reported], window: int =
         else:
             result.false_negatives.append(label.id)
             result.counts[label.category].fn += 1
+    result.true_positives.sort()
+    result.false_negatives.sort()
     return result
 
 

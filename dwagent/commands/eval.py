@@ -71,7 +71,7 @@ def _print(console: Console, results: dict) -> None:
 def eval_suite(
     ctx: typer.Context,
     suite: str = typer.Option("all", "--suite", help="all, originals, injected, bad-input, or one fixture name."),
-    llm: str = typer.Option(None, "--llm", help="Run with an LLM (provider/model spec); default offline."),
+    llm: str = typer.Option(None, "--llm", help="Run with an LLM (none, openai:MODEL, anthropic:MODEL, openai-compatible:MODEL@URL); default offline."),
     out: Path = typer.Option(None, "--out", help="Folder for the results JSON (default evals/results)."),
     update_baseline: bool = typer.Option(False, "--update-baseline", help="Also write these results as the baseline."),
     as_json: bool = typer.Option(False, "--json", help="Print the results JSON instead of tables."),

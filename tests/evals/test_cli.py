@@ -1,0 +1,26 @@
+"""`dwagent eval` on the command line: exit codes, results file, usage errors."""
+from __future__ import annotations
+
+import json
+
+from dwagent.cli import main
+
+
+def test_single_fixture_writes_results(tmp_path, capsys) -> None:
+    code = main(["eval", "--suite", "inventory-lib", "--out", str(tmp_path)])
+    files = sorted(tmp_path.glob("*-offline.json"))
+    assert len(files) == 1
+    data = json.loads(files[0].read_text(encoding="utf-8"))
+    assert data["mode"] == "offline" and set(data["fixtures"]) == {"inventory-lib", "inventory-lib-injected"}
+    assert code in (0, 1)  # 1 when a threshold (e.g. a category bar) is missed
+    assert "thresholds:" in capsys.readouterr().out
+
+
+def test_unknown_suite_is_a_usage_error(tmp_path) -> None:
+    assert main(["eval", "--suite", "no-such-fixture", "--out", str(tmp_path)]) == 2
+
+
+def test_llm_without_key_is_a_usage_error(tmp_path, monkeypatch) -> None:
+    monkeypatch.delenv("ANTHROPIC_API_KEY", raising=False)
+    monkeypatch.delenv("OPENAI_API_KEY", raising=False)
+    assert main(["eval", "--suite", "inventory-lib", "--llm", "anthropic:claude-sonnet-4-5", "--out", str(tmp_path)]) == 2
