@@ -115,3 +115,9 @@ def eval_suite(
 def register(app: typer.Typer) -> None:
     """Add `dwagent eval` (a group: the suite runs when no subcommand is given)."""
     app.add_typer(eval_app, name="eval")
+
+
+# `dwagent eval rules` belongs to the rule catalogue; its code lives in dwagent/commands/scan.py.
+from dwagent.commands.scan import eval_rules_command  # noqa: E402
+
+eval_app.command("rules")(eval_rules_command)

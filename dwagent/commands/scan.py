@@ -118,3 +118,40 @@ def rules_command(
         table.add_row(m.id, m.category, m.severity, ",".join(m.languages), ",".join(m.applies_to), m.title)
     Console(width=200).print(table)
     raise typer.Exit(0)
+
+
+def eval_rules_command(
+    rules: str | None = typer.Option(None, "--rules", help="Comma-separated rule ids or globs."),
+    as_json: bool = typer.Option(False, "--json", help="Print the scores as JSON."),
+) -> None:
+    """Precision/recall of every per-file rule on its labelled fixture, per rule and per category.
+
+    Exit 0 when every rule meets its target (precision >= 0.95, recall >= 0.9, >= 5 labels of each
+    kind), 1 otherwise.
+    """
+    from dwagent.tools.rules.fixtures import score_catalogue
+
+    ids = {m.id for m in _selection(rules)} if rules else None
+    scores = score_catalogue(ids)
+    if as_json:
+        typer.echo(json.dumps(scores, indent=2, sort_keys=True))
+    else:
+        console = Console(width=160)
+        table = Table(title="rule fixtures: per rule")
+        for col in ("rule", "category", "tp", "fp", "fn", "precision", "recall", "ruleid", "ok"):
+            table.add_column(col, justify="left" if col in ("rule", "category") else "right")
+        for rid, r in scores["rules"].items():
+            table.add_row(rid, r["category"], *(str(r[k]) for k in ("tp", "fp", "fn")),
+                          f"{r['precision']:.3f}", f"{r['recall']:.3f}", str(r["positives"]), str(r["negatives"]))
+        console.print(table)
+        cats = Table(title="per category")
+        for col in ("category", "tp", "fp", "fn", "precision", "recall"):
+            cats.add_column(col, justify="left" if col == "category" else "right")
+        for name, c in scores["categories"].items():
+            cats.add_row(name, str(c["tp"]), str(c["fp"]), str(c["fn"]), f"{c['precision']:.3f}", f"{c['recall']:.3f}")
+        console.print(cats)
+        for rid in scores["missing_fixture"]:
+            console.print(f"[red]missing fixture:[/] {rid}", highlight=False)
+        for rid in scores["below_target"]:
+            console.print(f"[red]below target:[/] {rid}", highlight=False)
+    raise typer.Exit(1 if scores["below_target"] or scores["missing_fixture"] else 0)

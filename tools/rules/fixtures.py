@@ -88,3 +88,40 @@ def score_rule(meta: RuleMeta, root: Path | None = None) -> RuleScore | None:
     false = tuple(sorted(lines - labels.positive))
     return RuleScore(meta.id, meta.category, tp, len(false), len(missed), len(labels.positive),
                      len(labels.negative), missed, false)
+
+
+PRECISION_TARGET = 0.95
+RECALL_TARGET = 0.9
+
+
+def score_catalogue(rule_ids: set[str] | None = None) -> dict:
+    """Per-rule and per-category precision/recall over the rule fixtures (per-file rules only),
+    plus the rules missing a fixture and those below target."""
+    from dwagent.tools.rules.registry import all_rules
+
+    rules, missing = {}, []
+    cats: dict[str, dict[str, int]] = {}
+    for meta in all_rules():
+        if meta.kind != "file" or (rule_ids is not None and meta.id not in rule_ids):
+            continue
+        s = score_rule(meta)
+        if s is None:
+            missing.append(meta.id)
+            continue
+        rules[meta.id] = {"category": s.category, "tp": s.tp, "fp": s.fp, "fn": s.fn,
+                          "positives": s.positives, "negatives": s.negatives,
+                          "precision": round(s.precision, 4), "recall": round(s.recall, 4),
+                          "missed_lines": list(s.missed), "false_lines": list(s.false_lines)}
+        c = cats.setdefault(s.category, {"tp": 0, "fp": 0, "fn": 0})
+        for k in ("tp", "fp", "fn"):
+            c[k] += getattr(s, k)
+    categories = {}
+    for name, c in sorted(cats.items()):
+        p = c["tp"] / (c["tp"] + c["fp"]) if c["tp"] + c["fp"] else 1.0
+        r = c["tp"] / (c["tp"] + c["fn"]) if c["tp"] + c["fn"] else 1.0
+        categories[name] = {**c, "precision": round(p, 4), "recall": round(r, 4)}
+    below = sorted(rid for rid, r in rules.items()
+                   if r["precision"] < PRECISION_TARGET or r["recall"] < RECALL_TARGET
+                   or r["positives"] < 5 or r["negatives"] < 5)
+    return {"rules": rules, "categories": categories, "missing_fixture": sorted(missing), "below_target": below,
+            "targets": {"precision": PRECISION_TARGET, "recall": RECALL_TARGET, "min_labels": 5}}
