@@ -314,10 +314,12 @@ def build_profile(
     compiled = _compile(mapping)
     decls = _declarations(store.conn)
     matches: dict[str, list[dict]] = defaultdict(list)
+    # Names repeat a lot (overrides, strategies), so each distinct name is matched once.
+    caps_of = {name: [cap for cap, regex in compiled.items() if regex.search(name)]
+               for name in {d["name"] for d in decls}}
     for decl in decls:
-        for cap, regex in compiled.items():
-            if regex.search(decl["name"]):
-                matches[cap].append(decl)
+        for cap in caps_of[decl["name"]]:
+            matches[cap].append(decl)
     types = {d["qualname"]: d for d in decls if d["kind"] in TYPE_KINDS}
     involved = [d for ds in matches.values() for d in ds]
     involved += [types[d["container"]] for d in involved if d["container"] in types]
