@@ -148,5 +148,7 @@ class BodyGen:
                 f.add(f"var {v} = new Dictionary<string, long>(StringComparer.Ordinal);", indent)
                 f.add(f"{v}[\"{rng.choice(NOUNS).lower()}\"] = total;", indent)
                 f.add(f"total += {v}.Count;", indent)
+            if rng.random() < 0.45:  # real code separates logical steps with blank lines
+                f.add()
             written += len(f.lines) - before
         f.add("return total;", indent)

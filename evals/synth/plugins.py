@@ -34,7 +34,9 @@ def emit_plugin(plan: PluginPlan, rng: random.Random, gen: BodyGen) -> tuple[lis
     files: list[SourceFile] = [csproj(f"{plan.folder}/{plan.ns}", [f"../../{PRODUCT}.Sdk/{PRODUCT}.Sdk.csproj"])]
     services = [f"{plan.name}{noun}" for noun in rng.sample(NOUNS, k=min(len(NOUNS), 1 + plan.files // 12))]
     base = f"{plan.name}StrategyBase"
-    files.append(_main(plan, base, services))
+    models, model_files = _models(plan, rng, max(1, plan.lines // 2500))
+    files.append(_main(plan, base, services, models))
+    files += model_files
     files.append(_strategy_base(plan, base))
     files.append(_registration(plan, services))
     helpers: list[dict] = []
@@ -73,7 +75,53 @@ def _line_of(f: SourceFile, needle: str) -> int:
     return next(i + 1 for i, line in enumerate(f.lines) if needle in line)
 
 
-def _main(plan: PluginPlan, base: str, services: list[str]) -> SourceFile:
+MODEL_SUFFIXES = ("Options", "Request", "Response", "State", "Descriptor", "Settings", "Summary")
+PROP_TYPES = (
+    ("string", " = string.Empty;"), ("int", ""), ("long", ""), ("bool", ""), ("TimeSpan", ""),
+    ("DateTimeOffset", ""), ("IReadOnlyList<string>", " = Array.Empty<string>();"), ("double", ""),
+    ("Dictionary<string, string>", " = new(StringComparer.Ordinal);"), ("Guid", ""),
+)
+PROP_WORDS = ("Name", "Id", "Limit", "Timeout", "Enabled", "Count", "Region", "Owner", "Version",
+              "Retries", "Threshold", "Tags", "CreatedAt", "Expiry", "Weight", "Path", "Mode")
+
+
+def _models(plan: PluginPlan, rng: random.Random, n_files: int) -> tuple[list[str], list[SourceFile]]:
+    """Data classes (many auto-properties, as real DTO-heavy code has), referenced by the
+    plugin's KnownMessageTypes so none of them is unwired."""
+    names: list[str] = []
+    files: list[SourceFile] = []
+    used: set[str] = set()
+    for _ in range(n_files):
+        noun = rng.choice(NOUNS)
+        f = SourceFile(f"{plan.folder}/Models/{plan.name}{noun}Models.cs")
+        if any(x.path == f.path for x in files):
+            continue
+        f.add("using System;")
+        f.add("using System.Collections.Generic;")
+        f.add()
+        f.add(f"namespace {plan.ns}.Models;")
+        for suffix in rng.sample(MODEL_SUFFIXES, k=rng.randint(2, 5)):
+            name = _unique(f"{plan.name}{noun}{suffix}", used)
+            names.append(f"{plan.ns}.Models.{name}")
+            f.add()
+            f.add("/// <summary>")
+            f.add(f"/// {suffix} exchanged by the {plan.domain.lower()} plugin for a {noun.lower()}.")
+            f.add("/// </summary>")
+            f.add(f"public sealed class {name}")
+            f.add("{")
+            for i, word in enumerate(rng.sample(PROP_WORDS, k=rng.randint(4, 12))):
+                ptype, init = rng.choice(PROP_TYPES)
+                if i:
+                    f.add()
+                f.add(f"/// <summary>Gets or sets the {word.lower()} of this {suffix.lower()}.</summary>", 1)
+                f.add(f"public {ptype} {word} {{ get; set; }}{init}", 1)
+            f.add("}")
+            f.classes.append(f"{plan.ns}.Models.{name}")
+        files.append(f)
+    return names, files
+
+
+def _main(plan: PluginPlan, base: str, services: list[str], models: list[str]) -> SourceFile:
     f = SourceFile(f"{plan.folder}/{plan.name}Plugin.cs")
     usings(f, ("Microsoft.Extensions.DependencyInjection", f"{PRODUCT}.Sdk.Contracts", f"{PRODUCT}.Sdk.Messaging",
                f"{plan.ns}.Strategies"))
@@ -83,6 +131,13 @@ def _main(plan: PluginPlan, base: str, services: list[str]) -> SourceFile:
     f.add(f"public sealed class {plan.name}Plugin : FeaturePluginBase")
     f.add("{")
     f.add(f"private readonly List<{base}> _strategies = new();", 1)
+    f.add()
+    f.add("/// <summary>Message types this plugin puts on the bus (for the serializer).</summary>", 1)
+    f.add("public static readonly Type[] KnownMessageTypes =", 1)
+    f.add("{", 1)
+    for model in models:
+        f.add(f"typeof({model}),", 2)
+    f.add("};", 1)
     f.add()
     f.add(f'public override string Id => "{PRODUCT.lower()}.{plan.name.lower()}";', 1)
     f.add()

@@ -58,7 +58,15 @@ def methods(gen: BodyGen, f: SourceFile, budget: int, model: str, indent: int = 
             name += str(len(seen))
         seen.add(name)
         is_async = rng.random() < 0.4
-        f.add(f"/// <summary>{verb}s the {noun.lower()} set and returns a score.</summary>", indent)
+        f.add("/// <summary>", indent)
+        f.add(f"/// {verb}s the {noun.lower()} set and returns a score.", indent)
+        if rng.random() < 0.5:
+            f.add(f"/// Items with an empty name are ignored; sizes are taken as reported.", indent)
+        f.add("/// </summary>", indent)
+        f.add('/// <param name="items">The items to inspect.</param>', indent)
+        if is_async:
+            f.add('/// <param name="ct">Cancels the operation.</param>', indent)
+        f.add(f"/// <returns>The {noun.lower()} score.</returns>", indent)
         if is_async:
             f.add(f"public async Task<int> {name}Async(IReadOnlyList<ItemInfo> items, CancellationToken ct)", indent)
         else:
@@ -67,7 +75,7 @@ def methods(gen: BodyGen, f: SourceFile, budget: int, model: str, indent: int = 
         f.add("ArgumentNullException.ThrowIfNull(items);", indent + 1)
         if not is_async:  # after the body's first line (`var total = 0;`)
             f.slots.append((len(f.lines) + 1, "    " * (indent + 1)))
-        gen.statements(f, indent + 1, rng.randint(8, 40), is_async, model)
+        gen.statements(f, indent + 1, rng.randint(6, 32), is_async, model)
         f.add("}", indent)
         f.add()
 
