@@ -144,3 +144,44 @@ def analyse(store, findings: Sequence[Finding], *, patterns: Mapping[str, Sequen
         kb_products=len(products),
         kb_facts=len(facts),
     )
+
+
+def findings_from_dicts(items: Sequence[dict | Finding]) -> list[Finding]:
+    """Findings as the certify state and findings.json carry them (dicts) -> Finding models.
+
+    A malformed record raises (pydantic ValidationError): silently dropping evidence would make a
+    capability look cleaner than it is.
+    """
+    return [item if isinstance(item, Finding) else Finding.model_validate(item) for item in items]
+
+
+def analyse_evidence(evidence: Mapping, *, index_dir=None, patterns: Mapping[str, Sequence[str]] | None = None,
+                     product: str | None = None) -> CompetitiveAnalysis:
+    """Adapter for the certify graph: `evidence` holds `root` (audited root) and `findings`
+    (dicts); the index is opened from the default cache or `index_dir`."""
+    from dwagent.tools.index import open_index
+
+    findings = findings_from_dicts(evidence.get("findings", []))
+    with open_index(evidence["root"], index_dir) as store:
+        return analyse(store, findings, patterns=patterns, product=product)
+
+
+def report_dict(analysis: CompetitiveAnalysis) -> dict:
+    """What the certify report stores under `competitive`: status, the CERTIFICATION.md summary,
+    the full competitive-analysis.md text, and the structured results (JSON-ready, deterministic)."""
+    from dwagent.competitors.render import render_markdown, summary_markdown
+
+    return {
+        "status": "RAN",
+        "product": analysis.product,
+        "summary": summary_markdown(analysis),
+        "markdown": render_markdown(analysis),
+        "positions": analysis.positions(),
+        "profile": {cap: prof.status for cap, prof in analysis.profile.capabilities.items()},
+        "matrix": {
+            s.comparison.slug: {d.dimension: d.verdict for d in s.comparison.dimensions}
+            for s in analysis.sections
+        },
+        "recommendations": [r.model_dump(mode="json") for r in analysis.recommendations],
+        "kb": {"products": analysis.kb_products, "facts": analysis.kb_facts, "as_of": analysis.kb_as_of},
+    }

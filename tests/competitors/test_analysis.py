@@ -93,3 +93,21 @@ def test_more_evidence_changes_the_comparison(tree):
     minio_after = next(s for s in after.sections if s.comparison.slug == "minio").comparison
     assert "erasure-coding" in minio_before.product_better
     assert "erasure-coding" not in minio_after.product_better
+
+
+def test_certify_adapter_accepts_finding_dicts(tree):
+    from dwagent.competitors.analysis import analyse_evidence, report_dict
+
+    tree.write("src/Codec.cs", WIRED_CODEC)
+    tree.write("src/Writer.cs", WRITER)
+    tree.store().close()
+    stub = finding("stub-return", "src/Codec.cs", 7, fid="F-stub").model_dump(mode="json")
+    analysis = analyse_evidence({"root": str(tree.root), "findings": [stub]}, index_dir=tree.index_dir,
+                                product="Acme")
+    assert analysis.profile.status("erasure-coding") == "partial"
+    out = report_dict(analysis)
+    assert out["status"] == "RAN" and out["profile"]["erasure-coding"] == "partial"
+    assert out["markdown"].startswith("# Competitive analysis: Acme")
+    assert set(out["matrix"]) >= {"minio", "ceph"}
+    import json
+    json.dumps(out)  # JSON-ready
