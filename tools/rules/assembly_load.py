@@ -11,7 +11,6 @@ from dwagent.tools.rules.syntax import (
     callee,
     camel_words,
     enclosing_member,
-    enclosing_type,
     hit,
     nodes,
     string_value,
@@ -50,7 +49,7 @@ def unchecked_assembly_load(ctx: FileContext) -> Iterable[Hit]:
     """`Assembly.LoadFrom`/`LoadFile`/`UnsafeLoadFrom`, `Assembly.Load(byte[])` and
     `AssemblyLoadContext.LoadFromAssemblyPath`/`LoadFromStream` run whatever code sits at that path
     or in those bytes. Without a check (strong-name/Authenticode signature, public key token, a hash
-    or name allow-list) in the loading member or its class, anyone who can write to the plugin
+    or name allow-list) in the loading member, anyone who can write to the plugin
     folder gets code execution. Loading by assembly name (`Assembly.Load("Name")`) and literal
     paths are not reported.
     """
@@ -68,9 +67,10 @@ def unchecked_assembly_load(ctx: FileContext) -> Iterable[Hit]:
             pass
         else:
             continue
+        # the check must sit in the loading member itself: a verified path elsewhere in the class
+        # does not protect this one
         member = enclosing_member(call)
-        owner = enclosing_type(call)
-        scope = text(ctx, owner if owner is not None else member) if (owner or member) is not None else ""
+        scope = text(ctx, member) if member is not None else ctx.text
         if CHECK.search(scope):
             continue
         yield hit(call, f"`{last + '.' if last else ''}{name}` loads code with no signature or allow-list check", max_lines=2)

@@ -162,5 +162,4 @@ def fake_delay(ctx: FileContext) -> Iterable[Hit]:
         others = [s for s in stmts if s not in delays]
         if all(s.type == "return_statement" and FAKE_RETURN.match(re.sub(r"\s+", " ", text(ctx, s))) or
                re.match(r"^(_?\w*[Ll]og\w*|Console)\.", text(ctx, s)) for s in others):
-            name_node = m.child_by_field_name("name")
-            yield Hit(line(name_node), line(name_node), f"`{name}` only waits (`Task.Delay`) and returns: simulated work")
+            yield hit(delays[0], f"`{name}` only waits (`Task.Delay`) and returns: simulated work", max_lines=1)

@@ -23,6 +23,8 @@ def empty_catch(ctx: FileContext) -> Iterable[Hit]:
     """A `catch` whose block has no statements: the failure disappears, leaving corrupt state and
     no log line to diagnose it. A catch whose block holds only a comment is a documented,
     intentional swallow and is reported at low severity; so is swallowing cancellation exceptions.
+    A cancellation catch that is filtered (`when (token.IsCancellationRequested)`) or documented is
+    the normal shutdown path and is not reported.
     Catches with any statement (log, rethrow, fallback assignment) are not reported.
     """
     if "catch" not in ctx.text:
@@ -34,6 +36,9 @@ def empty_catch(ctx: FileContext) -> Iterable[Hit]:
         decl = [ch for ch in c.named_children if ch.type == "catch_declaration"]
         caught = text(ctx, decl[0].named_children[0]).split(".")[-1] if decl and decl[0].named_children else "all exceptions"
         documented = any(ch.type == "comment" for ch in body.named_children)
+        filtered = any(ch.type == "catch_filter_clause" for ch in c.named_children)
+        if caught in BENIGN and (documented or filtered):
+            continue  # the documented / filtered shutdown path of a hosted service
         if documented or caught in BENIGN:
             yield hit(c, f"catch of {caught} swallows the error (documented or benign: low)", severity="low", max_lines=1)
         else:

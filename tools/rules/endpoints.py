@@ -28,6 +28,7 @@ AUTH = re.compile(r"(?i)authenticat|authoriz|\bauth\w*|token|api_?key|signature|
                   r"challenge|SslStream|certificate|IsAuthenticated|secret")
 FRAMEWORK_CONTROLLER_BASES = ("Controller", "ControllerBase", "ApiController", "ODataController")
 AUTH_ATTRS = ("Authorize", "AllowAnonymous")
+SELF_CHECK = re.compile(r"\b(Unauthorized|Forbid|Challenge)\s*\(|StatusCodes\.Status40[13]")
 
 
 @file_rule(
@@ -68,11 +69,11 @@ def _bases(ctx: FileContext, cls) -> list[str]:
 
 @file_rule(
     id="DWA-181",
-    title="Controller or hub actions without authorization",
-    category="missing-authorization",
+    title="Controller or hub actions without authentication",
+    category="unauthenticated-endpoint",
     severity="high",
     confidence="medium",
-    cwe=(862,),
+    cwe=(306,),
     languages=("csharp",),
 )
 def missing_authorization(ctx: FileContext) -> Iterable[Hit]:
@@ -82,8 +83,9 @@ def missing_authorization(ctx: FileContext) -> Iterable[Hit]:
     the class. `[AllowAnonymous]` is read as an explicit decision and not reported.
 
     Classes deriving from a project-specific base are skipped (the base may carry
-    `[Authorize]`). A global authorization policy configured at start-up is not visible to this
-    per-file rule, hence medium confidence.
+    `[Authorize]`), and so are actions that reject callers themselves (`return Unauthorized()`,
+    `Forbid()`, `Challenge()`). A global authorization policy configured at start-up is not visible
+    to this per-file rule, hence medium confidence.
     """
     if not re.search(r"Controller|Hub", ctx.text):
         return
@@ -106,6 +108,8 @@ def missing_authorization(ctx: FileContext) -> Iterable[Hit]:
                 continue
             if attributes(ctx, m) & {*AUTH_ATTRS, "NonAction"}:
                 continue
+            if SELF_CHECK.search(text(ctx, m)):
+                continue  # the action authenticates the caller itself (API key, signature...)
             open_actions.append(name_of(ctx, m))
         if open_actions:
             kind = "hub" if is_hub else "controller"
@@ -113,3 +117,50 @@ def missing_authorization(ctx: FileContext) -> Iterable[Hit]:
             shown = ", ".join(open_actions[:6]) + (" ..." if len(open_actions) > 6 else "")
             yield Hit(line(name_node), line(name_node),
                       f"{kind} `{name_of(ctx, cls)}` exposes {len(open_actions)} action(s) with no [Authorize]: {shown}")
+
+
+STATE_CHANGING = frozenset({"HttpDelete", "HttpPost", "HttpPut", "HttpPatch"})
+_ROLE_ARG = re.compile(r"\bAuthorize(Attribute)?\s*\((?=[^)]*\b(Roles|Policy)\s*=|\s*\"|\s*[A-Z]\w*\.)")
+
+
+def _attribute_text(ctx: FileContext, decl) -> str:
+    return " ".join(text(ctx, c) for c in decl.children if c.type == "attribute_list")
+
+
+@file_rule(
+    id="DWA-182",
+    title="State-changing action needs only a signed-in user where siblings require a role",
+    category="missing-authorization",
+    severity="high",
+    confidence="medium",
+    cwe=(862,),
+    languages=("csharp",),
+)
+def roleless_state_change(ctx: FileContext) -> Iterable[Hit]:
+    """In a controller where some actions require a role or policy (`[Authorize(Roles = ...)]`,
+    `[Authorize(Policy = ...)]`), a state-changing action (`[HttpDelete]`, `[HttpPost]`,
+    `[HttpPut]`, `[HttpPatch]`) protected only by a plain `[Authorize]` (on itself or the class)
+    lets any signed-in user perform it. The sibling's requirement shows the team knows the action
+    class needs authorization; this one was missed. Read-only actions are not reported.
+    """
+    if "Authorize" not in ctx.text:
+        return
+    for cls in nodes(ctx, "class_declaration"):
+        body = cls.child_by_field_name("body")
+        if body is None or _ROLE_ARG.search(_attribute_text(ctx, cls)):
+            continue
+        methods = [m for m in body.named_children if m.type == "method_declaration" and "public" in modifiers(ctx, m)]
+        guarded = [m for m in methods if _ROLE_ARG.search(_attribute_text(ctx, m))]
+        if not guarded:
+            continue
+        class_plain = "Authorize" in attributes(ctx, cls)
+        example = name_of(ctx, guarded[0])
+        for m in methods:
+            attrs = attributes(ctx, m)
+            if m in guarded or not attrs & STATE_CHANGING or "AllowAnonymous" in attrs:
+                continue
+            if "Authorize" in attrs or class_plain:
+                name_node = m.child_by_field_name("name")
+                yield Hit(line(name_node), line(name_node),
+                          f"`{name_of(ctx, m)}` changes state with only [Authorize] (any signed-in user), "
+                          f"while `{example}` in the same controller requires a role or policy")

@@ -16,6 +16,10 @@ GROW = frozenset({"Add", "TryAdd", "AddOrUpdate", "GetOrAdd", "Enqueue", "Push",
                   "AddLast", "AddFirst", "InsertRange", "UnionWith"})
 SHRINK = re.compile(r"^(Remove\w*|TryRemove|Clear|Dequeue|TryDequeue|TryTake|Take|Pop|TryPop|TrimExcess|"
                     r"ExceptWith|IntersectWith|Trim\w*|Evict\w*|Prune\w*)$")
+# Element types that are bounded by the program itself: delegates, handlers and Type keys.
+REGISTRATION = re.compile(r"<\s*(Type|System\.Type)\s*[,>]|\b(Action|Func|EventHandler|Delegate|\w*Handler|\w*Callback|"
+                          r"\w*Subscriber|\w*Listener|\w*Plugin|\w*Strategy|\w*Factory)\b")
+REGISTRATION_NAME = re.compile(r"(?i)handler|subscriber|subscription|listener|callback|plugin|strateg|factor|registration")
 LONG_LIVED_CLASS = re.compile(r"(Service|Manager|Registry|Cache|Tracker|Monitor|Broker|Bus|Store|Pool|Host|"
                               r"Coordinator|Dispatcher|Hub|Router|Engine|Server|Listener|Worker|Daemon|Singleton)$")
 
@@ -78,7 +82,8 @@ def only_grows(ctx: FileContext) -> Iterable[Hit]:
     against a size bound: memory grows with traffic until the process dies.
 
     Collections that leave the class (passed as an argument, returned, handed to another object)
-    are not reported, since the code that shrinks them may live elsewhere.
+    are not reported, since the code that shrinks them may live elsewhere; nor are registries of
+    handlers, delegates, plugins or `Type` keys, which grow with the code rather than with traffic.
     """
     if not re.search(r"\.(Add|TryAdd|GetOrAdd|AddOrUpdate|Enqueue|Push)\(|\]\s*=", ctx.text):
         return
@@ -102,6 +107,8 @@ def only_grows(ctx: FileContext) -> Iterable[Hit]:
             if not (COLLECTION_TYPE.match(typ) or re.search(r"=\s*new\s+" + COLLECTION_TYPE.pattern.lstrip("^"), init)):
                 continue
             field = name_of(ctx, d)
+            if REGISTRATION.search(typ + " " + init) or REGISTRATION_NAME.search(field):
+                continue  # handler/type registries grow with the code, not with traffic
             kinds = list(_uses(ctx, owner, field))
             calls = {detail for kind, detail in kinds if kind == "call"}
             grows = bool(calls & GROW) or any(k == "index-set" for k, _ in kinds)

@@ -34,9 +34,15 @@ def guarding_conditions(node: tree_sitter.Node) -> list[tree_sitter.Node]:
 
 def condition_names(ctx: FileContext, cond: tree_sitter.Node) -> list[str]:
     """Option-like names a condition reads: `_opts.AllowInvalidCerts` -> ['AllowInvalidCerts']."""
-    names = re.findall(r"[A-Za-z_][A-Za-z0-9_]*", text(ctx, cond))
-    skip = {"true", "false", "null", "if", "is", "not", "and", "or", "var", "this", "case", "default"}
-    return [n for n in names if n not in skip]
+    skip = {"true", "false", "null", "if", "is", "not", "and", "or", "var", "this", "case", "default", "Value"}
+    # the last segment of each dotted chain is the option (`options.Value.AllowX` -> AllowX)
+    chains = re.findall(r"[A-Za-z_][A-Za-z0-9_]*(?:\s*\??\.\s*[A-Za-z_][A-Za-z0-9_]*)*", text(ctx, cond))
+    names = []
+    for chain in chains:
+        parts = [p.strip(" ?") for p in chain.split(".") if p.strip(" ?") not in skip]
+        if parts:
+            names.append(parts[-1])
+    return names
 
 
 def bool_default(ctx: FileContext, name: str) -> str | None:

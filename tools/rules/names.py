@@ -14,14 +14,20 @@ SECRET_LAST_WORDS = frozenset(
 )
 KEY_QUALIFIERS = frozenset(
     {"api", "private", "signing", "secret", "encryption", "access", "hmac", "jwt", "master", "client",
-     "subscription", "shared", "symmetric", "account", "storage", "auth"}
+     "subscription", "shared", "symmetric", "account", "storage", "auth", "provider", "partner", "webhook",
+     "license", "app", "application", "integration", "consumer", "deploy", "ssh", "gpg", "pgp", "rsa", "aes"}
 )
 TOKEN_QUALIFIERS_NOT_SECRET = frozenset(
     {"cancellation", "continuation", "page", "paging", "next", "sync", "change", "lexer", "parser",
      "syntax", "csrf", "antiforgery", "stop", "cancel", "resume"}
 )
 # Extra words that make an equality comparison a secret comparison (signatures, MACs, digests).
-COMPARE_LAST_WORDS = frozenset({"signature", "hmac", "mac", "digest", "hash", "otp", "nonce"})
+COMPARE_LAST_WORDS = frozenset({"signature", "hmac", "mac", "otp", "nonce"})
+# `hash`/`digest`/`key` are secret comparisons only when qualified (passwordHash, tokenDigest);
+# a file hash checked against an allow-list is an integrity check, not a secret.
+QUALIFIED_COMPARE_WORDS = frozenset({"hash", "digest", "key"})
+SECRET_QUALIFIERS = frozenset({"password", "passwd", "pwd", "secret", "token", "api", "hmac", "signature",
+                               "signing", "auth", "session", "otp", "pin", "credential"})
 
 PLACEHOLDER = re.compile(
     r"""(?ix)^(
@@ -54,7 +60,11 @@ def is_secret_name(name: str) -> bool:
 def is_compared_secret_name(name: str) -> bool:
     """Names whose equality comparison should be fixed-time (secrets plus MACs/signatures/digests)."""
     words = camel_words(name)
-    return bool(words) and (is_secret_name(name) or words[-1] in COMPARE_LAST_WORDS)
+    if not words:
+        return False
+    if is_secret_name(name) or words[-1] in COMPARE_LAST_WORDS:
+        return True
+    return words[-1] in QUALIFIED_COMPARE_WORDS and bool(set(words[:-1]) & SECRET_QUALIFIERS)
 
 
 def is_placeholder(value: str, name: str = "") -> bool:

@@ -16,6 +16,9 @@ from dwagent.tools.rules.syntax import (
     STRING_TYPES,
     arguments,
     callee,
+    camel_words,
+    enclosing_member,
+    enclosing_type,
     hit,
     interpolations,
     name_of,
@@ -159,6 +162,22 @@ def _operand_name(ctx: FileContext, node) -> str:
     return ""
 
 
+_SECRET_CONTEXT = frozenset({"api", "apikey", "auth", "authentication", "secret", "token", "signature", "hmac",
+                             "webhook", "credential", "credentials", "password"})
+
+
+def _keys_in_secret_context(ctx: FileContext, node, names: list[str]) -> bool:
+    """`presentedKey == _expectedKey` inside `ApiKeyValidator` / `VerifyWebhook`: both sides are
+    keys and the enclosing type or member names an authentication concern."""
+    if len(names) < 2 or not all(camel_words(n)[-1:] == ["key"] for n in names):
+        return False
+    words: set[str] = set()
+    for decl in (enclosing_type(node), enclosing_member(node)):
+        if decl is not None:
+            words.update(camel_words(name_of(ctx, decl)))
+    return bool(words & _SECRET_CONTEXT)
+
+
 def _is_trivial(ctx: FileContext, node) -> bool:
     node = unwrap(node)
     if node.type in STRING_TYPES or node.type in ("null_literal", "integer_literal", "boolean_literal", "default_expression"):
@@ -192,7 +211,7 @@ def timing_unsafe_compare(ctx: FileContext) -> Iterable[Hit]:
         if _is_trivial(ctx, left) or _is_trivial(ctx, right):
             continue
         names = [n for n in (_operand_name(ctx, left), _operand_name(ctx, right)) if n]
-        if any(is_compared_secret_name(n) for n in names):
+        if any(is_compared_secret_name(n) for n in names) or _keys_in_secret_context(ctx, b, names):
             # `string.Compare(a, b) == 0` is reported at the Compare call below
             if unwrap(left).type == "invocation_expression" and callee(ctx, unwrap(left))[1] == "Compare":
                 continue
@@ -209,5 +228,5 @@ def timing_unsafe_compare(ctx: FileContext) -> Iterable[Hit]:
         if len(operands) < 2 or any(_is_trivial(ctx, o) for o in operands):
             continue
         names = [n for n in (_operand_name(ctx, o) for o in operands) if n]
-        if any(is_compared_secret_name(n) for n in names):
+        if any(is_compared_secret_name(n) for n in names) or _keys_in_secret_context(ctx, call, names):
             yield hit(call, f"`{name}` compares a secret in non-constant time", max_lines=2)

@@ -134,10 +134,11 @@ def _severity_for_guard(ctx: FileContext, node, inner_option: str, base: str) ->
     for n in names:
         default = bool_default(ctx, n)
         if default == "false":
-            return "medium", f" behind option `{n}` (default false, so validation is on by default)"
+            return "low", f" behind option `{n}` (default false, so validation is on by default)"
         if default == "true":
             return base, f" behind option `{n}`, which defaults to true (bypass on by default)"
-    return "high", f" behind condition `{names[0]}` (its default is not declared in this file)"
+    # the engine resolves `option` against the whole index (see engine.resolve_option_defaults)
+    return "medium", f" behind option `{names[0]}` (default not declared in this file)"
 
 
 @file_rule(
@@ -155,8 +156,10 @@ def accept_any_certificate(ctx: FileContext) -> Iterable[Hit]:
     TLS into unauthenticated encryption: any man in the middle is accepted.
 
     Unconditional bypasses are critical. A bypass behind an option or condition is reported with
-    lower severity and names the option (medium when the option is declared in the same file with
-    a default that keeps validation on). Test code is excluded.
+    lower severity and names the option: low when the option's default (its property/field
+    initialiser, looked up in the same file and then across the index) keeps validation on,
+    critical when the default turns the bypass on, medium when the default cannot be found.
+    Test code is excluded.
     """
     if not _PREFILTER.search(ctx.text):
         return
@@ -188,7 +191,11 @@ def accept_any_certificate(ctx: FileContext) -> Iterable[Hit]:
 
 def _report(ctx: FileContext, node, what: str, option: str) -> Hit:
     sev, why = _severity_for_guard(ctx, node, option, "critical")
-    return hit(node, f"`{what}` accepts any server certificate{why or ' unconditionally'}", severity=sev, max_lines=3)
+    props = ()
+    if "not declared in this file" in why:
+        props = (("option", why.split("`")[1]),)
+    return hit(node, f"`{what}` accepts any server certificate{why or ' unconditionally'}", severity=sev,
+               max_lines=3, properties=props)
 
 
 _BYPASS_WORDS = {"any", "all", "skip", "disable", "disabled", "ignore", "bypass", "insecure", "invalid",

@@ -1,0 +1,78 @@
+"""Cross-file lookup of option defaults for findings that a per-file rule could only half-judge.
+
+A per-file rule that sees a bypass behind `if (options.AllowX)` records `properties["option"]`
+when `AllowX` is declared in another file. After the per-file pass, the engine resolves the
+option's default here from the index (property/field declarations and their initialisers, read
+from disk) and adjusts severity: default false keeps validation on (low), default true turns the
+bypass on (critical). Unresolved or ambiguous options keep the rule's severity.
+"""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from dwagent.models import Evidence, Finding
+
+_INIT = re.compile(r"=\s*(true|false)\s*;")
+
+
+def _default_of(store, name: str) -> tuple[str, Evidence] | None:
+    rows = store.conn.execute(
+        "SELECT f.path, s.start_line, s.end_line, s.signature FROM symbols s JOIN files f ON f.id = s.file_id "
+        "WHERE s.name = ? AND s.kind IN ('property', 'field') AND f.role = 'production' ORDER BY f.path, s.start_line",
+        (name,),
+    ).fetchall()
+    found: set[str] = set()
+    evidence = None
+    for path, start, end, signature in (tuple(r) for r in rows):
+        try:
+            lines = (Path(store.root) / path).read_text(encoding="utf-8", errors="replace").splitlines()
+        except OSError:
+            continue
+        text = "\n".join(lines[start - 1 : end])
+        m = _INIT.search(text)
+        if m:
+            value = m.group(1)
+        elif re.search(r"\bbool\b|\bBoolean\b", signature or text):
+            value = "false"
+        else:
+            continue
+        found.add(value)
+        if evidence is None:
+            excerpt = "\n".join(lines[start - 1 : end])
+            evidence = Evidence(id=Evidence.make_id(path, start, end, excerpt), file=path, start_line=start,
+                                end_line=end, excerpt=excerpt, kind="config", note=f"option {name} defaults to {value}")
+    if len(found) != 1 or evidence is None:
+        return None
+    return found.pop(), evidence
+
+
+def resolve_option_defaults(findings: list[Finding], store) -> list[Finding]:
+    """Adjust findings carrying `properties["option"]` using the option's default from the index."""
+    cache: dict[str, tuple[str, Evidence] | None] = {}
+    out = []
+    for f in findings:
+        name = f.properties.get("option", "")
+        if not name or "option_default" in f.properties:
+            out.append(f)
+            continue
+        if name not in cache:
+            cache[name] = _default_of(store, name)
+        resolved = cache[name]
+        if resolved is None:
+            out.append(f)
+            continue
+        value, ev = resolved
+        where = f"{ev.file}:{ev.start_line}"
+        if value == "false":
+            msg = f.message.replace("(default not declared in this file)",
+                                    f"(default false at {where}, so validation is on by default)")
+            sev = "low"
+        else:
+            msg = f.message.replace("(default not declared in this file)",
+                                    f"(defaults to true at {where}: bypass on by default)")
+            sev = "critical"
+        props = {**f.properties, "option_default": value}
+        out.append(f.model_copy(update={"message": msg, "severity": sev, "properties": props,
+                                        "related": tuple(f.related) + (ev,)}))
+    return out
