@@ -96,11 +96,11 @@ def _recommendations(profile: ProductProfile, products: Sequence[Product],
             sym = evidence.symbols[0] if evidence.symbols else None
             where = f" (`{sym.file}:{sym.line}`)" if sym else ""
             cited = f"; findings {', '.join(evidence.finding_ids[:3])}" if evidence.finding_ids else ""
-            title = f"Finish and wire {spec.title.lower() if spec.title[1:2].islower() else spec.title}"
-            why = f"declared{where} but {evidence.reason}{cited}"
+            title = f"Finish and wire {spec.inline}"
+            why = f"declared{where}, status partial ({evidence.reason}){cited}"
             tier = 1
         else:
-            title = f"Implement {spec.title.lower() if spec.title[1:2].islower() else spec.title}"
+            title = f"Implement {spec.inline}"
             why = "no production implementation in the tree"
             tier = 2
         recs.append(((tier, -(demand * spec.weight), cap), dict(

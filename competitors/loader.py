@@ -29,6 +29,14 @@ class CapabilityDef:
     title: str
     group: str
     weight: int
+    proper: bool = False  # title starts with a proper noun: keep its capitals mid-sentence
+
+    @property
+    def inline(self) -> str:
+        """The title as written mid-sentence ("erasure coding", "RAID / parity", "Kubernetes ...")."""
+        if self.proper or not self.title[1:2].islower():
+            return self.title
+        return self.title[0].lower() + self.title[1:]
 
 
 def _read_yaml(path: Path) -> object:
@@ -51,6 +59,7 @@ def load_taxonomy(path: Path | None = None) -> dict[str, CapabilityDef]:
             title=str(spec.get("title", key)),
             group=str(spec.get("group", "other")),
             weight=int(spec.get("weight", 1)),
+            proper=bool(spec.get("proper", False)),
         )
     return out
 

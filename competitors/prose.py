@@ -70,12 +70,7 @@ def _facts(product: Product, dimension: str) -> list[Fact]:
 
 
 def _titles(caps, taxonomy: dict[str, CapabilityDef]) -> list[str]:
-    # Lower-case the first letter for mid-sentence use, unless the title starts with an acronym.
-    out = []
-    for cap in caps:
-        title = taxonomy[cap].title
-        out.append(title[0].lower() + title[1:] if title[1:2].islower() else title)
-    return out
+    return [taxonomy[cap].inline for cap in caps]
 
 
 def architecture_paragraph(product: Product, cmp: ProductComparison, profile: ProductProfile,
@@ -140,6 +135,13 @@ def advantage_paragraph(product: Product, cmp: ProductComparison, profile: Produ
     else:
         parts.append(f"On the {known} capabilities the KB sources for {name}, the two are level by the scoring "
                      f"rule; the difference lies in maturity and assurance rather than in features.")
+    level = [c for c in taxonomy if profile.status(c) == "present"
+             and product.capability(c).status == "present"][:MAX_LISTED]
+    if level:
+        cites = [f"{taxonomy[c].inline} ({citer.capability(product, c, taxonomy[c].title)} vs "
+                 f"`{profile.capabilities[c].symbols[0].file}:{profile.capabilities[c].symbols[0].line}`)"
+                 for c in level]
+        parts.append(f"Both ship {_join(cites)}.")
     if cmp.unknown and known:
         parts.append(f"{len(cmp.unknown)} capabilities have no sourced status for {name} and are left out.")
     summary = [f"{label} on {_join(dims)}" for label, dims in
