@@ -95,8 +95,9 @@ def _read_json(path: Path) -> dict:
     return data
 
 
-def load_report_dir(report_dir: Path) -> tuple[Path, Path | None, list]:
-    """(audited root, index folder or None, findings) from a certify output folder."""
+def load_report_dir(report_dir: Path) -> tuple[Path, Path | None, list, str | None]:
+    """(audited root, index folder or None, findings, product name or None) from a certify output
+    folder. The product name is the report's `product`, else its `root_name`."""
     from dwagent.models import Finding
 
     run = _read_json(report_dir / "run.json")
@@ -106,7 +107,8 @@ def load_report_dir(report_dir: Path) -> tuple[Path, Path | None, list]:
         raise InputError(f"{report_dir / 'run.json'} names no audited root", "pass --root PATH")
     db_path = index.get("db_path")
     index_dir = Path(db_path).parent if db_path else None
-    raw = _read_json(report_dir / "findings.json").get("findings", [])
+    report = _read_json(report_dir / "findings.json")
+    raw = report.get("findings", [])
     if not isinstance(raw, list):
         raise InputError(f"{report_dir / 'findings.json'}: 'findings' is not a list")
     findings = []
@@ -115,14 +117,16 @@ def load_report_dir(report_dir: Path) -> tuple[Path, Path | None, list]:
             findings.append(Finding.model_validate(item))
         except Exception as exc:  # pydantic ValidationError; one bad record must be visible, not skipped
             raise InputError(f"findings.json: finding #{i} is not a valid Finding: {exc}") from exc
-    return Path(root), index_dir, findings
+    product = report.get("product") or report.get("root_name") or None
+    return Path(root), index_dir, findings, product
 
 
 @group.command("compare")
 def compare_command(
     report_dir: Path = typer.Argument(..., help="Output folder of `dwagent certify` (run.json, findings.json)."),
     name: str = typer.Argument(..., help="Product slug/name, or 'all' for the whole analysis."),
-    product: str = typer.Option("the audited product", "--product", help="Display name of the audited product."),
+    product: str | None = typer.Option(None, "--product", help="Display name of the audited product "
+                                       "(default: the report's product or root name)."),
     root: Path | None = typer.Option(None, "--root", help="Audited root (default: from run.json)."),
     index_dir: Path | None = typer.Option(None, "--index-dir", help="Index folder (default: from run.json)."),
     patterns: Path | None = typer.Option(None, "--patterns", help="Capability pattern YAML (default: packaged)."),
@@ -137,11 +141,11 @@ def compare_command(
 
     if not report_dir.is_dir():
         raise UsageError(f"not a folder: {report_dir}", "pass the output folder of `dwagent certify`")
-    run_root, run_index, findings = load_report_dir(report_dir)
+    run_root, run_index, findings, report_product = load_report_dir(report_dir)
     target = None if name.lower() == "all" else find_product(name)
     mapping = load_patterns(patterns) if patterns else None
     with open_index(root or run_root, index_dir or run_index) as store:
-        analysis = analyse(store, findings, patterns=mapping, product=product)
+        analysis = analyse(store, findings, patterns=mapping, product=product or report_product)
     full = render_markdown(analysis)
     if write is not None:
         write.parent.mkdir(parents=True, exist_ok=True)

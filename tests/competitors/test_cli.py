@@ -31,7 +31,7 @@ def _report_dir(tree, tmp_path):
     out.mkdir()
     (out / "run.json").write_text(json.dumps({"index": {"root": str(tree.root), "db_path": db_path}}))
     stub = finding("stub-return", "src/Codec.cs", 7, fid="F-stub").model_dump(mode="json")
-    (out / "findings.json").write_text(json.dumps({"findings": [stub]}))
+    (out / "findings.json").write_text(json.dumps({"root_name": "acme-tree", "findings": [stub]}))
     return out
 
 
@@ -50,3 +50,9 @@ def test_compare_rejects_a_missing_report_dir(tmp_path):
     assert main(["competitors", "compare", str(tmp_path / "none"), "minio"]) == 2
     (tmp_path / "r").mkdir()
     assert main(["competitors", "compare", str(tmp_path / "r"), "minio"]) == 2
+
+
+def test_compare_defaults_the_product_name_to_the_report_root_name(tree, tmp_path, capsys):
+    report = _report_dir(tree, tmp_path)
+    assert main(["competitors", "compare", str(report), "ceph"]) == 0
+    assert "acme-tree" in capsys.readouterr().out
