@@ -7,8 +7,7 @@ from dwagent.agents.llm.assist import interpret_flow_hop, llm_triage, select_for
 from dwagent.agents.llm.review import ReviewContext
 from dwagent.agents.llm.templates import CodeBlock
 from dwagent.models import Evidence
-from conftest import openai_reply
-from tests_llm_support import tls_finding
+from llm_fakes import openai_reply, tls_finding
 
 LINE8 = "            handler.ServerCertificateCustomValidationCallback = (m, c, ch, e) => true;"
 

@@ -4,8 +4,7 @@ from __future__ import annotations
 import json
 
 from dwagent.evals.bench.llm_compare import compare, is_labelled_true
-from conftest import openai_reply
-from tests_llm_support import tls_finding
+from llm_fakes import openai_reply, tls_finding
 
 
 def _tree(tmp_path):

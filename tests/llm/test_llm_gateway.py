@@ -5,8 +5,7 @@ import json
 
 from dwagent.agents.llm.schemas import ChallengeReply
 from dwagent.models import Finding
-from conftest import anthropic_reply, openai_reply
-from tests_llm_support import CONFIRM, ask
+from llm_fakes import CONFIRM, anthropic_reply, ask, openai_reply
 
 
 def test_malformed_json_gets_one_repair_then_succeeds(make_harness):

@@ -6,8 +6,7 @@ import json
 import httpx2
 
 from dwagent.agents.llm.schemas import ChallengeReply
-from tests_llm_support import CONFIRM, ask
-from conftest import anthropic_reply, error_reply, openai_reply
+from llm_fakes import CONFIRM, anthropic_reply, ask, error_reply, openai_reply
 
 
 def test_openai_success_uses_strict_json_schema(make_harness):

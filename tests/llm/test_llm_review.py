@@ -5,8 +5,7 @@ import json
 
 from dwagent.agents.llm.review import ReviewContext, apply_challenge, llm_challenge, select_for_challenge
 from dwagent.models import Evidence
-from conftest import anthropic_reply, openai_reply
-from tests_llm_support import tls_finding
+from llm_fakes import anthropic_reply, openai_reply, tls_finding
 
 GUARD = '        if (debugOnly && Environment.GetEnvironmentVariable("LOCAL_DEV") == "1")'
 
