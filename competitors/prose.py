@@ -205,3 +205,27 @@ def paragraphs(product: Product, cmp: ProductComparison, profile: ProductProfile
         gap_paragraph(product, cmp, profile, taxonomy, citer),
     )
     return paras, tuple(citer.entries)
+
+
+def check_citations(text: str, sources: int, code_refs: set[str], finding_ids: set[str]) -> list[str]:
+    """Problems in a paragraph written by someone else (e.g. an LLM) from the same facts.
+
+    Every `[n]` must name one of the section's `sources`; every `path:line` in backticks must be a
+    location the evidence profile cites; every finding-like id (F-/E-/U- prefixes or DWA rule ids are
+    not assumed: ids are matched against `finding_ids`) mentioned must exist. Returns [] when clean.
+    """
+    import re
+
+    problems = []
+    for n in re.findall(r"\[(\d+)\]", text):
+        if not 1 <= int(n) <= sources:
+            problems.append(f"citation [{n}] does not name a source (section has {sources})")
+    for ref in re.findall(r"`([^`\s]+:\d+)`", text):
+        if ref not in code_refs:
+            problems.append(f"code location {ref} is not in the evidence")
+    for token in re.findall(r"\bfinding ([A-Za-z0-9_.:-]+)", text):
+        if token.rstrip(".,;") not in finding_ids:
+            problems.append(f"finding {token} is not in the audit")
+    if not re.search(r"\[\d+\]|`[^`]+:\d+`", text):
+        problems.append("paragraph cites nothing")
+    return problems

@@ -111,3 +111,18 @@ def test_certify_adapter_accepts_finding_dicts(tree):
     assert set(out["matrix"]) >= {"minio", "ceph"}
     import json
     json.dumps(out)  # JSON-ready
+
+
+def test_generated_prose_passes_the_citation_check_and_bad_prose_fails(analysis):
+    from dwagent.competitors.prose import check_citations
+
+    refs = {f"{s.file}:{s.line}" for cap in analysis.profile.capabilities.values() for s in cap.symbols}
+    refs |= {f"{f.file}:{f.line}" for f in analysis.profile.findings.values()}
+    ids = set(analysis.profile.findings)
+    for section in analysis.sections:
+        for para in section.paragraphs[1:]:
+            if "[" in para or "`" in para:
+                assert check_citations(para, len(section.sources), refs, ids) == [], section.comparison.slug
+    bad = "It is faster [99]; see `src/Nowhere.cs:1` and finding F-made-up."
+    problems = check_citations(bad, 3, refs, ids)
+    assert len(problems) == 3
