@@ -166,3 +166,22 @@ def test_cli_table_output(tree: Path, tmp_path: Path, capsys) -> None:
     out = capsys.readouterr().out
     for word in ("csharp", "symbols", "references", "chunks", "skipped", "binary", "elapsed"):
         assert word in out
+
+
+def test_interrupted_cold_build_is_redone_in_full(tree: Path, tmp_path: Path, monkeypatch) -> None:
+    from dwagent.tools.index import writer
+
+    def boom(self) -> None:
+        raise KeyboardInterrupt
+
+    with monkeypatch.context() as m:
+        m.setattr(writer.IndexWriter, "finish", boom)
+        with pytest.raises(KeyboardInterrupt):
+            build_index(tree, index_dir=tmp_path / "db")
+    with pytest.raises(DwagentError):
+        open_index(tree, tmp_path / "db")  # readers never see a half-built index
+    summary = build_index(tree, index_dir=tmp_path / "db")
+    assert summary.parsed == summary.files
+    with open_index(tree, tmp_path / "db") as store:
+        fts = store.conn.execute("SELECT COUNT(*) FROM chunks_fts").fetchone()[0]
+        assert fts == summary.chunks > 0

@@ -18,7 +18,7 @@ from dwagent.config import index_db_path
 from dwagent.tools.index.roles import ProjectMap
 from dwagent.tools.index.store import connect
 from dwagent.tools.index.worker import Job, index_file
-from dwagent.tools.index.writer import IndexWriter
+from dwagent.tools.index.writer import IndexWriter, clear_rows
 from dwagent.tools.walk import DEFAULT_MAX_FILE_BYTES, walk
 
 # Below this many files to parse, a process pool costs more than it saves.
@@ -87,6 +87,8 @@ def build_index(
     conn = connect(db_path, create=True)
     conn.isolation_level = None  # transactions are managed explicitly by the writer
     try:
+        if _interrupted_cold_build(conn):
+            clear_rows(conn)
         existing = {row[1]: (row[0], row[2], row[3], row[4]) for row in
                     conn.execute("SELECT id, path, hash, size, mtime_ns FROM files")}
         writer = IndexWriter(conn, cold=not existing)
@@ -141,6 +143,11 @@ def build_index(
                           time.perf_counter() - started, jobs, notes)
     finally:
         conn.close()
+
+
+def _interrupted_cold_build(conn) -> bool:
+    row = conn.execute("SELECT value FROM meta WHERE key = 'build_state'").fetchone()
+    return row is not None and row[0] == "cold-in-progress"
 
 
 def _run(todo: list[Job], jobs: int, progress: bool) -> Iterator[tuple]:

@@ -146,4 +146,8 @@ def open_index(root: Path | str, index_dir: Path | None = None) -> IndexStore:
         conn.close()
         raise InputError(f"the index at {db_path} was built by another dwagent version",
                          f"run `dwagent index {root}` again")
+    if stored.get("build_state") == "cold-in-progress":
+        conn.close()
+        raise InputError(f"the index at {db_path} is incomplete (being built, or a build was interrupted)",
+                         f"wait for it, or run `dwagent index {root}` again")
     return IndexStore(real_root, db_path, conn)

@@ -25,6 +25,12 @@ _INSERT_CHUNK = ("INSERT INTO chunks(id, file_id, symbol, kind, start_line, end_
                  "VALUES (?,?,?,?,?,?,?)")
 
 
+def clear_rows(conn: sqlite3.Connection) -> None:
+    """Delete every indexed row (schema and meta stay)."""
+    for table in ("chunks_fts", "file_hits", "symbols", "refs", "constants", "chunks", "skips", "files"):
+        conn.execute(f"DELETE FROM {table}")
+
+
 class IndexWriter:
     """Writes results in batches of `batch_files` files per transaction."""
 
@@ -37,6 +43,9 @@ class IndexWriter:
         self.next_chunk_id = int(row[0]) + 1
         self.counts = {"symbols": 0, "refs": 0, "constants": 0, "chunks": 0}
         if cold:
+            # A cold build fills the FTS table only at the end: if it is interrupted, the next
+            # run must start over rather than trust rows whose FTS entries never got written.
+            conn.execute("INSERT OR REPLACE INTO meta(key, value) VALUES ('build_state', 'cold-in-progress')")
             conn.execute("PRAGMA synchronous=OFF")
             for name in _INDEX_NAMES:
                 conn.execute(f"DROP INDEX IF EXISTS {name}")
@@ -107,6 +116,7 @@ class IndexWriter:
             c.execute("INSERT INTO chunks_fts(rowid, text, symbol) SELECT id, text, symbol FROM chunks")
             for ddl in _INDEX_DDL:
                 c.execute(ddl)
+        c.execute("INSERT OR REPLACE INTO meta(key, value) VALUES ('build_state', 'complete')")
         c.execute("COMMIT")
         c.execute("PRAGMA synchronous=NORMAL")
         c.execute("PRAGMA wal_checkpoint(TRUNCATE)")

@@ -37,7 +37,9 @@ class FileFacts:
 
 def one_line(text: str, limit: int = MAX_TEXT) -> str:
     """Collapse whitespace runs to one space and clip to `limit` characters."""
-    text = _WS.sub(" ", text).strip()
+    if "\n" in text or "  " in text or "\t" in text or "\r" in text:  # the regex only when needed
+        text = _WS.sub(" ", text)
+    text = text.strip()
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
