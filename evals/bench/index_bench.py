@@ -22,6 +22,7 @@ import sys
 import time
 from pathlib import Path
 
+from dwagent.evals.synth.generate import VERSION as SYNTH_VERSION
 from dwagent.tools.index import build_index
 from dwagent.tools.index.build import default_jobs
 from dwagent.tools.index.worker import parse_only
@@ -44,7 +45,7 @@ def machine() -> dict:
 
 
 def ensure_tree(lines: int, seed: int) -> Path:
-    tree = OUT / f"synth-s{seed}-l{lines}"
+    tree = OUT / f"synth-v{SYNTH_VERSION}-s{seed}-l{lines}"
     if not (tree / ".synth-manifest.json").is_file():
         if tree.exists():
             shutil.rmtree(tree)

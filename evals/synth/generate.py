@@ -32,6 +32,7 @@ from dwagent.evals.synth.projects import (
 )
 
 MANIFEST = ".synth-manifest.json"
+VERSION = "2"  # bump when the output changes: benchmarks cache trees by (VERSION, seed, lines)
 UNWIRED_RATE = 0.005
 COMPONENT_KINDS = ("Processor", "Coordinator", "Buffer", "Planner", "Catalog", "Codec", "Monitor")
 
@@ -256,6 +257,7 @@ def _manifest(seed, lines, files, plans, topics, unwired, defects, negatives, st
                             "sites": sites(t.subscribe_sites)})
     return {
         "generator": "dwagent.evals.synth.generate",
+        "generator_version": VERSION,
         "seed": seed,
         "requested_lines": lines,
         "lines": sum(len(f.lines) for f in files if f.path.endswith(".cs")),

@@ -128,7 +128,7 @@ def _main(plan: PluginPlan, base: str, services: list[str], models: list[str]) -
     f.add(f"namespace {plan.ns};")
     f.add()
     f.add(f"/// <summary>The {plan.domain.lower()} plugin: discovers its strategies and serves bus requests.</summary>")
-    f.add(f"public sealed class {plan.name}Plugin : FeaturePluginBase")
+    f.add(f"public sealed class {plan.name}Plugin : ExtensionBase")
     f.add("{")
     f.add(f"private readonly List<{base}> _strategies = new();", 1)
     f.add()

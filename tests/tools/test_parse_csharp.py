@@ -162,3 +162,9 @@ def test_long_member_is_split_into_chunks() -> None:
     member_chunks = [c for c in facts.chunks if c[1] == "member"]
     assert len(member_chunks) == 3
     assert all(c[0] == "A.M" for c in member_chunks)
+
+
+def test_target_typed_new_only_where_the_type_is_written() -> None:
+    src = b"class A { public Foo P { get; } = new(); Bar x = new(1); void M() { Baz b; b = new(); var v = new(); } }"
+    news = [(r[1], r[3], r[4]) for r in extract("csharp", src).refs if r[0] == "new"]
+    assert news == [("Foo", "", "A.P"), ("Bar", "1", "A.x")]

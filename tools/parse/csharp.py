@@ -516,6 +516,10 @@ class _Extractor:
             tnode = decl.child_by_field_name("type") if decl is not None else None
             if tnode is not None and tnode.type != "implicit_type":
                 type_text = self.text(tnode)
+        elif parent is not None and parent.type == "property_declaration":  # P { get; } = new();
+            tnode = parent.child_by_field_name("type")
+            if tnode is not None:
+                type_text = self.text(tnode)
         if type_text:
             return self.new_ref(n, type_text, scope)
         return n.named_children
