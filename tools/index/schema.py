@@ -61,6 +61,12 @@ CREATE TABLE IF NOT EXISTS symbols (
 -- attribute | typeof | nameof | generic_arg | base (type in a base list) | using (import).
 -- scope is the qualname of the enclosing member (or type) where the use occurs.
 -- arg0 holds the first argument's source text for invocations (topics, keys), else ''.
+-- Details (full list in tools/parse/csharp.py and python.py): names are bare (no namespace, no
+-- type arguments: `new List<Foo>()` is new List + generic_arg Foo); `receiver` of new/base/typeof
+-- is the type as written; generic_arg: receiver = the generic method or type receiving the
+-- argument, arg0 = its position ("0", "1"), so AddSingleton<IFoo, Foo>() gives Foo at "1";
+-- C# ident rows only for names starting with an upper-case letter or '_' (one per
+-- scope/line/receiver/name); `A.B` gives ident B with receiver A.
 CREATE TABLE IF NOT EXISTS refs (
     file_id  INTEGER NOT NULL REFERENCES files(id) ON DELETE CASCADE,
     kind     TEXT NOT NULL,
