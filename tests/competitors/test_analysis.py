@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from conftest import WIRED_CODEC, WRITER, finding
+from competitors_support import WIRED_CODEC, WRITER, finding
 from seed_products import SEED
 
 from dwagent.competitors.analysis import analyse

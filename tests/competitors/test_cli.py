@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import json
 
-from conftest import WIRED_CODEC, WRITER, finding
+from competitors_support import WIRED_CODEC, WRITER, finding
 
 from dwagent.cli import main
 

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import WIRED_CODEC, WRITER, finding
+from competitors_support import WIRED_CODEC, WRITER, finding
 
 from dwagent.competitors.profile import build_profile, load_patterns, validate_patterns
 from dwagent.errors import InputError
@@ -106,7 +106,7 @@ def test_dw_shaped_fixture_with_graph_findings(tmp_path):
     from pathlib import Path
 
     import yaml
-    from conftest import finding as make
+    from competitors_support import finding as make
 
     from dwagent.tools.index import build_index, open_index
 

@@ -6,7 +6,7 @@ import shutil
 import subprocess
 
 import pytest
-from conftest import finding
+from competitors_support import finding
 
 from dwagent.competitors.track_record import measure_track_record
 
