@@ -61,7 +61,7 @@ def _tokens(counter: TokenCounter, prompt: str, inputs: dict, schema) -> int:
     return counter.count(system + user + json.dumps(strict_json_schema(schema)))
 
 
-def estimate(root: Path, index_dir: Path | None) -> dict:
+def estimate(root: Path, index_dir: Path | None, file_rules_only: bool = False) -> dict:
     from dwagent.tools.index import build_index
     from dwagent.tools.index.store import open_index
     from dwagent.tools.rules.engine import run_rules
@@ -70,7 +70,12 @@ def estimate(root: Path, index_dir: Path | None) -> dict:
     summary = build_index(root, index_dir=index_dir)
     t1 = time.perf_counter()
     with open_index(root, index_dir) as store:
-        findings = run_rules(store)
+        rules = None
+        if file_rules_only:  # cross-file (graph) rules skipped: see --file-rules-only
+            from dwagent.tools.rules.registry import select_rules
+
+            rules = [m for m in select_rules(None) if m.kind == "file"]
+        findings = run_rules(store, rules=rules)
         t2 = time.perf_counter()
         counter = TokenCounter("claude-sonnet-5-5", Path("/tmp/dwagent-llmcost-tok"))
         challenge = select_for_challenge(findings)
@@ -111,6 +116,7 @@ def estimate(root: Path, index_dir: Path | None) -> dict:
     return {
         "tree": {"files": getattr(summary, "files", None), "lines": getattr(summary, "lines", None)},
         "findings": len(findings),
+        "rule_set": "per-file only" if file_rules_only else "all",
         "findings_by_severity": dict(sorted(by_sev.items())),
         "low_confidence": sum(f.confidence == "low" for f in findings),
         "selected": {"challenge": len(challenge), "triage": len(triage), "prose": PROSE_CALLS},
@@ -132,6 +138,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--workdir", type=Path, default=Path("/tmp/dwagent-llmcost"))
     parser.add_argument("--json", type=Path, help="also write the result here")
+    parser.add_argument("--file-rules-only", action="store_true",
+                        help="skip cross-file (graph) rules, e.g. when they are too slow on a busy machine")
     args = parser.parse_args(argv)
     tree = args.tree
     if args.generate:
@@ -142,7 +150,7 @@ def main(argv: list[str] | None = None) -> int:
         args.index_dir = args.index_dir or args.workdir / "index"
     if tree is None:
         parser.error("give TREE or --generate LINES")
-    result = estimate(tree.resolve(), args.index_dir)
+    result = estimate(tree.resolve(), args.index_dir, args.file_rules_only)
     text = json.dumps(result, indent=2, sort_keys=True)
     print(text)
     if args.json:
