@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import sqlite3
 import tempfile
+from contextlib import closing
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -79,15 +80,15 @@ def _score(labels: FixtureLabels, root: Path, report: dict, seconds: float) -> d
     }
 
 
-def _skips(index_dir: Path) -> dict[str, str]:
-    dbs = sorted(index_dir.rglob("*.sqlite"))
-    for db in dbs:
-        try:
-            with sqlite3.connect(db) as conn:
-                return {path: reason for path, reason in conn.execute("SELECT path, reason FROM skips")}
-        except sqlite3.Error:
-            continue
-    return {}
+def _skips(root: Path, index_dir: Path) -> dict[str, str]:
+    """path -> skip reason, as the index recorded them (the report only carries counts)."""
+    from dwagent.config import index_db_path
+
+    try:
+        with closing(sqlite3.connect(index_db_path(root, index_dir))) as conn:
+            return {path: reason for path, reason in conn.execute("SELECT path, reason FROM skips")}
+    except sqlite3.Error:
+        return {}
 
 
 def _plan(options: EvalOptions) -> list[tuple[str, FixtureLabels]]:
@@ -100,7 +101,10 @@ def _plan(options: EvalOptions) -> list[tuple[str, FixtureLabels]]:
         raise UsageError(f"unknown suite {options.suite!r}", f"use one of {', '.join(SUITES)} or a fixture: {', '.join(sorted(names))}")
     plan: list[tuple[str, FixtureLabels]] = []
     for lab in originals:
-        if options.suite in ("all", "originals", lab.name):
+        # A variant is judged against its original, so variant-only suites run the original too.
+        if options.suite in ("all", "originals", "injected", lab.name) or (
+            options.suite == "bad-input" and lab.name == BAD_INPUT_BASE
+        ):
             plan.append(("original", lab))
         if options.suite in ("all", "injected", lab.name):
             plan.append(("injected", lab))
@@ -135,7 +139,7 @@ def run_suite(options: EvalOptions) -> dict:
             result = _score(lab, root, report, round(time.perf_counter() - t0, 3))
             result["kind"] = kind
             if kind == "bad-input":
-                skips = _skips(index_dir)
+                skips = _skips(root, index_dir)
                 expected = extra["expected_skips"]
                 result["skips"] = {p: {"expected": r, "actual": skips.get(p, "")} for p, r in sorted(expected.items())}
                 result["skips_ok"] = all(skips.get(p) == r for p, r in expected.items())

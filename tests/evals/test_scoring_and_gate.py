@@ -71,3 +71,7 @@ def test_regressions_name_what_got_worse() -> None:
     assert "x: a was found, now missed" in lines
     assert any("new false positive" in l for l in lines)
     assert regressions(old, old) == []
+
+
+def test_nothing_measured_is_not_a_miss() -> None:
+    assert check_thresholds(_results(f1=None, cat_f1=None), load_thresholds()) == []
