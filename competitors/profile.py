@@ -27,9 +27,10 @@ from dwagent.models import SECURITY_CATEGORIES, Finding
 
 PATTERNS_PATH = HERE / "capability_patterns.yaml"
 DECLARATION_KINDS = ("class", "struct", "record", "interface", "function", "method")
-# Finding categories that make an implementation partial when they fall inside its span.
+# Finding categories that make an implementation partial when they fall inside its span: it is a
+# stub, or it is there but bypassed/downgraded (an empty catch or a TODO is a defect, not a stub).
 DEFECT_CATEGORIES = frozenset(
-    {"stub-return", "not-implemented", "fake-async-delay", "tls-bypass", "empty-catch", "placeholder-test"}
+    {"stub-return", "not-implemented", "fake-async-delay", "tls-bypass", "weak-crypto"}
 )
 UNWIRED_CATEGORIES = frozenset({"unwired-component", "dead-code"})
 # Reference kinds that show a declaration is used (a subclass alone is not a use).

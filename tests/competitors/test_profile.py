@@ -53,6 +53,15 @@ def test_partial_when_a_stub_finding_sits_inside_the_implementation(tree):
     assert cap.finding_ids == ("F-stub",)
 
 
+def test_a_bypass_makes_it_partial_but_an_ordinary_defect_does_not(tree):
+    tree.write("src/Codec.cs", WIRED_CODEC)
+    tree.write("src/Writer.cs", WRITER)
+    _, weak = _status(tree, [finding("weak-crypto", "src/Codec.cs", 7, fid="F-weak")])
+    assert weak.status == "partial" and weak.finding_ids == ("F-weak",)
+    _, catch = _status(tree, [finding("empty-catch", "src/Codec.cs", 7)])
+    assert catch.status == "present"
+
+
 def test_findings_outside_the_span_or_suppressed_do_not_count(tree):
     tree.write("src/Codec.cs", WIRED_CODEC)
     tree.write("src/Writer.cs", WRITER)
