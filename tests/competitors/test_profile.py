@@ -6,6 +6,7 @@ from competitors_support import WIRED_CODEC, WRITER, finding
 
 from dwagent.competitors.profile import build_profile, load_patterns, validate_patterns
 from dwagent.errors import InputError
+from dwagent.models import Suppression
 
 
 def _status(tree, findings=(), patterns=None):
@@ -67,7 +68,9 @@ def test_findings_outside_the_span_or_suppressed_do_not_count(tree):
     tree.write("src/Writer.cs", WRITER)
     other_file = finding("stub-return", "src/Program.cs", 5)
     test_scope = finding("stub-return", "src/Codec.cs", 7).model_copy(update={"scope": "test"})
-    _, cap = _status(tree, [other_file, test_scope])
+    suppressed = finding("stub-return", "src/Codec.cs", 7).model_copy(
+        update={"suppression": Suppression(kind="inline", justification="reviewed")})
+    _, cap = _status(tree, [other_file, test_scope, suppressed])
     assert cap.status == "present"
 
 
