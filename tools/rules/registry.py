@@ -41,6 +41,8 @@ RULE_MODULES: tuple[str, ...] = (
     "dwagent.tools.rules.xxe",
     "dwagent.tools.rules.assembly_load",
     "dwagent.tools.rules.endpoints",
+    "dwagent.tools.rules.minimal_api",
+    "dwagent.tools.rules.randomness",
     "dwagent.tools.rules.readiness",
     "dwagent.tools.rules.tests_rules",
     "dwagent.tools.rules.async_rules",
@@ -49,6 +51,9 @@ RULE_MODULES: tuple[str, ...] = (
     "dwagent.tools.rules.growth",
     "dwagent.tools.rules.python_security",
     "dwagent.tools.rules.python_readiness",
+    "dwagent.tools.rules.python_secrets",
+    "dwagent.tools.rules.python_runtime",
+    "dwagent.tools.rules.python_web",
     "dwagent.tools.graph.checks",
 )
 

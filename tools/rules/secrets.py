@@ -39,9 +39,18 @@ LOG_RECEIVER = re.compile(r"(?i)(log|logger|console|trace|debug|_log|audit)$")
 SAFE_WRAPPERS = re.compile(r"(?i)mask|redact|hash|obfuscat|sanitiz|truncat|fingerprint|length|count|isnull")
 
 
+KEY_WRAPPERS = ("GetBytes", "FromBase64String", "FromHexString")
+
+
 def _target_name(ctx: FileContext, node) -> str:
-    """The assigned name of `x = ...`, `var x = ...`, `X { get; } = ...`, or `x: ...`."""
+    """The assigned name of `x = ...`, `var x = ...`, `X { get; } = ...`, or `x: ...`; a literal
+    wrapped in `Encoding.UTF8.GetBytes("...")`/`Convert.FromBase64String("...")` takes the name
+    the wrapped value is assigned to."""
     p = node.parent
+    if p is not None and p.type == "argument" and p.parent is not None and p.parent.parent is not None:
+        call = p.parent.parent
+        if call.type == "invocation_expression" and callee(ctx, call)[1] in KEY_WRAPPERS:
+            node, p = call, call.parent
     while p is not None and p.type in ("parenthesized_expression", "cast_expression"):
         p = p.parent
     if p is None:

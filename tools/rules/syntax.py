@@ -50,6 +50,9 @@ CAPTURED: dict[str, tuple[str, ...]] = {
         "function_definition",
         "class_definition",
         "string",
+        "comparison_operator",
+        "decorated_definition",
+        "expression_statement",
     ),
 }
 

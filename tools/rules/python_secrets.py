@@ -1,0 +1,148 @@
+"""Python secret handling: non-constant-time comparisons, weak hashes, secrets in logs."""
+from __future__ import annotations
+
+import re
+from typing import Iterable
+
+from dwagent.tools.parse.context import FileContext
+from dwagent.tools.rules.names import is_compared_secret_name, is_secret_name
+from dwagent.tools.rules.pysyntax import call_name, keyword, positional
+from dwagent.tools.rules.registry import Hit, file_rule
+from dwagent.tools.rules.syntax import ancestor, camel_words, hit, nodes, text
+
+SECRET_CONTEXT = frozenset({"token", "api", "apikey", "secret", "signature", "hmac", "password", "auth",
+                            "credential", "webhook", "key", "otp"})
+TRIVIAL = re.compile(r"^(None|True|False|-?\d+|[rbuf]*['\"].*['\"]|len\(.*\)|\w+\.__class__)$", re.S)
+
+
+def _name(ctx: FileContext, node) -> str:
+    if node.type in ("identifier", "attribute"):
+        return text(ctx, node).split(".")[-1]
+    if node.type == "subscript":
+        return text(ctx, node).split("[")[-1].strip("]'\" ")
+    return ""
+
+
+def _function_words(ctx: FileContext, node) -> set[str]:
+    func = ancestor(node, ("function_definition",))
+    return set(camel_words(text(ctx, func.child_by_field_name("name")))) if func is not None else set()
+
+
+@file_rule(
+    id="DWA-410",
+    title="Secret compared in non-constant time (Python)",
+    category="timing-unsafe-compare",
+    severity="medium",
+    cwe=(208,),
+    languages=("python",),
+)
+def timing_compare(ctx: FileContext) -> Iterable[Hit]:
+    """A token, API key, password, signature or HMAC compared with `==`/`!=`: the comparison stops
+    at the first differing character and leaks through timing how much of a guess was right. Use
+    `hmac.compare_digest`. Reported when an operand is secret-named, or when two plain names are
+    compared inside a function named for a token/key/signature check (`check_api_token(presented,
+    expected)`). Comparisons with None, literals or lengths are not reported.
+    """
+    if "==" not in ctx.text and "!=" not in ctx.text:
+        return
+    for cmp in nodes(ctx, "comparison_operator"):
+        ops = [text(ctx, c) for c in cmp.children if not c.is_named]
+        kids = cmp.named_children
+        if ops not in (["=="], ["!="]) or len(kids) != 2:
+            continue
+        if any(TRIVIAL.match(text(ctx, k)) for k in kids):
+            continue
+        names = [_name(ctx, k) for k in kids]
+        if any(n and is_compared_secret_name(n) for n in names) or (
+            all(k.type == "identifier" for k in kids) and _function_words(ctx, cmp) & SECRET_CONTEXT
+            and _function_words(ctx, cmp) & {"check", "verify", "validate", "is", "authenticate", "matches"}
+        ):
+            yield hit(cmp, f"`{text(ctx, cmp)[:80]}` compares a secret with `{ops[0]}`; use hmac.compare_digest", max_lines=1)
+
+
+WEAK = {"md5": "MD5", "sha1": "SHA-1"}
+NON_SECURITY = frozenset({"etag", "cache", "checksum", "dedup", "dedupe", "bucket", "shard", "partition",
+                          "fingerprint", "content", "gravatar", "chunk", "stable"})
+
+
+@file_rule(
+    id="DWA-411",
+    title="MD5 or SHA-1 used as a hash (Python)",
+    category="weak-crypto",
+    severity="medium",
+    confidence="medium",
+    cwe=(328,),
+    languages=("python",),
+)
+def weak_hash(ctx: FileContext) -> Iterable[Hit]:
+    """`hashlib.md5`/`hashlib.sha1` (or `hashlib.new("md5")`) are broken for collision resistance;
+    for passwords, unsalted fast hashes are broken outright. High when the enclosing function or
+    the hashed value names a password, token, signature or key. Not reported with
+    `usedforsecurity=False` or in functions named for ETags, cache keys, checksums or bucketing.
+    """
+    if "md5" not in ctx.text and "sha1" not in ctx.text:
+        return
+    for call in nodes(ctx, "call"):
+        obj, name = call_name(ctx, call)
+        algo = ""
+        if obj.split(".")[-1] == "hashlib" and name in WEAK:
+            algo = WEAK[name]
+        elif obj.split(".")[-1] == "hashlib" and name == "new":
+            args = positional(call)
+            value = text(ctx, args[0]).strip("'\"").lower() if args else ""
+            algo = WEAK.get(value, "")
+        if not algo or text(ctx, keyword(ctx, call, "usedforsecurity")) == "False":
+            continue
+        words = _function_words(ctx, call) | {w for a in positional(call) for w in camel_words(re.sub(r"\W", "_", text(ctx, a)))}
+        if words & NON_SECURITY and not words & {"password", "token", "signature", "secret"}:
+            continue
+        if words & {"password", "passwd", "pwd", "token", "signature", "secret", "key", "hmac", "sign"}:
+            yield hit(call, f"{algo} protects a security value; use hashlib.scrypt/bcrypt/argon2 or SHA-256+HMAC",
+                      severity="high", confidence="high", max_lines=1)
+        else:
+            yield hit(call, f"{algo} is a broken hash; use SHA-256 or better", max_lines=1)
+
+
+LOG_FUNCS = frozenset({"debug", "info", "warning", "warn", "error", "exception", "critical", "log", "print"})
+LOGGER = re.compile(r"(?i)(^|\.)(log|logger|logging|_log|_logger|LOG|LOGGER)$")
+
+
+def _secret_values(ctx: FileContext, node) -> list[str]:
+    out, stack = [], [node]
+    while stack:
+        n = stack.pop()
+        if n.type in ("identifier", "attribute", "subscript"):
+            nm = _name(ctx, n)
+            if nm and is_secret_name(nm):
+                out.append(text(ctx, n))
+            continue
+        if n.type == "call":
+            continue  # mask(token), len(token), hash(token) are not the secret itself
+        if n.type in ("string", "interpolation", "binary_operator", "argument_list", "parenthesized_expression",
+                      "keyword_argument", "concatenated_string"):
+            stack.extend(n.named_children)
+    return sorted(set(out))
+
+
+@file_rule(
+    id="DWA-412",
+    title="Secret written to a log (Python)",
+    category="secret-logging",
+    severity="high",
+    cwe=(532,),
+    languages=("python",),
+)
+def secret_in_log(ctx: FileContext) -> Iterable[Hit]:
+    """A password, token, API key or other secret passed to `logging`/a logger or `print`, as an
+    argument, an f-string hole or a concatenated operand. Masked values (`mask(token)`),
+    lengths and booleans are not reported.
+    """
+    if not re.search(r"log|print", ctx.text):
+        return
+    for call in nodes(ctx, "call"):
+        obj, name = call_name(ctx, call)
+        if name not in LOG_FUNCS or (name != "print" and not LOGGER.search(obj or "")):
+            continue
+        leaked = _secret_values(ctx, call.child_by_field_name("arguments"))
+        if leaked:
+            yield hit(call, f"`{', '.join(leaked)}` written to a log via `{name}`", max_lines=2)

@@ -1,0 +1,133 @@
+"""Python web-facing rules: names joined into paths without containment, routes without the
+authentication their siblings have."""
+from __future__ import annotations
+
+import re
+from typing import Iterable
+
+from dwagent.tools.parse.context import FileContext
+from dwagent.tools.rules.pysyntax import call_name, positional
+from dwagent.tools.rules.registry import Hit, file_rule
+from dwagent.tools.rules.syntax import ancestor, hit, line, nodes, text
+
+SAFE_PARAM_TYPE = re.compile(r":\s*(int|float|bool|UUID|uuid\.UUID|datetime|date)\b")
+PATH_GUARD = re.compile(
+    r"(realpath|abspath|resolve)\s*\(.*?(startswith|commonpath|is_relative_to|relative_to)|"
+    r"(startswith|commonpath|is_relative_to|relative_to)\s*\(|basename\s*\(|secure_filename\s*\(|"
+    r"safe_join\s*\(|['\"]\.\.['\"]\s*(not\s+)?in\b|(?i:sanitiz\w*|validate\w*(path|name|key))\s*\("
+)
+
+
+def _params(ctx: FileContext, func) -> set[str]:
+    out = set()
+    params = func.child_by_field_name("parameters")
+    for p in params.named_children if params is not None else ():
+        raw = text(ctx, p)
+        if SAFE_PARAM_TYPE.search(raw):
+            continue
+        name = re.match(r"\*{0,2}(\w+)", raw)
+        if name and name.group(1) not in ("self", "cls"):
+            out.add(name.group(1))
+    return out
+
+
+def _carries(ctx: FileContext, node, params: set[str]) -> str:
+    if node.type == "identifier" and text(ctx, node) in params:
+        return text(ctx, node)
+    if node.type == "attribute" and text(ctx, node).split(".")[0] in params:
+        return text(ctx, node)
+    if node.type == "string":
+        for c in node.named_children:
+            if c.type == "interpolation":
+                e = c.child_by_field_name("expression")
+                if e is not None and _carries(ctx, e, params):
+                    return text(ctx, e)
+    return ""
+
+
+@file_rule(
+    id="DWA-415",
+    title="Externally supplied name joined into a filesystem path (Python)",
+    category="path-traversal",
+    severity="high",
+    cwe=(22,),
+    languages=("python",),
+)
+def path_join(ctx: FileContext) -> Iterable[Hit]:
+    """A function parameter joined into a path (`os.path.join(root, name)`, `root / name`) with
+    no check in the function that the result stays under the root
+    (`realpath`/`resolve` plus `startswith`/`commonpath`/`is_relative_to`), no `basename`/
+    `secure_filename`, and no `..` rejection: `../../etc/passwd` escapes. Only non-first join
+    arguments count as input; int/UUID-annotated parameters are ignored.
+    """
+    if "join" not in ctx.text and " / " not in ctx.text:
+        return
+    candidates = []
+    for call in nodes(ctx, "call"):
+        obj, name = call_name(ctx, call)
+        if obj.endswith("path") and name == "join":
+            candidates.append((call, positional(call)[1:]))
+    stack = [ctx.tree.root_node]
+    while stack and " / " in ctx.text:
+        n = stack.pop()
+        if n.type == "binary_operator" and len(n.children) == 3 and text(ctx, n.children[1]) == "/":
+            left = text(ctx, n.child_by_field_name("left"))
+            if re.search(r"(?i)root|dir|folder|base|path|_home|storage", left):
+                candidates.append((n, [n.child_by_field_name("right")]))
+        stack.extend(n.named_children)
+    for node, parts in candidates:
+        func = ancestor(node, ("function_definition",))
+        if func is None:
+            continue
+        params = _params(ctx, func)
+        source = next((s for s in (_carries(ctx, p, params) for p in parts) if s), "")
+        if source and not PATH_GUARD.search(text(ctx, func)):
+            yield hit(node, f"`{source}` is joined into a path without a containment check", max_lines=1)
+
+
+ROUTE = re.compile(r"^@\w[\w.]*\.(route|get|post|put|delete|patch|api_route|websocket)\(")
+AUTH_DECORATOR = re.compile(r"(?i)^@[\w.]*(login_required|require\w*|auth\w*|token\w*|permission\w*|jwt\w*|"
+                            r"protected|authenticated|roles?_required|admin_required|api_key\w*)")
+PUBLIC_PATH = re.compile(r"(?i)/(health\w*|live\w*|ready\w*|ping|metrics|status|version|login|logout|signin|"
+                         r"signup|register|\.well-known|swagger|openapi|docs|favicon|static)\b")
+AUTH_DEPENDENCY = re.compile(r"(?i)Depends\(\s*[\w.]*(auth|user|token|api_key|current|verify|require|security)")
+
+
+@file_rule(
+    id="DWA-416",
+    title="Route without the authentication its sibling routes have (Python)",
+    category="unauthenticated-endpoint",
+    severity="high",
+    confidence="medium",
+    cwe=(306,),
+    languages=("python",),
+)
+def unauthenticated_route(ctx: FileContext) -> Iterable[Hit]:
+    """In a module where route handlers (Flask/FastAPI-style `@app.get`, `@bp.route`...) carry an
+    authentication decorator (`@login_required`, `@require_token`, `@jwt_required`...) or an auth
+    dependency (`Depends(get_current_user)`), a route with neither is reachable by anyone. Routes
+    that reject callers themselves (`abort(401)`, `abort(403)`, raising 401/403) and health, login
+    and documentation paths are not reported, nor are modules where no route is authenticated (public APIs, or auth applied globally).
+    """
+    if "@" not in ctx.text:
+        return
+    routes = []
+    for d in nodes(ctx, "decorated_definition"):
+        decorators = [text(ctx, c) for c in d.named_children if c.type == "decorator"]
+        if any(ROUTE.match(x) for x in decorators):
+            func = d.child_by_field_name("definition")
+            authed = any(AUTH_DECORATOR.match(x) for x in decorators) or bool(
+                AUTH_DEPENDENCY.search(text(ctx, func.child_by_field_name("parameters"))))
+            path = next((m.group(1) for x in decorators if ROUTE.match(x)
+                         for m in [re.search(r"\(\s*[rf]?['\"]([^'\"]*)", x)] if m), "")
+            routes.append((func, authed, path))
+    if not any(a for _, a, _ in routes):
+        return
+    for func, authed, path in routes:
+        if PUBLIC_PATH.search(path):
+            continue  # health, login and docs routes are public by design
+        body = text(ctx, func.child_by_field_name("body"))
+        if authed or re.search(r"abort\(\s*40[13]|status_code\s*=\s*40[13]|HTTP_40[13]|Unauthorized|Forbidden", body):
+            continue
+        name = func.child_by_field_name("name")
+        yield Hit(line(name), line(name), f"route `{text(ctx, name)}` has no authentication, unlike its sibling routes")
