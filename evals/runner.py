@@ -135,9 +135,15 @@ def run_suite(options: EvalOptions) -> dict:
                 extra["expected_skips"] = make_bad_input_tree(lab.root, root, work / "outside-secret.cs")
             index_dir = work / "index" / name
             t0 = time.perf_counter()
-            report = certify_fixture(root, lab, index_dir, options.gateway)
+            try:
+                report = certify_fixture(root, lab, index_dir, options.gateway)
+                error = ""
+            except Exception as exc:  # one broken fixture must not hide the others' scores
+                error = f"{type(exc).__name__}: {exc}"
+                report = {"verdict": f"ERROR ({error})"}
             result = _score(lab, root, report, round(time.perf_counter() - t0, 3))
             result["kind"] = kind
+            result["error"] = error
             if kind == "bad-input":
                 skips = _skips(root, index_dir)
                 expected = extra["expected_skips"]

@@ -32,3 +32,16 @@ def test_single_fixture_suite() -> None:
 def test_unknown_suite() -> None:
     with pytest.raises(UsageError):
         _plan(EvalOptions(suite="nope"))
+
+
+def test_a_crashing_certify_is_scored_as_an_error_not_a_crash(monkeypatch) -> None:
+    from dwagent.evals import runner
+
+    def boom(*args, **kwargs):
+        raise RuntimeError("pipeline exploded")
+
+    monkeypatch.setattr(runner, "certify_fixture", boom)
+    results = runner.run_suite(EvalOptions(suite="inventory-lib"))
+    row = results["fixtures"]["inventory-lib"]
+    assert row["error"] == "RuntimeError: pipeline exploded"
+    assert row["verdict"]["ok"] is False and results["verdicts"]["overall"]["accuracy"] == 0.0
