@@ -60,7 +60,8 @@ def _print(console: Console, results: dict) -> None:
         mark = "ok " if row["verdict"]["ok"] else "BAD"
         console.print(f"{mark} {name}: {row['verdict']['actual']} (want {row['verdict']['expected']}); "
                       f"missed {len(row['false_negatives'])}, false positives {len(row['false_positives'])}"
-                      + (f"; cells wrong: {', '.join(wrong)}" if wrong else ""), highlight=False)
+                      + (f"; cells wrong: {', '.join(wrong)}" if wrong else "")
+                      + (f"; [red]error[/]: {row['error']}" if row.get("error") else ""), highlight=False)
     for name, row in results["variants"].items():
         console.print(f"variant {name}: {'identical' if row['identical'] else 'DIFFERS'} to {row['original']}", highlight=False)
     q = results["quote_verification"]
