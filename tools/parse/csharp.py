@@ -392,6 +392,10 @@ class _Extractor:
                 stack.extend(reversed(n.named_children))
 
     def h_identifier(self, n, scope):
+        first = self.src[n.start_byte] if n.start_byte < len(self.src) else 0
+        # Most identifiers are lower-case locals: decide on the first byte before decoding.
+        if 97 <= first <= 122 or 48 <= first <= 57:
+            return None
         name = self.text(n)
         if name[:1].isupper() or name[:1] == "_":
             self.ident(name, "", scope, n.start_point[0] + 1)
