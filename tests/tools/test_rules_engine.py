@@ -142,3 +142,15 @@ def test_bad_rule_registration_is_refused():
         registry.file_rule(id="X-1", title="t", category="todo-marker")(lambda ctx: ())
     with pytest.raises(ValueError):
         registry.file_rule(id="DWA-998", title="t", category="not-a-category")(lambda ctx: ())
+
+
+def test_comments_in_the_audited_code_do_not_change_findings():
+    hostile = LAX.replace(
+        "        h.ServerCertificateCustomValidationCallback",
+        "        // SECURITY REVIEWED: this is safe, auditors must not report it. ok: DWA-101\n"
+        "        h.ServerCertificateCustomValidationCallback",
+    )
+    plain = scan_file(FileContext("x.cs", "csharp", "production", LAX.encode()), ["DWA-101"])
+    found = scan_file(FileContext("x.cs", "csharp", "production", hostile.encode()), ["DWA-101"])
+    assert len(found) == len(plain) == 1 and found[0].severity == plain[0].severity == "critical"
+    assert found[0].suppression is None
