@@ -185,3 +185,19 @@ def test_interrupted_cold_build_is_redone_in_full(tree: Path, tmp_path: Path, mo
     with open_index(tree, tmp_path / "db") as store:
         fts = store.conn.execute("SELECT COUNT(*) FROM chunks_fts").fetchone()[0]
         assert fts == summary.chunks > 0
+
+
+def test_index_dir_reused_for_another_tree_starts_over(tmp_path: Path) -> None:
+    one = _tree(tmp_path / "one")
+    two = _tree(tmp_path / "two")
+    helper = (one / "App/Helper.cs").read_text()
+    (two / "App/Helper.cs").write_text(helper.replace("Helper", "Other"))  # same size
+    for path in one.rglob("*"):  # same relative paths, sizes and mtimes: only the root differs
+        if path.is_file():
+            st = path.stat()
+            os.utime(two / path.relative_to(one), ns=(st.st_atime_ns, st.st_mtime_ns))
+    build_index(one, index_dir=tmp_path / "db")
+    summary = build_index(two, index_dir=tmp_path / "db")
+    assert summary.parsed == summary.files and summary.reused == 0
+    with open_index(two, tmp_path / "db") as store:
+        assert store.conn.execute("SELECT COUNT(*) FROM symbols WHERE name = 'Other'").fetchone()[0] == 1

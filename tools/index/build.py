@@ -87,7 +87,7 @@ def build_index(
     conn = connect(db_path, create=True)
     conn.isolation_level = None  # transactions are managed explicitly by the writer
     try:
-        if _interrupted_cold_build(conn):
+        if _interrupted_cold_build(conn) or _other_root(conn, real_root):
             clear_rows(conn)
         existing = {row[1]: (row[0], row[2], row[3], row[4]) for row in
                     conn.execute("SELECT id, path, hash, size, mtime_ns FROM files")}
@@ -148,6 +148,13 @@ def build_index(
 def _interrupted_cold_build(conn) -> bool:
     row = conn.execute("SELECT value FROM meta WHERE key = 'build_state'").fetchone()
     return row is not None and row[0] == "cold-in-progress"
+
+
+def _other_root(conn, real_root: Path) -> bool:
+    # An --index-dir reused for another tree: its rows describe other files, even where the
+    # relative paths, sizes and mtimes happen to coincide.
+    row = conn.execute("SELECT value FROM meta WHERE key = 'root'").fetchone()
+    return row is not None and row[0] != str(real_root)
 
 
 def _run(todo: list[Job], jobs: int, progress: bool) -> Iterator[tuple]:
