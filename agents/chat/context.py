@@ -49,5 +49,5 @@ def build_tools(report: Report, dense: str = "auto") -> ChatTools:
         retriever = Retriever(index, report.root, dense=dense)
         from dwagent.agents.chat.graph_adapter import load_graph
 
-        graph = load_graph(index, report.root)
+        graph = load_graph(index)
     return ChatTools(report.root, index, retriever, graph)

@@ -1,60 +1,71 @@
-"""Callers and topic sides from the code graph, when the graph package provides them.
+"""Callers and topic sides from the code graph (`dwagent.tools.graph`), when it can answer.
 
-The graph is built by another part of dwagent; this adapter is the one place chat depends on its
-API, and returns None (meaning "graph not available") when it is missing or cannot answer.
+This is the one place chat depends on the graph's API. The graph is loaded lazily (it is
+persisted in the index once built) and any failure means "graph not available": the caller then
+falls back to name-matched references and says so.
 """
 from __future__ import annotations
 
 import importlib.util
-from pathlib import Path
+import sqlite3
+from types import SimpleNamespace
 
 from dwagent.agents.chat.tools import CallSite
 
 
 class GraphAdapter:
-    """Wraps the graph query module for chat's two questions."""
+    """Wraps `graph_for` + `query.who_calls` / `query.topic` for chat's questions."""
 
-    def __init__(self, query_module, store) -> None:
-        self.q = query_module
-        self.store = store
+    def __init__(self, index: sqlite3.Connection, config=None) -> None:
+        self.index = index
+        self.config = config
+        self._view = None
+        self._failed = False
+
+    def _graph(self):
+        if self._view is None and not self._failed:
+            try:
+                from dwagent.tools.graph.api import graph_for
+
+                self._view = graph_for(SimpleNamespace(conn=self.index), self.config)
+            except Exception:  # a graph that cannot be built here is "not available", not a crash
+                self._failed = True
+        return self._view
 
     def callers(self, qualname: str) -> list[CallSite] | None:
-        fn = getattr(self.q, "callers", None) or getattr(self.q, "who_calls", None)
-        if fn is None:
+        """Callers of the member, including publishers of topics it handles; None when unavailable."""
+        view = self._graph()
+        if view is None:
             return None
-        try:
-            rows = fn(self.store, qualname)
-        except Exception:  # an API mismatch or a graph that cannot answer: fall back honestly
-            return None
-        return sorted(
-            (CallSite(_get(r, "file"), int(_get(r, "line") or 0), _get(r, "scope") or _get(r, "caller"), "graph") for r in rows),
-            key=lambda s: (s.file, s.line),
-        )
+        from dwagent.tools.graph.query import who_calls
 
-    def topics_for(self, qualname: str) -> dict[str, list[CallSite]] | None:
-        fn = getattr(self.q, "topics_for", None)
-        if fn is None:
-            return None
         try:
-            sides = fn(self.store, qualname)
+            sites = who_calls(view, qualname)
         except Exception:
             return None
-        return {
-            side: [CallSite(_get(r, "file"), int(_get(r, "line") or 0), _get(r, "scope"), "graph") for r in rows]
-            for side, rows in dict(sides).items()
-        }
+        return sorted({CallSite(s.file, s.line, s.caller, f"graph:{s.via}") for s in sites}, key=lambda c: (c.file, c.line, c.scope))
+
+    def topics_for(self, qualname: str) -> dict[str, list[CallSite]] | None:
+        """For each topic the member publishes or subscribes to: the other sites of that topic."""
+        view = self._graph()
+        if view is None:
+            return None
+        from dwagent.tools.graph.query import topic
+
+        out: dict[str, list[CallSite]] = {}
+        try:
+            own = sorted({s.topic for s in view.graph.bus if s.topic and (s.scope == qualname or qualname in s.handlers)})
+            for name in own:
+                use = topic(view, name)
+                out[f"{name} publishers"] = [CallSite(s.file, s.line, s.scope, "graph:bus") for s in use.publishers]
+                out[f"{name} subscribers"] = [CallSite(s.file, s.line, s.scope, "graph:bus") for s in use.subscribers]
+        except Exception:
+            return None
+        return out
 
 
-def _get(row, name: str):
-    if isinstance(row, dict):
-        return row.get(name, "")
-    return getattr(row, name, "")
-
-
-def load_graph(index, root: Path) -> GraphAdapter | None:
-    """The graph adapter, or None when the graph query module is not installed."""
-    if importlib.util.find_spec("dwagent.tools.graph.query") is None:
+def load_graph(index: sqlite3.Connection, config=None) -> GraphAdapter | None:
+    """The graph adapter, or None when the graph package is not installed."""
+    if importlib.util.find_spec("dwagent.tools.graph.api") is None:
         return None
-    from dwagent.tools.graph import query
-
-    return GraphAdapter(query, index)
+    return GraphAdapter(index, config)

@@ -91,7 +91,7 @@ class OfflineAnswerer:
         else:
             sections.append(("Callers", how))
         for s in sites:
-            c = self.tools.open_span(s.file, s.line, s.line, f"call in {s.scope or 'unknown scope'}")
+            c = self.tools.open_span(s.file, s.line, s.line, f"{s.source} in {s.scope or 'unknown scope'}")
             if c is not None:
                 cites.append(c)
         topics = self.tools.topic_sides(decl)

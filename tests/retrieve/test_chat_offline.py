@@ -12,12 +12,24 @@ def _answer(chat_report, question):
     return OfflineAnswerer(tools).answer(report.finding(fid), question)
 
 
-def test_callers_cites_the_call_site_and_admits_name_matching(chat_report):
+def test_callers_come_from_the_code_graph(chat_report):
     a = _answer(chat_report, "who calls this?")
     assert a.intent == "callers"
     assert [(c.file, c.start_line) for c in a.citations] == [("src/App/Service.cs", 11)]
     assert all(c.verified for c in a.citations)
-    assert any("name" in gap for gap in a.not_answered)
+    assert "from the code graph" in a.render()
+    assert "graph:call in Acme.App.Service.Start" in a.citations[0].note
+
+
+def test_without_the_graph_callers_are_name_matches_and_say_so(chat_report):
+    report_dir, root, fid = chat_report
+    report = load_report(report_dir)
+    tools = build_tools(report, dense="off")
+    tools.graph = None
+    a = OfflineAnswerer(tools).answer(report.finding(fid), "who calls this?")
+    assert [(c.file, c.start_line) for c in a.citations] == [("src/App/Service.cs", 11)]
+    assert any("matched by name only" in gap for gap in a.not_answered)
+    assert any("topic publishers/subscribers" in gap for gap in a.not_answered)
 
 
 def test_guard_lists_check_lines_before_callers_but_claims_no_dominance(chat_report):

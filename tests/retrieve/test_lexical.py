@@ -1,6 +1,5 @@
 from dwagent.tools.retrieve.hits import Filters
 from dwagent.tools.retrieve.hybrid import Retriever
-from dwagent.tools.retrieve.lexical import search_cards
 
 
 def test_words_find_camel_case_declarations(sample_index):
@@ -53,8 +52,8 @@ def test_cards_refresh_is_incremental(sample_index):
     conn.execute("DELETE FROM files WHERE path = 'src/Security/TokenValidator.cs'")
     conn.commit()
     assert r.cards.refresh() == (1, 1)
-    assert search_cards(r.cards, "ValidateToken", 5) == []
-    assert search_cards(r.cards, "parse_user_name", 5)[0].file == "tools/names.py"
+    assert r.lexical.card_hits("ValidateToken", 5) == []
+    assert r.lexical.card_hits("parse_user_name", 5)[0].file == "tools/names.py"
 
 
 def test_similar_excludes_the_span_itself(sample_index):

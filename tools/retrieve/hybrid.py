@@ -55,6 +55,7 @@ class Retriever:
         self.side_dir = side_dir or index_db_path(index).parent / "retrieve"
         self.cards = CardStore(index, self.side_dir / "cards.sqlite")
         self.cards.refresh()
+        self.lexical = lexical.LexicalSearcher(index, self.cards)
         self._dense_choice = dense
         self._dense = None
         self._dense_synced = False
@@ -112,8 +113,8 @@ class Retriever:
         rankings: list[list[Hit]] = []
         if mode in ("lexical", "hybrid"):
             rankings.append(fuse([
-                lexical.search_cards(self.cards, query, depth, filters),
-                lexical.search_chunks(self.index, query, depth, filters),
+                self.lexical.card_hits(query, depth, filters),
+                self.lexical.chunks(query, depth, filters),
             ], depth))
         if mode in ("dense", "hybrid"):
             dense = self.dense_index()
@@ -149,7 +150,7 @@ class Retriever:
         text = self.span_text(file, start_line, end_line)
         terms = [t for t in query_terms(text) if not t.isdigit()][:SIMILAR_TERMS]
         depth = max(3 * k, 30)
-        rankings = [lexical.search_chunks(self.index, " ".join(terms), depth, filters)]
+        rankings = [self.lexical.chunks(" ".join(terms), depth, filters)]
         if self.dense_available:
             dense = self.dense_index()
             rankings.append(dense.search_cards(text, depth, filters))

@@ -3,6 +3,11 @@
 Chunk search finds words and whole identifiers as written in code; card search finds
 declarations whose names contain the query's words (`user name` -> `GetUserName`). Both rank
 with bm25; card names weigh more than card bodies.
+
+Terms that occur in a large share of documents (`get`, `async` in C#) add little to a bm25
+ranking but dominate its cost on a big tree, so they are dropped from the match expression
+when rarer terms are present (the rarest few are always kept). Document frequencies come from
+a temporary fts5vocab view, so nothing is written to the shared index.
 """
 from __future__ import annotations
 
@@ -14,6 +19,9 @@ from dwagent.tools.retrieve.tokens import fts_or_query, query_terms
 
 PREVIEW_CHARS = 240
 NAME_WEIGHT, BODY_WEIGHT = 8.0, 1.0
+MAX_DF_RATIO = 0.05  # a term in more than 5% of documents is "common"
+KEEP_AT_LEAST = 2  # ... but the rarest two matching terms always stay
+MIN_COMMON_DF = 10  # and on a tiny corpus nothing is common: pruning is for speed at scale
 
 
 def _preview(text: str) -> str:
@@ -21,38 +29,82 @@ def _preview(text: str) -> str:
     return " ".join(lines)[:PREVIEW_CHARS]
 
 
-def search_chunks(index: sqlite3.Connection, query: str, k: int, filters: Filters = Filters()) -> list[Hit]:
-    """Top-k chunks by bm25 for the query's terms (identifiers and their parts)."""
-    terms = query_terms(query)
-    if not terms:
-        return []
-    where, params = filters.sql("f")
-    sql = (
-        "SELECT c.symbol, c.kind, c.start_line, c.end_line, c.text, f.path, f.language, f.project, f.role, "
-        "bm25(chunks_fts) AS rank FROM chunks_fts JOIN chunks c ON c.id = chunks_fts.rowid "
-        "JOIN files f ON f.id = c.file_id WHERE chunks_fts MATCH ?" + where +
-        " ORDER BY rank, f.path, c.start_line LIMIT ?"
-    )
-    rows = index.execute(sql, [fts_or_query(terms), *params, k]).fetchall()
-    return [
-        Hit(r[5], r[2], r[3], r[0], r[1], r[6], r[7], r[8], -float(r[9]), ("lexical-chunk",), _preview(r[4]))
-        for r in rows
-    ]
+class _Fts:
+    """Document frequencies of one FTS5 table, for pruning common terms."""
+
+    def __init__(self, conn: sqlite3.Connection, table: str, count_sql: str) -> None:
+        self.conn = conn
+        self.vocab = f"dw_{table}_vocab"
+        conn.execute(f"CREATE VIRTUAL TABLE IF NOT EXISTS temp.{self.vocab} USING fts5vocab(main, {table}, row)")
+        self.docs = conn.execute(count_sql).fetchone()[0]
+
+    def prune(self, terms: list[str]) -> list[str]:
+        df = {}
+        for t in terms:
+            row = self.conn.execute(f"SELECT doc FROM temp.{self.vocab} WHERE term = ?", (t,)).fetchone()
+            if row and row[0]:
+                df[t] = row[0]
+        present = [t for t in terms if t in df]
+        limit = max(MIN_COMMON_DF, int(MAX_DF_RATIO * self.docs))
+        kept = [t for t in present if df[t] <= limit]
+        if len(kept) < KEEP_AT_LEAST:
+            rarest = sorted(present, key=lambda t: (df[t], t))[:KEEP_AT_LEAST]
+            kept = [t for t in present if t in kept or t in rarest]
+        return kept
 
 
-def search_cards(cards: CardStore, query: str, k: int, filters: Filters = Filters()) -> list[Hit]:
-    """Top-k declaration cards by bm25 over split names (weighted) and card text."""
-    terms = query_terms(query)
-    if not terms:
-        return []
-    where, params = filters.sql("c")
-    sql = (
-        "SELECT c.file, c.start_line, c.end_line, c.symbol, c.kind, c.language, c.project, c.role, c.text, "
-        f"bm25(cards_fts, {NAME_WEIGHT}, {BODY_WEIGHT}) AS rank FROM cards_fts JOIN cards c ON c.id = cards_fts.rowid "
-        "WHERE cards_fts MATCH ?" + where + " ORDER BY rank, c.file, c.start_line LIMIT ?"
-    )
-    rows = cards.conn.execute(sql, [fts_or_query(terms), *params, k]).fetchall()
-    return [
-        Hit(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], -float(r[9]), ("lexical-card",), _preview(r[8]))
-        for r in rows
-    ]
+class LexicalSearcher:
+    """bm25 search over the index's chunks and the side database's cards."""
+
+    def __init__(self, index: sqlite3.Connection, cards: CardStore) -> None:
+        self.index = index
+        self.cards = cards
+        self._chunk_fts = _Fts(index, "chunks_fts", "SELECT COUNT(*) FROM chunks")
+        self._card_fts = _Fts(cards.conn, "cards_fts", "SELECT COUNT(*) FROM cards")
+
+    def refresh_stats(self) -> None:
+        """Re-read document counts (after the cards or the index changed)."""
+        for fts, sql in ((self._chunk_fts, "SELECT COUNT(*) FROM chunks"), (self._card_fts, "SELECT COUNT(*) FROM cards")):
+            fts.docs = fts.conn.execute(sql).fetchone()[0]
+
+    def chunks(self, query: str, k: int, filters: Filters = Filters()) -> list[Hit]:
+        """Top-k chunks by bm25 for the query's terms (identifiers and their parts)."""
+        terms = self._chunk_fts.prune(query_terms(query))
+        if not terms:
+            return []
+        where, params = filters.sql("f")
+        cols = "c.symbol, c.kind, c.start_line, c.end_line, c.text, f.path, f.language, f.project, f.role"
+        if where:
+            sql = (f"SELECT {cols}, bm25(chunks_fts) AS score FROM chunks_fts JOIN chunks c ON c.id = chunks_fts.rowid "
+                   "JOIN files f ON f.id = c.file_id WHERE chunks_fts MATCH ?" + where +
+                   " ORDER BY score, f.path, c.start_line LIMIT ?")
+            args = [fts_or_query(terms), *params, k]
+        else:
+            # Rank inside FTS first, then join only the winners (joining every match is the slow part).
+            sql = (f"SELECT {cols}, top.score FROM (SELECT rowid, bm25(chunks_fts) AS score FROM chunks_fts "
+                   "WHERE chunks_fts MATCH ? ORDER BY score LIMIT ?) AS top JOIN chunks c ON c.id = top.rowid "
+                   "JOIN files f ON f.id = c.file_id ORDER BY top.score, f.path, c.start_line")
+            args = [fts_or_query(terms), k]
+        rows = self.index.execute(sql, args).fetchall()
+        return [
+            Hit(r[5], r[2], r[3], r[0], r[1], r[6], r[7], r[8], -float(r[9]), ("lexical-chunk",), _preview(r[4]))
+            for r in rows
+        ]
+
+    def card_hits(self, query: str, k: int, filters: Filters = Filters()) -> list[Hit]:
+        """Top-k declaration cards by bm25 over split names (weighted) and card text."""
+        terms = self._card_fts.prune(query_terms(query))
+        if not terms:
+            return []
+        where, params = filters.sql("c")
+        sql = (
+            "SELECT c.file, c.start_line, c.end_line, c.symbol, c.kind, c.language, c.project, c.role, c.text, "
+            f"bm25(cards_fts, {NAME_WEIGHT}, {BODY_WEIGHT}) AS score FROM cards_fts JOIN cards c ON c.id = cards_fts.rowid "
+            "WHERE cards_fts MATCH ?" + where + " ORDER BY score, c.file, c.start_line LIMIT ?"
+        )
+        rows = self.cards.conn.execute(sql, [fts_or_query(terms), *params, k]).fetchall()
+        return [
+            Hit(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], -float(r[9]), ("lexical-card",), _preview(r[8]))
+            for r in rows
+        ]
+
