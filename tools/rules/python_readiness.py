@@ -9,7 +9,7 @@ from dwagent.tools.parse.context import FileContext
 from dwagent.tools.rules.pysyntax import call_name
 from dwagent.tools.rules.readiness import TODO
 from dwagent.tools.rules.registry import Hit, file_rule
-from dwagent.tools.rules.syntax import ancestor, hit, line, nodes, text
+from dwagent.tools.rules.syntax import mentions, ancestor, hit, line, nodes, text
 
 
 @file_rule(
@@ -22,7 +22,7 @@ from dwagent.tools.rules.syntax import ancestor, hit, line, nodes, text
 def todo_marker(ctx: FileContext) -> Iterable[Hit]:
     """A `TODO`, `FIXME`, `HACK` or `XXX` marker in a `#` comment of production code. Strings and
     docstrings are not read; test code is excluded."""
-    if not re.search(r"(?i)todo|fixme|hack|xxx", ctx.text):
+    if not mentions(ctx, "todo", "fixme", "hack", "xxx"):
         return
     for c in nodes(ctx, "comment"):
         body = text(ctx, c)

@@ -15,7 +15,7 @@ from dwagent.tools.rules.pysyntax import (
     string_literal,
 )
 from dwagent.tools.rules.registry import Hit, file_rule
-from dwagent.tools.rules.syntax import ancestor, hit, nodes, text
+from dwagent.tools.rules.syntax import mentions, ancestor, hit, nodes, text
 
 SUBPROCESS_FUNCS = frozenset({"run", "call", "check_call", "check_output", "Popen"})
 ALWAYS_SHELL = {("subprocess", "getoutput"), ("subprocess", "getstatusoutput"), ("os", "system"), ("os", "popen")}
@@ -159,7 +159,7 @@ def hardcoded_secret(ctx: FileContext) -> Iterable[Hit]:
     or a well-known token format. Placeholders, environment lookups and configuration keys are not
     reported. Test code is excluded.
     """
-    if not re.search(r"(?i)pass|pwd|secret|key|token|credential|BEGIN|AKIA|gh[pousr]_|xox|sk_live|://", ctx.text):
+    if not mentions(ctx, "pass", "pwd", "secret", "key", "token", "credential", "begin", "akia", "gh", "xox", "sk_live", "://"):
         return
     for lit in nodes(ctx, "string"):
         value = string_literal(ctx, lit)

@@ -8,6 +8,7 @@ from typing import Iterable
 from dwagent.tools.parse.context import FileContext
 from dwagent.tools.rules.registry import Hit, file_rule
 from dwagent.tools.rules.syntax import (
+    mentions,
     ancestor,
     block_statements,
     enclosing_member,
@@ -65,7 +66,7 @@ def todo_marker(ctx: FileContext) -> Iterable[Hit]:
     literals), and test code is excluded. Lower-case `todo`/`fixme` count only when followed by
     `:` or `(`, as in `// todo: ...`.
     """
-    if not re.search(r"(?i)todo|fixme|hack|xxx", ctx.text):
+    if not mentions(ctx, "todo", "fixme", "hack", "xxx"):
         return
     for c in nodes(ctx, "comment"):
         body = text(ctx, c)

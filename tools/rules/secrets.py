@@ -13,6 +13,7 @@ from dwagent.tools.rules.names import (
 )
 from dwagent.tools.rules.registry import Hit, file_rule
 from dwagent.tools.rules.syntax import (
+    mentions,
     STRING_TYPES,
     arguments,
     callee,
@@ -86,7 +87,7 @@ def hardcoded_secret(ctx: FileContext) -> Iterable[Hit]:
     (`Jwt:Key`), header names and values read from configuration/environment are not reported.
     Test code is excluded.
     """
-    if not re.search(r"(?i)pass|pwd|secret|key|token|credential|BEGIN|AKIA|gh[pousr]_|xox|sk_live", ctx.text):
+    if not mentions(ctx, "pass", "pwd", "secret", "key", "token", "credential", "begin", "akia", "gh", "xox", "sk_live"):
         return
     reported: set[int] = set()
     for typ in STRING_TYPES:
@@ -145,7 +146,7 @@ def secret_in_log(ctx: FileContext) -> Iterable[Hit]:
     and read by people who must not hold credentials. Masked, hashed or length-only values and
     `CancellationToken`s are not secrets and are not reported.
     """
-    if not re.search(r"(?i)log|console|trace|debug", ctx.text):
+    if not mentions(ctx, "log", "console", "trace", "debug"):
         return
     for call in nodes(ctx, "invocation_expression"):
         recv, name = callee(ctx, call)
@@ -211,7 +212,7 @@ def timing_unsafe_compare(ctx: FileContext) -> Iterable[Hit]:
     `CryptographicOperations.FixedTimeEquals`. Comparisons with null, empty strings, literals,
     lengths or types are not reported.
     """
-    if not re.search(r"(?i)token|key|secret|password|pwd|signature|hmac|mac|digest|hash|otp|nonce", ctx.text):
+    if not mentions(ctx, "token", "key", "secret", "password", "pwd", "signature", "hmac", "mac", "digest", "hash", "otp", "nonce"):
         return
     for b in nodes(ctx, "binary_expression"):
         if text(ctx, b.child_by_field_name("operator")) not in ("==", "!="):

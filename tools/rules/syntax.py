@@ -90,12 +90,14 @@ def _query(language: str) -> tree_sitter.Query:
 
 
 _last: tuple[int, FileContext | None, dict[str, list[tree_sitter.Node]]] = (0, None, {})
+_callee_memo: dict[tuple[int, int], tuple[str, str]] = {}
 
 
 def nodes(ctx: FileContext, node_type: str) -> list[tree_sitter.Node]:
     """All nodes of `node_type` in the file, in document order (type must be in CAPTURED)."""
     global _last
     if _last[1] is not ctx:
+        _callee_memo.clear()
         tree = ctx.tree
         found: dict[str, list[tree_sitter.Node]] = {}
         if tree is not None and ctx.language in CAPTURED:
@@ -103,6 +105,18 @@ def nodes(ctx: FileContext, node_type: str) -> list[tree_sitter.Node]:
             found = {k: sorted(v, key=lambda n: n.start_byte) for k, v in caps.items()}
         _last = (id(ctx), ctx, found)
     return _last[2].get(node_type, [])
+
+
+_lower: tuple[FileContext | None, str] = (None, "")
+
+
+def mentions(ctx: FileContext, *words: str) -> bool:
+    """Fast case-insensitive pre-filter: does the file's text contain any of `words` (lower-case)?"""
+    global _lower
+    if _lower[0] is not ctx:
+        _lower = (ctx, ctx.text.lower())
+    low = _lower[1]
+    return any(w in low for w in words)
 
 
 def text(ctx: FileContext, node: tree_sitter.Node | None) -> str:
@@ -178,14 +192,22 @@ def modifiers(ctx: FileContext, decl: tree_sitter.Node) -> set[str]:
 def callee(ctx: FileContext, call: tree_sitter.Node) -> tuple[str, str]:
     """(receiver text, method name) of an invocation: `a.b.C(x)` -> ('a.b', 'C'), `F(x)` -> ('', 'F').
     Generic arguments are dropped from the name."""
+    key = (call.start_byte, call.end_byte)
+    if _last[1] is ctx and key in _callee_memo:
+        return _callee_memo[key]
     fn = call.child_by_field_name("function")
     if fn is None:
-        return "", ""
-    if fn.type == "member_access_expression":
-        name = fn.child_by_field_name("name")
+        result = "", ""
+    elif fn.type == "member_access_expression":
+        name = text(ctx, fn.child_by_field_name("name"))
         recv = fn.child_by_field_name("expression")
-        return text(ctx, recv), re.sub(r"<.*", "", text(ctx, name))
-    return "", re.sub(r"<.*", "", text(ctx, fn))
+        result = text(ctx, recv), (name.split("<", 1)[0] if "<" in name else name)
+    else:
+        name = text(ctx, fn)
+        result = "", (name.split("<", 1)[0] if "<" in name else name)
+    if _last[1] is ctx:
+        _callee_memo[key] = result
+    return result
 
 
 def arguments(call: tree_sitter.Node) -> list[tree_sitter.Node]:

@@ -8,6 +8,7 @@ from dwagent.tools.parse.context import FileContext
 from dwagent.tools.rules.guards import bool_default, condition_names, guarding_conditions
 from dwagent.tools.rules.registry import Hit, file_rule
 from dwagent.tools.rules.syntax import (
+    mentions,
     arguments,
     block_statements,
     camel_words,
@@ -205,9 +206,14 @@ _TLS_WORDS = {"cert", "certs", "certificate", "certificates", "ssl", "tls", "hos
 _NOT_TLS = {"revocation", "crl", "client", "metadata", "chain", "expiry", "expiration"}
 
 
+_TLS_NAME = re.compile(r"(?i)cert|ssl|tls|hostname")
+
+
 def flag_bypass_value(name: str) -> str | None:
     """'true' if setting `name = true` disables certificate validation, 'false' if setting it to
     false does, None when the name is not such a flag."""
+    if not _TLS_NAME.search(name):
+        return None
     words = set(camel_words(name))
     if not words & _TLS_WORDS or words & _NOT_TLS:
         return None
@@ -233,7 +239,7 @@ def bypass_flag(ctx: FileContext) -> Iterable[Hit]:
     default value of the option itself). Setting the flag behind a condition lowers severity to
     medium. Revocation-checking and client-certificate flags are out of scope.
     """
-    if not re.search(r"(?i)cert|ssl|tls|hostname", ctx.text):
+    if not mentions(ctx, "cert", "ssl", "tls", "hostname"):
         return
     for a in nodes(ctx, "assignment_expression"):
         name = text(ctx, a.child_by_field_name("left")).split(".")[-1]
