@@ -95,3 +95,30 @@ def test_without_an_index_answers_degrade_honestly(chat_report, tmp_path):
         del os.environ["DWAGENT_CACHE_DIR"]
     assert not [c for c in a.citations if c.file == "src/App/Service.cs"]
     assert any("unknown" in gap for gap in a.not_answered)
+
+
+def test_bus_handlers_callers_are_the_topic_publishers(tmp_path):
+    """A member reached only through the message bus: its 'callers' are the publishers."""
+    import json
+
+    from dwagent.evals.retrieval.run import FIXTURES
+    from dwagent.models import Finding
+    from dwagent.tools.index import build_index
+
+    root = FIXTURES / "dwshape"
+    rel = "Plugins/DataWarehouse.Plugins.UltimateStorage/UltimateStoragePlugin.cs"
+    lines = (root / rel).read_text().splitlines()
+    line = next(n for n, text in enumerate(lines, 1) if "StorageQuotaExceeded" in text and "PublishAsync" in text)
+    summary = build_index(root, index_dir=tmp_path / "idx")
+    f = Finding(id="F-bus", rule="DWA-999", category="hardcoded-tuning", severity="low", file=rel,
+                start_line=line, end_line=line, excerpt=lines[line - 1], message="example")
+    report = tmp_path / "report"
+    report.mkdir()
+    (report / "findings.json").write_text(json.dumps({"findings": [f.model_dump(mode="json")]}))
+    (report / "run.json").write_text(json.dumps({"root": str(root), "index": str(summary.db_path)}))
+    loaded = load_report(report)
+    a = OfflineAnswerer(build_tools(loaded, dense="off")).answer(loaded.finding("F-bus"), "who calls this?")
+    notes = [c.note for c in a.citations]
+    assert any("graph:bus:" in n for n in notes), notes
+    assert any(h.endswith("publishers") for h, _ in a.sections)
+    assert all(c.verified for c in a.citations)
