@@ -21,11 +21,17 @@ import sys
 import time
 from pathlib import Path
 
-from dwagent.agents.llm.assist import select_for_triage
+from dwagent.agents.llm.assist import DEFAULT_TRIAGE_CAP, select_for_triage
 from dwagent.agents.llm.gateway import DEFAULT_MAX_OUTPUT_TOKENS
 from dwagent.agents.llm.prices import price_for
 from dwagent.agents.llm.providers.jsonschema import strict_json_schema
-from dwagent.agents.llm.review import ReviewContext, context_blocks, finding_summary, select_for_challenge
+from dwagent.agents.llm.review import (
+    DEFAULT_CHALLENGE_CAP,
+    ReviewContext,
+    context_blocks,
+    finding_summary,
+    select_for_challenge,
+)
 from dwagent.agents.llm.schemas import ChallengeReply, ProseReply, TriageReply
 from dwagent.agents.llm.templates import load_prompt, render
 from dwagent.agents.llm.tokens import TokenCounter
@@ -110,6 +116,20 @@ def estimate(root: Path, index_dir: Path | None, file_rules_only: bool = False) 
         price = price_for(provider, model)
         costs[model] = {"typical_usd": round(price.cost(tin, tout), 2), "worst_usd": round(price.cost(tin, tmax), 2),
                         "price_in_out_per_mtok": [price.input_per_mtok, price.output_per_mtok]}
+    # The selection caps bound any tree: every capped call at the measured mean prompt size.
+    caps = {"challenge": DEFAULT_CHALLENGE_CAP, "triage": DEFAULT_TRIAGE_CAP, "prose": PROSE_CALLS}
+    fallback_mean = per_kind["challenge"]["mean_input_tokens"] or per_kind["prose"]["mean_input_tokens"]
+    bound_in = sum(caps[k] * (per_kind[k]["mean_input_tokens"] or fallback_mean) for k in caps)
+    bound_typ = sum(caps[k] * TYPICAL_OUTPUT[k] for k in caps)
+    bound_max = sum(caps[k] * DEFAULT_MAX_OUTPUT_TOKENS for k in caps)
+    cap_bound = {
+        "calls": caps,
+        "input_tokens": bound_in,
+        "total_tokens_typical": bound_in + bound_typ,
+        "total_tokens_worst": bound_in + bound_max,
+        "cost": {model: {"typical_usd": round(price_for(p, model).cost(bound_in, bound_typ), 2),
+                         "worst_usd": round(price_for(p, model).cost(bound_in, bound_max), 2)} for p, model in MODELS},
+    }
     by_sev: dict[str, int] = {}
     for f in findings:
         by_sev[f.severity] = by_sev.get(f.severity, 0) + 1
@@ -126,6 +146,7 @@ def estimate(root: Path, index_dir: Path | None, file_rules_only: bool = False) 
         "total_tokens_worst": tin + tmax,
         "token_count_exact": counter.exact,
         "cost": costs,
+        "cap_bound": cap_bound,
         "seconds": {"index": round(t1 - t0, 1), "rules": round(t2 - t1, 1)},
     }
 
