@@ -64,6 +64,19 @@ class GraphAdapter:
         return out
 
 
+    def type_liveness(self, qualname: str) -> tuple[str, str] | None:
+        """(type qualname, why it is wired or '') for the type declaring `qualname`; None when unknown."""
+        view = self._graph()
+        if view is None:
+            return None
+        parts = qualname.split(".")
+        for n in range(len(parts), 0, -1):
+            node = view.graph.types.get(".".join(parts[:n]))
+            if node is not None:
+                return node.qualname, node.live
+        return None
+
+
 def load_graph(index: sqlite3.Connection, config=None) -> GraphAdapter | None:
     """The graph adapter, or None when the graph package is not installed."""
     if importlib.util.find_spec("dwagent.tools.graph.api") is None:

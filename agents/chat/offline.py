@@ -110,8 +110,16 @@ class OfflineAnswerer:
         review = review_text(f, "reachability")
         sections = [("Reachability", verdict + (f"\nreview record:\n{review}" if review else ""))]
         gaps = list(base.not_answered)
+        decl = self.tools.enclosing(f.file, f.start_line)
+        live = self.tools.graph.type_liveness(decl.qualname) if (decl and self.tools.graph) else None
+        if live is not None:
+            type_name, reason = live
+            sections.append(("Wiring (code graph)", f"type {type_name} is wired: {reason}" if reason else
+                             f"type {type_name} is not reachable from any entry point, public API or registration the graph knows"))
+        else:
+            gaps.append("type wiring: the code graph is not available")
         if f.reachability == "unknown":
-            gaps.append("reachability from an entry point is NOT VERIFIED for this finding")
+            gaps.append("reachability of this line from an entry point is NOT VERIFIED for this finding")
         if f.scope != "production":
             sections.append(("Scope", f"the finding is in {f.scope} code, which does not ship in production"))
         return Answer("reachability", tuple(sections) + base.sections, (finding_citation(self.tools, f),) + base.citations, tuple(gaps))

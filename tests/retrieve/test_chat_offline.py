@@ -61,6 +61,9 @@ def test_why_shows_the_hostile_review_record(chat_report):
 def test_reachability_is_not_claimed_beyond_the_evidence(chat_report):
     a = _answer(chat_report, "is this reachable?")
     assert any("NOT VERIFIED" in gap for gap in a.not_answered)
+    wiring = dict(a.sections)["Wiring (code graph)"]
+    # the tiny tree has no entry point, so the graph must not call the type wired
+    assert "not reachable from any entry point" in wiring
 
 
 def test_unknown_question_says_so(chat_report):
