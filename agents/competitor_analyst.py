@@ -29,14 +29,14 @@ def competitor_node(state: CertifyState, ctx: RunContext) -> dict:
     """Graph node: competitive analysis, or a NOT RUN record."""
     started = time.perf_counter()
     try:
-        from dwagent.competitors.analysis import analyse
+        from dwagent.competitors.analysis import analyse_evidence, report_dict
     except ImportError:
         result = {"status": "NOT RUN", "reason": "competitive analysis module not available"}
     else:
         try:
-            analysis = analyse(report_evidence(state, ctx))
-            dump = analysis.model_dump(mode="json") if hasattr(analysis, "model_dump") else dict(analysis)
-            result = {"status": "RAN", **dump}
+            analysis = analyse_evidence(report_evidence(state, ctx), index_dir=ctx.index_dir,
+                                        product=ctx.root.name)
+            result = report_dict(analysis)  # status RAN, summary, markdown, matrix, recommendations
         except Exception as exc:  # an optional section must not take the certification down
             result = {"status": "NOT RUN", "reason": f"competitive analysis failed: {type(exc).__name__}: {exc}"}
     return {"competitive": result, "timings": {"competitor_analyst": round(time.perf_counter() - started, 3)}}

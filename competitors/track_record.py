@@ -43,21 +43,31 @@ class TrackRecord(BaseModel):
         return round(self.test_lines / self.production_lines, 3) if self.production_lines else 0.0
 
 
-def _git_history(root: Path) -> tuple[list[int], str]:
-    """Commit timestamps (seconds) touching `root`, oldest last; ([], why) when unavailable."""
+def _git(root: Path, *args: str) -> subprocess.CompletedProcess | None:
     # The audited repository is hostile: disable hooks and fsmonitor so no configured program runs.
-    cmd = [
-        "git", "-c", "core.hooksPath=/dev/null", "-c", "core.fsmonitor=false",
-        "-C", str(root), "log", "--format=%ct", "--", ".",
-    ]
+    cmd = ["git", "-c", "core.hooksPath=/dev/null", "-c", "core.fsmonitor=false", "-C", str(root), *args]
     try:
-        done = subprocess.run(cmd, capture_output=True, text=True, timeout=GIT_TIMEOUT_S, check=False)
-    except (OSError, subprocess.TimeoutExpired) as exc:
-        return [], f"git history not read ({type(exc).__name__})"
-    if done.returncode != 0:
-        return [], "not a git repository (or git refused it): no history"
+        return subprocess.run(cmd, capture_output=True, text=True, timeout=GIT_TIMEOUT_S, check=False)
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+
+
+def _git_history(root: Path) -> tuple[list[int], str]:
+    """Commit timestamps of the repository whose top level is `root`; ([], why) otherwise.
+
+    Only a tree that is itself a repository's top level has a history of its own: a folder inside
+    some other project (a vendored copy, a fixture) would otherwise inherit that project's age.
+    """
+    # One note for both cases, so the report does not depend on where the tree happens to sit.
+    no_history = "no git history of its own (the tree is not the top level of a git repository)"
+    top = _git(root, "rev-parse", "--show-toplevel")
+    if top is None or top.returncode != 0 or Path(top.stdout.strip()).resolve() != root.resolve():
+        return [], no_history
+    done = _git(root, "log", "--format=%ct")
+    if done is None or done.returncode != 0:
+        return [], "git history could not be read"
     stamps = [int(line) for line in done.stdout.split() if line.strip().isdigit()]
-    return stamps, "" if stamps else "git repository without commits touching the tree"
+    return stamps, "" if stamps else "git repository without commits"
 
 
 def _iso(stamp: int) -> str:

@@ -49,6 +49,11 @@ def write_reports(report: Report, out_dir: Path, *, generated_at: str, timings: 
         outputs["findings.sarif"] = f"NOT WRITTEN: {why}"
     for name in ("CERTIFICATION.md", "findings.json", "report.html"):
         outputs[name] = str(out_dir / name)
+    # The competitor analyst renders the full comparison; it is written beside CERTIFICATION.md.
+    competitive_md = (report.competitive or {}).get("markdown")
+    if isinstance(competitive_md, str) and competitive_md:
+        (out_dir / "competitive-analysis.md").write_text(competitive_md, encoding="utf-8")
+        outputs["competitive-analysis.md"] = str(out_dir / "competitive-analysis.md")
     outputs["run.json"] = str(out_dir / "run.json")
     (out_dir / "run.json").write_text(
         run_json(report, generated_at=generated_at, timings=timings, index_summary=index_summary, rules_info=rules_info,

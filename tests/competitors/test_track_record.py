@@ -25,7 +25,7 @@ def test_without_git_history(tree):
     tree.write("README.md", "# Acme\n100% production ready, deployed at 500 banks.\n")
     with tree.store() as store:
         record = measure_track_record(store, [finding("placeholder-test", "tests/CodecTests.cs", 4)])
-    assert record.git_commits is None and "no history" in record.git_note
+    assert record.git_commits is None and "no git history" in record.git_note
     assert record.test_cases == 2
     assert record.placeholder_tests == 1
     assert record.production_files >= 1 and record.test_files == 1
