@@ -89,12 +89,13 @@ def _session(report_dir: Path, root: Path | None, llm: str | None, no_dense: boo
     from dwagent.agents.chat.session import ChatSession
 
     report = load_report(report_dir, root)
-    gateway = None
-    if llm and llm != "none":
-        from dwagent.agents.llm.config import LLMOverrides, load_settings
-        from dwagent.agents.llm.gateway import LLMGateway
+    from dwagent.agents.llm.config import LLMOverrides, load_settings
+    from dwagent.agents.llm.gateway import LLMGateway
 
-        gateway = LLMGateway.from_settings(load_settings(LLMOverrides(llm=llm)))
+    # Same resolution as certify (CLI > env > config file); the default is no LLM.
+    gateway = LLMGateway.from_settings(load_settings(LLMOverrides(llm=llm)))
+    if gateway is not None:
+        gateway.register_secrets(list(report.findings))  # never send a found secret to the model
     tools = build_tools(report, dense="off" if no_dense else "auto")
     return ChatSession(report, tools, gateway)
 
