@@ -134,6 +134,15 @@ def validate_patterns(mapping: Mapping[str, object], origin: str = "patterns") -
     return out
 
 
+_WORD = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+\d*|[A-Z]+\d*|\d+")
+
+
+def words(name: str) -> str:
+    """A declaration name in word form: `RaftLog` -> "raft log", `S3Store` -> "s3 store",
+    `reed_solomon_codec` -> "reed solomon codec" (patterns match this form)."""
+    return " ".join(w.lower() for part in re.split(r"[^A-Za-z0-9]+", name) for w in _WORD.findall(part))
+
+
 def _compile(patterns: Mapping[str, Sequence[str]]) -> dict[str, re.Pattern[str]]:
     return {
         cap: re.compile("|".join(f"(?:{p})" for p in pats), re.IGNORECASE)
@@ -316,7 +325,7 @@ def build_profile(
     decls = _declarations(store.conn)
     matches: dict[str, list[dict]] = defaultdict(list)
     # Names repeat a lot (overrides, strategies), so each distinct name is matched once.
-    caps_of = {name: [cap for cap, regex in compiled.items() if regex.search(name)]
+    caps_of = {name: [cap for cap, regex in compiled.items() if regex.search(words(name))]
                for name in {d["name"] for d in decls}}
     for decl in decls:
         for cap in caps_of[decl["name"]]:

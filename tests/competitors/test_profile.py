@@ -1,6 +1,8 @@
 """The evidence profile changes with the evidence: wired, unwired, stubbed, absent, test-only."""
 from __future__ import annotations
 
+import re
+
 import pytest
 from competitors_support import WIRED_CODEC, WRITER, finding
 
@@ -139,3 +141,21 @@ def test_dw_shaped_fixture_with_graph_findings(tmp_path):
     # Reflection-discovered strategies stay present (hard negatives in the labels).
     assert graphed.status("compression") == "present"
     assert graphed.status("encryption-at-rest") == "present"
+
+
+def test_names_are_matched_in_word_form():
+    from dwagent.competitors.profile import words
+
+    assert words("RaftLog") == "raft log"
+    assert words("reed_solomon_codec") == "reed solomon codec"
+    assert words("S3StorageStrategy") == "s3 storage strategy"
+    pats = {cap: [re.compile(p) for p in ps] for cap, ps in load_patterns().items()}
+
+    def caps(name):
+        return {cap for cap, ps in pats.items() if any(p.search(words(name)) for p in ps)}
+
+    assert "consensus" in caps("RaftLog")
+    assert "consensus" not in caps("DraftOrder")
+    assert "object-protocol-s3" in caps("S3StorageStrategy")
+    assert "encryption-in-transit" not in caps("SubtitleStore")
+    assert caps("RefuseHandler") == set()
