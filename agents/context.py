@@ -31,6 +31,7 @@ class RunContext:
     baseline: dict[str, str] = field(default_factory=dict)
     baseline_source: str = ""
     gateway: Any = None
+    llm_spec: str = "none"  # part of the checkpoint thread: a resumed run keeps its model setting
     fail_in: str = ""
     progress: Callable[[str, str], None] | None = None  # (node, event) for the CLI's progress view
 
@@ -42,6 +43,7 @@ class RunContext:
                 self.root.as_posix(),
                 self.rubric.sha256,
                 str(self.execute_gates),
+                self.llm_spec,
                 ",".join(sorted(self.baseline)),
             ]
         )

@@ -129,13 +129,24 @@ def review_findings(findings: list[Finding], ctx: RunContext, sources: Sources |
     return reviewed, dropped, sorted(log)
 
 
+def _llm_pass(kept: list[Finding], ctx: RunContext, sources) -> tuple[list[Finding], dict]:
+    from dwagent.agents.llm_review import llm_review
+
+    out, evidence = llm_review(kept, ctx.gateway, Path(ctx.root), sources)
+    out.sort(key=Finding.sort_key)
+    return out, evidence
+
+
 def findings_node(state: CertifyState, ctx: RunContext) -> dict:
     """Graph node: the findings pass."""
     started = time.perf_counter()
     raw = [Finding.model_validate(d) for d in state.get("raw_findings", [])]
     with Sources.open(ctx) as sources:
         kept, dropped, log = review_findings(raw, ctx, sources)
-    evidence = {}
+        llm_evidence: dict = {}
+        if ctx.gateway is not None:
+            kept, llm_evidence = _llm_pass(kept, ctx, sources)
+    evidence = dict(llm_evidence)
     for f in kept:
         for ev in (*f.guards, *f.related):
             evidence[ev.id] = ev.model_dump(mode="json")

@@ -19,6 +19,33 @@ from dwagent.errors import InputError
 from dwagent.models import Finding
 
 
+def _like(glob: str) -> str:
+    """A SQL LIKE pattern (ESCAPE '\\') equivalent to an identifier glob, used as a pre-filter."""
+    out = []
+    for ch in glob:
+        if ch == "*":
+            out.append("%")
+        elif ch == "?":
+            out.append("_")
+        elif ch in "%_\\":
+            out.append("\\" + ch)
+        elif ch == "[":
+            return "%"  # character classes: let the exact matcher decide
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+def _like_clause(columns: tuple[str, ...], globs: tuple[str, ...]) -> tuple[str, list[str]]:
+    parts, args = [], []
+    for g in globs:
+        pat = _like(g)
+        for col in columns:
+            parts.append(f"{col} LIKE ? ESCAPE '\\'")
+            args.append(pat)
+    return "(" + " OR ".join(parts) + ")", args
+
+
 class Sources:
     """Read-only access to one audited tree's index (and graph)."""
 
@@ -86,6 +113,10 @@ class Sources:
         if path_prefix:
             where.append("f.path LIKE ? ESCAPE '\\'")
             args.append(path_prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%")
+        if name_globs:
+            clause, more = _like_clause(("s.name", "s.qualname"), tuple(name_globs))
+            where.append(clause)
+            args.extend(more)
         if where:
             sql += " WHERE " + " AND ".join(where)
         rx = ident_matcher(tuple(name_globs))
@@ -113,6 +144,10 @@ class Sources:
         if names:
             where.append(f"r.name IN ({','.join('?' * len(names))})")
             args.extend(names)
+        if name_globs:
+            clause, more = _like_clause(("r.name",), tuple(name_globs))
+            where.append(clause)
+            args.extend(more)
         if where:
             sql += " WHERE " + " AND ".join(where)
         rx = ident_matcher(tuple(name_globs))

@@ -39,16 +39,15 @@ def _load_baseline(path: Path | None, root: Path) -> tuple[dict[str, str], str]:
 
 
 def _gateway(spec: str):
+    """The LLM gateway for `--llm SPEC` (None for `none`: fully deterministic)."""
     if spec in ("", "none"):
         return None
     try:
+        from dwagent.agents.llm.config import LLMOverrides, load_settings
         from dwagent.agents.llm.gateway import LLMGateway
     except ImportError as exc:
         raise UsageError(f"--llm {spec}: the LLM gateway is not available ({exc})", hint="use --llm none") from exc
-    factory = getattr(LLMGateway, "from_spec", None)
-    if factory is None:
-        raise UsageError(f"--llm {spec}: this build cannot create a gateway from a spec", hint="use --llm none")
-    return factory(spec)
+    return LLMGateway.from_settings(load_settings(LLMOverrides(llm=spec)))
 
 
 def certify_command(
@@ -73,9 +72,6 @@ def certify_command(
     root = resolve_root(path)
     loaded = load_rubric(rubric)
     accepted, baseline_source = _load_baseline(baseline, root)
-    out_real = out.expanduser().resolve()
-    if out_real.is_relative_to(root) and out_real != root and False:
-        pass  # writing reports inside the tree is allowed (default ./dwagent-report); the walker skips it
     started = {}
 
     def progress(node: str, event: str) -> None:
@@ -91,14 +87,12 @@ def certify_command(
 
     ctx = RunContext(
         root=root, rubric=loaded, index_dir=index_dir, execute_gates=not no_exec, baseline=accepted,
-        baseline_source=baseline_source, gateway=_gateway(llm), progress=progress,
+        baseline_source=baseline_source, gateway=_gateway(llm), llm_spec=llm, progress=progress,
     )
     result = certify(ctx, resume=resume)
     report = Report.model_validate(result.report)
     generated_at = datetime.now(timezone.utc).replace(microsecond=0).isoformat()
-    usage = None
-    if ctx.gateway is not None and hasattr(ctx.gateway, "usage"):
-        usage = ctx.gateway.usage() if callable(ctx.gateway.usage) else ctx.gateway.usage
+    usage = ctx.gateway.ledger.to_dict() if ctx.gateway is not None else None
     outputs = write_reports(report, out, generated_at=generated_at, timings=result.timings, index_summary=result.index_summary,
                             rules_info=result.state.get("rules_info", {}), llm_usage=usage, resumed=resume)
     if not quiet:
