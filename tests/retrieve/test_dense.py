@@ -51,3 +51,16 @@ def test_real_model_ranks_meaning_over_words(sample_index):
     r = Retriever(conn, root, dense="auto")
     hits = r.search("persist purchases to a file", k=2, mode="dense")
     assert hits[0].symbol == "Shop.Storage.OrderRepository"
+
+
+def test_similar_embeds_touched_chunks_lazily_and_once(sample_index, fake_embedder):
+    conn, root = sample_index
+    r = Retriever(conn, root, dense=fake_embedder)
+    hits = r.similar("src/Storage/OrderRepository.cs", 6, 9, k=5)
+    assert any(h.file == "src/Storage/OrderRepository.cs" and h.start_line == 11 for h in hits)
+    cards, chunks = r.dense_index().count()
+    assert chunks > 0  # the lexical candidates' chunks were embedded on first touch
+    calls = fake_embedder.calls
+    r.similar("src/Storage/OrderRepository.cs", 6, 9, k=5)
+    # only the two query texts (chunk + card search) were embedded the second time
+    assert fake_embedder.calls == calls + 2

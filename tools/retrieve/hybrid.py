@@ -117,11 +117,9 @@ class Retriever:
                 self.lexical.chunks(query, depth, filters),
             ], depth))
         if mode in ("dense", "hybrid"):
-            dense = self.dense_index()
-            dense_lists = [dense.search_cards(query, depth, filters)]
-            if dense.count()[1]:
-                dense_lists.append(dense.search_chunks(query, depth, filters))
-            rankings.append(fuse(dense_lists, depth))
+            # Chunk vectors exist only for code someone touched; mixing them into a general
+            # search would favour that code, so search ranks cards only (similar() uses chunks).
+            rankings.append(self.dense_index().search_cards(query, depth, filters))
         return fuse(rankings, k)
 
     def span_text(self, file: str, start_line: int, end_line: int) -> str:
@@ -145,14 +143,40 @@ class Retriever:
                 return text
         return "\n".join(lines.get(n, "") for n in range(start_line, end_line + 1))
 
+    def touch(self, hits: list[Hit]) -> int:
+        """Embed (once, cached by content hash) the chunks behind `hits`, so later dense chunk
+        searches cover code agents have looked at. Returns how many were embedded now."""
+        if not self.dense_available or not hits:
+            return 0
+        chunks = []
+        for h in hits:
+            rows = self.index.execute(
+                "SELECT c.symbol, c.kind, c.start_line, c.end_line, c.text, f.path, f.language, f.project, f.role "
+                "FROM chunks c JOIN files f ON f.id = c.file_id WHERE f.path = ? AND c.start_line <= ? AND c.end_line >= ?",
+                (h.file, h.end_line, h.start_line),
+            ).fetchall()
+            chunks += [
+                {"symbol": r[0], "kind": r[1], "start_line": r[2], "end_line": r[3], "text": r[4], "file": r[5],
+                 "language": r[6], "project": r[7], "role": r[8]}
+                for r in rows
+            ]
+        return self.dense_index().ensure_chunks(chunks)
+
     def similar(self, file: str, start_line: int, end_line: int, k: int = 10, filters: Filters = Filters()) -> list[Hit]:
-        """Code like the given span elsewhere (the span itself and overlapping hits excluded)."""
+        """Code like the given span elsewhere (the span itself and overlapping hits excluded).
+
+        Lexical candidates share the span's rarer identifiers; with dense available, the
+        candidates' chunks are embedded (lazily, cached) and re-ranked by meaning, and similar
+        declaration cards join the fusion."""
         text = self.span_text(file, start_line, end_line)
         terms = [t for t in query_terms(text) if not t.isdigit()][:SIMILAR_TERMS]
         depth = max(3 * k, 30)
-        rankings = [self.lexical.chunks(" ".join(terms), depth, filters)]
+        candidates = self.lexical.chunks(" ".join(terms), depth, filters)
+        rankings = [candidates]
         if self.dense_available:
             dense = self.dense_index()
+            self.touch(candidates)
+            rankings.append(dense.search_chunks(text, depth, filters))
             rankings.append(dense.search_cards(text, depth, filters))
         hits = fuse(rankings, depth)
         outside = [
