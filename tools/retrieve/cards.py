@@ -96,8 +96,8 @@ def _card_text(sym: sqlite3.Row, members: list[str]) -> str:
     return "\n".join(lines)
 
 
-def build_file_cards(index: sqlite3.Connection, file_id: int) -> list[tuple[str, str, str, int, int, str, bool]]:
-    """(key-suffix, kind, qualname, start, end, text, dense) for each declaration of one file."""
+def build_file_cards(index: sqlite3.Connection, file_id: int) -> list[tuple[str, str, int, int, str, bool]]:
+    """(kind, qualname, start, end, text, dense) for each declaration of one file."""
     rows = index.execute(
         "SELECT kind, name, qualname, container, bases, attributes, signature, doc, start_line, end_line "
         "FROM symbols WHERE file_id = ? ORDER BY start_line, qualname",
@@ -115,7 +115,7 @@ def build_file_cards(index: sqlite3.Connection, file_id: int) -> list[tuple[str,
         is_type = r["kind"] in TYPE_KINDS
         free_function = r["kind"] == "function" and kinds.get(r["container"]) not in TYPE_KINDS
         text = _card_text(r, members.get(r["qualname"], []) if is_type else [])
-        out.append((r["qualname"], r["kind"], r["qualname"], r["start_line"], r["end_line"], text, is_type or free_function))
+        out.append((r["kind"], r["qualname"], r["start_line"], r["end_line"], text, is_type or free_function))
     return out
 
 
@@ -166,8 +166,8 @@ class CardStore:
         self.conn.execute("DELETE FROM card_files WHERE path = ?", (path,))
 
     def _add_file(self, f: sqlite3.Row) -> None:
-        for suffix, kind, qualname, start, end, text, dense in build_file_cards(self.index, f["id"]):
-            key = f"{f['path']}#{suffix}#{start}"
+        for kind, qualname, start, end, text, dense in build_file_cards(self.index, f["id"]):
+            key = f"{f['path']}#{qualname}#{start}"
             digest = hashlib.sha1(text.encode()).hexdigest()[:16]
             cur = self.conn.execute(
                 "INSERT OR REPLACE INTO cards (key, file, language, project, role, kind, symbol, start_line, "
