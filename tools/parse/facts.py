@@ -101,36 +101,39 @@ def chunk_by_symbols(
     Every chunk is at most CHUNK_MAX_LINES long.
     """
     n = len(lines)
-    ordered = sorted(members)
-    owner: list[int | None] = [None] * (n + 2)  # None = uncovered; else index into `ordered`
-    for idx, (start, end, _qual) in enumerate(ordered):
-        start = max(1, start)
-        end = min(n, end)
-        if start > end or owner[start] is not None:
-            continue
-        while start > 1 and owner[start - 1] is None and lines[start - 2].lstrip().startswith(lead_prefixes):
+    covered: list[tuple[int, int, str]] = []  # member intervals, sorted, non-overlapping
+    last_end = 0
+    for start, end, qual in sorted(members):
+        start, end = max(1, start), min(n, end)
+        if start > end or start <= last_end:
+            continue  # empty, or nested in the previous member (it is part of that chunk)
+        while start - 1 > last_end and lines[start - 2].lstrip().startswith(lead_prefixes):
             start -= 1
-        for i in range(start, end + 1):
-            owner[i] = idx
-    type_of = [""] * (n + 2)
-    for start, end, qual in sorted(types, key=lambda t: (t[0], -t[1])):
-        for i in range(max(1, start), min(n, end) + 1):
-            type_of[i] = qual  # inner types come later in this order and overwrite
+        covered.append((start, end, qual))
+        last_end = end
+    # Type boundaries: the innermost type can only change where a type starts or ends.
+    spans = sorted(types, key=lambda t: (t[0], -t[1]))
+    cuts = sorted({t[0] for t in spans} | {t[1] + 1 for t in spans})
     out: list[tuple] = []
-    i = 1
-    while i <= n:
-        current = owner[i]
-        j = i
-        if current is not None:
-            while j + 1 <= n and owner[j + 1] == current:
-                j += 1
-            _split(ordered[current][2], "member", i, j, lines, out)
-        else:
-            tq = type_of[i]
-            while j + 1 <= n and owner[j + 1] is None and type_of[j + 1] == tq:
-                j += 1
-            _split(tq, "type" if tq else "file", i, j, lines, out)
-        i = j + 1
+
+    def gap(a: int, b: int) -> None:
+        for cut in [c for c in cuts if a < c <= b] + [b + 1]:
+            if a < cut:
+                owner = ""
+                for t_start, t_end, qual in spans:  # later (inner) spans overwrite outer ones
+                    if t_start <= a <= t_end:
+                        owner = qual
+                _split(owner, "type" if owner else "file", a, cut - 1, lines, out)
+                a = cut
+
+    line = 1
+    for start, end, qual in covered:
+        if line < start:
+            gap(line, start - 1)
+        _split(qual, "member", start, end, lines, out)
+        line = end + 1
+    if line <= n:
+        gap(line, n)
     return out
 
 
