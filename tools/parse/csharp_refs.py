@@ -65,21 +65,20 @@ class RefWalker:
     # --- expressions --------------------------------------------------------------------
     def walk(self, node: tree_sitter.Node, scope: str) -> None:
         """References in an expression/statement subtree (iterative on the common path)."""
+        # Children are pushed as they come, so refs are emitted in a fixed (not source) order:
+        # readers sort; reversing every child list cost measurable time on large trees.
         stack = [node]
-        handlers = self.handlers
+        pop, push, get, skip = stack.pop, stack.extend, self.handlers.get, SKIP
         while stack:
-            n = stack.pop()
+            n = pop()
             t = n.type
-            handler = handlers.get(t)
+            handler = get(t)
             if handler is not None:
                 more = handler(self, n, scope)
                 if more:
-                    stack.extend(reversed(more))
-                continue
-            if t in SKIP:
-                continue
-            if n.named_child_count:
-                stack.extend(reversed(n.named_children))
+                    push(more)
+            elif t not in skip:
+                push(n.named_children)
 
     def h_identifier(self, n, scope):
         first = self.src[n.start_byte] if n.start_byte < len(self.src) else 0
