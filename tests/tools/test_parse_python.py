@@ -75,3 +75,9 @@ def test_chunks_for_functions(facts) -> None:
     assert {"fx.shapes.Order.name", "fx.shapes.Order.publish", "fx.shapes.helper"} <= {c[0] for c in members}
     # a nested function belongs to its outer function's chunk, not a separate one
     assert "fx.shapes.helper.inner" not in {c[0] for c in members}
+
+
+def test_conditional_definitions_keep_their_container_kind() -> None:
+    src = b"class A:\n    if FAST:\n        def m(self):\n            pass\n\ntry:\n    def f():\n        pass\nexcept ImportError:\n    pass\n"
+    kinds = {s[2]: s[0] for s in extract("python", src, "mod").symbols}
+    assert kinds == {"mod.A": "class", "mod.A.m": "method", "mod.f": "function"}

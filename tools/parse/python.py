@@ -60,6 +60,7 @@ class _Extractor:
         self.facts = FileFacts()
         self.seen: set[tuple] = set()
         self.function_quals: set[str] = set()
+        self.class_quals: set[str] = set()
 
     def text(self, node: tree_sitter.Node) -> str:
         return self.src[node.start_byte : node.end_byte].decode("utf-8", errors="replace")
@@ -129,6 +130,7 @@ class _Extractor:
                            .decode("utf-8", errors="replace").rstrip().rstrip(":"))
             self.facts.symbols.append(("class", name, qual, container, namespace, as_json(bases),
                                        as_json(attrs), "[]", sig, doc, start_line, end_line))
+            self.class_quals.add(qual)
             if body is not None:
                 self.block(body, qual, "class", qual)
             return
@@ -243,7 +245,8 @@ class _Extractor:
 
     def block_of(self, node, scope: str) -> None:
         # A definition reached through walk (e.g. inside an if/try at module level).
-        parent_kind = "function" if scope in self.function_quals else "module"
+        parent_kind = ("function" if scope in self.function_quals
+                       else "class" if scope in self.class_quals else "module")
         if node.type == "decorated_definition":
             definition = node.child_by_field_name("definition")
             decorators = [c for c in node.named_children if c.type == "decorator"]
