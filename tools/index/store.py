@@ -16,7 +16,7 @@ from dwagent.tools.parse.context import FileContext
 
 # Bump when extraction output changes: a stored index with another value is rebuilt in full,
 # because its rows would silently disagree with what the current extractors produce.
-EXTRACTOR_VERSION = "2"
+EXTRACTOR_VERSION = "3"
 
 _TABLES = ("meta", "files", "skips", "symbols", "refs", "constants", "chunks", "chunks_fts", "file_hits")
 
