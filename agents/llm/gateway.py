@@ -34,6 +34,7 @@ from dwagent.agents.llm.providers.jsonschema import strict_json_schema
 from dwagent.agents.llm.redact import Redactor
 from dwagent.agents.llm.templates import load_prompt, render
 from dwagent.agents.llm.tokens import TokenCounter
+from dwagent.errors import UsageError
 from dwagent.models import Finding
 
 M = TypeVar("M", bound=BaseModel)
@@ -78,7 +79,15 @@ class LLMGateway:
 
     @classmethod
     def from_settings(cls, settings: LLMSettings, http_client: httpx2.Client | None = None) -> LLMGateway | None:
-        """A gateway for the configured provider, or None when the LLM is off (`--llm none`)."""
+        """A gateway for the configured provider, or None when the LLM is off (`--llm none`).
+
+        A hosted provider without its key is a usage error up front, not a run of silent
+        fallbacks."""
+        if settings.enabled and not settings.key_present:
+            raise UsageError(
+                f"--llm {settings.spec} needs an API key but {settings.key_env} is not set",
+                f"export {settings.key_env}=... or use --llm none",
+            )
         provider = make_provider(settings, http_client)
         if provider is None:
             return None

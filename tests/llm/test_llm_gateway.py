@@ -126,3 +126,17 @@ def test_offline_ledger_has_the_same_shape():
 
     offline = UsageLedger().to_dict()
     assert offline["mode"] == "offline" and offline["totals"]["calls"] == 0 and offline["agents"] == {}
+
+
+def test_missing_key_is_a_clear_usage_error(tmp_path):
+    import pytest
+
+    from dwagent.agents.llm.config import LLMSettings
+    from dwagent.agents.llm.gateway import LLMGateway
+    from dwagent.errors import DwagentError
+
+    with pytest.raises(DwagentError) as info:
+        LLMGateway.from_settings(LLMSettings(provider="anthropic", model="claude-sonnet-5-5", key_env="ANTHROPIC_API_KEY",
+                                             cache_dir=tmp_path))
+    assert "ANTHROPIC_API_KEY" in info.value.message and info.value.hint
+    assert LLMGateway.from_settings(LLMSettings(cache_dir=tmp_path)) is None
