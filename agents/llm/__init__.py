@@ -6,7 +6,8 @@ the deterministic default when the model is absent or fails, and the reason is i
 
 Public surface:
 - `load_settings(LLMOverrides(...))` -> `LLMSettings`; `LLMGateway.from_settings(settings)` -> gateway or None
-- `gateway.register_secrets(findings)`; `gateway.ledger.to_dict()` for run.json
+- `gateway.register_secrets(findings)`; `gateway.ledger.to_dict()` for run.json;
+  `summary_lines(section)` for the report
 - `challenge_findings(gateway, findings, root, sources, apply=...)`: the whole hostile-review pass
 - `llm_challenge`, `apply_challenge`, `select_for_challenge`, `ReviewContext`, `ChallengeOutcome`
 - `llm_triage`, `select_for_triage`, `interpret_flow_hop`, `write_prose`, `cited_sentences`
@@ -24,7 +25,7 @@ from dwagent.agents.llm.assist import (
 from dwagent.agents.llm.citations import CitedText, cited_sentences, keep_cited, verify_citations
 from dwagent.agents.llm.config import LLMOverrides, LLMSettings, load_settings, parse_spec
 from dwagent.agents.llm.gateway import LLMGateway
-from dwagent.agents.llm.ledger import UsageLedger
+from dwagent.agents.llm.ledger import UsageLedger, summary_lines
 from dwagent.agents.llm.review import (
     ChallengeOutcome,
     ReviewContext,
@@ -58,6 +59,7 @@ __all__ = [
     "parse_spec",
     "select_for_challenge",
     "select_for_triage",
+    "summary_lines",
     "verify_citations",
     "write_prose",
 ]

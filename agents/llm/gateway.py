@@ -42,6 +42,7 @@ M = TypeVar("M", bound=BaseModel)
 DEFAULT_MAX_OUTPUT_TOKENS = 700
 BACKOFF_BASE_S = 1.0
 BACKOFF_CAP_S = 30.0
+OUTAGE_LIMIT = 2  # consecutive calls failing after all retries before the model is switched off
 REPAIR_NOTE = (
     "\n\nYour previous reply could not be used: it was not a JSON object matching the schema "
     "{schema_name}. Validation said: {errors}\nReply again with only the JSON object."
@@ -76,6 +77,7 @@ class LLMGateway:
         # In-flight estimates, so agents running in parallel cannot jointly overshoot a cap.
         self._reserved_tokens = 0
         self._reserved_cost = 0.0
+        self._consecutive_outages = 0
 
     @classmethod
     def from_settings(cls, settings: LLMSettings, http_client: httpx2.Client | None = None) -> LLMGateway | None:
@@ -243,13 +245,24 @@ class LLMGateway:
                         continue
                     self.ledger.record_failure(agent, exc.reason)
                     self.ledger.record_fallback(agent, exc.reason)
+                    if exc.retryable:
+                        self._note_outage(exc)
                     return None
+                self._consecutive_outages = 0
                 input_tokens = reply.input_tokens if reply.input_tokens is not None else estimate
                 output_tokens = reply.output_tokens if reply.output_tokens is not None else self.counter.count(reply.text)
                 self._charge(agent, input_tokens, output_tokens)
                 return reply
         finally:
             self._release(estimate, allowance)
+
+    def _note_outage(self, exc: ProviderError) -> None:
+        """Two calls in a row that failed after all retries: the endpoint is down. Stop paying
+        the backoff on every remaining call; the rest of the run is deterministic (and says so)."""
+        with self._lock:
+            self._consecutive_outages += 1
+            if self._consecutive_outages >= OUTAGE_LIMIT and not self.ledger.disabled:
+                self.ledger.disabled = f"unreachable: {self.settings.spec}: {exc.reason} after retries"
 
     def _charge(self, agent: str, input_tokens: int, output_tokens: int) -> None:
         self.ledger.record_call(agent, input_tokens, output_tokens, self.price.cost(input_tokens, output_tokens))

@@ -149,3 +149,31 @@ class UsageLedger:
             "token_count_exact": self.token_count_exact,
             "totals": totals,
         }
+
+
+def summary_lines(section: dict[str, Any]) -> list[str]:
+    """Plain sentences for a report, from `UsageLedger.to_dict()`: what the model did, what it
+    cost, and every way it fell short (so a failing model is never silent)."""
+    if section.get("mode") != "llm":
+        return ["No LLM was used: every verdict comes from deterministic evidence."]
+    totals = section["totals"]
+    lines = [
+        f"LLM {section['provider']}:{section['model']}: {totals['calls']} call(s), {totals['cache_hits']} cache hit(s), "
+        f"{totals['input_tokens']} input + {totals['output_tokens']} output tokens, ${totals['cost_usd']:.4f}"
+        + ("" if section.get("price_known", True) else " (model not in the price table: conservative rate)") + "."
+    ]
+    if section.get("disabled"):
+        lines.append(f"The model was switched off during the run: {section['disabled']}.")
+    if section.get("budget_exhausted"):
+        lines.append(f"The {section['budget_exhausted']} cap was reached; later requests used deterministic behaviour.")
+    if section.get("agents_without_model"):
+        lines.append("Agents that ran without the model at least once: " + ", ".join(section["agents_without_model"]) + ".")
+    for agent, usage in section["agents"].items():
+        reasons = ", ".join(f"{k} x{v}" for k, v in usage["reasons"].items() if not k.startswith("retry:"))
+        if reasons:
+            lines.append(f"{agent}: {reasons}.")
+    if totals["rejected_arguments"]:
+        lines.append(f"{totals['rejected_arguments']} LLM argument(s) were rejected because their citations did not verify.")
+    if totals["uncited_dropped"]:
+        lines.append(f"{totals['uncited_dropped']} LLM sentence(s) were dropped for lacking valid evidence ids.")
+    return lines

@@ -118,3 +118,26 @@ def test_reasoning_models_get_low_effort_and_room_to_answer(make_harness):
     body = h.script.bodies()[0]
     assert body["reasoning_effort"] == "low" and "temperature" not in body
     assert body["max_completion_tokens"] == 3 * 700
+
+
+def test_dead_endpoint_is_switched_off_after_two_failed_calls(make_harness):
+    import httpx2
+
+    steps = [httpx2.ConnectError("connection refused")] * 4
+    h = make_harness("openai-compatible", "m", steps, base_url="http://127.0.0.1:9/v1", max_retries=1, use_cache=False)
+    assert ask(h.gateway) is None
+    assert ask(h.gateway, agent="triage") is None
+    assert ask(h.gateway, agent="flow_tracer") is None  # no request: the script would run dry
+    ledger = h.gateway.ledger.to_dict()
+    assert ledger["disabled"].startswith("unreachable: openai-compatible:m@http://127.0.0.1:9/v1")
+    assert len(h.script.requests) == 4
+
+
+def test_summary_lines_make_failures_visible(make_harness):
+    from dwagent.agents.llm.ledger import UsageLedger, summary_lines
+
+    h = make_harness("openai", "gpt-4.1-mini", [error_reply(404, "model retired")])
+    ask(h.gateway)
+    text = "\n".join(summary_lines(h.gateway.ledger.to_dict()))
+    assert "switched off" in text and "model-unavailable" in text and "hostile_reviewer" in text
+    assert summary_lines(UsageLedger().to_dict()) == ["No LLM was used: every verdict comes from deterministic evidence."]
