@@ -201,13 +201,14 @@ def read_source(abs_path: str | os.PathLike[str], max_file_bytes: int = DEFAULT_
                 return ("unreadable", "not a regular file")
             if st.st_size > max_file_bytes:
                 return ("too-large", f"{st.st_size} bytes > {max_file_bytes}")
-            data = fh.read(max_file_bytes + 1)
+            head = fh.read(SNIFF_BYTES)
+            if b"\x00" in head:  # decided before reading the rest: binaries are often large
+                return ("binary", "NUL byte in the first 8 KB")
+            data = head + fh.read(max_file_bytes + 1 - len(head))
     except OSError as exc:
         return ("unreadable", exc.strerror or type(exc).__name__)
     if len(data) > max_file_bytes:
         return ("too-large", f"more than {max_file_bytes} bytes")
-    if b"\x00" in data[:SNIFF_BYTES]:
-        return ("binary", "NUL byte in the first 8 KB")
     try:
         data.decode("utf-8")
     except UnicodeDecodeError as exc:
