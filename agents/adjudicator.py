@@ -23,6 +23,9 @@ from dwagent.rubric.schema import CommandGate, ThresholdGate
 
 # Parts whose absence leaves no evidence to certify on (block) vs. parts that only narrow it.
 CORE_PARTS = frozenset({"rules", "index"})
+# Order of items in the P0 list and the conditions: what makes the run incomplete first, then the
+# hard gates, then findings (most severe first), then the matrices.
+_KIND_ORDER = ("coverage", "gate", "finding", "plugin", "flow", "tier", "domain", "claim")
 
 
 def _count_metric(metric: str, state: CertifyState) -> tuple[int | None, list[str], str]:
@@ -147,8 +150,9 @@ def adjudicate(state: CertifyState, ctx: RunContext) -> dict:
         if c["status"] == "contradicted":
             add(policy.claim_contradicted, _item("claim", c["id"], f"claim contradicted: \"{c['text'][:120]}\" — {c['reason']}", "correct the claim or the code", f"{c['file']}:{c['line']}", c["finding_ids"][:20]))
 
+    severity_of = {f["id"]: SEVERITY_ORDER[f["severity"]] for f in findings}
     for key in buckets:
-        buckets[key].sort(key=lambda i: (i["kind"], i["location"], i["id"], i["reason"]))
+        buckets[key].sort(key=lambda i: (_KIND_ORDER.index(i["kind"]), severity_of.get(i["id"], 0), i["location"], i["id"], i["reason"]))
     if buckets["block"]:
         verdict = "NOT CERTIFIED"
         rationale = f"{len(buckets['block'])} P0 item(s) block certification"

@@ -113,8 +113,8 @@ def render_html(report: Report, generated_at: str) -> str:
         f'<span id="verdict" class="verdict v-{h(report.verdict.replace(" ", "-"))}">{h(report.verdict)}</span> '
         f'<span>{h(report.rationale)}</span><div class=muted style="color:#cfd5e0">Generated {h(generated_at)} · rubric {h(report.rubric)} '
         f'({h(report.rubric_sha256[:12])}) · dwagent {h(report.tool_version)}</div></header><main>',
+        _items("P0 list (must fix before certification)", report.p0),
         _items("Conditions for certification", report.conditions),
-        _items("P0 list", report.p0),
         f'<section><h2>Charts</h2><div class="charts" id="charts">{bar_chart("Counted findings by severity", by_sev)}'
         f'{bar_chart("Findings by domain", by_dom)}</div></section>',
         _table("Hard gates", ["gate", "kind", "status", "effect", "reason", "evidence"],

@@ -152,8 +152,8 @@ def render_markdown(report: Report, generated_at: str) -> str:
     ]
     if report.not_run:
         out += ["Parts that did not run: " + "; ".join(f"{k}: {md_inline(v)}" for k, v in report.not_run.items()), ""]
-    out += _items("Conditions for certification", report.conditions, "None.")
     out += _items("P0 list (must fix before certification)", report.p0, "None.")
+    out += _items("Conditions for certification", report.conditions, "None.")
     out += _gates(report)
     out += _matrix("Domain matrix", report.domains, report, "No domains.")
     out += _matrix("Tier matrix", report.tiers, report, "The rubric declares no tiers.")
