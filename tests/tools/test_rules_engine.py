@@ -154,3 +154,14 @@ def test_comments_in_the_audited_code_do_not_change_findings():
     found = scan_file(FileContext("x.cs", "csharp", "production", hostile.encode()), ["DWA-101"])
     assert len(found) == len(plain) == 1 and found[0].severity == plain[0].severity == "critical"
     assert found[0].suppression is None
+
+
+def test_python_stub_in_a_class_subclassed_elsewhere_is_abstract_by_convention(tmp_path):
+    base = "class Exporter:\n    def export(self, rows):\n        raise NotImplementedError\n"
+    root = _tree(tmp_path, {"pkg/__init__.py": "", "pkg/base.py": base})
+    lone = _scan(root, tmp_path / "i1", rules=["DWA-407"]).findings
+    assert [(f.file, f.start_line) for f in lone] == [("pkg/base.py", 3)]
+    (root / "pkg/csv_export.py").write_text(
+        "from pkg.base import Exporter\n\n\nclass CsvExporter(Exporter):\n    def export(self, rows):\n        return rows\n",
+        encoding="utf-8")
+    assert _scan(root, tmp_path / "i1", rules=["DWA-407"]).findings == []

@@ -25,7 +25,7 @@ from typing import Iterable
 
 from dwagent.models import Finding
 from dwagent.tools.parse.context import FileContext
-from dwagent.tools.rules.options import resolve_option_defaults
+from dwagent.tools.rules.options import drop_subclassed, resolve_option_defaults
 from dwagent.tools.rules.suppress import mark_inline
 from dwagent.tools.rules.registry import (
     RuleMeta,
@@ -171,7 +171,7 @@ def run_rules_detailed(store, *, rules=None, jobs: int | None = None, config=Non
                 "INSERT OR REPLACE INTO file_hits(file_id, rules_version, hits) VALUES (?, ?, ?)", writes
             )
 
-    findings = resolve_option_defaults(findings, store)
+    findings = drop_subclassed(resolve_option_defaults(findings, store), store)
     registry = load_rules()
     for meta in selected:
         if meta.kind != "index":

@@ -79,6 +79,8 @@ def is_placeholder(value: str, name: str = "") -> bool:
         return True
     if re.match(r"(?i)x-[a-z-]+$", v) or re.fullmatch(r"[A-Z][A-Z0-9_]{2,}", v):
         return True  # a header name or an environment variable name
+    if re.fullmatch(r"[a-z_]+|[A-Za-z][a-z]*", v):
+        return True  # an identifier or type name ("next_token", "bool"), not credential material
     if " " in v and len(v.split()) >= 3:
         return True  # a sentence (a message or description), not a credential
     return False

@@ -76,3 +76,23 @@ def resolve_option_defaults(findings: list[Finding], store) -> list[Finding]:
         out.append(f.model_copy(update={"message": msg, "severity": sev, "properties": props,
                                         "related": tuple(f.related) + (ev,)}))
     return out
+
+
+def drop_subclassed(findings: list[Finding], store) -> list[Finding]:
+    """Drop findings marked `properties["abstract_if_subclassed"] = Class` when any indexed class
+    derives from `Class`: its raising method is then abstract by convention, not a stub."""
+    cache: dict[str, bool] = {}
+    out = []
+    for f in findings:
+        name = f.properties.get("abstract_if_subclassed", "")
+        if name:
+            if name not in cache:
+                row = store.conn.execute(
+                    "SELECT 1 FROM symbols WHERE kind = 'class' AND (bases LIKE ? OR bases LIKE ?) LIMIT 1",
+                    (f'%"{name}"%', f'%.{name}"%'),
+                ).fetchone()
+                cache[name] = row is not None
+            if cache[name]:
+                continue
+        out.append(f)
+    return out

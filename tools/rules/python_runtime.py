@@ -53,6 +53,10 @@ def fake_sleep(ctx: FileContext) -> Iterable[Hit]:
 GROW = frozenset({"add", "append", "extend", "update", "setdefault", "insert", "appendleft"})
 SHRINK = frozenset({"remove", "discard", "pop", "popitem", "clear", "popleft", "difference_update", "intersection_update"})
 EMPTY_COLLECTION = re.compile(r"^(set|dict|list|defaultdict|OrderedDict|Counter|deque)\((?!.*maxlen).*\)$|^\{\}$|^\[\]$", re.S)
+# memo tables and lookups keyed by a small domain (platform facts, formats, types) and UPPER_CASE
+# module registries are bounded by the program, not by traffic
+BOUNDED_NAME = re.compile(r"(?i)(cache|caches|memo|locks?|map|mapping|table|lookup|index|types|classes|funcs|"
+                          r"functions|validators|formats|codecs|converters|adapters|aliases|names)$")
 REGISTRY_NAME = re.compile(r"(?i)handler|subscriber|listener|callback|plugin|registry|registr|hook|route|command|strateg")
 
 
@@ -70,8 +74,9 @@ def module_collection_grows(ctx: FileContext) -> Iterable[Hit]:
     """A module-level (process-lifetime) set, dict, list or deque without `maxlen` that functions
     add to (`add`, `append`, `update`, `setdefault`, item assignment) but nothing ever removes from,
     clears or rebinds: it grows with every request or record until the process dies. Registries of
-    handlers, plugins, routes or hooks (which grow with the code, not the traffic) and collections
-    that are passed elsewhere are not reported.
+    handlers, plugins, routes or hooks, UPPER_CASE module tables, memo caches/lookup tables (which
+    grow with the code or a small key domain, not the traffic) and collections that are passed
+    elsewhere are not reported.
     """
     if not re.search(r"\.(add|append|extend|update|setdefault|appendleft)\(|\]\s*=", ctx.text):
         return
@@ -84,7 +89,8 @@ def module_collection_grows(ctx: FileContext) -> Iterable[Hit]:
         if left is None or right is None or left.type != "identifier":
             continue
         name = text(ctx, left)
-        if REGISTRY_NAME.search(name) or not EMPTY_COLLECTION.match(text(ctx, right).strip()):
+        if REGISTRY_NAME.search(name) or BOUNDED_NAME.search(name) or name.strip("_").isupper() \
+                or not EMPTY_COLLECTION.match(text(ctx, right).strip()):
             continue
         uses = [m for m in re.finditer(rf"(?<![\w.]){re.escape(name)}\b(\s*\.\s*(\w+)|\s*\[[^\]]*\]\s*=(?!=)|)", ctx.text)]
         kinds = []

@@ -23,6 +23,18 @@ def _name(ctx: FileContext, node) -> str:
     return ""
 
 
+TOKEN_QUALIFIERS = frozenset({"access", "auth", "api", "bearer", "refresh", "session", "reset", "csrf", "secret",
+                              "jwt", "id", "invite", "verification", "expected", "provided", "presented"})
+
+
+def _python_secret(name: str) -> bool:
+    """Secret names for comparisons; a bare `token` (lexers, locks) needs a qualifier."""
+    words = camel_words(name)
+    if words and words[-1] == "token":
+        return len(words) > 1 and words[-2] in TOKEN_QUALIFIERS
+    return is_compared_secret_name(name)
+
+
 def _function_words(ctx: FileContext, node) -> set[str]:
     func = ancestor(node, ("function_definition",))
     return set(camel_words(text(ctx, func.child_by_field_name("name")))) if func is not None else set()
@@ -52,8 +64,10 @@ def timing_compare(ctx: FileContext) -> Iterable[Hit]:
             continue
         if any(TRIVIAL.match(text(ctx, k)) for k in kids):
             continue
+        if any(k.type == "identifier" and text(ctx, k)[:1].isupper() for k in kids):
+            continue  # `token == Punctuation`: a lexer token compared with a class/constant
         names = [_name(ctx, k) for k in kids]
-        if any(n and is_compared_secret_name(n) for n in names) or (
+        if any(n and _python_secret(n) for n in names) or (
             all(k.type == "identifier" for k in kids) and _function_words(ctx, cmp) & SECRET_CONTEXT
             and _function_words(ctx, cmp) & {"check", "verify", "validate", "is", "authenticate", "matches"}
         ):

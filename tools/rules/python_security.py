@@ -63,8 +63,8 @@ UNSAFE_LOADERS = ("Loader", "UnsafeLoader", "FullLoader")
 )
 def unsafe_deserialization(ctx: FileContext) -> Iterable[Hit]:
     """`yaml.load` without a safe loader (or with `Loader`/`UnsafeLoader`/`FullLoader`),
-    `yaml.unsafe_load`, `pickle.load(s)`, `pickle.Unpickler`, `dill.load(s)`, `jsonpickle.decode`
-    and `marshal.loads` can construct arbitrary objects (code execution) from their input.
+    `yaml.unsafe_load`, `pickle.load(s)`, `pickle.Unpickler`, `dill.load(s)` and `jsonpickle.decode`
+    can construct arbitrary objects (code execution) from their input.
     `yaml.safe_load` and `yaml.load(..., Loader=SafeLoader/CSafeLoader)` are safe.
     """
     if not re.search(r"yaml|pickle|dill|marshal", ctx.text):
@@ -84,7 +84,7 @@ def unsafe_deserialization(ctx: FileContext) -> Iterable[Hit]:
             yield hit(call, f"`yaml.{name}` builds arbitrary objects", max_lines=2)
         elif mod in ("pickle", "cPickle", "dill", "_pickle") and name in ("load", "loads", "Unpickler"):
             yield hit(call, f"`{mod}.{name}` executes code embedded in the data", max_lines=2)
-        elif (mod, name) in (("jsonpickle", "decode"), ("marshal", "loads"), ("marshal", "load")):
+        elif (mod, name) == ("jsonpickle", "decode"):
             yield hit(call, f"`{mod}.{name}` deserializes arbitrary objects", max_lines=2)
 
 
@@ -123,6 +123,8 @@ def tls_verification_off(ctx: FileContext) -> Iterable[Hit]:
     for a in nodes(ctx, "assignment"):
         left = text(ctx, a.child_by_field_name("left"))
         right = text(ctx, a.child_by_field_name("right"))
+        if left.startswith("self."):
+            continue  # a context class initialising its own attribute, not a caller disabling checks
         if left.endswith(".verify_mode") and right.split(".")[-1] == "CERT_NONE":
             yield hit(a, "SSL context `verify_mode = CERT_NONE` accepts any certificate", max_lines=1)
         elif left.endswith(".check_hostname") and right == "False":
@@ -217,7 +219,7 @@ def sql_built(ctx: FileContext) -> Iterable[Hit]:
         return
     for call in nodes(ctx, "call"):
         obj, name = call_name(ctx, call)
-        if name not in SQL_FUNCS or (name == "text" and obj not in ("", "sqlalchemy", "sa")):
+        if name not in SQL_FUNCS or (name == "text" and (obj not in ("", "sqlalchemy", "sa") or "sqlalchemy" not in ctx.text)):
             continue
         args = positional(call)
         if not args:

@@ -31,6 +31,14 @@ def _params(ctx: FileContext, func) -> set[str]:
     return out
 
 
+WEB_FRAMEWORK = re.compile(r"^\s*(from|import)\s+(flask|fastapi|django|starlette|aiohttp|bottle|tornado|sanic|falcon|"
+                           r"quart|werkzeug|pyramid)\b", re.M)
+NAME_PARAM = re.compile(r"(?i)(file_?name|upload\w*|attachment\w*|object_?name|blob_?name|blob_?key|object_?key|"
+                        r"download\w*|document_?name|^key|_key$|^name$|^filename$|^path$|user_path|rel_?path|relative\w*)$")
+PATHISH_LEFT = re.compile(r"(?i)(^|[._])(root|dir|directory|folder|base|base_dir|basedir|home|storage|upload_dir|"
+                          r"uploads|media_root|static_root)$")
+
+
 def _carries(ctx: FileContext, node, params: set[str]) -> str:
     if node.type == "identifier" and text(ctx, node) in params:
         return text(ctx, node)
@@ -58,7 +66,9 @@ def path_join(ctx: FileContext) -> Iterable[Hit]:
     no check in the function that the result stays under the root
     (`realpath`/`resolve` plus `startswith`/`commonpath`/`is_relative_to`), no `basename`/
     `secure_filename`, and no `..` rejection: `../../etc/passwd` escapes. Only non-first join
-    arguments count as input; int/UUID-annotated parameters are ignored.
+    arguments count as input; int/UUID-annotated parameters are ignored. Outside modules importing
+    a web framework, only parameters named like user-supplied names (`filename`, `key`,
+    `object_name`, `upload`...) count, since library APIs take paths by design.
     """
     if "join" not in ctx.text and " / " not in ctx.text:
         return
@@ -72,14 +82,17 @@ def path_join(ctx: FileContext) -> Iterable[Hit]:
         n = stack.pop()
         if n.type == "binary_operator" and len(n.children) == 3 and text(ctx, n.children[1]) == "/":
             left = text(ctx, n.child_by_field_name("left"))
-            if re.search(r"(?i)root|dir|folder|base|path|_home|storage", left):
+            if PATHISH_LEFT.search(left) or left.startswith(("Path(", "pathlib.Path(")):
                 candidates.append((n, [n.child_by_field_name("right")]))
         stack.extend(n.named_children)
+    web = bool(WEB_FRAMEWORK.search(ctx.text))
     for node, parts in candidates:
         func = ancestor(node, ("function_definition",))
         if func is None:
             continue
-        params = _params(ctx, func)
+        # library APIs take paths by design; a name is "external" in web-facing modules or when the
+        # parameter is named like a user-supplied file/object name
+        params = {p for p in _params(ctx, func) if web or NAME_PARAM.search(p)}
         source = next((s for s in (_carries(ctx, p, params) for p in parts) if s), "")
         if source and not PATH_GUARD.search(text(ctx, func)):
             yield hit(node, f"`{source}` is joined into a path without a containment check", max_lines=1)
