@@ -32,7 +32,7 @@ from dwagent.evals.synth.projects import (
 )
 
 MANIFEST = ".synth-manifest.json"
-VERSION = "2"  # bump when the output changes: benchmarks cache trees by (VERSION, seed, lines)
+VERSION = "3"  # bump when the output changes: benchmarks cache trees by (VERSION, seed, lines)
 UNWIRED_RATE = 0.005
 COMPONENT_KINDS = ("Processor", "Coordinator", "Buffer", "Planner", "Catalog", "Codec", "Monitor")
 
@@ -50,8 +50,8 @@ def generate(out: Path, lines: int = 1_200_000, seed: int = 7) -> dict:
     picked_total = sum(n for _, n in picked)
     plans = _plan_plugins(picked, plugin_share / picked_total, rng)
     topics = _plan_topics(plans, rng)
-    # ~0.5% of classes unwired: estimate classes from the line budget (~1 class per 300 lines).
-    n_unwired = max(2, round(lines / 300 * UNWIRED_RATE))
+    # ~0.5% of classes unwired: estimate classes from the line budget (~1 class per 200 lines).
+    n_unwired = max(2, round(lines / 200 * UNWIRED_RATE))
     for i in range(n_unwired):
         rng.choice(plans).unwired += 1
 

@@ -34,7 +34,8 @@ def emit_plugin(plan: PluginPlan, rng: random.Random, gen: BodyGen) -> tuple[lis
     files: list[SourceFile] = [csproj(f"{plan.folder}/{plan.ns}", [f"../../{PRODUCT}.Sdk/{PRODUCT}.Sdk.csproj"])]
     services = [f"{plan.name}{noun}" for noun in rng.sample(NOUNS, k=min(len(NOUNS), 1 + plan.files // 12))]
     base = f"{plan.name}StrategyBase"
-    models, model_files = _models(plan, rng, max(1, plan.lines // 2500))
+    # Real plugin code is DTO-heavy (about as many properties as methods): ~1 model file per 900 lines.
+    models, model_files = _models(plan, rng, max(1, plan.lines // 900))
     files.append(_main(plan, base, services, models))
     files += model_files
     files.append(_strategy_base(plan, base))
@@ -91,17 +92,17 @@ def _models(plan: PluginPlan, rng: random.Random, n_files: int) -> tuple[list[st
     names: list[str] = []
     files: list[SourceFile] = []
     used: set[str] = set()
+    stems: set[str] = set()
     for _ in range(n_files):
         noun = rng.choice(NOUNS)
-        f = SourceFile(f"{plan.folder}/Models/{plan.name}{noun}Models.cs")
-        if any(x.path == f.path for x in files):
-            continue
+        stem = _unique(f"{rng.choice(VARIANTS)}{noun}", stems)
+        f = SourceFile(f"{plan.folder}/Models/{plan.name}{stem}Models.cs")
         f.add("using System;")
         f.add("using System.Collections.Generic;")
         f.add()
         f.add(f"namespace {plan.ns}.Models;")
         for suffix in rng.sample(MODEL_SUFFIXES, k=rng.randint(2, 5)):
-            name = _unique(f"{plan.name}{noun}{suffix}", used)
+            name = _unique(f"{plan.name}{stem}{suffix}", used)
             names.append(f"{plan.ns}.Models.{name}")
             f.add()
             f.add("/// <summary>")

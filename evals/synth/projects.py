@@ -75,7 +75,7 @@ def methods(gen: BodyGen, f: SourceFile, budget: int, model: str, indent: int = 
         f.add("ArgumentNullException.ThrowIfNull(items);", indent + 1)
         if not is_async:  # after the body's first line (`var total = 0;`)
             f.slots.append((len(f.lines) + 1, "    " * (indent + 1)))
-        gen.statements(f, indent + 1, rng.randint(6, 32), is_async, model)
+        gen.statements(f, indent + 1, rng.randint(3, 22), is_async, model)
         f.add("}", indent)
         f.add()
 
