@@ -153,6 +153,9 @@ class Flow(_Identified):
         "cleanup",
         "security",
     )
+    # Security controls the `security` check requires on the path (names of the code graph's
+    # controls: authentication, authorization, encryption, audit, or ones added under `graph:`).
+    security_controls: tuple[str, ...] = ()
 
 
 class CommandGate(_Identified):
