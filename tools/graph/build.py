@@ -41,7 +41,7 @@ from dwagent.tools.graph.model import (
     TOPIC_PREFIX, BusSite, CodeGraph, Edge, FieldUse, Location, MethodNode, OptionSite, TypeNode,
 )
 from dwagent.tools.graph.reflect import ScopeScan, find_discoveries
-from dwagent.tools.graph.resolve import TypeIndex, bare, declared_type, local_type, parameter_types
+from dwagent.tools.graph.resolve import EXTERNAL, TypeIndex, bare, declared_type, local_type_of, parameter_types
 from dwagent.tools.graph.source import SourceLines
 
 TYPE_KINDS = frozenset({"class", "interface", "struct", "record", "enum", "delegate"})
@@ -106,6 +106,9 @@ class _Builder:
         self.ix = TypeIndex(types, methods, members, usings)
         self.graph = CodeGraph(types=types, methods=methods)
         self.owner_cache: dict[str, str] = {}
+        self.locals_cache: dict[tuple[str, str], str] = {}
+        self.body_cache: dict[str, str] = {}
+        self.receiver_cache: dict[tuple, list[str] | None] = {}
         consts = [busmod.Constant(q, n, v, self.files[fid][0])
                   for fid, q, n, v in conn.execute("SELECT file_id, qualname, name, value FROM constants")]
         self.constants = busmod.ConstantTable(consts)
@@ -134,7 +137,7 @@ class _Builder:
         self.instantiating: set[str] = set()
         self.generic_calls: dict[str, list[tuple]] = defaultdict(list)
         self.generic_args: dict[tuple, list[tuple[int, str]]] = defaultdict(list)
-        self.field_hits: dict[str, list[tuple[str, int]]] = defaultdict(list)
+        self.field_hits: dict[str, dict[str, set[int]]] = defaultdict(lambda: defaultdict(set))
         self.option_hits: list[tuple[str, str, str, int, str]] = []  # (prop name, scope, file, line, role)
         self.sub_lines: set[tuple[str, int]] = set()
         self.option_types = {q for q, t in types.items()
@@ -176,16 +179,9 @@ class _Builder:
         elif first[:1].isupper():
             tname = first  # a type name (static call), declared in the tree or not
         elif first[:1].islower() or first[:1] == "@":
-            method = self.ix.methods.get(scope)
-            tname = parameter_types(method.signature).get(first, "") if method else ""
-            if not tname and method is not None:
-                body = "\n".join(t for _, t in self.src.span(method.file, method.start_line, method.end_line))
-                tname = local_type(body, first)
-                if not tname:
-                    # `var x = Framework.Call(...)`: a framework value, not one of ours
-                    m = re.search(rf"\bvar\s+{re.escape(first)}\s*=\s*(?:await\s+)?([A-Z]\w*)\.", body)
-                    if m and m.group(1) not in self.ix.by_name:
-                        return []
+            tname = self.local_of(scope, first)
+            if tname == EXTERNAL:
+                return []
         if not tname or tname == "var":
             return None
         cur = self.ix.resolve_type(tname, file)
@@ -201,6 +197,24 @@ class _Builder:
                 return None
             cur = nxt
         return cur
+
+    def local_of(self, scope: str, var: str) -> str:
+        """Declared type of a parameter or local of a member (cached per member and name)."""
+        key = (scope, var)
+        hit = self.locals_cache.get(key)
+        if hit is None:
+            method = self.ix.methods.get(scope)
+            hit = ""
+            if method is not None:
+                hit = parameter_types(method.signature).get(var, "")
+                if not hit:
+                    body = self.body_cache.get(scope)
+                    if body is None:
+                        body = "\n".join(t for _, t in self.src.span(method.file, method.start_line, method.end_line))
+                        self.body_cache[scope] = body
+                    hit = local_type_of(body, var, self.ix.by_name)
+            self.locals_cache[key] = hit
+        return hit
 
     def type_ref(self, owner: str, target: str, file: str, line: int, role: str) -> None:
         if target == owner:
@@ -219,8 +233,16 @@ class _Builder:
         rows = self.conn.execute("SELECT file_id, kind, name, receiver, arg0, scope, line FROM refs "
                                  "WHERE kind NOT IN ('using', 'string') ORDER BY file_id, line")
         bus_rows: list[tuple] = []
+        by_name = ix.by_name
+        # identifiers matter only when they name a type, a method (method group), a private
+        # field, an option property or a scan member: skip the rest before any other work
+        ident_names = (set(self.private_fields) | self.option_props | self.scan_names
+                       | {m.name for m in ix.methods.values() if m.kind == "method"})
+        files = self.files
         for fid, kind, name, receiver, arg0, scope, line in rows:
-            file, role = self.files[fid]
+            if kind == "ident" and name not in by_name and name not in ident_names:
+                continue
+            file, role = files[fid]
             owner = self.owner(scope)
             if kind in TYPE_REF_KINDS:
                 names = (name, name + "Attribute") if kind == "attribute" else (name,)
@@ -250,7 +272,7 @@ class _Builder:
                 if name in self.scan_names:
                     self.note_scan(scope, file, line)
                 if name in self.private_fields:
-                    self.field_hits[name].append((file, line))  # a delegate field invoked is a read
+                    self.field_hits[name][file].add(line)  # a delegate field invoked is a read
                 if name in self.instantiate and owner:
                     self.instantiating.add(owner)
                 for static_owner in self.extension_owner.get(name, ()):
@@ -284,10 +306,10 @@ class _Builder:
         if name in self.scan_names:
             self.note_scan(scope, file, line)
         if name in self.private_fields:
-            self.field_hits[name].append((file, line))
+            self.field_hits[name][file].add(line)
         if name in self.option_props:
             self.option_hits.append((name, scope, file, line, role))
-        if role != "test" and receiver in ("", "this") and owner:
+        if role != "test" and receiver in ("", "this") and owner and name in self.ix.methods_by_name:
             for m in self.ix.methods_named(owner, name, dispatch=False):
                 if m != scope and self.ix.methods[m].kind == "method":
                     self.edges.append(Edge(scope, m, "method-group", file, line))
@@ -302,7 +324,13 @@ class _Builder:
                     self.edges.append(Edge(iface, impl, "di", file, line, receiver))
 
     def call(self, name, receiver, scope, owner, file, line) -> None:
-        types = self.receiver_types(receiver, scope, owner, file)
+        first = receiver.split(".", 1)[0].strip("!?() ")
+        # locals are per member; fields and type names are per type (and file, for usings)
+        key = (scope, receiver) if first[:1].islower() or first[:1] == "@" else (owner, file, receiver)
+        if key in self.receiver_cache:
+            types = self.receiver_cache[key]
+        else:
+            types = self.receiver_cache[key] = self.receiver_types(receiver, scope, owner, file)
         if types is not None:
             targets = sorted({m for t in types for m in self.ix.methods_named(t, name)})
             for m in targets:
@@ -383,8 +411,9 @@ class _Builder:
                 writes: list[int] = []
                 reads = 0
                 assign = re.compile(rf"(?<![\w.]){re.escape(name)}\s*(?:=(?![=>])|\?\?=)|this\.{re.escape(name)}\s*=(?![=>])")
-                for file, line in sorted(set(self.field_hits.get(name, ()))):
-                    if file not in files or start <= line <= end:
+                hits = self.field_hits.get(name, {})
+                for file, line in sorted((f, n) for f in files for n in hits.get(f, ())):
+                    if start <= line <= end:
                         continue
                     text = self.src.line(file, line)
                     total = len(re.findall(rf"(?<![\w]){re.escape(name)}(?!\w)", text))

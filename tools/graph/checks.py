@@ -187,7 +187,10 @@ def write_only_findings(view: GraphView) -> list[Finding]:
         msg = (f"private field {f.name} is written ({'lines ' + writes if f.writes else writes}) but never read: "
                f"searched every use of the name in the declaring type's file(s) and found only assignments.")
         related = [_evidence(view, f.file, w, "write") for w in f.writes[:3]]
+        # assigned in code and never read is the clear case; only an initialiser is weaker
+        # evidence (the field may be kept for a debugger or a future use)
         out.append(_finding(get_rule("DWA-320").meta, view, f.file, line, msg, related=related,
+                            confidence="high" if f.writes else "medium",
                             properties={"symbol": f.qualname, "reason": "write-only-field"}))
     sets: dict[str, list] = defaultdict(list)
     reads: dict[str, int] = defaultdict(int)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from functools import lru_cache
 
 from dwagent.tools.graph.model import MethodNode, TypeNode
 
@@ -34,6 +35,7 @@ def declared_type(signature: str) -> str:
     return bare(m.group(1)) if m else ""
 
 
+@lru_cache(maxsize=65536)
 def parameter_types(signature: str) -> dict[str, str]:
     """name → bare type of a method signature's parameters."""
     start = signature.find("(")
@@ -68,19 +70,50 @@ def parameter_types(signature: str) -> dict[str, str]:
     return out
 
 
+EXTERNAL = "!external"  # a local initialised from a framework call: typed, but not by us
+_RHS_NEW = re.compile(r"\s*(?:await\s+)?new\s+([A-Za-z_][\w.]*)")
+_RHS_CAST = re.compile(r"\s*\(([A-Za-z_][\w.]*)\??\)")
+_RHS_CALL = re.compile(r"\s*(?:await\s+)?([A-Z]\w*)\.")
+
+
+def local_type_of(body: str, var: str, known_types=None) -> str:
+    """The bare declared type of local `var` in `body`: '' when unknown, EXTERNAL when it is
+    initialised from a call on a type not in `known_types` (a framework value).
+
+    Plain string search for `var =`, `var;` and `var in` (this runs for most calls on a large
+    tree, so no per-name regex), then the token in front of the name gives the type.
+    """
+    n = len(var)
+    pos = body.find(var)
+    while pos != -1:
+        end = pos + n
+        if (pos == 0 or not (body[pos - 1].isalnum() or body[pos - 1] == "_")) and (
+                end >= len(body) or not (body[end].isalnum() or body[end] == "_")):
+            rest = body[end:end + 120]
+            stripped = rest.lstrip(" \t")
+            is_assign = stripped.startswith("=") and not stripped.startswith(("==", "=>"))
+            if is_assign or stripped.startswith(";") or stripped.startswith("in "):
+                head = body[max(0, pos - 120):pos].rstrip()
+                token = re.split(r"[\s(,]", head)[-1] if head else ""
+                if token in ("var", "using"):
+                    rhs = stripped[1:] if is_assign else ""
+                    for rx in (_RHS_NEW, _RHS_CAST):
+                        r = rx.match(rhs)
+                        if r:
+                            return bare(r.group(1))
+                    r = _RHS_CALL.match(rhs)
+                    if r and known_types is not None and r.group(1) not in known_types:
+                        return EXTERNAL
+                elif token[:1].isupper():
+                    return bare(token)
+        pos = body.find(var, end)
+    return ""
+
+
 def local_type(body: str, var: str) -> str:
     """The bare type of local `var` from declarations in `body` ('' when unknown)."""
-    v = re.escape(var)
-    for pattern in (
-        rf"\bvar\s+{v}\s*=\s*(?:await\s+)?new\s+([A-Za-z_][\w.]*)",
-        rf"\bvar\s+{v}\s*=\s*\(([A-Za-z_][\w.]*)[?]?\)",
-        rf"\b([A-Z][\w.]*)(?:<[^;=()]*>)?\??\s+{v}\s*(?:=|;|\bin\b)",
-        rf"\bforeach\s*\(\s*([A-Z][\w.]*)(?:<[^;=()]*>)?\s+{v}\s+in\b",
-    ):
-        m = re.search(pattern, body)
-        if m:
-            return bare(m.group(1))
-    return ""
+    found = local_type_of(body, var)
+    return "" if found == EXTERNAL else found
 
 
 class TypeIndex:
