@@ -54,6 +54,10 @@ def _globs(name: str, patterns: tuple[str, ...]) -> bool:
     return any(fnmatch.fnmatchcase(name, p) for p in patterns)
 
 
+def _list(text: str) -> list:
+    return [] if text == "[]" else json.loads(text)
+
+
 def load_declarations(conn: sqlite3.Connection):
     """(files, types, methods, members, fields) from the symbols table."""
     files = {fid: (path, role) for fid, path, role in conn.execute("SELECT id, path, role FROM files")}
@@ -71,26 +75,26 @@ def load_declarations(conn: sqlite3.Connection):
             node = types.get(qual)
             if node is None:
                 types[qual] = TypeNode(qual, name, kind, ns, role, [loc],
-                                       tuple(bare(b) for b in json.loads(bases)),
-                                       tuple(bare(a) for a in json.loads(attrs)),
-                                       tuple(json.loads(mods)), sig)
+                                       tuple(bare(b) for b in _list(bases)),
+                                       tuple(bare(a) for a in _list(attrs)),
+                                       tuple(_list(mods)), sig)
             else:  # partial declaration: merge
                 node.locations.append(loc)
                 node.locations.sort(key=lambda l: (l.file, l.start_line))
-                node.bases = tuple(sorted(set(node.bases) | {bare(b) for b in json.loads(bases)}))
-                node.attributes = tuple(sorted(set(node.attributes) | {bare(a) for a in json.loads(attrs)}))
-                node.modifiers = tuple(sorted(set(node.modifiers) | set(json.loads(mods))))
+                node.bases = tuple(sorted(set(node.bases) | {bare(b) for b in _list(bases)}))
+                node.attributes = tuple(sorted(set(node.attributes) | {bare(a) for a in _list(attrs)}))
+                node.modifiers = tuple(sorted(set(node.modifiers) | set(_list(mods))))
         elif kind in MEMBER_KINDS:
             if kind == "property":
                 members[container][name] = declared_type(sig)
             if qual not in methods or (path, start) < (methods[qual].file, methods[qual].start_line):
                 methods[qual] = MethodNode(qual, name, kind, container, path, role, start, end, sig,
-                                           tuple(json.loads(mods)), tuple(bare(a) for a in json.loads(attrs)))
+                                           tuple(_list(mods)), tuple(bare(a) for a in _list(attrs)))
         elif kind in ("field", "const"):
             members[container][name] = declared_type(sig)
             if kind == "field":
-                fields.append((qual, name, container, path, role, start, end, json.loads(mods),
-                               json.loads(attrs), sig))
+                fields.append((qual, name, container, path, role, start, end, _list(mods),
+                               _list(attrs), sig))
     return files, types, methods, members, fields
 
 
@@ -230,14 +234,20 @@ class _Builder:
     # --- the pass over refs ---------------------------------------------------------------
     def run(self) -> CodeGraph:
         ix = self.ix
-        rows = self.conn.execute("SELECT file_id, kind, name, receiver, arg0, scope, line FROM refs "
-                                 "WHERE kind NOT IN ('using', 'string') ORDER BY file_id, line")
-        bus_rows: list[tuple] = []
         by_name = ix.by_name
         # identifiers matter only when they name a type, a method (method group), a private
-        # field, an option property or a scan member: skip the rest before any other work
+        # field, an option property or a scan member: filter the rest out in SQL (most refs)
         ident_names = (set(self.private_fields) | self.option_props | self.scan_names
                        | {m.name for m in ix.methods.values() if m.kind == "method"})
+        self.conn.execute("CREATE TEMP TABLE IF NOT EXISTS graph_wanted (name TEXT PRIMARY KEY)")
+        self.conn.execute("DELETE FROM temp.graph_wanted")
+        self.conn.executemany("INSERT OR IGNORE INTO temp.graph_wanted VALUES (?)",
+                              [(n,) for n in sorted(ident_names | set(by_name))])
+        rows = self.conn.execute(
+            "SELECT file_id, kind, name, receiver, arg0, scope, line FROM refs "
+            "WHERE kind NOT IN ('using', 'string') AND (kind != 'ident' OR name IN temp.graph_wanted) "
+            "ORDER BY file_id, line")
+        bus_rows: list[tuple] = []
         files = self.files
         for fid, kind, name, receiver, arg0, scope, line in rows:
             if kind == "ident" and name not in by_name and name not in ident_names:
