@@ -5,17 +5,23 @@ terminal test drives the installed command through a pseudo-terminal.
 """
 from __future__ import annotations
 
+import re
 from typing import Callable
 
 from dwagent.agents.chat.offline import finding_summary
 from dwagent.agents.chat.session import ChatSession
 from dwagent.errors import DwagentError
 
+_SPAN = re.compile(r"(?P<file>[^:]+):(?P<start>\d+)(?:-(?P<end>\d+))?")
+MAX_OPEN_LINES = 80
+
 HELP = """commands:
   /findings        list the report's findings
   /finding ID      talk about another finding (a unique id prefix is enough)
   /evidence        show the current finding's excerpt and recorded evidence
   /history         show this finding's earlier questions
+  /search WORDS    search the audited tree (identifiers or words)
+  /open FILE:A-B   show lines A..B of a file of the audited tree
   /help            this text
   /quit            leave (the conversation is saved and resumes next time)
 anything else is a question about the current finding"""
@@ -74,6 +80,10 @@ class Repl:
                 self.write(f"{f.id}  {f.severity:<8} {f.rule}  {f.file}:{f.start_line}  {f.message[:70]}")
             if not self.session.report.findings:
                 self.write("this report has no findings")
+        elif line.startswith("/search"):
+            self._search(line[len("/search"):].strip())
+        elif line.startswith("/open"):
+            self._open(line[len("/open"):].strip())
         elif line.startswith("/finding"):
             parts = line.split(maxsplit=1)
             if len(parts) < 2:
@@ -86,6 +96,32 @@ class Repl:
             self.write("no finding selected: /finding ID first (/findings lists them)")
         else:
             self.write(self.session.ask(self.current.id, line)["answer"])
+
+    def _search(self, words: str) -> None:
+        if not words:
+            self.write("usage: /search WORDS")
+            return
+        hits = self.session.tools.search(words, k=10)
+        if self.session.tools.retriever is None:
+            self.write("search is not available: no index for this tree")
+        for n, h in enumerate(hits, 1):
+            self.write(f"{n:>2}. {h.file}:{h.start_line}-{h.end_line}  {h.symbol or h.kind}")
+        if not hits and self.session.tools.retriever is not None:
+            self.write("no results")
+
+    def _open(self, spec: str) -> None:
+        match = _SPAN.fullmatch(spec)
+        if not match:
+            self.write("usage: /open FILE:START-END (e.g. src/a.cs:10-20)")
+            return
+        start = int(match["start"])
+        end = int(match["end"] or start)
+        cite = self.session.tools.open_span(match["file"], start, min(end, start + MAX_OPEN_LINES - 1))
+        if cite is None:
+            self.write(f"cannot show {spec}: no such file or lines in the audited tree")
+            return
+        for offset, text in enumerate(cite.excerpt.split("\n")):
+            self.write(f"{start + offset:>6} | {text}")
 
     def _with_finding(self, line: str) -> None:
         if self.current is None:

@@ -42,7 +42,8 @@ def test_unknown_finding_is_a_clear_error(chat_report):
 
 def test_repl_commands_drive_the_session(chat_report):
     report_dir, root, fid = chat_report
-    inputs = iter(["/findings", "who calls this?", "/history", "/finding F-nope", "/evidence", "/bogus", "/quit"])
+    inputs = iter(["/findings", "who calls this?", "/history", "/finding F-nope", "/evidence", "/bogus",
+                   "/search legacy client", "/open src/App/Service.cs:9-10", "/open ../etc/passwd:1", "/quit"])
     out: list[str] = []
     code = Repl(_session(report_dir), fid, read=lambda prompt: next(inputs), write=out.append).run()
     text = "\n".join(out)
@@ -53,6 +54,9 @@ def test_repl_commands_drive_the_session(chat_report):
     assert "no finding 'F-nope'" in text
     assert "src/Net/Client.cs:8 (verified)" in text  # /evidence
     assert "unknown command /bogus" in text
+    assert "src/Legacy/LegacyClient.cs" in text  # /search
+    assert "     9 |             if (string.IsNullOrEmpty(host))" in text  # /open
+    assert "cannot show ../etc/passwd:1" in text  # outside the audited root
     assert text.rstrip().endswith("bye (conversation saved)")
 
 
