@@ -209,3 +209,19 @@ def test_config_from_mapping_rejects_unknown_keys():
     assert cfg.publish_methods == ("Emit",) and cfg.trace_depth == 5
     with pytest.raises(InputError):
         GraphConfig.from_mapping({"publish_method": ["typo"]})
+
+
+def test_python_classes_instantiated_by_call_are_wired(tmp_path):
+    root = tmp_path / "py"
+    _write(root, {
+        "app/__init__.py": "",
+        "app/main.py": "from app.service import Service\n\n\ndef main():\n    Service().run()\n",
+        "app/service.py": ("class Service:\n    def run(self):\n        return Helper().go()\n\n\n"
+                           "class Helper:\n    def go(self):\n        return 1\n\n\n"
+                           "class Forgotten:\n    def go(self):\n        return 2\n"),
+    })
+    with _store(root, tmp_path) as store:
+        view = graph_for(store, GraphConfig.python_default())
+        dead = {f.properties["symbol"] for f in wiring_findings(store, GraphConfig.python_default())}
+        assert dead == {"app.service.Forgotten"}
+        assert view.graph.types["app.service.Helper"].live

@@ -279,6 +279,11 @@ class _Builder:
                         for ctor in ix.methods_of.get(tq, {}).get(ix.types[tq].name, ()):
                             self.edges.append(Edge(scope, ctor, "new", file, line))
             elif kind == "invoke":
+                if name in by_name:  # Python instantiates by calling the class: `Foo()`
+                    for tq in ix.resolve_type(name, file, self.ns_of(owner), receiver):
+                        self.type_ref(owner, tq, file, line, role)
+                        if role != "test":
+                            self.graph.instantiated.setdefault(tq, f"{name}(...) at {file}:{line}")
                 if name in self.scan_names:
                     self.note_scan(scope, file, line)
                 if name in self.private_fields:
