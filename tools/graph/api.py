@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from dwagent.tools.graph.config import GraphConfig
+from dwagent.tools.graph.config import GraphConfig, default_for
 from dwagent.tools.graph.model import CodeGraph
 from dwagent.tools.graph.persist import content_key, load_graph
 from dwagent.tools.graph.source import SourceLines
@@ -44,10 +44,17 @@ def coerce_config(config: Any) -> GraphConfig:
     return GraphConfig.csharp_default()
 
 
+def _main_language(conn) -> str:
+    """csharp or python: whichever has more indexed files (C# on a tie or an empty tree)."""
+    counts = dict(conn.execute("SELECT language, COUNT(*) FROM files WHERE language IN ('csharp', 'python') "
+                               "GROUP BY language").fetchall())
+    return "python" if counts.get("python", 0) > counts.get("csharp", 0) else "csharp"
+
+
 def graph_for(store: Any, config: Any = None) -> GraphView:
     """The up-to-date graph for an index store (anything with a sqlite3 `conn`)."""
-    cfg = coerce_config(config)
     conn = store.conn
+    cfg = coerce_config(config) if config is not None else default_for(_main_language(conn))
     key = content_key(conn, cfg)
     hit = _CACHE.get((id(conn), key))
     if hit is not None:

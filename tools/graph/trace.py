@@ -23,7 +23,13 @@ FOLLOW = frozenset({"call", "new", "method-group", "publish", "deliver"})
 
 
 def resolve_waypoint(view: GraphView, waypoint: str) -> list[str]:
-    """Node ids a waypoint names (see FlowSpec), sorted."""
+    """Node ids a waypoint names (see FlowSpec), sorted; production members when any match."""
+    found = _resolve(view, waypoint)
+    prod = [q for q in found if q in view.graph.methods and view.graph.methods[q].role == "production"]
+    return prod or found
+
+
+def _resolve(view: GraphView, waypoint: str) -> list[str]:
     g = view.graph
     w = waypoint.strip()
     if w.startswith(TOPIC_PREFIX):
@@ -129,7 +135,19 @@ def trace_flow(view: GraphView, spec: FlowSpec) -> FlowTrace:
         reason, near = _candidates(view, spec.entry, [], [])
         return FlowTrace(spec=spec, status="NOT VERIFIED", reason=f"entry: {reason}",
                          broken=(BrokenLink(waypoint=spec.entry, after="", reason=reason, candidates=near),))
-    first = entry[0]
+    # several members may match the entry: trace from each (bounded) and keep the best
+    best: FlowTrace | None = None
+    for first in entry[:MAX_ENTRIES]:
+        trace = _trace_from(view, spec, first)
+        if best is None or (len(trace.broken), -len(trace.hops)) < (len(best.broken), -len(best.hops)):
+            best = trace
+    return best  # type: ignore[return-value]
+
+
+MAX_ENTRIES = 8
+
+
+def _trace_from(view: GraphView, spec: FlowSpec, first: str) -> FlowTrace:
     m = view.graph.methods.get(first)
     hops: list[Hop] = [Hop(node=first, via="entry", file=m.file if m else "", line=m.start_line if m else 0,
                            excerpt=view.source.line(m.file, m.start_line) if m else "",
