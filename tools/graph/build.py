@@ -28,9 +28,7 @@ The approximation and how it fails (it is name-based, without a compiler):
 """
 from __future__ import annotations
 
-import fnmatch
 import json
-import re
 import sqlite3
 from collections import defaultdict
 
@@ -38,20 +36,17 @@ from dwagent.tools.graph import bus as busmod
 from dwagent.tools.graph.config import GraphConfig
 from dwagent.tools.graph.liveness import compute_liveness
 from dwagent.tools.graph.model import (
-    TOPIC_PREFIX, BusSite, CodeGraph, Edge, FieldUse, Location, MethodNode, OptionSite, TypeNode,
+    TOPIC_PREFIX, BusSite, CodeGraph, Edge, Location, MethodNode, TypeNode,
 )
 from dwagent.tools.graph.reflect import ScopeScan, find_discoveries
 from dwagent.tools.graph.resolve import EXTERNAL, TypeIndex, bare, declared_type, local_type_of, parameter_types
 from dwagent.tools.graph.source import SourceLines
+from dwagent.tools.graph.state import field_uses, globs_match, option_sites
 
 TYPE_KINDS = frozenset({"class", "interface", "struct", "record", "enum", "delegate"})
 MEMBER_KINDS = frozenset({"method", "constructor", "property", "function", "event"})
 TYPE_REF_KINDS = frozenset({"ident", "new", "generic_arg", "typeof", "nameof", "base", "attribute"})
 _ACCESS = frozenset({"public", "protected", "internal"})
-
-
-def _globs(name: str, patterns: tuple[str, ...]) -> bool:
-    return any(fnmatch.fnmatchcase(name, p) for p in patterns)
 
 
 def _list(text: str) -> list:
@@ -145,7 +140,7 @@ class _Builder:
         self.option_hits: list[tuple[str, str, str, int, str]] = []  # (prop name, scope, file, line, role)
         self.sub_lines: set[tuple[str, int]] = set()
         self.option_types = {q for q, t in types.items()
-                             if t.role == "production" and _globs(t.name, config.option_types)}
+                             if t.role == "production" and globs_match(t.name, config.option_types)}
         self.option_props = {m.name for m in methods.values()
                              if m.kind == "property" and m.container in self.option_types}
 
@@ -303,8 +298,8 @@ class _Builder:
         self.finish_method_groups()
         self.reflection()
         self.graph.edges = sorted(set(self.edges), key=lambda e: (e.src, e.file, e.line, e.dst, e.kind))
-        self.graph.fields = self.field_uses()
-        self.graph.options = self.option_sites()
+        self.graph.fields = field_uses(ix, self.src, self.private_fields, self.field_hits)
+        self.graph.options = option_sites(ix, self.src, self.cfg, self.option_types, self.option_hits)
         compute_liveness(self.graph, ix, self.type_edges, self.test_refs, self.cfg)
         return self.graph
 
@@ -417,54 +412,6 @@ class _Builder:
         for d in found:
             self.type_ref(d.source_type, d.target, d.file, d.line, "production")
             self.graph.discovered.setdefault(d.target, f"reflection scan at {d.file}:{d.line} (base {d.base})")
-
-    def field_uses(self) -> list[FieldUse]:
-        out: list[FieldUse] = []
-        for name, rows in sorted(self.private_fields.items()):
-            for qual, _n, container, path, _role, start, end, _mods, _attrs, sig in rows:
-                files = {loc.file for loc in self.ix.types[container].locations}
-                writes: list[int] = []
-                reads = 0
-                assign = re.compile(rf"(?<![\w.]){re.escape(name)}\s*(?:=(?![=>])|\?\?=)|this\.{re.escape(name)}\s*=(?![=>])")
-                hits = self.field_hits.get(name, {})
-                for file, line in sorted((f, n) for f in files for n in hits.get(f, ())):
-                    if start <= line <= end:
-                        continue
-                    text = self.src.line(file, line)
-                    total = len(re.findall(rf"(?<![\w]){re.escape(name)}(?!\w)", text))
-                    w = len(assign.findall(text))
-                    if w:
-                        writes.append(line)
-                    reads += max(total - w, 0)
-                out.append(FieldUse(qual, name, path, start, end, tuple(writes), reads, "=" in sig or
-                                    "=" in self.src.excerpt(path, start, end).split(name, 1)[-1]))
-        return out
-
-    def option_sites(self) -> list[OptionSite]:
-        cfg = self.cfg
-        opt_types = self.option_types
-        props: dict[str, list[str]] = defaultdict(list)
-        for q in opt_types:
-            for m in self.ix.methods_of.get(q, {}).values():
-                for mq in m:
-                    if self.ix.methods[mq].kind == "property":
-                        props[self.ix.methods[mq].name].append(mq)
-        presets = {q for q, m in self.ix.methods.items()
-                   if m.kind == "method" and m.container in self.ix.types
-                   and _globs(self.ix.types[m.container].name, cfg.preset_classes) and _globs(m.name, cfg.preset_methods)}
-        out: list[OptionSite] = []
-        for name, scope, file, line, role in self.option_hits:
-            if name not in props or role != "production" or scope in props[name]:
-                continue
-            text = self.src.line(file, line)
-            assign = re.search(rf"(?<![\w]){re.escape(name)}\s*=(?![=>])", text)
-            total = len(re.findall(rf"(?<![\w]){re.escape(name)}(?!\w)", text))
-            for prop in props[name]:
-                if scope in presets and assign:
-                    out.append(OptionSite(prop, "set", file, line, scope))
-                elif scope not in presets and total - (1 if assign else 0) > 0:
-                    out.append(OptionSite(prop, "read", file, line, scope))
-        return sorted(set(out), key=lambda o: (o.option, o.kind, o.file, o.line))
 
 
 def build_graph(conn: sqlite3.Connection, config: GraphConfig | None = None) -> CodeGraph:
