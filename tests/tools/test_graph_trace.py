@@ -116,3 +116,11 @@ def test_cli_commands_and_exit_codes(index_dir, capsys):
     assert main(["topic", str(FIXTURE), "pipeline.compress", "--json", *args]) == 0
     capsys.readouterr()
     assert main(["who-calls", str(FIXTURE), "NoSuchThing", *args]) == 2
+
+
+def test_empty_catch_on_a_hop_fails_error_handling(view):
+    trace = query.path(view, "UltimateStoragePlugin.HandleWriteAsync", "UltimateReplicationPlugin.ReplicateAsync")
+    assert [h.via for h in trace.hops] == ["entry", "publish", "deliver"]
+    errors = next(c for c in trace.checks if c.check == "error-handling")
+    assert errors.status == "FAIL" and errors.start_line == 45 and "empty catch" in errors.detail
+    assert trace.status == "FAIL"
