@@ -6,6 +6,7 @@ import re
 from typing import Iterable
 
 from dwagent.tools.parse.context import FileContext
+from dwagent.tools.rules.names import PRIVILEGED_ACTION
 from dwagent.tools.rules.registry import Hit, file_rule
 from dwagent.tools.rules.syntax import (
     arguments,
@@ -138,8 +139,9 @@ def _attribute_text(ctx: FileContext, decl) -> str:
 )
 def roleless_state_change(ctx: FileContext) -> Iterable[Hit]:
     """In a controller where some actions require a role or policy (`[Authorize(Roles = ...)]`,
-    `[Authorize(Policy = ...)]`), a state-changing action (`[HttpDelete]`, `[HttpPost]`,
-    `[HttpPut]`, `[HttpPatch]`) protected only by a plain `[Authorize]` (on itself or the class)
+    `[Authorize(Policy = ...)]`), a state-changing action (`[HttpDelete]`, `[HttpPut]`,
+    `[HttpPatch]`, or an `[HttpPost]` whose name or route is a privileged action such as reset,
+    refund, import, archive, purge) protected only by a plain `[Authorize]` (on itself or the class)
     lets any signed-in user perform it. The sibling's requirement shows the team knows the action
     class needs authorization; this one was missed. Read-only actions are not reported.
     """
@@ -159,6 +161,9 @@ def roleless_state_change(ctx: FileContext) -> Iterable[Hit]:
             attrs = attributes(ctx, m)
             if m in guarded or not attrs & STATE_CHANGING or "AllowAnonymous" in attrs:
                 continue
+            if attrs & STATE_CHANGING == {"HttpPost"} and not PRIVILEGED_ACTION.search(
+                    name_of(ctx, m) + " " + _attribute_text(ctx, m)):
+                continue  # creating one's own resource is not a privileged change
             if "Authorize" in attrs or class_plain:
                 name_node = m.child_by_field_name("name")
                 yield Hit(line(name_node), line(name_node),

@@ -6,6 +6,7 @@ import re
 from typing import Iterable
 
 from dwagent.tools.parse.context import FileContext
+from dwagent.tools.rules.names import PRIVILEGED_ACTION
 from dwagent.tools.rules.registry import Hit, file_rule
 from dwagent.tools.rules.syntax import (
     arguments,
@@ -132,7 +133,8 @@ def _unauthenticated(eps) -> Iterable[Hit]:
     languages=("csharp",),
 )
 def roleless_endpoint(ctx: FileContext) -> Iterable[Hit]:
-    """A `MapPost`/`MapPut`/`MapDelete`/`MapPatch` endpoint covered only by a plain
+    """A `MapPut`/`MapDelete`/`MapPatch` endpoint, or a `MapPost` whose path is a privileged action
+    (import, purge, reset, suspend...), covered only by a plain
     `RequireAuthorization()` (its own or its group's) while a sibling endpoint in the same class
     requires a named policy: any signed-in user can change what the siblings protect.
     """
@@ -145,5 +147,7 @@ def roleless_endpoint(ctx: FileContext) -> Iterable[Hit]:
 
 def _plain_only(eps) -> Iterable[Hit]:
     for call, verb, path, auth, _own in eps:
+        if verb == "MapPost" and not PRIVILEGED_ACTION.search(path):
+            continue  # creating one's own resource is not a privileged change
         if verb in STATE_CHANGING and auth == "plain":
             yield hit(call, f"`{verb}(\"{path}\")` requires only a signed-in user while sibling endpoints require a policy", max_lines=1)

@@ -86,6 +86,14 @@ def is_placeholder(value: str, name: str = "") -> bool:
     return False
 
 
+# A POST that does one of these is privileged; a plain POST (create my own thing) is not judged by
+# the role-less-state-change rules. PUT/PATCH/DELETE always count.
+PRIVILEGED_ACTION = re.compile(
+    r"(?i)import|delete|remove|purge|reset|refund|approve|reject|void|grant|revoke|archive|admin|bulk|override|"
+    r"suspend|disable|enable|ban|promote|role|permission|transfer|payout|export|restore|migrate|reindex|"
+    r"impersonate|close|cancel|wipe|drop|truncate|rotate"
+)
+
 CONNECTION_PASSWORD = re.compile(r"(?i)(?:^|;)\s*(?:password|pwd)\s*=\s*([^;]*)")
 PRIVATE_KEY = re.compile(r"-----BEGIN (?:RSA |EC |DSA |OPENSSH |ENCRYPTED )?PRIVATE KEY-----")
 TOKEN_FORMATS = re.compile(

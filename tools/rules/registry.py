@@ -54,6 +54,7 @@ RULE_MODULES: tuple[str, ...] = (
     "dwagent.tools.rules.python_secrets",
     "dwagent.tools.rules.python_runtime",
     "dwagent.tools.rules.python_web",
+    "dwagent.tools.rules.python_more",
     "dwagent.tools.graph.checks",
 )
 
