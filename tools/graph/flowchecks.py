@@ -64,19 +64,25 @@ def _async(view, hop, m, body) -> FlowCheck:
                   f"no blocking call in lines {m.start_line}-{m.end_line}")
 
 
+def _empty_catch(view: GraphView, m, line: int) -> bool:
+    """Is the catch starting on `line` an empty block? Comments do not count as handling: text in
+    the audited code never turns a swallowed error into a handled one."""
+    text = "\n".join(t for _, t in view.source.span(m.file, line, min(line + 6, m.end_line)))
+    after = text.split("catch", 1)[1]
+    open_at = after.find("{")
+    if open_at == -1:
+        return False
+    close_at = after.find("}", open_at)
+    if close_at == -1:
+        return False
+    inner = re.sub(r"//[^\n]*|/\*.*?\*/", "", after[open_at + 1 : close_at], flags=re.S)
+    return not inner.strip()
+
+
 def _errors(view, hop, m, body) -> FlowCheck:
-    lines = dict(body)
     for n, text in body:
-        if _CATCH.search(text):
-            # an empty catch: `catch (...) { }` on one line, or a brace pair with nothing between
-            after = text.split("catch", 1)[1]
-            nxt = [lines.get(k, "").strip() for k in range(n + 1, n + 4)]
-            one_line_empty = re.search(r"\{\s*\}", after) is not None
-            multi_empty = "{" in (after + (nxt[0] if nxt else "")) and nxt[:2] in (["{", "}"],) or (
-                after.strip().endswith("{") and nxt and nxt[0] == "}")
-            if one_line_empty or multi_empty:
-                return _check(view, "error-handling", "FAIL", hop, m.file, n, min(n + 2, m.end_line),
-                              "empty catch block swallows the error")
+        if _CATCH.search(text) and _empty_catch(view, m, n):
+            return _check(view, "error-handling", "FAIL", hop, m.file, n, n, "empty catch block swallows the error")
     for n, text in body:
         if _CATCH.search(text) or re.search(r"\bfinally\b", text):
             return _check(view, "error-handling", "PASS", hop, m.file, n, n, "handles errors (catch/finally)")
