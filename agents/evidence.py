@@ -37,6 +37,8 @@ def run_catalogue(ctx: RunContext) -> tuple[list[dict], dict]:
             }
         else:
             findings, info = engine.run_rules(store, config=config), {}
+        if config is not None:
+            _remember_graph(store, config)
     finally:
         close = getattr(store, "close", None)
         if close:
@@ -46,6 +48,16 @@ def run_catalogue(ctx: RunContext) -> tuple[list[dict], dict]:
     categories = sorted({reg.meta.category for reg in load_rules().values()})
     info = {"status": "RAN", "rules_version": engine.RULES_VERSION, "categories": categories, **info}
     return [f.model_dump(mode="json") for f in findings], info
+
+
+def _remember_graph(store, config) -> None:
+    """Hand the graph the wiring rules just built to the later nodes (same process)."""
+    try:
+        from dwagent.agents.graph_cache import remember
+        from dwagent.tools.graph.api import graph_for
+    except ImportError:
+        return
+    remember(store.conn, graph_for(store, config))  # a cache hit inside tools/graph
 
 
 def evidence_node(state: CertifyState, ctx: RunContext) -> dict:

@@ -31,14 +31,14 @@ def _evidence(sources, file: str, start: int, end: int, excerpt: str, note: str)
 def trace_with_graph(sources, flow: Flow, findings: list[dict]):
     """(row, evidence) for one flow traced over the code graph; None when the graph is unavailable."""
     try:
-        from dwagent.tools.graph.api import graph_for
+        from dwagent.agents.graph_cache import view_for
         from dwagent.tools.graph.flowtypes import FlowSpec
         from dwagent.tools.graph.trace import trace_flow
     except ImportError:
         return None
     if getattr(sources, "graph_config", None) is None:
         return None
-    view = getattr(sources, "_graph_view", None) or graph_for(sources, sources.graph_config)
+    view = getattr(sources, "_graph_view", None) or view_for(sources)
     sources._graph_view = view
     spec = FlowSpec(
         name=flow.id,

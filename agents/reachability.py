@@ -6,11 +6,11 @@ from dwagent.models import Finding
 
 
 def _view(sources):
-    from dwagent.tools.graph.api import graph_for
+    from dwagent.agents.graph_cache import view_for
 
     cached = getattr(sources, "_graph_view", None)
     if cached is None:
-        cached = graph_for(sources, sources.graph_config)
+        cached = view_for(sources)
         sources._graph_view = cached
         sources._types_by_file = {}
         for t in cached.graph.types.values():
