@@ -334,6 +334,8 @@ class _Builder:
                     self.edges.append(Edge(iface, impl, "di", file, line, receiver))
 
     def call(self, name, receiver, scope, owner, file, line) -> None:
+        if name not in self.ix.methods_by_name:
+            return  # no member of the tree has this name (a framework call): nothing to link
         first = receiver.split(".", 1)[0].strip("!?() ")
         # locals are per member; fields and type names are per type (and file, for usings)
         key = (scope, receiver) if first[:1].islower() or first[:1] == "@" else (owner, file, receiver)
