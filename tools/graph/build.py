@@ -47,6 +47,7 @@ TYPE_KINDS = frozenset({"class", "interface", "struct", "record", "enum", "deleg
 MEMBER_KINDS = frozenset({"method", "constructor", "property", "function", "event"})
 TYPE_REF_KINDS = frozenset({"ident", "new", "generic_arg", "typeof", "nameof", "base", "attribute"})
 _ACCESS = frozenset({"public", "protected", "internal"})
+MAX_DISPATCH = 32
 
 
 def _list(text: str) -> list:
@@ -345,6 +346,10 @@ class _Builder:
             types = self.receiver_cache[key] = self.receiver_types(receiver, scope, owner, file)
         if types is not None:
             targets = sorted({m for t in types for m in self.ix.methods_named(t, name)})
+            if len(targets) > MAX_DISPATCH:
+                # a call through a base with hundreds of implementations (strategies): link the
+                # declaration, not every override, so the graph stays linear in the code size
+                targets = sorted({m for t in types for m in self.ix.methods_named(t, name, dispatch=False)}) or targets
             for m in targets:
                 self.edges.append(Edge(scope, m, "call", file, line))
             if targets or not types:
