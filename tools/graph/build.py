@@ -22,7 +22,7 @@ The approximation and how it fails (it is name-based, without a compiler):
   parameters) fall back to every method with that name when there are at most
   `max_by_name_targets` of them (edge kind `by-name`), else the call is left unlinked.
 - Overloads share one node; virtual dispatch links a call on a type to the same-named methods of
-  all its subtypes. Delegates stored in fields and invoked later are not followed.
+  all its subtypes (only to the declaration when there are more than MAX_DISPATCH of them). Delegates stored in fields and invoked later are not followed.
 - Bus topics must be static (literal, const, nameof, concatenations); dynamic topics are counted
   but never matched.
 """
