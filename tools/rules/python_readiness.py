@@ -97,7 +97,8 @@ def _is_abstract_context(ctx: FileContext, func, subclassed: set[str]) -> bool:
     id="DWA-407",
     title="NotImplementedError outside an abstract method (Python)",
     category="not-implemented",
-    severity="high",
+    severity="medium",
+    confidence="medium",
     cwe=(1188,),
     languages=("python",),
 )
@@ -107,7 +108,9 @@ def not_implemented(ctx: FileContext) -> Iterable[Hit]:
     classes deriving from `ABC`/`Protocol`, classes named `Base*`/`*Base`/`*Interface`/`*Mixin`,
     classes subclassed in the same file or anywhere else in the index (checked by the engine),
     and interface-like classes whose every method raises. A raise inside real logic that rejects
-    one unsupported case is a documented limitation, not a stub, and is not reported.
+    one unsupported case is a documented limitation, not a stub, and is not reported. Medium
+    severity and confidence: in Python the same statement is also the conventional body of an
+    abstract method whose subclasses may live outside the audited tree.
     """
     if "NotImplementedError" not in ctx.text:
         return
