@@ -201,3 +201,27 @@ def test_index_dir_reused_for_another_tree_starts_over(tmp_path: Path) -> None:
     assert summary.parsed == summary.files and summary.reused == 0
     with open_index(two, tmp_path / "db") as store:
         assert store.conn.execute("SELECT COUNT(*) FROM symbols WHERE name = 'Other'").fetchone()[0] == 1
+
+
+def _die_on_crash_file(job):
+    from dwagent.tools.index.worker import index_file
+
+    if job[1].endswith("Crash.cs"):
+        os._exit(139)  # what a native parser crash looks like from the outside
+    return index_file(job)
+
+
+def test_a_worker_that_dies_costs_one_file_not_the_run(tmp_path: Path, monkeypatch) -> None:
+    from dwagent.tools.index import build as build_module
+
+    root = tmp_path / "many"
+    root.mkdir()
+    for i in range(60):  # enough files for the process pool
+        (root / f"F{i:02d}.cs").write_text(f"class F{i} {{ void M() {{ Call{i}(); }} }}\n")
+    (root / "Crash.cs").write_text("class Crash { }\n")
+    monkeypatch.setattr(build_module, "index_file", _die_on_crash_file)
+    summary = build_index(root, index_dir=tmp_path / "db", jobs=2)
+    assert summary.files == 60
+    assert summary.skips_by_reason == {"parser-crash": 1}
+    with open_index(root, tmp_path / "db") as store:
+        assert store.conn.execute("SELECT reason FROM skips WHERE path = 'Crash.cs'").fetchone()[0] == "parser-crash"

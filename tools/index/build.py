@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from dwagent.config import index_db_path
+from dwagent.tools.index.parallel import ordered_map
 from dwagent.tools.index.roles import ProjectMap
 from dwagent.tools.index.store import connect
 from dwagent.tools.index.worker import Job, index_file
@@ -165,11 +166,7 @@ def _run(todo: list[Job], jobs: int, progress: bool) -> Iterator[tuple]:
             results: Iterator[tuple] = map(index_file, todo)
             yield from _advance(results, bar)
             return
-        import multiprocessing
-
-        chunksize = max(1, min(32, len(todo) // (jobs * 16) or 1))
-        with multiprocessing.get_context("fork").Pool(jobs) as pool:
-            yield from _advance(pool.imap(index_file, todo, chunksize=chunksize), bar)
+        yield from _advance(ordered_map(index_file, todo, jobs), bar)
     finally:
         if bar is not None:
             bar[0].stop()
