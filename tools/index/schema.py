@@ -29,7 +29,8 @@ CREATE TABLE IF NOT EXISTS files (
 );
 
 -- Files the walker did not index, each with its reason
--- (binary, too-large, undecodable, symlink-escape, symlink-loop, unreadable, excluded, ignored).
+-- (binary, too-large, undecodable, symlink-escape, symlink-loop, symlink-internal, unreadable,
+-- excluded, ignored, parser-crash). Ignored or excluded folders are one row, "dir/".
 CREATE TABLE IF NOT EXISTS skips (
     path   TEXT PRIMARY KEY,
     reason TEXT NOT NULL,
