@@ -38,7 +38,7 @@ def open_report_index(report: Report) -> sqlite3.Connection | None:
     return getattr(store, "conn", None)
 
 
-def build_tools(report: Report, dense: str = "auto") -> ChatTools:
+def build_tools(report: Report, dense: str = "if-built") -> ChatTools:
     """ChatTools for a report, with whatever of index/retriever/graph is available."""
     index = open_report_index(report)
     retriever = None

@@ -96,7 +96,7 @@ def _session(report_dir: Path, root: Path | None, llm: str | None, no_dense: boo
     gateway = LLMGateway.from_settings(load_settings(LLMOverrides(llm=llm)))
     if gateway is not None:
         gateway.register_secrets(list(report.findings))  # never send a found secret to the model
-    tools = build_tools(report, dense="off" if no_dense else "auto")
+    tools = build_tools(report, dense="off" if no_dense else "if-built")
     return ChatSession(report, tools, gateway)
 
 

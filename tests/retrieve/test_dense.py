@@ -64,3 +64,14 @@ def test_similar_embeds_touched_chunks_lazily_and_once(sample_index, fake_embedd
     r.similar("src/Storage/OrderRepository.cs", 6, 9, k=5)
     # only the two query texts (chunk + card search) were embedded the second time
     assert fake_embedder.calls == calls + 2
+
+
+def test_if_built_never_starts_a_cold_embedding(sample_index, fake_embedder):
+    conn, root = sample_index
+    r = Retriever(conn, root, dense="if-built")
+    if dense_unavailable_reason():
+        assert not r.dense_available
+        return
+    assert not r.dense_available and "no dense index built yet" in r.dense_status
+    Retriever(conn, root, dense="auto").build_dense()
+    assert Retriever(conn, root, dense="if-built").dense_available

@@ -40,7 +40,8 @@ def fuse(rankings: Iterable[list[Hit]], k: int) -> list[Hit]:
 
 
 class Retriever:
-    """Search one index. `dense`: 'auto' (use when installed), 'off', or an Embedder to use."""
+    """Search one index. `dense`: 'auto' (use when installed, building vectors on first use),
+    'if-built' (use only when a dense index already exists), 'off', or an Embedder to use."""
 
     def __init__(
         self,
@@ -61,8 +62,11 @@ class Retriever:
         self._dense_synced = False
         if dense == "off":
             self.dense_status = "dense retrieval off"
-        elif dense == "auto":
+        elif dense in ("auto", "if-built"):
             reason = dense_unavailable_reason()
+            if not reason and dense == "if-built" and not (self.side_dir / "chroma").is_dir():
+                # Interactive callers must not trigger a cold embedding of a whole tree.
+                reason = "no dense index built yet (run `dwagent search PATH QUERY --mode hybrid` once)"
             self.dense_status = f"dense retrieval not available: {reason}" if reason else "ready"
         else:
             self.dense_status = "ready"
