@@ -13,8 +13,10 @@ from dwagent.agents.chat.tools import ChatTools
 
 
 def _index_path(report: Report) -> Path | None:
-    for key in ("index", "index_path", "index_db"):
-        value = report.run.get(key)
+    index = report.run.get("index")
+    candidates = [index.get("db_path")] if isinstance(index, dict) else [index]  # certify: index.db_path
+    candidates += [report.run.get("index_path"), report.run.get("index_db")]
+    for value in candidates:
         if isinstance(value, str) and value and Path(value).is_file():
             return Path(value)
     return None

@@ -55,8 +55,10 @@ def _read_json(path: Path) -> object:
 def _root_from_run(run: dict, directory: Path, root_override: Path | None) -> Path:
     if root_override is not None:
         return root_override.resolve()
-    for key in ROOT_KEYS:
-        value = run.get(key)
+    # certify writes the root inside the index summary (run.json: index.root); flat keys are
+    # accepted too so a hand-made or older run.json still works.
+    index = run.get("index") if isinstance(run.get("index"), dict) else {}
+    for value in [index.get("root"), *(run.get(key) for key in ROOT_KEYS)]:
         if isinstance(value, str) and value:
             return Path(value).resolve()
     raise InputError(

@@ -253,7 +253,8 @@ def make_report(base: Path) -> tuple[Path, Path, str]:
     report = base / "report"
     report.mkdir()
     (report / "findings.json").write_text(json.dumps({"findings": [finding.model_dump(mode="json"), other.model_dump(mode="json")]}))
-    (report / "run.json").write_text(json.dumps({"root": str(root), "index": str(summary.db_path)}))
+    # the layout `dwagent certify` writes: the index summary carries the root and the database
+    (report / "run.json").write_text(json.dumps({"index": {"root": str(root), "db_path": str(summary.db_path)}}))
     return report, root, finding.id
 
 
