@@ -39,6 +39,10 @@ class _Fts:
         self.docs = conn.execute(count_sql).fetchone()[0]
 
     def prune(self, terms: list[str]) -> list[str]:
+        return self.prune_with_commonness(terms)[0]
+
+    def prune_with_commonness(self, terms: list[str]) -> tuple[list[str], bool]:
+        """(terms to match, whether every one of them is common)."""
         df = {}
         for t in terms:
             row = self.conn.execute(f"SELECT doc FROM temp.{self.vocab} WHERE term = ?", (t,)).fetchone()
@@ -50,7 +54,7 @@ class _Fts:
         if len(kept) < KEEP_AT_LEAST:
             rarest = sorted(present, key=lambda t: (df[t], t))[:KEEP_AT_LEAST]
             kept = [t for t in present if t in kept or t in rarest]
-        return kept
+        return kept, bool(kept) and all(df[t] > limit for t in kept)
 
 
 class LexicalSearcher:
@@ -69,22 +73,24 @@ class LexicalSearcher:
 
     def chunks(self, query: str, k: int, filters: Filters = Filters()) -> list[Hit]:
         """Top-k chunks by bm25 for the query's terms (identifiers and their parts)."""
-        terms = self._chunk_fts.prune(query_terms(query))
+        terms, all_common = self._chunk_fts.prune_with_commonness(query_terms(query))
         if not terms:
             return []
+        # Only common words left: requiring all of them keeps the match set (and the cost) small.
+        match = " AND ".join(fts_or_query([t]) for t in terms) if all_common else fts_or_query(terms)
         where, params = filters.sql("f")
         cols = "c.symbol, c.kind, c.start_line, c.end_line, c.text, f.path, f.language, f.project, f.role"
         if where:
             sql = (f"SELECT {cols}, bm25(chunks_fts) AS score FROM chunks_fts JOIN chunks c ON c.id = chunks_fts.rowid "
                    "JOIN files f ON f.id = c.file_id WHERE chunks_fts MATCH ?" + where +
                    " ORDER BY score, f.path, c.start_line LIMIT ?")
-            args = [fts_or_query(terms), *params, k]
+            args = [match, *params, k]
         else:
             # Rank inside FTS first, then join only the winners (joining every match is the slow part).
             sql = (f"SELECT {cols}, top.score FROM (SELECT rowid, bm25(chunks_fts) AS score FROM chunks_fts "
                    "WHERE chunks_fts MATCH ? ORDER BY score LIMIT ?) AS top JOIN chunks c ON c.id = top.rowid "
                    "JOIN files f ON f.id = c.file_id ORDER BY top.score, f.path, c.start_line")
-            args = [fts_or_query(terms), k]
+            args = [match, k]
         rows = self.index.execute(sql, args).fetchall()
         return [
             Hit(r[5], r[2], r[3], r[0], r[1], r[6], r[7], r[8], -float(r[9]), ("lexical-chunk",), _preview(r[4]))
@@ -93,16 +99,19 @@ class LexicalSearcher:
 
     def card_hits(self, query: str, k: int, filters: Filters = Filters()) -> list[Hit]:
         """Top-k declaration cards by bm25 over split names (weighted) and card text."""
-        terms = self._card_fts.prune(query_terms(query))
+        terms, all_common = self._card_fts.prune_with_commonness(query_terms(query))
         if not terms:
             return []
+        match = fts_or_query(terms)
+        if all_common:  # only common words left: look for them in declaration names only
+            match = "name : (" + match + ")"
         where, params = filters.sql("c")
         sql = (
             "SELECT c.file, c.start_line, c.end_line, c.symbol, c.kind, c.language, c.project, c.role, c.text, "
             f"bm25(cards_fts, {NAME_WEIGHT}, {BODY_WEIGHT}) AS score FROM cards_fts JOIN cards c ON c.id = cards_fts.rowid "
             "WHERE cards_fts MATCH ?" + where + " ORDER BY score, c.file, c.start_line LIMIT ?"
         )
-        rows = self.cards.conn.execute(sql, [fts_or_query(terms), *params, k]).fetchall()
+        rows = self.cards.conn.execute(sql, [match, *params, k]).fetchall()
         return [
             Hit(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], -float(r[9]), ("lexical-card",), _preview(r[8]))
             for r in rows
