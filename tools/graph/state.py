@@ -16,6 +16,9 @@ from dwagent.tools.graph.resolve import TypeIndex
 from dwagent.tools.graph.source import SourceLines
 
 
+MAX_READ_SITES = 3  # read sites kept per option (one is enough to prove it is read)
+
+
 def globs_match(name: str, patterns: tuple[str, ...]) -> bool:
     """True when `name` matches any glob."""
     return any(fnmatch.fnmatchcase(name, p) for p in patterns)
@@ -59,15 +62,25 @@ def option_sites(ix: TypeIndex, src: SourceLines, cfg: GraphConfig, option_types
                if m.kind == "method" and m.container in ix.types
                and globs_match(ix.types[m.container].name, cfg.preset_classes) and globs_match(m.name, cfg.preset_methods)}
     out: list[OptionSite] = []
+    reads: dict[str, int] = defaultdict(int)
+    patterns: dict[str, tuple[re.Pattern, re.Pattern]] = {}
     for name, scope, file, line, role in option_hits:
         if name not in props or role != "production" or scope in props[name]:
             continue
+        in_preset = scope in presets
+        if not in_preset and all(reads[p] >= MAX_READ_SITES for p in props[name]):
+            continue  # a few read sites prove the option is read; common names would explode
+        if name not in patterns:
+            patterns[name] = (re.compile(rf"(?<![\w]){re.escape(name)}\s*=(?![=>])"),
+                              re.compile(rf"(?<![\w]){re.escape(name)}(?!\w)"))
+        assign_rx, occurs_rx = patterns[name]
         text = src.line(file, line)
-        assign = re.search(rf"(?<![\w]){re.escape(name)}\s*=(?![=>])", text)
-        total = len(re.findall(rf"(?<![\w]){re.escape(name)}(?!\w)", text))
+        assign = assign_rx.search(text)
+        total = len(occurs_rx.findall(text))
         for prop in props[name]:
-            if scope in presets and assign:
+            if in_preset and assign:
                 out.append(OptionSite(prop, "set", file, line, scope))
-            elif scope not in presets and total - (1 if assign else 0) > 0:
+            elif not in_preset and total - (1 if assign else 0) > 0 and reads[prop] < MAX_READ_SITES:
+                reads[prop] += 1
                 out.append(OptionSite(prop, "read", file, line, scope))
     return sorted(set(out), key=lambda o: (o.option, o.kind, o.file, o.line))
