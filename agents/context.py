@@ -32,6 +32,7 @@ class RunContext:
     baseline_source: str = ""
     gateway: Any = None
     llm_spec: str = "none"  # part of the checkpoint thread: a resumed run keeps its model setting
+    tree_digest: str = ""  # hash of the indexed files' paths and contents (set after indexing)
     fail_in: str = ""
     progress: Callable[[str, str], None] | None = None  # (node, event) for the CLI's progress view
 
@@ -44,6 +45,7 @@ class RunContext:
                 self.rubric.sha256,
                 str(self.execute_gates),
                 self.llm_spec,
+                self.tree_digest,
                 ",".join(sorted(self.baseline)),
             ]
         )

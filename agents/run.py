@@ -1,8 +1,10 @@
 """One certification run: index the tree (incremental), run the graph, return the report."""
 from __future__ import annotations
 
+import hashlib
+import sqlite3
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from dwagent.agents.context import RunContext
@@ -23,6 +25,18 @@ def checkpoint_path(ctx: RunContext) -> Path:
     return index_db_path(ctx.root, ctx.index_dir).parent / "checkpoints.sqlite"
 
 
+def tree_digest(db_path: Path) -> str:
+    """sha256 over every indexed file's path and content hash."""
+    digest = hashlib.sha256()
+    conn = sqlite3.connect(str(db_path))
+    try:
+        for path, file_hash in conn.execute("SELECT path, hash FROM files ORDER BY path"):
+            digest.update(f"{path}\0{file_hash}\n".encode())
+    finally:
+        conn.close()
+    return digest.hexdigest()[:16]
+
+
 def certify(ctx: RunContext, *, resume: bool = False) -> RunResult:
     """Index `ctx.root`, run the certification graph (or resume it) and return the report dict."""
     from dwagent.tools.index import build_index
@@ -34,6 +48,8 @@ def certify(ctx: RunContext, *, resume: bool = False) -> RunResult:
     index_seconds = round(time.perf_counter() - started, 3)
     if ctx.progress:
         ctx.progress("index", f"done {index_seconds:.1f}s")
+    # A changed tree is a different run: --resume never continues a checkpoint of other content.
+    ctx = replace(ctx, tree_digest=tree_digest(index_db_path(ctx.root, ctx.index_dir)))
     state = run_graph(ctx, checkpoint_path(ctx), resume)
     timings = {"index": index_seconds, **state.get("timings", {}), "total": round(time.perf_counter() - started, 3)}
     summary_dict = {k: getattr(summary, k) for k in getattr(summary, "__dataclass_fields__", {})}
