@@ -80,6 +80,9 @@ def _strategies(sources, types: TypeIndex, folder: str, ctx: RunContext, discove
     if not strategies:
         ev = absence(folder, "no concrete strategy classes")
         return cell("PASS", "no strategies to register", [ev]), [ev]
+    graph_cell = _strategies_by_graph(sources, strategies, folder)
+    if graph_cell is not None:
+        return graph_cell
     if discovery:
         d = discovery[0]
         ev = code_evidence(sources, d["path"], d["line"], note=f"reflection discovery via {d['name']}")
@@ -92,6 +95,43 @@ def _strategies(sources, types: TypeIndex, folder: str, ctx: RunContext, discove
         return cell("FAIL", f"{len(unwired)} strategies neither registered nor discoverable: {', '.join(unwired[:5])}", evs), evs
     ev = absence(folder, f"every strategy ({len(names)}) is referenced from production code")
     return cell("PASS", f"{len(names)} strategies registered", [ev]), [ev]
+
+
+_SITE = re.compile(r"at ([^\s:]+):(\d+)")
+
+
+def _strategies_by_graph(sources, strategies: list[dict], folder: str):
+    """With the code graph: each strategy is wired when the graph found a path to it (explicit
+    registration, construction, or a reflection scan over its base); cite the deciding site."""
+    if getattr(sources, "graph_config", None) is None:
+        return None
+    try:
+        from dwagent.agents.graph_cache import view_for
+
+        view = getattr(sources, "_graph_view", None) or view_for(sources)
+        sources._graph_view = view
+    except Exception:  # the graph is optional evidence here; fall back to the index view
+        return None
+    graph = view.graph
+    unwired, evidence = [], []
+    for t in strategies:
+        node = graph.types.get(t["qualname"])
+        if node is None:
+            return None  # the graph does not know this type: let the index-based check decide
+        if not node.live:
+            unwired.append(t)
+            continue
+        why = graph.discovered.get(t["qualname"]) or graph.instantiated.get(t["qualname"]) or node.live
+        site = _SITE.search(why)
+        if site and len(evidence) < 10:
+            evidence.append(code_evidence(sources, site.group(1), int(site.group(2)), note=f"{t['name']}: {why[:160]}"))
+    if unwired:
+        evs = [code_evidence(sources, t["path"], t["start_line"], note="strategy neither registered nor discoverable") for t in unwired][:10]
+        names = ", ".join(t["name"] for t in unwired[:5])
+        return cell("FAIL", f"{len(unwired)} strategies neither registered nor discoverable: {names}", evs), evs
+    if not evidence:
+        evidence.append(absence(folder, f"code graph: all {len(strategies)} strategies reachable"))
+    return cell("PASS", f"{len(strategies)} strategies registered or discoverable (code graph)", evidence), evidence
 
 
 def _finding_cell(findings: list[dict], folder: str, cats: frozenset, label: str, ctx: RunContext, available: bool = True):
