@@ -118,10 +118,12 @@ def _strategies_by_graph(sources, strategies: list[dict], folder: str):
         node = graph.types.get(t["qualname"])
         if node is None:
             return None  # the graph does not know this type: let the index-based check decide
-        if not node.live:
+        # registered (constructed / registered) or discoverable (a reflection scan over its base);
+        # whether the plugin itself is loaded is the lifecycle/wiring question, not this cell's
+        why = graph.discovered.get(t["qualname"]) or graph.instantiated.get(t["qualname"]) or node.live
+        if not why:
             unwired.append(t)
             continue
-        why = graph.discovered.get(t["qualname"]) or graph.instantiated.get(t["qualname"]) or node.live
         site = _SITE.search(why)
         if site and len(evidence) < 10:
             evidence.append(code_evidence(sources, site.group(1), int(site.group(2)), note=f"{t['name']}: {why[:160]}"))
