@@ -17,6 +17,7 @@ def run_catalogue(ctx: RunContext) -> tuple[list[dict], dict]:
     if not hasattr(engine, "run_rules"):
         return [], {"status": "NOT RUN", "reason": "rule engine unavailable: run_rules not implemented"}
     store = open_index(ctx.root, index_dir=ctx.index_dir)
+    languages = {row[0] for row in store.conn.execute("SELECT DISTINCT language FROM files")}
     config = None
     try:
         from dwagent.agents.graph_config import graph_config_for, main_language
@@ -45,7 +46,11 @@ def run_catalogue(ctx: RunContext) -> tuple[list[dict], dict]:
             close()
     from dwagent.tools.rules.registry import load_rules
 
-    categories = sorted({reg.meta.category for reg in load_rules().values()})
+    # A category counts as checked only when a rule for one of the tree's languages covers it
+    # (a C#-only rule says nothing about a Python tree; claims and gates must not rely on it).
+    categories = sorted(
+        {reg.meta.category for reg in load_rules().values() if set(reg.meta.languages) & languages}
+    )
     info = {"status": "RAN", "rules_version": engine.RULES_VERSION, "categories": categories, **info}
     return [f.model_dump(mode="json") for f in findings], info
 

@@ -95,3 +95,11 @@ def test_certifier_baseline_outside_the_tree_accepts_a_finding(tree, tmp_path):
     accepted = next(f for f in second["findings"] if f["fingerprint"] == fp)
     assert accepted["suppression"]["kind"] == "certifier-baseline"
     assert not any(i["id"] == accepted["id"] for i in second["p0"])
+
+
+def test_a_claim_no_rule_can_check_is_unverifiable(tree, tmp_path):
+    files = {**CLEAN, "README.md": "# calc\n\nAll RAID levels are complete and fully implemented.\n"}
+    _, report = _certify(tree(files), tmp_path, "--no-exec")
+    (claim,) = report["claims"]
+    assert claim["status"] == "unverifiable" and claim["file"] == "README.md" and claim["line"] == 3
+    assert not any(i["kind"] == "claim" for i in report["p0"] + report["conditions"])  # never raises a verdict
