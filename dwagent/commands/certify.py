@@ -38,8 +38,9 @@ def _load_baseline(path: Path | None, root: Path) -> tuple[dict[str, str], str]:
     return out, real.as_posix()
 
 
-def _gateway(spec: str):
-    """The LLM gateway for `--llm SPEC` (None for `none`: fully deterministic)."""
+def _gateway(spec: str | None, budget_usd: float | None = None, max_tokens: int | None = None, no_cache: bool = False):
+    """The LLM gateway for `--llm SPEC`, else DWAGENT_LLM / dwagent.toml / [tool.dwagent] in the
+    current directory (never the audited tree); None when the result is `none` (fully deterministic)."""
     if spec in ("", "none"):
         return None
     try:
@@ -47,14 +48,18 @@ def _gateway(spec: str):
         from dwagent.agents.llm.gateway import LLMGateway
     except ImportError as exc:
         raise UsageError(f"--llm {spec}: the LLM gateway is not available ({exc})", hint="use --llm none") from exc
-    return LLMGateway.from_settings(load_settings(LLMOverrides(llm=spec)))
+    overrides = LLMOverrides(llm=spec, budget_usd=budget_usd, max_tokens=max_tokens, no_cache=no_cache)
+    return LLMGateway.from_settings(load_settings(overrides))
 
 
 def certify_command(
     path: Path = typer.Argument(..., help="Root of the tree to certify."),
     rubric: str = typer.Option("generic", "--rubric", help="dw, generic, or a rubric YAML file."),
     out: Path = typer.Option(Path("dwagent-report"), "--out", help="Output folder for the reports."),
-    llm: str = typer.Option("none", "--llm", help="LLM spec (default none: fully offline, deterministic)."),
+    llm: str | None = typer.Option(None, "--llm", help="LLM spec: none, openai:MODEL, anthropic:MODEL, openai-compatible:MODEL@URL (default: settings, else none)."),
+    budget_usd: float | None = typer.Option(None, "--budget-usd", help="Stop calling the model past this spend; the run finishes deterministically."),
+    max_tokens: int | None = typer.Option(None, "--max-tokens", help="Stop calling the model past this many tokens."),
+    no_cache: bool = typer.Option(False, "--no-cache", help="Bypass the LLM response cache."),
     resume: bool = typer.Option(False, "--resume", help="Continue an interrupted run from its last checkpoint."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress output."),
     index_dir: Path | None = typer.Option(None, "--index-dir", help="Folder for the index (default: per-tree cache)."),
@@ -87,7 +92,7 @@ def certify_command(
 
     ctx = RunContext(
         root=root, rubric=loaded, index_dir=index_dir, execute_gates=not no_exec, baseline=accepted,
-        baseline_source=baseline_source, gateway=_gateway(llm), llm_spec=llm, progress=progress,
+        baseline_source=baseline_source, gateway=_gateway(llm, budget_usd, max_tokens, no_cache), llm_spec=llm or "none", progress=progress,
     )
     result = certify(ctx, resume=resume)
     report = Report.model_validate(result.report)
