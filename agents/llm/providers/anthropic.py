@@ -19,6 +19,7 @@ from dwagent.agents.llm.providers.interface import (
     RetryableError,
     StructuredRequest,
     classify_status,
+    status_error_detail,
     retry_after_seconds,
 )
 
@@ -59,7 +60,7 @@ class AnthropicProvider(Provider):
         except anthropic.APIConnectionError as exc:
             raise RetryableError("connection", str(exc)) from exc
         except anthropic.APIStatusError as exc:
-            raise classify_status(exc.status_code, _short(exc), retry_after_seconds(exc.response.headers)) from exc
+            raise classify_status(exc.status_code, status_error_detail(exc.body, str(exc)), retry_after_seconds(exc.response.headers)) from exc
         except anthropic.APIError as exc:
             raise ProviderError("api-error", str(exc)) from exc
         if response.stop_reason == "refusal":
@@ -81,11 +82,3 @@ class AnthropicProvider(Provider):
             finish=response.stop_reason or "",
         )
 
-
-def _short(exc: anthropic.APIStatusError) -> str:
-    body = exc.body
-    if isinstance(body, dict):
-        inner = body.get("error", body)
-        if isinstance(inner, dict) and inner.get("message"):
-            return str(inner["message"])[:300]
-    return str(exc)[:300]

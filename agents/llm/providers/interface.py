@@ -101,3 +101,13 @@ def retry_after_seconds(headers: Any) -> float | None:
     except (TypeError, ValueError):
         return None
     return None
+
+
+def status_error_detail(body: Any, fallback: str) -> str:
+    """The provider's error message from an error response body, one line, at most 300 chars,
+    without echoing request content; `fallback` when the body has no message."""
+    if isinstance(body, dict):
+        inner = body.get("error", body)
+        if isinstance(inner, dict) and inner.get("message"):
+            return str(inner["message"])[:300]
+    return fallback[:300]

@@ -19,6 +19,7 @@ from dwagent.agents.llm.providers.interface import (
     RetryableError,
     StructuredRequest,
     classify_status,
+    status_error_detail,
     retry_after_seconds,
 )
 
@@ -94,7 +95,7 @@ class OpenAIProvider(Provider):
         except openai.APIConnectionError as exc:
             raise RetryableError("connection", str(exc)) from exc
         except openai.APIStatusError as exc:
-            raise classify_status(exc.status_code, _short(exc), retry_after_seconds(exc.response.headers)) from exc
+            raise classify_status(exc.status_code, status_error_detail(exc.body, json.dumps(str(exc))), retry_after_seconds(exc.response.headers)) from exc
         except openai.APIError as exc:  # e.g. a body the SDK could not decode
             raise ProviderError("api-error", str(exc)) from exc
         if not response.choices:
@@ -121,12 +122,3 @@ class OpenAIProvider(Provider):
             finish=choice.finish_reason or "",
         )
 
-
-def _short(exc: openai.APIStatusError) -> str:
-    """The provider's error message, one line, without echoing request content."""
-    body = exc.body
-    if isinstance(body, dict):
-        inner = body.get("error", body)
-        if isinstance(inner, dict) and inner.get("message"):
-            return str(inner["message"])[:300]
-    return json.dumps(str(exc))[:300]
