@@ -134,8 +134,9 @@ def _finding(report: Report, f, dropped: bool = False) -> list[str]:
     return out + [""]
 
 
-def render_markdown(report: Report, generated_at: str) -> str:
-    """The full CERTIFICATION.md text."""
+def render_markdown(report: Report, generated_at: str, llm_lines: tuple[str, ...] = ()) -> str:
+    """The full CERTIFICATION.md text. `llm_lines` says what a model did (or that none was used),
+    so a model that failed or was switched off is never silent in the report."""
     out = [
         f"# Certification report: {md_inline(report.root_name)}",
         "",
@@ -162,6 +163,8 @@ def render_markdown(report: Report, generated_at: str) -> str:
     out += _quality(report)
     out += _claims(report)
     out += _competitive(report)
+    if llm_lines:
+        out += ["## LLM assistance", "", *(f"- {md_inline(line)}" for line in llm_lines), ""]
     sup = [f for f in report.findings if f.suppression]
     out += ["## Suppressions", ""]
     if sup:

@@ -35,7 +35,7 @@ def write_reports(report: Report, out_dir: Path, *, generated_at: str, timings: 
     except OSError as exc:
         raise InputError(f"cannot create output folder {out_dir}: {exc.strerror}", hint="pass --out to a writable folder") from exc
     outputs: dict[str, str] = {}
-    (out_dir / "CERTIFICATION.md").write_text(render_markdown(report, generated_at), encoding="utf-8")
+    (out_dir / "CERTIFICATION.md").write_text(render_markdown(report, generated_at, _llm_lines(llm_usage)), encoding="utf-8")
     (out_dir / "findings.json").write_text(findings_json(report), encoding="utf-8")
     (out_dir / "report.html").write_text(render_html(report, generated_at), encoding="utf-8")
     sarif, why = _sarif(report)
@@ -76,3 +76,10 @@ def load_report(path: Path) -> Report:
         return Report.model_validate(data)
     except Exception as exc:
         raise InputError(f"{target} is not a dwagent report: {str(exc).splitlines()[0]}", hint="pass a findings.json written by dwagent certify") from exc
+
+
+def _llm_lines(llm_usage: dict | None) -> tuple[str, ...]:
+    """Report sentences from the LLM ledger; the offline sentence when no model was configured."""
+    from dwagent.agents.llm.ledger import UsageLedger, summary_lines
+
+    return tuple(summary_lines(llm_usage if llm_usage is not None else UsageLedger().to_dict()))
