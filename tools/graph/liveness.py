@@ -6,6 +6,10 @@ globs over qualnames or paths), generated code, and top-level/module code. A typ
 root through production references (including reflection discoveries and DI registrations) is
 wired, with the first path step recorded as the reason. References from test code never make a
 production type wired; they are kept to be named in the finding.
+
+A tree with no entry point at all is a library: its public types are its API surface, so they
+are roots too (as compilers' and IDEs' unused-code analyses treat public members); non-public
+types in it must still be reached from them.
 """
 from __future__ import annotations
 
@@ -56,6 +60,12 @@ def compute_liveness(graph: CodeGraph, ix: TypeIndex, type_edges: dict[str, dict
         if reason:
             graph.types[q].live = reason
             queue.append(q)
+    if not any(graph.types[q].live.startswith("entry point") for q in queue):
+        for q in sorted(graph.types):
+            node = graph.types[q]
+            if not node.live and node.role == "production" and "public" in node.modifiers:
+                node.live = "public type of a library (no entry point found in the tree)"
+                queue.append(q)
     for src in sorted(type_edges):
         if src.startswith("<module:"):
             queue.append(src)
