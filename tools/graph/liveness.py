@@ -8,8 +8,9 @@ wired, with the first path step recorded as the reason. References from test cod
 production type wired; they are kept to be named in the finding.
 
 A tree with no entry point at all is a library: its public types are its API surface, so they
-are roots too (as compilers' and IDEs' unused-code analyses treat public members); non-public
-types in it must still be reached from them.
+are roots too (as compilers' and IDEs' unused-code analyses treat public members). Types deriving
+from a production type of the same tree are not: a strategy or plugin is an extension point that
+must still be reached (instantiated, registered or discovered), as must non-public types.
 """
 from __future__ import annotations
 
@@ -63,7 +64,8 @@ def compute_liveness(graph: CodeGraph, ix: TypeIndex, type_edges: dict[str, dict
     if not any(graph.types[q].live.startswith("entry point") for q in queue):
         for q in sorted(graph.types):
             node = graph.types[q]
-            if not node.live and node.role == "production" and "public" in node.modifiers:
+            if (not node.live and node.role == "production" and "public" in node.modifiers
+                    and not any(graph.types[a].role == "production" for a in ix.ancestors(q))):
                 node.live = "public type of a library (no entry point found in the tree)"
                 queue.append(q)
     for src in sorted(type_edges):
