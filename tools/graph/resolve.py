@@ -159,46 +159,25 @@ class TypeIndex:
 
     def ancestors(self, q: str) -> list[str]:
         """Base types of `q` (transitive, by name), nearest first, `q` excluded."""
-        if q in self._anc:
-            return self._anc[q]
-        out: list[str] = []
-        seen = {q}
-        frontier = [q]
-        while frontier:
-            nxt = []
-            for cur in frontier:
-                t = self.types.get(cur)
-                if t is None:
-                    continue
-                for b in t.bases:
-                    for bq in self.resolve_type(b, t.file, t.namespace):
-                        if bq not in seen:
-                            seen.add(bq)
-                            out.append(bq)
-                            nxt.append(bq)
-            frontier = nxt
-        self._anc[q] = out
-        return out
+        if q not in self._anc:
+            self._anc[q] = _closure(q, self._bases_of)
+        return self._anc[q]
 
     def descendants(self, q: str) -> list[str]:
         """Every type deriving from / implementing `q` (transitive, by bare name)."""
-        if q in self._desc:
-            return self._desc[q]
-        out: list[str] = []
-        seen = {q}
-        frontier = [q]
-        while frontier:
-            nxt = []
-            for cur in frontier:
-                name = self.types[cur].name if cur in self.types else cur
-                for child in self.children.get(name, ()):
-                    if child not in seen:
-                        seen.add(child)
-                        out.append(child)
-                        nxt.append(child)
-            frontier = nxt
-        self._desc[q] = out
-        return out
+        if q not in self._desc:
+            self._desc[q] = _closure(q, self._children_of)
+        return self._desc[q]
+
+    def _bases_of(self, cur: str) -> list[str]:
+        t = self.types.get(cur)
+        if t is None:
+            return []
+        return [bq for b in t.bases for bq in self.resolve_type(b, t.file, t.namespace)]
+
+    def _children_of(self, cur: str) -> tuple[str, ...] | list[str]:
+        name = self.types[cur].name if cur in self.types else cur
+        return self.children.get(name, ())
 
     def concrete_descendants(self, q: str) -> list[str]:
         """Instantiable subtypes of `q` (classes/records that are neither abstract nor static)."""
@@ -226,3 +205,20 @@ class TypeIndex:
     def identifiers(self, text: str) -> list[str]:
         """Identifiers in `text`, in order."""
         return _IDENT.findall(text)
+
+
+def _closure(start: str, neighbours) -> list[str]:
+    """Breadth-first transitive closure from `start` (excluded), nearest first, each node once."""
+    out: list[str] = []
+    seen = {start}
+    frontier = [start]
+    while frontier:
+        nxt = []
+        for cur in frontier:
+            for other in neighbours(cur):
+                if other not in seen:
+                    seen.add(other)
+                    out.append(other)
+                    nxt.append(other)
+        frontier = nxt
+    return out
