@@ -95,6 +95,16 @@ class LLMGateway:
             return None
         return cls(settings, provider)
 
+    @classmethod
+    def from_cli(cls, spec: str | None, *, budget_usd: float | None = None, max_tokens: int | None = None,
+                 no_cache: bool = False) -> LLMGateway | None:
+        """The gateway for a command's `--llm` and cap options, resolved CLI > env > config file
+        (never the audited tree); None when the result is no LLM."""
+        from dwagent.agents.llm.config import LLMOverrides, load_settings
+
+        overrides = LLMOverrides(llm=spec, budget_usd=budget_usd, max_tokens=max_tokens, no_cache=no_cache)
+        return cls.from_settings(load_settings(overrides))
+
     # -- secrets -------------------------------------------------------------------------------
     def register_secrets(self, findings: list[Finding]) -> int:
         """Teach the redactor the secrets the rules found; call once before any agent asks."""

@@ -44,12 +44,10 @@ def _gateway(spec: str | None, budget_usd: float | None = None, max_tokens: int 
     if spec in ("", "none"):
         return None
     try:
-        from dwagent.agents.llm.config import LLMOverrides, load_settings
         from dwagent.agents.llm.gateway import LLMGateway
     except ImportError as exc:
         raise UsageError(f"--llm {spec}: the LLM gateway is not available ({exc})", hint="use --llm none") from exc
-    overrides = LLMOverrides(llm=spec, budget_usd=budget_usd, max_tokens=max_tokens, no_cache=no_cache)
-    return LLMGateway.from_settings(load_settings(overrides))
+    return LLMGateway.from_cli(spec, budget_usd=budget_usd, max_tokens=max_tokens, no_cache=no_cache)
 
 
 def certify_command(

@@ -12,7 +12,6 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from dwagent.errors import UsageError
 
 eval_app = typer.Typer(
     name="eval",
@@ -26,14 +25,9 @@ def _gateway(llm: str | None):
     """(gateway, mode) for `--llm`: None/'none' is offline; anything else needs a configured key."""
     if llm is None or llm == "none":
         return None, "offline"
-    from dwagent.agents.llm.config import LLMOverrides, load_settings
     from dwagent.agents.llm.gateway import LLMGateway
 
-    settings = load_settings(LLMOverrides(llm=llm))
-    if settings.key_env and not settings.api_key:
-        raise UsageError(f"--llm {llm}: no API key in ${settings.key_env}", f"export {settings.key_env}=... or run offline")
-    gateway = LLMGateway.from_settings(settings)
-    return gateway, "llm"
+    return LLMGateway.from_cli(llm), "llm"  # a missing key is a UsageError there
 
 
 def _fmt(value) -> str:

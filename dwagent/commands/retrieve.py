@@ -89,11 +89,10 @@ def _session(report_dir: Path, root: Path | None, llm: str | None, no_dense: boo
     from dwagent.agents.chat.session import ChatSession
 
     report = load_report(report_dir, root)
-    from dwagent.agents.llm.config import LLMOverrides, load_settings
     from dwagent.agents.llm.gateway import LLMGateway
 
     # Same resolution as certify (CLI > env > config file); the default is no LLM.
-    gateway = LLMGateway.from_settings(load_settings(LLMOverrides(llm=llm)))
+    gateway = LLMGateway.from_cli(llm)
     if gateway is not None:
         gateway.register_secrets(list(report.findings))  # never send a found secret to the model
     tools = build_tools(report, dense="off" if no_dense else "if-built")
