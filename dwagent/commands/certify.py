@@ -96,8 +96,8 @@ def certify_command(
     report = Report.model_validate(result.report)
     generated_at = datetime.now(timezone.utc).replace(microsecond=0).isoformat()
     usage = ctx.gateway.ledger.to_dict() if ctx.gateway is not None else None
-    outputs = write_reports(report, out, generated_at=generated_at, timings=result.timings, index_summary=result.index_summary,
-                            rules_info=result.state.get("rules_info", {}), llm_usage=usage, resumed=resume)
+    write_reports(report, out, generated_at=generated_at, timings=result.timings, index_summary=result.index_summary,
+                  rules_info=result.state.get("rules_info", {}), llm_usage=usage, resumed=resume)
     if not quiet:
         colour = {"CERTIFIED": "green", "CERTIFIED WITH CONDITIONS": "yellow"}.get(report.verdict, "red")
         console.print(f"[bold {colour}]{report.verdict}[/] — {report.rationale}", highlight=False)
