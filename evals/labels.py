@@ -35,6 +35,16 @@ class Label:
     # Other places a correct report may point at for the same defect (e.g. an orphan topic's
     # constant instead of its publish call). Any one of them satisfies the label.
     also: tuple[tuple[str, int, int], ...] = ()
+    # Absent (hard-negative) labels only: the most severe finding that is still acceptable here,
+    # e.g. "low" for a guarded bypass that a correct auditor may mention as an advisory. Empty:
+    # no finding of this category is acceptable at this place.
+    max_severity: str = ""
+
+    def tolerates(self, severity: str) -> bool:
+        """True if a finding of `severity` here is within this hard negative's `max_severity`."""
+        if not self.max_severity:
+            return False
+        return SEVERITY_ORDER[severity] >= SEVERITY_ORDER[self.max_severity]
 
     def locations(self) -> tuple[tuple[str, int, int], ...]:
         """The primary location followed by the alternates, as (file, start, end)."""
@@ -82,7 +92,7 @@ def _range(lines: object, where: str) -> tuple[int, int]:
     return int(lines[0]), int(lines[1])
 
 
-def _label(raw: dict, where: str, default_severity: str = "low") -> Label:
+def _label(raw: dict, where: str, default_severity: str = "low", absent: bool = False) -> Label:
     missing = [key for key in ("category", "file", "lines") if key not in raw]
     if missing:
         raise InputError(f"{where}: label is missing {', '.join(missing)}", "see evals/README.md")
@@ -93,6 +103,11 @@ def _label(raw: dict, where: str, default_severity: str = "low") -> Label:
     severity = raw.get("min_severity", default_severity)
     if severity not in SEVERITY_ORDER:
         raise InputError(f"{where}: unknown severity {severity!r}", "critical, high, medium or low")
+    max_severity = str(raw.get("max_severity") or "")
+    if max_severity and not absent:
+        raise InputError(f"{where}: max_severity is only allowed on absent labels", "see evals/README.md")
+    if max_severity and max_severity not in SEVERITY_ORDER:
+        raise InputError(f"{where}: unknown max_severity {max_severity!r}", "critical, high, medium or low")
     return Label(
         id=str(raw.get("id", f"{raw['file']}:{lines[0]}")),
         category=raw["category"],
@@ -103,6 +118,7 @@ def _label(raw: dict, where: str, default_severity: str = "low") -> Label:
         min_severity=severity,
         why=str(raw.get("why", "")),
         also=also,
+        max_severity=max_severity,
     )
 
 
@@ -142,7 +158,7 @@ def load_labels(root: Path) -> FixtureLabels:
         rubric=str(raw.get("rubric", "generic")),
         verdict=raw["verdict"],
         expected=tuple(_label(item, f"{where}: expected[{i}]") for i, item in enumerate(raw.get("expected") or [])),
-        absent=tuple(_label(item, f"{where}: absent[{i}]") for i, item in enumerate(raw.get("absent") or [])),
+        absent=tuple(_label(item, f"{where}: absent[{i}]", absent=True) for i, item in enumerate(raw.get("absent") or [])),
         optional=tuple(_label(item, f"{where}: optional[{i}]") for i, item in enumerate(raw.get("optional") or [])),
         plugins=_cells(verdicts.get("plugins"), where),
         domains=_cells(verdicts.get("domains"), where),

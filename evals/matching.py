@@ -10,7 +10,11 @@ statement). Outcomes per finding:
 - matches an expected label with a lower severity: recorded as `severity_low`, does not satisfy
   the label (which stays a false negative unless another finding satisfies it), not a false positive;
 - matches an optional label (a judgement call): ignored;
-- matches an absent label (a hard negative): false positive, also listed as a hard-negative hit;
+- matches an absent label (a hard negative) whose `max_severity` allows the finding's severity
+  (e.g. a `low` advisory on a bypass guarded by an option whose default validates): neutral,
+  listed as `tolerated`;
+- matches an absent label otherwise (no `max_severity`, or a more severe finding): false
+  positive, also listed as a hard-negative hit;
 - anything else: false positive.
 """
 from __future__ import annotations
@@ -65,6 +69,7 @@ class FixtureMatch:
     false_positives: list[Reported] = field(default_factory=list)
     hard_negative_hits: list[tuple[str, Reported]] = field(default_factory=list)  # (absent label id, finding)
     severity_low: list[tuple[str, Reported]] = field(default_factory=list)
+    tolerated: list[tuple[str, Reported]] = field(default_factory=list)  # (absent label id, finding)
     duplicates: int = 0
     optional_hits: int = 0
 
@@ -101,6 +106,9 @@ def match_fixture(labels: FixtureLabels, reported: list[Reported], window: int =
             result.optional_hits += 1
             continue
         absent = _first(labels.absent, f, window)
+        if absent is not None and absent.tolerates(f.severity):
+            result.tolerated.append((absent.id, f))
+            continue
         if absent is not None:
             result.hard_negative_hits.append((absent.id, f))
         result.false_positives.append(f)

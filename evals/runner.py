@@ -70,6 +70,7 @@ def _score(labels: FixtureLabels, root: Path, report: dict, seconds: float) -> d
         "false_positives": sorted(finding_signature(f) for f in match.false_positives),
         "hard_negative_hits": sorted(f"{label_id}: {finding_signature(f)}" for label_id, f in match.hard_negative_hits),
         "severity_low": sorted(f"{label_id}: {finding_signature(f)}" for label_id, f in match.severity_low),
+        "tolerated": sorted(f"{label_id}: {finding_signature(f)}" for label_id, f in match.tolerated),
         "duplicates": match.duplicates,
         "optional_hits": match.optional_hits,
         "quotes": {"verified": verified, "total": total},

@@ -55,3 +55,38 @@ def test_fixture_rubric_loads(labels) -> None:
 def test_other_areas_fixture_trees_are_not_suite_fixtures() -> None:
     names = {root.name for root in ROOTS}
     assert "dwshape" not in names and "rules" not in names
+
+
+def _write_labels(tmp_path, group: str, extra: str):
+    (tmp_path / "A.cs").write_text("class A { bool Ok() => true; }\n", encoding="utf-8")
+    (tmp_path / "labels.yaml").write_text(
+        "fixture: t\nverdict: NOT CERTIFIED\n"
+        f"{group}:\n  - {{id: x, category: tls-bypass, file: A.cs, lines: [1, 1], anchor: 'true'{extra}}}\n",
+        encoding="utf-8",
+    )
+    return load_labels(tmp_path)
+
+
+def test_absent_label_reads_max_severity(tmp_path) -> None:
+    label = _write_labels(tmp_path, "absent", ", max_severity: low").absent[0]
+    assert label.max_severity == "low" and label.tolerates("low") and not label.tolerates("medium")
+
+
+def test_absent_label_without_max_severity_tolerates_nothing(tmp_path) -> None:
+    label = _write_labels(tmp_path, "absent", "").absent[0]
+    assert not label.tolerates("low")
+
+
+@pytest.mark.parametrize(("group", "extra"), [("expected", ", max_severity: low"), ("absent", ", max_severity: tiny")])
+def test_max_severity_misuse_is_an_input_error(tmp_path, group, extra) -> None:
+    from dwagent.errors import InputError
+
+    with pytest.raises(InputError):
+        _write_labels(tmp_path, group, extra)
+
+
+def test_hard_negatives_that_tolerate_a_finding_say_why() -> None:
+    for lab in ALL:
+        for label in lab.absent:
+            if label.max_severity:
+                assert label.why, f"{lab.name}: {label.id} sets max_severity without a why"

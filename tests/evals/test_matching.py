@@ -78,3 +78,38 @@ def test_quote_checks_reread_the_file(tiny) -> None:
     good = finding("sql-injection", "Repo.cs", 3, 4, root=tiny.root)
     bad = {**good, "excerpt": "something else"}
     assert quote_checks(tiny.root, reported_findings({"findings": [good, bad]})) == (1, 2)
+
+
+def _tolerant(tiny, max_severity: str):
+    """`tiny` whose hard negative on Repo.cs:6 accepts findings up to `max_severity`."""
+    from dataclasses import replace
+
+    safe = replace(tiny.absent[0], max_severity=max_severity)
+    return replace(tiny, absent=(safe,))
+
+
+def test_hard_negative_tolerates_findings_at_or_below_max_severity(tiny) -> None:
+    labels = _tolerant(tiny, "low")
+    result = match_fixture(labels, reported_findings({"findings": [finding("sql-injection", "Repo.cs", 7, severity="low")]}))
+    assert [lid for lid, _ in result.tolerated] == ["safe"]
+    assert result.false_positives == [] and result.hard_negative_hits == []
+    assert result.counts["sql-injection"].fp == 0
+
+
+def test_hard_negative_counts_findings_above_max_severity(tiny) -> None:
+    labels = _tolerant(tiny, "low")
+    result = match_fixture(labels, reported_findings({"findings": [finding("sql-injection", "Repo.cs", 7, severity="medium")]}))
+    assert [lid for lid, _ in result.hard_negative_hits] == ["safe"] and result.tolerated == []
+    assert result.counts["sql-injection"].fp == 1
+
+
+def test_max_severity_medium_also_tolerates_low(tiny) -> None:
+    labels = _tolerant(tiny, "medium")
+    found = [finding("sql-injection", "Repo.cs", 7, severity="low"), finding("sql-injection", "Repo.cs", 8, severity="medium")]
+    result = match_fixture(labels, reported_findings({"findings": found}))
+    assert len(result.tolerated) == 2 and result.false_positives == []
+
+
+def test_without_max_severity_even_a_low_finding_is_a_false_positive(tiny) -> None:
+    result = _match(tiny, [finding("sql-injection", "Repo.cs", 7, severity="low")])
+    assert [lid for lid, _ in result.hard_negative_hits] == ["safe"] and result.tolerated == []
