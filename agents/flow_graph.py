@@ -79,10 +79,12 @@ def trace_with_graph(sources, flow: Flow, findings: list[dict]):
             checks[control] = cell("FAIL", detail, evs)
         elif "NOT FOUND" in statuses:
             checks[control] = cell("NOT VERIFIED", detail, evs)
+        elif statuses == {"NOT APPLICABLE"}:  # e.g. cancellation on a flow of sync CPU-only hops
+            checks[control] = cell("NOT APPLICABLE", detail, evs)
         else:
             checks[control] = cell("PASS", detail, evs)
     status = {"PASS": "PASS", "FAIL": "FAIL", "CONDITIONAL": "CONDITIONAL"}.get(trace.status, "NOT VERIFIED")
-    if status == "PASS" and any(c["status"] != "PASS" for c in checks.values()):
+    if status == "PASS" and any(c["status"] not in ("PASS", "NOT APPLICABLE") for c in checks.values()):
         status = "CONDITIONAL"
     row = {
         "id": flow.id,

@@ -62,7 +62,7 @@ Severity = Literal["critical", "high", "medium", "low"]
 SEVERITY_ORDER: dict[str, int] = {"critical": 0, "high": 1, "medium": 2, "low": 3}
 Confidence = Literal["high", "medium", "low"]
 Scope = Literal["production", "test", "generated"]
-Status = Literal["PASS", "CONDITIONAL", "FAIL", "NOT RUN", "NOT VERIFIED"]
+Status = Literal["PASS", "CONDITIONAL", "FAIL", "NOT RUN", "NOT VERIFIED", "NOT APPLICABLE"]
 Verdict = Literal["CERTIFIED", "CERTIFIED WITH CONDITIONS", "NOT CERTIFIED"]
 Reachability = Literal["reachable", "unreachable", "unknown"]
 

@@ -3,10 +3,20 @@
 Per member hop (topic hops carry no code): async correctness (no configured blocking pattern such
 as `.Result`, `.Wait()`, `GetAwaiter().GetResult()`), error handling (a try/catch or
 try/finally; an empty catch block is a FAIL), cancellation (the member accepts a cancellation
-token, or creates a token source, and the line leading to the next hop passes a token on),
-disposal (every `new` of a disposable type is under `using`, disposed, returned or stored).
-Per flow: FAIL when any hop fails, PASS when some hop passes, else NOT FOUND; each required
-security control is PASS when a hop's name or body matches its configured pattern, else FAIL.
+token, or creates a token source, and the line leading to the next hop passes a token on when
+the next hop takes one), disposal (every `new` of a disposable type is under `using`, disposed,
+returned or stored).
+
+Cancellation only applies to a hop that does cancellable work: an async member, one returning an
+awaitable, or one that calls an async or I/O API (directly or through its callees, a few calls
+deep). A synchronous CPU-only hop is NOT APPLICABLE, cited with the lines that were searched; it
+is neither a PASS by default nor a FAIL. A hop that calls no async API and awaits nothing is
+likewise NOT APPLICABLE for async correctness unless it blocks on a task, and a hop that creates
+no disposable is NOT APPLICABLE for disposal.
+
+Per flow: FAIL when any hop fails, PASS when some hop passes, NOT APPLICABLE when every hop is
+not applicable, else NOT FOUND; each required security control is PASS when a hop's name or body
+matches its configured pattern, else FAIL.
 """
 from __future__ import annotations
 
@@ -55,13 +65,99 @@ def _is_disposable(view: GraphView, type_name: str) -> bool:
     return bool(view.config.disposable_types and re.search(view.config.disposable_types, name))
 
 
+NA = "NOT APPLICABLE"
+CALLEE_DEPTH = 2  # how many calls deep a hop's callees are searched for async or I/O work
+
+# Return types that make a member awaitable: its caller can (and should) be able to cancel it.
+_AWAITABLE = {
+    "csharp": re.compile(r"\b(?:Task|ValueTask|IAsyncEnumerable|IAsyncEnumerator|IAsyncResult)\b"),
+    "python": re.compile(r"->\s*[\w.\[]*\b(?:Awaitable|Coroutine|AsyncIterator|AsyncIterable|AsyncGenerator|Future)\b"),
+}
+# Calls of asynchronous APIs inside a body.
+_ASYNC_USE = {
+    "csharp": re.compile(r"\bawait\b|\b[A-Z]\w*Async\s*(?:<[^<>()]*>)?\s*\("),
+    "python": re.compile(r"\bawait\b|\basync\s+(?:with|for)\b|\basyncio\.\w+\s*\("),
+}
+# Calls of well-known I/O APIs (files, network, processes, databases, sleeping).
+_IO_API = {
+    "csharp": re.compile(
+        r"\b(?:File|Directory|FileInfo|DirectoryInfo|Dns|Process|Console)\s*\.\s*(?:[A-Z]\w*)\s*\("
+        r"|\bnew\s+(?:FileStream|StreamReader|StreamWriter|BinaryReader|BinaryWriter|HttpClient|TcpClient|"
+        r"UdpClient|TcpListener|Socket|WebClient|\w*(?:Sql|Db|Npgsql|Sqlite|MySql|Oracle)\w*(?:Connection|Command))\b"
+        r"|\.\s*(?:ExecuteReader|ExecuteNonQuery|ExecuteScalar|Receive|Send|Connect|Accept|Flush|Read|Write)\s*\("
+        r"|\bThread\.Sleep\s*\("),
+    "python": re.compile(
+        r"\bopen\s*\(|\b(?:requests|httpx|urllib\w*|socket|subprocess|sqlite3|shutil|aiohttp|aiofiles|asyncpg|"
+        r"psycopg\w*|boto3|smtplib|ftplib)\s*\."
+        r"|\.\s*(?:read_text|write_text|read_bytes|write_bytes|execute|executemany|fetchall|fetchone|commit|recv|"
+        r"sendall|connect|urlopen)\s*\("
+        r"|\bos\.(?:remove|rename|replace|makedirs|mkdir|listdir|scandir|walk|unlink|rmdir|stat)\s*\("
+        r"|\btime\.sleep\s*\("),
+}
+
+
+def _is_async_member(view: GraphView, m) -> str:
+    """Why the member itself is asynchronous ("" when it is not): modifier or awaitable return."""
+    if "async" in m.modifiers or re.match(r"\s*async\s+def\b", m.signature):
+        return "is async"
+    head = m.signature.split("(", 1)[0]
+    if view.config.language == "python":
+        head = m.signature.rsplit(")", 1)[-1]  # the return annotation
+    elif m.name in head:
+        head = head[: head.rfind(m.name)]  # the return type, before the member name
+    rx = _AWAITABLE.get(view.config.language)
+    return "returns an awaitable" if rx and rx.search(head) else ""
+
+
+def _direct_work(view: GraphView, m, body) -> tuple[str, int] | None:
+    """(why, line) when the member is async, returns an awaitable or calls an async/I-O API."""
+    why = _is_async_member(view, m)
+    if why:
+        return why, m.start_line
+    lang = view.config.language
+    for n, text in body[1:] if len(body) > 1 else body:  # the body, not the signature line
+        if _ASYNC_USE.get(lang) and _ASYNC_USE[lang].search(text):
+            return "calls an async API", n
+        if _IO_API.get(lang) and _IO_API[lang].search(text):
+            return "calls an I/O API", n
+    return None
+
+
+def cancellable_work(view: GraphView, qual: str, depth: int = CALLEE_DEPTH,
+                     seen: frozenset[str] = frozenset()) -> tuple[str, str, int] | None:
+    """(why, file, line) when the member does work worth cancelling: it is async, returns an
+    awaitable, or calls an async or I/O API itself or through resolved production callees
+    (`depth` calls deep). None for synchronous CPU-only code: there is nothing to cancel."""
+    m = view.graph.methods.get(qual)
+    if m is None:
+        return None
+    direct = _direct_work(view, m, _body(view, qual))
+    if direct:
+        return direct[0], m.file, direct[1]
+    if depth <= 0:
+        return None
+    for e in sorted(view.graph.out_edges(qual), key=lambda x: (x.line, x.dst)):
+        callee = view.graph.methods.get(e.dst)
+        if e.kind != "call" or callee is None or callee.role != "production" or e.dst in seen or e.dst == qual:
+            continue
+        sub = cancellable_work(view, e.dst, depth - 1, seen | {qual})
+        if sub:
+            return f"calls {callee.name}, which {sub[0]}", m.file, e.line
+    return None
+
+
 def _async(view, hop, m, body) -> FlowCheck:
     for n, text in body:
         for pat in view.config.blocking_patterns:
             if re.search(pat, text):
                 return _check(view, "async", "FAIL", hop, m.file, n, n, f"blocks on a task ({pat})")
+    direct = _direct_work(view, m, body)
+    if direct is None or direct[0] == "calls an I/O API":
+        return _check(view, "async", NA, hop, m.file, m.start_line, m.start_line,
+                      f"synchronous: no await, async call or awaitable in lines {m.start_line}-{m.end_line}, "
+                      "and no blocking call")
     return _check(view, "async", "PASS", hop, m.file, m.start_line, m.start_line,
-                  f"no blocking call in lines {m.start_line}-{m.end_line}")
+                  f"{direct[0].replace('is async', 'async member')}; no blocking call in lines {m.start_line}-{m.end_line}")
 
 
 def _empty_catch(view: GraphView, m, line: int) -> bool:
@@ -90,20 +186,38 @@ def _errors(view, hop, m, body) -> FlowCheck:
                   f"no try/catch/finally in lines {m.start_line}-{m.end_line}")
 
 
-def _cancellation(view, hop, m, body, next_call: tuple[str, int] | None) -> FlowCheck:
+def _passes_token_to(view: GraphView, nxt: Hop, ctype: str) -> bool:
+    """Must the call into the next hop pass a token? Only when the next member accepts one
+    (one that does async/I-O work but takes no token fails its own check), or for an awaited
+    publish onto the bus."""
+    callee = view.graph.methods.get(nxt.node)
+    if callee is not None:
+        return bool(re.search(rf"\b{re.escape(ctype)}\b", callee.signature))
+    if nxt.node.startswith(TOPIC_PREFIX):
+        stmt = statement_text(view.source.lines(nxt.file), nxt.line)
+        return bool(_ASYNC_USE.get(view.config.language) and _ASYNC_USE[view.config.language].search(stmt))
+    return False
+
+
+def _cancellation(view, hop, m, body, nxt: Hop | None) -> FlowCheck:
+    work = cancellable_work(view, hop)
+    if work is None:
+        return _check(view, "cancellation", NA, hop, m.file, m.start_line, m.start_line,
+                      f"synchronous CPU-only work: no await, awaitable, async or I/O call in lines "
+                      f"{m.start_line}-{m.end_line} nor in its callees ({CALLEE_DEPTH} calls deep); nothing to cancel")
+    why, wfile, wline = work
     ctype = view.config.cancellation_type
     if not ctype:
-        return _check(view, "cancellation", "NOT FOUND", hop, m.file, m.start_line, m.start_line,
-                      "no cancellation type configured for this language")
-    sig = m.signature
-    tok = re.search(rf"\b{re.escape(ctype)}\??\s+(\w+)", sig)
+        return _check(view, "cancellation", "NOT FOUND", hop, wfile, wline, wline,
+                      f"{why}, but no cancellation type is configured for this language")
+    tok = re.search(rf"\b{re.escape(ctype)}\??\s+(\w+)", m.signature)
     src_line = next((n for n, t in body if view.config.token_source_type and
                      re.search(rf"\bnew\s+{re.escape(view.config.token_source_type)}\b", t)), 0)
     if not tok and not src_line:
-        return _check(view, "cancellation", "FAIL", hop, m.file, m.start_line, m.start_line,
-                      f"accepts no {ctype} and creates no token source")
-    if next_call is not None:
-        file, line = next_call
+        return _check(view, "cancellation", "FAIL", hop, wfile, wline, wline,
+                      f"{why} but accepts no {ctype} and creates no token source")
+    if nxt is not None and _passes_token_to(view, nxt, ctype):
+        file, line = nxt.file, nxt.line
         stmt = statement_text(view.source.lines(file), line)
         names = [tok.group(1)] if tok else []
         passed = any(re.search(rf"\b{re.escape(n)}\b", stmt) for n in names) or ".Token" in stmt
@@ -112,34 +226,58 @@ def _cancellation(view, hop, m, body, next_call: tuple[str, int] | None) -> Flow
                           "the call to the next hop does not pass the token on")
         return _check(view, "cancellation", "PASS", hop, file, line, line, "token accepted and passed to the next hop")
     line = m.start_line if tok else src_line
-    return _check(view, "cancellation", "PASS", hop, m.file, line, line, "token accepted (last hop)")
+    detail = ("token accepted (last hop)" if nxt is None else
+              f"token accepted (the next hop {nxt.node.rsplit('.', 1)[-1]} takes none)")
+    return _check(view, "cancellation", "PASS", hop, m.file, line, line, detail)
+
+
+# Python: calls of well-known resource factories; classes are matched by `disposable_types`.
+_PY_CALL = re.compile(r"(?<![\w.])((?:[A-Za-z_]\w*\.)*([A-Za-z_]\w*))\s*\(")
+_PY_FACTORIES = frozenset({"open", "connect", "urlopen", "Popen", "create_connection", "socket",
+                           "TemporaryFile", "NamedTemporaryFile", "TemporaryDirectory"})
+
+
+def _creations(view: GraphView, text: str):
+    """(type or factory name, match) for each resource this line creates."""
+    if view.config.language == "python":
+        for match in _PY_CALL.finditer(text):
+            name = match.group(2)
+            if name in _PY_FACTORIES or (name[:1].isupper() and _is_disposable(view, name)):
+                yield name, match
+        return
+    for match in _NEW.finditer(text):
+        if _is_disposable(view, match.group(1)):
+            yield match.group(1), match
 
 
 def _disposal(view, hop, m, body) -> FlowCheck:
+    py = view.config.language == "python"
+    scoped = r"^\s*(?:async\s+)?with\b" if py else r"\busing\b"
+    closes = r"close|__exit__|aclose" if py else r"Dispose(?:Async)?"
     text_all = "\n".join(t for _, t in body)
     found_using = 0
     for n, text in body:
-        for match in _NEW.finditer(text):
-            tname = match.group(1)
-            if not _is_disposable(view, tname):
-                continue
+        for tname, match in _creations(view, text):
             before = text[: match.start()]
-            if re.search(r"\busing\b", before) or re.search(r"\busing\s*\(", text):
+            if re.search(scoped, before) or (not py and re.search(r"\busing\s*\(", text)):
                 found_using = found_using or n
                 continue
             var = re.search(r"(\w+)\s*=\s*(?:await\s+)?$", before.rstrip())
-            if var is None or before.strip().startswith(("return", "_")) or "(" in before.split("=")[-1]:
+            if (var is None or before.strip().startswith(("return", "_", "yield"))
+                    or re.search(r"\b(?:self|cls|this)\.\w+\s*=\s*(?:await\s+)?$", before)
+                    or "(" in before.split("=")[-1]):
                 continue  # returned, stored in a field or handed to another owner
             v = var.group(1)
-            if v.startswith("_") or re.search(rf"\b{re.escape(v)}\s*\.\s*Dispose(Async)?\s*\(|using\s*\(\s*{re.escape(v)}\b|"
-                                               rf"return\s+{re.escape(v)}\b|=\s*{re.escape(v)}\s*;", text_all):
+            if v.startswith("_") or re.search(rf"\b{re.escape(v)}\s*\.\s*(?:{closes})\s*\(|using\s*\(\s*{re.escape(v)}\b|"
+                                               rf"\bwith\s+{re.escape(v)}\b|"
+                                               rf"return\s+{re.escape(v)}\b|=\s*{re.escape(v)}\s*;?\s*$", text_all, re.M):
                 found_using = found_using or n
                 continue
             return _check(view, "disposal", "FAIL", hop, m.file, n, n, f"{tname} created and never disposed")
     if found_using:
         return _check(view, "disposal", "PASS", hop, m.file, found_using, found_using, "disposables are disposed")
-    return _check(view, "disposal", "NOT FOUND", hop, m.file, m.start_line, m.start_line,
-                  "creates no disposable")
+    return _check(view, "disposal", NA, hop, m.file, m.start_line, m.start_line,
+                  f"creates no disposable in lines {m.start_line}-{m.end_line}: nothing to dispose")
 
 
 def hop_checks(view: GraphView, hops: list[Hop]) -> list[FlowCheck]:
@@ -150,9 +288,9 @@ def hop_checks(view: GraphView, hops: list[Hop]) -> list[FlowCheck]:
         if hop.node.startswith(TOPIC_PREFIX) or m is None:
             continue
         body = _body(view, hop.node)
-        nxt = next(((h.file, h.line) for h in hops[i + 1:i + 2]), None)
+        nxt = next(iter(hops[i + 1:i + 2]), None)
         # the next hop is reached from this member only when its site lies inside this member
-        if nxt is not None and not (nxt[0] == m.file and m.start_line <= nxt[1] <= m.end_line):
+        if nxt is not None and not (nxt.file == m.file and m.start_line <= nxt.line <= m.end_line):
             nxt = None
         out += [_async(view, hop.node, m, body), _errors(view, hop.node, m, body),
                 _cancellation(view, hop.node, m, body, nxt), _disposal(view, hop.node, m, body)]
@@ -166,6 +304,8 @@ def flow_checks(view: GraphView, spec: FlowSpec, hops: list[Hop], per_hop: list[
         mine = [c for c in per_hop if c.check == name]
         pick = (next((c for c in mine if c.status == "FAIL"), None)
                 or next((c for c in mine if c.status == "PASS"), None))
+        if pick is None and mine and all(c.status == NA for c in mine):
+            pick = mine[0]  # every hop says why the check does not apply; cite the first
         if pick is None:
             out.append(FlowCheck(check=name, status="NOT FOUND", detail=f"no hop shows {name} evidence"))
         else:

@@ -1,6 +1,6 @@
 """The tracer's values: a declared flow, its hops, broken links and evidence-backed checks.
 
-These are what the certify engineer renders; every PASS/FAIL/NOT FOUND names the lines that
+These are what the certify engineer renders; every PASS/FAIL/NOT FOUND/NOT APPLICABLE names the lines that
 decided it (file, 1-based span, verbatim excerpt).
 """
 from __future__ import annotations
@@ -9,7 +9,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
-CheckStatus = Literal["PASS", "FAIL", "NOT FOUND"]
+CheckStatus = Literal["PASS", "FAIL", "NOT FOUND", "NOT APPLICABLE"]
 FlowStatus = Literal["PASS", "CONDITIONAL", "FAIL", "NOT VERIFIED"]
 
 

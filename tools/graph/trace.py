@@ -188,7 +188,7 @@ def _trace_from(view: GraphView, spec: FlowSpec, first: str) -> FlowTrace:
     else:
         status = "PASS"
     reason = "; ".join([f"broken at {b.waypoint}" for b in broken] +
-                       [f"{c.check} {c.status}" for c in flow if c.status != "PASS"])
+                       [f"{c.check} {c.status}" for c in flow if c.status not in ("PASS", "NOT APPLICABLE")])
     return FlowTrace(spec=spec, status=status, reason=reason, hops=tuple(hops), broken=tuple(broken),
                      hop_checks=tuple(per_hop), checks=tuple(flow))
 
