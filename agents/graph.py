@@ -77,11 +77,23 @@ def build_graph(ctx: RunContext):
     g.add_edge("hostile_reviewer", "plugin_auditor")
     g.add_edge("hostile_reviewer", "flow_tracer")
     g.add_edge("hostile_reviewer", "claims_checker")
-    g.add_edge("flow_tracer", "tier_checker")
     g.add_edge(["plugin_auditor", "tier_checker", "claims_checker"], "review_passes")
     g.add_edge("review_passes", "competitor_analyst")
     g.add_edge("competitor_analyst", "adjudicator")
-    g.add_edge("adjudicator", END)
+    if ctx.gateway is None:
+        g.add_edge("flow_tracer", "tier_checker")
+        g.add_edge("adjudicator", END)
+        return g
+    # With a model: its flow-hop pass runs before the tiers read the flows, and its prose pass
+    # after the verdict exists (agents/llm_review.py); offline the graph has neither node.
+    from dwagent.agents.llm_review import llm_flows_node, llm_prose_node
+
+    g.add_node("llm_flows", _bound("llm_flows", llm_flows_node, ctx))
+    g.add_node("llm_prose", _bound("llm_prose", llm_prose_node, ctx))
+    g.add_edge("flow_tracer", "llm_flows")
+    g.add_edge("llm_flows", "tier_checker")
+    g.add_edge("adjudicator", "llm_prose")
+    g.add_edge("llm_prose", END)
     return g
 
 

@@ -229,3 +229,92 @@ def check_citations(text: str, sources: int, code_refs: set[str], finding_ids: s
     if not re.search(r"\[\d+\]|`[^`]+:\d+`", text):
         problems.append("paragraph cites nothing")
     return problems
+
+
+# -- LLM path ----------------------------------------------------------------------------------
+# Optional and additive: the offline paragraphs above are always written; a model may add one
+# paragraph per product, written from the same facts, every sentence of which must cite a
+# numbered source, a code location or a finding the offline section already cites.
+
+LLM_AGENT = "competitor_analyst"
+DEFAULT_LLM_PRODUCT_CAP = 80
+
+
+def _llm_items(section, findings: dict):
+    """(evidence items for the prompt, id -> rendered citation) from one offline section."""
+    import re
+
+    from dwagent.models import Evidence
+
+    items, render = [], {}
+    for n, (statement, source, as_of) in enumerate(section.sources, 1):
+        sid = f"S{n}"
+        items.append(Evidence(id=sid, file="", kind="doc-claim", excerpt=statement[:400], note=f"{source} (as of {as_of})"[:300]))
+        render[sid] = f"[{n}]"
+    text = "\n".join(section.paragraphs)
+    for n, ref in enumerate(sorted(set(re.findall(r"`([^`\s]+:\d+)`", text))), 1):
+        lid = f"L{n}"
+        path, line = ref.rsplit(":", 1)
+        items.append(Evidence(id=lid, file=path, start_line=int(line), end_line=int(line), note="code location in the audit"))
+        render[lid] = f"`{ref}`"
+    for fid in sorted({t.rstrip(".,;") for t in re.findall(r"\bfinding ([A-Za-z0-9_.:-]+)", text)} & set(findings)):
+        found = findings[fid]
+        items.append(Evidence(id=fid, file=found.file, start_line=found.line, end_line=found.line,
+                              note=f"audit finding ({found.category}, {found.severity})"))
+        render[fid] = f"(finding {fid} at `{found.file}:{found.line}`)"
+    return items, render
+
+
+def llm_paragraph(gateway, section, profile) -> tuple[str, int] | None:
+    """One model-written comparison paragraph for `section` (a ProductSection), or None.
+
+    Each sentence the model returns must name ids of the facts given; it is rendered with the
+    offline section's citation markers and re-checked with `check_citations`. Sentences that
+    fail either check are dropped; returns (paragraph, sentences dropped)."""
+    import re
+
+    from dwagent.agents.llm.assist import write_prose
+
+    cmp = section.comparison
+    finding_ids = set(profile.findings)
+    items, render = _llm_items(section, profile.findings)
+    facts = {
+        "audited_product": profile.name, "product": cmp.name, "category": cmp.category, "position": cmp.position,
+        "dimensions": {d.dimension: d.verdict for d in cmp.dimensions},
+        "audited_product_ahead_on": list(cmp.dw_better), "product_ahead_on": list(cmp.product_better),
+        "evaluation_losing_gaps": list(cmp.gaps), "offline_paragraphs": list(section.paragraphs),
+    }
+    cited = write_prose(gateway, LLM_AGENT, "competitor_prose", facts, items)
+    if cited is None:
+        return None
+    code_refs = {ref for v in render.values() for ref in re.findall(r"`([^`\s]+:\d+)`", v)}
+    kept, dropped = [], 0
+    for text, ids in cited.sentences:
+        sentence = text.rstrip() + " " + " ".join(render[i] for i in ids)
+        if check_citations(sentence, len(section.sources), code_refs, finding_ids):
+            dropped += 1
+        else:
+            kept.append(sentence)
+    if dropped:
+        gateway.ledger.record_uncited(LLM_AGENT, dropped)
+    return (" ".join(kept), dropped) if kept else None
+
+
+def llm_comparisons_markdown(gateway, analysis, cap: int = DEFAULT_LLM_PRODUCT_CAP) -> str:
+    """An extra section for competitive-analysis.md with the model's checked paragraphs, in
+    the analysis's product order (at most `cap` products asked); "" without a gateway or when
+    nothing survived the checks."""
+    if gateway is None:
+        return ""
+    out = []
+    for section in analysis.sections[:cap]:
+        result = llm_paragraph(gateway, section, analysis.profile)
+        if result is not None:
+            out += [f"### {section.comparison.name}", "", result[0], ""]
+    if not out:
+        return ""
+    head = ["## LLM-written comparisons (checked)", "",
+            "Written by the configured model from the same facts as the sections above; every sentence cites a "
+            "numbered source of that product's section, a code location or a finding, and sentences that did not "
+            "are dropped (counted in run.json). The sections above remain the reference.", ""]
+    return "\n".join(head + out)

@@ -58,6 +58,7 @@ class UsageLedger:
         self.disabled = ""  # why the model was switched off for the rest of the run
         self.price_known = True
         self.token_count_exact = True
+        self._prose: dict[str, dict[str, str]] = {}  # agent -> key -> cited LLM text kept for the report
 
     def _agent(self, agent: str) -> AgentUsage:
         return self._agents.setdefault(agent, AgentUsage())
@@ -100,6 +101,11 @@ class UsageLedger:
         with self._lock:
             self._agent(agent).uncited_dropped += dropped
 
+    def record_prose(self, agent: str, key: str, text: str) -> None:
+        """Keep a cited LLM text (every sentence already checked) for the report's LLM section."""
+        with self._lock:
+            self._prose.setdefault(agent, {})[key] = text
+
     def record_rejected_argument(self, agent: str) -> None:
         with self._lock:
             self._agent(agent).rejected_arguments += 1
@@ -131,6 +137,7 @@ class UsageLedger:
         `UsageLedger().to_dict()` is the same shape for an offline run (mode "offline")."""
         with self._lock:
             agents = {name: self._agents[name].to_dict() for name in sorted(self._agents)}
+            prose = {agent: dict(sorted(items.items())) for agent, items in sorted(self._prose.items())}
         totals = {
             key: sum(a[key] for a in agents.values())
             for key in ("cache_hits", "calls", "failures", "fallbacks", "input_tokens", "output_tokens",
@@ -145,6 +152,7 @@ class UsageLedger:
             "mode": "offline" if self.provider == "none" else "llm",
             "model": self.model,
             "price_known": self.price_known,
+            "prose": prose,
             "provider": self.provider,
             "token_count_exact": self.token_count_exact,
             "totals": totals,
@@ -176,4 +184,7 @@ def summary_lines(section: dict[str, Any]) -> list[str]:
         lines.append(f"{totals['rejected_arguments']} LLM argument(s) were rejected because their citations did not verify.")
     if totals["uncited_dropped"]:
         lines.append(f"{totals['uncited_dropped']} LLM sentence(s) were dropped for lacking valid evidence ids.")
+    for agent, items in section.get("prose", {}).items():
+        for key, text in items.items():
+            lines.append(f"{agent} ({key}), written by the model, every sentence cited: {text}")
     return lines
