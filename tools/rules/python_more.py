@@ -10,7 +10,7 @@ from dwagent.tools.rules.names import PRIVILEGED_ACTION
 from dwagent.tools.rules.pysyntax import call_name, keyword
 from dwagent.tools.rules.python_web import PATH_GUARD, ROUTE
 from dwagent.tools.rules.registry import Hit, file_rule
-from dwagent.tools.rules.syntax import ancestor, camel_words, hit, line, mentions, nodes, text
+from dwagent.tools.rules.syntax import ancestor, camel_words, decorator_text, hit, line, mentions, nodes, text
 
 BLOCKING = {("time", "sleep"), ("requests", "get"), ("requests", "post"), ("requests", "put"), ("requests", "delete"),
             ("requests", "patch"), ("requests", "head"), ("requests", "request"), ("urllib.request", "urlopen"),
@@ -95,7 +95,7 @@ def roleless_route(ctx: FileContext) -> Iterable[Hit]:
         return
     routes = []
     for d in nodes(ctx, "decorated_definition"):
-        decorators = [text(ctx, c) for c in d.named_children if c.type == "decorator"]
+        decorators = [decorator_text(ctx, c) for c in d.named_children if c.type == "decorator"]
         if not any(ROUTE.match(x) for x in decorators):
             continue
         func = d.child_by_field_name("definition")

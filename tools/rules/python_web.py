@@ -8,7 +8,7 @@ from typing import Iterable
 from dwagent.tools.parse.context import FileContext
 from dwagent.tools.rules.pysyntax import call_name, positional
 from dwagent.tools.rules.registry import Hit, file_rule
-from dwagent.tools.rules.syntax import ancestor, hit, line, nodes, text
+from dwagent.tools.rules.syntax import ancestor, decorator_text, hit, line, nodes, text
 
 SAFE_PARAM_TYPE = re.compile(r":\s*(int|float|bool|UUID|uuid\.UUID|datetime|date)\b")
 PATH_GUARD = re.compile(
@@ -126,7 +126,7 @@ def unauthenticated_route(ctx: FileContext) -> Iterable[Hit]:
         return
     routes = []
     for d in nodes(ctx, "decorated_definition"):
-        decorators = [text(ctx, c) for c in d.named_children if c.type == "decorator"]
+        decorators = [decorator_text(ctx, c) for c in d.named_children if c.type == "decorator"]
         if any(ROUTE.match(x) for x in decorators):
             func = d.child_by_field_name("definition")
             authed = any(AUTH_DECORATOR.match(x) for x in decorators) or bool(

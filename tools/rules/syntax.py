@@ -124,6 +124,15 @@ def text(ctx: FileContext, node: tree_sitter.Node | None) -> str:
     return "" if node is None else ctx.node_text(node)
 
 
+def decorator_text(ctx: FileContext, node: tree_sitter.Node) -> str:
+    """Source text of a decorator without a trailing comment: a comment's words (hostile input)
+    must never decide whether a route is protected or a method abstract."""
+    parts = [c for c in node.children if c.type != "comment"]
+    if not parts:
+        return text(ctx, node)
+    return ctx.source[parts[0].start_byte : parts[-1].end_byte].decode("utf-8", "replace")
+
+
 def line(node: tree_sitter.Node) -> int:
     """1-based start line."""
     return node.start_point[0] + 1
