@@ -43,7 +43,8 @@ BROAD = frozenset({"", "Exception", "BaseException"})
     languages=("python",),
 )
 def swallowed_exception(ctx: FileContext) -> Iterable[Hit]:
-    """A bare `except:` or `except Exception:`/`BaseException` whose body is only `pass` or `...`:
+    """A bare `except:` or `except Exception:`/`BaseException` whose body is only `pass`, `...` or
+    `continue`:
     every error, including programming errors (and, for bare except, `KeyboardInterrupt`), vanishes.
     A comment in the body documents the intent and lowers the severity to low. Narrow handlers
     such as `except FileNotFoundError: pass` are a normal idiom and not reported.
@@ -55,7 +56,8 @@ def swallowed_exception(ctx: FileContext) -> Iterable[Hit]:
         if not body:
             continue
         stmts = [c for c in body[0].named_children if c.type != "comment"]
-        if not stmts or not all(s.type == "pass_statement" or text(ctx, s) == "..." for s in stmts):
+        if not stmts or not all(s.type in ("pass_statement", "continue_statement") or text(ctx, s) == "..."
+                                for s in stmts):
             continue
         caught = [c for c in clause.named_children if c.type not in ("block", "comment")]
         target = caught[0] if caught else None
@@ -67,7 +69,7 @@ def swallowed_exception(ctx: FileContext) -> Iterable[Hit]:
         documented = any(c.type == "comment" for c in body[0].named_children) or any(
             c.type == "comment" for c in clause.named_children)
         label = "bare except" if not name else f"except {name}"
-        yield hit(clause, f"{label}: pass swallows every error" + (" (documented: low)" if documented else ""),
+        yield hit(clause, f"{label}: the handler swallows every error" + (" (documented: low)" if documented else ""),
                   severity="low" if documented else None, max_lines=1)
 
 

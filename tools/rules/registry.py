@@ -48,6 +48,7 @@ RULE_MODULES: tuple[str, ...] = (
     "dwagent.tools.rules.async_rules",
     "dwagent.tools.rules.empty_catch",
     "dwagent.tools.rules.tuning",
+    "dwagent.tools.rules.tuning_literals",
     "dwagent.tools.rules.growth",
     "dwagent.tools.rules.python_security",
     "dwagent.tools.rules.python_readiness",
@@ -55,6 +56,9 @@ RULE_MODULES: tuple[str, ...] = (
     "dwagent.tools.rules.python_runtime",
     "dwagent.tools.rules.python_web",
     "dwagent.tools.rules.python_more",
+    "dwagent.tools.rules.python_async",
+    "dwagent.tools.rules.python_swallow",
+    "dwagent.tools.rules.python_tuning",
     "dwagent.tools.graph.checks",
 )
 

@@ -1,0 +1,91 @@
+"""Python: a malformed value silently replaced by a default (a parse error swallowed without a
+comment or a log line)."""
+from __future__ import annotations
+
+from typing import Iterable
+
+from dwagent.tools.parse.context import FileContext
+from dwagent.tools.rules.registry import Hit, file_rule
+from dwagent.tools.rules.syntax import hit, nodes, text
+
+# Errors that mean "the input was malformed": swallowing them turns bad data into a silent default.
+# Absence errors (KeyError, FileNotFoundError, ImportError...) are the normal probe-and-fallback
+# idiom and are not listed; broad handlers are DWA-406's.
+VALUE_ERRORS = frozenset({
+    "ValueError", "TypeError", "InvalidOperation", "JSONDecodeError", "UnicodeDecodeError",
+    "UnicodeEncodeError", "UnicodeError", "OverflowError", "ParseError", "ParserError",
+    "ValidationError", "DecodeError", "ConversionError", "DecimalException", "InvalidTimeError",
+})
+BROAD = frozenset({"", "Exception", "BaseException"})
+SILENT = frozenset({"pass_statement", "continue_statement"})
+
+
+def caught_names(ctx: FileContext, clause) -> list[str]:
+    """The exception class names an `except` clause catches ([''] for a bare except)."""
+    caught = [c for c in clause.named_children if c.type not in ("block", "comment")]
+    if not caught:
+        return [""]
+    target = caught[0]
+    if target.type == "as_pattern":
+        target = target.named_children[0]
+    if target.type in ("tuple", "parenthesized_expression"):
+        parts = [c for c in target.named_children if c.type != "comment"]
+        if len(parts) == 1 and parts[0].type == "tuple":
+            parts = list(parts[0].named_children)
+    else:
+        parts = [target]
+    return [text(ctx, p).split(".")[-1] for p in parts]
+
+
+def silent_body(ctx: FileContext, clause) -> tuple[bool, bool]:
+    """(body only passes/continues, a comment line in the body documents it) for an `except` clause.
+
+    Only a comment on a line of its own counts: a trailing comment can be appended to any line
+    (including by someone steering the audit), a comment line in the handler is an explanation.
+    """
+    body = [c for c in clause.named_children if c.type == "block"]
+    if not body:
+        return False, False
+    stmts = [c for c in body[0].named_children if c.type != "comment"]
+    silent = bool(stmts) and all(s.type in SILENT or text(ctx, s) == "..." for s in stmts)
+    comments = [c for c in (*clause.named_children, *body[0].named_children) if c.type == "comment"]
+    documented = any(_own_line(ctx, c) for c in comments)
+    return silent, documented
+
+
+def _own_line(ctx: FileContext, comment) -> bool:
+    row, col = comment.start_point
+    return not ctx.line_text(row + 1)[:col].strip()
+
+
+@file_rule(
+    id="DWA-424",
+    title="Malformed value silently replaced by a default (Python)",
+    category="empty-catch",
+    severity="low",
+    confidence="medium",
+    cwe=(390,),
+    languages=("python",),
+)
+def swallowed_value_error(ctx: FileContext) -> Iterable[Hit]:
+    """`except ValueError: pass` (or `TypeError`, `InvalidOperation`, `JSONDecodeError`,
+    `UnicodeDecodeError`...) with no comment and no log: a malformed value silently becomes
+    whatever default the variable held, or the item is skipped with `continue`, and nobody learns
+    that input was bad. Low severity: the handler is narrow, only its silence is the defect.
+
+    Not reported: a comment line inside the handler (the swallow is documented; a trailing comment
+    does not count, since one can be appended to any line), any other statement
+    in the body (a log line, a fallback assignment, a return), absence errors (`KeyError`,
+    `FileNotFoundError`, `ImportError`...), broad handlers (DWA-406), and test code.
+    """
+    if "except" not in ctx.text:
+        return
+    for clause in nodes(ctx, "except_clause"):
+        names = caught_names(ctx, clause)
+        if any(n in BROAD for n in names) or not any(n in VALUE_ERRORS for n in names):
+            continue
+        silent, documented = silent_body(ctx, clause)
+        if silent and not documented:
+            shown = ", ".join(names)
+            yield hit(clause, f"except {shown}: a malformed value is dropped silently (no comment, no log)",
+                      max_lines=1)
