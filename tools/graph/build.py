@@ -28,73 +28,24 @@ The approximation and how it fails (it is name-based, without a compiler):
 """
 from __future__ import annotations
 
-import json
 import sqlite3
 from collections import defaultdict
 
 from dwagent.tools.graph import bus as busmod
+from dwagent.tools.graph.calls import CallLinker
 from dwagent.tools.graph.config import GraphConfig
+from dwagent.tools.graph.declarations import load_declarations, private_fields
 from dwagent.tools.graph.liveness import compute_liveness
-from dwagent.tools.graph.model import (
-    TOPIC_PREFIX, BusSite, CodeGraph, Edge, Location, MethodNode, TypeNode,
-)
+from dwagent.tools.graph.model import TOPIC_PREFIX, BusSite, CodeGraph, Edge
 from dwagent.tools.graph.reflect import ScopeScan, find_discoveries
-from dwagent.tools.graph.resolve import EXTERNAL, TypeIndex, bare, declared_type, local_type_of, parameter_types
+from dwagent.tools.graph.resolve import TypeIndex
 from dwagent.tools.graph.source import SourceLines
 from dwagent.tools.graph.state import field_uses, globs_match, option_sites
 
-TYPE_KINDS = frozenset({"class", "interface", "struct", "record", "enum", "delegate"})
-MEMBER_KINDS = frozenset({"method", "constructor", "property", "function", "event"})
 TYPE_REF_KINDS = frozenset({"ident", "new", "generic_arg", "typeof", "nameof", "base", "attribute"})
-_ACCESS = frozenset({"public", "protected", "internal"})
-MAX_DISPATCH = 32
 
 
-def _list(text: str) -> list:
-    return [] if text == "[]" else json.loads(text)
-
-
-def load_declarations(conn: sqlite3.Connection):
-    """(files, types, methods, members, fields) from the symbols table."""
-    files = {fid: (path, role) for fid, path, role in conn.execute("SELECT id, path, role FROM files")}
-    types: dict[str, TypeNode] = {}
-    methods: dict[str, MethodNode] = {}
-    members: dict[str, dict[str, str]] = defaultdict(dict)
-    fields: list[tuple] = []
-    rows = conn.execute(
-        "SELECT file_id, kind, name, qualname, container, namespace, bases, attributes, modifiers, "
-        "signature, start_line, end_line FROM symbols ORDER BY file_id, start_line")
-    for fid, kind, name, qual, container, ns, bases, attrs, mods, sig, start, end in rows:
-        path, role = files[fid]
-        if kind in TYPE_KINDS:
-            loc = Location(path, start, end)
-            node = types.get(qual)
-            if node is None:
-                types[qual] = TypeNode(qual, name, kind, ns, role, [loc],
-                                       tuple(bare(b) for b in _list(bases)),
-                                       tuple(bare(a) for a in _list(attrs)),
-                                       tuple(_list(mods)), sig)
-            else:  # partial declaration: merge
-                node.locations.append(loc)
-                node.locations.sort(key=lambda l: (l.file, l.start_line))
-                node.bases = tuple(sorted(set(node.bases) | {bare(b) for b in _list(bases)}))
-                node.attributes = tuple(sorted(set(node.attributes) | {bare(a) for a in _list(attrs)}))
-                node.modifiers = tuple(sorted(set(node.modifiers) | set(_list(mods))))
-        elif kind in MEMBER_KINDS:
-            if kind == "property":
-                members[container][name] = declared_type(sig)
-            if qual not in methods or (path, start) < (methods[qual].file, methods[qual].start_line):
-                methods[qual] = MethodNode(qual, name, kind, container, path, role, start, end, sig,
-                                           tuple(_list(mods)), tuple(bare(a) for a in _list(attrs)))
-        elif kind in ("field", "const"):
-            members[container][name] = declared_type(sig)
-            if kind == "field":
-                fields.append((qual, name, container, path, role, start, end, _list(mods),
-                               _list(attrs), sig))
-    return files, types, methods, members, fields
-
-
-class _Builder:
+class _Builder(CallLinker):
     def __init__(self, conn: sqlite3.Connection, config: GraphConfig) -> None:
         self.conn = conn
         self.cfg = config
@@ -121,15 +72,7 @@ class _Builder:
         for q, m in methods.items():
             if "(this " in m.signature and m.container in types:
                 self.extension_owner[m.name].append(m.container)
-        self.private_fields: dict[str, list[tuple]] = defaultdict(list)
-        for row in self.field_rows:
-            qual, name, container, path, role, start, end, mods, attrs, sig = row
-            t = types.get(container)
-            if (role != "production" or t is None or t.kind not in ("class", "struct", "record")
-                    or _ACCESS & set(mods) or "const" in mods
-                    or set(attrs) & set(config.framework_field_attributes) or t.attributes):
-                continue
-            self.private_fields[name].append(row)
+        self.private_fields = private_fields(self.field_rows, types, config)
         self.type_edges: dict[str, dict[str, tuple[str, int]]] = defaultdict(dict)
         self.test_refs: dict[str, list[str]] = defaultdict(list)
         self.edges: list[Edge] = []
@@ -144,77 +87,6 @@ class _Builder:
                              if t.role == "production" and globs_match(t.name, config.option_types)}
         self.option_props = {m.name for m in methods.values()
                              if m.kind == "property" and m.container in self.option_types}
-
-    # --- helpers --------------------------------------------------------------------------
-    def owner(self, scope: str) -> str:
-        """The type owning a scope qualname ('' for module-level / top-level code)."""
-        hit = self.owner_cache.get(scope)
-        if hit is not None:
-            return hit
-        cur = scope
-        result = ""
-        while cur:
-            if cur in self.ix.types:
-                result = cur
-                break
-            m = self.ix.methods.get(cur)
-            if m is not None and m.container in self.ix.types:
-                result = m.container
-                break
-            cur = cur.rpartition(".")[0]
-        self.owner_cache[scope] = result
-        return result
-
-    def receiver_types(self, receiver: str, scope: str, owner: str, file: str) -> list[str] | None:
-        """Types a call receiver may have: a list (empty when the receiver is typed but the type is
-        not declared in the tree, e.g. a framework type), or None when it cannot be typed."""
-        r = receiver.strip().rstrip("!?")
-        if r in ("", "this", "base"):
-            return [owner] if owner else None
-        parts = [p.strip("!?() ") for p in r.split(".")]
-        first = parts[0]
-        tname = ""
-        if owner and self.ix.member_type(owner, first):
-            tname = self.ix.member_type(owner, first)
-        elif first[:1].isupper():
-            tname = first  # a type name (static call), declared in the tree or not
-        elif first[:1].islower() or first[:1] == "@":
-            tname = self.local_of(scope, first)
-            if tname == EXTERNAL:
-                return []
-        if not tname or tname == "var":
-            return None
-        cur = self.ix.resolve_type(tname, file)
-        for part in parts[1:]:
-            if not cur:
-                return None  # a member of an external type: unknown
-            nxt: list[str] = []
-            for q in cur:
-                mt = self.ix.member_type(q, part)
-                if mt:
-                    nxt.extend(self.ix.resolve_type(mt, file))
-            if not nxt:
-                return None
-            cur = nxt
-        return cur
-
-    def local_of(self, scope: str, var: str) -> str:
-        """Declared type of a parameter or local of a member (cached per member and name)."""
-        key = (scope, var)
-        hit = self.locals_cache.get(key)
-        if hit is None:
-            method = self.ix.methods.get(scope)
-            hit = ""
-            if method is not None:
-                hit = parameter_types(method.signature).get(var, "")
-                if not hit:
-                    body = self.body_cache.get(scope)
-                    if body is None:
-                        body = "\n".join(t for _, t in self.src.span(method.file, method.start_line, method.end_line))
-                        self.body_cache[scope] = body
-                    hit = local_type_of(body, var, self.ix.by_name)
-            self.locals_cache[key] = hit
-        return hit
 
     def type_ref(self, owner: str, target: str, file: str, line: int, role: str) -> None:
         if target == owner:
@@ -333,31 +205,6 @@ class _Builder:
             for iface in self.ix.resolve_type(args[0][1], file):
                 for impl in self.ix.resolve_type(name, file):
                     self.edges.append(Edge(iface, impl, "di", file, line, receiver))
-
-    def call(self, name, receiver, scope, owner, file, line) -> None:
-        if name not in self.ix.methods_by_name:
-            return  # no member of the tree has this name (a framework call): nothing to link
-        first = receiver.split(".", 1)[0].strip("!?() ")
-        # locals are per member; fields and type names are per type (and file, for usings)
-        key = (scope, receiver) if first[:1].islower() or first[:1] == "@" else (owner, file, receiver)
-        if key in self.receiver_cache:
-            types = self.receiver_cache[key]
-        else:
-            types = self.receiver_cache[key] = self.receiver_types(receiver, scope, owner, file)
-        if types is not None:
-            targets = sorted({m for t in types for m in self.ix.methods_named(t, name)})
-            if len(targets) > MAX_DISPATCH:
-                # a call through a base with hundreds of implementations (strategies): link the
-                # declaration, not every override, so the graph stays linear in the code size
-                targets = sorted({m for t in types for m in self.ix.methods_named(t, name, dispatch=False)}) or targets
-            for m in targets:
-                self.edges.append(Edge(scope, m, "call", file, line))
-            if targets or not types:
-                return  # resolved, or a framework type: never guess by name
-        cands = self.ix.methods_by_name.get(name, ())
-        if 0 < len(cands) <= self.cfg.max_by_name_targets:
-            for m in cands:
-                self.edges.append(Edge(scope, m, "by-name", file, line))
 
     def record_generic_calls(self) -> None:
         for (file, scope, line, receiver), args in self.generic_args.items():
