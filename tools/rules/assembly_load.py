@@ -50,8 +50,9 @@ def unchecked_assembly_load(ctx: FileContext) -> Iterable[Hit]:
     `AssemblyLoadContext.LoadFromAssemblyPath`/`LoadFromStream` run whatever code sits at that path
     or in those bytes. Without a check (strong-name/Authenticode signature, public key token, a hash
     or name allow-list) in the loading member, anyone who can write to the plugin
-    folder gets code execution. Loading by assembly name (`Assembly.Load("Name")`) and literal
-    paths are not reported.
+    folder gets code execution. A load passed as a method group (`paths.Select(Assembly.LoadFrom)`,
+    `Func<string, Assembly> load = Assembly.LoadFile;`) is the same load. Loading by assembly name
+    (`Assembly.Load("Name")`) and literal paths are not reported.
     """
     if "Load" not in ctx.text:
         return
@@ -74,3 +75,27 @@ def unchecked_assembly_load(ctx: FileContext) -> Iterable[Hit]:
         if CHECK.search(scope):
             continue
         yield hit(call, f"`{last + '.' if last else ''}{name}` loads code with no signature or allow-list check", max_lines=2)
+    yield from _method_groups(ctx)
+
+
+def _method_groups(ctx: FileContext) -> Iterable[Hit]:
+    """`Assembly.LoadFrom` used as a value (an argument or a delegate initializer), not called."""
+    for m in nodes(ctx, "member_access_expression"):
+        recv = text(ctx, m.child_by_field_name("expression")).split(".")[-1]
+        name = text(ctx, m.child_by_field_name("name"))
+        if (recv, name) not in PATH_LOADS and not (name in CONTEXT_LOADS and recv):
+            continue
+        parent = m.parent
+        if parent is None or parent.type not in ("argument", "variable_declarator", "assignment_expression",
+                                                 "arrow_expression_clause", "return_statement"):
+            continue
+        if parent.type == "assignment_expression" and parent.child_by_field_name("left") == m:
+            continue
+        call = parent.parent.parent if parent.type == "argument" and parent.parent is not None else None
+        if call is not None and call.type == "invocation_expression" and callee(ctx, call)[1] == "nameof":
+            continue
+        member = enclosing_member(m)
+        if CHECK.search(text(ctx, member) if member is not None else ctx.text):
+            continue
+        yield hit(m, f"`{recv}.{name}` is passed as a method group: every path it receives is loaded with no "
+                     f"signature or allow-list check", max_lines=2)
