@@ -49,6 +49,7 @@ RULE_MODULES: tuple[str, ...] = (
     "dwagent.tools.rules.empty_catch",
     "dwagent.tools.rules.tuning",
     "dwagent.tools.rules.tuning_literals",
+    "dwagent.tools.rules.stubs",
     "dwagent.tools.rules.growth",
     "dwagent.tools.rules.python_security",
     "dwagent.tools.rules.python_readiness",
