@@ -85,6 +85,10 @@ def eval_suite(
     out_dir = out or RESULTS_DIR
     out_dir.mkdir(parents=True, exist_ok=True)
     baseline = load_baseline(RESULTS_DIR, mode)
+    if mode == "llm":  # LLM-assisted against offline verdicts, fixture by fixture (LLM area)
+        from dwagent.evals.bench.llm_compare import versus_offline
+
+        results["vs_offline"] = versus_offline(results, load_baseline(RESULTS_DIR, "offline"))
     text = json.dumps(results, indent=2, sort_keys=True) + "\n"
     path = results_path(out_dir, results)
     path.write_text(text, encoding="utf-8")
@@ -94,6 +98,13 @@ def eval_suite(
         typer.echo(text, nl=False)
     else:
         _print(console, results)
+        vs = results.get("vs_offline")
+        if vs is not None:
+            changed = vs.get("verdicts_changed", [])
+            console.print(f"vs offline: {vs['status']}" if vs["status"] != "RAN" else
+                          f"vs offline: {vs['compared']} fixture(s), verdicts changed: {', '.join(changed) or 'none'}; "
+                          f"verdicts right offline {vs['verdict_accuracy']['offline']}, with LLM {vs['verdict_accuracy']['llm']}",
+                          highlight=False)
     console.print(f"results: {path}", highlight=False)
     if baseline is not None and baseline.get("suite") == results["suite"]:
         worse = regressions(results, baseline)

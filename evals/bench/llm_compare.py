@@ -1,5 +1,8 @@
 """Eval mode: LLM-assisted against offline verdicts on labelled rule fixtures.
 
+(`versus_offline` compares two `dwagent eval` results dicts, fixture by fixture; `dwagent eval
+--llm SPEC` adds it to its results as `vs_offline`, against the committed offline baseline.)
+
 Offline, every rule hit stands. Assisted, the hostile-review pass challenges every hit
 (`challenge_findings(..., min_severity="low", apply=True)`) and only verified refutations or
 downgrades count. Labels come from the fixtures themselves: a hit whose lines carry
@@ -61,6 +64,37 @@ def compare(root: Path, offline: list[Finding], gateway: LLMGateway | None) -> d
     }
     result["llm"] = gateway.ledger.to_dict()
     return result
+
+
+def versus_offline(assisted: dict, offline: dict | None) -> dict:
+    """LLM-assisted eval results against offline ones (`dwagent eval` results dicts), fixture by
+    fixture: verdicts and cells that differ, and the micro F1 of both. Only fixtures present in
+    both are compared; `offline` None (no offline baseline yet) says so instead."""
+    if offline is None:
+        return {"status": "NOT RUN (no offline baseline: run `dwagent eval --update-baseline` offline first)"}
+    fixtures: dict[str, dict] = {}
+    for name in sorted(set(assisted.get("fixtures", {})) & set(offline.get("fixtures", {}))):
+        a, o = assisted["fixtures"][name], offline["fixtures"][name]
+        cells = {
+            f"{kind}:{cell}": {"offline": o["cells"][kind][cell]["actual"], "llm": row["actual"], "expected": row["expected"]}
+            for kind, by_name in sorted(a.get("cells", {}).items()) for cell, row in sorted(by_name.items())
+            if cell in o.get("cells", {}).get(kind, {}) and o["cells"][kind][cell]["actual"] != row["actual"]
+        }
+        fixtures[name] = {
+            "verdict": {"offline": o["verdict"]["actual"], "llm": a["verdict"]["actual"], "expected": a["verdict"]["expected"]},
+            "verdict_changed": o["verdict"]["actual"] != a["verdict"]["actual"],
+            "cells_changed": cells,
+        }
+    return {
+        "status": "RAN",
+        "fixtures": fixtures,
+        "verdicts_changed": sorted(n for n, f in fixtures.items() if f["verdict_changed"]),
+        "verdict_accuracy": {
+            side: sum(f["verdict"][side] == f["verdict"]["expected"] for f in fixtures.values()) for side in ("offline", "llm")
+        },
+        "compared": len(fixtures),
+        "f1": {"offline": offline.get("overall", {}).get("f1"), "llm": assisted.get("overall", {}).get("f1")},
+    }
 
 
 def main(argv: list[str] | None = None) -> int:
