@@ -14,7 +14,7 @@ import time
 from pathlib import Path
 
 from dwagent.agents.context import RunContext
-from dwagent.agents.guards import find_guard
+from dwagent.agents.guards import find_guards
 from dwagent.agents.policy import downgrade
 from dwagent.agents.sources import Sources
 from dwagent.agents.state import CertifyState
@@ -103,13 +103,15 @@ def review_findings(findings: list[Finding], ctx: RunContext, sources: Sources |
             )
         elif reach != f.reachability:
             f = f.model_copy(update={"reachability": reach})
-        guard = f.guards[0] if f.guards else (find_guard(sources, f) if sources and f.category in GUARDABLE else None)
-        if guard is not None:
+        guards = f.guards or (find_guards(sources, f) if sources and f.category in GUARDABLE else ())
+        if guards:
             f = _downgraded(
                 f,
                 policy.guard_downgrade,
-                ReviewRecord(challenge="guard", outcome="downgraded", detail=guard.note or "guarded", evidence_ids=(guard.id,)),
-                guards=f.guards or (guard,),
+                ReviewRecord(challenge="guard", outcome="downgraded",
+                             detail=f"{guards[0].note or 'guarded'} at {guards[0].file}:{guards[0].start_line}",
+                             evidence_ids=tuple(g.id for g in guards)),
+                guards=guards,
             )
         if f.fingerprint in ctx.baseline:
             sup = Suppression(kind="certifier-baseline", justification=ctx.baseline[f.fingerprint], location=ctx.baseline_source)
@@ -162,11 +164,12 @@ def findings_node(state: CertifyState, ctx: RunContext) -> dict:
 def challenge_cell(cell: dict, evidence: dict[str, dict], root: Path, where: str) -> tuple[dict, dict | None]:
     """Challenge one PASS cell: no evidence ids, or a code excerpt that no longer matches the file,
     makes it NOT VERIFIED. Returns (cell, challenge record or None)."""
-    if cell.get("status") != "PASS":
+    # NOT APPLICABLE rests on cited lines just like PASS: it is challenged the same way.
+    if cell.get("status") not in ("PASS", "NOT APPLICABLE"):
         return cell, None
     ids = cell.get("evidence_ids") or []
     if not ids:
-        new = {**cell, "status": "NOT VERIFIED", "reason": f"PASS without evidence ({cell.get('reason', '')})".strip()}
+        new = {**cell, "status": "NOT VERIFIED", "reason": f"{cell['status']} without evidence ({cell.get('reason', '')})".strip()}
         return new, {"where": where, "outcome": "NOT VERIFIED", "detail": "no evidence ids"}
     for eid in ids:
         ev = evidence.get(eid)
@@ -217,7 +220,7 @@ def passes_node(state: CertifyState, ctx: RunContext) -> dict:
     for table in update.values():
         for row in table.values():
             cells = row.get("cells") or {}
-            if row.get("status") == "PASS" and any(c.get("status") != "PASS" for c in cells.values()):
+            if row.get("status") == "PASS" and any(c.get("status") not in ("PASS", "NOT APPLICABLE") for c in cells.values()):
                 row["status"] = "NOT VERIFIED"
                 row["reason"] = "a cell of this row could not be verified"
     update["challenges"] = sorted(records, key=lambda r: r["where"])
