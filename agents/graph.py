@@ -27,6 +27,7 @@ from dwagent.agents.context import RunContext
 from dwagent.agents.evidence import evidence_node
 from dwagent.agents.flow_tracer import flow_tracer_node
 from dwagent.agents.hostile_reviewer import findings_node, passes_node
+from dwagent.agents.node_cache import run_cached
 from dwagent.agents.plugin_auditor import plugin_auditor_node
 from dwagent.agents.reader import reader_node
 from dwagent.agents.state import CertifyState
@@ -57,7 +58,7 @@ def _bound(name: str, fn: Callable, ctx: RunContext) -> Callable:
         if ctx.fail_in == name:
             raise InjectedCrash(f"injected crash in {name}")
         started = time.perf_counter()
-        update = fn(state, ctx)
+        update = run_cached(name, fn, state, ctx)  # unchanged inputs: the stored result
         if ctx.progress:
             ctx.progress(name, f"done {time.perf_counter() - started:.1f}s")
         return update

@@ -22,11 +22,22 @@ from dwagent.tools.rules.registry import RuleMeta, get_rule, index_rule, make_fi
 CHECKED_KINDS = frozenset({"class", "interface", "record", "struct"})
 
 
+_DECL_WORD = re.compile(r"\b(?=(?:class|interface|record|struct)\s+(\w+))")
+_WORD = re.compile(r"\w+")
+
+
 def _decl_line(view: GraphView, t: TypeNode) -> int:
     """The line holding `class Name` (skipping attribute lines above it)."""
-    pat = re.compile(rf"\b(class|interface|record|struct)\s+{re.escape(t.name)}\b")
+    if _WORD.fullmatch(t.name):
+        # one shared pattern (a lookahead, so `record class Name` is seen) instead of compiling a
+        # regex per type: thousands of types overflow re's cache and cost seconds on a large tree
+        def hit(text: str) -> bool:
+            return t.name in text and any(m.group(1) == t.name for m in _DECL_WORD.finditer(text))
+    else:
+        pat = re.compile(rf"\b(class|interface|record|struct)\s+{re.escape(t.name)}\b")
+        hit = pat.search  # type: ignore[assignment]
     for n, text in view.source.span(t.file, t.start_line, min(t.end_line, t.start_line + 12)):
-        if pat.search(text):
+        if hit(text):
             return n
     return t.start_line
 

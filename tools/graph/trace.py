@@ -22,11 +22,20 @@ from dwagent.tools.graph.model import TOPIC_PREFIX, Edge
 FOLLOW = frozenset({"call", "new", "method-group", "publish", "deliver"})
 
 
+def _memo(view: GraphView, name: str) -> dict:
+    """A per-graph memo (the graph does not change once built): several entries of one flow
+    resolve the same waypoints, and a regex over every member costs seconds on a large tree."""
+    return view.graph.__dict__.setdefault("_trace_memo", {}).setdefault(name, {})
+
+
 def resolve_waypoint(view: GraphView, waypoint: str) -> list[str]:
     """Node ids a waypoint names (see FlowSpec), sorted; production members when any match."""
-    found = _resolve(view, waypoint)
-    prod = [q for q in found if q in view.graph.methods and view.graph.methods[q].role == "production"]
-    return prod or found
+    memo = _memo(view, "resolve")
+    if waypoint not in memo:
+        found = _resolve(view, waypoint)
+        prod = [q for q in found if q in view.graph.methods and view.graph.methods[q].role == "production"]
+        memo[waypoint] = tuple(prod or found)
+    return list(memo[waypoint])
 
 
 def _resolve(view: GraphView, waypoint: str) -> list[str]:
@@ -91,9 +100,11 @@ def _reached(view: GraphView, sources: list[str], depth: int) -> set[str]:
 def _candidates(view: GraphView, waypoint: str, targets: list[str], sources: list[str]) -> tuple[str, tuple[str, ...]]:
     g = view.graph
     if not targets:
-        names = sorted({q.rsplit(".", 2)[-2] + "." + q.rsplit(".", 1)[-1] for q in g.methods if q.count(".") >= 1})
-        near = difflib.get_close_matches(waypoint.rsplit(".", 2)[-1] if "." in waypoint else waypoint, names, n=3)
-        return f"waypoint '{waypoint}' matches no declared member or topic", tuple(near)
+        memo = _memo(view, "near")
+        if waypoint not in memo:
+            names = sorted({q.rsplit(".", 2)[-2] + "." + q.rsplit(".", 1)[-1] for q in g.methods if q.count(".") >= 1})
+            memo[waypoint] = tuple(difflib.get_close_matches(waypoint.rsplit(".", 2)[-1] if "." in waypoint else waypoint, names, n=3))
+        return f"waypoint '{waypoint}' matches no declared member or topic", memo[waypoint]
     reached = _reached(view, sources, view.config.trace_depth)
     dead_topics = sorted(n for n in reached if n.startswith(TOPIC_PREFIX) and not g.out_edges(n))
     entries: list[str] = []
