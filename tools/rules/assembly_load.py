@@ -20,6 +20,8 @@ from dwagent.tools.rules.syntax import (
 
 PATH_LOADS = {("Assembly", "LoadFrom"), ("Assembly", "LoadFile"), ("Assembly", "UnsafeLoadFrom")}
 CONTEXT_LOADS = ("LoadFromAssemblyPath", "LoadFromStream", "LoadFromNativeImagePath")
+# Every load above contains one of these; files without them skip the tree walk.
+LOAD_WORDS = ("LoadFrom", "LoadFile", "Assembly.Load")
 BYTES_WORDS = frozenset({"bytes", "raw", "data", "image", "buffer", "payload", "content", "blob", "stream"})
 CHECK = re.compile(
     r"(?i)signature|strongname|publickeytoken|getpublickey|authenticode|x509|allowlist|allow_list|"
@@ -54,7 +56,7 @@ def unchecked_assembly_load(ctx: FileContext) -> Iterable[Hit]:
     `Func<string, Assembly> load = Assembly.LoadFile;`) is the same load. Loading by assembly name
     (`Assembly.Load("Name")`) and literal paths are not reported.
     """
-    if "Load" not in ctx.text:
+    if not any(w in ctx.text for w in LOAD_WORDS):
         return
     for call in nodes(ctx, "invocation_expression"):
         recv, name = callee(ctx, call)

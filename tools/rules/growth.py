@@ -27,11 +27,15 @@ LONG_LIVED_CLASS = re.compile(r"(Service|Manager|Registry|Cache|Tracker|Monitor|
 def _uses(ctx: FileContext, owner, field: str):
     """Yield (kind, detail) for each use of `field` in its class: ('call', method), ('index-set', ''),
     ('count', ''), ('reassign', ''), ('escape', '')."""
+    wanted = field.encode("utf-8")
+    size = len(wanted)
+    source = ctx.source
     stack = [owner]
     while stack:
         n = stack.pop()
         stack.extend(n.named_children)
-        if n.type != "identifier" or text(ctx, n) != field:
+        # compare raw bytes, length first: this walk visits every node of the class
+        if n.type != "identifier" or n.end_byte - n.start_byte != size or source[n.start_byte:n.end_byte] != wanted:
             continue
         p = n.parent
         if p is not None and p.type == "member_access_expression" and p.child_by_field_name("expression") == n:
@@ -109,6 +113,9 @@ def only_grows(ctx: FileContext) -> Iterable[Hit]:
             field = name_of(ctx, d)
             if REGISTRATION.search(typ + " " + init) or REGISTRATION_NAME.search(field):
                 continue  # handler/type registries grow with the code, not with traffic
+            if not re.search(rf"\b{re.escape(field)}\s*(\.\s*(Add|TryAdd|GetOrAdd|AddOrUpdate|Enqueue|Push)\s*\(|\[)",
+                             text(ctx, owner)):
+                continue  # never grown by name in its class: nothing to walk for
             kinds = list(_uses(ctx, owner, field))
             calls = {detail for kind, detail in kinds if kind == "call"}
             grows = bool(calls & GROW) or any(k == "index-set" for k, _ in kinds)

@@ -94,7 +94,9 @@ def hardcoded_secret(ctx: FileContext) -> Iterable[Hit]:
         for lit in nodes(ctx, typ):
             value = string_value(ctx, lit) or ""
             kind = literal_secret_kind(value)
-            name = _target_name(ctx, lit)
+            # the name lookup walks parents and decodes text: only literals that could be a secret
+            # value (non-empty, not a kind already) need it
+            name = _target_name(ctx, lit) if not kind and len(value.strip()) >= 4 else ""
             if kind:
                 reported.add(lit.start_byte)
                 sev = "critical" if kind == "private key" else None

@@ -48,6 +48,9 @@ SECURITY_NAMES = re.compile(r"^(Validate|Verify|Authorize|Authenticate|Check|IsA
                             r"IsValid|HasPermission|CanAccess|IsAllowed)")
 
 
+VERB_NAME = re.compile(r"^(Try)?(" + "|".join(sorted(v.capitalize() for v in EFFECT_VERBS | TRANSFORM_VERBS)) + r")(?![a-z])")
+
+
 def _verb(name: str) -> str:
     words = camel_words(name)
     if words and words[0] == "try":
@@ -119,10 +122,10 @@ def stub_member(ctx: FileContext) -> Iterable[Hit]:
     `Identity*`, `InMemory*`...); security checks (`Validate*`, `Verify*`, `Authorize*`, DWA-204);
     `Task.Delay` stand-ins (DWA-207); and test code.
     """
-    if not re.search(r"(?i)\b(return|=>)", ctx.text):
-        return
     for m in nodes(ctx, "method_declaration"):
         name = name_of(ctx, m)
+        if not VERB_NAME.match(name):
+            continue
         verb = _verb(name)
         if not (verb in EFFECT_VERBS or verb in TRANSFORM_VERBS) or SECURITY_NAMES.match(name):
             continue

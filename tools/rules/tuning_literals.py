@@ -15,6 +15,7 @@ from dwagent.tools.rules.syntax import (
     enclosing_member,
     enclosing_type,
     hit,
+    mentions,
     modifiers,
     name_of,
     nodes,
@@ -40,6 +41,52 @@ TIMESPAN_FACTORY = re.compile(r"^(System\.)?TimeSpan\.From(Milliseconds|Seconds|
 DEFAULTS_CLASS = re.compile(r"(Options|Settings|Config|Configuration|Defaults|Constants|Limits|Policy|Profile)$")
 WAIT_CALLS = frozenset({"Delay", "Sleep"})
 TIMEOUT_CALLS = frozenset({"CancelAfter", "WaitAsync"})
+# Text prefilters (plain, case-sensitive patterns with a literal anchor: Python's regex engine
+# has no fast path for case-insensitive alternations, which cost more than the tree walk).
+ASSIGN_AT = re.compile(r"=[ \t]*(?:\(\w+\)[ \t]*)?(?:(?:System\.)?TimeSpan\.From\w+\(\s*[\d.]|\d)")
+COMPARE_AT = re.compile(r"[<>]=?[ \t]*\d|==[ \t]*\d")
+CALL_WORDS = ("CancelAfter(", "WaitAsync(", "Task.Delay(", "Thread.Sleep(")
+NAME_SUFFIXES = ("timeout", "delay", "interval", "backoff", "ttl", "expiry", "expiration", "lifetime", "attempts",
+                 "retries", "retry", "retrycount", "batchsize", "poolsize", "parallelism", "concurrency", "workers",
+                 "workercount", "maxconnections", "connectionsperserver", "prefetchcount", "pagesize")
+UNIT_SUFFIXES = ("ms", "millis", "milliseconds", "seconds", "secs")
+
+
+def _word_before(source: str, end: int) -> str:
+    """The identifier that ends just before `end` (spaces skipped)."""
+    i = end
+    while i > 0 and source[i - 1] in " \t":
+        i -= 1
+    j = i
+    while j > 0 and (source[j - 1].isalnum() or source[j - 1] == "_"):
+        j -= 1
+    return source[j:i].lower()
+
+
+def _may_assign(source: str) -> bool:
+    for m in ASSIGN_AT.finditer(source):
+        if m.start() > 0 and source[m.start() - 1] in "=<>!":
+            continue
+        word = _word_before(source, m.start())
+        for unit in UNIT_SUFFIXES:
+            if word.endswith(unit):
+                word = word[: -len(unit)]
+                break
+        if word.endswith(NAME_SUFFIXES):
+            return True
+    return False
+
+
+def _may_compare(ctx: FileContext, source: str) -> bool:
+    if not mentions(ctx, "attempt", "retry", "retries", "tries"):
+        return False
+    for m in COMPARE_AT.finditer(source):
+        word = _word_before(source, m.start())
+        if "attempt" in word or "retr" in word or "tries" in word or word in ("try", "trycount"):
+            return True
+    return False
+
+
 LOOPS = ("for_statement", "while_statement", "do_statement", "foreach_statement")
 NUMBER = ("integer_literal", "real_literal")
 
@@ -153,8 +200,13 @@ def inline_tuning(ctx: FileContext) -> Iterable[Hit]:
     `*Defaults`, `*Constants`, fallbacks after `??` or in `?:`, zero/one/negative sentinels,
     polling delays outside any retry context, and test code.
     """
-    if not re.search(r"(?i)timeout|delay|interval|attempt|retr|batch|pool|parallel|concurren|worker|CancelAfter|Sleep",
-                     ctx.text):
+    # Three text prefilters keep the tree walks to files that can hold each shape (most files
+    # hold none, and this rule would otherwise visit every assignment and comparison).
+    source = ctx.text
+    waits = any(w in source for w in CALL_WORDS)
+    assigns = _may_assign(source)
+    compares = _may_compare(ctx, source)
+    if not (assigns or compares or waits):
         return
     seen: set[int] = set()
 
@@ -164,13 +216,13 @@ def inline_tuning(ctx: FileContext) -> Iterable[Hit]:
         seen.add(node.start_byte)
         return (hit(node, message, max_lines=1),)
 
-    for a in nodes(ctx, "assignment_expression"):
+    for a in nodes(ctx, "assignment_expression") if assigns else ():
         left, right = a.child_by_field_name("left"), a.child_by_field_name("right")
         if left is None or right is None:
             continue
         kind = _is_tuning_name(text(ctx, left))
         yield from _value_hits(ctx, kind, text(ctx, left), right, report)
-    for d in nodes(ctx, "variable_declarator"):
+    for d in nodes(ctx, "variable_declarator") if assigns else ():
         if d.parent is None or d.parent.parent is None or d.parent.parent.type != "local_declaration_statement":
             continue  # fields are named values; their object initializers are seen as assignments
         value = d.named_children[-1] if len(d.named_children) > 1 else None
@@ -178,7 +230,7 @@ def inline_tuning(ctx: FileContext) -> Iterable[Hit]:
             continue
         name = name_of(ctx, d)
         yield from _value_hits(ctx, _is_tuning_name(name), name, value, report)
-    for b in nodes(ctx, "binary_expression"):
+    for b in nodes(ctx, "binary_expression") if compares else ():
         left, right = b.child_by_field_name("left"), b.child_by_field_name("right")
         op = _operator(ctx, b)
         if left is None or right is None or op not in ("<", "<=", ">", ">=", "=="):
@@ -189,7 +241,7 @@ def inline_tuning(ctx: FileContext) -> Iterable[Hit]:
             continue
         if RETRY_COUNTER.match(text(ctx, counter)) and enclosing_member(b) is not None:
             yield from report(b, f"retry budget `{text(ctx, b)}` is a hard-coded literal; read it from options")
-    for call in nodes(ctx, "invocation_expression"):
+    for call in nodes(ctx, "invocation_expression") if waits else ():
         recv, name = callee(ctx, call)
         args = arguments(call)
         if not args:
