@@ -38,7 +38,7 @@ from dwagent.tools.graph.declarations import load_declarations, private_fields
 from dwagent.tools.graph.liveness import compute_liveness
 from dwagent.tools.graph.model import TOPIC_PREFIX, BusSite, CodeGraph, Edge
 from dwagent.tools.graph.reflect import ScopeScan, find_discoveries
-from dwagent.tools.graph.resolve import TypeIndex
+from dwagent.tools.graph.resolve import TypeIndex, bare
 from dwagent.tools.graph.source import SourceLines
 from dwagent.tools.graph.state import field_uses, globs_match, option_sites
 
@@ -77,7 +77,11 @@ class _Builder(CallLinker):
         self.test_refs: dict[str, list[str]] = defaultdict(list)
         self.edges: list[Edge] = []
         self.scans: dict[str, ScopeScan] = defaultdict(ScopeScan)
-        self.instantiating: set[str] = set()
+        self.instantiating: set[str] = set()  # types / module units that create instances from a Type
+        self.invoked_at: set[tuple[str, int, str]] = set()  # (file, line, method) of production calls
+        self.typeofs: dict[tuple[str, int], list[tuple[str, str]]] = defaultdict(list)  # (file, line) → (name, owner)
+        self.di_type_lines: dict[tuple[str, int], str] = {}  # DI calls registering `typeof(...)`: → arg0
+        self.entry_units: set[str] = set()  # `<module:path>` of C# top-level programs (entry points)
         self.generic_calls: dict[str, list[tuple]] = defaultdict(list)
         self.generic_args: dict[tuple, list[tuple[int, str]]] = defaultdict(list)
         self.field_hits: dict[str, dict[str, set[int]]] = defaultdict(lambda: defaultdict(set))
@@ -122,6 +126,8 @@ class _Builder(CallLinker):
                 continue
             file, role = files[fid]
             owner = self.owner(scope)
+            # top-level statements share scope '' across files: key their scans by file
+            skey = scope or f"<module:{file}>"
             if kind in TYPE_REF_KINDS:
                 names = (name, name + "Attribute") if kind == "attribute" else (name,)
                 for n in names:
@@ -132,13 +138,15 @@ class _Builder(CallLinker):
                 if kind == "generic_arg":
                     self.generic_args[(file, scope, line, receiver)].append((int(arg0 or 0), name))
                     if receiver in self.filters:
-                        self.scans[scope].bases.append((name, line))
+                        self.scans[skey].bases.append((name, line))
                     if any(receiver.startswith(p) for p in self.cfg.di_prefixes) and role != "test":
                         for tq in ix.resolve_type(name, file):
                             self.graph.instantiated.setdefault(tq, f"registered by {receiver} at {file}:{line}")
                         self.di_arg(owner, scope, file, line, receiver, arg0, name, role)
                 elif kind == "typeof":
-                    self.scans[scope].bases.append((name, line))
+                    self.scans[skey].bases.append((name, line))
+                    if role != "test":
+                        self.typeofs[(file, line)].append((name, owner))
                 elif kind == "ident":
                     self.ident(name, receiver, scope, owner, file, line, role)
                 elif kind == "new" and role != "test":
@@ -153,27 +161,37 @@ class _Builder(CallLinker):
                         if role != "test":
                             self.graph.instantiated.setdefault(tq, f"{name}(...) at {file}:{line}")
                 if name in self.scan_names:
-                    self.note_scan(scope, file, line)
+                    self.note_scan(skey, file, line)
                 if name in self.private_fields:
                     self.field_hits[name][file].add(line)  # a delegate field invoked is a read
-                if name in self.instantiate and owner:
-                    self.instantiating.add(owner)
+                if name in self.instantiate:
+                    self.instantiating.add(owner or f"<module:{file}>")
                 for static_owner in self.extension_owner.get(name, ()):
                     self.type_ref(owner, static_owner, file, line, role)
                 if role == "test":
                     continue
+                self.invoked_at.add((file, line, name))
+                if not scope and file.endswith(".cs"):
+                    self.entry_units.add(f"<module:{file}>")  # C# top-level statements: the program
+                if arg0 and name.startswith(self.cfg.di_prefixes):
+                    # `services.AddSingleton(typeof(I), type)`: the container creates instances
+                    # from a Type (what a scan found, or the typeof arguments themselves)
+                    self.instantiating.add(owner or f"<module:{file}>")
+                    if arg0.lstrip().startswith("typeof("):
+                        self.di_type_lines[(file, line)] = arg0
                 if name in self.publish or name in self.subscribe:
                     bus_rows.append((fid, name, receiver, arg0, scope, line, owner))
                     continue
                 self.call(name, receiver, scope, owner, file, line)
         self.record_generic_calls()
+        self.type_registrations()
         self.bus_sites(bus_rows)
         self.finish_method_groups()
         self.reflection()
         self.graph.edges = sorted(set(self.edges), key=lambda e: (e.src, e.file, e.line, e.dst, e.kind))
         self.graph.fields = field_uses(ix, self.src, self.private_fields, self.field_hits)
         self.graph.options = option_sites(ix, self.src, self.cfg, self.option_types, self.option_hits)
-        compute_liveness(self.graph, ix, self.type_edges, self.test_refs, self.cfg)
+        compute_liveness(self.graph, ix, self.type_edges, self.test_refs, self.cfg, self.entry_units)
         return self.graph
 
     def ns_of(self, owner: str) -> str:
@@ -187,7 +205,7 @@ class _Builder(CallLinker):
 
     def ident(self, name, receiver, scope, owner, file, line, role) -> None:
         if name in self.scan_names:
-            self.note_scan(scope, file, line)
+            self.note_scan(scope or f"<module:{file}>", file, line)
         if name in self.private_fields:
             self.field_hits[name][file].add(line)
         if name in self.option_props:
@@ -259,11 +277,41 @@ class _Builder(CallLinker):
         self.edges = [e for e in self.edges
                       if not (e.kind == "method-group" and (e.src, e.line) in self.sub_lines)]
 
+    def type_registrations(self) -> None:
+        """Types registered or created from a Type without `new`: `AddX(typeof(I), typeof(T))`
+        (DI by Type) and type arguments of generic method calls (`UseMiddleware<T>()`,
+        `GetRequiredService<T>()`, `Deserialize<T>()`): the framework constructs them."""
+        for (file, line), arg0 in sorted(self.di_type_lines.items()):
+            names = self.typeofs.get((file, line), [])
+            service = bare(arg0.lstrip()[len("typeof("):].split(")", 1)[0])
+            ns = self.ns_of(names[0][1]) if names else ""
+            impls = sorted({n for n, _o in names if n != service}) or [service]
+            for impl_name in impls:
+                for impl in self.ix.resolve_type(impl_name, file, ns):
+                    if self.ix.types[impl].is_abstract:
+                        continue  # `AddX(typeof(Base), type)`: the base is the service, not an instance
+                    self.graph.instantiated.setdefault(impl, f"registered by type at {file}:{line}")
+                    if impl_name != service:
+                        for iface in self.ix.resolve_type(service, file, ns):
+                            self.edges.append(Edge(iface, impl, "di", file, line))
+        for (file, scope, line, receiver), args in sorted(self.generic_args.items()):
+            if (file, line, receiver) not in self.invoked_at:
+                continue  # a generic type (`List<T>`, `ILogger<T>`), not a generic method call
+            owner = self.owner(scope)
+            for _pos, name in args:
+                for tq in self.ix.resolve_type(name, file, self.ns_of(owner)):
+                    if tq != owner:
+                        self.graph.instantiated.setdefault(tq, f"type argument of {receiver}<...>() at {file}:{line}")
+
     def reflection(self) -> None:
-        owner_of = {s: self.owner(s) for s in list(self.scans) + [c for calls in self.generic_calls.values()
-                                                                   for c, *_ in calls]}
+        owner_of = {s: self.owner(s) or (s if s.startswith("<module:") else f"<module:{scan.file}>")
+                    for s, scan in self.scans.items()}
+        owner_of.update({c: self.owner(c) for calls in self.generic_calls.values() for c, *_ in calls})
         found = find_discoveries(self.ix, self.scans, self.instantiating, owner_of, self.generic_calls)
         for d in found:
+            if not d.target:  # the scan itself: its base is an extension point
+                self.edges.append(Edge(d.source_type, d.base, "scan", d.file, d.line))
+                continue
             self.type_ref(d.source_type, d.target, d.file, d.line, "production")
             self.graph.discovered.setdefault(d.target, f"reflection scan at {d.file}:{d.line} (base {d.base})")
 

@@ -79,12 +79,42 @@ def _is_wrapper(view: GraphView, t: TypeNode) -> bool:
     return t.kind in ("class", "record") and not t.is_abstract and t.name.endswith(view.config.wrapper_suffixes)
 
 
+_DATA_MEMBER_KINDS = frozenset({"property", "field", "const"})
+
+
+def _data_shapes(g) -> set[str]:
+    """Types that only carry data: records with no methods, classes/structs whose members are
+    all properties and fields. They have no behaviour that could fail to be wired (an unused one
+    is dead weight, not a missing connection), and serialisers, ORMs and other processes create
+    them without a reference in code, so DWA-301 does not report them."""
+    kinds: dict[str, set[str]] = defaultdict(set)
+    for m in g.methods.values():
+        kinds[m.container].add(m.kind)
+    out = set()
+    for q, t in g.types.items():
+        allowed = _DATA_MEMBER_KINDS | ({"constructor"} if t.kind == "record" else set())
+        if t.kind in ("class", "record", "struct") and not t.bases and kinds.get(q, set()) <= allowed:
+            out.add(q)
+    return out
+
+
+def _scanned_bases(g) -> dict[str, str]:
+    """Base type → 'file:line' of a reflection scan that instantiates its subtypes (an extension point)."""
+    out: dict[str, str] = {}
+    for e in sorted(g.edges, key=lambda e: (e.dst, e.file, e.line)):
+        if e.kind == "scan":
+            out.setdefault(e.dst, f"{e.file}:{e.line}")
+    return out
+
+
 def unwired_findings(view: GraphView) -> list[Finding]:
     """DWA-301 (unreachable type), DWA-302 (interface without implementation), DWA-303 (wrapper never wrapped)."""
     g = view.graph
     out: list[Finding] = []
     implemented = {q for q, t in g.types.items() if t.kind == "interface"
                    and any(g.types[c].kind != "interface" for c in _children(g).get(t.name, ()))}
+    scanned = _scanned_bases(g)
+    data_shapes = _data_shapes(g)
     for q, t in sorted(g.types.items()):
         if t.role != "production" or t.kind not in CHECKED_KINDS or t.live.startswith(("public API", "generated")):
             continue
@@ -100,6 +130,8 @@ def unwired_findings(view: GraphView) -> list[Finding]:
                                 properties={"symbol": q, "reason": "never-wrapped"}))
             continue
         if t.kind == "interface" and q not in implemented:
+            if q in scanned:
+                continue  # implemented outside the tree: a reflection scan loads its implementations
             msg = (f"interface {t.name} has no implementation anywhere in the tree (searched every base list); "
                    + ("it is also unreachable: " + _why_dead(t) if not t.live else f"it is referenced ({t.live})")
                    + ".")
@@ -107,7 +139,7 @@ def unwired_findings(view: GraphView) -> list[Finding]:
                                 confidence="high" if not t.live else "medium",
                                 properties={"symbol": q, "reason": "no-implementation"}))
             continue
-        if t.live:
+        if t.live or q in data_shapes:
             continue
         msg = (f"{t.kind} {t.name} is not reachable from any entry point: {_why_dead(t)}. It is not "
                f"instantiated, discovered by reflection, registered for DI, an entry point or public API; "

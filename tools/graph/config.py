@@ -42,6 +42,11 @@ class GraphConfig:
     entry_attributes: tuple[str, ...] = ()
     entry_base_types: tuple[str, ...] = ()
     public_api: tuple[str, ...] = ()  # globs over type qualnames or file paths
+    # decorators run code at definition time and may register what they decorate (routes,
+    # commands, fixtures, plugin registries): any decorator not listed here makes its class or
+    # function a root. Empty for languages whose attributes are inert metadata (C#).
+    decorators_register: bool = False
+    inert_decorators: tuple[str, ...] = ()
     # --- decorators / interceptors -----------------------------------------------------
     wrapper_suffixes: tuple[str, ...] = ()
     # --- configuration presets ---------------------------------------------------------
@@ -82,9 +87,10 @@ class GraphConfig:
                               "HttpPut", "HttpDelete", "HttpPatch", "Function", "FunctionName",
                               "Benchmark", "Export", "ModuleInitializer", "UnmanagedCallersOnly",
                               "JsonSerializable", "Generator"),
-            entry_base_types=("ControllerBase", "Controller", "Hub", "BackgroundService", "IHostedService",
-                              "ComponentBase", "PageModel", "IIncrementalGenerator", "ISourceGenerator",
-                              "Attribute", "Exception", "EventArgs", "JsonConverter", "DbContext"),
+            # framework-discovered bases only: a BackgroundService/IHostedService runs only once
+            # registered (AddHostedService<T>), so it is not an entry point by itself
+            entry_base_types=("ControllerBase", "Controller", "Hub", "ComponentBase", "PageModel",
+                              "IIncrementalGenerator", "ISourceGenerator", "Attribute", "Exception", "EventArgs", "JsonConverter", "DbContext"),
             wrapper_suffixes=("Interceptor", "Decorator", "Middleware"),
             preset_classes=("*Presets", "*Preset"),
             preset_methods=("Create*",),
@@ -116,6 +122,16 @@ class GraphConfig:
             entry_attributes=("app.get", "app.post", "app.route", "router.get", "router.post", "route",
                               "click.command", "command", "pytest.fixture", "fixture", "task"),
             entry_base_types=("TestCase", "Exception", "BaseModel", "Enum"),
+            decorators_register=True,
+            inert_decorators=("dataclass", "dataclasses.dataclass", "total_ordering", "functools.total_ordering",
+                              "final", "typing.final", "runtime_checkable", "typing.runtime_checkable",
+                              "staticmethod", "classmethod", "property", "cached_property",
+                              "functools.cached_property", "abstractmethod", "abc.abstractmethod", "override",
+                              "typing.override", "overload", "typing.overload", "cache", "functools.cache",
+                              "lru_cache", "functools.lru_cache", "wraps", "functools.wraps", "contextmanager",
+                              "contextlib.contextmanager", "asynccontextmanager", "contextlib.asynccontextmanager",
+                              "attr.s", "attrs.define", "attrs.frozen", "define", "frozen", "unique", "enum.unique",
+                              "deprecated", "warnings.deprecated"),
             wrapper_suffixes=("Middleware", "Decorator", "Interceptor"),
             preset_classes=("*Presets", "*Preset"),
             preset_methods=("create_*", "preset_*"),
@@ -149,6 +165,8 @@ class GraphConfig:
                 if isinstance(value, str):
                     value = [value]
                 updates[key] = tuple(str(v) for v in value)
+            elif isinstance(current, bool):
+                updates[key] = value if isinstance(value, bool) else str(value).lower() in ("1", "true", "yes")
             elif isinstance(current, int):
                 updates[key] = int(value)
             else:

@@ -7,10 +7,16 @@ root through production references (including reflection discoveries and DI regi
 wired, with the first path step recorded as the reason. References from test code never make a
 production type wired; they are kept to be named in the finding.
 
+A C# program's top-level statements are an entry point too (`entry_units`, found by the builder).
+Python module-level code is a root but does not make the tree a program: a package often ships a
+small `__main__` CLI next to the library API it exports.
+
 A tree with no entry point at all is a library: its public types are its API surface, so they
 are roots too (as compilers' and IDEs' unused-code analyses treat public members). Types deriving
-from a production type of the same tree are not: a strategy or plugin is an extension point that
-must still be reached (instantiated, registered or discovered), as must non-public types.
+from a production class of the same tree are not: a strategy or plugin subclass is an extension
+point that must still be reached (instantiated, registered or discovered), as must non-public
+types. Implementing an interface of the tree does not disqualify a public type: a library's
+default implementation of its own contract (`InMemoryBus : IBus`) is what its callers construct.
 """
 from __future__ import annotations
 
@@ -43,6 +49,10 @@ def root_reason(q: str, graph: CodeGraph, ix: TypeIndex, cfg: GraphConfig) -> st
     hit = sorted(attrs & set(cfg.entry_attributes))
     if hit:
         return f"entry point: [{hit[0]}]"
+    if cfg.decorators_register:
+        hit = sorted(set(t.attributes) - set(cfg.inert_decorators))
+        if hit:
+            return f"registered by decorator @{hit[0]}"
     bases = set(t.bases)
     for a in ix.ancestors(q):
         bases.update(graph.types[a].bases)
@@ -52,8 +62,23 @@ def root_reason(q: str, graph: CodeGraph, ix: TypeIndex, cfg: GraphConfig) -> st
     return ""
 
 
+def is_library(graph: CodeGraph, entry_units: set[str] | frozenset[str] = frozenset()) -> bool:
+    """True when the tree has no entry point: no entry-point type and no top-level program."""
+    return not entry_units and not any(t.live.startswith("entry point") for t in graph.types.values())
+
+
+def _library_root(q: str, graph: CodeGraph, ix: TypeIndex) -> bool:
+    node = graph.types[q]
+    if node.live or node.role != "production" or "public" not in node.modifiers:
+        return False
+    # a subclass of an in-tree production class is a plug-in point that must be reached
+    return not any(graph.types[a].role == "production" and graph.types[a].kind != "interface"
+                   for a in ix.ancestors(q))
+
+
 def compute_liveness(graph: CodeGraph, ix: TypeIndex, type_edges: dict[str, dict[str, tuple[str, int]]],
-                     test_refs: dict[str, list[str]], cfg: GraphConfig) -> None:
+                     test_refs: dict[str, list[str]], cfg: GraphConfig,
+                     entry_units: set[str] | frozenset[str] = frozenset()) -> None:
     """Set `live`, `referrers` and `test_refs` on every type of `graph` (in place)."""
     queue: deque[str] = deque()
     for q in sorted(graph.types):
@@ -61,12 +86,10 @@ def compute_liveness(graph: CodeGraph, ix: TypeIndex, type_edges: dict[str, dict
         if reason:
             graph.types[q].live = reason
             queue.append(q)
-    if not any(graph.types[q].live.startswith("entry point") for q in queue):
+    if is_library(graph, entry_units):
         for q in sorted(graph.types):
-            node = graph.types[q]
-            if (not node.live and node.role == "production" and "public" in node.modifiers
-                    and not any(graph.types[a].role == "production" for a in ix.ancestors(q))):
-                node.live = "public type of a library (no entry point found in the tree)"
+            if _library_root(q, graph, ix):
+                graph.types[q].live = "public type of a library (no entry point found in the tree)"
                 queue.append(q)
     for src in sorted(type_edges):
         if src.startswith("<module:"):

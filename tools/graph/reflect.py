@@ -7,6 +7,10 @@ instantiates from a `Type` (`Activator.CreateInstance`, `GetService`), discovers
 subtype of `Base` (and, for an attribute base, every type carrying that attribute).
 When the base is a type parameter of the scanning method (`DiscoverAll<TBase>()`), each call of
 that method supplies the base through its generic argument, and the caller is the discoverer.
+Top-level statements and module-level functions discover too: their "type" is the file's module
+unit `<module:path>`. A base that a scan instantiates is an extension point even when no subtype
+is in the tree (plugins may live in other assemblies): the scan is returned as a `Discovery` with
+`target == ""`, which the builder records as a `scan` edge.
 """
 from __future__ import annotations
 
@@ -27,8 +31,8 @@ class ScopeScan:
 
 @dataclass(frozen=True)
 class Discovery:
-    source_type: str  # the type whose code does the discovering (edge source)
-    target: str  # discovered type qualname
+    source_type: str  # the type (or `<module:path>` unit) whose code does the discovering
+    target: str  # discovered type qualname ('' for the scan itself: base = the scanned base's qualname)
     file: str
     line: int
     base: str
@@ -66,10 +70,13 @@ def find_discoveries(
                 for caller, file, line, p, arg in generic_calls.get(method.name, ()):
                     if str(p) != pos:
                         continue
+                    source = owner_of.get(caller) or f"<module:{file}>"
                     for bq in index.resolve_type(arg, file):
-                        out.extend(_subtypes(index, owner_of.get(caller, caller), bq, file, line))
+                        out.append(Discovery(source, "", file, line, bq))
+                        out.extend(_subtypes(index, source, bq, file, line))
                 continue
             for bq in index.resolve_type(base_name, scan.file):
+                out.append(Discovery(owner, "", scan.file, scan.scan_line, bq))
                 out.extend(_subtypes(index, owner, bq, scan.file, scan.scan_line))
     return sorted(set(out), key=lambda d: (d.target, d.source_type, d.file, d.line))
 

@@ -1,0 +1,273 @@
+"""Wiring precision: one small self-written tree per cause of a past false positive (and the
+matching true positive next to it, so each test can fail both ways)."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from dwagent.tools.graph.api import graph_for
+from dwagent.tools.graph.checks import wiring_findings
+from dwagent.tools.graph.config import GraphConfig
+from dwagent.tools.index import build_index, open_index
+
+
+def _write(root: Path, files: dict[str, str]) -> None:
+    for rel, text in files.items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+
+
+def _run(tmp_path: Path, files: dict[str, str], config: GraphConfig | None = None):
+    """(graph, {(rule, symbol bare name)}) for a tree written from `files`."""
+    root = tmp_path / "tree"
+    _write(root, files)
+    build_index(root, index_dir=tmp_path / "idx", jobs=1)
+    with open_index(root, index_dir=tmp_path / "idx") as store:
+        cfg = config or GraphConfig.csharp_default()
+        graph = graph_for(store, cfg).graph
+        found = {(f.rule, f.properties.get("symbol", "").rsplit(".", 1)[-1]) for f in wiring_findings(store, cfg)}
+    return graph, found
+
+
+HANDLERS = {
+    "Worker/Program.cs": """using Worker.Handlers;
+
+var builder = Host.CreateApplicationBuilder(args);
+builder.Services.AddHostedService<HandlerHost>();
+foreach (var type in typeof(HandlerBase).Assembly.GetTypes()
+             .Where(t => t.IsSubclassOf(typeof(HandlerBase)) && !t.IsAbstract))
+{
+    builder.Services.AddSingleton(typeof(HandlerBase), type);
+}
+builder.Build().Run();
+""",
+    "Worker/Handlers/HandlerBase.cs": """namespace Worker.Handlers;
+
+public abstract class HandlerBase
+{
+    public abstract void Handle(object message);
+}
+
+public sealed record Shipped(string Id);
+""",
+    "Worker/Handlers/ShipHandler.cs": """namespace Worker.Handlers;
+
+public sealed class ShipHandler : HandlerBase
+{
+    public override void Handle(object message) => System.Console.WriteLine(new Shipped("x"));
+}
+""",
+    "Worker/Handlers/HandlerHost.cs": """namespace Worker.Handlers;
+
+public sealed class HandlerHost : BackgroundService
+{
+    private readonly IEnumerable<HandlerBase> _handlers;
+
+    public HandlerHost(IEnumerable<HandlerBase> handlers) { _handlers = handlers; }
+
+    protected override Task ExecuteAsync(CancellationToken token)
+    {
+        foreach (var h in _handlers) { h.Handle("m"); }
+        return Task.CompletedTask;
+    }
+}
+""",
+    "Worker/Export/Exporters.cs": """namespace Worker.Export;
+
+public interface IExporter { void Export(); }
+
+public sealed class PdfExporter : IExporter
+{
+    public void Export() => System.Console.WriteLine("pdf");
+}
+
+public sealed class NightlyArchiver : BackgroundService
+{
+    protected override Task ExecuteAsync(CancellationToken token) => Task.CompletedTask;
+}
+""",
+}
+
+
+def test_top_level_scan_registered_by_type_wires_every_subclass(tmp_path):
+    graph, found = _run(tmp_path, HANDLERS)
+    assert "Worker.Handlers.ShipHandler" in graph.discovered
+    assert graph.types["Worker.Handlers.ShipHandler"].live
+    assert graph.types["Worker.Handlers.Shipped"].live  # reached through the discovered handler
+    assert not {f for f in found if f[1] in ("ShipHandler", "Shipped", "HandlerBase", "HandlerHost")}
+    # a top-level program is an entry point: the tree is not a library, so an unregistered
+    # implementation of an in-tree interface is still reported
+    assert ("DWA-301", "PdfExporter") in found
+
+
+def test_background_service_is_wired_only_when_registered(tmp_path):
+    _graph, found = _run(tmp_path, HANDLERS)
+    assert ("DWA-301", "NightlyArchiver") in found
+    assert not {f for f in found if f[1] == "HandlerHost"}  # AddHostedService<HandlerHost>()
+
+
+def test_generic_method_type_argument_wraps_middleware(tmp_path):
+    files = {
+        "Web/Program.cs": """var app = WebApplication.CreateBuilder(args).Build();
+app.UseMiddleware<TimingMiddleware>();
+app.Run();
+""",
+        "Web/Middleware.cs": """namespace Web;
+
+public sealed class TimingMiddleware
+{
+    private readonly ILogger<TimingMiddleware> _log;
+    public TimingMiddleware(ILogger<TimingMiddleware> log) { _log = log; }
+    public Task InvokeAsync(HttpContext context) => Task.CompletedTask;
+}
+
+public sealed class AuditMiddleware
+{
+    private readonly ILogger<AuditMiddleware> _log;
+    public AuditMiddleware(ILogger<AuditMiddleware> log) { _log = log; }
+    public Task InvokeAsync(HttpContext context) => Task.CompletedTask;
+}
+""",
+    }
+    graph, found = _run(tmp_path, files)
+    assert "UseMiddleware" in graph.instantiated["Web.TimingMiddleware"]
+    assert ("DWA-303", "AuditMiddleware") in found  # ILogger<AuditMiddleware> is a type, not a call
+    assert not {f for f in found if f[1] == "TimingMiddleware"}
+
+
+def test_di_registration_by_typeof_instantiates_and_links(tmp_path):
+    files = {
+        "App/Program.cs": """namespace App;
+
+public static class Program
+{
+    public static void Main()
+    {
+        var services = new ServiceCollection();
+        services.AddTransient(typeof(IClock), typeof(UtcClock));
+    }
+}
+
+public interface IClock { long Now(); }
+
+public sealed class UtcClock : IClock { public long Now() => 0; }
+
+public sealed class ServiceCollection { }
+""",
+    }
+    graph, found = _run(tmp_path, files)
+    assert "App.UtcClock" in graph.instantiated
+    assert ("App.IClock", "App.UtcClock") in {(e.src, e.dst) for e in graph.edges if e.kind == "di"}
+    assert not {f for f in found if f[1] in ("UtcClock", "IClock")}
+
+
+def test_interface_loaded_by_reflection_is_an_extension_point(tmp_path):
+    files = {
+        "Cli/Program.cs": """namespace Cli;
+
+public static class Program
+{
+    public static void Main(string[] args) => new PluginLoader().Load(args[0]);
+}
+
+public interface IPlugin { void Run(); }
+
+public interface IUnusedHook { void Fire(); }
+
+public sealed class PluginLoader
+{
+    public IPlugin Load(string path)
+    {
+        var assembly = System.Reflection.Assembly.LoadFrom(path);
+        var type = assembly.GetTypes().First(t => typeof(IPlugin).IsAssignableFrom(t));
+        return (IPlugin)System.Activator.CreateInstance(type)!;
+    }
+}
+""",
+    }
+    graph, found = _run(tmp_path, files)
+    assert ("Cli.IPlugin" in {e.dst for e in graph.edges if e.kind == "scan"})
+    assert not {f for f in found if f[1] == "IPlugin"}
+    assert ("DWA-302", "IUnusedHook") in found
+
+
+def test_data_shapes_are_not_unwired_components(tmp_path):
+    files = {
+        "Api/Program.cs": """namespace Api;
+
+public static class Program
+{
+    public static void Main() { }
+}
+
+public sealed record CustomerRow(int Id, string Email);
+
+public sealed class AddressDto
+{
+    public string Street { get; set; } = "";
+    public string City { get; set; } = "";
+}
+
+public sealed class Reconciler
+{
+    public int Reconcile() => 42;
+}
+""",
+    }
+    _graph, found = _run(tmp_path, files)
+    assert not {f for f in found if f[1] in ("CustomerRow", "AddressDto")}
+    assert ("DWA-301", "Reconciler") in found  # behaviour nobody runs is still reported
+
+
+def test_library_default_implementation_of_its_own_interface_is_api(tmp_path):
+    files = {
+        "Lib/Bus.cs": """namespace Lib;
+
+public interface IBus { void Publish(string topic); }
+
+public sealed class InMemoryBus : IBus
+{
+    public void Publish(string topic) => new Ticket();
+
+    private sealed class Ticket { }
+}
+
+public abstract class StrategyBase { public abstract int Run(); }
+
+public sealed class LostStrategy : StrategyBase { public override int Run() => 1; }
+""",
+    }
+    graph, found = _run(tmp_path, files)
+    assert graph.types["Lib.InMemoryBus"].live.startswith("public type of a library")
+    assert graph.types["Lib.InMemoryBus.Ticket"].live
+    assert ("DWA-301", "LostStrategy") in found  # a plug-in subclass must still be reached
+
+
+def test_python_registering_decorator_wires_a_class(tmp_path):
+    files = {
+        "pkg/__init__.py": "",
+        "pkg/sinks.py": '''SINKS = {}
+
+
+def register(name):
+    def add(cls):
+        SINKS[name] = cls
+        return cls
+    return add
+
+
+@register("jsonl")
+class JsonSink:
+    def write(self, rows):
+        return len(rows)
+
+
+class ForgottenSink:
+    def write(self, rows):
+        return 0
+''',
+    }
+    graph, found = _run(tmp_path, files, GraphConfig.python_default())
+    assert graph.types["pkg.sinks.JsonSink"].live == "registered by decorator @register"
+    assert ("DWA-301", "ForgottenSink") in found
+    assert not {f for f in found if f[1] == "JsonSink"}
