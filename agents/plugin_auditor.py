@@ -1,5 +1,6 @@
 """Plugin auditor: one row per plugin folder (rubric `plugins.roots`), cells lifecycle,
-strategies, topics, stubs and degradation, each decided by cited evidence."""
+strategies, topics, stubs and degradation, each decided by cited evidence (lifecycle and
+degradation read member bodies: agents/plugin_cells.py)."""
 from __future__ import annotations
 
 import re
@@ -8,6 +9,7 @@ import time
 from dwagent.agents.cells import absence, cell, code_evidence, evidence_table, row_status
 from dwagent.agents.context import RunContext
 from dwagent.agents.globs import match_ident
+from dwagent.agents.plugin_cells import degradation_cell, lifecycle_cell
 from dwagent.agents.policy import at_least, counts
 from dwagent.agents.sources import Sources
 from dwagent.agents.state import CertifyState
@@ -44,33 +46,6 @@ class TypeIndex:
 
     def derives(self, t: dict, globs: tuple[str, ...]) -> bool:
         return bool(globs) and any(match_ident(globs, a) for a in self.ancestors(t))
-
-
-def _lifecycle(sources, types: TypeIndex, plugin_types: list[dict], lifecycle: tuple[str, ...], folder: str):
-    if not lifecycle:
-        ev = absence(folder, "rubric declares no lifecycle methods")
-        return cell("PASS", "no lifecycle required by the rubric", [ev]), [ev]
-    if not plugin_types:
-        ev = absence(folder, "no class deriving from the rubric's plugin base types")
-        return cell("FAIL", "no plugin class found in the folder", [ev]), [ev]
-    evidence: list[Evidence] = []
-    missing = []
-    owners = {t["qualname"] for t in plugin_types}
-    for t in plugin_types:
-        owners |= {d["qualname"] for a in types.ancestors(t) for d in types.by_name.get(a, [])}
-    methods = [m for m in sources.symbols(kinds=("method",), name_globs=lifecycle) if m["container"] in owners]
-    for want in lifecycle:
-        hits = [m for m in methods if match_ident((want,), m["name"])]
-        if not hits:
-            missing.append(want)
-            continue
-        m = sorted(hits, key=lambda h: (not h["path"].startswith(folder + "/"), h["path"], h["start_line"]))[0]
-        evidence.append(code_evidence(sources, m["path"], m["start_line"], note=f"lifecycle {want}: {m['qualname']}"))
-    if missing:
-        ev = absence(folder, f"no implementation of {', '.join(missing)} in the plugin classes or their bases")
-        evidence.append(ev)
-        return cell("FAIL", f"missing lifecycle: {', '.join(missing)}", evidence), evidence
-    return cell("PASS", f"{len(lifecycle)} lifecycle method(s) implemented", evidence), evidence
 
 
 def _strategies(sources, types: TypeIndex, folder: str, ctx: RunContext, discovery: list[dict]):
@@ -136,11 +111,18 @@ def _strategies_by_graph(sources, strategies: list[dict], folder: str):
     return cell("PASS", f"{len(strategies)} strategies registered or discoverable (code graph)", evidence), evidence
 
 
+def _counted(findings: list[dict], folder: str, cats: frozenset, ctx: RunContext) -> list[dict]:
+    """Counted findings of these categories in the folder at the policy's condition level or worse."""
+    policy = ctx.rubric.rubric.policy
+    return [f for f in findings if f["file"].startswith(folder + "/") and f["category"] in cats and counts(f)
+            and at_least(f["severity"], policy.condition_at)]
+
+
 def _finding_cell(findings: list[dict], folder: str, cats: frozenset, label: str, ctx: RunContext, available: bool = True):
     if not available:
         return cell("NOT VERIFIED", f"no rule of {', '.join(sorted(cats))} ran"), []
     policy = ctx.rubric.rubric.policy
-    hits = [f for f in findings if f["file"].startswith(folder + "/") and f["category"] in cats and counts(f) and at_least(f["severity"], policy.condition_at)]
+    hits = _counted(findings, folder, cats, ctx)
     if hits:
         return cell("FAIL", f"{len(hits)} {label} finding(s)", finding_ids=[f["id"] for f in hits]), []
     ev = absence(folder, f"no counted {', '.join(sorted(cats))} findings at {policy.condition_at} or worse")
@@ -161,11 +143,12 @@ def audit_plugins(sources: Sources, ctx: RunContext, inventory: dict, findings: 
         in_folder = [t for t in types.types if t["path"].startswith(folder + "/") and t["role"] == "production"]
         plugin_types = [t for t in in_folder if t["kind"] == "class" and "abstract" not in t["modifiers"] and types.derives(t, conf.base_types)]
         cells = {}
-        cells["lifecycle"], ev1 = _lifecycle(sources, types, plugin_types, conf.lifecycle, folder)
+        cells["lifecycle"], ev1 = lifecycle_cell(sources, types, plugin_types, conf.lifecycle, folder)
         cells["strategies"], ev2 = _strategies(sources, types, folder, ctx, discovery)
         cells["topics"], ev3 = _finding_cell(findings, folder, frozenset({"orphan-topic"}), "orphan topic", ctx, "orphan-topic" in categories_ran)
         cells["stubs"], ev4 = _finding_cell(findings, folder, STUB_CATEGORIES, "stub", ctx)
-        cells["degradation"], ev5 = _finding_cell(findings, folder, frozenset({"empty-catch"}), "swallowed-error", ctx)
+        cells["degradation"], ev5 = degradation_cell(sources, folder, _counted(findings, folder, frozenset({"empty-catch"}), ctx),
+                                                     conf.degradation_required)
         evidence.extend([*ev1, *ev2, *ev3, *ev4, *ev5])
         status = row_status(cells)
         rows[folder] = {

@@ -207,6 +207,9 @@ class Plugins(_Strict):
     registration_methods: tuple[str, ...] = ()  # explicit strategy registration calls
     discovery_calls: tuple[str, ...] = ()  # reflection discovery (e.g. GetTypes, CreateInstance)
     injection_methods: tuple[str, ...] = ()
+    # a plugin folder with no failure handling at all (no catch that logs/falls back/retries, no
+    # resilience policy, no health flag) FAILs its degradation cell instead of passing on absence
+    degradation_required: bool = False
 
 
 class Conventions(_Strict):

@@ -1,0 +1,120 @@
+"""Plugin lifecycle and degradation cells read member bodies: stubs and all-no-op lifecycles FAIL,
+failure handling is cited, and its absence passes only when the rubric does not require it."""
+from __future__ import annotations
+
+import pytest
+
+from dwagent.agents.plugin_cells import body_kind
+
+RUBRIC = """
+name: plugin-cells
+derive_domains: true
+plugins:
+  roots: ["Plugins/*"]
+  base_types: [PluginBase]
+  lifecycle: [StartAsync, StopAsync]
+  degradation_required: {required}
+"""
+SDK = """namespace Sdk;
+public abstract class PluginBase
+{
+    public virtual System.Threading.Tasks.Task StartAsync() => System.Threading.Tasks.Task.CompletedTask;
+    public virtual System.Threading.Tasks.Task StopAsync()
+    {
+        return System.Threading.Tasks.Task.CompletedTask;
+    }
+}
+"""
+IDLE = """namespace Plugins.Idle;
+public sealed class IdlePlugin : Sdk.PluginBase
+{
+    public int Count(int[] xs) => xs.Length;
+}
+"""
+WORKER = """namespace Plugins.Worker;
+public sealed class WorkerPlugin : Sdk.PluginBase
+{
+    private readonly Feed _feed = new Feed();
+    private bool _healthy = true;
+    public override System.Threading.Tasks.Task StartAsync()
+    {
+        try
+        {
+            _feed.Open();
+        }
+        catch (System.IO.IOException ex)
+        {
+            System.Console.Error.WriteLine(ex.Message);
+            _healthy = false;
+        }
+        return System.Threading.Tasks.Task.CompletedTask;
+    }
+}
+public sealed class Feed { public void Open() { } }
+"""
+HALF = """namespace Plugins.Half;
+public sealed class HalfPlugin : Sdk.PluginBase
+{
+    private readonly Feed _feed = new Feed();
+    public override System.Threading.Tasks.Task StartAsync()
+    {
+        _feed.Open();
+        return System.Threading.Tasks.Task.CompletedTask;
+    }
+    public override System.Threading.Tasks.Task StopAsync()
+    {
+        // shutting down is not written yet
+        throw new System.NotImplementedException();
+    }
+}
+public sealed class Feed { public void Open() { } }
+"""
+
+
+def _run(tree, tmp_path, certify_run, required: bool):
+    root = tree({"Sdk/Sdk.cs": SDK, "Plugins/Idle/IdlePlugin.cs": IDLE, "Plugins/Worker/WorkerPlugin.cs": WORKER,
+                 "Plugins/Half/HalfPlugin.cs": HALF})
+    rubric = tmp_path / "rubric.yaml"
+    tmp_path.mkdir(parents=True, exist_ok=True)
+    rubric.write_text(RUBRIC.format(required=str(required).lower()))
+    report, _ = certify_run(root, tmp_path, rubric=str(rubric))
+    return {r.id: r for r in report.plugins}, report
+
+
+def test_lifecycle_stub_and_all_no_op_fail_real_start_with_inherited_stop_passes(tree, tmp_path, certify_run):
+    rows, report = _run(tree, tmp_path, certify_run, required=False)
+    idle, worker, half = rows["Plugins/Idle"].cells, rows["Plugins/Worker"].cells, rows["Plugins/Half"].cells
+    assert idle["lifecycle"].status == "FAIL" and "every lifecycle method is a no-op" in idle["lifecycle"].reason
+    assert half["lifecycle"].status == "FAIL" and "StopAsync is a stub" in half["lifecycle"].reason
+    stub_ev = [report.evidence[i] for i in half["lifecycle"].evidence_ids if report.evidence[i].file.endswith("HalfPlugin.cs")]
+    assert any("NotImplementedException" in e.excerpt for e in stub_ev)  # the stub line is cited verbatim
+    assert worker["lifecycle"].status == "PASS" and "StopAsync no-op (inherited from PluginBase)" in worker["lifecycle"].reason
+
+
+def test_degradation_cites_handling_and_absence_follows_the_rubric(tree, tmp_path, certify_run):
+    rows, report = _run(tree, tmp_path / "a", certify_run, required=False)
+    deg = rows["Plugins/Worker"].cells["degradation"]
+    assert deg.status == "PASS"
+    cited = [report.evidence[i] for i in deg.evidence_ids]
+    assert {e.excerpt.strip() for e in cited} >= {"catch (System.IO.IOException ex)"}
+    half = rows["Plugins/Half"].cells["degradation"]
+    assert half.status == "PASS" and "does not require one" in half.reason
+    rows, _ = _run(tree, tmp_path / "b", certify_run, required=True)
+    assert rows["Plugins/Half"].cells["degradation"].status == "FAIL"
+    assert rows["Plugins/Worker"].cells["degradation"].status == "PASS"
+
+
+@pytest.mark.parametrize("src, kind", [
+    ("    public Task StopAsync() => Task.CompletedTask;", "no-op"),
+    ("    public Task StopAsync()\n    {\n        return Task.CompletedTask;\n    }", "no-op"),
+    ("    public void Stop()\n    {\n        // nothing yet\n    }", "no-op"),
+    ("    public Task StopAsync()\n    {\n        throw new NotImplementedException();\n    }", "stub"),
+    ("    public abstract Task StopAsync();", "abstract"),
+    ("    public Task StopAsync()\n    {\n        _timer.Dispose();\n        return Task.CompletedTask;\n    }", "real"),
+    ("    def stop(self):\n        \"\"\"Stop.\"\"\"\n        pass", "no-op"),
+    ("    def stop(self):\n        raise NotImplementedError", "stub"),
+    ("    def stop(self) -> None:\n        self._pool.close()", "real"),
+])
+def test_body_kind(src, kind):
+    lines = src.splitlines()
+    assert body_kind(lines, 1, len(lines))[0] == kind
