@@ -265,6 +265,19 @@ def _llm_items(section, findings: dict):
     return items, render
 
 
+def llm_prompt_inputs(section, profile):
+    """(facts, evidence items, id -> rendered citation) the model gets for one product section."""
+    cmp = section.comparison
+    items, render = _llm_items(section, profile.findings)
+    facts = {
+        "audited_product": profile.name, "product": cmp.name, "category": cmp.category, "position": cmp.position,
+        "dimensions": {d.dimension: d.verdict for d in cmp.dimensions},
+        "audited_product_ahead_on": list(cmp.dw_better), "product_ahead_on": list(cmp.product_better),
+        "evaluation_losing_gaps": list(cmp.gaps), "offline_paragraphs": list(section.paragraphs),
+    }
+    return facts, items, render
+
+
 def llm_paragraph(gateway, section, profile) -> tuple[str, int] | None:
     """One model-written comparison paragraph for `section` (a ProductSection), or None.
 
@@ -275,15 +288,8 @@ def llm_paragraph(gateway, section, profile) -> tuple[str, int] | None:
 
     from dwagent.agents.llm.assist import write_prose
 
-    cmp = section.comparison
     finding_ids = set(profile.findings)
-    items, render = _llm_items(section, profile.findings)
-    facts = {
-        "audited_product": profile.name, "product": cmp.name, "category": cmp.category, "position": cmp.position,
-        "dimensions": {d.dimension: d.verdict for d in cmp.dimensions},
-        "audited_product_ahead_on": list(cmp.dw_better), "product_ahead_on": list(cmp.product_better),
-        "evaluation_losing_gaps": list(cmp.gaps), "offline_paragraphs": list(section.paragraphs),
-    }
+    facts, items, render = llm_prompt_inputs(section, profile)
     cited = write_prose(gateway, LLM_AGENT, "competitor_prose", facts, items)
     if cited is None:
         return None

@@ -18,7 +18,7 @@ from dwagent.models import Evidence, Finding, ReviewRecord
 if TYPE_CHECKING:
     from dwagent.agents.llm.gateway import LLMGateway
 
-DEFAULT_TRIAGE_CAP = 200
+DEFAULT_TRIAGE_CAP = 100  # keeps a DW-sized audit within ~$3 on a mid-tier model (docs/llm.md, Cost)
 
 
 @dataclass(frozen=True)

@@ -4,8 +4,10 @@ Indexes a tree, runs the rules, selects findings exactly as the certify run does
 (`select_for_challenge`: unsuppressed production findings of severity >= high, capped;
 `select_for_triage`: low-confidence hits, capped), renders the real prompts with the real code
 context (finding lines + enclosing member window, as `context_blocks` sends them) and counts the
-input tokens with the offline tiktoken counter. Output tokens are the configured allowance
-(worst case) and a typical figure. Prices come from agents/llm/prices.yaml.
+input tokens with the offline tiktoken counter. The flow-hop, rationale and competitor-prose
+calls are rendered the same way (evals/bench/llm_cost_prompts.py): one per rubric waypoint, per
+domain/tier row, per KB product. Output tokens are the configured allowance (worst case) and a
+typical figure. Prices come from agents/llm/prices.yaml.
 
     python -m dwagent.evals.bench.llm_cost TREE [--index-dir DIR] [--json OUT]
     python -m dwagent.evals.bench.llm_cost --generate 1200000 --seed 7 --workdir /tmp/llmcost
@@ -32,15 +34,17 @@ from dwagent.agents.llm.review import (
     finding_summary,
     select_for_challenge,
 )
-from dwagent.agents.llm.schemas import ChallengeReply, ProseReply, TriageReply
+from dwagent.agents.llm.flow_assist import DEFAULT_HOP_CAP
+from dwagent.agents.llm.rationales import DEFAULT_ROW_CAP
+from dwagent.agents.llm.schemas import ChallengeReply, TriageReply
+from dwagent.competitors.prose import DEFAULT_LLM_PRODUCT_CAP
 from dwagent.agents.llm.templates import load_prompt, render
 from dwagent.agents.llm.tokens import TokenCounter
 from dwagent.models import Evidence, Finding
 
-TYPICAL_OUTPUT = {"challenge": 300, "triage": 250, "prose": 400}  # tokens; the cap is the worst case
-PROSE_CALLS = 40  # domain + tier rationales and competitor prose in one report
+TYPICAL_OUTPUT = {"challenge": 300, "triage": 250, "flow": 200, "rationale": 350, "competitor": 400}  # tokens
 MODELS = (("anthropic", "claude-sonnet-5-5"), ("openai", "gpt-4.1-mini"), ("openai", "gpt-5.6-terra"),
-          ("anthropic", "claude-haiku-5-5"), ("anthropic", "claude-opus-5-5"))
+          ("openai", "gpt-5.6-luna"), ("anthropic", "claude-haiku-5-5"), ("anthropic", "claude-opus-5-5"))
 
 
 def _enclosing(conn, finding: Finding, root: Path) -> Evidence | None:
@@ -86,19 +90,18 @@ def estimate(root: Path, index_dir: Path | None, file_rules_only: bool = False) 
         counter = TokenCounter("claude-sonnet-5-5", Path("/tmp/dwagent-llmcost-tok"))
         challenge = select_for_challenge(findings)
         triage = select_for_triage(findings)
-        calls: dict[str, list[int]] = {"challenge": [], "triage": [], "prose": []}
+        calls: dict[str, list[int]] = {"challenge": [], "triage": [], "flow": [], "rationale": [], "competitor": []}
         for kind, chosen, prompt, schema in (("challenge", challenge, "hostile_reviewer", ChallengeReply),
                                              ("triage", triage, "triage", TriageReply)):
             for f in chosen:
                 ctx = ReviewContext(root=root, enclosing=_enclosing(store.conn, f, root))
                 inputs = {"finding": finding_summary(f), "code": context_blocks(f, ctx)}
                 calls[kind].append(_tokens(counter, prompt, inputs, schema))
-        sample = [Evidence(id=Evidence.make_id(f.file, f.start_line, f.end_line, f.excerpt), file=f.file,
-                           start_line=f.start_line, end_line=f.end_line, excerpt=f.excerpt) for f in challenge[:8]]
-        items = [{"id": e.id, "file": e.file, "lines": f"{e.start_line}-{e.end_line}", "excerpt": e.excerpt, "note": ""} for e in sample]
-        prose = _tokens(counter, "rationale", {"facts": {"cell": "security", "status": "FAIL", "findings": len(findings)},
-                                               "evidence": items}, ProseReply)
-        calls["prose"] = [prose] * PROSE_CALLS
+        from dwagent.evals.bench.llm_cost_prompts import competitor_prompts, flow_prompts, rationale_prompts
+
+        calls["flow"], flow_stand_ins = flow_prompts(root, store, counter, _tokens)
+        calls["rationale"] = rationale_prompts(findings, counter, _tokens)
+        calls["competitor"] = competitor_prompts(store, findings, counter, _tokens)
     per_kind = {}
     for kind, inputs in calls.items():
         per_kind[kind] = {
@@ -117,8 +120,12 @@ def estimate(root: Path, index_dir: Path | None, file_rules_only: bool = False) 
         costs[model] = {"typical_usd": round(price.cost(tin, tout), 2), "worst_usd": round(price.cost(tin, tmax), 2),
                         "price_in_out_per_mtok": [price.input_per_mtok, price.output_per_mtok]}
     # The selection caps bound any tree: every capped call at the measured mean prompt size.
-    caps = {"challenge": DEFAULT_CHALLENGE_CAP, "triage": DEFAULT_TRIAGE_CAP, "prose": PROSE_CALLS}
-    fallback_mean = per_kind["challenge"]["mean_input_tokens"] or per_kind["prose"]["mean_input_tokens"]
+    # Flow, rationale and competitor calls are bounded by the rubric and the KB, not only by their
+    # caps: one per waypoint, per domain/tier row, per product (the counts measured above).
+    caps = {"challenge": DEFAULT_CHALLENGE_CAP, "triage": DEFAULT_TRIAGE_CAP,
+            "flow": min(DEFAULT_HOP_CAP, len(calls["flow"])), "rationale": min(DEFAULT_ROW_CAP, len(calls["rationale"])),
+            "competitor": min(DEFAULT_LLM_PRODUCT_CAP, len(calls["competitor"]))}
+    fallback_mean = per_kind["challenge"]["mean_input_tokens"] or per_kind["rationale"]["mean_input_tokens"]
     bound_in = sum(caps[k] * (per_kind[k]["mean_input_tokens"] or fallback_mean) for k in caps)
     bound_typ = sum(caps[k] * TYPICAL_OUTPUT[k] for k in caps)
     bound_max = sum(caps[k] * DEFAULT_MAX_OUTPUT_TOKENS for k in caps)
@@ -139,7 +146,8 @@ def estimate(root: Path, index_dir: Path | None, file_rules_only: bool = False) 
         "rule_set": "per-file only" if file_rules_only else "all",
         "findings_by_severity": dict(sorted(by_sev.items())),
         "low_confidence": sum(f.confidence == "low" for f in findings),
-        "selected": {"challenge": len(challenge), "triage": len(triage), "prose": PROSE_CALLS},
+        "selected": {kind: len(inputs) for kind, inputs in calls.items()},
+        "flow_hops_with_stand_in_members": flow_stand_ins,
         "per_kind": per_kind,
         "total_input_tokens": tin,
         "total_tokens_typical": tin + tout,
