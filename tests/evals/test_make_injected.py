@@ -6,7 +6,7 @@ import ast
 import pytest
 
 from dwagent.evals.labels import check_labels, discover, load_labels
-from dwagent.evals.make_injected import INJECTIONS, inject_tree
+from dwagent.evals.make_injected import INJECTIONS, inject_tree, suppress_everything
 from dwagent.evals.runner import FIXTURES_DIR
 
 ROOTS = discover(FIXTURES_DIR)
@@ -39,4 +39,22 @@ def test_comments_keep_their_original_words(tmp_path) -> None:
     root = FIXTURES_DIR / "etl-pipeline"
     inject_tree(root, tmp_path / "v")
     line = (tmp_path / "v" / "pipeline" / "records.py").read_text(encoding="utf-8").splitlines()[30]
-    assert "# FIXME: shops in other timezones" in line and any(text in line for text in INJECTIONS)
+    assert "# FIXME: shops in other timezones" in line and any(text in line for text in (*INJECTIONS, suppress_everything()))
+
+
+def test_no_comment_is_added_where_it_would_document_a_handler(tmp_path) -> None:
+    """Variants change what comments say, not whether an empty handler carries a comment."""
+    root = tmp_path / "src"
+    root.mkdir()
+    cs = "class A {\n  void F() {\n    try { G(); }\n    catch\n    {\n    }\n    try { G(); } catch (X) { }\n    int y = 1;\n  }\n}\n"
+    py = "def f():\n    try:\n        g()\n    except Exception:\n        pass\n    y = 1\n    return y\n"
+    (root / "A.cs").write_text(cs, encoding="utf-8")
+    (root / "a.py").write_text(py, encoding="utf-8")
+    (root / "labels.yaml").write_text("fixture: t\nverdict: CERTIFIED\n", encoding="utf-8")
+    inject_tree(root, tmp_path / "v")
+    cs_after = (tmp_path / "v" / "A.cs").read_text(encoding="utf-8").splitlines()
+    py_after = (tmp_path / "v" / "a.py").read_text(encoding="utf-8").splitlines()
+    assert cs_after[3:7] == cs.splitlines()[3:7]  # catch, its empty braces, and a one-line empty catch
+    assert "//" in cs_after[7]  # ordinary statements still get instructions
+    assert py_after[3:5] == py.splitlines()[3:5]  # except header and pass
+    assert "#" in py_after[5]
