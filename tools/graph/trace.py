@@ -101,9 +101,13 @@ def _candidates(view: GraphView, waypoint: str, targets: list[str], sources: lis
     g = view.graph
     if not targets:
         memo = _memo(view, "near")
+        if waypoint.startswith("re:"):
+            memo[waypoint] = ()  # a pattern is not a name: there is no near name to suggest
         if waypoint not in memo:
-            names = sorted({q.rsplit(".", 2)[-2] + "." + q.rsplit(".", 1)[-1] for q in g.methods if q.count(".") >= 1})
-            memo[waypoint] = tuple(difflib.get_close_matches(waypoint.rsplit(".", 2)[-1] if "." in waypoint else waypoint, names, n=3))
+            if "" not in memo:  # the Type.Member names, once per graph
+                memo[""] = sorted({q.rsplit(".", 2)[-2] + "." + q.rsplit(".", 1)[-1] for q in g.methods if q.count(".") >= 1})
+            word = waypoint.rsplit(".", 2)[-1] if "." in waypoint else waypoint
+            memo[waypoint] = tuple(difflib.get_close_matches(word, memo[""], n=3))
         return f"waypoint '{waypoint}' matches no declared member or topic", memo[waypoint]
     reached = _reached(view, sources, view.config.trace_depth)
     dead_topics = sorted(n for n in reached if n.startswith(TOPIC_PREFIX) and not g.out_edges(n))
