@@ -24,8 +24,80 @@ def _preset(sources: Sources, tier: Tier) -> dict | None:
     return sorted(hits, key=lambda s: (s["path"], s["start_line"]))[0] if hits else None
 
 
-def check_tier(sources: Sources, tier: Tier, findings: list[dict], flows: dict, option_refs: list[dict]) -> tuple[dict, list[Evidence]]:
-    """One tier row: cells preset, options-set, options-read, promises, flows."""
+def _graph_option_sites(sources: Sources) -> list | None:
+    """The code graph's option set/read sites (property of an option type, resolved through the
+    index), or None when the graph is unavailable."""
+    if getattr(sources, "graph_config", None) is None:
+        return None
+    try:
+        from dwagent.agents.graph_cache import view_for
+
+        view = getattr(sources, "_graph_view", None) or view_for(sources)
+    except Exception:  # the graph is optional here: the index refs decide instead
+        return None
+    sources._graph_view = view
+    return list(view.graph.options)
+
+
+def _short(qualname: str) -> str:
+    return ".".join(qualname.split(".")[-2:])
+
+
+def _options_set(sources, tier: Tier, preset: dict, option_refs: list[dict], sites: list | None):
+    """Does the preset set every required option? Cites the setting line of each."""
+    found, missing = [], []
+    for opt in tier.required_options:
+        if sites is not None:
+            hits = sorted((s.file, s.line) for s in sites if s.kind == "set" and s.scope == preset["qualname"]
+                          and match_ident((opt,), s.option.rsplit(".", 1)[-1]))
+        else:
+            hits = sorted((r["path"], r["line"]) for r in option_refs if r["path"] == preset["path"]
+                          and preset["start_line"] <= r["line"] <= preset["end_line"] and match_ident((opt,), r["name"]))
+        if hits:
+            found.append(code_evidence(sources, hits[0][0], hits[0][1], note=f"preset sets {opt}"))
+        else:
+            missing.append(opt)
+    if missing:
+        ev = absence(tier.id, f"{preset['qualname']} (lines {preset['start_line']}-{preset['end_line']}) sets none of: {', '.join(missing)}")
+        return cell("FAIL", f"preset does not set: {', '.join(missing)}", [*found, ev]), [*found, ev]
+    return cell("PASS", "preset sets every required option", found), found
+
+
+def _options_read(sources, tier: Tier, preset: dict | None, option_refs: list[dict], sites: list | None):
+    """Does production code outside the presets read each required option? Each option is cited
+    at its first read site, or reported NOT FOUND with what was searched."""
+    production = {r["path"] for r in sources.files(role="production")}
+    evidence, parts, unread = [], [], []
+    for opt in tier.required_options:
+        if sites is not None:
+            # a read inside any preset factory (`scope` = a method that sets options) is configuration, not use
+            setters = {s.scope for s in sites if s.kind == "set"}
+            reads = sorted((s.file, s.line, s.scope) for s in sites if s.kind == "read" and s.file in production
+                           and s.scope not in setters and match_ident((opt,), s.option.rsplit(".", 1)[-1]))
+            searched = "read sites of option properties in production code (code graph), outside preset factories"
+        else:
+            reads = sorted((r["path"], r["line"], r["scope"] or "") for r in option_refs if r["role"] == "production"
+                           and (preset is None or r["path"] != preset["path"]) and match_ident((opt,), r["name"]))
+            searched = "production uses of the name outside the preset's file (index; code graph unavailable)"
+        if reads:
+            path, line, scope = reads[0]
+            evidence.append(code_evidence(sources, path, line, note=f"production code reads {opt}" + (f" in {scope}" if scope else "")))
+            parts.append(f"{opt} read at {path}:{line}" + (f" ({_short(scope)})" if scope else "") +
+                         (f" and {len(reads) - 1} more" if len(reads) > 1 else ""))
+        else:
+            unread.append(opt)
+            parts.append(f"{opt}: NOT FOUND")
+            evidence.append(absence(tier.id, f"{opt}: no read found; searched {searched}"))
+    reason = "; ".join(parts)[:400]
+    if unread:
+        return cell("FAIL", f"no production code reads: {', '.join(unread)} ({reason})"[:400], evidence), evidence
+    return cell("PASS", reason, evidence), evidence
+
+
+def check_tier(sources: Sources, tier: Tier, findings: list[dict], flows: dict, option_refs: list[dict],
+               sites: list | None = None) -> tuple[dict, list[Evidence]]:
+    """One tier row: cells preset, options-set, options-read, promises, flows. `sites` are the
+    code graph's option sites (None: decide from the index refs)."""
     evidence: list[Evidence] = []
     cells: dict[str, dict] = {}
     preset = None
@@ -46,25 +118,12 @@ def check_tier(sources: Sources, tier: Tier, findings: list[dict], flows: dict, 
     if tier.required_options:
         if preset is None:
             cells["options-set"] = cell("FAIL" if tier.preset else "NOT VERIFIED", "no preset to set the required options")
-            cells["options-read"] = cell("NOT VERIFIED", "no preset: nothing to check readers against")
         else:
-            in_preset = [r for r in option_refs if r["path"] == preset["path"] and preset["start_line"] <= r["line"] <= preset["end_line"]]
-            outside = [r for r in option_refs if r["role"] == "production" and not (r["path"] == preset["path"])]
-            unset, unread, set_ev, read_ev = [], [], [], []
-            for opt in tier.required_options:
-                s_hits = [r for r in in_preset if match_ident((opt,), r["name"])]
-                r_hits = [r for r in outside if match_ident((opt,), r["name"])]
-                if s_hits:
-                    set_ev.append(code_evidence(sources, s_hits[0]["path"], s_hits[0]["line"], note=f"preset sets {opt}"))
-                else:
-                    unset.append(opt)
-                if r_hits:
-                    read_ev.append(code_evidence(sources, r_hits[0]["path"], r_hits[0]["line"], note=f"production code reads {opt}"))
-                else:
-                    unread.append(opt)
-            evidence.extend(set_ev + read_ev)
-            cells["options-set"] = cell("FAIL", f"preset does not set: {', '.join(unset)}", set_ev) if unset else cell("PASS", "preset sets every required option", set_ev)
-            cells["options-read"] = cell("FAIL", f"no production code reads: {', '.join(unread)}", read_ev) if unread else cell("PASS", "every required option is read", read_ev)
+            cells["options-set"], set_ev = _options_set(sources, tier, preset, option_refs, sites)
+            evidence.extend(set_ev)
+        # whether production code reads an option does not depend on the preset existing
+        cells["options-read"], read_ev = _options_read(sources, tier, preset, option_refs, sites)
+        evidence.extend(read_ev)
     broken, ids = [], []
     for b in tier.breaks:
         hits = [f for f in findings if f["category"] in b.categories and counts(f) and at_least(f["severity"], b.min_severity)]
@@ -112,7 +171,8 @@ def tier_checker_node(state: CertifyState, ctx: RunContext) -> dict:
     globs = tuple(sorted({o for t in tiers for o in t.required_options}))
     with Sources.open(ctx) as sources:
         option_refs = sources.refs(kinds=_OPTION_REF_KINDS, name_globs=globs) if globs else []
+        sites = _graph_option_sites(sources) if globs else None
         for tier in tiers:
-            rows[tier.id], evs = check_tier(sources, tier, findings, state.get("flows", {}), option_refs)
+            rows[tier.id], evs = check_tier(sources, tier, findings, state.get("flows", {}), option_refs, sites)
             evidence.extend(evs)
     return {"tiers": rows, "evidence": evidence_table(evidence), "timings": {"tier_checker": round(time.perf_counter() - started, 3)}}

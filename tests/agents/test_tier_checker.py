@@ -1,0 +1,87 @@
+"""Tier options-read is a reference check through the code graph: a production read outside the
+presets is cited; reads only in tests or only inside a preset do not count, and the cell says
+NOT FOUND."""
+from __future__ import annotations
+
+RUBRIC = """
+name: tiers-test
+derive_domains: true
+tiers:
+  - id: basic
+    name: Basic
+    preset: {type: ShopPresets, method: CreateBasic}
+    required_options: [AuditEnabled]
+  - id: strict
+    name: Strict
+    preset: {type: ShopPresets, method: CreateStrict}
+    required_options: [AuditEnabled, SignReceipts, CompressArchive]
+  - id: missing
+    name: Missing preset
+    preset: {type: ShopPresets, method: CreateHuge}
+    required_options: [AuditEnabled]
+"""
+OPTIONS = """namespace Shop.Config;
+public sealed class ShopOptions
+{
+    public bool AuditEnabled { get; set; }
+    public bool SignReceipts { get; set; }
+    public bool CompressArchive { get; set; }
+}
+public sealed class ArchiveSettings
+{
+    public bool CompressArchive { get; set; }
+}
+public static class ShopPresets
+{
+    public static ShopOptions CreateBasic() => new ShopOptions { AuditEnabled = true };
+    public static ShopOptions CreateStrict()
+    {
+        var o = new ShopOptions { AuditEnabled = true, SignReceipts = true };
+        o.CompressArchive = o.SignReceipts;
+        return o;
+    }
+}
+"""
+APP = """namespace Shop;
+using Shop.Config;
+public sealed class Checkout
+{
+    private readonly ShopOptions _options;
+    public Checkout(ShopOptions options) { _options = options; }
+    public static void Main() { new Checkout(ShopPresets.CreateStrict()).Run(); }
+    public void Run()
+    {
+        if (_options.AuditEnabled)
+        {
+            System.Console.WriteLine("audit");
+        }
+    }
+}
+"""
+TESTS = """namespace Shop.Tests;
+public class CheckoutTests
+{
+    [Fact]
+    public void Signs() { var o = Shop.Config.ShopPresets.CreateStrict(); Assert.True(o.SignReceipts); }
+}
+"""
+
+
+def test_options_read_cites_the_read_site_or_says_not_found(tree, tmp_path, certify_run):
+    root = tree({"src/Config.cs": OPTIONS, "src/Checkout.cs": APP, "tests/CheckoutTests.cs": TESTS})
+    rubric = tmp_path / "rubric.yaml"
+    rubric.write_text(RUBRIC)
+    report, _ = certify_run(root, tmp_path, rubric=str(rubric))
+    tiers = {t.id: t for t in report.tiers}
+    basic = tiers["basic"].cells["options-read"]
+    assert basic.status == "PASS" and "AuditEnabled read at src/Checkout.cs:10" in basic.reason
+    cited = [report.evidence[i] for i in basic.evidence_ids]
+    assert [(e.file, e.start_line, e.excerpt.strip()) for e in cited] == [("src/Checkout.cs", 10, "if (_options.AuditEnabled)")]
+    strict = tiers["strict"].cells["options-read"]
+    assert strict.status == "FAIL"
+    # read only by a test and inside the preset; set by the preset and read nowhere
+    assert "SignReceipts: NOT FOUND" in strict.reason and "CompressArchive: NOT FOUND" in strict.reason
+    assert tiers["strict"].cells["options-set"].status == "PASS"
+    # no preset: the read check still runs and cites its site
+    missing = tiers["missing"]
+    assert missing.cells["preset"].status == "FAIL" and missing.cells["options-read"].status == "PASS"
