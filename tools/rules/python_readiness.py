@@ -7,6 +7,7 @@ from typing import Iterable
 
 from dwagent.tools.parse.context import FileContext
 from dwagent.tools.rules.pysyntax import call_name
+from dwagent.tools.rules.python_swallow import silent_body
 from dwagent.tools.rules.readiness import TODO
 from dwagent.tools.rules.registry import Hit, file_rule
 from dwagent.tools.rules.syntax import mentions, ancestor, hit, line, nodes, text
@@ -46,7 +47,8 @@ def swallowed_exception(ctx: FileContext) -> Iterable[Hit]:
     """A bare `except:` or `except Exception:`/`BaseException` whose body is only `pass`, `...` or
     `continue`:
     every error, including programming errors (and, for bare except, `KeyboardInterrupt`), vanishes.
-    A comment in the body documents the intent and lowers the severity to low. Narrow handlers
+    A comment line in the handler documents the intent and lowers the severity to low (a trailing
+    comment does not count: one can be appended to any line). Narrow handlers
     such as `except FileNotFoundError: pass` are a normal idiom and not reported.
     """
     if "except" not in ctx.text:
@@ -66,8 +68,9 @@ def swallowed_exception(ctx: FileContext) -> Iterable[Hit]:
         name = text(ctx, target).split(".")[-1] if target is not None else ""
         if name not in BROAD:
             continue
-        documented = any(c.type == "comment" for c in body[0].named_children) or any(
-            c.type == "comment" for c in clause.named_children)
+        # a comment line in the handler documents it; a trailing comment can be appended to any
+        # line (also by someone steering the audit) and counts for nothing
+        documented = silent_body(ctx, clause)[1]
         label = "bare except" if not name else f"except {name}"
         yield hit(clause, f"{label}: the handler swallows every error" + (" (documented: low)" if documented else ""),
                   severity="low" if documented else None, max_lines=1)

@@ -54,8 +54,8 @@ def silent_body(ctx: FileContext, clause) -> tuple[bool, bool]:
 
 
 def _own_line(ctx: FileContext, comment) -> bool:
-    row, col = comment.start_point
-    return not ctx.line_text(row + 1)[:col].strip()
+    start = ctx.source.rfind(b"\n", 0, comment.start_byte) + 1
+    return not ctx.source[start:comment.start_byte].strip()
 
 
 @file_rule(

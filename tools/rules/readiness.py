@@ -90,22 +90,38 @@ SUCCESS_STATEMENTS = re.compile(r"^(context\.Succeed\(\w+\);|return;|Task\.Compl
 def _returns_success_only(ctx: FileContext, body) -> bool:
     stmts = block_statements(body)
     if body.type == "arrow_expression_clause":
-        return len(stmts) == 1 and bool(SUCCESS_VALUES.match(re.sub(r"\s+", "", text(ctx, unwrap(stmts[0])))))
-    if not stmts:
+        return len(stmts) == 1 and _is_success(ctx, stmts[0])
+    if not stmts or stmts[-1].type != "return_statement":
         return False
-    last = stmts[-1]
-    if last.type != "return_statement":
-        return False
-    value = [c for c in last.named_children if c.type != "comment"]
-    if not value or not SUCCESS_VALUES.match(re.sub(r"\s+", "", text(ctx, unwrap(value[0])))):
-        return False
-    # anything before the return must be logging / awaiting nothing: only expression statements
-    # that are not assignments or conditionals (a real check branches or throws)
-    for s in stmts[:-1]:
-        if s.type != "expression_statement":
-            return False
-        t = text(ctx, s)
-        if not re.match(r"^(_?\w*[Ll]og\w*|Console|Debug|Trace)\.", t) and not re.match(r"^await Task\.(Yield|CompletedTask)", t):
+    return _only_success_paths(ctx, stmts)
+
+
+def _is_success(ctx: FileContext, expr) -> bool:
+    return bool(SUCCESS_VALUES.match(re.sub(r"\s+", "", text(ctx, unwrap(expr)))))
+
+
+def _only_success_paths(ctx: FileContext, stmts) -> bool:
+    """Every statement is a success return, a log line, or an `if` whose branches are again only
+    that: whatever the condition decides, the member says yes (`if (x == null) return true;
+    return true;`). A call that could throw, a loop, an assignment or a `false` is real logic."""
+    for s in stmts:
+        if s.type == "return_statement":
+            value = [c for c in s.named_children if c.type != "comment"]
+            if not value or not _is_success(ctx, value[0]):
+                return False
+        elif s.type == "if_statement":
+            branches = [s.child_by_field_name("consequence"), s.child_by_field_name("alternative")]
+            for b in branches:
+                if b is None:
+                    continue
+                inner = block_statements(b) if b.type == "block" else [b]
+                if not _only_success_paths(ctx, inner):
+                    return False
+        elif s.type == "expression_statement":
+            t = text(ctx, s)
+            if not re.match(r"^(_?\w*[Ll]og\w*|Console|Debug|Trace)\.", t) and not re.match(r"^await Task\.(Yield|CompletedTask)", t):
+                return False
+        elif s.type != "empty_statement":
             return False
     return True
 
@@ -122,7 +138,8 @@ def security_stub(ctx: FileContext) -> Iterable[Hit]:
     """A method named like a security decision (`Validate*`, `Verify*`, `Authorize*`,
     `Authenticate*`, `Check*`, `IsAuthorized`, `IsValid*`, `HasPermission`...) whose body only
     returns success (`true`, `Task.FromResult(true)`, `ValidationResult.Success`,
-    `AuthenticateResult.Success(...)`), optionally after logging. Callers believe a check ran.
+    `AuthenticateResult.Success(...)`), optionally after logging, or whose every path does
+    (`if (token == null) return true; return true;`). Callers believe a check ran.
 
     Abstract and interface members, and methods whose parameters are all unused placeholders of
     an override that documents "no check needed" are still reported: a check that never says no
