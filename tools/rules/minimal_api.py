@@ -6,6 +6,7 @@ import re
 from typing import Iterable
 
 from dwagent.tools.parse.context import FileContext
+from dwagent.tools.rules.capability import checks_credential
 from dwagent.tools.rules.names import PRIVILEGED_ACTION
 from dwagent.tools.rules.registry import Hit, file_rule
 from dwagent.tools.rules.syntax import (
@@ -106,20 +107,43 @@ def unauthenticated_endpoint(ctx: FileContext) -> Iterable[Hit]:
     """A minimal-API endpoint (`MapGet`/`MapPost`/... ) with neither `RequireAuthorization` (on
     itself or its route group) nor `AllowAnonymous`, in a class where other endpoints require
     authorization: anonymous callers reach it. Health, login and documentation paths are public by
-    design and not reported; classes where no endpoint requires authorization are skipped (a global
-    fallback policy may apply, which this per-file rule cannot see).
+    design and not reported; nor are capability routes, whose handler passes a credential it
+    receives (`token`, `sig`, `signature`...) to a check (`links.IsValid(key, expires, sig)`) before
+    serving. Classes where no endpoint requires authorization are skipped (a global fallback policy
+    may apply, which this per-file rule cannot see).
     """
     if "RequireAuthorization" not in ctx.text:
         return
     for eps in _by_owner(ctx):
         if not any(auth in ("plain", "policy") for *_, auth, _own in eps):
             continue
-        yield from _unauthenticated(eps)
+        yield from _unauthenticated(ctx, eps)
 
 
-def _unauthenticated(eps) -> Iterable[Hit]:
+def _capability_route(ctx: FileContext, call) -> bool:
+    """The handler lambda checks a credential it receives (pre-signed link, share token)."""
+    args = arguments(call)
+    handler = unwrap(args[-1]) if len(args) > 1 else None
+    if handler is None or handler.type != "lambda_expression":
+        return False
+    params = [text(ctx, p.child_by_field_name("name")) for p in _descendants(handler, "parameter")]
+    return bool(checks_credential(text(ctx, handler.child_by_field_name("body")), params))
+
+
+def _descendants(node, node_type: str) -> list:
+    out, stack = [], [node]
+    while stack:
+        n = stack.pop()
+        if n.type == node_type:
+            out.append(n)
+        elif n.type not in ("block", "arrow_expression_clause"):
+            stack.extend(n.named_children)
+    return out
+
+
+def _unauthenticated(ctx: FileContext, eps) -> Iterable[Hit]:
     for call, verb, path, auth, _own in eps:
-        if auth == "" and not PUBLIC_PATH.search(path):
+        if auth == "" and not PUBLIC_PATH.search(path) and not _capability_route(ctx, call):
             yield hit(call, f"`{verb}(\"{path}\")` has no RequireAuthorization, unlike its sibling endpoints", max_lines=1)
 
 

@@ -6,6 +6,7 @@ import re
 from typing import Iterable
 
 from dwagent.tools.parse.context import FileContext
+from dwagent.tools.rules.capability import checks_credential
 from dwagent.tools.rules.pysyntax import call_name, positional
 from dwagent.tools.rules.registry import Hit, file_rule
 from dwagent.tools.rules.syntax import ancestor, decorator_text, hit, line, nodes, text
@@ -119,8 +120,9 @@ def unauthenticated_route(ctx: FileContext) -> Iterable[Hit]:
     """In a module where route handlers (Flask/FastAPI-style `@app.get`, `@bp.route`...) carry an
     authentication decorator (`@login_required`, `@require_token`, `@jwt_required`...) or an auth
     dependency (`Depends(get_current_user)`), a route with neither is reachable by anyone. Routes
-    that reject callers themselves (`abort(401)`, `abort(403)`, raising 401/403) and health, login
-    and documentation paths are not reported, nor are modules where no route is authenticated (public APIs, or auth applied globally).
+    that reject callers themselves (`abort(401)`, `abort(403)`, raising 401/403), capability routes
+    that pass a credential they receive (`token`, `sig`...) to a check (`token_matches(stored,
+    token)`), and health, login and documentation paths are not reported, nor are modules where no route is authenticated (public APIs, or auth applied globally).
     """
     if "@" not in ctx.text:
         return
@@ -142,5 +144,9 @@ def unauthenticated_route(ctx: FileContext) -> Iterable[Hit]:
         body = text(ctx, func.child_by_field_name("body"))
         if authed or re.search(r"abort\(\s*40[13]|status_code\s*=\s*40[13]|HTTP_40[13]|Unauthorized|Forbidden", body):
             continue
+        params = [text(ctx, p.child_by_field_name("name") or p) .split(":")[0].strip()
+                  for p in func.child_by_field_name("parameters").named_children]
+        if checks_credential(body, params):
+            continue  # a capability URL: the token in the request is the credential, checked here
         name = func.child_by_field_name("name")
         yield Hit(line(name), line(name), f"route `{text(ctx, name)}` has no authentication, unlike its sibling routes")
