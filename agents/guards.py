@@ -110,9 +110,13 @@ class _Search:
             else:
                 continue
             excerpt = "\n".join(lines[sym["start_line"] - 1 : end])
+            root = getattr(self.sources, "root", None)
+            verified = bool(root) and check_quote(root, sym["path"], sym["start_line"], end, excerpt).ok
+            if root and not verified:
+                continue
             ev = Evidence(id=Evidence.make_id(sym["path"], sym["start_line"], end, excerpt), file=sym["path"],
                           start_line=sym["start_line"], end_line=end, excerpt=excerpt, kind="code",
-                          note=f"option {atom.option} defaults to {str(value).lower()}")
+                          note=f"option {atom.option} defaults to {str(value).lower()}", verified=verified)
             return value, ev
         return None, None
 
@@ -136,13 +140,22 @@ class _Search:
         return (ev, decl) if decl is not None else (ev,)
 
 
+def _tree(sources, path: str, lines: list[str]):
+    """The file's syntax tree, parsed once per Sources (several findings often share a file)."""
+    cache = sources.__dict__.setdefault("_guard_trees", {}) if hasattr(sources, "__dict__") else {}
+    if path not in cache:
+        cache.clear()  # keep one tree: findings arrive sorted by file
+        cache[path] = parse(language_for(path), "\n".join(lines).encode("utf-8"))
+    return cache[path]
+
+
 def find_guards(sources, finding: Finding) -> tuple[Evidence, ...]:
     """Evidence of the innermost guard dominating the finding's line in its member: the guard's
     lines first, then (for an option) the option's declaration with its default. () if none."""
     lines = sources.lines(finding.file)
     if not lines or not 1 <= finding.start_line <= len(lines):
         return ()
-    tree = parse(language_for(finding.file), "\n".join(lines).encode("utf-8"))
+    tree = _tree(sources, finding.file, lines)
     if tree is None:
         return ()
     row = finding.start_line - 1

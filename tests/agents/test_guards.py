@@ -96,7 +96,7 @@ def test_an_option_guard_counts_only_if_its_default_keeps_the_safe_path(tmp_path
     safe = _option(tmp_path, "    public bool ValidateCertificates { get; set; } = true;")
     found = find_guards(Sources(tmp_path, safe), f)
     assert [g.file for g in found] == ["src/C.cs", "src/Options.cs"]
-    assert "defaults to true" in found[1].note and found[1].excerpt.strip().endswith("= true;")
+    assert "defaults to true" in found[1].note and found[1].excerpt.strip().endswith("= true;") and found[1].verified
     risky = _option(tmp_path, "    public bool ValidateCertificates { get; set; }")  # C# default false
     assert find_guards(Sources(tmp_path, risky), f) == ()
 
