@@ -67,6 +67,7 @@ def _score(labels: FixtureLabels, root: Path, report: dict, seconds: float) -> d
         "counts": {c: prf(n) for c, n in sorted(match.counts.items())},
         "true_positives": sorted(match.true_positives),
         "false_negatives": sorted(match.false_negatives),
+        "missed": sorted(_describe(labels, label_id) for label_id in match.false_negatives),
         "false_positives": sorted(finding_signature(f) for f in match.false_positives),
         "hard_negative_hits": sorted(f"{label_id}: {finding_signature(f)}" for label_id, f in match.hard_negative_hits),
         "severity_low": sorted(f"{label_id}: {finding_signature(f)}" for label_id, f in match.severity_low),
@@ -79,6 +80,12 @@ def _score(labels: FixtureLabels, root: Path, report: dict, seconds: float) -> d
         "_signature": report_signature(report),
         "_seconds": seconds,
     }
+
+
+def _describe(labels: FixtureLabels, label_id: str) -> str:
+    """`id: category file:start-end` for an expected label, so a miss can be found without the YAML."""
+    label = next(lab for lab in labels.expected if lab.id == label_id)
+    return f"{label.id}: {label.category} {label.file}:{label.start_line}-{label.end_line}"
 
 
 def _skips(root: Path, index_dir: Path) -> dict[str, str]:

@@ -56,10 +56,24 @@ def _print(console: Console, results: dict) -> None:
                       f"missed {len(row['false_negatives'])}, false positives {len(row['false_positives'])}"
                       + (f"; cells wrong: {', '.join(wrong)}" if wrong else "")
                       + (f"; [red]error[/]: {row['error']}" if row.get("error") else ""), highlight=False)
+        if row["kind"] == "original":
+            _print_details(console, row)
     for name, row in results["variants"].items():
         console.print(f"variant {name}: {'identical' if row['identical'] else 'DIFFERS'} to {row['original']}", highlight=False)
+        for diff in row["differences"][:5]:
+            console.print(f"      differs  {diff}", highlight=False, soft_wrap=True)
     q = results["quote_verification"]
     console.print(f"quotes verified: {q['verified']}/{q['total']} ({_fmt(q['rate'])}); runtime {results['runtime']['total_seconds']}s", highlight=False)
+
+
+def _print_details(console: Console, row: dict) -> None:
+    """Where a fixture's misses and false positives are, one per line (labels.yaml has the why)."""
+    for line in row.get("missed", row["false_negatives"]):
+        console.print(f"      missed   {line}", highlight=False, soft_wrap=True)
+    hard = {hit.split(": ", 1)[1]: hit.split(": ", 1)[0] for hit in row["hard_negative_hits"]}
+    for fp in row["false_positives"]:
+        tag = f" (hard negative {hard[fp]})" if fp in hard else ""
+        console.print(f"      false+   {fp}{tag}", highlight=False, soft_wrap=True)
 
 
 @eval_app.callback(invoke_without_command=True)

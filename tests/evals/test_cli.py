@@ -24,3 +24,23 @@ def test_llm_without_key_is_a_usage_error(tmp_path, monkeypatch) -> None:
     monkeypatch.delenv("ANTHROPIC_API_KEY", raising=False)
     monkeypatch.delenv("OPENAI_API_KEY", raising=False)
     assert main(["eval", "--suite", "inventory-lib", "--llm", "anthropic:claude-sonnet-4-5", "--out", str(tmp_path)]) == 2
+
+
+def test_fixture_lines_say_where_the_misses_and_false_positives_are() -> None:
+    from rich.console import Console
+
+    from dwagent.commands.eval import _print_details
+
+    console = Console(record=True, width=200)
+    fp = "sql-injection high src/Repo.cs:7-7 DWA-150"
+    row = {
+        "false_negatives": ["sqli"],
+        "missed": ["sqli: sql-injection src/Repo.cs:3-4"],
+        "false_positives": [fp, "dead-code medium src/Old.cs:1-1 DWA-301"],
+        "hard_negative_hits": [f"safe-query: {fp}"],
+    }
+    _print_details(console, row)
+    text = console.export_text()
+    assert "missed   sqli: sql-injection src/Repo.cs:3-4" in text
+    assert f"false+   {fp} (hard negative safe-query)" in text
+    assert "false+   dead-code medium src/Old.cs:1-1 DWA-301\n" in text
