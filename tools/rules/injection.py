@@ -6,8 +6,16 @@ from typing import Iterable
 
 from dwagent.tools.parse.context import FileContext
 from dwagent.tools.rules.registry import Hit, file_rule
-from dwagent.tools.rules.syntax import arguments, callee, hit, nodes, text
-from dwagent.tools.rules.taint import built_from_input
+from dwagent.tools.rules.interproc import (
+    argument_for,
+    callers,
+    local_initialiser,
+    parameter_names,
+    resolve,
+    returned,
+)
+from dwagent.tools.rules.syntax import arguments, callee, enclosing_member, hit, line, name_of, nodes, text, unwrap
+from dwagent.tools.rules.taint import built_from_input, hole_is_input
 
 SQL_COMMAND_TYPES = ("SqlCommand", "SqliteCommand", "NpgsqlCommand", "MySqlCommand", "OracleCommand",
                      "OleDbCommand", "OdbcCommand", "SqlDataAdapter", "SQLiteCommand", "DbCommand")
@@ -36,7 +44,10 @@ def sql_built_from_input(ctx: FileContext) -> Iterable[Hit]:
 
     Holes that are constants, numeric/Guid parameters, lengths or escaping calls are not input.
     EF Core's `FromSqlInterpolated`/`ExecuteSqlInterpolated` parameterise and are not reported.
-    A local variable is followed back to its initialiser in the same member.
+    A local variable is followed back to its initialiser in the same member. Across methods of the
+    same file: SQL returned by a helper that builds it from its parameter is reported at the sink
+    with the caller's argument, and a sink whose SQL is a bare parameter is reported at the in-file
+    call sites that pass built SQL for it (followed through one more pass-through method).
     """
     if not re.search(r"Command|Sql|Query|Execute", ctx.text):
         return
@@ -61,6 +72,54 @@ def _report(ctx: FileContext, node, expr, sink: str) -> Iterable[Hit]:
     source = built_from_input(ctx, expr)
     if source:
         yield hit(node, f"SQL for `{sink}` is built from `{source}`; use parameters", max_lines=3)
+        return
+    yield from _built_by_helper(ctx, node, expr, sink)
+    yield from _built_by_callers(ctx, expr, f"`{sink}` (line {line(node)})", depth=2)
+
+
+def _built_by_helper(ctx: FileContext, node, expr, sink: str) -> Iterable[Hit]:
+    """The SQL comes from an in-file helper that builds it from one of its parameters."""
+    expr = unwrap(expr)
+    if expr.type == "identifier":
+        expr = local_initialiser(ctx, expr) or expr
+    helper = resolve(ctx, expr)
+    if helper is None:
+        return
+    params = parameter_names(ctx, helper)
+    for ret in returned(ctx, helper):
+        hole = built_from_input(ctx, ret)
+        if not hole:
+            continue
+        if hole in params:
+            arg = argument_for(ctx, expr, helper, hole)
+            if arg is None or not hole_is_input(ctx, arg):
+                continue
+            hole = text(ctx, arg)
+        yield hit(node, f"SQL for `{sink}` is built by `{name_of(ctx, helper)}` (line {line(ret)}) from `{hole}`; "
+                        f"use parameters", max_lines=3)
+        return
+
+
+def _built_by_callers(ctx: FileContext, expr, reaches: str, depth: int) -> Iterable[Hit]:
+    """The SQL is a bare parameter here: report the in-file call sites that pass built SQL for it."""
+    expr = unwrap(expr)
+    member = enclosing_member(expr)
+    if expr.type != "identifier" or member is None or member.type != "method_declaration":
+        return
+    param = text(ctx, expr)
+    if param not in parameter_names(ctx, member) or local_initialiser(ctx, expr) is not None:
+        return
+    via = f"`{name_of(ctx, member)}`"
+    for call in callers(ctx, member):
+        arg = argument_for(ctx, call, member, param)
+        if arg is None:
+            continue
+        source = built_from_input(ctx, arg)
+        if source:
+            yield hit(call, f"SQL built from `{source}` is passed to {via}, which hands it to {reaches}; "
+                            f"use parameters", max_lines=3)
+        elif depth > 1:
+            yield from _built_by_callers(ctx, arg, f"{via} and on to {reaches}", depth - 1)
 
 
 @file_rule(

@@ -6,13 +6,19 @@ import re
 from typing import Iterable
 
 from dwagent.tools.parse.context import FileContext
+from dwagent.tools.rules.interproc import argument_for, callers, local_initialiser, resolve, returned
 from dwagent.tools.rules.registry import Hit, file_rule
 from dwagent.tools.rules.syntax import (
     arguments,
     callee,
+    const_names,
     enclosing_member,
     hit,
     interpolations,
+    is_constant_expr,
+    line,
+    modifiers,
+    name_of,
     nodes,
     text,
     unwrap,
@@ -98,6 +104,10 @@ def path_join(ctx: FileContext) -> Iterable[Hit]:
     `StartsWith`/`GetRelativePath` prefix check), strips directories (`Path.GetFileName`), rejects
     `..`/invalid characters, or calls a sanitiser/validator for the name; nor for numeric/Guid
     parameters. Only the first argument of a join is treated as the trusted root.
+
+    Across methods of the same file: a path built by a helper from its parameter (concatenation or
+    interpolation) and handed to a file API by the caller is reported at that call; a private
+    helper whose every in-file caller passes a constant or checks the value first is not.
     """
     if "Path." not in ctx.text and "File" not in ctx.text and "Directory" not in ctx.text:
         return
@@ -109,6 +119,9 @@ def path_join(ctx: FileContext) -> Iterable[Hit]:
             candidates = args[1:]
         elif recv_last in FS_TYPES and args:
             candidates = [a for a in args[:1] if unwrap(a).type in ("interpolated_string_expression", "binary_expression")]
+            if not candidates:
+                yield from _through_helper(ctx, call, args[0], f"{recv_last}.{name}")
+                continue
         else:
             continue
         yield from _check(ctx, call, candidates, f"{recv_last}.{name}")
@@ -117,6 +130,8 @@ def path_join(ctx: FileContext) -> Iterable[Hit]:
         args = arguments(new)
         if typ in FS_CTORS and args and unwrap(args[0]).type in ("interpolated_string_expression", "binary_expression"):
             yield from _check(ctx, new, args[:1], f"new {typ}")
+        elif typ in FS_CTORS and args:
+            yield from _through_helper(ctx, new, args[0], f"new {typ}")
 
 
 def _check(ctx: FileContext, node, candidates, sink: str) -> Iterable[Hit]:
@@ -127,6 +142,51 @@ def _check(ctx: FileContext, node, candidates, sink: str) -> Iterable[Hit]:
     body = text(ctx, member)
     for cand in candidates:
         source = _external_source(ctx, cand, params, body)
-        if source and not _guarded(body, source):
+        if source and not _guarded(body, source) and not _callers_checked(ctx, member, source.split(".")[0]):
             yield hit(node, f"`{source}` flows into `{sink}` without canonicalisation and a containment check", max_lines=2)
+            return
+
+
+def _callers_checked(ctx: FileContext, member, param: str) -> bool:
+    """A private helper whose every in-file caller passes a constant or checks the path first: the
+    check sits one call up, where the value comes from (the helper is unreachable otherwise)."""
+    if member.type != "method_declaration" or modifiers(ctx, member) & {"public", "protected", "internal"}:
+        return False
+    sites = callers(ctx, member)
+    if not sites:
+        return False
+    consts = const_names(ctx)
+    for call in sites:
+        arg = argument_for(ctx, call, member, param)
+        caller = enclosing_member(call)
+        if arg is None or caller is None:
+            return False
+        if not (is_constant_expr(ctx, arg, consts) or _guarded(text(ctx, caller), text(ctx, arg))):
+            return False
+    return True
+
+
+def _through_helper(ctx: FileContext, node, arg, sink: str) -> Iterable[Hit]:
+    """The path comes from an in-file helper that builds it from its parameter (by concatenation or
+    interpolation: a helper that joins with `Path.Combine` is reported in the helper itself)."""
+    expr = unwrap(arg)
+    if expr.type == "identifier":
+        expr = local_initialiser(ctx, expr) or expr
+    helper = resolve(ctx, expr)
+    member = enclosing_member(node)
+    if helper is None or member is None:
+        return
+    h_params, h_body = _parameters(ctx, helper), text(ctx, helper)
+    for ret in returned(ctx, helper):
+        if ret.type == "invocation_expression" and tuple(p.split(".")[-1] for p in callee(ctx, ret)) in JOIN_CALLS:
+            continue
+        inner = _external_source(ctx, ret, h_params, h_body)
+        if not inner or _guarded(h_body, inner):
+            continue
+        passed = argument_for(ctx, expr, helper, inner.split(".")[0])
+        body = text(ctx, member)
+        source = _external_source(ctx, passed, _parameters(ctx, member), body) if passed is not None else ""
+        if source and not _guarded(body, source):
+            yield hit(node, f"`{source}` flows through `{name_of(ctx, helper)}` (line {line(ret)}) into `{sink}` "
+                            f"without canonicalisation and a containment check", max_lines=2)
             return

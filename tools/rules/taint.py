@@ -60,6 +60,11 @@ def _hole_is_input(ctx: FileContext, hole, consts, params) -> bool:
     return True
 
 
+def hole_is_input(ctx: FileContext, node) -> bool:
+    """Whether `node`, used as a hole in a string, can carry input (judged in its own member)."""
+    return _hole_is_input(ctx, node, const_names(ctx), _param_types(ctx, enclosing_member(node)))
+
+
 def _constant_choice_local(ctx: FileContext, ident, consts) -> bool:
     """A local whose value is picked from constants: an allow-list lookup in a read-only map of
     literals (`Map.TryGetValue(k, out var v) ? v : "x"`, `Map[k]`, `Map.GetValueOrDefault(k, "x")`) or
