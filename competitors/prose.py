@@ -273,8 +273,8 @@ def llm_prompt_inputs(section, profile):
         "audited_product": profile.name, "product": cmp.name, "category": cmp.category, "position": cmp.position,
         "dimensions": {d.dimension: d.verdict for d in cmp.dimensions},
         "audited_product_ahead_on": list(cmp.dw_better), "product_ahead_on": list(cmp.product_better),
-        "evaluation_losing_gaps": list(cmp.gaps), "offline_paragraphs": list(section.paragraphs),
-    }
+        "evaluation_losing_gaps": list(cmp.gaps),
+    }  # the offline paragraphs are not sent: their sources and code locations are the items
     return facts, items, render
 
 

@@ -170,12 +170,14 @@ def resolve_flow_hops(
             new_hop = {
                 **hop, "found": True, "symbol": sym["qualname"], "file": sym["path"],
                 "line": int(sym["start_line"]), "end_line": int(sym["end_line"]), "evidence_id": cited.id,
-                "via": f"{LLM_MARK}: {outcome.explanation}"[:200],
+                # no model free text in the report: the hop stands on its verified citation alone
+                "via": f"{LLM_MARK} (model pick among indexed candidates, quote verified; not a code-graph path)",
             }
             failures = _control_failures(row, new_hop, findings, control_categories)
             row = _apply(row, i, new_hop, failures)
             resolved += 1
             log.append(f"llm flow {flow_id}: hop {hop.get('name')} {LLM_MARK} -> {sym['path']}:{sym['start_line']}"
-                       + (f"; controls failed: {', '.join(sorted(failures))}" if failures else ""))
+                       + (f"; controls failed: {', '.join(sorted(failures))}" if failures else "")
+                       + f"; model said: {outcome.explanation[:160]}")
         out[flow_id] = row
     return FlowAssistResult(out, dict(sorted(evidence.items())), sorted(log), resolved, asked)
