@@ -233,6 +233,9 @@ class _Builder(CallLinker):
         sites: list[BusSite] = []
         for fid, name, receiver, arg0, scope, line, owner in rows:
             file = self.files[fid][0]
+            if not self.on_a_bus(receiver, scope, owner, file):
+                self.call(name, receiver, scope, owner, file, line)  # `notifier.SendAsync(...)`: a plain call
+                continue
             topic, pattern = busmod.resolve_topic(arg0, self.constants, owner, file)
             if not topic:
                 # not a static topic: keep the call edge (e.g. a decorator forwarding to its inner bus)
@@ -259,6 +262,24 @@ class _Builder(CallLinker):
                     for h in s.handlers:
                         self.edges.append(Edge(TOPIC_PREFIX + t, h, "deliver", s.file, s.line, s.topic))
         self.graph.bus = sorted(sites, key=lambda s: (s.topic, s.side, s.file, s.line))
+
+    def on_a_bus(self, receiver: str, scope: str, owner: str, file: str) -> bool:
+        """False when the receiver is typed to types of the tree that cannot be a message bus: none
+        of them (with bases and subtypes) offers both a publish and a subscribe method. Untyped or
+        framework receivers stay bus calls (the configured method names are all we know)."""
+        key = ("bus", owner, scope, file, receiver)
+        hit = self.receiver_cache.get(key)
+        if hit is None:
+            types = self.receiver_types(receiver, scope, owner, file) or []
+            verdict = not types or any(self.is_bus(t) for t in types)
+            hit = self.receiver_cache[key] = ["bus"] if verdict else []
+        return bool(hit)
+
+    def is_bus(self, q: str) -> bool:
+        names: set[str] = set()
+        for t in [q, *self.ix.ancestors(q), *self.ix.descendants(q)]:
+            names.update(self.ix.methods_of.get(t, {}))
+        return bool(names & self.publish) and bool(names & self.subscribe)
 
     def handlers(self, file, line, arg0, scope, owner, method) -> tuple[str, ...]:
         text = busmod.statement_text(self.src.lines(file), line)

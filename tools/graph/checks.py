@@ -318,3 +318,7 @@ def wiring_findings(store, config=None) -> list[Finding]:
     view = graph_for(store, config)
     found = unwired_findings(view) + orphan_topic_findings(view) + write_only_findings(view)
     return sorted(found, key=Finding.sort_key)
+
+
+# the dead-code rules (DWA-330/331) live in their own module; importing it registers them
+from dwagent.tools.graph import deadcode as _deadcode  # noqa: E402,F401

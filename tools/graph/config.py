@@ -47,6 +47,9 @@ class GraphConfig:
     # function a root. Empty for languages whose attributes are inert metadata (C#).
     decorators_register: bool = False
     inert_decorators: tuple[str, ...] = ()
+    # functions frameworks call by their conventional name (migrations, plugin hooks, handlers):
+    # never reported as dead code
+    convention_functions: tuple[str, ...] = ()
     # --- decorators / interceptors -----------------------------------------------------
     wrapper_suffixes: tuple[str, ...] = ()
     # --- configuration presets ---------------------------------------------------------
@@ -132,6 +135,9 @@ class GraphConfig:
                               "contextlib.contextmanager", "asynccontextmanager", "contextlib.asynccontextmanager",
                               "attr.s", "attrs.define", "attrs.frozen", "define", "frozen", "unique", "enum.unique",
                               "deprecated", "warnings.deprecated"),
+            convention_functions=("main", "run", "setup", "teardown", "setup_module", "teardown_module",
+                                  "upgrade", "downgrade", "includeme", "ready", "handler", "lambda_handler",
+                                  "application", "app", "create_app", "get_application", "load_tests"),
             wrapper_suffixes=("Middleware", "Decorator", "Interceptor"),
             preset_classes=("*Presets", "*Preset"),
             preset_methods=("create_*", "preset_*"),
