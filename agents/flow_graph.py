@@ -61,7 +61,8 @@ def trace_with_graph(sources, flow: Flow, findings: list[dict]):
         if ev:
             evidence.append(ev)
         hops.append({"name": names.get(h.waypoint, "") or h.node.rsplit(".", 1)[-1], "found": True, "symbol": h.node,
-                     "file": h.file, "line": h.line, "end_line": h.line, "via": h.via, "evidence_id": ev.id if ev else ""})
+                     "file": h.file, "line": h.line, "end_line": h.line, "via": h.via, "evidence_id": ev.id if ev else "",
+                     "checks": {c.check: c.status for c in trace.hop_checks if c.hop == h.node}})
     for b in trace.broken:
         hops.append({"name": names.get(b.waypoint, b.waypoint), "found": False, "symbol": "", "file": "", "line": 0, "via": f"broken: {b.reason[:200]}"})
     checks: dict[str, dict] = {}

@@ -52,7 +52,9 @@ def flow_diagram(flow) -> str:
         x = 2 + i * (box_w + gap)
         stroke = "#1f8f4e" if hop.found else "#c0392b"
         dash = "" if hop.found else ' stroke-dasharray="5,3"'
-        parts.append(f'<rect x="{x}" y="2" width="{box_w}" height="{box_h}" rx="5" fill="#fff" stroke="{stroke}"{dash}/>')
+        checks = "; ".join(f"{k} {v}" for k, v in sorted(hop.checks.items()))
+        tip = f"<title>{h(hop.symbol or hop.name)}{': ' + h(checks) if checks else ''}</title>"
+        parts.append(f'<rect x="{x}" y="2" width="{box_w}" height="{box_h}" rx="5" fill="#fff" stroke="{stroke}"{dash}>{tip}</rect>')
         parts.append(f'<text x="{x + 6}" y="20" font-size="12" font-weight="700">{h(hop.name[:22])}</text>')
         sub = f"{hop.file.rsplit('/', 1)[-1]}:{hop.line}" if hop.found else "NOT FOUND"
         parts.append(f'<text x="{x + 6}" y="38" font-size="11">{h(sub[:24])}</text>')

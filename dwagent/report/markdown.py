@@ -72,10 +72,11 @@ def _flows(report: Report) -> list[str]:
         return out + ["The rubric declares no flows.", ""]
     for fl in report.flows:
         out += [f"### {md_inline(fl.name)} — **{fl.status}**", "", md_inline(fl.reason, 300), ""]
-        out += ["| # | waypoint | found | symbol | location |", "|---|---|---|---|---|"]
+        out += ["| # | waypoint | found | symbol | location | hop checks |", "|---|---|---|---|---|---|"]
         for i, hop in enumerate(fl.hops, 1):
             loc = f"`{md_inline(hop.file)}:{hop.line}`" if hop.found else "NOT FOUND"
-            out.append(f"| {i} | {md_inline(hop.name)} | {'yes' if hop.found else 'no'} | {md_inline(hop.symbol, 80)} | {loc} |")
+            checks = " · ".join(f"{k} {v}" for k, v in sorted(hop.checks.items()))
+            out.append(f"| {i} | {md_inline(hop.name)} | {'yes' if hop.found else 'no'} | {md_inline(hop.symbol, 80)} | {loc} | {checks} |")
         out += ["", "| check | status | reason | evidence |", "|---|---|---|---|"]
         for name, c in fl.cells.items():
             out.append(f"| {name} | **{c.status}** | {md_inline(c.reason, 160)} | {_ids(report, c.evidence_ids, c.finding_ids, 3)} |")

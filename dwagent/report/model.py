@@ -56,6 +56,7 @@ class Hop(_Model):
     end_line: int = 0
     evidence_id: str = ""
     via: str = ""  # call, bus topic, ... (from the code graph)
+    checks: dict[str, str] = Field(default_factory=dict)  # per-hop check -> PASS/FAIL/NOT FOUND/NOT APPLICABLE
 
 
 class FlowRow(_Model):
