@@ -30,7 +30,6 @@ from dwagent.tools.graph.model import TOPIC_PREFIX
 _COMMENT = re.compile(r"^\s*(//|\*|/\*|#)")
 _NEW = re.compile(r"\bnew\s+([A-Z][\w.]*)\s*[({]")
 _CATCH = re.compile(r"\bcatch\b")
-_TRY = re.compile(r"\btry\b")
 
 
 def _body(view: GraphView, qual: str) -> list[tuple[int, str]]:
@@ -160,30 +159,62 @@ def _async(view, hop, m, body) -> FlowCheck:
                   f"{direct[0].replace('is async', 'async member')}; no blocking call in lines {m.start_line}-{m.end_line}")
 
 
-def _empty_catch(view: GraphView, m, line: int) -> bool:
-    """Is the catch starting on `line` an empty block? Comments do not count as handling: text in
-    the audited code never turns a swallowed error into a handled one."""
-    text = "\n".join(t for _, t in view.source.span(m.file, line, min(line + 6, m.end_line)))
+_PY_EXCEPT = re.compile(r"^\s*except\b")
+_RETHROW_ONLY = re.compile(r"^\s*(?:throw\s*;|raise)\s*$")
+
+
+def _handler(view: GraphView, m, line: int) -> str | None:
+    """The statements of the catch/except block starting on `line`, comments removed; None when
+    the block cannot be delimited. Comments do not count as handling: text in the audited code
+    never turns a swallowed error into a handled one."""
+    lines = view.source.lines(m.file)
+    if view.config.language == "python":
+        first = lines.get(line, "")
+        indent = len(first) - len(first.lstrip())
+        out = [first.split(":", 1)[1] if ":" in first else ""]
+        for n in range(line + 1, m.end_line + 1):
+            t = lines.get(n, "")
+            if t.strip() and len(t) - len(t.lstrip()) <= indent:
+                break
+            out.append(t)
+        return "\n".join(re.sub(r"#.*$", "", t) for t in out).strip()
+    text = "\n".join(lines.get(n, "") for n in range(line, m.end_line + 1))
     after = text.split("catch", 1)[1]
     open_at = after.find("{")
     if open_at == -1:
-        return False
-    close_at = after.find("}", open_at)
-    if close_at == -1:
-        return False
-    inner = re.sub(r"//[^\n]*|/\*.*?\*/", "", after[open_at + 1 : close_at], flags=re.S)
-    return not inner.strip()
+        return None
+    depth = 0
+    for j in range(open_at, len(after)):
+        depth += after[j] == "{"
+        depth -= after[j] == "}"
+        if depth == 0:
+            inner = after[open_at + 1 : j]
+            return re.sub(r"//[^\n]*|/\*.*?\*/", "", inner, flags=re.S).strip()
+    return None
+
+
+def _is_catch(view: GraphView, text: str) -> bool:
+    return bool(_PY_EXCEPT.match(text) if view.config.language == "python" else _CATCH.search(text))
 
 
 def _errors(view, hop, m, body) -> FlowCheck:
+    handled = 0
     for n, text in body:
-        if _CATCH.search(text) and _empty_catch(view, m, n):
+        if not _is_catch(view, text):
+            continue
+        inner = _handler(view, m, n)
+        if inner is None:
+            continue
+        if not inner or re.fullmatch(r"(?:pass|\.\.\.)\s*", inner):
             return _check(view, "error-handling", "FAIL", hop, m.file, n, n, "empty catch block swallows the error")
-    for n, text in body:
-        if _CATCH.search(text) or re.search(r"\bfinally\b", text):
-            return _check(view, "error-handling", "PASS", hop, m.file, n, n, "handles errors (catch/finally)")
+        if not _RETHROW_ONLY.match(inner):  # a bare rethrow handles nothing
+            handled = handled or n
+    if not handled:
+        handled = next((n for n, t in body if re.search(r"\bfinally\b", t)), 0)
+    if handled:
+        return _check(view, "error-handling", "PASS", hop, m.file, handled, handled, "handles errors (catch/finally)")
     return _check(view, "error-handling", "NOT FOUND", hop, m.file, m.start_line, m.start_line,
-                  f"no try/catch/finally in lines {m.start_line}-{m.end_line}")
+                  f"no handling catch/except or finally in lines {m.start_line}-{m.end_line}")
 
 
 def _passes_token_to(view: GraphView, nxt: Hop, ctype: str) -> bool:
