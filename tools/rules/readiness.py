@@ -79,12 +79,29 @@ def todo_marker(ctx: FileContext) -> Iterable[Hit]:
 
 SECURITY_NAME = re.compile(r"^(Validate|Verify|Authorize|Authenticate|Check|IsAuthorized|IsAuthenticated|"
                            r"IsValid|HasPermission|CanAccess|IsAllowed)\w*$")
+# A decision about a caller: `CanRead(ClaimsPrincipal user, ...)`, `IsAllowed(IPrincipal p, ...)`.
+DECISION_NAME = re.compile(r"^(Can|May|Is|Has|Allow)[A-Z]\w*$")
+PRINCIPAL_PARAM = re.compile(r"(?i)^(ClaimsPrincipal|IPrincipal|IIdentity|ClaimsIdentity|\w*User|\w*Principal|"
+                             r"\w*Caller|\w*Subject|\w*Identity)\??$")
+THROWING_CHECK = re.compile(r"(?i)(validate|verify|ensure|check|authenticat|authoriz|decode|demand|throw)\w*\s*\(")
 SUCCESS_VALUES = re.compile(
     r"^(true|Task\.FromResult\(true\)|ValueTask\.FromResult\(true\)|new ValueTask<bool>\(true\)|"
     r"ValidationResult\.Success|AuthorizationResult\.Success\(\)|AuthenticateResult\.Success\(.*\)|"
     r"\w*Result\.(Success|Ok|Valid)(\(\))?|Task\.FromResult\(\w*Result\.(Success|Ok|Valid)(\(\))?\))$"
 )
 SUCCESS_STATEMENTS = re.compile(r"^(context\.Succeed\(\w+\);|return;|Task\.CompletedTask)$")
+
+
+def _caller_decision(ctx: FileContext, method, name: str) -> bool:
+    """`Can*`/`Is*`/`Has*`/`May*`/`Allow*` taking a principal (by type or name): an access decision."""
+    if not DECISION_NAME.match(name):
+        return False
+    params = method.child_by_field_name("parameters")
+    for p in params.named_children if params is not None else ():
+        if p.type == "parameter" and (PRINCIPAL_PARAM.match(text(ctx, p.child_by_field_name("type")).split(".")[-1])
+                                      or PRINCIPAL_PARAM.match(text(ctx, p.child_by_field_name("name")))):
+            return True
+    return False
 
 
 def _returns_success_only(ctx: FileContext, body) -> bool:
@@ -121,6 +138,11 @@ def _only_success_paths(ctx: FileContext, stmts) -> bool:
             t = text(ctx, s)
             if not re.match(r"^(_?\w*[Ll]og\w*|Console|Debug|Trace)\.", t) and not re.match(r"^await Task\.(Yield|CompletedTask)", t):
                 return False
+        elif s.type == "local_declaration_statement":
+            # reading a claim or a header and then ignoring it is still a stub; a local that runs
+            # a check which throws on failure (`var p = handler.ValidateToken(t)`) is real logic
+            if THROWING_CHECK.search(text(ctx, s)):
+                return False
         elif s.type != "empty_statement":
             return False
     return True
@@ -138,18 +160,21 @@ def security_stub(ctx: FileContext) -> Iterable[Hit]:
     """A method named like a security decision (`Validate*`, `Verify*`, `Authorize*`,
     `Authenticate*`, `Check*`, `IsAuthorized`, `IsValid*`, `HasPermission`...) whose body only
     returns success (`true`, `Task.FromResult(true)`, `ValidationResult.Success`,
-    `AuthenticateResult.Success(...)`), optionally after logging, or whose every path does
-    (`if (token == null) return true; return true;`). Callers believe a check ran.
+    `AuthenticateResult.Success(...)`), optionally after logging or reading a value it then
+    ignores, or whose every path does (`if (token == null) return true; return true;`). Access
+    decisions about a caller count too: `Can*`/`Is*`/`Has*`/`May*`/`Allow*` methods taking a
+    principal (`CanRead(ClaimsPrincipal user, string tenantId)`). Callers believe a check ran.
 
     Abstract and interface members, and methods whose parameters are all unused placeholders of
     an override that documents "no check needed" are still reported: a check that never says no
     is a stub whatever it claims. Test code is excluded.
     """
-    if not re.search(r"Validate|Verify|Authori|Authenti|Check|IsValid|Permission|CanAccess|IsAllowed", ctx.text):
+    if not any(w in ctx.text for w in ("Validate", "Verify", "Authori", "Authenti", "Check", "IsValid", "Permission",
+                                        "CanAccess", "IsAllowed", "Principal", "User", "Identity", "Caller", "Subject")):
         return
     for m in nodes(ctx, "method_declaration"):
         name = name_of(ctx, m)
-        if not SECURITY_NAME.match(name) or "abstract" in modifiers(ctx, m):
+        if not (SECURITY_NAME.match(name) or _caller_decision(ctx, m, name)) or "abstract" in modifiers(ctx, m):
             continue
         body = member_body(m)
         if body is None or ancestor(m, ("interface_declaration",)) is not None:
