@@ -271,3 +271,68 @@ class ForgottenSink:
     assert graph.types["pkg.sinks.JsonSink"].live == "registered by decorator @register"
     assert ("DWA-301", "ForgottenSink") in found
     assert not {f for f in found if f[1] == "JsonSink"}
+
+
+def test_send_on_a_non_bus_receiver_is_not_a_topic(tmp_path):
+    files = {
+        "App/Program.cs": """namespace App;
+
+public static class Program
+{
+    public static void Main()
+    {
+        var bus = new Bus();
+        var notifier = new Mailer();
+        bus.PublishAsync("orders.placed", "x");
+        bus.Subscribe("orders.placed", OnPlaced);
+        notifier.SendAsync("ops@example.org", "hello");
+    }
+
+    private static void OnPlaced(string payload) { }
+}
+
+public sealed class Bus
+{
+    public void PublishAsync(string topic, string payload) { }
+    public void Subscribe(string topic, System.Action<string> handler) { }
+}
+
+public sealed class Mailer
+{
+    public void SendAsync(string to, string body) { }
+}
+""",
+    }
+    graph, found = _run(tmp_path, files)
+    assert {s.topic for s in graph.bus} == {"orders.placed"}
+    assert not {f for f in found if f[0].startswith("DWA-31")}
+    assert any(e.dst == "App.Mailer.SendAsync" and e.kind == "call" for e in graph.edges)
+
+
+def test_write_only_state_needs_a_write_and_no_reflective_read(tmp_path):
+    files = {
+        "App/Program.cs": """namespace App;
+
+public static class Program
+{
+    public static void Main() => new Tracker().Touch();
+}
+
+public sealed class Tracker
+{
+    private readonly object _gate = new();
+    private int _lastSeen;
+    private int _viaReflection;
+
+    public void Touch()
+    {
+        _lastSeen = 1;
+        _viaReflection = 2;
+        System.Console.WriteLine(typeof(Tracker).GetField("_viaReflection"));
+    }
+}
+""",
+    }
+    _graph, found = _run(tmp_path, files)
+    write_only = {name for rule, name in found if rule == "DWA-320"}
+    assert write_only == {"_lastSeen"}  # _gate: initialiser only; _viaReflection: named by a string

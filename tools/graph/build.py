@@ -30,13 +30,14 @@ from __future__ import annotations
 
 import sqlite3
 from collections import defaultdict
+from dataclasses import replace
 
 from dwagent.tools.graph import bus as busmod
 from dwagent.tools.graph.calls import CallLinker
 from dwagent.tools.graph.config import GraphConfig
 from dwagent.tools.graph.declarations import load_declarations, private_fields
 from dwagent.tools.graph.liveness import compute_liveness
-from dwagent.tools.graph.model import TOPIC_PREFIX, BusSite, CodeGraph, Edge
+from dwagent.tools.graph.model import TOPIC_PREFIX, BusSite, CodeGraph, Edge, FieldUse
 from dwagent.tools.graph.reflect import ScopeScan, find_discoveries
 from dwagent.tools.graph.resolve import TypeIndex, bare
 from dwagent.tools.graph.source import SourceLines
@@ -189,10 +190,17 @@ class _Builder(CallLinker):
         self.finish_method_groups()
         self.reflection()
         self.graph.edges = sorted(set(self.edges), key=lambda e: (e.src, e.file, e.line, e.dst, e.kind))
-        self.graph.fields = field_uses(ix, self.src, self.private_fields, self.field_hits)
+        self.graph.fields = self.reflected_reads(field_uses(ix, self.src, self.private_fields, self.field_hits))
         self.graph.options = option_sites(ix, self.src, self.cfg, self.option_types, self.option_hits)
         compute_liveness(self.graph, ix, self.type_edges, self.test_refs, self.cfg, self.entry_units)
         return self.graph
+
+    def reflected_reads(self, fields: list[FieldUse]) -> list[FieldUse]:
+        """A field named by a string literal anywhere (`GetField("_state")`, a serialiser's member
+        list) may be read by reflection: count that as a read."""
+        named = {name for (name,) in self.conn.execute(
+            "SELECT DISTINCT name FROM refs WHERE kind = 'string' AND name IN temp.graph_wanted")}
+        return [replace(f, reads=f.reads + 1) if f.name in named and not f.reads else f for f in fields]
 
     def ns_of(self, owner: str) -> str:
         t = self.ix.types.get(owner)

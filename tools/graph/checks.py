@@ -223,18 +223,19 @@ def write_only_findings(view: GraphView) -> list[Finding]:
     g = view.graph
     out: list[Finding] = []
     for f in sorted(g.fields, key=lambda f: (f.file, f.line)):
-        if f.reads or not (f.writes or f.initialised):
+        # state is written by code and never read: the clear case. A field that only has an
+        # initialiser and no use at all holds no state anything produces (an unused `_lock = new()`
+        # or cache): dead weight, not lost state, and so common that it would flood reports.
+        if f.reads or not f.writes:
             continue
         line = next((n for n, text in view.source.span(f.file, f.line, f.end_line) if f.name in text), f.line)
-        writes = ", ".join(str(w) for w in f.writes[:5]) or "its initialiser"
-        msg = (f"private field {f.name} is written ({'lines ' + writes if f.writes else writes}) but never read: "
-               f"searched every use of the name in the declaring type's file(s) and found only assignments.")
+        writes = ", ".join(str(w) for w in f.writes[:5])
+        msg = (f"private field {f.name} is written (lines {writes}) but never read: searched every use of the "
+               f"name in the declaring type's file(s) and every string literal in the tree (reflection), and "
+               f"found only assignments.")
         related = [_evidence(view, f.file, w, "write") for w in f.writes[:3]]
-        # assigned in code and never read is the clear case; only an initialiser is weaker
-        # evidence (the field may be kept for a debugger or a future use)
         out.append(_finding(get_rule("DWA-320").meta, view, f.file, line, msg, related=related,
-                            confidence="high" if f.writes else "medium",
-                            properties={"symbol": f.qualname, "reason": "write-only-field"}))
+                            confidence="high", properties={"symbol": f.qualname, "reason": "write-only-field"}))
     sets: dict[str, list] = defaultdict(list)
     reads: dict[str, int] = defaultdict(int)
     for o in g.options:
