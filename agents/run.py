@@ -44,7 +44,8 @@ def certify(ctx: RunContext, *, resume: bool = False) -> RunResult:
     started = time.perf_counter()
     if ctx.progress:
         ctx.progress("index", "start")
-    summary = build_index(ctx.root, index_dir=ctx.index_dir)
+    # rule_hits: the index workers run the per-file rules on the trees they parse (one parse per file)
+    summary = build_index(ctx.root, index_dir=ctx.index_dir, rule_hits=True)
     index_seconds = round(time.perf_counter() - started, 3)
     if ctx.progress:
         ctx.progress("index", f"done {index_seconds:.1f}s")

@@ -70,8 +70,12 @@ def build_index(
     max_file_bytes: int = DEFAULT_MAX_FILE_BYTES,
     jobs: int | None = None,
     progress: bool = False,
+    rule_hits: bool = False,
 ) -> IndexSummary:
     """Index `root` (incrementally) into its database; never writes inside `root`.
+
+    With `rule_hits`, the workers also run the per-file rule catalogue on each file they parse
+    and its results fill the rules engine's cache (certify: one parse per file instead of two).
 
     Raises DwagentError for a missing or non-directory root.
     """
@@ -109,7 +113,7 @@ def build_index(
                 next_id += 1
             module = projects.module(f.path) if f.path.endswith((".py", ".pyi")) else ""
             todo.append((file_id, f.path, os.path.join(real_root, f.path), projects.project(f.path),
-                         module, old_hash, max_file_bytes))
+                         module, old_hash, max_file_bytes, rule_hits))
         walked_paths = {f.path for f in walked.files}
         removed = 0
         for path, (file_id, *_rest) in sorted(existing.items()):
@@ -132,8 +136,9 @@ def build_index(
                 writer.touch(file_id, size, mtime_ns)
                 reused += 1
             else:
-                _, row, symbols, refs, constants, chunks, note = result
-                writer.put_file(row, symbols, refs, constants, chunks, replace=row[1] in existing)
+                row, symbols, refs, constants, chunks, note = result[1:7]
+                writer.put_file(row, symbols, refs, constants, chunks, replace=row[1] in existing,
+                                hits=result[7] if len(result) > 7 else None)
                 parsed += 1
                 if note:
                     notes.append(f"{row[1]}: {note}")

@@ -14,18 +14,20 @@ from dwagent.tools.walk import Source, read_source
 
 BOM = b"\xef\xbb\xbf"
 
-# job: (file_id, rel_path, abs_path, project, module, old_hash or "", max_file_bytes)
-Job = tuple[int, str, str, str, str, str, int]
+# job: (file_id, rel_path, abs_path, project, module, old_hash or "", max_file_bytes[, rule_hits])
+Job = tuple
 
 
 def index_file(job: Job) -> tuple:
     """One of:
     ("skip", path, reason, detail)
     ("same", file_id, path, size, mtime_ns)               content hash unchanged
-    ("file", file_row, symbols, refs, constants, chunks, note)
-    where file_row = (id, path, language, hash, size, mtime_ns, lines, role, project, parse_errors).
+    ("file", file_row, symbols, refs, constants, chunks, note[, hits])
+    where file_row = (id, path, language, hash, size, mtime_ns, lines, role, project, parse_errors)
+    and hits (only when the job asks for rule hits) is (rules_version, hits json) or None.
     """
-    file_id, rel, abs_path, project, module, old_hash, max_bytes = job
+    file_id, rel, abs_path, project, module, old_hash, max_bytes, *options = job
+    want_hits = bool(options and options[0])
     src = read_source(abs_path, max_bytes)
     if not isinstance(src, Source):
         return ("skip", rel, src[0], src[1])
@@ -38,14 +40,16 @@ def index_file(job: Job) -> tuple:
     body = data[3:] if data.startswith(BOM) else data
     note = ""
     facts: FileFacts
+    tree = None
     try:
-        facts = extract(language, body, module)
+        tree = parse(language, body) if language in PARSED_LANGUAGES else None
+        facts = extract(language, body, module, tree=tree)
     except Exception as exc:  # a hostile file must not stop the index: keep it lexically
         note = f"extraction failed ({type(exc).__name__}); indexed as plain text"
         facts = FileFacts(chunks=chunk_windows(body.decode("utf-8", errors="replace").splitlines()))
     row = (file_id, rel, language, digest, src.size, src.mtime_ns, count_lines(data), role, project,
            facts.parse_errors)
-    return (
+    result = (
         "file",
         row,
         [(file_id, *s) for s in facts.symbols],
@@ -54,12 +58,20 @@ def index_file(job: Job) -> tuple:
         facts.chunks,
         note,
     )
+    if not want_hits:
+        return result
+    from dwagent.tools.index.rule_hits import file_rule_hits
+
+    # the rules engine would read and parse this file again; the tree is reused when its bytes
+    # are the engine's bytes (no BOM stripped)
+    return (*result, file_rule_hits(rel, language, role, project, data, tree if body is data else None))
 
 
-def extract(language: str, body: bytes, module: str = "") -> FileFacts:
-    """Facts for one file's bytes: syntax-aware for parsed languages, windows for the rest."""
+def extract(language: str, body: bytes, module: str = "", *, tree=None) -> FileFacts:
+    """Facts for one file's bytes: syntax-aware for parsed languages, windows for the rest
+    (`tree`: the already parsed `body`, when the caller has it)."""
     if language in PARSED_LANGUAGES:
-        tree = parse(language, body)
+        tree = tree if tree is not None else parse(language, body)
         if language == "csharp":
             from dwagent.tools.parse.csharp import extract as extract_csharp
 

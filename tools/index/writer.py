@@ -68,13 +68,17 @@ class IndexWriter:
         self._tick()
 
     def put_file(self, row: tuple, symbols: list, refs: list, constants: list, chunks: list,
-                 replace: bool) -> None:
-        """Insert one file's rows; with `replace`, its previous rows are deleted first."""
+                 replace: bool, hits: tuple[str, str] | None = None) -> None:
+        """Insert one file's rows; with `replace`, its previous rows are deleted first. `hits` is
+        the per-file rules' (version, json) computed by the worker (see rule_hits.py)."""
         c = self.conn
         file_id = row[0]
         if replace:
             self.delete_file(file_id)
         c.execute(_INSERT_FILE, row)
+        if hits is not None:
+            c.execute("INSERT OR REPLACE INTO file_hits(file_id, rules_version, hits) VALUES (?, ?, ?)",
+                      (file_id, *hits))
         if symbols:
             c.executemany(_INSERT_SYMBOL, symbols)
         if refs:
