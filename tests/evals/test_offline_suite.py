@@ -15,9 +15,9 @@ from dwagent.evals.runner import EvalOptions, run_suite
 
 pytestmark = pytest.mark.slow
 
-# Bars the auditor does not reach yet (graph false positives on DI/generic/reflection wiring,
-# missing dead-code and hard-coded-tuning detection; see the issue notes). strict=True: the day a
-# bar is met these tests fail as XPASS and the marker must be removed, so they cannot go stale.
+# Bars the auditor does not reach yet (the domain cell of ledger-plugins' core; see the issue
+# notes). strict=True: the day a bar is met these tests fail as XPASS and the marker must be
+# removed, so they cannot go stale.
 # Until then test_no_regression_against_baseline keeps the suite from getting quietly worse.
 NOT_YET_MET = pytest.mark.xfail(strict=True, reason="threshold not yet met; tracked in issue 9")
 
@@ -57,18 +57,15 @@ def test_domain_tier_plugin_flow_cells(results, bars) -> None:
     assert _misses(results, bars, "domain_accuracy_min", "tier_accuracy_min", "plugin_accuracy_min", "flow_accuracy_min") == [], wrong
 
 
-@NOT_YET_MET
 def test_overall_micro_f1(results, bars) -> None:
     missed = {n: r["false_negatives"] for n, r in results["fixtures"].items() if r["kind"] == "original" and r["false_negatives"]}
     assert _misses(results, bars, "overall_micro_f1_min") == [], missed
 
 
-@NOT_YET_MET
 def test_no_category_below_bar(results, bars) -> None:
     assert _misses(results, bars, "category_f1_min") == []
 
 
-@NOT_YET_MET
 def test_hard_negatives_not_reported(results) -> None:
     hits = {n: r["hard_negative_hits"] for n, r in results["fixtures"].items() if r["kind"] == "original" and r["hard_negative_hits"]}
     assert hits == {}
