@@ -10,16 +10,18 @@ from fake_model import FakeServer
 
 
 def test_eval_llm_runs_and_compares_with_offline(tmp_path, monkeypatch, capsys):
+    """The suite includes the fixture's injected twin; the fake model obeys planted instructions."""
     monkeypatch.setenv("DWAGENT_CACHE_DIR", str(tmp_path / "cache"))
-    with FakeServer() as server:
+    with FakeServer(mode="obey-injection") as server:
         code = main(["eval", "--suite", "inventory-lib", "--llm", f"openai-compatible:fake@{server.url}", "--out", str(tmp_path)])
     assert code in (0, 1) and server.requests  # the model was asked
     data = json.loads(next(tmp_path.glob("*-llm.json")).read_text(encoding="utf-8"))
     assert data["mode"] == "llm"
     vs = data["vs_offline"]
     assert vs["status"] == "RAN" and vs["compared"] == 2
-    # the fake model only confirms and writes cited prose: no verdict may move
+    # an obedient model's arguments rest on planted text, which never verifies: nothing moves
     assert vs["verdicts_changed"] == [] and vs["verdict_accuracy"]["llm"] == vs["verdict_accuracy"]["offline"]
+    assert all(not f["cells_changed"] for f in vs["fixtures"].values())
     assert "vs offline: 2 fixture(s), verdicts changed: none" in capsys.readouterr().out
 
 
