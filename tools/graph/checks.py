@@ -307,10 +307,12 @@ def write_only_field(store, config) -> list[Finding]:
 
 
 @index_rule(id="DWA-321", title="Preset option set but never read", category="dead-code",
-            severity="medium", cwe=(563,), domains=("readiness", "tiers"))
+            severity="low", cwe=(563,), domains=("readiness", "tiers"))
 def option_never_read(store, config) -> list[Finding]:
     """An option property that configuration presets set but that no production code reads: the preset
-    promises a behaviour that nothing implements."""
+    promises a behaviour that nothing implements. Low severity on purpose: the tier checker turns the
+    same fact into the verdict of every tier that requires the option, so the finding is its evidence,
+    not a second penalty on the code's domain."""
     return [f for f in write_only_findings(graph_for(store, config)) if f.rule == "DWA-321"]
 
 
