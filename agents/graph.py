@@ -57,11 +57,14 @@ def _bound(name: str, fn: Callable, ctx: RunContext) -> Callable:
             ctx.progress(name, "start")
         if ctx.fail_in == name:
             raise InjectedCrash(f"injected crash in {name}")
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.thread_time()
         update = run_cached(name, fn, state, ctx)  # unchanged inputs: the stored result
         if ctx.progress:
             ctx.progress(name, f"done {time.perf_counter() - started:.1f}s")
-        return update
+        # CPU seconds of this node's thread: parallel branches share 2 cores, so wall time alone
+        # says little about what a node costs (run.json shows both)
+        cpu_used = {f"cpu.{name}": round(time.thread_time() - cpu, 3)}
+        return {**update, "timings": {**update.get("timings", {}), **cpu_used}}
 
     node.__name__ = name
     return node

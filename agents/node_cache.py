@@ -4,8 +4,9 @@ A node's update is a function of its input state, the run context (tree digest, 
 and dwagent's own code and data. The key is a sha256 over all three: any changed file in the
 audited tree (tree digest), rubric, baseline, switch, input state or dwagent source file gives a
 new key, so a hit is always the result the node would compute now. Only nodes that read nothing
-else (the index, the rubric, the state) are cached, and never when an LLM gateway is attached
-(model calls must reach the usage ledger).
+else (the index, the rubric, the state, the tree's indexed files — which the index re-hashes at
+the start of every run) are cached, and never when an LLM gateway is attached (model calls must
+reach the usage ledger).
 
 The store holds the latest result per node (bounded size) in `node_cache.sqlite` next to the
 index, never in the audited tree. Values are pickled: the cache folder is dwagent's own, like the
@@ -22,7 +23,10 @@ import time
 from pathlib import Path
 from typing import Callable
 
-CACHED_NODES = frozenset({"evidence", "flow_tracer", "competitor_analyst"})
+# every node but the reader (it runs the tree's build and test commands when gates execute) and
+# the adjudicator (cheap: it only assembles the report from the state)
+CACHED_NODES = frozenset({"evidence", "hostile_reviewer", "plugin_auditor", "flow_tracer", "tier_checker",
+                          "claims_checker", "review_passes", "competitor_analyst"})
 # dwagent sub-packages whose code or data can change a cached node's result (evals is not one)
 _PACKAGES = ("dwagent", "dwagent.agents", "dwagent.tools", "dwagent.rubric", "dwagent.competitors",
              "dwagent.prompts")
