@@ -2,6 +2,7 @@
 
     python -m dwagent.evals.bench.rules_bench TREE [--index-dir DIR] [--generate --lines N --seed S]
                                               [--jobs N] [--out results.json]
+    python -m dwagent.evals.bench.rules_bench TREE --rule-times 400
 
 `--per-file-only` skips the cross-file (graph) rules, whose cost belongs to the graph build.
 
@@ -46,6 +47,44 @@ def _match(findings, sites) -> tuple[int, list]:
         if not ok:
             missed.append(d)
     return hit, missed
+
+
+def rule_times(tree: Path, sample: int) -> dict:
+    """Seconds each per-file rule spends on a fixed sample of files (one process, parse and query
+    timed apart): where to look first when the catalogue gets slower."""
+    import random
+
+    from dwagent.tools.parse import language_for
+    from dwagent.tools.parse.context import FileContext
+    from dwagent.tools.rules.registry import load_rules
+    from dwagent.tools.rules.syntax import nodes
+
+    files = sorted(p for p in tree.rglob("*") if p.is_file() and language_for(p.name) in ("csharp", "python"))
+    random.Random(7).shuffle(files)
+    rules = [r for r in load_rules().values() if r.meta.kind == "file"]
+    per_rule: dict[str, float] = {r.meta.id: 0.0 for r in rules}
+    parse = query = 0.0
+    lines = 0
+    for path in files[:sample]:
+        data = path.read_bytes()
+        lines += data.count(b"\n")
+        ctx = FileContext(path=path.relative_to(tree).as_posix(), language=language_for(path.name),
+                          role="production", source=data)
+        t = time.process_time()
+        ctx.tree
+        parse += time.process_time() - t
+        t = time.process_time()
+        nodes(ctx, "comment")  # the one capture query every rule shares
+        query += time.process_time() - t
+        for r in rules:
+            if ctx.language in r.meta.languages:
+                t = time.process_time()
+                list(r.fn(ctx))
+                per_rule[r.meta.id] += time.process_time() - t
+    slowest = sorted(per_rule.items(), key=lambda kv: (-kv[1], kv[0]))[:10]
+    return {"files": min(sample, len(files)), "lines": lines, "parse_cpu_seconds": round(parse, 2),
+            "query_cpu_seconds": round(query, 2), "rules_cpu_seconds": round(sum(per_rule.values()), 2),
+            "slowest": [{"rule": k, "cpu_seconds": round(v, 3)} for k, v in slowest]}
 
 
 def run(tree: Path, index_dir: Path | None, jobs: int | None, per_file_only: bool = False) -> dict:
@@ -124,7 +163,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--jobs", type=int, default=None)
     ap.add_argument("--out", type=Path, default=None)
     ap.add_argument("--per-file-only", action="store_true", help="Skip the cross-file (graph) rules.")
+    ap.add_argument("--rule-times", type=int, default=0, metavar="N",
+                    help="Only time each per-file rule on a sample of N files (CPU seconds) and exit.")
     args = ap.parse_args(argv)
+    if args.rule_times:
+        print(json.dumps(rule_times(args.tree, args.rule_times), indent=2, sort_keys=True))
+        return 0
     if args.generate and not args.tree.exists():
         from dwagent.evals.synth.generate import generate
 

@@ -110,12 +110,17 @@ def nodes(ctx: FileContext, node_type: str) -> list[tree_sitter.Node]:
 _lower: tuple[FileContext | None, str] = (None, "")
 
 
-def mentions(ctx: FileContext, *words: str) -> bool:
-    """Fast case-insensitive pre-filter: does the file's text contain any of `words` (lower-case)?"""
+def lowered(ctx: FileContext) -> str:
+    """The file's text in lower case, computed once per file and shared by every rule."""
     global _lower
     if _lower[0] is not ctx:
         _lower = (ctx, ctx.text.lower())
-    low = _lower[1]
+    return _lower[1]
+
+
+def mentions(ctx: FileContext, *words: str) -> bool:
+    """Fast case-insensitive pre-filter: does the file's text contain any of `words` (lower-case)?"""
+    low = lowered(ctx)
     return any(w in low for w in words)
 
 
