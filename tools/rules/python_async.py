@@ -12,6 +12,9 @@ from dwagent.tools.rules.syntax import ancestor, hit, nodes, text
 # Functions a process, thread or framework calls from synchronous code: a loop started there is
 # the normal bridge into asyncio.
 ENTRY_NAME = re.compile(r"^_*(main|cli|run_cli|entry_?point|console_main|handle|run_forever|thread_main|\w*_thread)$")
+# Functions whose name declares them the sync-to-async bridge (`run_sync`, `block_on`, a runner's
+# `__call__`): callers asked for a blocking call by name.
+BRIDGE_NAME = re.compile(r"^_*(run\w*|\w*_sync|sync_\w*|block\w*|__call__)$")
 INERT_DECORATORS = re.compile(r"^@(staticmethod|classmethod|property|(functools\.)?(wraps|cache|lru_cache|cached_property)\b|"
                               r"override\b|typing\.override\b)")
 
@@ -50,7 +53,8 @@ def nested_event_loop(ctx: FileContext) -> Iterable[Hit]:
     caller and raises as soon as anything async calls it; medium severity.
 
     Not reported: module level and `if __name__ == "__main__":` blocks, entry functions (`main`,
-    `cli`, `handle`, thread bodies), functions decorated as commands, tasks or hooks, functions
+    `cli`, `handle`, thread bodies), bridges named as such (`run_sync`, `block_on`, `run_*`, a
+    runner's `__call__`), functions decorated as commands, tasks or hooks, functions
     handed to a thread or executor (`Thread(target=f)`), modules with no coroutine of their own,
     and test code.
     """
@@ -70,7 +74,7 @@ def nested_event_loop(ctx: FileContext) -> Iterable[Hit]:
             yield hit(call, f"`{shown}` inside coroutine `{fname}`: raises RuntimeError on the running loop; "
                             f"await the coroutine instead", severity="high", confidence="high", max_lines=2)
             continue
-        if not has_coroutines or ENTRY_NAME.match(fname) or _framework_entry(ctx, func) \
+        if not has_coroutines or ENTRY_NAME.match(fname) or BRIDGE_NAME.match(fname) or _framework_entry(ctx, func) \
                 or _passed_as_callable(ctx, fname):
             continue
         yield hit(call, f"`{fname}` starts a private event loop with `{shown}`: it blocks its caller and fails "

@@ -2,6 +2,7 @@
 comment or a log line)."""
 from __future__ import annotations
 
+import re
 from typing import Iterable
 
 from dwagent.tools.parse.context import FileContext
@@ -15,6 +16,7 @@ VALUE_ERRORS = frozenset({
     "ValueError", "TypeError", "InvalidOperation", "JSONDecodeError", "UnicodeDecodeError",
     "UnicodeEncodeError", "UnicodeError", "OverflowError", "ParseError", "ParserError",
     "ValidationError", "DecodeError", "ConversionError", "DecimalException", "InvalidTimeError",
+    "ZeroDivisionError", "ArithmeticError",
 })
 BROAD = frozenset({"", "Exception", "BaseException"})
 SILENT = frozenset({"pass_statement", "continue_statement"})
@@ -53,6 +55,31 @@ def silent_body(ctx: FileContext, clause) -> tuple[bool, bool]:
     return silent, documented
 
 
+def _probe(ctx: FileContext, clause) -> bool:
+    """Idioms where the ValueError is the answer, not lost input: trying alternatives (`try: return
+    parse(v, fmt)` in a loop, or `try/except/else`), converting in place (`part = int(part)`, the raw value stays), and
+    `list.remove`/`list.index`, which raise ValueError for "not there"."""
+    stmt = clause.parent
+    body = stmt.child_by_field_name("body") if stmt is not None and stmt.type == "try_statement" else None
+    if body is None:
+        return False
+    stmts = [c for c in body.named_children if c.type != "comment"]
+    if any(st.type == "return_statement" for st in stmts) or any(c.type == "else_clause" for c in stmt.named_children):
+        return True  # `else:` holds the success path: the handler is the deliberate other branch
+    source = text(ctx, body)
+    if re.search(r"\.(remove|index)\(", source):
+        return True
+    if len(stmts) == 1 and stmts[0].type == "expression_statement" and stmts[0].named_children:
+        assign = stmts[0].named_children[0]
+        if assign.type == "assignment":
+            target = text(ctx, assign.child_by_field_name("left"))
+            right = assign.child_by_field_name("right")
+            if right is not None and right.type == "call" and re.search(
+                    rf"(?<![\w.]){re.escape(target)}(?!\w)", text(ctx, right.child_by_field_name("arguments"))):
+                return True
+    return False
+
+
 def _own_line(ctx: FileContext, comment) -> bool:
     start = ctx.source.rfind(b"\n", 0, comment.start_byte) + 1
     return not ctx.source[start:comment.start_byte].strip()
@@ -73,7 +100,10 @@ def swallowed_value_error(ctx: FileContext) -> Iterable[Hit]:
     whatever default the variable held, or the item is skipped with `continue`, and nobody learns
     that input was bad. Low severity: the handler is narrow, only its silence is the defect.
 
-    Not reported: a comment line inside the handler (the swallow is documented; a trailing comment
+    Not reported: probing idioms where the error is the answer (trying alternatives with
+    `try: return parse(v, fmt)` or `try/except/else`, converting in place with `part = int(part)` so the raw value stays,
+    `list.remove`/`list.index`), handlers that also catch absence errors (`KeyError`, `OSError`,
+    `AttributeError`...), a comment line inside the handler (the swallow is documented; a trailing comment
     does not count, since one can be appended to any line), any other statement
     in the body (a log line, a fallback assignment, a return), absence errors (`KeyError`,
     `FileNotFoundError`, `ImportError`...), broad handlers (DWA-406), and test code.
@@ -82,10 +112,10 @@ def swallowed_value_error(ctx: FileContext) -> Iterable[Hit]:
         return
     for clause in nodes(ctx, "except_clause"):
         names = caught_names(ctx, clause)
-        if any(n in BROAD for n in names) or not any(n in VALUE_ERRORS for n in names):
-            continue
+        if not all(n in VALUE_ERRORS for n in names):
+            continue  # mixed with absence errors (OSError, AttributeError...): a probe, not parsing
         silent, documented = silent_body(ctx, clause)
-        if silent and not documented:
+        if silent and not documented and not _probe(ctx, clause):
             shown = ", ".join(names)
             yield hit(clause, f"except {shown}: a malformed value is dropped silently (no comment, no log)",
                       max_lines=1)
