@@ -19,3 +19,10 @@ def test_split_text_lets_words_meet_identifiers():
 def test_fts_query_quotes_hostile_input():
     # FTS syntax in the query must be data, not operators.
     assert fts_or_query(['a"b', "near"]) == '"a""b" OR "near"'
+
+
+def test_identifiers_as_words_spells_names_as_cards_do():
+    from dwagent.tools.retrieve.tokens import identifiers_as_words
+
+    assert identifiers_as_words("where is IConsensusEngine used?") == "where is i consensus engine used?"
+    assert identifiers_as_words("load_config from disk") == "load config from disk"

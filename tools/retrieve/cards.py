@@ -14,12 +14,13 @@ import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
-from dwagent.tools.retrieve.tokens import split_text
+from dwagent.tools.retrieve.tokens import split_identifier, split_text
 
-CARDS_VERSION = "1"
+CARDS_VERSION = "3"
 TYPE_KINDS = frozenset({"class", "interface", "struct", "record", "enum", "delegate"})
 SKIP_KINDS = frozenset({"namespace"})
 MAX_MEMBERS = 40  # a card is a summary; giant types keep their first members only
+_MEMBER_RANK = {"method": 0, "function": 0, "event": 1, "property": 1, "field": 2, "const": 2}
 
 _DDL = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -36,7 +37,8 @@ CREATE TABLE IF NOT EXISTS cards (
     start_line INTEGER NOT NULL,
     end_line   INTEGER NOT NULL,
     text       TEXT NOT NULL,
-    hash       TEXT NOT NULL,
+    embed_text TEXT NOT NULL,          -- the compact form the dense index embeds
+    hash       TEXT NOT NULL,          -- of embed_text: a changed hash means re-embed
     dense      INTEGER NOT NULL        -- 1: embedded by the dense index (types, free functions)
 );
 CREATE INDEX IF NOT EXISTS ix_cards_file ON cards(file);
@@ -59,6 +61,7 @@ class Card:
     start_line: int
     end_line: int
     text: str
+    embed_text: str
     hash: str
 
 
@@ -96,18 +99,62 @@ def _card_text(sym: sqlite3.Row, members: list[str]) -> str:
     return "\n".join(lines)
 
 
-def build_file_cards(index: sqlite3.Connection, file_id: int) -> list[tuple[str, str, int, int, str, bool]]:
-    """(kind, qualname, start, end, text, dense) for each declaration of one file."""
+def _first_sentence(doc: str) -> str:
+    doc = " ".join(doc.split())
+    cut = doc.find(". ")
+    return doc[: cut + 1] if cut > 0 else doc
+
+
+def _words(identifier: str) -> str:
+    return " ".join(split_identifier(identifier)) or identifier
+
+
+def embed_text(sym: sqlite3.Row, member_names: list[str]) -> str:
+    """The compact text a dense vector is computed from: what the declaration means, in words.
+
+    MiniLM's cost grows with input length and inputs are truncated, so the tokens go to the
+    informative part: the declaration's own name and bases split into words, the first doc
+    sentence, then distinct member names (not full signatures, whose types and modifiers
+    repeat across a tree), and the enclosing namespace/module last."""
+    qualname = sym["qualname"]
+    container, _, name = qualname.rpartition(".")
+    head = f"{sym['kind']} {_words(name)}"
+    bases = [b.rsplit(".", 1)[-1].split("<", 1)[0] for b in _json_list(sym["bases"])]
+    if bases:
+        head += " : " + ", ".join(_words(b) for b in bases)
+    parts = [head]
+    if sym["doc"]:
+        parts.append(_first_sentence(sym["doc"]))
+    if member_names:
+        distinct = list(dict.fromkeys(_words(m) for m in member_names))
+        parts.append("members: " + ", ".join(distinct[:MAX_MEMBERS]))
+    if container:
+        # Namespaces mostly repeat the type's own words; only the new ones are worth tokens.
+        said = set(" ".join(parts).lower().split())
+        fresh = [w for seg in container.split(".") for w in _words(seg).split() if w not in said]
+        if fresh:
+            parts.append("in " + " ".join(dict.fromkeys(fresh)))
+    return "\n".join(parts)
+
+
+def build_file_cards(index: sqlite3.Connection, file_id: int) -> list[tuple[str, str, int, int, str, str, bool]]:
+    """(kind, qualname, start, end, text, embed_text, dense) for each declaration of one file."""
     rows = index.execute(
         "SELECT kind, name, qualname, container, bases, attributes, signature, doc, start_line, end_line "
         "FROM symbols WHERE file_id = ? ORDER BY start_line, qualname",
         (file_id,),
     ).fetchall()
     members: dict[str, list[str]] = {}
+    ranked: dict[str, list[tuple[int, str]]] = {}
     kinds = {r["qualname"]: r["kind"] for r in rows}
     for r in rows:
         if r["container"]:
             members.setdefault(r["container"], []).append(r["signature"] or r["name"])
+            if r["kind"] in _MEMBER_RANK:
+                ranked.setdefault(r["container"], []).append((_MEMBER_RANK[r["kind"]], r["name"]))
+    # Behaviour says most about what a type does, so methods lead (declaration order within a
+    # rank, the sort is stable); constructors repeat the type's name and are left out.
+    member_names = {c: [name for _, name in sorted(v, key=lambda x: x[0])] for c, v in ranked.items()}
     out = []
     for r in rows:
         if r["kind"] in SKIP_KINDS:
@@ -115,7 +162,8 @@ def build_file_cards(index: sqlite3.Connection, file_id: int) -> list[tuple[str,
         is_type = r["kind"] in TYPE_KINDS
         free_function = r["kind"] == "function" and kinds.get(r["container"]) not in TYPE_KINDS
         text = _card_text(r, members.get(r["qualname"], []) if is_type else [])
-        out.append((r["kind"], r["qualname"], r["start_line"], r["end_line"], text, is_type or free_function))
+        compact = embed_text(r, member_names.get(r["qualname"], []) if is_type else [])
+        out.append((r["kind"], r["qualname"], r["start_line"], r["end_line"], text, compact, is_type or free_function))
     return out
 
 
@@ -128,16 +176,15 @@ class CardStore:
         path.parent.mkdir(parents=True, exist_ok=True)
         self.conn = sqlite3.connect(str(path))
         self.conn.row_factory = sqlite3.Row
-        self.conn.executescript(_DDL)
+        self.conn.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
         version = self.conn.execute("SELECT value FROM meta WHERE key='version'").fetchone()
         if version is None or version[0] != CARDS_VERSION:
-            self._clear()
+            # Another card format (or none yet): its tables may lack columns, so start over.
+            for table in ("card_files", "cards", "cards_fts"):
+                self.conn.execute(f"DROP TABLE IF EXISTS {table}")
             self.conn.execute("INSERT OR REPLACE INTO meta VALUES ('version', ?)", (CARDS_VERSION,))
             self.conn.commit()
-
-    def _clear(self) -> None:
-        for table in ("card_files", "cards", "cards_fts"):
-            self.conn.execute(f"DELETE FROM {table}")
+        self.conn.executescript(_DDL)
 
     def close(self) -> None:
         self.conn.close()
@@ -166,13 +213,14 @@ class CardStore:
         self.conn.execute("DELETE FROM card_files WHERE path = ?", (path,))
 
     def _add_file(self, f: sqlite3.Row) -> None:
-        for kind, qualname, start, end, text, dense in build_file_cards(self.index, f["id"]):
+        for kind, qualname, start, end, text, compact, dense in build_file_cards(self.index, f["id"]):
             key = f"{f['path']}#{qualname}#{start}"
-            digest = hashlib.sha1(text.encode()).hexdigest()[:16]
+            digest = hashlib.sha1(compact.encode()).hexdigest()[:16]
             cur = self.conn.execute(
                 "INSERT OR REPLACE INTO cards (key, file, language, project, role, kind, symbol, start_line, "
-                "end_line, text, hash, dense) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
-                (key, f["path"], f["language"], f["project"], f["role"], kind, qualname, start, end, text, digest, int(dense)),
+                "end_line, text, embed_text, hash, dense) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                (key, f["path"], f["language"], f["project"], f["role"], kind, qualname, start, end, text, compact,
+                 digest, int(dense)),
             )
             name = qualname.rsplit(".", 1)[-1]
             self.conn.execute(
@@ -184,8 +232,8 @@ class CardStore:
     def dense_cards(self) -> list[Card]:
         """Cards the dense index embeds, sorted by key."""
         rows = self.conn.execute(
-            "SELECT id, key, file, language, project, role, kind, symbol, start_line, end_line, text, hash "
-            "FROM cards WHERE dense = 1 ORDER BY key"
+            "SELECT id, key, file, language, project, role, kind, symbol, start_line, end_line, text, embed_text, "
+            "hash FROM cards WHERE dense = 1 ORDER BY key"
         ).fetchall()
         return [Card(**dict(r)) for r in rows]
 

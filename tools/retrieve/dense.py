@@ -16,6 +16,7 @@ from typing import Callable, Sequence
 from dwagent.tools.retrieve.cards import Card
 from dwagent.tools.retrieve.embedder import Embedder
 from dwagent.tools.retrieve.hits import Filters, Hit
+from dwagent.tools.retrieve.tokens import identifiers_as_words
 
 ADD_BATCH = 1024
 ProgressFn = Callable[[int, int], None]
@@ -66,7 +67,7 @@ class DenseIndex:
             batch = todo[start : start + ADD_BATCH]
             self.cards.upsert(
                 ids=[c.key for c in batch],
-                embeddings=self.embedder.embed([c.text for c in batch]),
+                embeddings=self.embedder.embed([c.embed_text for c in batch]),
                 metadatas=[_card_meta(c) for c in batch],
                 documents=[c.text for c in batch],
             )
@@ -75,7 +76,8 @@ class DenseIndex:
         return len(todo), len(stale)
 
     def search_cards(self, query: str, k: int, filters: Filters = Filters()) -> list[Hit]:
-        return self._query(self.cards, query, k, filters, "dense-card")
+        """Cards nearest to `query`; identifiers in it are split into words as on the cards."""
+        return self._query(self.cards, identifiers_as_words(query), k, filters, "dense-card")
 
     def ensure_chunks(self, chunks: Sequence[dict]) -> int:
         """Embed chunks not yet embedded (dicts with file/start_line/end_line/symbol/kind/text and

@@ -15,8 +15,9 @@ from typing import Protocol, Sequence
 
 from dwagent.errors import DwagentError
 
-# Cards lead with kind, name, bases and doc; 64 tokens keep those and the first members.
-# Measured: 64 tokens embed ~2x faster than 128 with the same hybrid recall (docs/retrieval.md).
+# Cards lead with kind, name, bases and doc; 64 tokens keep those and the first members (73 %
+# of the compact cards of a 1.2M-line tree fit whole). Measured in docs/retrieval.md: cost is
+# about linear in tokens; 48 or 32 tokens agreed markedly less with untruncated vectors.
 MAX_TOKENS = 64
 MODEL_ID = f"minilm-l6-int8-t{MAX_TOKENS}"  # vectors from another truncation live in another collection
 BATCH = 32
@@ -86,6 +87,9 @@ class OnnxMiniLM:
 
         options = ort.SessionOptions()
         options.intra_op_num_threads = threads or min(2, os.cpu_count() or 1)
+        # Idle worker threads would otherwise spin for work; on a shared machine that burns the
+        # other processes' CPU (and, contended, our own) for nothing.
+        options.add_session_config_entry("session.intra_op.allow_spinning", "0")
         options.log_severity_level = 3
         self._session = ort.InferenceSession(str(files.model), options, providers=["CPUExecutionProvider"])
         self._tokenizer = Tokenizer.from_file(str(files.tokenizer))

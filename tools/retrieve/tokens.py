@@ -57,3 +57,9 @@ def split_text(text: str) -> str:
 def fts_or_query(terms: list[str]) -> str:
     """An FTS5 MATCH expression that ORs quoted terms (quoting neutralises FTS syntax in input)."""
     return " OR ".join('"' + t.replace('"', '""') + '"' for t in terms)
+
+
+def identifiers_as_words(text: str) -> str:
+    """`where is IConsensusEngine` -> `where is i consensus engine`: the form card vectors are
+    computed from (see cards.embed_text), so a query and a card spell names the same way."""
+    return _WORD.sub(lambda m: " ".join(split_identifier(m.group())) or m.group(), text)
