@@ -114,6 +114,14 @@ class Cmd:
 @register("x")
 def _registered():
     return 6
+
+
+def _fmt_short(value):
+    return str(value)
+
+
+def fmt(kind, value):
+    return getattr(importlib.import_module("lib.core"), "_fmt_%s" % kind)(value)
 ''',
 }
 

@@ -175,11 +175,11 @@ def _mentioned(conn: sqlite3.Connection, language: str, name: str, qual: str, fi
 
 def _dynamic_prefixes(conn: sqlite3.Connection) -> list[str]:
     """String literals that look like the fixed part of a name built at run time (`"handle_" + x`,
-    `f"do_{cmd}"`)."""
+    `f"do_{cmd}"`, `"do_%s" % cmd`)."""
     out = set()
     for (text,) in conn.execute("SELECT DISTINCT name FROM refs WHERE kind = 'string' "
-                                "AND (name LIKE '%\\_' ESCAPE '\\' OR name LIKE '%{%')"):
-        head = text.split("{", 1)[0]
+                                "AND (name LIKE '%\\_' ESCAPE '\\' OR name LIKE '%{%' OR name LIKE '%\\%%' ESCAPE '\\')"):
+        head = text.split("{", 1)[0].split("%", 1)[0]  # `f"do_{x}"`, `"do_%s" % x`, `"do_" + x`
         if len(head) >= 3 and head.replace("_", "").isalnum():
             out.add(head)
     return sorted(out)
