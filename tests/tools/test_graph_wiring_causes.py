@@ -336,3 +336,28 @@ public sealed class Tracker
     _graph, found = _run(tmp_path, files)
     write_only = {name for rule, name in found if rule == "DWA-320"}
     assert write_only == {"_lastSeen"}  # _gate: initialiser only; _viaReflection: named by a string
+
+
+def test_without_an_in_tree_bus_every_publish_call_is_kept(tmp_path):
+    files = {
+        "App/Program.cs": """namespace App;
+
+public static class Program
+{
+    public static void Main()
+    {
+        IEventPublisher publisher = Resolve();
+        publisher.PublishAsync("orders.placed", "x");
+    }
+
+    private static IEventPublisher Resolve() => null!;
+}
+
+public interface IEventPublisher
+{
+    void PublishAsync(string topic, string payload);
+}
+""",
+    }
+    graph, _found = _run(tmp_path, files)
+    assert {(s.side, s.topic) for s in graph.bus} == {("publish", "orders.placed")}

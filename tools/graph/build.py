@@ -82,6 +82,7 @@ class _Builder(CallLinker):
         self.invoked_at: set[tuple[str, int, str]] = set()  # (file, line, method) of production calls
         self.typeofs: dict[tuple[str, int], list[tuple[str, str]]] = defaultdict(list)  # (file, line) → (name, owner)
         self.di_type_lines: dict[tuple[str, int], str] = {}  # DI calls registering `typeof(...)`: → arg0
+        self.tree_has_bus: bool | None = None
         self.entry_units: set[str] = set()  # `<module:path>` of C# top-level programs (entry points)
         self.generic_calls: dict[str, list[tuple]] = defaultdict(list)
         self.generic_args: dict[tuple, list[tuple[int, str]]] = defaultdict(list)
@@ -272,9 +273,16 @@ class _Builder(CallLinker):
         self.graph.bus = sorted(sites, key=lambda s: (s.topic, s.side, s.file, s.line))
 
     def on_a_bus(self, receiver: str, scope: str, owner: str, file: str) -> bool:
-        """False when the receiver is typed to types of the tree that cannot be a message bus: none
-        of them (with bases and subtypes) offers both a publish and a subscribe method. Untyped or
-        framework receivers stay bus calls (the configured method names are all we know)."""
+        """False when the tree declares its own message bus (a type offering both a publish and a
+        subscribe method) and the receiver is typed to types of the tree that are not one (with
+        bases and subtypes): `notifier.SendAsync(to, body)`. Untyped or framework receivers stay
+        bus calls, and so does everything when the bus is not in the tree (split publisher and
+        subscriber interfaces implemented by a library look like non-buses)."""
+        if self.tree_has_bus is None:
+            self.tree_has_bus = any(self.is_bus(q) for q in sorted(self.ix.types)
+                                    if self.ix.types[q].role == "production")
+        if not self.tree_has_bus:
+            return True
         key = ("bus", owner, scope, file, receiver)
         hit = self.receiver_cache.get(key)
         if hit is None:
