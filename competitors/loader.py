@@ -39,9 +39,14 @@ class CapabilityDef:
         return self.title[0].lower() + self.title[1:]
 
 
+# libyaml's parser with the same safe constructor: identical data, ~20x faster on the knowledge
+# base (65 files: 2.6 s -> 0.1 s of every certify run); the pure-Python loader when it is absent
+_SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 def _read_yaml(path: Path) -> object:
     try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
+        return yaml.load(path.read_text(encoding="utf-8"), Loader=_SAFE_LOADER)  # noqa: S506 (a safe loader)
     except (OSError, yaml.YAMLError) as exc:
         raise InputError(f"cannot read {path}: {exc}", "fix the YAML syntax of that file") from exc
 
