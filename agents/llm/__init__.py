@@ -11,6 +11,11 @@ Public surface:
 - `challenge_findings(gateway, findings, root, sources, apply=...)`: the whole hostile-review pass
 - `llm_challenge`, `apply_challenge`, `select_for_challenge`, `ReviewContext`, `ChallengeOutcome`
 - `llm_triage`, `select_for_triage`, `interpret_flow_hop`, `write_prose`, `cited_sentences`
+- `resolve_flow_hops(gateway, root, sources, flows, waypoint_globs, findings, control_categories)`:
+  the LLM-resolved-hop pass over flow rows; `write_rationales(gateway, report_dict)`: cited
+  domain/tier rationales into the ledger's prose
+(the certify graph calls these through agents/llm_review.py: `llm_review`, `llm_flows_node`,
+`llm_prose_node`; competitor prose lives in competitors/prose.py: `llm_comparisons_markdown`)
 """
 from __future__ import annotations
 
@@ -24,6 +29,7 @@ from dwagent.agents.llm.assist import (
 )
 from dwagent.agents.llm.citations import CitedText, cited_sentences, keep_cited, verify_citations
 from dwagent.agents.llm.config import LLMOverrides, LLMSettings, load_settings, parse_spec
+from dwagent.agents.llm.flow_assist import FlowAssistResult, resolve_flow_hops
 from dwagent.agents.llm.gateway import LLMGateway
 from dwagent.agents.llm.ledger import UsageLedger, summary_lines
 from dwagent.agents.llm.review import (
@@ -33,6 +39,7 @@ from dwagent.agents.llm.review import (
     llm_challenge,
     select_for_challenge,
 )
+from dwagent.agents.llm.rationales import write_rationales
 from dwagent.agents.llm.review_pass import ReviewPassResult, challenge_findings
 from dwagent.agents.llm.templates import CodeBlock
 
@@ -40,6 +47,7 @@ __all__ = [
     "ChallengeOutcome",
     "CitedText",
     "CodeBlock",
+    "FlowAssistResult",
     "FlowHopOutcome",
     "LLMGateway",
     "LLMOverrides",
@@ -57,9 +65,11 @@ __all__ = [
     "llm_triage",
     "load_settings",
     "parse_spec",
+    "resolve_flow_hops",
     "select_for_challenge",
     "select_for_triage",
     "summary_lines",
     "verify_citations",
     "write_prose",
+    "write_rationales",
 ]
