@@ -168,3 +168,18 @@ def test_unchanged_rerun_is_served_from_the_cache(small_tree, tmp_path):
     assert sent > 0 and len(server.requests) == sent
     totals = gateway.ledger.to_dict()["totals"]
     assert totals["calls"] == 0 and totals["cache_hits"] == sent and totals["cost_usd"] == 0
+
+
+def test_certify_cli_with_local_model_writes_usage_and_prose(small_tree, tmp_path, monkeypatch):
+    from dwagent.cli import main
+
+    monkeypatch.setenv("DWAGENT_CACHE_DIR", str(tmp_path / "cache"))
+    out = tmp_path / "report"
+    with FakeServer() as server:
+        code = main(["certify", str(small_tree), "--llm", f"openai-compatible:fake@{server.url}", "--out", str(out),
+                     "--index-dir", str(tmp_path / "index"), "--no-exec", "-q"])
+    assert code == 1 and server.requests
+    run = json.loads((out / "run.json").read_text())["llm"]
+    assert run["mode"] == "llm" and run["provider"] == "openai-compatible" and run["totals"]["calls"] == len(server.requests)
+    md = (out / "CERTIFICATION.md").read_text()
+    assert f"LLM openai-compatible:fake: {len(server.requests)} call(s)" in md
