@@ -96,7 +96,8 @@ def architecture_paragraph(product: Product, cmp: ProductComparison, profile: Pr
                      f"its surface is unfinished than finished.")
     elif partial:
         parts.append(f"{dw}, judged only by its code, wires {len(present)} of {total} tracked capabilities "
-                     f"end to end; {len(partial)} more are declared but unwired, abstract or stubbed.")
+                     f"end to end; {len(partial)} more {'is' if len(partial) == 1 else 'are'} declared but unwired, "
+                     "abstract or stubbed.")
     else:
         parts.append(f"{dw}, judged only by its code, wires {len(present)} of {total} tracked capabilities "
                      f"end to end and declares none of the rest.")
