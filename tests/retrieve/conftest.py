@@ -82,9 +82,11 @@ class BagOfWordsEmbedder:
 
     def __init__(self) -> None:
         self.calls = 0
+        self.texts: list[str] = []  # every text embedded, in order
 
     def embed(self, texts):
         self.calls += len(texts)
+        self.texts.extend(texts)
         out = []
         for text in texts:
             vec = [0.0] * 64

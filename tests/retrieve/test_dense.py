@@ -20,7 +20,10 @@ def test_dense_cards_are_embedded_once_and_incrementally(sample_index, fake_embe
     conn.execute("UPDATE symbols SET doc = 'Validates bearer tokens.' WHERE qualname = 'Shop.Security.TokenValidator'")
     conn.execute("UPDATE files SET hash = 'new' WHERE path = 'src/Security/TokenValidator.cs'")
     conn.commit()
+    before = len(emb.texts)
     assert Retriever(conn, root, dense=emb).build_dense() == (1, 0)
+    # only the changed file's card went through the model, in its compact embedding form
+    assert emb.texts[before:] == ["class token validator\nValidates bearer tokens.\nmembers: validate token\nin shop security"]
 
 
 def test_dense_and_hybrid_search_with_filters(sample_index, fake_embedder):
