@@ -231,3 +231,32 @@ def test_error_handling_reads_python_except_blocks(tmp_path):
             got[name] = _checks(trace, f"io.{name}")["error-handling"]
     # a logging fallback handles; `pass` under a comment swallows; a bare re-raise handles nothing
     assert got == {"fetch": "PASS", "quiet": "FAIL", "rethrow": "NOT FOUND"}
+
+
+CS_VERBS = """\
+namespace Verbs;
+
+public sealed class Journal
+{
+    private readonly System.Collections.Generic.List<string> _lines = new();
+    public void Write(string line) { _lines.Add(line); }
+}
+
+public sealed class Worker
+{
+    private readonly Journal _journal = new Journal();
+    private readonly System.IO.Stream _stream = System.IO.Stream.Null;
+
+    public void Note(string text) { _journal.Write(text); }
+
+    public void Emit(byte[] data) { _stream.Write(data, 0, data.Length); }
+}
+"""
+
+
+def test_generic_verbs_are_io_only_on_resource_receivers(tmp_path):
+    view, store = _view(tmp_path, {"Verbs.cs": CS_VERBS})
+    with store:
+        assert cancellable_work(view, "Verbs.Worker.Note") is None  # an in-memory Write
+        work = cancellable_work(view, "Verbs.Worker.Emit")
+    assert work is not None and work[0] == "calls an I/O API" and work[2] == 16

@@ -83,7 +83,10 @@ _IO_API = {
         r"\b(?:File|Directory|FileInfo|DirectoryInfo|Dns|Process|Console)\s*\.\s*(?:[A-Z]\w*)\s*\("
         r"|\bnew\s+(?:FileStream|StreamReader|StreamWriter|BinaryReader|BinaryWriter|HttpClient|TcpClient|"
         r"UdpClient|TcpListener|Socket|WebClient|\w*(?:Sql|Db|Npgsql|Sqlite|MySql|Oracle)\w*(?:Connection|Command))\b"
-        r"|\.\s*(?:ExecuteReader|ExecuteNonQuery|ExecuteScalar|Receive|Send|Connect|Accept|Flush|Read|Write)\s*\("
+        r"|\.\s*(?:ExecuteReader|ExecuteNonQuery|ExecuteScalar)\s*\("
+        # generic verbs count only on a receiver named like a resource (`_stream.Write(`, not `_log.Write(`)
+        r"|\b\w*(?:Stream|stream|Socket|socket|Client|client|Connection|connection|Reader|reader|Writer|writer|"
+        r"Channel|channel|Pipe|pipe)\s*\.\s*(?:Read|Write|Flush|Send|Receive|Connect|Accept)\w*\s*\("
         r"|\bThread\.Sleep\s*\("),
     "python": re.compile(
         r"\bopen\s*\(|\b(?:requests|httpx|urllib\w*|socket|subprocess|sqlite3|shutil|aiohttp|aiofiles|asyncpg|"
