@@ -63,12 +63,16 @@ def option_sites(ix: TypeIndex, src: SourceLines, cfg: GraphConfig, option_types
                and globs_match(ix.types[m.container].name, cfg.preset_classes) and globs_match(m.name, cfg.preset_methods)}
     out: list[OptionSite] = []
     reads: dict[str, int] = defaultdict(int)
+    members_of = {name: set(members) for name, members in props.items()}
+    # per name, how many of its properties are still below MAX_READ_SITES (reads only grow, so this
+    # counter answers "are they all saturated?" without re-checking every property on every hit)
+    open_props: dict[str, int] = {name: len(members) for name, members in members_of.items()}
     patterns: dict[str, tuple[re.Pattern, re.Pattern]] = {}
     for name, scope, file, line, role in option_hits:
-        if name not in props or role != "production" or scope in props[name]:
+        if name not in props or role != "production" or scope in members_of[name]:
             continue
         in_preset = scope in presets
-        if not in_preset and all(reads[p] >= MAX_READ_SITES for p in props[name]):
+        if not in_preset and open_props[name] == 0:
             continue  # a few read sites prove the option is read; common names would explode
         if name not in patterns:
             patterns[name] = (re.compile(rf"(?<![\w]){re.escape(name)}\s*=(?![=>])"),
@@ -82,5 +86,7 @@ def option_sites(ix: TypeIndex, src: SourceLines, cfg: GraphConfig, option_types
                 out.append(OptionSite(prop, "set", file, line, scope))
             elif not in_preset and total - (1 if assign else 0) > 0 and reads[prop] < MAX_READ_SITES:
                 reads[prop] += 1
+                if reads[prop] == MAX_READ_SITES:
+                    open_props[name] -= 1
                 out.append(OptionSite(prop, "read", file, line, scope))
     return sorted(set(out), key=lambda o: (o.option, o.kind, o.file, o.line))
