@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from dwagent.agents.context import RunContext
-from dwagent.agents.hostile_reviewer import challenge_cell, review_findings
+from dwagent.agents.hostile_reviewer import challenge_cell, passes_node, review_findings
 from dwagent.models import Finding, Suppression
 from dwagent.rubric.loader import load_rubric
 
@@ -134,3 +134,16 @@ def test_a_pass_whose_evidence_no_longer_matches_becomes_not_verified(tmp_path):
     ev["excerpt"] = "public class Client"
     cell, rec = challenge_cell({"status": "PASS", "evidence_ids": ["E-1"]}, {"E-1": ev}, root, "x")
     assert cell["status"] == "PASS" and rec["outcome"] == "upheld"
+
+
+def test_not_applicable_is_challenged_like_a_pass_and_does_not_lower_its_row(tmp_path):
+    root = _tree(tmp_path)
+    cell, rec = challenge_cell({"status": "NOT APPLICABLE", "reason": "sync", "evidence_ids": []}, {}, root, "x")
+    assert cell["status"] == "NOT VERIFIED" and rec["outcome"] == "NOT VERIFIED"
+    ev = {"id": "E-1", "file": "src/Client.cs", "start_line": 1, "end_line": 1, "excerpt": "public class Client", "kind": "code"}
+    na = {"status": "NOT APPLICABLE", "reason": "sync", "evidence_ids": ["E-1"], "finding_ids": []}
+    ok = {"status": "PASS", "reason": "r", "evidence_ids": ["E-1"], "finding_ids": []}
+    state = {"evidence": {"E-1": ev}, "flows": {"f": {**ok, "cells": {"cancellation": na, "async": ok}}}}
+    out = passes_node(state, _ctx(root))
+    row = out["flows"]["f"]
+    assert row["status"] == "PASS" and row["cells"]["cancellation"]["status"] == "NOT APPLICABLE"
