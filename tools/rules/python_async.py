@@ -55,7 +55,8 @@ def nested_event_loop(ctx: FileContext) -> Iterable[Hit]:
     Not reported: module level and `if __name__ == "__main__":` blocks, entry functions (`main`,
     `cli`, `handle`, thread bodies), bridges named as such (`run_sync`, `block_on`, `run_*`, a
     runner's `__call__`), functions decorated as commands, tasks or hooks, functions
-    handed to a thread or executor (`Thread(target=f)`), modules with no coroutine of their own,
+    handed to a thread or executor (`Thread(target=f)`), functions that first check for a running
+    loop (`asyncio.get_running_loop()`, `loop.is_running()`), modules with no coroutine of their own,
     and test code.
     """
     if "run_until_complete" not in ctx.text and "run(" not in ctx.text:
@@ -77,5 +78,7 @@ def nested_event_loop(ctx: FileContext) -> Iterable[Hit]:
         if not has_coroutines or ENTRY_NAME.match(fname) or BRIDGE_NAME.match(fname) or _framework_entry(ctx, func) \
                 or _passed_as_callable(ctx, fname):
             continue
+        if re.search(r"get_running_loop\(|\.is_running\(\)|_get_running_loop\(", text(ctx, func)):
+            continue  # the function checks for a running loop before starting its own
         yield hit(call, f"`{fname}` starts a private event loop with `{shown}`: it blocks its caller and fails "
                         f"when called from async code; make it async and await it", max_lines=2)

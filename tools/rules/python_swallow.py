@@ -13,11 +13,14 @@ from dwagent.tools.rules.syntax import hit, nodes, text
 # Absence errors (KeyError, FileNotFoundError, ImportError...) are the normal probe-and-fallback
 # idiom and are not listed; broad handlers are DWA-406's.
 VALUE_ERRORS = frozenset({
-    "ValueError", "TypeError", "InvalidOperation", "JSONDecodeError", "UnicodeDecodeError",
+    "ValueError", "InvalidOperation", "JSONDecodeError", "UnicodeDecodeError",
     "UnicodeEncodeError", "UnicodeError", "OverflowError", "ParseError", "ParserError",
     "ValidationError", "DecodeError", "ConversionError", "DecimalException", "InvalidTimeError",
     "ZeroDivisionError", "ArithmeticError",
 })
+# Alone, a swallowed TypeError is duck typing (try one call shape, fall back to another); next to a
+# value error it is part of the same "bad input" handler.
+COMPANIONS = frozenset({"TypeError"})
 BROAD = frozenset({"", "Exception", "BaseException"})
 SILENT = frozenset({"pass_statement", "continue_statement"})
 
@@ -95,24 +98,24 @@ def _own_line(ctx: FileContext, comment) -> bool:
     languages=("python",),
 )
 def swallowed_value_error(ctx: FileContext) -> Iterable[Hit]:
-    """`except ValueError: pass` (or `TypeError`, `InvalidOperation`, `JSONDecodeError`,
-    `UnicodeDecodeError`...) with no comment and no log: a malformed value silently becomes
-    whatever default the variable held, or the item is skipped with `continue`, and nobody learns
-    that input was bad. Low severity: the handler is narrow, only its silence is the defect.
+    """`except ValueError: pass` (or `InvalidOperation`, `JSONDecodeError`, `UnicodeDecodeError`...)
+    with no comment and no log: a malformed value silently becomes whatever default the variable
+    held, or the item is skipped with `continue`, and nobody learns that input was bad. Low
+    severity: the handler is narrow, only its silence is the defect.
 
     Not reported: probing idioms where the error is the answer (trying alternatives with
-    `try: return parse(v, fmt)` or `try/except/else`, converting in place with `part = int(part)` so the raw value stays,
-    `list.remove`/`list.index`), handlers that also catch absence errors (`KeyError`, `OSError`,
-    `AttributeError`...), a comment line inside the handler (the swallow is documented; a trailing comment
-    does not count, since one can be appended to any line), any other statement
-    in the body (a log line, a fallback assignment, a return), absence errors (`KeyError`,
-    `FileNotFoundError`, `ImportError`...), broad handlers (DWA-406), and test code.
+    `try: return parse(v, fmt)` or `try/except/else`, converting in place with `part = int(part)`
+    so the raw value stays, `list.remove`/`list.index`); handlers that also catch absence errors
+    (`KeyError`, `OSError`, `AttributeError`...) or only `TypeError` (duck typing); a comment line
+    inside the handler (the swallow is documented; a trailing comment does not count, since one
+    can be appended to any line); any other statement in the body (a log line, a fallback
+    assignment, a return); broad handlers (DWA-406); and test code.
     """
     if "except" not in ctx.text:
         return
     for clause in nodes(ctx, "except_clause"):
         names = caught_names(ctx, clause)
-        if not all(n in VALUE_ERRORS for n in names):
+        if not all(n in VALUE_ERRORS or n in COMPANIONS for n in names) or not any(n in VALUE_ERRORS for n in names):
             continue  # mixed with absence errors (OSError, AttributeError...): a probe, not parsing
         silent, documented = silent_body(ctx, clause)
         if silent and not documented and not _probe(ctx, clause):
