@@ -111,8 +111,9 @@ def unwired_findings(view: GraphView) -> list[Finding]:
     """DWA-301 (unreachable type), DWA-302 (interface without implementation), DWA-303 (wrapper never wrapped)."""
     g = view.graph
     out: list[Finding] = []
+    children = _children(g)  # once: rebuilt per interface it cost seconds on a large tree
     implemented = {q for q, t in g.types.items() if t.kind == "interface"
-                   and any(g.types[c].kind != "interface" for c in _children(g).get(t.name, ()))}
+                   and any(g.types[c].kind != "interface" for c in children.get(t.name, ()))}
     scanned = _scanned_bases(g)
     data_shapes = _data_shapes(g)
     for q, t in sorted(g.types.items()):
