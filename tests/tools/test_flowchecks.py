@@ -260,3 +260,46 @@ def test_generic_verbs_are_io_only_on_resource_receivers(tmp_path):
         assert cancellable_work(view, "Verbs.Worker.Note") is None  # an in-memory Write
         work = cancellable_work(view, "Verbs.Worker.Emit")
     assert work is not None and work[0] == "calls an I/O API" and work[2] == 16
+
+
+CS_CONTROLS = """\
+namespace Ctl;
+
+public sealed class Options { public bool AuditEnabled { get; set; } }
+
+public static class AuditLog { public static void Write(string s) { } }
+
+public sealed class Api
+{
+    private readonly Options _options = new Options();
+
+    public void Talks(string id)
+    {
+        if (_options.AuditEnabled)
+        {
+            System.Console.WriteLine("Audit skipped for " + id);
+        }
+        Store(id);
+    }
+
+    public void Does(string id)
+    {
+        AuditLog.Write(id);
+        Store(id);
+    }
+
+    private void Store(string id) { }
+
+    public static void Main() { }
+}
+"""
+
+
+def test_a_required_control_needs_a_call_not_a_string_or_an_option(tmp_path):
+    view, store = _view(tmp_path, {"Ctl.cs": CS_CONTROLS})
+    with store:
+        talks = trace_flow(view, FlowSpec(name="t", entry="Api.Talks", waypoints=("Api.Store",), requires=("audit",)))
+        does = trace_flow(view, FlowSpec(name="d", entry="Api.Does", waypoints=("Api.Store",), requires=("audit",)))
+    assert {c.check: c.status for c in talks.checks}["audit"] == "FAIL"
+    audit = {c.check: c for c in does.checks}["audit"]
+    assert audit.status == "PASS" and audit.excerpt.strip() == "AuditLog.Write(id);"

@@ -15,8 +15,9 @@ likewise NOT APPLICABLE for async correctness unless it blocks on a task, and a 
 no disposable is NOT APPLICABLE for disposal.
 
 Per flow: FAIL when any hop fails, PASS when some hop passes, NOT APPLICABLE when every hop is
-not applicable, else NOT FOUND; each required security control is PASS when a hop's name or body
-matches its configured pattern, else FAIL.
+not applicable, else NOT FOUND; each required security control is PASS when a hop's name matches
+its configured pattern or its body calls something so named (`_cipher.Encrypt(`, `AuditLog.Write(`,
+`new AuditRecord(`; string literals and option names do not count), else FAIL.
 """
 from __future__ import annotations
 
@@ -30,6 +31,7 @@ from dwagent.tools.graph.model import TOPIC_PREFIX
 _COMMENT = re.compile(r"^\s*(//|\*|/\*|#)")
 _NEW = re.compile(r"\bnew\s+([A-Z][\w.]*)\s*[({]")
 _CATCH = re.compile(r"\bcatch\b")
+_STRING = re.compile(r'@?\$?"(?:[^"\\]|\\.)*"|\'(?:[^\'\\]|\\.)*\'')
 
 
 def _body(view: GraphView, qual: str) -> list[tuple[int, str]]:
@@ -357,14 +359,17 @@ def flow_checks(view: GraphView, spec: FlowSpec, hops: list[Hop], per_hop: list[
                 hit = _check(view, req, "PASS", m.qualname, m.file, m.start_line, m.start_line,
                              f"hop name matches /{rx}/")
                 break
+        # in a body only a call or construction counts (`_cipher.Encrypt(`, `new AuditRecord(`):
+        # a string literal or an option named for the control is not the control
+        call_rx = re.compile(rf"\b\w*(?:{rx})\w*(?:\s*\??\.\s*\w+)*\s*(?:<[^<>()]*>)?\s*\(")
         for m in members if hit is None else ():
             for n, text in _body(view, m.qualname):
-                if re.search(rx, text):
-                    hit = _check(view, req, "PASS", m.qualname, m.file, n, n, f"hop body matches /{rx}/")
+                if call_rx.search(_STRING.sub('""', text)):
+                    hit = _check(view, req, "PASS", m.qualname, m.file, n, n, f"hop body calls /{rx}/")
                     break
             if hit:
                 break
         out.append(hit or FlowCheck(check=req, status="FAIL",
                                     detail=f"required control '{req}' not found: searched {len(hops)} hop(s) "
-                                           f"(names and bodies) for /{rx}/"))
+                                           f"(names, and calls in bodies) for /{rx}/"))
     return out
