@@ -19,7 +19,7 @@ from dwagent.rubric.loader import load_rubric
 from fake_model import FakeServer
 
 DWSHAPE = Path(__file__).resolve().parents[2] / "evals" / "fixtures" / "dwshape"
-STATUS_RANK = {"PASS": 0, "CONDITIONAL": 1, "NOT VERIFIED": 2, "NOT RUN": 2, "FAIL": 3}
+STATUS_RANK = {"PASS": 0, "NOT APPLICABLE": 0, "CONDITIONAL": 1, "NOT VERIFIED": 2, "NOT RUN": 2, "FAIL": 3}
 
 
 def _gateway(url: str, cache: Path, **caps) -> LLMGateway:
