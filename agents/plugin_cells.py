@@ -123,12 +123,26 @@ def lifecycle_cell(sources, types, plugin_types: list[dict], lifecycle: tuple[st
     return cell("PASS", f"{len(lifecycle)} lifecycle method(s) implemented{note}"[:400], evidence), evidence
 
 
+_PREFILTER = re.compile(r"catch|except|retry|circuit|fallback|polly|bulkhead|health|degrad|backoff|tenacity", re.I)
+MAX_SITES = 5  # cited per folder; the search stops there (large plugin folders)
+
+
 def _handling_sites(sources, files: list[str]) -> list[tuple[str, int, str]]:
-    """(path, line, what) for failure handling in these files, in file/line order."""
-    sites = []
+    """(path, line, what) for the first MAX_SITES failure-handling sites in these files, in
+    file/line order. Files are read directly (not through the Sources line cache): a plugin
+    folder can be most of a large tree."""
+    sites: list[tuple[str, int, str]] = []
     for path in files:
-        lines = sources.lines(path)
+        try:
+            whole = (sources.root / path).read_bytes().decode("utf-8", errors="replace")
+        except OSError:
+            continue
+        if not _PREFILTER.search(whole):
+            continue
+        lines = whole.splitlines()
         for i, text in enumerate(lines):
+            if len(sites) >= MAX_SITES:
+                return sites
             code = _LINE_COMMENT.sub("", text)
             if _RESILIENCE.search(code):
                 sites.append((path, i + 1, "resilience policy or health state"))
@@ -169,9 +183,10 @@ def degradation_cell(sources, folder: str, swallowed: list[dict], required: bool
     files = [r["path"] for r in sources.files(role="production") if r["path"].startswith(folder + "/")]
     sites = _handling_sites(sources, files)
     if sites:
-        evs = [code_evidence(sources, p, n, note=f"degradation: {what}") for p, n, what in sites[:5]]
+        evs = [code_evidence(sources, p, n, note=f"degradation: {what}") for p, n, what in sites]
         kinds = sorted({what for _, _, what in sites})
-        return cell("PASS", f"{len(sites)} failure-handling site(s): {', '.join(kinds)}", evs), evs
+        more = "+" if len(sites) >= MAX_SITES else ""
+        return cell("PASS", f"{len(sites)}{more} failure-handling site(s): {', '.join(kinds)}", evs), evs
     searched = (f"searched {len(files)} production file(s) for catch/except blocks that log, fall back, retry or "
                 "record state, retry/circuit-breaker/fallback policies and health flags: none")
     ev = absence(folder, searched)
