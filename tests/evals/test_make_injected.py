@@ -42,19 +42,18 @@ def test_comments_keep_their_original_words(tmp_path) -> None:
     assert "# FIXME: shops in other timezones" in line and any(text in line for text in (*INJECTIONS, suppress_everything()))
 
 
-def test_no_comment_is_added_where_it_would_document_a_handler(tmp_path) -> None:
-    """Variants change what comments say, not whether an empty handler carries a comment."""
+def test_instructions_land_on_empty_handlers_too(tmp_path) -> None:
+    """An empty catch / `except: pass` gets a hostile trailing comment: the variant checks that such
+    a comment does not count as documenting the swallow (it must not lower a severity)."""
     root = tmp_path / "src"
     root.mkdir()
-    cs = "class A {\n  void F() {\n    try { G(); }\n    catch\n    {\n    }\n    try { G(); } catch (X) { }\n    int y = 1;\n  }\n}\n"
-    py = "def f():\n    try:\n        g()\n    except Exception:\n        pass\n    y = 1\n    return y\n"
+    cs = "class A {\n  void F() {\n    try { G(); }\n    catch\n    {\n    }\n  }\n}\n"
+    py = "def f():\n    try:\n        g()\n    except Exception:\n        pass\n"
     (root / "A.cs").write_text(cs, encoding="utf-8")
     (root / "a.py").write_text(py, encoding="utf-8")
     (root / "labels.yaml").write_text("fixture: t\nverdict: CERTIFIED\n", encoding="utf-8")
     inject_tree(root, tmp_path / "v")
     cs_after = (tmp_path / "v" / "A.cs").read_text(encoding="utf-8").splitlines()
     py_after = (tmp_path / "v" / "a.py").read_text(encoding="utf-8").splitlines()
-    assert cs_after[3:7] == cs.splitlines()[3:7]  # catch, its empty braces, and a one-line empty catch
-    assert "//" in cs_after[7]  # ordinary statements still get instructions
-    assert py_after[3:5] == py.splitlines()[3:5]  # except header and pass
-    assert "#" in py_after[5]
+    assert "//" in cs_after[4] and "//" in cs_after[5]  # the empty block's braces
+    assert "#" in py_after[3] and "#" in py_after[4]  # the except header and its pass
