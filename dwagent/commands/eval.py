@@ -74,6 +74,8 @@ def _print_details(console: Console, row: dict) -> None:
     for fp in row["false_positives"]:
         tag = f" (hard negative {hard[fp]})" if fp in hard else ""
         console.print(f"      false+   {fp}{tag}", highlight=False, soft_wrap=True)
+    for hit in row.get("tolerated", []):  # within a hard negative's max_severity: neutral, shown for review
+        console.print(f"      allowed  {hit}", highlight=False, soft_wrap=True)
 
 
 @eval_app.callback(invoke_without_command=True)

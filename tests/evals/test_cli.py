@@ -38,9 +38,11 @@ def test_fixture_lines_say_where_the_misses_and_false_positives_are() -> None:
         "missed": ["sqli: sql-injection src/Repo.cs:3-4"],
         "false_positives": [fp, "dead-code medium src/Old.cs:1-1 DWA-301"],
         "hard_negative_hits": [f"safe-query: {fp}"],
+        "tolerated": ["guarded-tls: tls-bypass low src/Client.cs:18-18 DWA-101"],
     }
     _print_details(console, row)
     text = console.export_text()
     assert "missed   sqli: sql-injection src/Repo.cs:3-4" in text
     assert f"false+   {fp} (hard negative safe-query)" in text
     assert "false+   dead-code medium src/Old.cs:1-1 DWA-301\n" in text
+    assert "allowed  guarded-tls: tls-bypass low src/Client.cs:18-18 DWA-101" in text
