@@ -139,6 +139,7 @@ def audit_plugins(sources: Sources, ctx: RunContext, inventory: dict, findings: 
     discovery = [r for r in sources.refs(kinds=("invoke",), names=conf.discovery_calls) if r["role"] == "production"] if conf.discovery_calls else []
     rows: dict[str, dict] = {}
     evidence: list[Evidence] = []
+    production = [r["path"] for r in sources.files(role="production")]
     for folder in folders:
         in_folder = [t for t in types.types if t["path"].startswith(folder + "/") and t["role"] == "production"]
         plugin_types = [t for t in in_folder if t["kind"] == "class" and "abstract" not in t["modifiers"] and types.derives(t, conf.base_types)]
@@ -148,7 +149,7 @@ def audit_plugins(sources: Sources, ctx: RunContext, inventory: dict, findings: 
         cells["topics"], ev3 = _finding_cell(findings, folder, frozenset({"orphan-topic"}), "orphan topic", ctx, "orphan-topic" in categories_ran)
         cells["stubs"], ev4 = _finding_cell(findings, folder, STUB_CATEGORIES, "stub", ctx)
         cells["degradation"], ev5 = degradation_cell(sources, folder, _counted(findings, folder, frozenset({"empty-catch"}), ctx),
-                                                     conf.degradation_required)
+                                                     conf.degradation_required, production)
         evidence.extend([*ev1, *ev2, *ev3, *ev4, *ev5])
         status = row_status(cells)
         rows[folder] = {

@@ -15,6 +15,7 @@ or status flag being set. Found ⇒ PASS citing the lines. None found ⇒ FAIL w
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections import deque
 
 from dwagent.agents.cells import absence, cell, code_evidence
@@ -123,33 +124,41 @@ def lifecycle_cell(sources, types, plugin_types: list[dict], lifecycle: tuple[st
     return cell("PASS", f"{len(lifecycle)} lifecycle method(s) implemented{note}"[:400], evidence), evidence
 
 
-_PREFILTER = re.compile(r"catch|except|retry|circuit|fallback|polly|bulkhead|health|degrad|backoff|tenacity", re.I)
+# Searched in the lower-cased file (a case-insensitive alternation over whole files is slow):
+# a line holding one of these words is examined with the precise patterns.
+_PREFILTER = re.compile(r"catch|except|retry|circuit|fallback|polly|bulkhead|health|degrad|backoff|tenacity|resilience")
 MAX_SITES = 5  # cited per folder; the search stops there (large plugin folders)
 
 
 def _handling_sites(sources, files: list[str]) -> list[tuple[str, int, str]]:
     """(path, line, what) for the first MAX_SITES failure-handling sites in these files, in
     file/line order. Files are read directly (not through the Sources line cache): a plugin
-    folder can be most of a large tree."""
+    folder can be most of a large tree; only lines a whole-file search points at are examined."""
     sites: list[tuple[str, int, str]] = []
     for path in files:
         try:
             whole = (sources.root / path).read_bytes().decode("utf-8", errors="replace")
         except OSError:
             continue
-        if not _PREFILTER.search(whole):
+        lowered = whole.lower()
+        hits = [m.start() for m in _PREFILTER.finditer(lowered)]
+        if not hits:
             continue
         lines = whole.splitlines()
-        for i, text in enumerate(lines):
-            if len(sites) >= MAX_SITES:
-                return sites
-            code = _LINE_COMMENT.sub("", text)
+        starts = [0] + [m.end() for m in re.finditer("\n", whole)]
+        candidates = sorted({bisect_right(starts, at) - 1 for at in hits})
+        for i in candidates:
+            if i >= len(lines):
+                continue
+            code = _LINE_COMMENT.sub("", lines[i])
             if _RESILIENCE.search(code):
                 sites.append((path, i + 1, "resilience policy or health state"))
             elif _CATCH.match(code):
                 block = _handler_block(lines, i)
                 if block and _HANDLER_BODY.search(block) and not re.fullmatch(r"\s*(?:throw\s*;|raise)\s*", block):
                     sites.append((path, i + 1, "catch that handles the failure"))
+            if len(sites) >= MAX_SITES:
+                return sites
     return sites
 
 
@@ -176,11 +185,14 @@ def _handler_block(lines: list[str], i: int) -> str:
     return ""
 
 
-def degradation_cell(sources, folder: str, swallowed: list[dict], required: bool):
-    """The degradation cell and its evidence (see the module docstring)."""
+def degradation_cell(sources, folder: str, swallowed: list[dict], required: bool, production: list[str] | None = None):
+    """The degradation cell and its evidence (see the module docstring). `production`: the
+    tree's production file paths, when the caller already has them."""
     if swallowed:
         return cell("FAIL", f"{len(swallowed)} swallowed-error finding(s)", finding_ids=[f["id"] for f in swallowed]), []
-    files = [r["path"] for r in sources.files(role="production") if r["path"].startswith(folder + "/")]
+    if production is None:
+        production = [r["path"] for r in sources.files(role="production")]
+    files = [p for p in production if p.startswith(folder + "/")]
     sites = _handling_sites(sources, files)
     if sites:
         evs = [code_evidence(sources, p, n, note=f"degradation: {what}") for p, n, what in sites]
