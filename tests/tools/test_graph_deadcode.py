@@ -180,3 +180,45 @@ def test_public_functions_of_a_library_are_never_dead(tmp_path):
 def test_rules_are_registered_as_dead_code():
     assert get_rule("DWA-330").meta.category == "dead-code"
     assert get_rule("DWA-331").meta.languages == ("python",)
+
+
+def test_members_of_framework_subclasses_are_not_dead(tmp_path):
+    files = {
+        "Game/Player.cs": """namespace Game;
+
+public abstract class Actor : MonoBehaviour { }
+
+public sealed class Player : Actor
+{
+    private void Update() { }
+}
+
+public sealed class Plain : System.IDisposable
+{
+    public void Dispose() { }
+
+    private void Unused() { }
+
+    private static void Main() { }
+}
+""",
+        "tool/fmt.py": '''import argparse
+
+
+class WideFormatter(argparse.HelpFormatter):
+    def _format_action(self, action):
+        return "x"
+
+
+class Local:
+    def _unused(self):
+        return 1
+
+
+class Color:
+    def _missing_(self, value):
+        return None
+''',
+    }
+    dead = _dead(tmp_path, files)
+    assert dead == {"Unused": ("DWA-330", 14), "_unused": ("DWA-331", 10)}

@@ -4,11 +4,14 @@ Precision first: a candidate is reported only when its name occurs nowhere else 
 The search is by name, so any same-named use anywhere (another type's method, a test, an import,
 a string such as `__all__`, `getattr(obj, "name")` or `"pkg.mod:func"`, a mention in a non-code
 file or a comment) keeps it alive. Never candidates:
+- both: members of types deriving (directly or through the tree's own bases) from a framework
+  class outside the tree, which may call its subclasses' members by name (Unity's `Update`,
+  `HelpFormatter._format_action` overrides, designer event handlers);
 - C#: non-private members (callers may live outside the tree), overrides, virtual, abstract,
   partial and extern methods, members carrying any attribute (frameworks call them), names a
-  method group could use without an indexed identifier (lower-case), serialiser/designer
-  conventions (`ShouldSerialize*`, `Reset*`);
-- Python: dunder methods, functions with a decorator that may register them, conventional hook
+  method group could use without an indexed identifier (lower-case), entry methods (`Main`),
+  serialiser/designer conventions (`ShouldSerialize*`, `Reset*`);
+- Python: dunder and sunder (`_missing_`) names, functions with a decorator that may register them, conventional hook
   names (`convention_functions`: migrations, plugin hooks, handlers), names defined as a
   function in two or more modules (a naming protocol), names a dynamic `getattr` prefix could
   build (`"handle_" + kind`).
@@ -50,15 +53,54 @@ def _rows(conn: sqlite3.Connection, language: str):
         "WHERE f.role = 'production' AND f.language = ? ORDER BY f.path, s.start_line", (language,)).fetchall()
 
 
-def _csharp_candidates(conn: sqlite3.Connection) -> list[tuple]:
+_PY_NEUTRAL_BASES = frozenset({"object", "ABC", "Protocol", "Generic", "NamedTuple", "TypedDict"})
+
+
+class _Bases:
+    """Does a type derive, through bases declared in the tree, from a class outside it?"""
+
+    def __init__(self, graph, language: str) -> None:
+        self.graph = graph
+        self.language = language
+        self.by_name: dict[str, list[str]] = {}
+        for q, t in graph.types.items():
+            self.by_name.setdefault(t.name, []).append(q)
+        self.memo: dict[str, bool] = {}
+
+    def _external_class(self, base: str) -> bool:
+        base = base.split("[", 1)[0].strip()
+        if not base or "=" in base or base in self.by_name:
+            return False
+        if self.language == "csharp":
+            return not (len(base) > 1 and base[0] == "I" and base[1].isupper())  # `IDisposable`: an interface
+        return base not in _PY_NEUTRAL_BASES and not base.endswith(("Error", "Exception", "Warning"))
+
+    def framework_derived(self, q: str, seen: frozenset[str] = frozenset()) -> bool:
+        if q in self.memo:
+            return self.memo[q]
+        t = self.graph.types.get(q)
+        hit = False
+        if t is not None and q not in seen:
+            for b in t.bases:
+                if self._external_class(b) or any(self.framework_derived(p, seen | {q})
+                                                  for p in self.by_name.get(b.split("[", 1)[0], ())):
+                    hit = True
+                    break
+        self.memo[q] = hit
+        return hit
+
+
+def _csharp_candidates(conn: sqlite3.Connection, graph, cfg: GraphConfig) -> list[tuple]:
     rows = _rows(conn, "csharp")
     containers = {q: k for k, _n, q, *_ in rows if k in ("class", "struct", "record")}
+    bases = _Bases(graph, "csharp")
     out = []
     for kind, name, qual, container, attrs, mods, start, end, fid, path in rows:
         mods_set = set(json.loads(mods))
         if (kind != "method" or "private" not in mods_set or mods_set & _CS_SKIP_MODS or attrs != "[]"
                 or container not in containers or not name[:1].isupper() or "." in name
-                or name.startswith(_CS_CONVENTION_PREFIXES)):
+                or name.startswith(_CS_CONVENTION_PREFIXES) or name in cfg.entry_methods
+                or bases.framework_derived(container)):
             continue
         out.append((name, qual, fid, path, start, end, ""))
     return out
@@ -76,8 +118,9 @@ def _is_application(conn: sqlite3.Connection, cfg: GraphConfig) -> bool:
     return False
 
 
-def _python_candidates(conn: sqlite3.Connection, cfg: GraphConfig) -> list[tuple]:
+def _python_candidates(conn: sqlite3.Connection, graph, cfg: GraphConfig) -> list[tuple]:
     rows = _rows(conn, "python")
+    bases = _Bases(graph, "python")
     classes = {q for k, _n, q, *_ in rows if k == "class"}
     functions = {q for k, _n, q, *_ in rows if k in ("function", "method")}
     module_level = [r for r in rows if r[0] == "function" and r[3] not in classes and r[3] not in functions]
@@ -90,11 +133,11 @@ def _python_candidates(conn: sqlite3.Connection, cfg: GraphConfig) -> list[tuple
     for kind, name, qual, container, attrs, _mods, start, end, fid, path in rows:
         private = name.startswith("_") and not name.startswith("__")
         if kind == "method":
-            if not private or container not in classes:
+            if not private or container not in classes or bases.framework_derived(container):
                 continue
         elif kind != "function" or container in classes or container in functions:
             continue  # nested functions are used (or not) by their enclosing function
-        if (name.startswith("__") or name in cfg.convention_functions or name in cfg.entry_methods
+        if (name.startswith("__") or (name.endswith("_") and private) or name in cfg.convention_functions or name in cfg.entry_methods
                 or set(json.loads(attrs)) - inert or len(defined_in.get(name, ())) > 1):
             continue
         if not private:
@@ -201,11 +244,12 @@ def dead_code_findings(store, config=None) -> list[Finding]:
         return list(_CACHE[key])
     cfg = view.config
     pycfg = cfg if cfg.language == "python" else default_for("python")
+    cscfg = cfg if cfg.language == "csharp" else default_for("csharp")
     out: list[Finding] = []
     prefixes: list[str] | None = None
     for rule_id, language, candidates, what in (
-            ("DWA-330", "csharp", _csharp_candidates(conn), "private method"),
-            ("DWA-331", "python", _python_candidates(conn, pycfg), "function")):
+            ("DWA-330", "csharp", _csharp_candidates(conn, view.graph, cscfg), "private method"),
+            ("DWA-331", "python", _python_candidates(conn, view.graph, pycfg), "function")):
         used = _referenced(conn, candidates)
         meta = get_rule(rule_id).meta
         for name, qual, fid, path, start, end, sibling in candidates:
