@@ -113,17 +113,18 @@ def _is_async_member(view: GraphView, m) -> str:
     return "returns an awaitable" if rx and rx.search(head) else ""
 
 
-def _direct_work(view: GraphView, m, body) -> tuple[str, int] | None:
-    """(why, line) when the member is async, returns an awaitable or calls an async/I-O API."""
+def _direct_work(view: GraphView, m, body, io: bool = True) -> tuple[str, int] | None:
+    """(why, line) when the member is async, returns an awaitable or calls an async API, or
+    (with `io`) calls an I/O API."""
     why = _is_async_member(view, m)
     if why:
         return why, m.start_line
     lang = view.config.language
-    for n, text in body[1:] if len(body) > 1 else body:  # the body, not the signature line
-        if _ASYNC_USE.get(lang) and _ASYNC_USE[lang].search(text):
-            return "calls an async API", n
-        if _IO_API.get(lang) and _IO_API[lang].search(text):
-            return "calls an I/O API", n
+    lines = body[1:] if len(body) > 1 else body  # the body, not the signature line
+    for rx, why in ((_ASYNC_USE.get(lang), "calls an async API"), (_IO_API.get(lang) if io else None, "calls an I/O API")):
+        hit = next((n for n, text in lines if rx and rx.search(text)), 0)
+        if hit:
+            return why, hit
     return None
 
 
@@ -155,8 +156,8 @@ def _async(view, hop, m, body) -> FlowCheck:
         for pat in view.config.blocking_patterns:
             if re.search(pat, text):
                 return _check(view, "async", "FAIL", hop, m.file, n, n, f"blocks on a task ({pat})")
-    direct = _direct_work(view, m, body)
-    if direct is None or direct[0] == "calls an I/O API":
+    direct = _direct_work(view, m, body, io=False)
+    if direct is None:
         return _check(view, "async", NA, hop, m.file, m.start_line, m.start_line,
                       f"synchronous: no await, async call or awaitable in lines {m.start_line}-{m.end_line}, "
                       "and no blocking call")
