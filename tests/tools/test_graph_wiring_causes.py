@@ -110,6 +110,7 @@ def test_generic_method_type_argument_wraps_middleware(tmp_path):
     files = {
         "Web/Program.cs": """var app = WebApplication.CreateBuilder(args).Build();
 app.UseMiddleware<TimingMiddleware>();
+app.UseMiddleware(typeof(ErrorMiddleware));
 app.Run();
 """,
         "Web/Middleware.cs": """namespace Web;
@@ -123,16 +124,24 @@ public sealed class TimingMiddleware
 
 public sealed class AuditMiddleware
 {
-    private readonly ILogger<AuditMiddleware> _log;
-    public AuditMiddleware(ILogger<AuditMiddleware> log) { _log = log; }
+    private readonly ILogger _log;
+    private readonly List<ILogger<AuditMiddleware>> _typed = new();
+    public AuditMiddleware(ILoggerFactory logs) { _log = logs.CreateLogger(typeof(AuditMiddleware)); }
+    public Task InvokeAsync(HttpContext context) => Task.CompletedTask;
+}
+
+public sealed class ErrorMiddleware
+{
     public Task InvokeAsync(HttpContext context) => Task.CompletedTask;
 }
 """,
     }
     graph, found = _run(tmp_path, files)
     assert "UseMiddleware" in graph.instantiated["Web.TimingMiddleware"]
-    assert ("DWA-303", "AuditMiddleware") in found  # ILogger<AuditMiddleware> is a type, not a call
-    assert not {f for f in found if f[1] == "TimingMiddleware"}
+    assert "UseMiddleware" in graph.instantiated["Web.ErrorMiddleware"]
+    # only names itself (typeof in its own constructor) and is a generic *type* argument
+    assert ("DWA-303", "AuditMiddleware") in found
+    assert not {f for f in found if f[1] in ("TimingMiddleware", "ErrorMiddleware")}
 
 
 def test_di_registration_by_typeof_instantiates_and_links(tmp_path):

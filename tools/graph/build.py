@@ -81,7 +81,7 @@ class _Builder(CallLinker):
         self.instantiating: set[str] = set()  # types / module units that create instances from a Type
         self.invoked_at: set[tuple[str, int, str]] = set()  # (file, line, method) of production calls
         self.typeofs: dict[tuple[str, int], list[tuple[str, str]]] = defaultdict(list)  # (file, line) → (name, owner)
-        self.di_type_lines: dict[tuple[str, int], str] = {}  # DI calls registering `typeof(...)`: → arg0
+        self.type_arg_lines: dict[tuple[str, int], tuple[str, str]] = {}  # calls given `typeof(...)`: → (arg0, method)
         self.tree_has_bus: bool | None = None
         self.entry_units: set[str] = set()  # `<module:path>` of C# top-level programs (entry points)
         self.generic_calls: dict[str, list[tuple]] = defaultdict(list)
@@ -179,8 +179,8 @@ class _Builder(CallLinker):
                     # `services.AddSingleton(typeof(I), type)`: the container creates instances
                     # from a Type (what a scan found, or the typeof arguments themselves)
                     self.instantiating.add(owner or f"<module:{file}>")
-                    if arg0.lstrip().startswith("typeof("):
-                        self.di_type_lines[(file, line)] = arg0
+                if arg0.lstrip().startswith("typeof("):
+                    self.type_arg_lines[(file, line)] = (arg0, name)
                 if name in self.publish or name in self.subscribe:
                     bus_rows.append((fid, name, receiver, arg0, scope, line, owner))
                     continue
@@ -315,20 +315,22 @@ class _Builder(CallLinker):
                       if not (e.kind == "method-group" and (e.src, e.line) in self.sub_lines)]
 
     def type_registrations(self) -> None:
-        """Types registered or created from a Type without `new`: `AddX(typeof(I), typeof(T))`
-        (DI by Type) and type arguments of generic method calls (`UseMiddleware<T>()`,
+        """Types registered or created from a Type without `new`: `typeof(T)` arguments of a call
+        (`AddX(typeof(I), typeof(T))`, `UseMiddleware(typeof(T))`, `CreateInstance(typeof(T))`;
+        a DI call also links I → T) and type arguments of generic method calls (`UseMiddleware<T>()`,
         `GetRequiredService<T>()`, `Deserialize<T>()`): the framework constructs them."""
-        for (file, line), arg0 in sorted(self.di_type_lines.items()):
+        for (file, line), (arg0, method) in sorted(self.type_arg_lines.items()):
             names = self.typeofs.get((file, line), [])
+            owners = {o for _n, o in names}
             service = bare(arg0.lstrip()[len("typeof("):].split(")", 1)[0])
             ns = self.ns_of(names[0][1]) if names else ""
             impls = sorted({n for n, _o in names if n != service}) or [service]
             for impl_name in impls:
                 for impl in self.ix.resolve_type(impl_name, file, ns):
-                    if self.ix.types[impl].is_abstract:
+                    if self.ix.types[impl].is_abstract or impl in owners:
                         continue  # `AddX(typeof(Base), type)`: the base is the service, not an instance
-                    self.graph.instantiated.setdefault(impl, f"registered by type at {file}:{line}")
-                    if impl_name != service:
+                    self.graph.instantiated.setdefault(impl, f"passed by type to {method} at {file}:{line}")
+                    if impl_name != service and method.startswith(self.cfg.di_prefixes):
                         for iface in self.ix.resolve_type(service, file, ns):
                             self.edges.append(Edge(iface, impl, "di", file, line))
         for (file, scope, line, receiver), args in sorted(self.generic_args.items()):
