@@ -21,6 +21,8 @@ from pathlib import Path
 
 OUT = Path(__file__).resolve().parent / "out"
 TARGETS = {"cold_s": 60.0, "warm_s": 10.0, "rss_mb": 2048.0}
+# wall-time keys whose graph node has another name (the CPU key is cpu.<graph node>)
+CPU_KEYS = {"hostile_reviewer.findings": "hostile_reviewer", "hostile_reviewer.passes": "review_passes"}
 
 
 def _tree(args) -> Path:
@@ -94,7 +96,8 @@ def main(argv: list[str] | None = None) -> int:
     print("the index and evidence CPU of their worker processes is only in the run's total):")
     nodes = sorted({k for r in (cold, warm) for k in r["timings_s"] if not k.startswith("cpu.")})
     for node in nodes:
-        cpu = [r["timings_s"].get(f"cpu.{node}") for r in (cold, warm)]
+        cpu_key = "cpu." + CPU_KEYS.get(node, node)
+        cpu = [r["timings_s"].get(cpu_key) for r in (cold, warm)]
         cpu_text = " ".join(f"{c:8.2f}" if c is not None else f"{'':8}" for c in cpu)
         print(f"  {node:28} {cold['timings_s'].get(node, 0):8.2f} {warm['timings_s'].get(node, 0):8.2f}   {cpu_text}")
     print(f"warm findings.json identical to cold: {same}")
