@@ -215,7 +215,7 @@ def test_python_classes_instantiated_by_call_are_wired(tmp_path):
     root = tmp_path / "py"
     _write(root, {
         "app/__init__.py": "",
-        "app/main.py": "from app.service import Service\n\n\ndef main():\n    Service().run()\n",
+        "app/main.py": "from app.service import Service\n\n\n@click.command()\ndef main():\n    Service().run()\n",
         "app/service.py": ("class Service:\n    def run(self):\n        return Helper().go()\n\n\n"
                            "class Helper:\n    def go(self):\n        return 1\n\n\n"
                            "class Forgotten:\n    def go(self):\n        return 2\n"),

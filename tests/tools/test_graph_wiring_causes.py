@@ -274,6 +274,11 @@ class JsonSink:
 class ForgottenSink:
     def write(self, rows):
         return 0
+
+
+@app.post("/export")
+def export(rows):
+    return SINKS["jsonl"]().write(rows)
 ''',
     }
     graph, found = _run(tmp_path, files, GraphConfig.python_default())
@@ -370,3 +375,31 @@ public interface IEventPublisher
     }
     graph, _found = _run(tmp_path, files)
     assert {(s.side, s.topic) for s in graph.bus} == {("publish", "orders.placed")}
+
+
+def test_python_library_public_classes_are_api(tmp_path):
+    files = {
+        "lib/__init__.py": "",
+        "lib/shapes.py": """class Shape:
+    def area(self):
+        return 0
+
+
+class Square(Shape):
+    def area(self):
+        return 1
+
+
+class _Scratch:
+    def area(self):
+        return 2
+""",
+        "lib/_internal/__init__.py": "",
+        "lib/_internal/cache.py": "class Cache:\n    def get(self):\n        return None\n",
+        "lib/cli.py": "from lib.shapes import Square\n\n\ndef main():\n    print(Square().area())\n\n\nif __name__ == '__main__':\n    main()\n",
+    }
+    graph, found = _run(tmp_path, files, GraphConfig.python_default())
+    # no framework entry point (a `__main__` CLI does not make a package a program): a library,
+    # whose public classes (subclasses included) are its API; private ones must still be used
+    assert graph.types["lib.shapes.Shape"].live.startswith("public type of a library")
+    assert {name for rule, name in found if rule == "DWA-301"} == {"_Scratch", "Cache"}

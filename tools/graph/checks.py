@@ -117,7 +117,8 @@ def unwired_findings(view: GraphView) -> list[Finding]:
     scanned = _scanned_bases(g)
     data_shapes = _data_shapes(g)
     for q, t in sorted(g.types.items()):
-        if t.role != "production" or t.kind not in CHECKED_KINDS or t.live.startswith(("public API", "generated")):
+        if t.role != "production" or t.kind not in CHECKED_KINDS or t.live.startswith(
+                ("public API", "generated", "public type of a library")):
             continue
         line = _decl_line(view, t)
         where = f"{t.file}:{line}"

@@ -40,7 +40,8 @@ class GraphConfig:
     # --- entry points ------------------------------------------------------------------
     entry_methods: tuple[str, ...] = ()
     entry_attributes: tuple[str, ...] = ()
-    entry_base_types: tuple[str, ...] = ()
+    entry_base_types: tuple[str, ...] = ()  # program entry points (controllers, hubs, pages)
+    framework_base_types: tuple[str, ...] = ()  # created by the runtime (exceptions, attributes): roots only
     public_api: tuple[str, ...] = ()  # globs over type qualnames or file paths
     # decorators run code at definition time and may register what they decorate (routes,
     # commands, fixtures, plugin registries): any decorator not listed here makes its class or
@@ -93,7 +94,8 @@ class GraphConfig:
             # framework-discovered bases only: a BackgroundService/IHostedService runs only once
             # registered (AddHostedService<T>), so it is not an entry point by itself
             entry_base_types=("ControllerBase", "Controller", "Hub", "ComponentBase", "PageModel",
-                              "IIncrementalGenerator", "ISourceGenerator", "Attribute", "Exception", "EventArgs", "JsonConverter", "DbContext"),
+                              "IIncrementalGenerator", "ISourceGenerator"),
+            framework_base_types=("Attribute", "Exception", "EventArgs", "JsonConverter", "DbContext"),
             wrapper_suffixes=("Interceptor", "Decorator", "Middleware"),
             preset_classes=("*Presets", "*Preset"),
             preset_methods=("Create*",),
@@ -124,7 +126,7 @@ class GraphConfig:
             entry_methods=("main",),
             entry_attributes=("app.get", "app.post", "app.route", "router.get", "router.post", "route",
                               "click.command", "command", "pytest.fixture", "fixture", "task"),
-            entry_base_types=("TestCase", "Exception", "BaseModel", "Enum"),
+            framework_base_types=("TestCase", "Exception", "BaseModel", "Enum"),
             decorators_register=True,
             inert_decorators=("dataclass", "dataclasses.dataclass", "total_ordering", "functools.total_ordering",
                               "final", "typing.final", "runtime_checkable", "typing.runtime_checkable",

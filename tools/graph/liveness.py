@@ -11,8 +11,13 @@ A C# program's top-level statements are an entry point too (`entry_units`, found
 Python module-level code is a root but does not make the tree a program: a package often ships a
 small `__main__` CLI next to the library API it exports.
 
+Types the runtime or a framework creates by themselves (exceptions, attributes, event args,
+`framework_base_types`) are roots but not entry points: they say nothing about whether the tree
+is a program.
+
 A tree with no entry point at all is a library: its public types are its API surface, so they
-are roots too (as compilers' and IDEs' unused-code analyses treat public members). Types deriving
+are roots too (as compilers' and IDEs' unused-code analyses treat public members; in Python,
+public means no leading underscore on the class or its modules). Types deriving
 from a production class of the same tree are not: a strategy or plugin subclass is an extension
 point that must still be reached (instantiated, registered or discovered), as must non-public
 types. Implementing an interface of the tree does not disqualify a public type: a library's
@@ -25,7 +30,7 @@ from collections import deque
 
 from dwagent.tools.graph.config import GraphConfig
 from dwagent.tools.graph.model import CodeGraph
-from dwagent.tools.graph.resolve import TypeIndex
+from dwagent.tools.graph.resolve import TypeIndex, bare
 
 
 def root_reason(q: str, graph: CodeGraph, ix: TypeIndex, cfg: GraphConfig) -> str:
@@ -41,7 +46,8 @@ def root_reason(q: str, graph: CodeGraph, ix: TypeIndex, cfg: GraphConfig) -> st
     members = ix.methods_of.get(q, {})
     for name in cfg.entry_methods:
         if name in members:
-            return f"entry point: {name}"
+            # C#'s static Main is the program; a Python class's `main` method is just a method
+            return f"entry point: {name}" if cfg.language != "python" else f"defines {name}()"
     attrs = set(t.attributes)
     for ms in members.values():
         for mq in ms:
@@ -59,17 +65,36 @@ def root_reason(q: str, graph: CodeGraph, ix: TypeIndex, cfg: GraphConfig) -> st
     hit = sorted(bases & set(cfg.entry_base_types))
     if hit:
         return f"entry point: derives from {hit[0]}"
+    hit = sorted(bases & set(cfg.framework_base_types))
+    if hit:
+        return f"framework type: derives from {hit[0]}"
     return ""
 
 
-def is_library(graph: CodeGraph, entry_units: set[str] | frozenset[str] = frozenset()) -> bool:
-    """True when the tree has no entry point: no entry-point type and no top-level program."""
-    return not entry_units and not any(t.live.startswith("entry point") for t in graph.types.values())
+def is_library(graph: CodeGraph, cfg: GraphConfig, entry_units: set[str] | frozenset[str] = frozenset()) -> bool:
+    """True when the tree has no entry point: no entry-point type, no top-level program and no
+    production function a framework serves (a route, a command: Python's module-level handlers)."""
+    if entry_units or any(t.live.startswith("entry point") for t in graph.types.values()):
+        return False
+    # member attributes are kept bare (`@app.get` → `get`): match the configured names both ways
+    wanted = set(cfg.entry_attributes) | {bare(a) for a in cfg.entry_attributes}
+    return not any(m.role == "production" and wanted.intersection(m.attributes) for m in graph.methods.values())
 
 
-def _library_root(q: str, graph: CodeGraph, ix: TypeIndex) -> bool:
+def _python_public(q: str, name: str) -> bool:
+    """No leading underscore on the class nor on any package/module it lives in."""
+    return not any(part.startswith("_") and not part.startswith("__") for part in q.split("."))
+
+
+def _library_root(q: str, graph: CodeGraph, ix: TypeIndex, cfg: GraphConfig) -> bool:
     node = graph.types[q]
-    if node.live or node.role != "production" or "public" not in node.modifiers:
+    if node.live or node.role != "production":
+        return False
+    if cfg.language == "python":
+        # the naming convention is Python's only visibility: a public class of a public module is
+        # API, subclasses included (an exported `FloatRange(_NumberRangeBase)` is what users call)
+        return _python_public(q, node.name)
+    if "public" not in node.modifiers:
         return False
     # a subclass of an in-tree production class is a plug-in point that must be reached
     return not any(graph.types[a].role == "production" and graph.types[a].kind != "interface"
@@ -86,9 +111,9 @@ def compute_liveness(graph: CodeGraph, ix: TypeIndex, type_edges: dict[str, dict
         if reason:
             graph.types[q].live = reason
             queue.append(q)
-    if is_library(graph, entry_units):
+    if is_library(graph, cfg, entry_units):
         for q in sorted(graph.types):
-            if _library_root(q, graph, ix):
+            if _library_root(q, graph, ix, cfg):
                 graph.types[q].live = "public type of a library (no entry point found in the tree)"
                 queue.append(q)
     for src in sorted(type_edges):
