@@ -50,3 +50,14 @@ def test_embed_dir_override_replaces_the_wheels(tmp_path, monkeypatch):
     (tmp_path / "tokenizer.json").write_text("x")
     monkeypatch.setenv("DWAGENT_EMBED_DIR", str(tmp_path))
     assert embedder.locate_model() == embedder.ModelFiles(tmp_path / "model.onnx", tmp_path / "tokenizer.json")
+
+
+@pytest.mark.skipif(embedder.dense_unavailable_reason() != "", reason="offline embedding model not installed")
+def test_parallel_sessions_give_the_same_vectors_in_input_order():
+    # More texts than one batch, of mixed lengths, so batches are sorted, split over workers and put back.
+    texts = [("word " * (i % 17 + 1)) + f"item {i}" for i in range(embedder.BATCH * 3 + 5)]
+    one = embedder.OnnxMiniLM(threads=1).embed(texts)
+    two = embedder.OnnxMiniLM(threads=2)
+    assert two.embed(texts) == one
+    # alone (no padding from batch mates) the vector matches up to float rounding
+    assert two.embed([texts[7]])[0] == pytest.approx(one[7], abs=1e-5)
