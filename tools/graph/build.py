@@ -7,8 +7,15 @@ What is built:
   arguments, `typeof`, `nameof`, attributes, base lists, extension-method calls), plus
   reflection discoveries (`reflect.py`) — the input of the wiring checks' reachability;
 - call graph between members: invocations, `new T(...)` (→ T's constructors), method groups,
-  and bus edges (publisher → `topic:<t>` → subscriber's handler, see `bus.py`);
-- DI registrations (`services.AddX<I, T>()` → edge I → T, kind `di`);
+  and bus edges (publisher → `topic:<t>` → subscriber's handler, see `bus.py`); a publish or
+  subscribe call counts as a bus site unless the tree declares its own bus and the receiver is
+  typed to tree types that are not one (`notifier.SendAsync(to, body)` is a plain call);
+- DI registrations (`services.AddX<I, T>()`, `services.AddX(typeof(I), typeof(T))` → edge
+  I → T, kind `di`); what a framework constructs without `new`: type arguments of generic
+  method calls (`UseMiddleware<T>()`) and `typeof(T)` arguments of any call (`instantiated`);
+- reflection scans (`reflect.py`), including C# top-level statements and Python module-level
+  functions, with a `scan` edge to each scanned base (an extension point even when no subtype
+  is in the tree);
 - option sites: option properties set in preset factories and read anywhere else;
 - private field uses, split into writes and reads.
 
@@ -22,7 +29,8 @@ The approximation and how it fails (it is name-based, without a compiler):
   parameters) fall back to every method with that name when there are at most
   `max_by_name_targets` of them (edge kind `by-name`), else the call is left unlinked.
 - Overloads share one node; virtual dispatch links a call on a type to the same-named methods of
-  all its subtypes (only to the declaration when there are more than MAX_DISPATCH of them). Delegates stored in fields and invoked later are not followed.
+  all its subtypes (only to the declaration when there are more than MAX_DISPATCH of them).
+  Delegates stored in fields and invoked later are not followed.
 - Bus topics must be static (literal, const, nameof, concatenations); dynamic topics are counted
   but never matched.
 """

@@ -5,6 +5,10 @@ reviewer can challenge it. Precision first: abstract bases used as bases, types 
 generic arguments, in `typeof`/`nameof`, as attributes or through static members all count as
 referenced (any use of the name is a reference); entry points, public API globs, reflection
 discoveries and DI registrations are roots or edges of the reachability, never findings.
+Not reported at all: data shapes (records/DTOs without behaviour: nothing to wire), interfaces a
+reflection scan instantiates (their implementations live in other assemblies), a library's
+public types, and fields that only have an initialiser (DWA-320 needs a write in code). The
+dead-code rules for members (DWA-330/331) are in `deadcode.py`.
 """
 from __future__ import annotations
 
