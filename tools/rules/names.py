@@ -21,6 +21,7 @@ TOKEN_QUALIFIERS_NOT_SECRET = frozenset(
     {"cancellation", "continuation", "page", "paging", "next", "sync", "change", "lexer", "parser",
      "syntax", "csrf", "antiforgery", "stop", "cancel", "resume"}
 )
+PUBLIC_WORDS = frozenset({"public", "publishable"})
 # Extra words that make an equality comparison a secret comparison (signatures, MACs, digests).
 COMPARE_LAST_WORDS = frozenset({"signature", "hmac", "mac", "otp", "nonce"})
 # `hash`/`digest`/`key` are secret comparisons only when qualified (passwordHash, tokenDigest);
@@ -46,6 +47,8 @@ def is_secret_name(name: str) -> bool:
         return False
     last = words[-1]
     prev = words[-2] if len(words) > 1 else ""
+    if PUBLIC_WORDS & set(words):
+        return False  # a public key, a strong-name public key token, a publishable key: public by design
     if last in SECRET_LAST_WORDS:
         return True
     if last == "key" and prev in KEY_QUALIFIERS:
@@ -61,6 +64,8 @@ def is_compared_secret_name(name: str) -> bool:
     """Names whose equality comparison should be fixed-time (secrets plus MACs/signatures/digests)."""
     words = camel_words(name)
     if not words:
+        return False
+    if PUBLIC_WORDS & set(words):
         return False
     if is_secret_name(name) or words[-1] in COMPARE_LAST_WORDS:
         return True

@@ -100,3 +100,31 @@ def built_from_input(ctx: FileContext, node) -> str:
 
 def _escaped(ctx: FileContext, node) -> bool:
     return node.type == "call" and bool(re.search(r"(?i)quote|escape|sanitiz", call_name(ctx, node)[1]))
+
+
+def local_value(ctx: FileContext, ident):
+    """The value of `ident` when its enclosing function assigns that name exactly once, before the
+    use, with a plain `name = value` (no augmented assignment, no loop target); else None."""
+    if ident is None or ident.type != "identifier":
+        return None
+    func = ident.parent
+    while func is not None and func.type != "function_definition":
+        func = func.parent
+    if func is None:
+        return None
+    name = text(ctx, ident)
+    found = []
+    stack = [func.child_by_field_name("body")]
+    while stack:
+        n = stack.pop()
+        if n is None:
+            continue
+        if n.type in ("assignment", "augmented_assignment", "for_statement", "with_item", "named_expression"):
+            target = n.child_by_field_name("left") or n.child_by_field_name("name") or n.child_by_field_name("alias")
+            if target is not None and text(ctx, target) == name:
+                found.append(n)
+        if n.type not in ("function_definition", "lambda", "class_definition"):
+            stack.extend(n.named_children)
+    if len(found) != 1 or found[0].type != "assignment" or found[0].start_byte > ident.start_byte:
+        return None
+    return found[0].child_by_field_name("right")

@@ -75,6 +75,10 @@ BASIC_AUTH = re.compile(r"(?i)(login_required|current_user|get_current_user|auth
 STATE_VERBS = re.compile(r"^@\w[\w.]*\.(post|put|delete|patch)\(|methods\s*=\s*\[[^\]]*(POST|PUT|DELETE|PATCH)")
 
 
+# A path about the caller (`/me/preferences`, `/users/me`) with no parameter naming someone else.
+SELF_SERVICE_PATH = re.compile(r"""\(\s*[rf]?['"](?:[^'"<{]*/)?(me|my|self|mine)(/[^'"<{]*)?['"]""")
+
+
 @file_rule(
     id="DWA-419",
     title="State-changing route needs only a signed-in user where siblings require a role (Python)",
@@ -89,7 +93,8 @@ def roleless_route(ctx: FileContext) -> Iterable[Hit]:
     "admin"))`, `@roles_required`, `@permission_required`...), a PUT/DELETE/PATCH route, or a POST
     whose path or name is a privileged action (import, refund, reset, purge, approve...), that only
     requires a signed-in user (`Depends(current_user)`, `@login_required`) lets any user do
-    what its siblings restrict.
+    what its siblings restrict. Self-service routes (`/me/...`, `/my/...`, `/self/...` with no
+    path parameter) act on the caller's own data and are not reported.
     """
     if not ROLE_AUTH.search(ctx.text):
         return
@@ -104,6 +109,8 @@ def roleless_route(ctx: FileContext) -> Iterable[Hit]:
         route = " ".join(x for x in decorators if ROUTE.match(x)) + " " + text(ctx, func.child_by_field_name("name"))
         changes = any(STATE_VERBS.search(x) for x in decorators) and (
             not re.search(r"\.post\(|POST", route) or bool(PRIVILEGED_ACTION.search(route)))
+        if changes and SELF_SERVICE_PATH.search(" ".join(x for x in decorators if ROUTE.match(x))):
+            changes = False  # `/me/...` with no id in the path: the caller can only reach their own data
         routes.append((func, kind, changes))
     if not any(kind == "role" for _, kind, _ in routes):
         return

@@ -11,6 +11,7 @@ from dwagent.tools.rules.pysyntax import (
     call_name,
     is_constant,
     keyword,
+    local_value,
     positional,
     string_literal,
 )
@@ -33,7 +34,8 @@ def shell_command(ctx: FileContext) -> Iterable[Hit]:
     """`subprocess.*(..., shell=True)`, `os.system`, `os.popen` and `subprocess.getoutput` run their
     argument through a shell; a non-literal command (a variable, f-string, `%`/`+`/`.format`
     build) lets its value inject further commands. Literal commands and `shlex.quote`d holes are
-    not reported; pass an argument list without `shell=True` instead.
+    not reported, also when the command is a local assigned once from such a string; pass an
+    argument list without `shell=True` instead.
     """
     if not re.search(r"shell\s*=\s*True|os\.system|os\.popen|getoutput|getstatusoutput", ctx.text):
         return
@@ -46,7 +48,8 @@ def shell_command(ctx: FileContext) -> Iterable[Hit]:
         shell = (obj.split(".")[-1], name) in ALWAYS_SHELL or (
             name in SUBPROCESS_FUNCS and text(ctx, keyword(ctx, call, "shell")) == "True"
         )
-        if shell and not is_constant(ctx, cmd) and not (cmd.type == "string" and not built_from_input(ctx, cmd)):
+        value = local_value(ctx, cmd) or cmd  # `command = f"tar {shlex.quote(x)}"` then run(command)
+        if shell and not is_constant(ctx, value) and not (value.type == "string" and not built_from_input(ctx, value)):
             yield hit(call, f"`{obj + '.' if obj else ''}{name}` runs a shell command built from `{text(ctx, cmd)[:60]}`", max_lines=3)
 
 

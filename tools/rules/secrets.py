@@ -9,6 +9,7 @@ from dwagent.tools.rules.names import (
     is_compared_secret_name,
     is_placeholder,
     is_secret_name,
+    PUBLIC_WORDS,
     literal_secret_kind,
 )
 from dwagent.tools.rules.registry import Hit, file_rule
@@ -162,6 +163,12 @@ def secret_in_log(ctx: FileContext) -> Iterable[Hit]:
             yield hit(call, f"`{', '.join(leaked)}` written to a log via `{name}`", max_lines=3)
 
 
+def _public_operand(names) -> bool:
+    """One side is public by name (`TeamPublicKeyToken`): the other is checked against a public
+    value, so there is no secret for timing to leak."""
+    return any(PUBLIC_WORDS & set(camel_words(n)) for n in names)
+
+
 def _operand_name(ctx: FileContext, node) -> str:
     node = unwrap(node)
     if node.type in ("identifier", "member_access_expression"):
@@ -223,6 +230,8 @@ def timing_unsafe_compare(ctx: FileContext) -> Iterable[Hit]:
         if _is_trivial(ctx, left) or _is_trivial(ctx, right):
             continue
         names = [n for n in (_operand_name(ctx, left), _operand_name(ctx, right)) if n]
+        if _public_operand(names):
+            continue
         if any(is_compared_secret_name(n) for n in names) or _keys_in_secret_context(ctx, b, names):
             # `string.Compare(a, b) == 0` is reported at the Compare call below
             if unwrap(left).type == "invocation_expression" and callee(ctx, unwrap(left))[1] == "Compare":
@@ -240,5 +249,7 @@ def timing_unsafe_compare(ctx: FileContext) -> Iterable[Hit]:
         if len(operands) < 2 or any(_is_trivial(ctx, o) for o in operands):
             continue
         names = [n for n in (_operand_name(ctx, o) for o in operands) if n]
+        if _public_operand(names):
+            continue
         if any(is_compared_secret_name(n) for n in names) or _keys_in_secret_context(ctx, call, names):
             yield hit(call, f"`{name}` compares a secret in non-constant time", max_lines=2)
