@@ -120,13 +120,18 @@ def unwired_findings(view: GraphView) -> list[Finding]:
                    and any(g.types[c].kind != "interface" for c in children.get(t.name, ()))}
     scanned = _scanned_bases(g)
     data_shapes = _data_shapes(g)
+    children = _children(g)
+    library = any(t.live.startswith("public type of a library") for t in g.types.values())
     for q, t in sorted(g.types.items()):
         if t.role != "production" or t.kind not in CHECKED_KINDS or t.live.startswith(
                 ("public API", "generated", "public type of a library")):
             continue
         line = _decl_line(view, t)
         where = f"{t.file}:{line}"
-        if _is_wrapper(view, t) and q not in g.instantiated and q not in g.discovered:
+        # a wrapper base class is wrapped through its subclasses; in a library, a reachable wrapper
+        # is there for the library's users to construct
+        if (_is_wrapper(view, t) and q not in g.instantiated and q not in g.discovered
+                and not children.get(t.name) and not (library and t.live)):
             msg = (f"{t.kind} {t.name} looks like a decorator/interceptor (name ends with "
                    f"{[s for s in view.config.wrapper_suffixes if t.name.endswith(s)][0]}) but nothing constructs "
                    f"or registers it, so it is never wrapped around anything: searched every `new {t.name}(...)`, "
@@ -267,20 +272,30 @@ def write_only_findings(view: GraphView) -> list[Finding]:
 
 # --- registration with the rules engine (cross-file rules) -----------------------------------
 
+def _once(view: GraphView, fn, rule: str) -> list[Finding]:
+    """`rule`'s part of `fn(view)`, computed once per graph (DWA-301/302/303 share one unwired
+    analysis, 310/311 and 320/321 theirs); deep copies, so no caller can alter what the next one
+    receives. The graph never changes once built."""
+    memo = view.graph.__dict__.setdefault("_checks_memo", {})
+    if fn.__name__ not in memo:
+        memo[fn.__name__] = fn(view)
+    return [f.model_copy(deep=True) for f in memo[fn.__name__] if f.rule == rule]
+
+
 @index_rule(id="DWA-301", title="Production type not reachable from any entry point", category="unwired-component",
             severity="medium", cwe=(561,), domains=("wiring",))
 def unwired_component(store, config) -> list[Finding]:
     """A production class, record, struct or interface that no entry point reaches: never instantiated,
     never discovered by reflection, never registered for DI, not public API, and referenced (if at all)
     only from code that is itself unreachable or from tests."""
-    return [f for f in unwired_findings(graph_for(store, config)) if f.rule == "DWA-301"]
+    return _once(graph_for(store, config), unwired_findings, "DWA-301")
 
 
 @index_rule(id="DWA-302", title="Interface with no implementation", category="unwired-component",
             severity="low", cwe=(561,), domains=("wiring",))
 def interface_without_implementation(store, config) -> list[Finding]:
     """An interface that no type in the tree implements: calls through it can never run real code."""
-    return [f for f in unwired_findings(graph_for(store, config)) if f.rule == "DWA-302"]
+    return _once(graph_for(store, config), unwired_findings, "DWA-302")
 
 
 @index_rule(id="DWA-303", title="Decorator or interceptor never wrapped", category="unwired-component",
@@ -288,28 +303,28 @@ def interface_without_implementation(store, config) -> list[Finding]:
 def wrapper_never_wrapped(store, config) -> list[Finding]:
     """A type named like a decorator/interceptor/middleware that nothing constructs or registers, so the
     behaviour it adds (often access control, auditing or validation) never runs."""
-    return [f for f in unwired_findings(graph_for(store, config)) if f.rule == "DWA-303"]
+    return _once(graph_for(store, config), unwired_findings, "DWA-303")
 
 
 @index_rule(id="DWA-310", title="Topic published but never subscribed", category="orphan-topic",
             severity="medium", domains=("wiring",))
 def topic_never_subscribed(store, config) -> list[Finding]:
     """A bus topic that is published or sent but that no subscription (exact or pattern) receives."""
-    return [f for f in orphan_topic_findings(graph_for(store, config)) if f.rule == "DWA-310"]
+    return _once(graph_for(store, config), orphan_topic_findings, "DWA-310")
 
 
 @index_rule(id="DWA-311", title="Topic subscribed but never published", category="orphan-topic",
             severity="medium", domains=("wiring",))
 def topic_never_published(store, config) -> list[Finding]:
     """A bus subscription whose topic nothing publishes or sends: its handler never runs."""
-    return [f for f in orphan_topic_findings(graph_for(store, config)) if f.rule == "DWA-311"]
+    return _once(graph_for(store, config), orphan_topic_findings, "DWA-311")
 
 
 @index_rule(id="DWA-320", title="Private field written but never read", category="dead-code",
             severity="low", cwe=(563,), domains=("readiness",))
 def write_only_field(store, config) -> list[Finding]:
     """A private field that is assigned but never read: state that is kept and never used."""
-    return [f for f in write_only_findings(graph_for(store, config)) if f.rule == "DWA-320"]
+    return _once(graph_for(store, config), write_only_findings, "DWA-320")
 
 
 @index_rule(id="DWA-321", title="Preset option set but never read", category="dead-code",
@@ -319,7 +334,7 @@ def option_never_read(store, config) -> list[Finding]:
     promises a behaviour that nothing implements. Low severity on purpose: the tier checker turns the
     same fact into the verdict of every tier that requires the option, so the finding is its evidence,
     not a second penalty on the code's domain."""
-    return [f for f in write_only_findings(graph_for(store, config)) if f.rule == "DWA-321"]
+    return _once(graph_for(store, config), write_only_findings, "DWA-321")
 
 
 def wiring_findings(store, config=None) -> list[Finding]:
