@@ -60,6 +60,7 @@ RULE_MODULES: tuple[str, ...] = (
     "dwagent.tools.rules.python_async",
     "dwagent.tools.rules.python_swallow",
     "dwagent.tools.rules.python_tuning",
+    "dwagent.tools.rules.python_stubs",
     "dwagent.tools.graph.checks",
 )
 
