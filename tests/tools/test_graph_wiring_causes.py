@@ -403,3 +403,24 @@ class _Scratch:
     # whose public classes (subclasses included) are its API; private ones must still be used
     assert graph.types["lib.shapes.Shape"].live.startswith("public type of a library")
     assert {name for rule, name in found if rule == "DWA-301"} == {"_Scratch", "Cache"}
+
+
+def test_python_reexport_and_wrapper_bases(tmp_path):
+    files = {
+        "sdk/__init__.py": "from sdk._client import Client\nfrom sdk._mw import RetryMiddleware\n",
+        "sdk/_client.py": "class Client:\n    def send(self):\n        return 1\n\n\nclass _Unused:\n    def go(self):\n        return 2\n",
+        "sdk/_mw.py": """class Middleware:
+    def handle(self, request):
+        return request
+
+
+class RetryMiddleware(Middleware):
+    def handle(self, request):
+        return request
+""",
+    }
+    graph, found = _run(tmp_path, files, GraphConfig.python_default())
+    # a private module's class re-exported by the package is API; the base of a wrapper is wrapped
+    # through its subclasses; a library's reachable wrapper is for its users to construct
+    assert graph.types["sdk._client.Client"].live
+    assert found == {("DWA-301", "_Unused")}

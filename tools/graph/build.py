@@ -194,6 +194,7 @@ class _Builder(CallLinker):
                     continue
                 self.call(name, receiver, scope, owner, file, line)
         self.record_generic_calls()
+        self.python_imports()
         self.type_registrations()
         self.bus_sites(bus_rows)
         self.finish_method_groups()
@@ -203,6 +204,21 @@ class _Builder(CallLinker):
         self.graph.options = option_sites(ix, self.src, self.cfg, self.option_types, self.option_hits)
         compute_liveness(self.graph, ix, self.type_edges, self.test_refs, self.cfg, self.entry_units)
         return self.graph
+
+    def python_imports(self) -> None:
+        """`from pkg.mod import Foo` is a use of Foo: a package's `__init__` re-exporting a class
+        from a private module is how Python publishes API (C# usings name namespaces, not types)."""
+        rows = self.conn.execute("SELECT file_id, name, scope, line FROM refs WHERE kind = 'using'")
+        for fid, name, scope, line in rows:
+            file, role = self.files[fid]
+            if not file.endswith(".py"):
+                continue
+            module, _, last = name.rpartition(".")
+            if last not in self.ix.by_name:
+                continue
+            owner = self.owner(scope)
+            for tq in self.ix.resolve_type(last, file, self.ns_of(owner), module.lstrip(".")):
+                self.type_ref(owner, tq, file, line, role)
 
     def reflected_reads(self, fields: list[FieldUse]) -> list[FieldUse]:
         """A field named by a string literal anywhere (`GetField("_state")`, a serialiser's member

@@ -20,6 +20,7 @@ from typing import Iterable
 from dwagent.models import Evidence, Finding
 from dwagent.tools.graph.api import GraphView, graph_for
 from dwagent.tools.graph.bus import topic_matches
+from dwagent.tools.graph.liveness import is_library
 from dwagent.tools.graph.model import BusSite, TypeNode
 from dwagent.tools.rules.registry import RuleMeta, get_rule, index_rule, make_finding
 
@@ -121,7 +122,10 @@ def unwired_findings(view: GraphView) -> list[Finding]:
     scanned = _scanned_bases(g)
     data_shapes = _data_shapes(g)
     children = _children(g)
-    library = any(t.live.startswith("public type of a library") for t in g.types.values())
+    # C# top-level programs are not in the persisted graph, but a C# library always has public
+    # roots; a Python library's classes may all sit in private modules, so ask the rule itself
+    library = any(t.live.startswith("public type of a library") for t in g.types.values()) or (
+        view.config.language == "python" and is_library(g, view.config))
     for q, t in sorted(g.types.items()):
         if t.role != "production" or t.kind not in CHECKED_KINDS or t.live.startswith(
                 ("public API", "generated", "public type of a library")):
