@@ -26,19 +26,12 @@ import re
 from dwagent.tools.graph.api import GraphView
 from dwagent.tools.graph.bus import statement_text
 from dwagent.tools.graph.flowtypes import FlowCheck, FlowSpec, Hop
+from dwagent.tools.graph.flowwork import ASYNC_USE, CALLEE_DEPTH, cancellable_work, direct_work, member_body
 from dwagent.tools.graph.model import TOPIC_PREFIX
 
-_COMMENT = re.compile(r"^\s*(//|\*|/\*|#)")
 _NEW = re.compile(r"\bnew\s+([A-Z][\w.]*)\s*[({]")
 _CATCH = re.compile(r"\bcatch\b")
 _STRING = re.compile(r'@?\$?"(?:[^"\\]|\\.)*"|\'(?:[^\'\\]|\\.)*\'')
-
-
-def _body(view: GraphView, qual: str) -> list[tuple[int, str]]:
-    m = view.graph.methods.get(qual)
-    if m is None:
-        return []
-    return [(n, t) for n, t in view.source.span(m.file, m.start_line, m.end_line) if not _COMMENT.match(t)]
 
 
 def _check(view: GraphView, name: str, status: str, hop: str, file: str, start: int, end: int, detail: str) -> FlowCheck:
@@ -67,96 +60,12 @@ def _is_disposable(view: GraphView, type_name: str) -> bool:
 
 
 NA = "NOT APPLICABLE"
-CALLEE_DEPTH = 2  # how many calls deep a hop's callees are searched for async or I/O work
-
-# Return types that make a member awaitable: its caller can (and should) be able to cancel it.
-_AWAITABLE = {
-    "csharp": re.compile(r"\b(?:Task|ValueTask|IAsyncEnumerable|IAsyncEnumerator|IAsyncResult)\b"),
-    "python": re.compile(r"->\s*[\w.\[]*\b(?:Awaitable|Coroutine|AsyncIterator|AsyncIterable|AsyncGenerator|Future)\b"),
-}
-# Calls of asynchronous APIs inside a body.
-_ASYNC_USE = {
-    "csharp": re.compile(r"\bawait\b|\b[A-Z]\w*Async\s*(?:<[^<>()]*>)?\s*\("),
-    "python": re.compile(r"\bawait\b|\basync\s+(?:with|for)\b|\basyncio\.\w+\s*\("),
-}
-# Calls of well-known I/O APIs (files, network, processes, databases, sleeping).
-_IO_API = {
-    "csharp": re.compile(
-        r"\b(?:File|Directory|FileInfo|DirectoryInfo|Dns|Process|Console)\s*\.\s*(?:[A-Z]\w*)\s*\("
-        r"|\bnew\s+(?:FileStream|StreamReader|StreamWriter|BinaryReader|BinaryWriter|HttpClient|TcpClient|"
-        r"UdpClient|TcpListener|Socket|WebClient|\w*(?:Sql|Db|Npgsql|Sqlite|MySql|Oracle)\w*(?:Connection|Command))\b"
-        r"|\.\s*(?:ExecuteReader|ExecuteNonQuery|ExecuteScalar)\s*\("
-        # generic verbs count only on a receiver named like a resource (`_stream.Write(`, not `_log.Write(`)
-        r"|\b\w*(?:Stream|stream|Socket|socket|Client|client|Connection|connection|Reader|reader|Writer|writer|"
-        r"Channel|channel|Pipe|pipe)\s*\.\s*(?:Read|Write|Flush|Send|Receive|Connect|Accept)\w*\s*\("
-        r"|\bThread\.Sleep\s*\("),
-    "python": re.compile(
-        r"\bopen\s*\(|\b(?:requests|httpx|urllib\w*|socket|subprocess|sqlite3|shutil|aiohttp|aiofiles|asyncpg|"
-        r"psycopg\w*|boto3|smtplib|ftplib)\s*\."
-        r"|\.\s*(?:read_text|write_text|read_bytes|write_bytes|execute|executemany|fetchall|fetchone|commit|recv|"
-        r"sendall|connect|urlopen)\s*\("
-        r"|\bos\.(?:remove|rename|replace|makedirs|mkdir|listdir|scandir|walk|unlink|rmdir|stat)\s*\("
-        r"|\btime\.sleep\s*\("),
-}
-
-
-def _is_async_member(view: GraphView, m) -> str:
-    """Why the member itself is asynchronous ("" when it is not): modifier or awaitable return."""
-    if "async" in m.modifiers or re.match(r"\s*async\s+def\b", m.signature):
-        return "is async"
-    head = m.signature.split("(", 1)[0]
-    if view.config.language == "python":
-        head = m.signature.rsplit(")", 1)[-1]  # the return annotation
-    elif m.name in head:
-        head = head[: head.rfind(m.name)]  # the return type, before the member name
-    rx = _AWAITABLE.get(view.config.language)
-    return "returns an awaitable" if rx and rx.search(head) else ""
-
-
-def _direct_work(view: GraphView, m, body, io: bool = True) -> tuple[str, int] | None:
-    """(why, line) when the member is async, returns an awaitable or calls an async API, or
-    (with `io`) calls an I/O API."""
-    why = _is_async_member(view, m)
-    if why:
-        return why, m.start_line
-    lang = view.config.language
-    lines = body[1:] if len(body) > 1 else body  # the body, not the signature line
-    for rx, why in ((_ASYNC_USE.get(lang), "calls an async API"), (_IO_API.get(lang) if io else None, "calls an I/O API")):
-        hit = next((n for n, text in lines if rx and rx.search(text)), 0)
-        if hit:
-            return why, hit
-    return None
-
-
-def cancellable_work(view: GraphView, qual: str, depth: int = CALLEE_DEPTH,
-                     seen: frozenset[str] = frozenset()) -> tuple[str, str, int] | None:
-    """(why, file, line) when the member does work worth cancelling: it is async, returns an
-    awaitable, or calls an async or I/O API itself or through resolved production callees
-    (`depth` calls deep). None for synchronous CPU-only code: there is nothing to cancel."""
-    m = view.graph.methods.get(qual)
-    if m is None:
-        return None
-    direct = _direct_work(view, m, _body(view, qual))
-    if direct:
-        return direct[0], m.file, direct[1]
-    if depth <= 0:
-        return None
-    for e in sorted(view.graph.out_edges(qual), key=lambda x: (x.line, x.dst)):
-        callee = view.graph.methods.get(e.dst)
-        if e.kind != "call" or callee is None or callee.role != "production" or e.dst in seen or e.dst == qual:
-            continue
-        sub = cancellable_work(view, e.dst, depth - 1, seen | {qual})
-        if sub:
-            return f"calls {callee.name}, which {sub[0]}", m.file, e.line
-    return None
-
-
 def _async(view, hop, m, body) -> FlowCheck:
     for n, text in body:
         for pat in view.config.blocking_patterns:
             if re.search(pat, text):
                 return _check(view, "async", "FAIL", hop, m.file, n, n, f"blocks on a task ({pat})")
-    direct = _direct_work(view, m, body, io=False)
+    direct = direct_work(view, m, body, io=False)
     if direct is None:
         return _check(view, "async", NA, hop, m.file, m.start_line, m.start_line,
                       f"synchronous: no await, async call or awaitable in lines {m.start_line}-{m.end_line}, "
@@ -232,7 +141,7 @@ def _passes_token_to(view: GraphView, nxt: Hop, ctype: str) -> bool:
         return bool(re.search(rf"\b{re.escape(ctype)}\b", callee.signature))
     if nxt.node.startswith(TOPIC_PREFIX):
         stmt = statement_text(view.source.lines(nxt.file), nxt.line)
-        return bool(_ASYNC_USE.get(view.config.language) and _ASYNC_USE[view.config.language].search(stmt))
+        return bool(ASYNC_USE.get(view.config.language) and ASYNC_USE[view.config.language].search(stmt))
     return False
 
 
@@ -324,7 +233,7 @@ def hop_checks(view: GraphView, hops: list[Hop]) -> list[FlowCheck]:
         m = view.graph.methods.get(hop.node)
         if hop.node.startswith(TOPIC_PREFIX) or m is None:
             continue
-        body = _body(view, hop.node)
+        body = member_body(view, hop.node)
         nxt = next(iter(hops[i + 1:i + 2]), None)
         # the next hop is reached from this member only when its site lies inside this member
         if nxt is not None and not (nxt.file == m.file and m.start_line <= nxt.line <= m.end_line):
@@ -364,7 +273,7 @@ def flow_checks(view: GraphView, spec: FlowSpec, hops: list[Hop], per_hop: list[
         # a string literal or an option named for the control is not the control
         call_rx = re.compile(rf"\b\w*(?:{rx})\w*(?:\s*\??\.\s*\w+)*\s*(?:<[^<>()]*>)?\s*\(")
         for m in members if hit is None else ():
-            for n, text in _body(view, m.qualname):
+            for n, text in member_body(view, m.qualname):
                 if call_rx.search(_STRING.sub('""', text)):
                     hit = _check(view, req, "PASS", m.qualname, m.file, n, n, f"hop body calls /{rx}/")
                     break
