@@ -48,7 +48,24 @@ def test_a_card_store_of_another_format_is_rebuilt(tmp_path):
     )
     old.commit()
     old.close()
-    store = _store(tmp_path, [FakeSymbol("class", "Acme.Vault", 1, 3)])
+    store = _store(tmp_path, [FakeSymbol("class", "Acme.Vault", 1, 3, doc="Keeps secrets.")])
     assert store.refresh() == (1, 0)  # the stale file record went with the old tables
-    assert [c.embed_text for c in store.dense_cards()] == ["class vault\nin acme"]
+    assert [c.embed_text for c in store.dense_cards()] == ["class vault\nKeeps secrets.\nin acme"]
     assert store.conn.execute("SELECT value FROM meta WHERE key='version'").fetchone()[0] == CARDS_VERSION
+
+
+def test_plain_data_types_are_searched_lexically_only(tmp_path):
+    dto, enum, svc = "Acme.OrderLine", "Acme.OrderState", "Acme.OrderService"
+    store = _store(tmp_path, [
+        FakeSymbol("class", dto, 1, 5, container="Acme"),
+        FakeSymbol("property", f"{dto}.Sku", 2, 2, container=dto, signature="public string Sku"),
+        FakeSymbol("enum", enum, 6, 9, container="Acme"),
+        FakeSymbol("field", f"{enum}.Shipped", 7, 7, container=enum),
+        FakeSymbol("class", svc, 10, 20, container="Acme"),
+        FakeSymbol("method", f"{svc}.Ship", 11, 19, container=svc, signature="public void Ship()"),
+        FakeSymbol("class", "Acme.Documented", 21, 23, container="Acme", doc="Totals of one shipment."),
+    ])
+    store.refresh()
+    # a doc-less class with no behaviour is only names: lexical cards match those already
+    assert sorted(c.symbol for c in store.dense_cards()) == sorted(["Acme.Documented", enum, svc])
+    assert store.conn.execute("SELECT COUNT(*) FROM cards WHERE symbol = ?", (dto,)).fetchone()[0] == 1

@@ -16,9 +16,11 @@ from pathlib import Path
 
 from dwagent.tools.retrieve.tokens import split_identifier, split_text
 
-CARDS_VERSION = "3"
+CARDS_VERSION = "4"
 TYPE_KINDS = frozenset({"class", "interface", "struct", "record", "enum", "delegate"})
 SKIP_KINDS = frozenset({"namespace"})
+DATA_KINDS = frozenset({"class", "struct", "record"})
+BEHAVIOUR_KINDS = frozenset({"method", "function", "constructor"})
 MAX_MEMBERS = 40  # a card is a summary; giant types keep their first members only
 _MEMBER_RANK = {"method": 0, "function": 0, "event": 1, "property": 1, "field": 2, "const": 2}
 
@@ -137,6 +139,13 @@ def embed_text(sym: sqlite3.Row, member_names: list[str]) -> str:
     return "\n".join(parts)
 
 
+def _plain_data(sym: sqlite3.Row, behaviour: set[str]) -> bool:
+    """A class/struct/record with no doc and no behaviour: its card is only names (the type's and
+    its fields'), which lexical card search already matches, so a vector adds noise, not meaning.
+    Interfaces, enums and delegates stay: their names are their meaning."""
+    return sym["kind"] in DATA_KINDS and not sym["doc"] and sym["qualname"] not in behaviour
+
+
 def build_file_cards(index: sqlite3.Connection, file_id: int) -> list[tuple[str, str, int, int, str, str, bool]]:
     """(kind, qualname, start, end, text, embed_text, dense) for each declaration of one file."""
     rows = index.execute(
@@ -146,8 +155,11 @@ def build_file_cards(index: sqlite3.Connection, file_id: int) -> list[tuple[str,
     ).fetchall()
     members: dict[str, list[str]] = {}
     ranked: dict[str, list[tuple[int, str]]] = {}
+    behaviour: set[str] = set()  # types that declare a method, function or constructor
     kinds = {r["qualname"]: r["kind"] for r in rows}
     for r in rows:
+        if r["container"] and r["kind"] in BEHAVIOUR_KINDS:
+            behaviour.add(r["container"])
         if r["container"]:
             members.setdefault(r["container"], []).append(r["signature"] or r["name"])
             if r["kind"] in _MEMBER_RANK:
@@ -163,7 +175,8 @@ def build_file_cards(index: sqlite3.Connection, file_id: int) -> list[tuple[str,
         free_function = r["kind"] == "function" and kinds.get(r["container"]) not in TYPE_KINDS
         text = _card_text(r, members.get(r["qualname"], []) if is_type else [])
         compact = embed_text(r, member_names.get(r["qualname"], []) if is_type else [])
-        out.append((r["kind"], r["qualname"], r["start_line"], r["end_line"], text, compact, is_type or free_function))
+        dense = free_function or (is_type and not _plain_data(r, behaviour))
+        out.append((r["kind"], r["qualname"], r["start_line"], r["end_line"], text, compact, dense))
     return out
 
 
