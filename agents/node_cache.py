@@ -122,7 +122,7 @@ def store(path: Path, name: str, key: str, update: dict) -> None:
                              (name, key, pickle.dumps(update, protocol=pickle.HIGHEST_PROTOCOL)))
         finally:
             conn.close()
-    except (sqlite3.Error, OSError, pickle.PickleError):
+    except Exception:  # noqa: BLE001 — unpicklable value, full disk, locked file: the cache is optional
         pass
 
 
@@ -132,7 +132,10 @@ def run_cached(name: str, fn: Callable, state: dict, ctx) -> dict:
     if name not in CACHED_NODES or ctx.gateway is not None:
         return fn(state, ctx)
     started = time.perf_counter()
-    key = node_key(name, state, ctx)
+    try:
+        key = node_key(name, state, ctx)
+    except (TypeError, ValueError):  # inputs that do not serialise (e.g. non-string keys): no caching
+        return fn(state, ctx)
     path = cache_path(ctx)
     hit = lookup(path, name, key)
     if hit is not None:

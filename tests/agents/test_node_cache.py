@@ -112,3 +112,17 @@ def test_uncached_nodes_and_llm_runs_always_compute(tmp_path):
         node_cache.run_cached("adjudicator", node, {}, ctx)
         node_cache.run_cached("evidence", node, {}, replace(ctx, gateway=object()))
     assert len(calls) == 4
+
+
+def test_inputs_or_results_that_do_not_serialise_are_computed_not_cached(tmp_path):
+    calls = []
+
+    def node(state, ctx):
+        calls.append(1)
+        return {"flows": {"f": 1}, "hook": lambda: None}  # a lambda cannot be pickled
+
+    ctx = _ctx(tmp_path)
+    for _ in range(2):
+        assert node_cache.run_cached("flow_tracer", node, {}, ctx)["flows"] == {"f": 1}
+        node_cache.run_cached("flow_tracer", node, {"odd": {(1, 2): "tuple key"}}, ctx)
+    assert len(calls) == 4
