@@ -5,7 +5,8 @@
 
 Measures (2-core budgets from the issue): graph build (≤ 30 s), one trace query and one who-calls
 (≤ 1 s each), reload of the persisted graph, unwired-component findings per 1,000 classes, and
-recall/precision of unwired components and orphan topics against `TREE/.synth-manifest.json`.
+recall/precision of unwired components and orphan topics against `TREE/.synth-manifest.json`,
+and the number of write-only-state and dead-code findings (the generator plants none: noise).
 """
 from __future__ import annotations
 
@@ -37,6 +38,7 @@ def run(tree: Path, index_dir: Path | None, public_api: tuple[str, ...]) -> dict
     from dwagent.tools.graph.build import build_graph
     from dwagent.tools.graph.checks import orphan_topic_findings, unwired_findings, write_only_findings
     from dwagent.tools.graph.config import GraphConfig
+    from dwagent.tools.graph.deadcode import dead_code_findings
     from dwagent.tools.graph.persist import content_key, load_stored, save_graph
     from dwagent.tools.graph.query import who_calls
     from dwagent.tools.graph.source import SourceLines
@@ -90,6 +92,10 @@ def run(tree: Path, index_dir: Path | None, public_api: tuple[str, ...]) -> dict
         orphans = orphan_topic_findings(view)
         write_only = write_only_findings(view)
         out["checks_s"] = round(time.perf_counter() - t0, 2)
+        t0 = time.perf_counter()
+        dead = dead_code_findings(store, cfg)  # reuses the graph just saved (same content key)
+        out["dead_code_s"] = round(time.perf_counter() - t0, 2)
+        out["dead_code_findings"] = len(dead)
     classes = sum(1 for t in graph.types.values() if t.kind in ("class", "record", "struct") and t.role == "production")
     out["production_classes"] = classes
     out["unwired_findings"] = len(unwired)
