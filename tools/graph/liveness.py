@@ -81,7 +81,7 @@ def is_library(graph: CodeGraph, cfg: GraphConfig, entry_units: set[str] | froze
     return not any(m.role == "production" and wanted.intersection(m.attributes) for m in graph.methods.values())
 
 
-def _python_public(q: str, name: str) -> bool:
+def _python_public(q: str) -> bool:
     """No leading underscore on the class nor on any package/module it lives in."""
     return not any(part.startswith("_") and not part.startswith("__") for part in q.split("."))
 
@@ -93,7 +93,7 @@ def _library_root(q: str, graph: CodeGraph, ix: TypeIndex, cfg: GraphConfig) -> 
     if cfg.language == "python":
         # the naming convention is Python's only visibility: a public class of a public module is
         # API, subclasses included (an exported `FloatRange(_NumberRangeBase)` is what users call)
-        return _python_public(q, node.name)
+        return _python_public(q)
     if "public" not in node.modifiers:
         return False
     # a subclass of an in-tree production class is a plug-in point that must be reached
