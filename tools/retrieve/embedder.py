@@ -97,7 +97,7 @@ class OnnxMiniLM:
         from tokenizers import Tokenizer
 
         options = ort.SessionOptions()
-        # One single-threaded session per core, each fed whole batches: on 2 cores this gave
+        # Single-threaded runs, one per core, each fed whole batches: on 2 cores this gave
         # ~10 % more cards per CPU-second than one session with 2 intra-op threads, whose
         # threads wait on each other over MiniLM's small matrices (docs/retrieval.md).
         options.intra_op_num_threads = 1
@@ -106,20 +106,19 @@ class OnnxMiniLM:
         # other processes' CPU (and, contended, our own) for nothing.
         options.add_session_config_entry("session.intra_op.allow_spinning", "0")
         options.log_severity_level = 3
-        workers = max(1, threads or min(2, os.cpu_count() or 1))
-        self._sessions = [
-            ort.InferenceSession(str(files.model), options, providers=["CPUExecutionProvider"])
-            for _ in range(workers)
-        ]
+        self._workers = max(1, threads or min(2, os.cpu_count() or 1))
+        # One session shared by the workers: InferenceSession.run is thread-safe, and a second
+        # session would hold a second copy of the prepared weights (~300 MB measured).
+        self._session = ort.InferenceSession(str(files.model), options, providers=["CPUExecutionProvider"])
         self._tokenizer = Tokenizer.from_file(str(files.tokenizer))
         self._tokenizer.enable_truncation(MAX_TOKENS)
         self._tokenizer.enable_padding()
 
-    def _run(self, session, batch):
+    def _run(self, batch):
         import numpy as np
 
         ids, mask = batch
-        hidden = session.run(None, {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)})[0]
+        hidden = self._session.run(None, {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)})[0]
         weights = mask[:, :, None].astype(np.float32)
         pooled = (hidden * weights).sum(axis=1) / np.clip(weights.sum(axis=1), 1e-9, None)
         return pooled / np.clip(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12, None)
@@ -135,15 +134,15 @@ class OnnxMiniLM:
             enc = self._tokenizer.encode_batch([texts[i] for i in idx])
             batches.append((np.array([e.ids for e in enc], dtype=np.int64),
                             np.array([e.attention_mask for e in enc], dtype=np.int64)))
-        workers = min(len(self._sessions), len(batches))
+        workers = min(self._workers, len(batches))
         if workers <= 1:
-            pooled = [self._run(self._sessions[0], b) for b in batches]
+            pooled = [self._run(b) for b in batches]
         else:
             from concurrent.futures import ThreadPoolExecutor
 
-            # Worker w runs batches w, w+n, ... on its own session (onnxruntime releases the GIL).
+            # Worker w runs batches w, w+n, ... (onnxruntime releases the GIL while it computes).
             def work(w: int) -> list:
-                return [self._run(self._sessions[w], batches[j]) for j in range(w, len(batches), workers)]
+                return [self._run(batches[j]) for j in range(w, len(batches), workers)]
 
             with ThreadPoolExecutor(workers) as pool:
                 per_worker = list(pool.map(work, range(workers)))
