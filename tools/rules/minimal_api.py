@@ -12,6 +12,7 @@ from dwagent.tools.rules.registry import Hit, file_rule
 from dwagent.tools.rules.syntax import (
     arguments,
     callee,
+    descendants,
     enclosing_type,
     hit,
     name_of,
@@ -126,18 +127,10 @@ def _capability_route(ctx: FileContext, call) -> bool:
     handler = unwrap(args[-1]) if len(args) > 1 else None
     if handler is None or handler.type != "lambda_expression":
         return False
-    params = [text(ctx, p.child_by_field_name("name")) for p in _descendants(handler, "parameter")]
+    params = [text(ctx, p.child_by_field_name("name")) for p in descendants(handler, "parameter", stop=("block", "arrow_expression_clause"))]
     return bool(checks_credential(text(ctx, handler.child_by_field_name("body")), params))
 
 
-def _descendants(node, node_type: str) -> list:
-    out, stack = [], [node]
-    while stack:
-        n = stack.pop()
-        if n.type == node_type:
-            out.append(n)
-        elif n.type not in ("block", "arrow_expression_clause"):
-            stack.extend(n.named_children)
     return out
 
 

@@ -93,6 +93,19 @@ _last: tuple[int, FileContext | None, dict[str, list[tree_sitter.Node]]] = (0, N
 _callee_memo: dict[tuple[int, int], tuple[str, str]] = {}
 
 
+
+def descendants(node, node_type: str, stop: tuple[str, ...] = ()) -> list:
+    """Nodes of `node_type` under `node` (itself included), not looking below node types in `stop`
+    (e.g. a handler's own block); order is a depth-first stack's, so callers test membership."""
+    out, stack = [], [node]
+    while stack:
+        n = stack.pop()
+        if n.type == node_type:
+            out.append(n)
+        if n.type not in stop:
+            stack.extend(n.named_children)
+    return out
+
 def nodes(ctx: FileContext, node_type: str) -> list[tree_sitter.Node]:
     """All nodes of `node_type` in the file, in document order (type must be in CAPTURED)."""
     global _last

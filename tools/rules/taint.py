@@ -14,6 +14,7 @@ from dwagent.tools.rules.syntax import (
     arguments,
     callee,
     const_names,
+    descendants,
     enclosing_member,
     interpolations,
     is_constant_expr,
@@ -98,7 +99,7 @@ def _constant_choice(ctx: FileContext, value, consts, out_vars: frozenset[str] =
         outs = frozenset()
         if cond.type == "invocation_expression" and callee(ctx, cond)[1] == "TryGetValue" \
                 and _constant_map(ctx, callee(ctx, cond)[0]):
-            outs = frozenset(text(ctx, d.named_children[-1]) for d in _descendants(cond, "declaration_expression"))
+            outs = frozenset(text(ctx, d.named_children[-1]) for d in descendants(cond, "declaration_expression"))
         return all(_constant_choice(ctx, unwrap(value.child_by_field_name(f)), consts, outs)
                    for f in ("consequence", "alternative"))
     if value.type == "element_access_expression":
@@ -111,14 +112,6 @@ def _constant_choice(ctx: FileContext, value, consts, out_vars: frozenset[str] =
     return False
 
 
-def _descendants(node, node_type: str) -> list:
-    out, stack = [], [node]
-    while stack:
-        n = stack.pop()
-        if n.type == node_type:
-            out.append(n)
-        stack.extend(n.named_children)
-    return out
 
 
 def _constant_map(ctx: FileContext, receiver: str) -> bool:
@@ -129,12 +122,12 @@ def _constant_map(ctx: FileContext, receiver: str) -> bool:
     for f in nodes(ctx, "field_declaration"):
         if "readonly" not in modifiers(ctx, f) and "const" not in modifiers(ctx, f):
             continue
-        for d in _descendants(f, "variable_declarator"):
+        for d in descendants(f, "variable_declarator"):
             if name_of(ctx, d) != name or len(d.named_children) < 2:
                 continue
-            inits = _descendants(d.named_children[-1], "initializer_expression")
-            return bool(inits) and not any(_descendants(i, "identifier") or _descendants(i, "invocation_expression")
-                                           or _descendants(i, "interpolated_string_expression") for i in inits)
+            inits = descendants(d.named_children[-1], "initializer_expression")
+            return bool(inits) and not any(descendants(i, "identifier") or descendants(i, "invocation_expression")
+                                           or descendants(i, "interpolated_string_expression") for i in inits)
     return False
 
 
