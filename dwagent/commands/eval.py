@@ -86,6 +86,7 @@ def eval_suite(
     out: Path = typer.Option(None, "--out", help="Folder for the results JSON (default evals/results)."),
     update_baseline: bool = typer.Option(False, "--update-baseline", help="Also write these results as the baseline."),
     as_json: bool = typer.Option(False, "--json", help="Print the results JSON instead of tables."),
+    fixtures_dir: Path = typer.Option(None, "--fixtures-dir", help="Score the labelled fixtures in this folder instead (e.g. evals/holdout): originals only, report only (no thresholds, no baseline)."),
 ) -> None:
     """Certify every labelled fixture, score against labels and thresholds, compare with the baseline.
 
@@ -97,6 +98,9 @@ def eval_suite(
 
     console = Console(stderr=as_json)
     gateway, mode = _gateway(llm)
+    if fixtures_dir is not None:
+        _report_only(console, fixtures_dir, suite, gateway, mode, out, as_json)
+        return
     results = run_suite(EvalOptions(suite=suite, gateway=gateway, mode=mode, progress=lambda n: console.print(f"[dim]certify {n}[/]")))
     out_dir = out or RESULTS_DIR
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -132,6 +136,37 @@ def eval_suite(
         console.print(f"[red]threshold missed:[/] {line}", highlight=False)
     console.print("thresholds: PASS" if not misses else f"thresholds: FAIL ({len(misses)})")
     raise typer.Exit(1 if misses else 0)
+
+
+def _report_only(console: Console, fixtures_dir: Path, suite: str, gateway, mode: str, out: Path | None, as_json: bool) -> None:
+    """Score a separate fixtures folder (a hold-out set) without thresholds or baseline.
+
+    A hold-out set measures generalisation, so its numbers are reported, never gated: the gated
+    suite's bars and baseline describe `evals/fixtures/` only. Variants are not generated (they
+    test injection resistance, which the gated suite already covers); "all" means the originals.
+    """
+    from dwagent.errors import UsageError
+    from dwagent.evals.runner import EvalOptions, results_path, run_suite
+
+    if not fixtures_dir.is_dir():
+        raise UsageError(f"--fixtures-dir {fixtures_dir}: not a directory", "point it at a folder of labelled fixtures, e.g. evals/holdout")
+    if out is None:
+        raise UsageError("--fixtures-dir needs --out", "hold-out results are not written into evals/results by default")
+    options = EvalOptions(suite="originals" if suite == "all" else suite, fixtures_dir=fixtures_dir, gateway=gateway, mode=mode,
+                          progress=lambda n: console.print(f"[dim]certify {n}[/]"))
+    results = run_suite(options)
+    results["fixtures_dir"] = fixtures_dir.as_posix()
+    out.mkdir(parents=True, exist_ok=True)
+    text = json.dumps(results, indent=2, sort_keys=True) + "\n"
+    path = results_path(out, results)
+    path.write_text(text, encoding="utf-8")
+    if as_json:
+        typer.echo(text, nl=False)
+    else:
+        _print(console, results)
+    console.print(f"results: {path}", highlight=False)
+    console.print("thresholds: not enforced for a --fixtures-dir run (report only)")
+    raise typer.Exit(0)
 
 
 def register(app: typer.Typer) -> None:
