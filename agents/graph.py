@@ -64,7 +64,10 @@ def _bound(name: str, fn: Callable, ctx: RunContext) -> Callable:
         # CPU seconds of this node's thread: parallel branches share 2 cores, so wall time alone
         # says little about what a node costs (run.json shows both)
         cpu_used = {f"cpu.{name}": round(time.thread_time() - cpu, 3)}
-        return {**update, "timings": {**update.get("timings", {}), **cpu_used}}
+        update = {**update, "timings": {**update.get("timings", {}), **cpu_used}}
+        if ctx.gateway is not None:  # checkpointed with the step, so --resume keeps the model's usage
+            update["llm_ledger"] = ctx.gateway.ledger.to_state()
+        return update
 
     node.__name__ = name
     return node
@@ -111,6 +114,10 @@ def run_graph(ctx: RunContext, checkpoint_db: Path, resume: bool) -> dict:
         config = {"configurable": {"thread_id": ctx.thread_id}}
         app = build_graph(ctx).compile(checkpointer=saver)
         snapshot = app.get_state(config) if resume else None
+        if snapshot is not None and snapshot.values and ctx.gateway is not None:
+            from dwagent.agents.llm_review import resume_llm
+
+            resume_llm(ctx.gateway, snapshot.values)
         if snapshot is not None and snapshot.values and not snapshot.next:
             return dict(snapshot.values)  # the interrupted run had in fact finished
         if snapshot is not None and snapshot.next:

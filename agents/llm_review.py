@@ -76,6 +76,18 @@ def llm_review(findings: list[Finding], gateway, root: Path, sources=None) -> tu
     return out, evidence
 
 
+def resume_llm(gateway, values: dict) -> None:
+    """Before `--resume` continues a checkpoint: the ledger as the last completed step left it
+    (usage, cited prose, budget and disabled state) and the redactor's secrets from the findings
+    (the step that registered them may not run again)."""
+    if gateway is None:
+        return
+    gateway.ledger.restore(values.get("llm_ledger") or {})
+    if hasattr(gateway, "register_secrets"):
+        raw = values.get("raw_findings") or values.get("findings") or []
+        gateway.register_secrets([Finding.model_validate(f) for f in raw])
+
+
 def _waypoint_globs(rubric) -> dict[str, dict[str, tuple[str, ...]]]:
     """flow id -> hop name -> identifier globs, from the rubric (hop names as the tracer writes them)."""
     return {flow.id: {"entry": tuple(flow.entry), **{w.name: tuple(w.symbols) for w in flow.waypoints}}

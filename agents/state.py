@@ -21,6 +21,16 @@ def concat_sorted(left: list | None, right: list | None) -> list:
     return sorted([*(left or []), *(right or [])], key=repr)
 
 
+def latest_snapshot(left: dict | None, right: dict | None) -> dict:
+    """Reducer for cumulative snapshots of one shared counter (the LLM usage ledger): keep the one
+    with more recorded events, so parallel branches give the same, most complete value."""
+    if not left:
+        return dict(right or {})
+    if not right:
+        return dict(left)
+    return dict(right) if right.get("events", 0) >= left.get("events", 0) else dict(left)
+
+
 class CertifyState(TypedDict, total=False):
     inventory: dict[str, Any]  # reader: files, lines, languages, projects, plugins, tests
     gate_runs: dict[str, Any]  # reader: command gate id -> result dict
@@ -39,3 +49,5 @@ class CertifyState(TypedDict, total=False):
     not_run: Annotated[dict[str, str], merge_dicts]  # part -> why it did not run
     timings: Annotated[dict[str, float], merge_dicts]  # node -> seconds (run.json only)
     log: Annotated[list[str], concat_sorted]  # reviewer decisions and skips, for run.json
+    # only with an LLM gateway: the usage ledger after each step, so --resume keeps its usage and prose
+    llm_ledger: Annotated[dict[str, Any], latest_snapshot]

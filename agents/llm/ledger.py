@@ -59,12 +59,16 @@ class UsageLedger:
         self.price_known = True
         self.token_count_exact = True
         self._prose: dict[str, dict[str, str]] = {}  # agent -> key -> cited LLM text kept for the report
+        # every record_* bumps it: of two snapshots of this shared ledger the later one has the
+        # larger count, which is how the graph state keeps the most complete one (agents/state.py)
+        self._events = 0
 
     def _agent(self, agent: str) -> AgentUsage:
         return self._agents.setdefault(agent, AgentUsage())
 
     def record_call(self, agent: str, input_tokens: int, output_tokens: int, cost: float) -> None:
         with self._lock:
+            self._events += 1
             usage = self._agent(agent)
             usage.calls += 1
             usage.input_tokens += input_tokens
@@ -73,42 +77,79 @@ class UsageLedger:
 
     def record_cache_hit(self, agent: str) -> None:
         with self._lock:
+            self._events += 1
             self._agent(agent).cache_hits += 1
 
     def record_retry(self, agent: str, reason: str) -> None:
         with self._lock:
+            self._events += 1
             usage = self._agent(agent)
             usage.retries += 1
             usage.reasons[f"retry:{reason}"] += 1
 
     def record_repair(self, agent: str) -> None:
         with self._lock:
+            self._events += 1
             self._agent(agent).repairs += 1
 
     def record_failure(self, agent: str, reason: str) -> None:
         with self._lock:
+            self._events += 1
             usage = self._agent(agent)
             usage.failures += 1
             usage.reasons[f"failure:{reason}"] += 1
 
     def record_fallback(self, agent: str, reason: str) -> None:
         with self._lock:
+            self._events += 1
             usage = self._agent(agent)
             usage.fallbacks += 1
             usage.reasons[f"fallback:{reason}"] += 1
 
     def record_uncited(self, agent: str, dropped: int) -> None:
         with self._lock:
+            self._events += 1
             self._agent(agent).uncited_dropped += dropped
 
     def record_prose(self, agent: str, key: str, text: str) -> None:
         """Keep a cited LLM text (every sentence already checked) for the report's LLM section."""
         with self._lock:
+            self._events += 1
             self._prose.setdefault(agent, {})[key] = text
 
     def record_rejected_argument(self, agent: str) -> None:
         with self._lock:
+            self._events += 1
             self._agent(agent).rejected_arguments += 1
+
+    def to_state(self) -> dict[str, Any]:
+        """Everything the ledger holds, JSON-able, for the certify graph's checkpoints: restoring
+        it on `--resume` keeps the usage and cited prose of the steps that already ran."""
+        with self._lock:
+            agents = {name: {**usage.to_dict(), "cost_usd": usage.cost_usd} for name, usage in sorted(self._agents.items())}
+            prose = {agent: dict(sorted(items.items())) for agent, items in sorted(self._prose.items())}
+            return {"agents": agents, "budget_exhausted": self.budget_exhausted, "disabled": self.disabled,
+                    "events": self._events, "model": self.model, "price_known": self.price_known, "prose": prose,
+                    "provider": self.provider, "token_count_exact": self.token_count_exact}
+
+    def restore(self, state: dict[str, Any]) -> bool:
+        """Replace the counters with a `to_state()` snapshot of the same provider and model (a
+        resumed run continues its ledger); another model's snapshot is ignored. True if restored."""
+        if not state or (state.get("provider"), state.get("model")) != (self.provider, self.model):
+            return False
+        with self._lock:
+            self._agents = {
+                name: AgentUsage(**{**{k: v for k, v in usage.items() if k != "reasons"},
+                                    "reasons": Counter(usage.get("reasons", {}))})
+                for name, usage in state.get("agents", {}).items()
+            }
+            self._prose = {agent: dict(items) for agent, items in state.get("prose", {}).items()}
+            self.budget_exhausted = state.get("budget_exhausted", "")
+            self.disabled = state.get("disabled", "")
+            self.price_known = state.get("price_known", True)
+            self.token_count_exact = state.get("token_count_exact", True)
+            self._events = int(state.get("events", 0))
+        return True
 
     def usage(self, agent: str) -> AgentUsage:
         """A copy of one agent's counters (zeros if it never asked)."""
