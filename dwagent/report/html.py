@@ -102,8 +102,17 @@ def _items(title: str, items) -> str:
     return f"<section><h2>{h(title)} ({len(items)})</h2><ol>{lis}</ol>{more}</section>"
 
 
-def render_html(report: Report, generated_at: str) -> str:
-    """The full self-contained HTML page."""
+def _llm_section(llm_lines: tuple[str, ...]) -> str:
+    """What a model did, cost and wrote (cited), as escaped text; empty when no model was configured."""
+    if not llm_lines:
+        return ""
+    items = "".join(f"<li>{h(line)}</li>" for line in llm_lines)
+    return f'<section id="llm"><h2>LLM assistance</h2><ul>{items}</ul></section>'
+
+
+def render_html(report: Report, generated_at: str, llm_lines: tuple[str, ...] = ()) -> str:
+    """The full self-contained HTML page. `llm_lines` (report sentences from the LLM usage
+    ledger) adds an "LLM assistance" section; without them the page is the offline page."""
     counted = [f for f in report.findings if not (f.suppression and f.suppression.kind == "certifier-baseline")]
     by_sev = [(s, sum(1 for f in counted if f.severity == s), _SEV_COLOUR[s]) for s in sorted(SEVERITY_ORDER, key=SEVERITY_ORDER.get)]
     by_dom = [(d.name, len(d.finding_ids), "#3d6fb6") for d in report.domains if d.finding_ids][:30]
@@ -149,6 +158,8 @@ def render_html(report: Report, generated_at: str) -> str:
     comp = report.competitive or {}
     comp_text = comp.get("summary") or comp.get("reason") or comp.get("status", "NOT RUN")
     parts.append(f"<section><h2>Competitive analysis</h2><p>{h(comp.get('status', 'NOT RUN'))}: {h(comp_text)}</p></section>")
+    if llm_lines:
+        parts.append(_llm_section(llm_lines))
     ev_rows = "".join(
         f'<div><a id="{anchor(eid)}"></a><b>{h(eid)}</b> <span class=muted>{h(ev.kind)} {h(ev.file)}:{ev.start_line} {h(ev.note)}</span>'
         + (f"<pre>{h(ev.excerpt)}</pre>" if ev.excerpt else "") + "</div>"

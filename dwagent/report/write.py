@@ -37,7 +37,9 @@ def write_reports(report: Report, out_dir: Path, *, generated_at: str, timings: 
     outputs: dict[str, str] = {}
     (out_dir / "CERTIFICATION.md").write_text(render_markdown(report, generated_at, _llm_lines(llm_usage)), encoding="utf-8")
     (out_dir / "findings.json").write_text(findings_json(report), encoding="utf-8")
-    (out_dir / "report.html").write_text(render_html(report, generated_at), encoding="utf-8")
+    # the page gains an "LLM assistance" section only when a model was configured (offline: unchanged)
+    html_llm = _llm_lines(llm_usage) if llm_usage is not None else ()
+    (out_dir / "report.html").write_text(render_html(report, generated_at, html_llm), encoding="utf-8")
     sarif, why = _sarif(report)
     if sarif is not None:
         (out_dir / "findings.sarif").write_text(sarif, encoding="utf-8")

@@ -100,6 +100,11 @@ def test_prose_reaches_the_reports_as_an_addition(dwshape_runs):
     assert llm_ca.startswith(offline_ca.rstrip("\n")) and "## LLM-written comparisons (checked)" in llm_ca
     assert "LLM-written" not in offline_ca and "The team says" not in llm_ca
     assert "## LLM assistance" in (off_out / "CERTIFICATION.md").read_text()  # offline says no model was used
+    page = (out / "report.html").read_text()
+    html_section = page[page.index('<section id="llm">'):]
+    assert "<h2>LLM assistance</h2>" in html_section and "every sentence cited" in html_section
+    assert "The team says everything is fine" not in page
+    assert 'id="llm"' not in (off_out / "report.html").read_text()  # offline page unchanged
 
 
 TLS_TREE = {

@@ -23,7 +23,8 @@ def _run(args: list[str], profile: Path) -> subprocess.CompletedProcess:
 
 def test_report_renders_and_screenshots(report, tmp_path):
     page = tmp_path / "report.html"
-    page.write_text(render_html(report, "T"), encoding="utf-8")
+    llm_lines = ("LLM openai:m: 2 call(s).", "rationale (domain:x), written by the model: <script>alert(2)</script> [E1]")
+    page.write_text(render_html(report, "T", llm_lines), encoding="utf-8")
     shot = tmp_path / "shot.png"
     proc = _run([f"--screenshot={shot}", "--window-size=1400,1800", page.as_uri()], tmp_path / "profile")
     assert shot.is_file() and shot.stat().st_size > 10_000, proc.stderr.decode()[-2000:]
@@ -31,3 +32,4 @@ def test_report_renders_and_screenshots(report, tmp_path):
     assert 'id="verdict"' in dom and "NOT CERTIFIED" in dom
     assert "<svg" in dom and 'id="findings-table"' in dom
     assert "<script>alert" not in dom  # the hostile excerpt stayed text
+    assert 'id="llm"' in dom and "LLM openai:m: 2 call(s)." in dom  # the LLM section, model text escaped
