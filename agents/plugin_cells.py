@@ -10,7 +10,7 @@ Degradation: swallowed errors (counted empty-catch findings) FAIL; otherwise the
 production code is searched for real handling of failure: a catch/except block that logs,
 falls back, retries, wraps or records state; a retry/circuit-breaker/fallback policy; a health
 or status flag being set. Found ⇒ PASS citing the lines. None found ⇒ FAIL when the rubric sets
-`plugins.degradation_required`, else PASS on a recorded absence that says so.
+`plugins.degradation_required`, else NOT APPLICABLE on a recorded absence that says what was searched.
 """
 from __future__ import annotations
 
@@ -204,5 +204,6 @@ def degradation_cell(sources, folder: str, swallowed: list[dict], required: bool
     ev = absence(folder, searched)
     if required:
         return cell("FAIL", f"no degradation path: {searched}", [ev]), [ev]
-    return cell("PASS", f"no error swallowed; no degradation path either ({searched}); "
-                        "the rubric does not require one (plugins.degradation_required)", [ev]), [ev]
+    # Not required: absence is neither a defect nor a PASS; say what was searched.
+    return cell("NOT APPLICABLE", f"no error swallowed; no degradation path either ({searched}); "
+                                  "the rubric does not require one (plugins.degradation_required)", [ev]), [ev]

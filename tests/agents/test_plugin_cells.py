@@ -98,7 +98,9 @@ def test_degradation_cites_handling_and_absence_follows_the_rubric(tree, tmp_pat
     cited = [report.evidence[i] for i in deg.evidence_ids]
     assert {e.excerpt.strip() for e in cited} >= {"catch (System.IO.IOException ex)"}
     half = rows["Plugins/Half"].cells["degradation"]
-    assert half.status == "PASS" and "does not require one" in half.reason
+    assert half.status == "NOT APPLICABLE" and "does not require one" in half.reason
+    assert half.evidence_ids  # the recorded search is its evidence
+    assert "degradation FAIL" not in rows["Plugins/Half"].reason  # not applicable never fails the row
     rows, _ = _run(tree, tmp_path / "b", certify_run, required=True)
     assert rows["Plugins/Half"].cells["degradation"].status == "FAIL"
     assert rows["Plugins/Worker"].cells["degradation"].status == "PASS"
