@@ -131,8 +131,14 @@ def compare_command(
     index_dir: Path | None = typer.Option(None, "--index-dir", help="Index folder (default: from run.json)."),
     patterns: Path | None = typer.Option(None, "--patterns", help="Capability pattern YAML (default: packaged)."),
     write: Path | None = typer.Option(None, "--write", help="Also write the full competitive-analysis.md here."),
+    llm: str | None = typer.Option(None, "--llm", help="Add checked model-written comparisons: none, openai:MODEL, "
+                                   "anthropic:MODEL, openai-compatible:MODEL@URL (default: none or config)."),
+    no_cache: bool = typer.Option(False, "--no-cache", help="Bypass the LLM response cache."),
 ) -> None:
-    """Compare the audited tree (evidence from a certify run) with one product, or with all."""
+    """Compare the audited tree (evidence from a certify run) with one product, or with all.
+    With --llm, a model-written paragraph per product is appended after the offline text, every
+    sentence checked against the section's sources (the offline text is unchanged); what the
+    model did and cost goes to stderr."""
     from dwagent.competitors.analysis import analyse
     from dwagent.competitors.loader import find_product
     from dwagent.competitors.profile import load_patterns
@@ -144,9 +150,19 @@ def compare_command(
     run_root, run_index, findings, report_product = load_report_dir(report_dir)
     target = None if name.lower() == "all" else find_product(name)
     mapping = load_patterns(patterns) if patterns else None
+    gateway, extra = _gateway(llm, no_cache), ""
     with open_index(root or run_root, index_dir or run_index) as store:
         analysis = analyse(store, findings, patterns=mapping, product=product or report_product)
     full = render_markdown(analysis)
+    if gateway is not None:
+        from dwagent.competitors.prose import llm_comparisons_markdown
+
+        gateway.register_secrets(findings)  # nothing the rules found secret leaves the machine
+        chosen = analysis if target is None else analysis.model_copy(
+            update={"sections": tuple(s for s in analysis.sections if s.comparison.slug == target.slug)})
+        extra = llm_comparisons_markdown(gateway, chosen)
+        if extra:
+            full = full.rstrip("\n") + "\n\n" + extra
     if write is not None:
         write.parent.mkdir(parents=True, exist_ok=True)
         write.write_text(full, encoding="utf-8")
@@ -154,5 +170,17 @@ def compare_command(
         typer.echo(full)
     else:
         section = next(s for s in analysis.sections if s.comparison.slug == target.slug)
-        typer.echo(render_section(section))
+        typer.echo(render_section(section) + (("\n" + extra) if extra else ""))
+    if gateway is not None:
+        from dwagent.agents.llm.ledger import summary_lines
+
+        for line in summary_lines(gateway.ledger.to_dict()):
+            typer.echo(line, err=True)
     raise typer.Exit(0)
+
+
+def _gateway(llm: str | None, no_cache: bool):
+    """The LLM gateway for --llm (CLI > env > config file), or None for no model."""
+    from dwagent.agents.llm.gateway import LLMGateway
+
+    return LLMGateway.from_cli(llm, no_cache=no_cache)
