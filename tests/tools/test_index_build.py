@@ -225,3 +225,20 @@ def test_a_worker_that_dies_costs_one_file_not_the_run(tmp_path: Path, monkeypat
     assert summary.skips_by_reason == {"parser-crash": 1}
     with open_index(root, tmp_path / "db") as store:
         assert store.conn.execute("SELECT reason FROM skips WHERE path = 'Crash.cs'").fetchone()[0] == "parser-crash"
+
+
+def test_cold_build_rows_satisfy_the_foreign_keys(tree: Path, tmp_path: Path) -> None:
+    # A cold build inserts with foreign-key checks off (speed); every row must still point at
+    # its file row, and a writer connection ends with the checks back on.
+    from dwagent.tools.index.store import connect
+    from dwagent.tools.index.writer import IndexWriter
+
+    build_index(tree, index_dir=tmp_path / "db")
+    with open_index(tree, tmp_path / "db") as store:
+        assert store.conn.execute("PRAGMA foreign_key_check").fetchall() == []
+    conn = connect(tmp_path / "other.sqlite", create=True)
+    conn.isolation_level = None
+    writer = IndexWriter(conn, cold=True)
+    writer.finish()
+    assert conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+    conn.close()

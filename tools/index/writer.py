@@ -47,6 +47,9 @@ class IndexWriter:
             # run must start over rather than trust rows whose FTS entries never got written.
             conn.execute("INSERT OR REPLACE INTO meta(key, value) VALUES ('build_state', 'cold-in-progress')")
             conn.execute("PRAGMA synchronous=OFF")
+            # Every row of a cold build follows its own file row, so the per-row foreign-key
+            # lookups (one per symbol, ref, constant and chunk) cannot fail; ON again in finish().
+            conn.execute("PRAGMA foreign_keys=OFF")
             for name in _INDEX_NAMES:
                 conn.execute(f"DROP INDEX IF EXISTS {name}")
         else:
@@ -123,4 +126,5 @@ class IndexWriter:
         c.execute("INSERT OR REPLACE INTO meta(key, value) VALUES ('build_state', 'complete')")
         c.execute("COMMIT")
         c.execute("PRAGMA synchronous=NORMAL")
+        c.execute("PRAGMA foreign_keys=ON")
         c.execute("PRAGMA wal_checkpoint(TRUNCATE)")
