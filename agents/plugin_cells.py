@@ -33,7 +33,8 @@ _DOCSTRING = re.compile(r'("""|\'\'\')(?:.|\n)*?\1')
 _HANDLER_BODY = re.compile(
     r"\b(?:Log\w*|_?logger\w*|log\.\w+|logging\.\w+|Trace\w*|Console\.Error|Retry\w*|Fallback\w*|"
     r"Health\w*|IsHealthy|Degrad\w*|Circuit\w*|return\b|continue\b|break\b|throw\s+new\b|raise\s+\w+|"
-    r"\w+\s*=\s*[^=])", re.I)
+    # recording the failure: an assignment, or adding it to a collection or counter
+    r"\w+\s*=\s*[^=]|\.(?:Add|TryAdd|Enqueue|Push|append|Increment|Record\w*|Mark\w*)\s*\(|Interlocked\.\w+)", re.I)
 # Resilience idioms anywhere in the code.
 _RESILIENCE = re.compile(
     r"\b(?:CircuitBreaker\w*|Polly|RetryPolicy|WaitAndRetry\w*|AddResilience\w*|Fallback\w*|Bulkhead\w*|"
