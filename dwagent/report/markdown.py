@@ -117,8 +117,17 @@ def _competitive(report: Report) -> list[str]:
     if c.get("status") != "RAN":
         return out + [f"NOT RUN: {md_inline(c.get('reason', 'not available'))}", ""]
     summary = c.get("summary") or c.get("headline") or ""
+    # The summary is line-structured (a lead paragraph, then a numbered list); keep its lines,
+    # drop its own heading (this section has one) and escape each line, since it quotes paths.
+    kept = 0
+    for line in str(summary).splitlines():
+        if line.startswith("#") or (not kept and not line.strip()):
+            continue
+        if kept < 40:
+            out.append(md_inline(line.replace("`", ""), 600) if line.strip() else "")
+            kept += 1
     if summary:
-        out += [md_inline(summary, 2000), ""]
+        out.append("")
     out.append("Details: see `findings.json` → `competitive`.")
     return out + [""]
 
