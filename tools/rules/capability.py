@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+from dwagent.tools.rules.names import TOKEN_QUALIFIERS_NOT_SECRET
 from dwagent.tools.rules.syntax import camel_words
 
 # Last words of a parameter name that make it the request's credential.
@@ -24,6 +25,8 @@ def credential_params(names) -> list[str]:
     for name in names:
         words = camel_words(name)
         if words and words[-1] in CREDENTIAL_WORDS:
+            if words[-1] == "token" and len(words) > 1 and words[-2] in TOKEN_QUALIFIERS_NOT_SECRET:
+                continue  # `cancellationToken`, `stoppingToken`, `pageToken`: no credential
             out.append(name)
     return out
 

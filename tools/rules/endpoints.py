@@ -29,6 +29,21 @@ AUTH = re.compile(r"(?i)authenticat|authoriz|\bauth\w*|token|api_?key|signature|
                   r"challenge|SslStream|certificate|IsAuthenticated|secret")
 FRAMEWORK_CONTROLLER_BASES = ("Controller", "ControllerBase", "ApiController", "ODataController")
 AUTH_ATTRS = ("Authorize", "AllowAnonymous")
+# A cancellation token stops a loop; it authenticates nobody. Its type, the names declared with that
+# type and the conventional names are blanked before AUTH looks for an authentication step.
+CANCEL_TYPE = re.compile(r"\bCancellationToken(?:Source)?\s+(\w+)")
+CANCEL_NAMES = re.compile(r"\b\w*CancellationToken\w*\b|\b\w*[Cc]ancel\w*Token\w*\b|\bstopping[Tt]oken\b|\bct\b|"
+                          r"\bcts\b")
+
+
+def without_cancellation_tokens(body: str) -> str:
+    """`body` with cancellation tokens (their type, declared names, conventional names) blanked."""
+    declared = {m.group(1) for m in CANCEL_TYPE.finditer(body)}
+    if declared:
+        body = re.sub(r"\b(" + "|".join(sorted(map(re.escape, declared))) + r")\b", " ", body)
+    return CANCEL_NAMES.sub(" ", body)
+
+
 SELF_CHECK = re.compile(r"\b(Unauthorized|Forbid|Challenge)\s*\(|StatusCodes\.Status40[13]")
 
 
@@ -46,6 +61,7 @@ def raw_listener(ctx: FileContext) -> Iterable[Hit]:
     it (a `switch` on the message, a handler table, command parsing) with no sign of an
     authentication step anywhere in the class (tokens, API keys, signatures, HMACs, credentials,
     TLS client certificates, `IsAuthenticated`). Anyone who can reach the port can issue commands.
+    A cancellation token (`CancellationToken ct`, `stoppingToken`) is not an authentication step.
     """
     if not re.search(r"TcpListener|HttpListener|UdpClient", ctx.text):
         return
@@ -57,7 +73,7 @@ def raw_listener(ctx: FileContext) -> Iterable[Hit]:
             continue  # an unbound client sends; it does not listen
         owner = enclosing_type(new)
         body = text(ctx, owner) if owner is not None else ctx.text
-        if RECEIVE.search(body) and DISPATCH.search(body) and not AUTH.search(body):
+        if RECEIVE.search(body) and DISPATCH.search(body) and not AUTH.search(without_cancellation_tokens(body)):
             yield hit(new, f"`{typ}` receives and dispatches commands with no authentication step", max_lines=1)
 
 
