@@ -80,6 +80,27 @@ def interpret_flow_hop(
         "flow_tracer", "flow_interpreter",
         {"question": question, "source": source, "candidates": list(candidates)}, FlowHopReply,
     )
+    return _verified_pick(gateway, root, candidates, reply)
+
+
+def pick_flow_entry(
+    gateway: LLMGateway | None,
+    root: Any,
+    candidates: Sequence[CodeBlock],
+    question: str,
+) -> FlowHopOutcome:
+    """Ask which candidate (if any) is where a flow starts, when the tracer found no entry;
+    same verification as a hop: an offered candidate, cited inside, quote verified."""
+    if gateway is None or not candidates:
+        return FlowHopOutcome(False, None, "")
+    reply = gateway.complete_structured(
+        "flow_tracer", "flow_entry", {"question": question, "candidates": list(candidates)}, FlowHopReply,
+    )
+    return _verified_pick(gateway, root, candidates, reply)
+
+
+def _verified_pick(gateway: LLMGateway, root: Any, candidates: Sequence[CodeBlock], reply: FlowHopReply | None) -> FlowHopOutcome:
+    """The model's pick when it is one of `candidates` and a citation inside it verifies."""
     if reply is None or not reply.resolved:
         return FlowHopOutcome(False, None, reply.explanation if reply else "")
     by_id = {c.id: c for c in candidates}

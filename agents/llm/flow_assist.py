@@ -10,13 +10,18 @@ every other located hop: a counted finding of a control's categories inside the 
 member fails that control. Nothing else changes, so a model can add a FAIL or a located hop to
 the trace, but it can never turn a FAIL (or a NOT VERIFIED) into a PASS: a hop the code graph
 did not find is still not a proven path.
+
+A flow whose entry was not found gets the same treatment with no source: the candidates are the
+indexed production members the entry's names match, or the members of production classes they
+name (the code graph resolves names to members, so an entry declared by its class is never found
+there), and the question is which one starts the flow.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Iterable, Mapping, Sequence
 
-from dwagent.agents.llm.assist import interpret_flow_hop
+from dwagent.agents.llm.assist import interpret_flow_hop, pick_flow_entry
 from dwagent.agents.llm.templates import CodeBlock
 from dwagent.models import Evidence
 
@@ -28,6 +33,7 @@ MAX_BLOCK_LINES = 40  # of a member sent as source or candidate
 MAX_CANDIDATES = 5
 DEFAULT_HOP_CAP = 60  # unresolved hops asked about per run
 MEMBER_KINDS = ("method", "function", "constructor")
+TYPE_KINDS = ("class", "struct", "record")  # types with member bodies (an interface's members have none)
 LLM_MARK = "LLM-resolved"
 
 
@@ -72,6 +78,29 @@ def _candidates(sources: Any, globs: Sequence[str]) -> list[tuple[CodeBlock, dic
     hits.sort(key=lambda s: (s["path"], int(s["start_line"]), s["qualname"]))
     out = []
     for i, sym in enumerate(hits[:MAX_CANDIDATES], start=1):
+        block = _block(sources, f"cand-{i}", sym["path"], int(sym["start_line"]), int(sym["end_line"]))
+        if block is not None:
+            out.append((block, sym))
+    return out
+
+
+def _entry_candidates(sources: Any, globs: Sequence[str]) -> list[tuple[CodeBlock, dict]]:
+    """Production members the entry's names match, else the members of the production classes
+    they name (in each class's file and line range); the only places an entry pick may land."""
+    direct = [s for s in sources.symbols(kinds=MEMBER_KINDS, name_globs=tuple(globs)) if s["role"] == "production"]
+    if direct:
+        return _candidates(sources, globs)
+    members: dict[tuple, dict] = {}
+    for cls in sources.symbols(kinds=TYPE_KINDS, name_globs=tuple(globs)):
+        if cls["role"] != "production":
+            continue
+        start, end = int(cls["start_line"]), int(cls["end_line"])
+        for sym in sources.symbols(kinds=MEMBER_KINDS, path_prefix=cls["path"]):
+            if sym["path"] == cls["path"] and start <= int(sym["start_line"]) <= end and sym["role"] == "production":
+                members[(sym["path"], int(sym["start_line"]), sym["qualname"])] = sym
+    out = []
+    for i, key in enumerate(sorted(members)[:MAX_CANDIDATES], start=1):
+        sym = members[key]
         block = _block(sources, f"cand-{i}", sym["path"], int(sym["start_line"]), int(sym["end_line"]))
         if block is not None:
             out.append((block, sym))
@@ -145,21 +174,34 @@ def resolve_flow_hops(
     for flow_id in sorted(flows):
         row = out[flow_id]
         for i, hop in enumerate(list(row.get("hops") or [])):
-            if hop.get("found") or i == 0 or asked >= cap:
+            if hop.get("found") or asked >= cap:
                 continue
             globs = (waypoint_globs.get(flow_id) or {}).get(str(hop.get("name")), ())
-            previous = next((h for h in reversed(row["hops"][:i]) if h.get("found")), None)
-            if not globs or previous is None:
+            if not globs:
                 continue
-            source = _source_block(sources, previous)
-            candidates = _candidates(sources, globs)
-            if source is None or not candidates:
-                continue
-            asked += 1
-            question = (f"Flow {row.get('name') or flow_id}: after {previous.get('symbol') or previous.get('name')}, "
-                        f"the next step is '{hop.get('name')}' (declared names: {', '.join(globs)}). The code graph "
-                        f"found no call or message path to it. Which candidate, if any, does the source hand off to?")
-            outcome = interpret_flow_hop(gateway, root, source, [c for c, _ in candidates], question)
+            if i == 0:  # the entry: no located step before it, so no source to show
+                if hop.get("name") != "entry":
+                    continue
+                candidates = _entry_candidates(sources, globs)
+                if not candidates:
+                    continue
+                asked += 1
+                question = (f"Flow {row.get('name') or flow_id}: its entry is declared as {', '.join(globs)}, and no "
+                            f"member the code graph could start from matched. Which candidate, if any, starts the flow?")
+                outcome = pick_flow_entry(gateway, root, [c for c, _ in candidates], question)
+            else:
+                previous = next((h for h in reversed(row["hops"][:i]) if h.get("found")), None)
+                if previous is None:
+                    continue
+                source = _source_block(sources, previous)
+                candidates = _candidates(sources, globs)
+                if source is None or not candidates:
+                    continue
+                asked += 1
+                question = (f"Flow {row.get('name') or flow_id}: after {previous.get('symbol') or previous.get('name')}, "
+                            f"the next step is '{hop.get('name')}' (declared names: {', '.join(globs)}). The code graph "
+                            f"found no call or message path to it. Which candidate, if any, does the source hand off to?")
+                outcome = interpret_flow_hop(gateway, root, source, [c for c, _ in candidates], question)
             if not outcome.resolved or outcome.target is None:
                 continue
             sym = next(s for c, s in candidates if c.id == outcome.target.id)

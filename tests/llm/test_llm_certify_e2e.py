@@ -188,3 +188,45 @@ def test_certify_cli_with_local_model_writes_usage_and_prose(small_tree, tmp_pat
     assert run["mode"] == "llm" and run["provider"] == "openai-compatible" and run["totals"]["calls"] == len(server.requests)
     md = (out / "CERTIFICATION.md").read_text()
     assert f"LLM openai-compatible:fake: {len(server.requests)} call(s)" in md
+
+
+REGISTRY = "\n".join([
+    "namespace Sample.Hw;",
+    "public sealed class CapabilityRegistry",
+    "{",
+    "    private readonly System.Collections.Generic.List<string> _caps = new();",
+    "    public void Register(string name)",
+    "    {",
+    "        try { _caps.Add(name); } catch { }",
+    "    }",
+    "}",
+    "",
+])
+
+
+def test_entry_declared_by_its_class_is_llm_resolved_on_a_real_index(tmp_path):
+    """A rubric entry naming a class matches no member in the code graph (entry not found); with a
+    model, a member of that indexed class may become the entry, verified and marked, and the
+    tracer's rule then fails the control its empty catch breaks. Offline nothing changes."""
+    import yaml
+
+    rubric = yaml.safe_load((Path(__file__).resolve().parents[2] / "rubric" / "generic.yaml").read_text())
+    rubric["flows"] = [{"id": "capabilities", "name": "Capabilities: registry -> offload", "entry": ["CapabilityRegistry"],
+                        "waypoints": [{"name": "offload", "symbols": ["*Offload*"]}]}]
+    (tmp_path / "rubric.yaml").write_text(yaml.safe_dump(rubric, sort_keys=False))
+    root = tmp_path / "tree"
+    (root / "src").mkdir(parents=True)
+    (root / "src" / "CapabilityRegistry.cs").write_text(REGISTRY)
+    offline, _ = _run(root, tmp_path / "w", "offline", str(tmp_path / "rubric.yaml"))
+    before = next(f for f in offline.flows if f.id == "capabilities")
+    assert not before.hops[0].found and before.status == "NOT VERIFIED"
+    with FakeServer() as server:
+        assisted, _ = _run(root, tmp_path / "w", "llm", str(tmp_path / "rubric.yaml"), _gateway(server.url, tmp_path / "cache"))
+    after = next(f for f in assisted.flows if f.id == "capabilities")
+    entry = after.hops[0]
+    assert entry.found and entry.via.startswith("LLM-resolved") and entry.symbol.endswith("CapabilityRegistry.Register")
+    ev = assisted.evidence[entry.evidence_id]
+    assert ev.verified and ev.file == "src/CapabilityRegistry.cs" and entry.line <= ev.start_line <= entry.end_line
+    assert after.cells["errors"].status == "FAIL" and after.status == "FAIL"
+    statuses_before, statuses_after = _statuses(offline), _statuses(assisted)
+    assert all(STATUS_RANK[statuses_after[k]] >= STATUS_RANK[statuses_before[k]] for k in statuses_before)
