@@ -134,8 +134,36 @@ def tls_verification_off(ctx: FileContext) -> Iterable[Hit]:
             yield hit(a, "SSL context `check_hostname = False` accepts certificates for any host", max_lines=1, severity="high")
 
 
+ENV_LOOKUPS = frozenset({"os.environ.get", "environ.get", "os.getenv", "getenv", "os.environ.setdefault"})
+
+
+def _env_fallback_name(ctx: FileContext, lit) -> str:
+    """For the default of `os.environ.get("X_TOKEN", "literal")` / `os.getenv(...)`: the variable
+    name if it names a secret, else the name the lookup is assigned to; '' otherwise."""
+    args = lit.parent
+    call = args.parent if args is not None and args.type == "argument_list" else None
+    if call is None or call.type != "call" or text(ctx, call.child_by_field_name("function")) not in ENV_LOOKUPS:
+        return ""
+    pos = positional(call)
+    if len(pos) < 2 or pos[1] != lit:
+        return ""
+    var = string_literal(ctx, pos[0]) or ""
+    return var if var and is_secret_name(var) else _assigned_name(ctx, call)
+
+
 def _assigned_name(ctx: FileContext, lit) -> str:
     p = lit.parent
+    if p is None:
+        return ""
+    if p.type == "argument_list":
+        return _env_fallback_name(ctx, lit)
+    # `configured or "literal"` and `"literal" if cond else configured` still assign the literal
+    while p is not None and (
+        (p.type == "boolean_operator" and text(ctx, p.children[1]) == "or" and p.child_by_field_name("right") == lit)
+        or (p.type == "conditional_expression" and p.named_children and p.named_children[1] != lit)
+        or p.type == "parenthesized_expression"
+    ):
+        lit, p = p, p.parent
     if p is None:
         return ""
     if p.type == "assignment" and p.child_by_field_name("right") == lit:
@@ -161,8 +189,10 @@ def hardcoded_secret(ctx: FileContext) -> Iterable[Hit]:
     """A credential in the source: a string literal assigned to a secret-named variable, attribute,
     keyword argument, default parameter or dict key (`password`, `api_key`, `client_secret`,
     `access_token`...), a connection URL/string with a literal password, an embedded private key,
-    or a well-known token format. Placeholders, environment lookups and configuration keys are not
-    reported. Test code is excluded.
+    or a well-known token format. A literal default of an environment lookup
+    (`os.environ.get("API_TOKEN", "literal")`, `os.getenv`), an `or` fallback and a conditional
+    branch count as assigned to the secret. Placeholders (empty, `changeme`, `<...>`, `dev`/`test`
+    words), plain environment lookups and configuration keys are not reported. Test code is excluded.
     """
     if not mentions(ctx, "pass", "pwd", "secret", "key", "token", "credential", "begin", "akia", "gh", "xox", "sk_live", "://"):
         return

@@ -55,6 +55,14 @@ def _target_name(ctx: FileContext, node) -> str:
             node, p = call, call.parent
     while p is not None and p.type in ("parenthesized_expression", "cast_expression"):
         p = p.parent
+    # a literal that is a branch of `cond ? "literal" : configured` or the fallback of
+    # `configured ?? "literal"` still ends up in the assigned variable
+    while p is not None and (
+        (p.type == "conditional_expression" and p.child_by_field_name("condition") != node)
+        or (p.type == "binary_expression" and text(ctx, p.child_by_field_name("operator")) == "??")
+        or p.type in ("parenthesized_expression", "cast_expression")
+    ):
+        node, p = p, p.parent
     if p is None:
         return ""
     if p.type == "assignment_expression":
@@ -83,6 +91,9 @@ def hardcoded_secret(ctx: FileContext) -> Iterable[Hit]:
     `signingKey`...), a JWT/HMAC key built from a literal (`new SymmetricSecurityKey(
     Encoding.UTF8.GetBytes("..."))`), a connection string with a literal `Password=`, an embedded
     private key, or a well-known token format (cloud access keys, storage account keys).
+
+    A literal that is one branch of `?:` or the `??` fallback of a configured value counts: in the
+    branch where it is taken, the secret is the literal.
 
     Placeholders (empty, `changeme`, `<your-key>`, `${VAR}`, masks), configuration keys
     (`Jwt:Key`), header names and values read from configuration/environment are not reported.
