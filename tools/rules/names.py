@@ -23,7 +23,11 @@ TOKEN_QUALIFIERS_NOT_SECRET = frozenset(
 )
 PUBLIC_WORDS = frozenset({"public", "publishable"})
 # Extra words that make an equality comparison a secret comparison (signatures, MACs, digests).
-COMPARE_LAST_WORDS = frozenset({"signature", "hmac", "mac", "otp", "nonce"})
+COMPARE_LAST_WORDS = frozenset({"signature", "sig", "hmac", "mac", "otp", "nonce"})
+# Trailing words that say how a value is encoded or carried, not what it is: `signatureHex`,
+# `tokenBytes`, `api_key_header` compare the signature / token / API key itself.
+CARRIER_WORDS = frozenset({"hex", "b64", "base64", "bytes", "str", "string", "text", "header", "value", "raw",
+                           "encoded", "upper", "lower", "normalized", "normalised", "trimmed"})
 # `hash`/`digest`/`key` are secret comparisons only when qualified (passwordHash, tokenDigest);
 # a file hash checked against an allow-list is an integrity check, not a secret.
 QUALIFIED_COMPARE_WORDS = frozenset({"hash", "digest", "key"})
@@ -63,11 +67,13 @@ def is_secret_name(name: str) -> bool:
 def is_compared_secret_name(name: str) -> bool:
     """Names whose equality comparison should be fixed-time (secrets plus MACs/signatures/digests)."""
     words = camel_words(name)
+    while len(words) > 1 and words[-1] in CARRIER_WORDS:
+        words = words[:-1]
     if not words:
         return False
     if PUBLIC_WORDS & set(words):
         return False
-    if is_secret_name(name) or words[-1] in COMPARE_LAST_WORDS:
+    if is_secret_name("_".join(words)) or words[-1] in COMPARE_LAST_WORDS:
         return True
     return words[-1] in QUALIFIED_COMPARE_WORDS and bool(set(words[:-1]) & SECRET_QUALIFIERS)
 

@@ -15,7 +15,16 @@ SECRET_CONTEXT = frozenset({"token", "api", "apikey", "secret", "signature", "hm
 TRIVIAL = re.compile(r"^(None|True|False|-?\d+|[rbuf]*['\"].*['\"]|len\(.*\)|\w+\.__class__)$", re.S)
 
 
+# String normalisations that keep the value's identity (case, whitespace, encoding).
+NORMALISERS = frozenset({"strip", "lstrip", "rstrip", "lower", "upper", "casefold", "encode", "decode"})
+
+
 def _name(ctx: FileContext, node) -> str:
+    if node.type == "call":
+        fn = node.child_by_field_name("function")
+        if fn is not None and fn.type == "attribute" and text(ctx, fn.child_by_field_name("attribute")) in NORMALISERS:
+            return _name(ctx, fn.child_by_field_name("object"))  # `sig.strip().lower()` is the signature
+        return ""
     if node.type in ("identifier", "attribute"):
         return text(ctx, node).split(".")[-1]
     if node.type == "subscript":
@@ -24,7 +33,9 @@ def _name(ctx: FileContext, node) -> str:
 
 
 TOKEN_QUALIFIERS = frozenset({"access", "auth", "api", "bearer", "refresh", "session", "reset", "csrf", "secret",
-                              "jwt", "id", "invite", "verification", "expected", "provided", "presented"})
+                              "jwt", "id", "invite", "verification", "expected", "provided", "presented",
+                              "admin", "master", "service", "shared", "webhook", "client", "root", "internal",
+                              "bot", "deploy", "personal", "install", "management", "operator"})
 
 
 def _python_secret(name: str) -> bool:

@@ -180,12 +180,21 @@ def _public_operand(names) -> bool:
     return any(PUBLIC_WORDS & set(camel_words(n)) for n in names)
 
 
+# String normalisations that keep the value's identity (case, whitespace, encoding).
+NORMALISERS = frozenset({"Trim", "TrimStart", "TrimEnd", "ToUpper", "ToUpperInvariant", "ToLower", "ToLowerInvariant",
+                         "Normalize", "ToString", "AsSpan", "AsMemory"})
+
+
 def _operand_name(ctx: FileContext, node) -> str:
     node = unwrap(node)
     if node.type in ("identifier", "member_access_expression"):
         return text(ctx, node).split(".")[-1]
     if node.type == "invocation_expression":  # ComputeSignature(x), GetToken()
         name = callee(ctx, node)[1]
+        fn = node.child_by_field_name("function")
+        if name in NORMALISERS and fn is not None and fn.type == "member_access_expression":
+            # `sig.Trim().ToUpperInvariant()` is still the signature: judge the receiver
+            return _operand_name(ctx, fn.child_by_field_name("expression"))
         return re.sub(r"^(Compute|Get|Calculate|Create|Read|Load)", "", name)
     if node.type == "element_access_expression":  # headers["X-Signature"]
         return text(ctx, node.named_children[-1]).strip('[]"').replace("-", "")
