@@ -70,6 +70,31 @@ def _is_task_expr(ctx: FileContext, expr, task_locals: set[str]) -> bool:
     return False
 
 
+def _awaited_before(ctx: FileContext, member, before: int) -> set[str]:
+    """Names of tasks awaited in `member` before offset `before`: `await t`, `await t.ConfigureAwait(..)`
+    and every identifier inside `await Task.WhenAll(...)`/`WhenAny`'s arguments. Reading `.Result`
+    of a completed task does not block."""
+    out: set[str] = set()
+    if member is None:
+        return out
+    stack = [member]
+    while stack:
+        n = stack.pop()
+        if n.start_byte >= before:
+            continue
+        if n.type == "await_expression" and n.end_byte <= before and n.named_children:
+            expr = unwrap(n.named_children[-1])
+            if expr.type == "invocation_expression" and callee(ctx, expr)[1] == "ConfigureAwait":
+                fn = expr.child_by_field_name("function")
+                expr = unwrap(fn.child_by_field_name("expression")) if fn is not None else expr
+            if expr.type in ("identifier", "member_access_expression"):
+                out.add(text(ctx, expr))
+            elif expr.type == "invocation_expression" and callee(ctx, expr)[1] == "WhenAll":
+                out.update(re.findall(r"[A-Za-z_][\w.]*", " ".join(text(ctx, a) for a in arguments(expr))))
+        stack.extend(n.named_children)
+    return out
+
+
 @file_rule(
     id="DWA-205",
     title="Blocking wait on a task (sync-over-async)",
@@ -84,7 +109,9 @@ def sync_over_async(ctx: FileContext) -> Iterable[Hit]:
     `.GetAwaiter().GetResult()` and `Task.WaitAll` are always task waits; `.Result`/`.Wait()` are
     reported only when the receiver is known to be a task (a call to an `*Async` method or a task
     factory, or a local, parameter, field or property typed or initialised as a task), so
-    `semaphore.Wait()` or `response.Result` on ordinary objects are not. Low severity in `Main`.
+    `semaphore.Wait()` or `response.Result` on ordinary objects are not. `.Result` on a task the
+    same method already awaited (`await t`, `await Task.WhenAll(a, b)`) reads a finished task and
+    is not reported. Low severity in `Main`.
     """
     if not re.search(r"\.Result\b|\.Wait\(|GetResult\(|WaitAll\(", ctx.text):
         return
@@ -110,6 +137,10 @@ def sync_over_async(ctx: FileContext) -> Iterable[Hit]:
             continue
         recv = m.child_by_field_name("expression")
         if recv is not None and _is_task_expr(ctx, recv, task_locals(m)):
+            if unwrap(recv).type in ("identifier", "member_access_expression") and text(ctx, unwrap(recv)) in (
+                _awaited_before(ctx, enclosing_member(m), m.start_byte)
+            ):
+                continue  # the task was awaited above: `.Result` reads a completed task
             yield report(m, f"`{text(ctx, m)[:80]}`")
     for call in nodes(ctx, "invocation_expression"):
         recv_text, name = callee(ctx, call)
