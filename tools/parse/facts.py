@@ -43,8 +43,24 @@ def one_line(text: str, limit: int = MAX_TEXT) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+# Modifier and attribute lists repeat (`["public", "static"]`): their JSON is memoised per
+# process, which cost a tenth of `json.dumps` (~0.8 CPU-s of C# extraction per 1.2M lines).
+# Bounded, because the audited code chooses how many distinct lists there are.
+_JSON_MEMO: dict[tuple[str, ...], str] = {}
+_JSON_MEMO_MAX = 4096
+
+
 def as_json(items: list[str]) -> str:
-    return json.dumps(items, ensure_ascii=False) if items else "[]"
+    """A JSON list of strings, non-ASCII kept as is; "[]" when empty."""
+    if not items:
+        return "[]"
+    key = tuple(items)
+    text = _JSON_MEMO.get(key)
+    if text is None:
+        text = json.dumps(items, ensure_ascii=False)
+        if len(_JSON_MEMO) < _JSON_MEMO_MAX:
+            _JSON_MEMO[key] = text
+    return text
 
 
 def first_sentence(doc: str) -> str:
