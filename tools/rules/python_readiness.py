@@ -152,8 +152,48 @@ def _whole_body(ctx: FileContext, func, raise_node) -> bool:
 ASSERT_CALL = re.compile(r"^(assert\w*|Assert\w*|raises|fail|expect\w*|verify\w*|approve\w*|snapshot\w*)$")
 
 
-def _asserts(ctx: FileContext, node, helpers: dict, depth: int = 0) -> tuple[bool, bool]:
+LITERAL_TYPES = frozenset({"true", "false", "none", "integer", "float", "string"})
+TRUTHY = frozenset({"True", "1", "not False", "not None"})
+
+
+def _constant_locals(ctx: FileContext, body) -> dict[str, str]:
+    """Names `body` binds exactly once, to a literal (`ok = True`): asserting one asserts a constant."""
+    values: dict[str, str] = {}
+    counts: dict[str, int] = {}
+    stack = [body]
+    while stack:
+        n = stack.pop()
+        if n.type in ("assignment", "augmented_assignment", "for_statement", "with_item", "named_expression",
+                      "for_in_clause"):
+            target = n.child_by_field_name("left") or n.child_by_field_name("name") or n.child_by_field_name("alias")
+            if target is not None:
+                key = text(ctx, target)
+                counts[key] = counts.get(key, 0) + 1
+                right = n.child_by_field_name("right") if n.type == "assignment" else None
+                if right is not None and target.type == "identifier" and right.type in LITERAL_TYPES and not any(
+                        c.type == "interpolation" for c in right.named_children):
+                    values[key] = text(ctx, right)
+        stack.extend(n.named_children)
+    return {k: v for k, v in values.items() if counts.get(k) == 1}
+
+
+def _trivial_condition(ctx: FileContext, cond, consts: dict[str, str]) -> bool:
+    """`assert True`, `assert ok` with `ok = True`, `assert a == b` with both the same literal."""
+    t = text(ctx, cond)
+    if consts.get(t, t) in TRUTHY or (consts.get(t, "") not in ("", "None", "False", "0", '""', "''")):
+        return True
+    if cond.type == "comparison_operator" and len(cond.named_children) == 2:
+        a, b = (text(ctx, c) for c in cond.named_children)
+        ops = [text(ctx, c) for c in cond.children if not c.is_named]
+        a, b = consts.get(a, a), consts.get(b, b)
+        literal = all(c.type in LITERAL_TYPES or text(ctx, c) in consts for c in cond.named_children)
+        return literal and ops == ["=="] and a == b
+    return False
+
+
+def _asserts(ctx: FileContext, node, helpers: dict, depth: int = 0, consts: dict | None = None) -> tuple[bool, bool]:
     """(has any assertion, has a non-trivial assertion) in node's subtree."""
+    consts = consts if consts is not None else _constant_locals(ctx, node)
     any_assert = real = False
     stack = [node]
     while stack:
@@ -161,18 +201,19 @@ def _asserts(ctx: FileContext, node, helpers: dict, depth: int = 0) -> tuple[boo
         if n.type == "assert_statement":
             any_assert = True
             cond = n.named_children[0] if n.named_children else None
-            if cond is None or text(ctx, cond) not in ("True", "1", "not False", "not None"):
+            if cond is None or not _trivial_condition(ctx, cond, consts):
                 real = True
         elif n.type == "call":
             obj, name = call_name(ctx, n)
             if ASSERT_CALL.match(name) or obj.endswith("pytest") and name in ("raises", "fail", "warns"):
                 args = n.child_by_field_name("arguments")
                 first = args.named_children[0] if args is not None and args.named_children else None
-                trivial = name in ("assertTrue", "assert_", "assertIsNotNone") and first is not None and text(ctx, first) in ("True", "1")
+                trivial = name in ("assertTrue", "assert_", "assertIsNotNone") and first is not None and (
+                    consts.get(text(ctx, first), text(ctx, first)) in ("True", "1"))
                 any_assert = True
                 real = real or not trivial
             elif depth == 0 and name in helpers:
-                a, b = _asserts(ctx, helpers[name], helpers, 1)
+                a, b = _asserts(ctx, helpers[name], helpers, 1, {})
                 any_assert, real = any_assert or a, real or b
         elif n.type == "with_statement" and "raises" in text(ctx, n).split(":")[0]:
             any_assert = real = True
@@ -191,7 +232,8 @@ def _asserts(ctx: FileContext, node, helpers: dict, depth: int = 0) -> tuple[boo
 )
 def empty_test(ctx: FileContext) -> Iterable[Hit]:
     """A `test_*` function (pytest or unittest) with no `assert`, no `self.assert*`/`pytest.raises`
-    /mock `assert_called*`, or only `assert True`: it passes whatever the code does. Assertions in
+    /mock `assert_called*`, or only `assert True` (also through a local bound once to a literal:
+    `ok = True; assert ok`): it passes whatever the code does. Assertions in
     helper functions of the same file count; skipped tests are not reported.
     """
     if "def test" not in ctx.text:

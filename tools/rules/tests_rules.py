@@ -39,17 +39,55 @@ def _calls(ctx: FileContext, node) -> list:
     return out
 
 
-def _is_trivial(ctx: FileContext, call) -> bool:
+def _constant_locals(ctx: FileContext, body) -> dict[str, str]:
+    """Locals of `body` initialised with a literal and never written again (no assignment, `++`,
+    `ref`/`out`): `var ok = true; Assert.True(ok);` asserts a constant through a name."""
+    init: dict[str, str] = {}
+    written: set[str] = set()
+    for n in _walk(body):
+        if n.type == "variable_declarator" and len(n.named_children) > 1:
+            value = unwrap(n.named_children[-1])
+            if value.type.endswith("_literal") or value.type == "boolean_literal":
+                init[name_of(ctx, n)] = text(ctx, value)
+            else:
+                written.add(name_of(ctx, n))
+        elif n.type == "assignment_expression":
+            written.add(text(ctx, n.child_by_field_name("left")))
+        elif n.type in ("postfix_unary_expression", "prefix_unary_expression"):
+            written.add(text(ctx, n).strip("+-! "))
+        elif n.type == "argument" and re.match(r"^(ref|out)\b", text(ctx, n)):
+            written.add(text(ctx, n).split()[-1])
+    return {k: v for k, v in init.items() if k not in written}
+
+
+def _walk(node):
+    stack = [node]
+    while stack:
+        n = stack.pop()
+        yield n
+        stack.extend(n.named_children)
+
+
+def _value(ctx: FileContext, node, consts: dict[str, str]) -> tuple[str, bool]:
+    """(text, is_literal) of an assert argument, a constant local read as its literal."""
+    node = unwrap(node)
+    t = text(ctx, node)
+    if node.type == "identifier" and t in consts:
+        return consts[t], True
+    return t, node.type.endswith("literal")
+
+
+def _is_trivial(ctx: FileContext, call, consts: dict[str, str] | None = None) -> bool:
+    consts = consts or {}
     recv, name = callee(ctx, call)
     args = arguments(call)
-    if recv.endswith("Assert") and name in TRIVIAL_ASSERT and args and text(ctx, unwrap(args[0])) == TRIVIAL_ASSERT[name]:
+    if recv.endswith("Assert") and name in TRIVIAL_ASSERT and args and _value(ctx, args[0], consts)[0] == TRIVIAL_ASSERT[name]:
         return True
     if recv.endswith("Assert") and name in ("Pass", "Inconclusive"):
         return True
     if recv.endswith("Assert") and name in ("Equal", "AreEqual", "Same", "AreSame") and len(args) >= 2:
-        a, b = (unwrap(x) for x in args[:2])
-        literal = a.type.endswith("literal") and b.type.endswith("literal")
-        return literal and text(ctx, a) == text(ctx, b)
+        (a, lit_a), (b, lit_b) = (_value(ctx, x, consts) for x in args[:2])
+        return lit_a and lit_b and a == b
     if recv.endswith("Assert") and name in ("NotNull", "IsNotNull") and args and unwrap(args[0]).type == "object_creation_expression":
         return True
     full = text(ctx, call)
@@ -68,7 +106,8 @@ def _is_trivial(ctx: FileContext, call) -> bool:
 def placeholder_test(ctx: FileContext) -> Iterable[Hit]:
     """A test method (`[Fact]`, `[Theory]`, `[Test]`, `[TestMethod]`, `[TestCase]`...) that
     contains no assertion, or whose only assertions are constant (`Assert.True(true)`,
-    `Assert.Pass()`, `Assert.Equal(1, 1)`): it passes whatever the code does and inflates coverage.
+    `Assert.Pass()`, `Assert.Equal(1, 1)`, or the same through a local that is only ever a literal:
+    `var ok = true; Assert.True(ok);`): it passes whatever the code does and inflates coverage.
 
     Assertions are recognised by name (xUnit/NUnit/MSTest `Assert.*`, FluentAssertions
     `.Should()`, Moq `Verify`, NSubstitute `Received`, snapshot/approval libraries) and one level
@@ -99,7 +138,8 @@ def placeholder_test(ctx: FileContext) -> Iterable[Hit]:
                 helper = member_body(methods[name])
                 if helper is not None and any(_asserts(*callee(ctx, h)) for h in _calls(ctx, helper)):
                     asserting.append(c)
-        if asserting and not all(_is_trivial(ctx, c) for c in asserting):
+        consts = _constant_locals(ctx, body)
+        if asserting and not all(_is_trivial(ctx, c, consts) for c in asserting):
             continue
         name_node = m.child_by_field_name("name")
         why = "only asserts constants" if asserting else "asserts nothing"
