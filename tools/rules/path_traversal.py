@@ -28,7 +28,8 @@ JOIN_CALLS = {("Path", "Combine"), ("Path", "Join")}
 FS_TYPES = ("File", "Directory")
 FS_CTORS = ("FileStream", "FileInfo", "DirectoryInfo", "StreamReader", "StreamWriter")
 # Parameter types that cannot carry a path fragment.
-SAFE_TYPES = re.compile(r"^(int|long|short|uint|ulong|Guid|bool|DateTime|DateTimeOffset|decimal|double|float|byte)\??$")
+SAFE_TYPES = re.compile(r"^(int|long|short|uint|ulong|ushort|sbyte|nint|nuint|Guid|bool|DateTime|DateTimeOffset|DateOnly|"
+                        r"TimeOnly|TimeSpan|decimal|double|float|byte|Int32|Int64|UInt32|UInt64|Int16|Half)\??$")
 # Member names on archive entries: the classic zip-slip source.
 ARCHIVE_NAMES = ("FullName", "Name", "Key")
 GUARD = re.compile(
@@ -56,7 +57,7 @@ def _external_source(ctx: FileContext, expr, params: dict[str, str], body: str) 
     expr = unwrap(expr)
     if expr.type == "identifier":
         name = text(ctx, expr)
-        if name in params and not SAFE_TYPES.match(params[name]):
+        if name in params and not SAFE_TYPES.match(params[name]) and params[name].rstrip("?") not in _enum_names(ctx):
             return name
         return ""
     if expr.type == "member_access_expression":
@@ -70,6 +71,8 @@ def _external_source(ctx: FileContext, expr, params: dict[str, str], body: str) 
         return ""
     if expr.type == "interpolated_string_expression":
         for e in interpolations(expr):
+            if any(c.type == "interpolation_format_clause" for c in e.parent.named_children):
+                continue  # `{day:yyyyMMdd}`, `{n:D6}`: a formatted date or number, not a name
             found = _external_source(ctx, e, params, body)
             if found:
                 return found
@@ -78,6 +81,11 @@ def _external_source(ctx: FileContext, expr, params: dict[str, str], body: str) 
             ctx, expr.child_by_field_name("right"), params, body
         )
     return ""
+
+
+def _enum_names(ctx: FileContext) -> frozenset[str]:
+    """Enums declared in the file: an enum value formats as one of its member names."""
+    return frozenset(re.findall(r"\benum\s+(\w+)", ctx.text))
 
 
 def _guarded(body: str, source: str) -> bool:
@@ -102,8 +110,9 @@ def path_join(ctx: FileContext) -> Iterable[Hit]:
 
     Not reported when the method canonicalises and checks containment (`Path.GetFullPath` plus a
     `StartsWith`/`GetRelativePath` prefix check), strips directories (`Path.GetFileName`), rejects
-    `..`/invalid characters, or calls a sanitiser/validator for the name; nor for numeric/Guid
-    parameters. Only the first argument of a join is treated as the trusted root.
+    `..`/invalid characters, or calls a sanitiser/validator for the name; nor for numeric, Guid,
+    date/time or same-file enum parameters, nor for interpolation holes with a format specifier
+    (`{day:yyyyMMdd}`, `{seq:D6}`: formatted dates and numbers). Only the first argument of a join is treated as the trusted root.
 
     Across methods of the same file: a path built by a helper from its parameter (concatenation or
     interpolation) and handed to a file API by the caller is reported at that call; a private
