@@ -15,7 +15,7 @@ from dwagent.tools.rules.interproc import (
     returned,
 )
 from dwagent.tools.rules.syntax import arguments, callee, enclosing_member, hit, line, name_of, nodes, text, unwrap
-from dwagent.tools.rules.taint import built_from_input, hole_is_input
+from dwagent.tools.rules.taint import built_from_input, hole_is_input, local_build_site
 
 SQL_COMMAND_TYPES = ("SqlCommand", "SqliteCommand", "NpgsqlCommand", "MySqlCommand", "OracleCommand",
                      "OleDbCommand", "OdbcCommand", "SqlDataAdapter", "SQLiteCommand", "DbCommand")
@@ -44,7 +44,8 @@ def sql_built_from_input(ctx: FileContext) -> Iterable[Hit]:
 
     Holes that are constants, numeric/Guid parameters, lengths or escaping calls are not input.
     EF Core's `FromSqlInterpolated`/`ExecuteSqlInterpolated` parameterise and are not reported.
-    A local variable is followed back to its initialiser in the same member. Across methods of the
+    A local variable is followed back to its initialiser in the same member; the finding is then
+    placed at the statement that splices input into the SQL and names the sink. Across methods of the
     same file: SQL returned by a helper that builds it from its parameter is reported at the sink
     with the caller's argument, and a sink whose SQL is a bare parameter is reported at the in-file
     call sites that pass built SQL for it (followed through one more pass-through method).
@@ -71,7 +72,13 @@ def sql_built_from_input(ctx: FileContext) -> Iterable[Hit]:
 def _report(ctx: FileContext, node, expr, sink: str) -> Iterable[Hit]:
     source = built_from_input(ctx, expr)
     if source:
-        yield hit(node, f"SQL for `{sink}` is built from `{source}`; use parameters", max_lines=3)
+        site = local_build_site(ctx, expr)
+        if site is not None and line(site) != line(node):
+            # built in one statement, executed in another: the fix belongs where input is spliced in
+            yield hit(site, f"SQL is built from `{source}` here and executed by `{sink}` at line {line(node)}; "
+                            f"use parameters", max_lines=3)
+        else:
+            yield hit(node, f"SQL for `{sink}` is built from `{source}`; use parameters", max_lines=3)
         return
     yield from _built_by_helper(ctx, node, expr, sink)
     yield from _built_by_callers(ctx, expr, f"`{sink}` (line {line(node)})", depth=2)

@@ -57,6 +57,8 @@ def is_constant(ctx: FileContext, node) -> bool:
         return True
     if t == "identifier":
         return bool(re.fullmatch(r"[A-Z][A-Z0-9_]*", text(ctx, node)))
+    if t in ("subscript", "call"):
+        return allow_listed(ctx, node)
     if t == "binary_operator":
         return is_constant(ctx, node.child_by_field_name("left")) and is_constant(ctx, node.child_by_field_name("right"))
     if t in ("list", "tuple"):
@@ -69,11 +71,19 @@ def built_from_input(ctx: FileContext, node) -> str:
     if node is None:
         return ""
     t = node.type
+    if t in ("parenthesized_expression", "concatenated_string"):
+        # `("SELECT ... " f"WHERE x = {q}")`: adjacent pieces are one string
+        for c in node.named_children:
+            found = built_from_input(ctx, c)
+            if found:
+                return found
+        return ""
     if t == "string":
         for c in node.named_children:
             if c.type == "interpolation":
                 expr = c.child_by_field_name("expression")
-                if expr is not None and not is_constant(ctx, expr) and not _escaped(ctx, expr):
+                if expr is not None and not is_constant(ctx, expr) and not _escaped(ctx, expr) \
+                        and not allow_listed(ctx, local_value(ctx, expr)):
                     return text(ctx, expr)
         return ""
     if t == "binary_operator":
@@ -96,6 +106,45 @@ def built_from_input(ctx: FileContext, node) -> str:
                 if not is_constant(ctx, value) and not _escaped(ctx, value):
                     return text(ctx, value)
     return ""
+
+
+def _module_constant_map(ctx: FileContext, name: str) -> bool:
+    """`name` is bound once at module level to a dict/set/tuple/list literal of constants."""
+    if not re.fullmatch(r"_*[A-Z][A-Z0-9_]*", name) or ctx.tree is None:
+        return False
+    found = []
+    for stmt in ctx.tree.root_node.named_children:
+        expr = stmt.named_children[0] if stmt.type == "expression_statement" and stmt.named_children else None
+        if expr is not None and expr.type == "assignment" and text(ctx, expr.child_by_field_name("left")) == name:
+            found.append(expr.child_by_field_name("right"))
+    if len(found) != 1 or found[0] is None:
+        return False
+    value = found[0]
+    if value.type == "call" and call_name(ctx, value)[1] in ("frozenset", "MappingProxyType", "dict") and \
+            value.child_by_field_name("arguments") is not None and value.child_by_field_name("arguments").named_children:
+        value = value.child_by_field_name("arguments").named_children[0]
+    if value.type == "dictionary":
+        return all(p.type == "pair" and is_constant(ctx, p.child_by_field_name("key"))
+                   and is_constant(ctx, p.child_by_field_name("value")) for p in value.named_children
+                   if p.type != "comment")
+    if value.type in ("set", "tuple", "list"):
+        return all(is_constant(ctx, c) for c in value.named_children if c.type != "comment")
+    return False
+
+
+def allow_listed(ctx: FileContext, node) -> bool:
+    """A lookup in a module-level constant table: `ALLOWED.get(x, "default")` or `ALLOWED[x]`.
+    Whatever the key, the value is one of the table's literals (or the constant default)."""
+    if node is None:
+        return False
+    if node.type == "subscript":
+        value = node.child_by_field_name("value")
+        return value is not None and value.type == "identifier" and _module_constant_map(ctx, text(ctx, value))
+    if node.type == "call":
+        obj, name = call_name(ctx, node)
+        args = positional(node)
+        return name == "get" and _module_constant_map(ctx, obj) and all(is_constant(ctx, a) for a in args[1:])
+    return False
 
 
 def _escaped(ctx: FileContext, node) -> bool:

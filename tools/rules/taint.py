@@ -164,6 +164,34 @@ def built_from_input(ctx: FileContext, expr, *, follow_locals: bool = True) -> s
     return ""
 
 
+def local_build_site(ctx: FileContext, ident):
+    """The statement that builds local `ident` from input (its declaration or an assignment in the
+    same member, before the use), or None: where a fix belongs when the SQL is executed later."""
+    ident = unwrap(ident)
+    member = enclosing_member(ident)
+    if ident.type != "identifier" or member is None:
+        return None
+    name, site = text(ctx, ident), None
+    stack = [member]
+    while stack:
+        n = stack.pop()
+        if n.start_byte >= ident.start_byte:
+            continue
+        value = None
+        if n.type == "variable_declarator" and name_of(ctx, n) == name and len(n.named_children) > 1:
+            value = n.named_children[-1]
+        elif n.type == "assignment_expression" and text(ctx, n.child_by_field_name("left")) == name:
+            value = n.child_by_field_name("right")
+        if value is not None and built_from_input(ctx, value, follow_locals=False):
+            if site is None or n.start_byte > site.start_byte:
+                site = n
+        stack.extend(n.named_children)
+    while site is not None and site.parent is not None and site.type not in (
+            "local_declaration_statement", "expression_statement"):
+        site = site.parent
+    return site
+
+
 def _local_built(ctx: FileContext, member, name: str, before: int) -> str:
     stack = [member]
     while stack:
