@@ -5,6 +5,7 @@ import re
 from typing import Iterable
 
 from dwagent.tools.parse.context import FileContext
+from dwagent.tools.rules.pysyntax import is_constant
 from dwagent.tools.rules.registry import Hit, file_rule
 from dwagent.tools.rules.syntax import hit, nodes, text
 
@@ -16,6 +17,59 @@ def _statements(block) -> list:
     return [s for s in block.named_children if s.type != "comment"] if block is not None else []
 
 
+SLEEP = re.compile(r"^(await\s+)?(asyncio\.|time\.|anyio\.|trio\.)?sleep\((.*)\)$", re.S)
+LITERAL_VALUE = re.compile(r"^(True|False|None|-?\d+(\.\d+)?|[rbu]?['\"].*['\"]|\{\}|\[\]|\(\)|[A-Z][A-Z0-9_]*)$", re.S)
+LOG_CALL = re.compile(r"^(print|(self\.)?_?(log|logger|LOG|LOGGER|logging)\.\w+)\(", re.S)
+ITERABLE = re.compile(r"^[\w.]+$|^range\([\w.\s,+*-]*\)$")
+
+
+def _literal(ctx: FileContext, node) -> bool:
+    """A literal, or a dict/list/tuple/set display made only of literals (`{"rotated": True}`)."""
+    if node is None:
+        return False
+    if node.type == "dictionary":
+        return all(p.type == "pair" and _literal(ctx, p.child_by_field_name("key")) and _literal(ctx, p.child_by_field_name("value"))
+                   for p in node.named_children if p.type != "comment")
+    if node.type in ("list", "tuple", "set"):
+        return all(_literal(ctx, c) for c in node.named_children if c.type != "comment")
+    return is_constant(ctx, node)
+
+
+def _pretends(ctx: FileContext, stmts, sleeps: list) -> bool:
+    """True if `stmts` only sleep, log, set literals (`done[k] = "ok"`, `x = {}`), loop over a plain
+    iterable doing the same, or return a literal / a name: no call that could do the work."""
+    for s in stmts:
+        t = re.sub(r"\s+", " ", text(ctx, s)).strip()
+        if s.type == "pass_statement":
+            continue
+        if s.type == "return_statement":
+            value = s.named_children[0] if s.named_children else None
+            if not (CONSTANT_RETURN.match(t) or re.fullmatch(r"return [\w.]+ ?", t) or _literal(ctx, value)):
+                return False
+            continue
+        if s.type == "for_statement":
+            right = s.child_by_field_name("right")
+            if right is None or not ITERABLE.match(text(ctx, right)) or s.child_by_field_name("alternative") is not None:
+                return False
+            if not _pretends(ctx, _statements(s.child_by_field_name("body")), sleeps):
+                return False
+            continue
+        if s.type != "expression_statement" or not s.named_children:
+            return False
+        expr = s.named_children[0]
+        if SLEEP.match(t):
+            sleeps.append(s)
+        elif LOG_CALL.match(t):
+            continue
+        elif expr.type == "assignment" and expr.child_by_field_name("right") is not None and \
+                LITERAL_VALUE.match(text(ctx, expr.child_by_field_name("right")).strip()) and \
+                expr.child_by_field_name("left").type in ("identifier", "subscript", "attribute"):
+            continue
+        else:
+            return False
+    return True
+
+
 @file_rule(
     id="DWA-413",
     title="asyncio.sleep standing in for work (Python)",
@@ -24,30 +78,36 @@ def _statements(block) -> list:
     languages=("python",),
 )
 def fake_sleep(ctx: FileContext) -> Iterable[Hit]:
-    """An `async def` whose body (after an optional docstring) is only `await asyncio.sleep(...)`
-    and an optional constant `return`: it simulates latency instead of doing the work its name
-    promises. Functions named for waiting (`*sleep*`, `*backoff*`, `*retry*`, `*poll*`...) and
-    sleeps whose duration is a parameter are not reported. Test code is excluded.
+    """A function that sleeps (`await asyncio.sleep(...)`, `time.sleep(...)`) and otherwise only
+    produces constants: it simulates latency instead of doing the work its name promises. The body
+    (after an optional docstring) may log, set literals (`result[key] = "synced"`), loop over a
+    plain iterable doing only that, and return a literal or the constant-filled local. An `async
+    def` is reported with or without a return; a synchronous function only when it returns a value
+    (a bare `time.sleep` pause is often deliberate). Functions named for waiting (`*sleep*`,
+    `*backoff*`, `*retry*`, `*poll*`...), sleeps whose duration is a parameter, and loops with any
+    real call inside (a retry that calls the service) are not reported. Test code is excluded.
     """
     if "sleep" not in ctx.text:
         return
     for f in nodes(ctx, "function_definition"):
-        if not text(ctx, f).startswith("async") or WAIT_NAMES.search(text(ctx, f.child_by_field_name("name"))):
+        is_async = text(ctx, f).startswith("async")
+        if WAIT_NAMES.search(text(ctx, f.child_by_field_name("name"))):
             continue
         stmts = _statements(f.child_by_field_name("body"))
         if stmts and stmts[0].type == "expression_statement" and stmts[0].named_children and stmts[0].named_children[0].type == "string":
             stmts = stmts[1:]  # docstring
-        sleeps = [s for s in stmts if re.match(r"^await\s+(asyncio\.)?sleep\(", text(ctx, s))]
-        if not sleeps or len(stmts) > 2:
+        sleeps: list = []
+        if not stmts or not _pretends(ctx, stmts, sleeps) or not sleeps:
+            continue
+        returns_value = any(s.type == "return_statement" and text(ctx, s).strip() != "return" for s in stmts)
+        if not is_async and not returns_value:
             continue
         params = set(re.findall(r"\w+", text(ctx, f.child_by_field_name("parameters"))))
-        arg = re.sub(r"^await\s+(asyncio\.)?sleep\(|\)$", "", text(ctx, sleeps[0])).strip()
+        arg = SLEEP.match(re.sub(r"\s+", " ", text(ctx, sleeps[0])).strip()).group(3).strip()
         if arg in params or arg.startswith("self."):
             continue
-        others = [s for s in stmts if s is not sleeps[0]]
-        if all(s.type == "return_statement" and CONSTANT_RETURN.match(text(ctx, s)) or s.type == "pass_statement" for s in others):
-            name = text(ctx, f.child_by_field_name("name"))
-            yield hit(sleeps[0], f"`{name}` only sleeps and returns: simulated work", max_lines=1)
+        name = text(ctx, f.child_by_field_name("name"))
+        yield hit(sleeps[0], f"`{name}` only sleeps and returns constants: simulated work", max_lines=1)
 
 
 GROW = frozenset({"add", "append", "extend", "update", "setdefault", "insert", "appendleft"})
