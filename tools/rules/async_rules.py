@@ -155,8 +155,11 @@ def sync_over_async(ctx: FileContext) -> Iterable[Hit]:
 
 
 DELAY_NAMES = re.compile(r"(?i)delay|wait|sleep|backoff|retry|throttl|poll|pause|debounce|jitter|cooldown|heartbeat|tick")
+_LIT = r"(?:true|false|null|default|\"[^\"]*\"|-?\d+(?:\.\d+)?[mMdDfFL]?|[A-Z]\w*\.[A-Z]\w*|DateTime(?:Offset)?\.(?:Utc)?Now)"
 FAKE_RETURN = re.compile(r"^return(\s+(true|false|null|default|Task\.CompletedTask|[\w.]+|new\s+[\w.<>]+\(\s*\)|"
-                         r"\"[^\"]*\"|-?\d+|Task\.FromResult\(.*\)|\w+Result\.\w+(\(\))?))?;$", re.S)
+                         r"\"[^\"]*\"|-?\d+|Task\.FromResult\(.*\)|\w+Result\.\w+(\(\))?"
+                         # `input with { Applied = true }`: the caller's value stamped as done
+                         r"|[\w.]+ with \{ ?(\w+ ?= ?" + _LIT + r" ?,? ?)+\}))?;$", re.S)
 
 
 @file_rule(
@@ -167,8 +170,9 @@ FAKE_RETURN = re.compile(r"^return(\s+(true|false|null|default|Task\.CompletedTa
     languages=("csharp",),
 )
 def fake_delay(ctx: FileContext) -> Iterable[Hit]:
-    """A method whose body is essentially `await Task.Delay(...)` followed by returning a constant:
-    it simulates latency instead of doing the work its name promises. Methods whose name says they
+    """A method whose body is essentially `await Task.Delay(...)` followed by returning a constant
+    (a literal, an empty object, or the input stamped with literals: `return request with {
+    Applied = true };`): it simulates latency instead of doing the work its name promises. Methods whose name says they
     wait (`*Delay*`, `*Backoff*`, `*Retry*`, `*Poll*`, `*Throttle*`...) and thin wrappers that
     forward a caller-supplied delay are not reported. Test code is excluded.
     """
