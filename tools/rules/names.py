@@ -124,3 +124,24 @@ def literal_secret_kind(value: str) -> str:
     if m:
         return "access key" if not m.group(0).startswith("AccountKey") else "storage account key"
     return ""
+
+
+# Verbs that begin the name of a function producing what the rest of its name says.
+PRODUCER_VERBS = frozenset({"generate", "gen", "new", "make", "create", "issue", "mint", "random", "get", "fetch",
+                            "read", "load", "build", "derive", "rotate", "compute", "calculate", "next"})
+# Library calls whose result is fresh secret material whatever it is later called.
+SECRET_SOURCES = re.compile(r"^(?:[\w.]*\.)?(secrets\.token_(urlsafe|hex|bytes)|RandomNumberGenerator\.(GetBytes|GetHexString|GetString|Fill)"
+                            r"|(Rfc2898DeriveBytes\.Pbkdf2|HKDF\.DeriveKey))$")
+
+
+def produces_secret(function: str) -> bool:
+    """True when a call to `function` (dotted text, e.g. `secrets.token_urlsafe`, `keys.generate_api_key`,
+    `CreateAccessToken`) yields a secret: a known secret source, or a producer verb followed by a
+    secret name (`generate_api_key`, `NewSigningKey`); `new_cache_key`, `GetPublicKey` are not."""
+    if SECRET_SOURCES.match(function):
+        return True
+    last = function.split(".")[-1]
+    words = camel_words(last)
+    if len(words) < 2 or words[0] not in PRODUCER_VERBS:
+        return False
+    return is_secret_name("_".join(words[1:]))

@@ -5,8 +5,8 @@ import re
 from typing import Iterable
 
 from dwagent.tools.parse.context import FileContext
-from dwagent.tools.rules.names import is_compared_secret_name, is_secret_name
-from dwagent.tools.rules.pysyntax import call_name, keyword, positional
+from dwagent.tools.rules.names import is_compared_secret_name, is_secret_name, produces_secret
+from dwagent.tools.rules.pysyntax import call_name, keyword, local_value, positional
 from dwagent.tools.rules.registry import Hit, file_rule
 from dwagent.tools.rules.syntax import ancestor, camel_words, hit, nodes, text
 
@@ -132,13 +132,26 @@ LOG_FUNCS = frozenset({"debug", "info", "warning", "warn", "error", "exception",
 LOGGER = re.compile(r"(?i)(^|\.)(log|logger|logging|_log|_logger|LOG|LOGGER)$")
 
 
+def _holds_produced_secret(ctx: FileContext, ident) -> bool:
+    """A local bound once to a fresh secret (`raw = secrets.token_urlsafe(32)`,
+    `value = keys.generate_api_key()`), whatever its own name says."""
+    value = local_value(ctx, ident)
+    while value is not None and value.type == "call" and call_name(ctx, value)[1] in ("str", "bytes", "decode", "hex"):
+        fn = value.child_by_field_name("function")
+        args = positional(value)
+        value = fn.child_by_field_name("object") if fn.type == "attribute" else (args[0] if args else None)
+    if value is None or value.type != "call":
+        return False
+    return produces_secret(text(ctx, value.child_by_field_name("function")))
+
+
 def _secret_values(ctx: FileContext, node) -> list[str]:
     out, stack = [], [node]
     while stack:
         n = stack.pop()
         if n.type in ("identifier", "attribute", "subscript"):
             nm = _name(ctx, n)
-            if nm and is_secret_name(nm):
+            if nm and is_secret_name(nm) or n.type == "identifier" and _holds_produced_secret(ctx, n):
                 out.append(text(ctx, n))
             continue
         if n.type == "call":
@@ -159,7 +172,8 @@ def _secret_values(ctx: FileContext, node) -> list[str]:
 )
 def secret_in_log(ctx: FileContext) -> Iterable[Hit]:
     """A password, token, API key or other secret passed to `logging`/a logger or `print`, as an
-    argument, an f-string hole or a concatenated operand. Masked values (`mask(token)`),
+    argument, an f-string hole or a concatenated operand; also a local of any name bound to a fresh
+    secret (`raw = secrets.token_urlsafe(32)`, `value = generate_api_key()`). Masked values (`mask(token)`),
     lengths and booleans are not reported.
     """
     if not re.search(r"log|print", ctx.text):

@@ -11,7 +11,9 @@ from dwagent.tools.rules.names import (
     is_secret_name,
     PUBLIC_WORDS,
     literal_secret_kind,
+    produces_secret,
 )
+from dwagent.tools.rules.interproc import local_initialiser
 from dwagent.tools.rules.registry import Hit, file_rule
 from dwagent.tools.rules.syntax import (
     mentions,
@@ -128,6 +130,20 @@ def hardcoded_secret(ctx: FileContext) -> Iterable[Hit]:
                     yield hit(new, f"`{typ}` key material is a string literal", max_lines=2)
 
 
+def _holds_produced_secret(ctx: FileContext, ident) -> bool:
+    """A local initialised with fresh secret material (`var raw = Convert.ToBase64String(
+    RandomNumberGenerator.GetBytes(32))`, `var value = keys.CreateApiKey()`), whatever its name."""
+    value = local_initialiser(ctx, ident)
+    while value is not None and value.type == "invocation_expression":
+        recv, name = callee(ctx, value)
+        if produces_secret(f"{recv}.{name}" if recv else name):
+            return True
+        if name not in ("ToBase64String", "ToHexString", "ToHexStringLower", "GetString") or not arguments(value):
+            return False
+        value = unwrap(arguments(value)[0])  # an encoding of the material is the material
+    return False
+
+
 def _secret_args(ctx: FileContext, call) -> list[str]:
     """Secret-named values passed to a log call directly, interpolated, or concatenated."""
     out = []
@@ -136,7 +152,7 @@ def _secret_args(ctx: FileContext, call) -> list[str]:
         expr = unwrap(stack.pop())
         if expr.type in ("identifier", "member_access_expression"):
             name = text(ctx, expr).split(".")[-1]
-            if is_secret_name(name):
+            if is_secret_name(name) or expr.type == "identifier" and _holds_produced_secret(ctx, expr):
                 out.append(text(ctx, expr))
         elif expr.type == "interpolated_string_expression":
             stack.extend(interpolations(expr))
@@ -156,7 +172,9 @@ def _secret_args(ctx: FileContext, call) -> list[str]:
 )
 def secret_in_log(ctx: FileContext) -> Iterable[Hit]:
     """A password, token, API key or other secret passed to a logger or console/trace writer
-    (as an argument, an interpolation hole or a concatenated operand). Logs are retained, shipped
+    (as an argument, an interpolation hole or a concatenated operand), including a local of any
+    name initialised with fresh secret material (`RandomNumberGenerator.GetBytes`, a
+    `CreateApiKey()`-style producer). Logs are retained, shipped
     and read by people who must not hold credentials. Masked, hashed or length-only values and
     `CancellationToken`s are not secrets and are not reported.
     """
