@@ -17,6 +17,12 @@ COUNT_KEYWORDS = frozenset({
     "pool_maxsize", "pool_connections", "max_connections", "max_overflow", "concurrency", "max_concurrency",
     "batch_size", "max_retries", "retries", "max_attempts", "attempts", "retry_count", "prefetch_count",
 })
+LEVEL_KEYWORDS = frozenset({"compresslevel", "level", "preset", "compression_level"})
+# Calls whose level argument is a compression level (gzip/zlib/bz2/lzma/zstandard/zipfile/tarfile).
+COMPRESSOR = re.compile(r"(?i)^(gzip|zlib|bz2|lzma|zstd|zstandard|zipfile|tarfile|brotli|lz4(\.frame)?)\.|"
+                        r"^(GzipFile|ZipFile|BZ2File|LZMAFile|ZstdCompressor|compressobj)$|^(\w+\.)?(compress|open)$")
+# A configured compression level read somewhere in the file.
+CONFIGURED_LEVEL = re.compile(r"(?i)\b_?(config|cfg|conf|settings|options|opts)\.\w*(level|compression|preset)")
 # Names that hold the configuration a literal should have come from.
 # A configured time setting read somewhere in the file: then a literal timeout bypasses it.
 CONFIGURED_TIME = re.compile(r"(?i)\b_?(config|cfg|conf|settings|options|opts)\.\w*(timeout|interval|backoff|delay)")
@@ -46,6 +52,14 @@ def _config_in_scope(ctx: FileContext, func) -> str:
     return ""
 
 
+def _compressor_call(ctx: FileContext, kw) -> bool:
+    """`kw` is an argument of a compression call (`gzip.open(..., compresslevel=1)`)."""
+    call = kw.parent.parent if kw.parent is not None else None
+    if call is None or call.type != "call":
+        return False
+    return bool(COMPRESSOR.search(text(ctx, call.child_by_field_name("function"))))
+
+
 @file_rule(
     id="DWA-425",
     title="Timeout, retry count or pool size hard-coded inline (Python)",
@@ -61,7 +75,9 @@ def inline_tuning(ctx: FileContext) -> Iterable[Hit]:
     `create_engine(..., pool_size=20)`, `batch_size=500`. Changing it needs a code change. Literal
     timeouts are the norm in Python (and far better than none), so a time literal is reported only
     when the same file reads a configured time value (`settings.request_timeout`): the setting
-    exists and this call bypasses it. When a
+    exists and this call bypasses it. Compression levels (`compresslevel=`, `level=`, `preset=` on
+    gzip/zlib/bz2/lzma/zstd/zipfile calls) are treated the same way: reported only when the file
+    reads a configured level (`settings.snapshot_level`). When a
     configuration object is in scope (a `config`/`settings`/`options` parameter or one typed
     `*Config`/`*Settings`/`*Options`) the message names it and confidence is high: the setting
     exists and is bypassed.
@@ -70,17 +86,19 @@ def inline_tuning(ctx: FileContext) -> Iterable[Hit]:
     read from names (`timeout=TIMEOUT`, `timeout=config.timeout`), zero/one/negative counts,
     module-level code (the module's own settings), and test code.
     """
-    if not re.search(r"timeout|workers|retries|attempts|pool|batch_size|concurrency|backoff|processes|interval",
+    if not re.search(r"timeout|workers|retries|attempts|pool|batch_size|concurrency|backoff|processes|interval|level|preset",
                      ctx.text):
         return
     time_configured = bool(CONFIGURED_TIME.search(ctx.text))
+    level_configured = bool(CONFIGURED_LEVEL.search(ctx.text))
     for kw in nodes(ctx, "keyword_argument"):
         name = text(ctx, kw.child_by_field_name("name"))
         is_time, is_count = name in TIME_KEYWORDS, name in COUNT_KEYWORDS
-        if not (is_time and time_configured or is_count):
+        is_level = name in LEVEL_KEYWORDS and level_configured and _compressor_call(ctx, kw)
+        if not (is_time and time_configured or is_count or is_level):
             continue
         value = _number(ctx, kw.child_by_field_name("value"))
-        if value is None or value <= 0 or (is_count and value < 2):
+        if value is None or value < 0 or (value == 0 and not is_level) or (is_count and value < 2):
             continue
         func = ancestor(kw, ("function_definition",))
         if func is None:
