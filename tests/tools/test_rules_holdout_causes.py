@@ -22,7 +22,7 @@ def test_cancellation_tokens_are_no_authentication_sign():
 def test_carrier_suffixes_and_role_qualified_secrets():
     for name in ("signatureHex", "expectedSig", "api_key_header", "tokenBytes", "wireMacBase64"):
         assert is_compared_secret_name(name), name
-    for name in ("etagHeader", "deviceIdHex", "publicKeyHex", "contentHash", "requestIdHeader"):
+    for name in ("etagHeader", "deviceIdHex", "publicKeyHex", "contentHash", "requestIdHeader", "sig"):
         assert not is_compared_secret_name(name), name
 
 

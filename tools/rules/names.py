@@ -73,6 +73,8 @@ def is_compared_secret_name(name: str) -> bool:
         return False
     if PUBLIC_WORDS & set(words):
         return False
+    if words == ["sig"]:
+        return False  # a bare `sig` is as often a signal number (`sig == signal.SIGTERM`) as a signature
     if is_secret_name("_".join(words)) or words[-1] in COMPARE_LAST_WORDS:
         return True
     return words[-1] in QUALIFIED_COMPARE_WORDS and bool(set(words[:-1]) & SECRET_QUALIFIERS)

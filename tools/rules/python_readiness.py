@@ -157,7 +157,9 @@ TRUTHY = frozenset({"True", "1", "not False", "not None"})
 
 
 def _constant_locals(ctx: FileContext, body) -> dict[str, str]:
-    """Names `body` binds exactly once, to a literal (`ok = True`): asserting one asserts a constant."""
+    """Names `body` binds exactly once, to a literal, in a statement of its own top level (`ok = True`):
+    asserting one asserts a constant. A flag set inside a block (`with`, `try`, loop) records that
+    control got there, which is a real check."""
     values: dict[str, str] = {}
     counts: dict[str, int] = {}
     stack = [body]
@@ -170,7 +172,8 @@ def _constant_locals(ctx: FileContext, body) -> dict[str, str]:
                 key = text(ctx, target)
                 counts[key] = counts.get(key, 0) + 1
                 right = n.child_by_field_name("right") if n.type == "assignment" else None
-                if right is not None and target.type == "identifier" and right.type in LITERAL_TYPES and not any(
+                top_level = n.parent is not None and n.parent.type == "expression_statement" and n.parent.parent == body
+                if right is not None and top_level and target.type == "identifier" and right.type in LITERAL_TYPES and not any(
                         c.type == "interpolation" for c in right.named_children):
                     values[key] = text(ctx, right)
         stack.extend(n.named_children)

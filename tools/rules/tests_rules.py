@@ -40,14 +40,17 @@ def _calls(ctx: FileContext, node) -> list:
 
 
 def _constant_locals(ctx: FileContext, body) -> dict[str, str]:
-    """Locals of `body` initialised with a literal and never written again (no assignment, `++`,
-    `ref`/`out`): `var ok = true; Assert.True(ok);` asserts a constant through a name."""
+    """Locals declared at `body`'s top level with a literal and never written again (no assignment,
+    `++`, `ref`/`out`): `var ok = true; Assert.True(ok);` asserts a constant through a name. A flag
+    set inside a nested block records that control got there, which is a real check."""
     init: dict[str, str] = {}
     written: set[str] = set()
     for n in _walk(body):
         if n.type == "variable_declarator" and len(n.named_children) > 1:
             value = unwrap(n.named_children[-1])
-            if value.type.endswith("_literal") or value.type == "boolean_literal":
+            stmt = n.parent.parent if n.parent is not None else None  # declarator < declaration < statement
+            top_level = stmt is not None and stmt.parent == body
+            if top_level and (value.type.endswith("_literal") or value.type == "boolean_literal"):
                 init[name_of(ctx, n)] = text(ctx, value)
             else:
                 written.add(name_of(ctx, n))
