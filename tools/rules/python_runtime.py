@@ -20,7 +20,9 @@ def _statements(block) -> list:
 SLEEP = re.compile(r"^(await\s+)?(asyncio\.|time\.|anyio\.|trio\.)?sleep\((.*)\)$", re.S)
 LITERAL_VALUE = re.compile(r"^(True|False|None|-?\d+(\.\d+)?|[rbu]?['\"].*['\"]|\{\}|\[\]|\(\)|[A-Z][A-Z0-9_]*)$", re.S)
 LOG_CALL = re.compile(r"^(print|(self\.)?_?(log|logger|LOG|LOGGER|logging)\.\w+)\(", re.S)
-ITERABLE = re.compile(r"^[\w.]+$|^range\([\w.\s,+*-]*\)$")
+# Iterables that do no work of their own: names, ranges, ordering/wrapping builtins, dict views.
+ITERABLE = re.compile(r"^[\w.]+$|^range\([\w.\s,+*-]*\)$|^(sorted|list|reversed|enumerate|set|tuple|zip)\([\w.\s,]*\)$|"
+                      r"^[\w.]+\.(items|keys|values)\(\)$")
 
 
 def _literal(ctx: FileContext, node) -> bool:

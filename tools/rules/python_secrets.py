@@ -135,13 +135,27 @@ LOGGER = re.compile(r"(?i)(^|\.)(log|logger|logging|_log|_logger|LOG|LOGGER)$")
 def _holds_produced_secret(ctx: FileContext, ident) -> bool:
     """A local bound once to a fresh secret (`raw = secrets.token_urlsafe(32)`,
     `value = keys.generate_api_key()`), whatever its own name says."""
-    value = local_value(ctx, ident)
-    while value is not None and value.type == "call" and call_name(ctx, value)[1] in ("str", "bytes", "decode", "hex"):
+    return _produced(ctx, local_value(ctx, ident))
+
+
+def _produced(ctx: FileContext, value) -> bool:
+    """`value` is fresh secret material, an encoding of it, or a string built around it
+    (`"sdk-" + secrets.token_urlsafe(24)`, `f"sk_{secrets.token_hex(16)}"`)."""
+    if value is None:
+        return False
+    if value.type == "parenthesized_expression":
+        return any(_produced(ctx, c) for c in value.named_children)
+    if value.type == "binary_operator" and text(ctx, value.children[1]) == "+":
+        return _produced(ctx, value.child_by_field_name("left")) or _produced(ctx, value.child_by_field_name("right"))
+    if value.type == "string":
+        return any(_produced(ctx, c.child_by_field_name("expression")) for c in value.named_children
+                   if c.type == "interpolation")
+    if value.type != "call":
+        return False
+    if call_name(ctx, value)[1] in ("str", "bytes", "decode", "hex"):
         fn = value.child_by_field_name("function")
         args = positional(value)
-        value = fn.child_by_field_name("object") if fn.type == "attribute" else (args[0] if args else None)
-    if value is None or value.type != "call":
-        return False
+        return _produced(ctx, fn.child_by_field_name("object") if fn.type == "attribute" else (args[0] if args else None))
     return produces_secret(text(ctx, value.child_by_field_name("function")))
 
 

@@ -133,14 +133,26 @@ def hardcoded_secret(ctx: FileContext) -> Iterable[Hit]:
 def _holds_produced_secret(ctx: FileContext, ident) -> bool:
     """A local initialised with fresh secret material (`var raw = Convert.ToBase64String(
     RandomNumberGenerator.GetBytes(32))`, `var value = keys.CreateApiKey()`), whatever its name."""
-    value = local_initialiser(ctx, ident)
-    while value is not None and value.type == "invocation_expression":
-        recv, name = callee(ctx, value)
-        if produces_secret(f"{recv}.{name}" if recv else name):
-            return True
-        if name not in ("ToBase64String", "ToHexString", "ToHexStringLower", "GetString") or not arguments(value):
-            return False
-        value = unwrap(arguments(value)[0])  # an encoding of the material is the material
+    return _produced(ctx, local_initialiser(ctx, ident))
+
+
+def _produced(ctx: FileContext, value) -> bool:
+    """`value` is fresh secret material, an encoding of it, or a string built around it
+    (`"sdk-" + Convert.ToHexString(RandomNumberGenerator.GetBytes(24))`, `$"sk_{NewApiKey()}"`)."""
+    if value is None:
+        return False
+    value = unwrap(value)
+    if value.type == "binary_expression" and text(ctx, value.child_by_field_name("operator")) == "+":
+        return _produced(ctx, value.child_by_field_name("left")) or _produced(ctx, value.child_by_field_name("right"))
+    if value.type == "interpolated_string_expression":
+        return any(_produced(ctx, e) for e in interpolations(value))
+    if value.type != "invocation_expression":
+        return False
+    recv, name = callee(ctx, value)
+    if produces_secret(f"{recv}.{name}" if recv else name):
+        return True
+    if name in ("ToBase64String", "ToHexString", "ToHexStringLower", "GetString") and arguments(value):
+        return _produced(ctx, arguments(value)[0])  # an encoding of the material is the material
     return False
 
 
