@@ -15,15 +15,6 @@ from dwagent.evals.runner import EvalOptions, run_suite
 
 pytestmark = pytest.mark.slow
 
-# Bars the auditor does not reach yet. strict=True: the day a bar is met the test fails as XPASS
-# and the marker must be removed, so it cannot go stale. Until then
-# test_no_regression_against_baseline keeps the suite from getting quietly worse.
-NOT_YET_MET = pytest.mark.xfail(
-    strict=True,
-    reason="hard negatives still reported: a self-service PUT (DWA-419), a shlex-quoted shell command "
-    "(DWA-401), a strong-name public key token and its compare (DWA-110, DWA-112); issue 9",
-)
-
 
 @pytest.fixture(scope="module")
 def results() -> dict:
