@@ -1,0 +1,3 @@
+"""snapvault: encrypted, deduplicated backups."""
+
+__version__ = "1.4.0"

@@ -1,0 +1,3 @@
+from snapvault.cli import main
+
+raise SystemExit(main())

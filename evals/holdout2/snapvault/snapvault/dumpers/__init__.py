@@ -1,0 +1,1 @@
+"""Producers of the files a snapshot contains (database dumps, directory trees)."""
