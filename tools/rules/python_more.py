@@ -6,7 +6,7 @@ import re
 from typing import Iterable
 
 from dwagent.tools.parse.context import FileContext
-from dwagent.tools.rules.names import PRIVILEGED_ACTION
+from dwagent.tools.rules.names import PRIVILEGED_ACTION, random_for_secret
 from dwagent.tools.rules.pysyntax import call_name, keyword
 from dwagent.tools.rules.python_web import PATH_GUARD, ROUTE
 from dwagent.tools.rules.registry import Hit, file_rule
@@ -175,8 +175,6 @@ def jwt_unverified(ctx: FileContext) -> Iterable[Hit]:
 
 
 RANDOM_FUNCS = frozenset({"choice", "choices", "randint", "random", "getrandbits", "sample", "randrange", "randbytes"})
-SECRET_WORDS = frozenset({"token", "password", "passwd", "secret", "key", "nonce", "salt", "otp", "invite", "reset",
-                          "verification", "session", "csrf", "pin", "apikey", "credential"})
 
 
 @file_rule(
@@ -207,5 +205,5 @@ def predictable_random(ctx: FileContext) -> Iterable[Hit]:
         func = ancestor(call, ("function_definition",))
         if func is not None:
             words.update(camel_words(text(ctx, func.child_by_field_name("name"))))
-        if words & SECRET_WORDS:
+        if random_for_secret(words):
             yield hit(call, f"`random.{name}` is predictable; use the secrets module", max_lines=1)

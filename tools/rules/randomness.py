@@ -5,14 +5,9 @@ import re
 from typing import Iterable
 
 from dwagent.tools.parse.context import FileContext
+from dwagent.tools.rules.names import random_for_secret
 from dwagent.tools.rules.registry import Hit, file_rule
 from dwagent.tools.rules.syntax import camel_words, enclosing_member, hit, name_of, nodes, text
-
-SECURITY_WORDS = frozenset({"token", "tokens", "password", "passwords", "secret", "key", "keys", "nonce", "salt",
-                            "otp", "invite", "invitation", "session", "reset", "verification", "apikey", "csrf",
-                            "pin", "credential", "credentials", "activation", "recovery", "iv"})
-NON_SECURITY_WORDS = frozenset({"jitter", "shuffle", "sample", "color", "colour", "retry", "backoff", "delay",
-                                "simulate", "simulation", "test", "demo", "noise", "weight"})
 
 
 @file_rule(
@@ -41,6 +36,6 @@ def predictable_random(ctx: FileContext) -> Iterable[Hit]:
         words = set(camel_words(name_of(ctx, member)))
         if member.type == "field_declaration":
             words = {w for d in member.named_children for w in camel_words(text(ctx, d).split("=")[0])}
-        if words & SECURITY_WORDS and not words & NON_SECURITY_WORDS:
+        if random_for_secret(words):
             yield hit(site, f"`{text(ctx, site)}` is predictable; `{name_of(ctx, member) or 'this value'}` needs RandomNumberGenerator",
                       max_lines=1)
