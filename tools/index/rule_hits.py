@@ -9,26 +9,20 @@ A file on which a rule raised gets no row: the engine re-runs it and reports the
 from __future__ import annotations
 
 import functools
-import json
 
 
 @functools.lru_cache(maxsize=1)
 def _rule_languages() -> frozenset[str]:
-    from dwagent.tools.rules.registry import load_rules
+    from dwagent.tools.rules.engine import file_rule_languages
 
-    return frozenset(lang for reg in load_rules().values() if reg.meta.kind == "file" for lang in reg.meta.languages)
-
-
-def hits_json(findings) -> str:
-    """The cached form of one file's findings (the rules engine's `file_hits.hits`)."""
-    return json.dumps([f.model_dump(mode="json") for f in findings], sort_keys=True)
+    return frozenset(file_rule_languages())
 
 
 def file_rule_hits(path: str, language: str, role: str, project: str, data: bytes, tree) -> tuple[str, str] | None:
     """(rules version, hits json) for one file's bytes, or None (no per-file rule for its language,
     or a rule raised). `tree` is `data` already parsed, or None to parse here."""
     from dwagent.tools.parse.context import FileContext
-    from dwagent.tools.rules.engine import RULES_VERSION, scan_file_detailed
+    from dwagent.tools.rules.engine import RULES_VERSION, hits_json, scan_file_detailed
 
     if language not in _rule_languages():
         return None

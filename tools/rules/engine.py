@@ -118,12 +118,17 @@ def _scan_batch(root: str, batch: list[tuple[str, str, str, str, str]]):
         ctx = FileContext(path=path, language=language, role=role, source=data, project=project)
         found, errs = scan_file_detailed(ctx)
         current = hashlib.sha256(data).hexdigest()
-        hits = json.dumps([f.model_dump(mode="json") for f in found], sort_keys=True)
-        out.append((path, current if current == indexed_hash else "", hits, [(e.rule, e.path, e.message) for e in errs]))
+        out.append((path, current if current == indexed_hash else "", hits_json(found), [(e.rule, e.path, e.message) for e in errs]))
     return out
 
 
-def _languages() -> list[str]:
+def hits_json(findings) -> str:
+    """The cached form of one file's findings (`file_hits.hits`); the index writes the same form."""
+    return json.dumps([f.model_dump(mode="json") for f in findings], sort_keys=True)
+
+
+def file_rule_languages() -> list[str]:
+    """Languages at least one per-file rule applies to, sorted."""
     langs = {lang for reg in load_rules().values() if reg.meta.kind == "file" for lang in reg.meta.languages}
     return sorted(langs)
 
@@ -134,7 +139,7 @@ def run_rules_detailed(store, *, rules=None, jobs: int | None = None, config=Non
     ids = {m.id for m in selected}
     conn = store.conn
     root = str(store.root)
-    langs = _languages()
+    langs = file_rule_languages()
     placeholders = ",".join("?" * len(langs)) or "''"
     rows = conn.execute(
         f"SELECT f.id, f.path, f.language, f.role, f.project, f.hash, h.rules_version, h.hits "
