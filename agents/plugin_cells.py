@@ -145,7 +145,9 @@ def _handling_sites(sources, files: list[str]) -> list[tuple[str, int, str]]:
         hits = [m.start() for m in _PREFILTER.finditer(lowered)]
         if not hits:
             continue
-        lines = whole.splitlines()
+        # split on "\n" only, like the offsets below (splitlines also breaks on \r, \f, \u2028...,
+        # which would shift every later line against its offset)
+        lines = whole.split("\n")
         starts = [0] + [m.end() for m in re.finditer("\n", whole)]
         candidates = sorted({bisect_right(starts, at) - 1 for at in hits})
         for i in candidates:

@@ -120,3 +120,16 @@ def test_degradation_cites_handling_and_absence_follows_the_rubric(tree, tmp_pat
 def test_body_kind(src, kind):
     lines = src.splitlines()
     assert body_kind(lines, 1, len(lines))[0] == kind
+
+
+def test_handling_sites_count_lines_like_the_index(tmp_path):
+    # a form feed (or \r, \u2028) is a line break for str.splitlines but not for the index or editors;
+    # the cited line must be the catch's line counted by "\n"
+    from types import SimpleNamespace
+
+    from dwagent.agents.plugin_cells import _handling_sites
+
+    src = "class P\n{\n    // page\x0cbreak\n    void Run()\n    {\n        try { Go(); }\n        catch (IOException ex) { _logger.LogWarning(ex, \"retry later\"); }\n    }\n}\n"
+    (tmp_path / "P.cs").write_text(src, encoding="utf-8")
+    sites = _handling_sites(SimpleNamespace(root=tmp_path), ["P.cs"])
+    assert [(p, n) for p, n, _ in sites] == [("P.cs", 7)]
