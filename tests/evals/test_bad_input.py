@@ -2,12 +2,12 @@
 from __future__ import annotations
 
 from dwagent.evals.bad_input import EXPECTED_SKIPS, make_bad_input_tree
-from dwagent.evals.runner import FIXTURES_DIR
+from dwagent.evals.runner import fixtures_root
 from dwagent.tools.walk import DEFAULT_MAX_FILE_BYTES, walk
 
 
 def test_hostile_files_are_created_beside_an_untouched_copy(tmp_path) -> None:
-    source = FIXTURES_DIR / "orders-api"
+    source = fixtures_root() / "orders-api"
     target = tmp_path / "tree"
     expected = make_bad_input_tree(source, target, tmp_path / "outside.cs")
     assert expected == EXPECTED_SKIPS
@@ -26,7 +26,7 @@ def test_hostile_files_are_created_beside_an_untouched_copy(tmp_path) -> None:
 
 def test_walker_records_the_size_and_symlink_skips(tmp_path) -> None:
     target = tmp_path / "tree"
-    make_bad_input_tree(FIXTURES_DIR / "orders-api", target, tmp_path / "outside.cs")
+    make_bad_input_tree(fixtures_root() / "orders-api", target, tmp_path / "outside.cs")
     skips = {s.path: s.reason for s in walk(target).skips}
     assert skips.get("bad-input/escape.cs") == "symlink-escape"
     assert skips.get("bad-input/Huge.cs") == "too-large"

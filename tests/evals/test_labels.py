@@ -6,11 +6,11 @@ from collections import Counter
 import pytest
 
 from dwagent.evals.labels import check_labels, discover, load_labels
-from dwagent.evals.runner import FIXTURES_DIR
+from dwagent.evals.runner import fixtures_root
 from dwagent.models import CATEGORIES
 from dwagent.rubric.loader import load_rubric
 
-ROOTS = discover(FIXTURES_DIR)
+ROOTS = discover(fixtures_root())
 ALL = [load_labels(root) for root in ROOTS]
 
 

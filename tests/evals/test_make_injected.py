@@ -7,9 +7,9 @@ import pytest
 
 from dwagent.evals.labels import check_labels, discover, load_labels
 from dwagent.evals.make_injected import INJECTIONS, inject_tree, suppress_everything
-from dwagent.evals.runner import FIXTURES_DIR
+from dwagent.evals.runner import fixtures_root
 
-ROOTS = discover(FIXTURES_DIR)
+ROOTS = discover(fixtures_root())
 
 
 @pytest.mark.parametrize("root", ROOTS, ids=[r.name for r in ROOTS])
@@ -36,7 +36,7 @@ def test_variant_keeps_every_line_and_label(root, tmp_path) -> None:
 
 
 def test_comments_keep_their_original_words(tmp_path) -> None:
-    root = FIXTURES_DIR / "etl-pipeline"
+    root = fixtures_root() / "etl-pipeline"
     inject_tree(root, tmp_path / "v")
     line = (tmp_path / "v" / "pipeline" / "records.py").read_text(encoding="utf-8").splitlines()[30]
     assert "# FIXME: shops in other timezones" in line and any(text in line for text in (*INJECTIONS, suppress_everything()))

@@ -210,7 +210,7 @@ def test_entry_declared_by_its_class_is_llm_resolved_on_a_real_index(tmp_path):
     tracer's rule then fails the control its empty catch breaks. Offline nothing changes."""
     import yaml
 
-    rubric = yaml.safe_load((Path(__file__).resolve().parents[2] / "rubric" / "generic.yaml").read_text())
+    rubric = yaml.safe_load((Path(__file__).resolve().parents[2] / "src" / "dwagent" / "rubric" / "generic.yaml").read_text())
     rubric["flows"] = [{"id": "capabilities", "name": "Capabilities: registry -> offload", "entry": ["CapabilityRegistry"],
                         "waypoints": [{"name": "offload", "symbols": ["*Offload*"]}]}]
     (tmp_path / "rubric.yaml").write_text(yaml.safe_dump(rubric, sort_keys=False))

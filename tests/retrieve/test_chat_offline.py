@@ -104,11 +104,11 @@ def test_bus_handlers_callers_are_the_topic_publishers(tmp_path):
     """A member reached only through the message bus: its 'callers' are the publishers."""
     import json
 
-    from dwagent.evals.retrieval.run import FIXTURES
+    from dwagent.evals.runner import fixtures_root
     from dwagent.models import Finding
     from dwagent.tools.index import build_index
 
-    root = FIXTURES / "dwshape"
+    root = fixtures_root() / "dwshape"
     rel = "Plugins/DataWarehouse.Plugins.UltimateStorage/UltimateStoragePlugin.cs"
     lines = (root / rel).read_text().splitlines()
     line = next(n for n, text in enumerate(lines, 1) if "StorageQuotaExceeded" in text and "PublishAsync" in text)

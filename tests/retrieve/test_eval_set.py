@@ -1,6 +1,7 @@
 from pathlib import Path
 
-from dwagent.evals.retrieval.run import FIXTURES, Query, first_relevant, load_queries
+from dwagent.evals.retrieval.run import Query, first_relevant, load_queries
+from dwagent.evals.runner import fixtures_root
 from dwagent.tools.retrieve.hits import Hit
 
 
@@ -10,7 +11,7 @@ def test_labelled_set_is_large_enough_and_points_at_real_files():
     assert len({q.id for q in queries}) == len(queries)
     for q in queries:
         for f in q.files:
-            assert (FIXTURES / q.tree / f).is_file(), f"{q.id}: {f} missing"
+            assert (fixtures_root() / q.tree / f).is_file(), f"{q.id}: {f} missing"
 
 
 def test_first_relevant_matches_files_and_symbol_suffixes():

@@ -22,6 +22,7 @@ import sys
 import time
 from pathlib import Path
 
+from dwagent.evals import bench_out_dir
 from dwagent.evals.synth.generate import VERSION as SYNTH_VERSION
 from dwagent.tools.index import build_index
 from dwagent.tools.index.build import default_jobs
@@ -29,7 +30,7 @@ from dwagent.tools.index.worker import parse_only
 from dwagent.tools.parse import PARSED_LANGUAGES, language_for
 from dwagent.tools.walk import walk
 
-OUT = Path(__file__).resolve().parent / "out"
+OUT = bench_out_dir()
 
 
 def machine() -> dict:

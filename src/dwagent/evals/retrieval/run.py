@@ -20,8 +20,9 @@ from pathlib import Path
 
 import yaml
 
+from dwagent.evals.runner import fixtures_root
+
 HERE = Path(__file__).resolve().parent
-FIXTURES = HERE.parent / "fixtures"
 QUERIES = HERE / "queries.yaml"
 K = 10
 
@@ -68,9 +69,9 @@ def evaluate(modes: list[str], queries: list[Query], work: Path, dense: str = "a
     latency: dict[str, list[float]] = {m: [] for m in modes}
     notes: list[str] = []
     for tree, tree_queries in sorted(by_tree.items()):
-        root = FIXTURES / tree
+        root = fixtures_root() / tree
         if not root.is_dir():
-            raise ValueError(f"fixture tree {tree} not found under {FIXTURES}")
+            raise ValueError(f"fixture tree {tree} not found under {fixtures_root()}")
         build_index(root, index_dir=work / tree)
         store = open_index(root, index_dir=work / tree)
         retriever = Retriever(store.conn, store.root, dense=dense)

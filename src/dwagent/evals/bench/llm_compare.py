@@ -29,7 +29,6 @@ from dwagent.agents.llm.gateway import LLMGateway
 from dwagent.agents.llm.review_pass import challenge_findings
 from dwagent.models import Finding
 
-DEFAULT_FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "rules"
 _LABEL = re.compile(r"ruleid:\s*([A-Z]+-\d+)")
 
 
@@ -99,7 +98,7 @@ def versus_offline(assisted: dict, offline: dict | None) -> dict:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("fixtures", nargs="?", type=Path, default=DEFAULT_FIXTURES)
+    parser.add_argument("fixtures", nargs="?", type=Path, default=None)
     parser.add_argument("--llm", default=None)
     parser.add_argument("--budget-usd", type=float, default=None)
     parser.add_argument("--no-cache", action="store_true")
@@ -108,7 +107,9 @@ def main(argv: list[str] | None = None) -> int:
     from dwagent.tools.index.store import open_index
     from dwagent.tools.rules.engine import run_rules
 
-    root = args.fixtures.resolve()
+    from dwagent.tools.rules.fixtures import fixtures_dir
+
+    root = (args.fixtures or fixtures_dir()).resolve()
     with tempfile.TemporaryDirectory() as index_dir:
         build_index(root, index_dir=Path(index_dir))
         with open_index(root, Path(index_dir)) as store:

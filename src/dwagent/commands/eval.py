@@ -94,7 +94,7 @@ def eval_suite(
     if ctx.invoked_subcommand is not None:
         return
     from dwagent.evals.gate import BASELINE_NAME, check_thresholds, load_baseline, load_thresholds, regressions
-    from dwagent.evals.runner import RESULTS_DIR, EvalOptions, results_path, run_suite
+    from dwagent.evals.runner import EvalOptions, results_dir, results_path, run_suite
 
     console = Console(stderr=as_json)
     gateway, mode = _gateway(llm)
@@ -102,18 +102,18 @@ def eval_suite(
         _report_only(console, fixtures_dir, suite, gateway, mode, out, as_json)
         return
     results = run_suite(EvalOptions(suite=suite, gateway=gateway, mode=mode, progress=lambda n: console.print(f"[dim]certify {n}[/]")))
-    out_dir = out or RESULTS_DIR
+    out_dir = out or results_dir()
     out_dir.mkdir(parents=True, exist_ok=True)
-    baseline = load_baseline(RESULTS_DIR, mode)
+    baseline = load_baseline(results_dir(), mode)
     if mode == "llm":  # LLM-assisted against offline verdicts, fixture by fixture (LLM area)
         from dwagent.evals.bench.llm_compare import versus_offline
 
-        results["vs_offline"] = versus_offline(results, load_baseline(RESULTS_DIR, "offline"))
+        results["vs_offline"] = versus_offline(results, load_baseline(results_dir(), "offline"))
     text = json.dumps(results, indent=2, sort_keys=True) + "\n"
     path = results_path(out_dir, results)
     path.write_text(text, encoding="utf-8")
     if update_baseline:
-        (RESULTS_DIR / BASELINE_NAME.format(mode=mode)).write_text(text, encoding="utf-8")
+        (results_dir() / BASELINE_NAME.format(mode=mode)).write_text(text, encoding="utf-8")
     if as_json:
         typer.echo(text, nl=False)
     else:

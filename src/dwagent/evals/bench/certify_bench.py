@@ -19,7 +19,9 @@ import sys
 import time
 from pathlib import Path
 
-OUT = Path(__file__).resolve().parent / "out"
+from dwagent.evals import bench_out_dir
+
+OUT = bench_out_dir()
 TARGETS = {"cold_s": 60.0, "warm_s": 10.0, "rss_mb": 2048.0}
 # wall-time keys whose graph node has another name (the CPU key is cpu.<graph node>)
 CPU_KEYS = {"hostile_reviewer.findings": "hostile_reviewer", "hostile_reviewer.passes": "review_passes"}

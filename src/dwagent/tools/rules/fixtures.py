@@ -19,10 +19,10 @@ _MARKER = re.compile(r"(?://|#)\s*(ruleid|ok):\s*(DWA-\d{3}(?:\s*,\s*DWA-\d{3})*
 
 
 def fixtures_dir() -> Path:
-    """The folder holding the rule fixtures (inside the `dwagent.evals` package folder)."""
-    import dwagent.evals
+    """The folder holding the rule fixtures (the repository's `evals/fixtures/rules`)."""
+    from dwagent.evals import data_dir
 
-    return Path(dwagent.evals.__file__).resolve().parent / "fixtures" / "rules"
+    return data_dir() / "fixtures" / "rules"
 
 
 @dataclass(frozen=True)

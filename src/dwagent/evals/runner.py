@@ -19,14 +19,25 @@ from pathlib import Path
 from typing import Any
 
 from dwagent.errors import UsageError
+from dwagent.evals import data_dir
 from dwagent.evals.bad_input import make_bad_input_tree
 from dwagent.evals.labels import FixtureLabels, check_labels, discover, load_labels
 from dwagent.evals.make_injected import inject_tree
 from dwagent.evals.matching import CategoryCounts, match_fixture, prf, quote_checks, reported_findings
 from dwagent.evals.scoring import cell_results, finding_signature, report_signature
 
-FIXTURES_DIR = Path(__file__).parent / "fixtures"
-RESULTS_DIR = Path(__file__).parent / "results"
+
+
+def fixtures_root() -> Path:
+    """The labelled suite fixtures (the repository's `evals/fixtures`)."""
+    return data_dir() / "fixtures"
+
+
+def results_dir() -> Path:
+    """Committed eval results and baselines (the repository's `evals/results`)."""
+    return data_dir() / "results"
+
+
 SUITES = ("all", "originals", "injected", "bad-input")
 # The fixture the bad-input variant is built from: C#, no gates to execute, several findings.
 BAD_INPUT_BASE = "orders-api"
@@ -38,7 +49,7 @@ class EvalOptions:
     (None: deterministic offline mode)."""
 
     suite: str = "all"
-    fixtures_dir: Path = FIXTURES_DIR
+    fixtures_dir: Path | None = None  # None: fixtures_root()
     gateway: Any = None
     mode: str = "offline"
     progress: Callable[[str], None] | None = None
@@ -101,9 +112,9 @@ def _skips(root: Path, index_dir: Path) -> dict[str, str]:
 
 def _plan(options: EvalOptions) -> list[tuple[str, FixtureLabels]]:
     """(kind, labels) pairs to run, in a stable order; kind is original, injected or bad-input."""
-    originals = [load_labels(root) for root in discover(options.fixtures_dir)]
+    originals = [load_labels(root) for root in discover(options.fixtures_dir or fixtures_root())]
     if not originals:
-        raise UsageError(f"no labelled fixtures under {options.fixtures_dir}", "see evals/README.md")
+        raise UsageError(f"no labelled fixtures under {options.fixtures_dir or fixtures_root()}", "see evals/README.md")
     names = {lab.name for lab in originals}
     if options.suite not in SUITES and options.suite not in names:
         raise UsageError(f"unknown suite {options.suite!r}", f"use one of {', '.join(SUITES)} or a fixture: {', '.join(sorted(names))}")

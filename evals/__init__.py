@@ -1,1 +1,0 @@
-"""Eval runner, synthetic corpus generator and benchmarks (dwagent.evals)."""
