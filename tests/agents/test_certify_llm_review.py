@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from dwagent.agents import llm_review as mod
+from dwagent.agents.nodes import llm_stages as mod
 from dwagent.agents.llm import review
 from dwagent.models import Finding, ReviewRecord
 

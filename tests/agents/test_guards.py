@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from dwagent.agents.guard_conditions import guard_atom
-from dwagent.agents.guards import find_guards
+from dwagent.agents.review.guard_conditions import guard_atom
+from dwagent.agents.review.guards import find_guards
 from dwagent.models import Finding
 from dwagent.tools.verify import check_quote
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from dwagent.agents.context import RunContext
-from dwagent.agents.hostile_reviewer import challenge_cell, passes_node, review_findings
+from dwagent.agents.nodes.hostile_reviewer import challenge_cell, passes_node, review_findings
 from dwagent.models import Finding, Suppression
 from dwagent.rubric.loader import load_rubric
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from dwagent.agents.plugin_cells import body_kind
+from dwagent.agents.verdict.plugin_cells import body_kind
 
 RUBRIC = """
 name: plugin-cells
@@ -127,7 +127,7 @@ def test_handling_sites_count_lines_like_the_index(tmp_path):
     # the cited line must be the catch's line counted by "\n"
     from types import SimpleNamespace
 
-    from dwagent.agents.plugin_cells import _handling_sites
+    from dwagent.agents.verdict.plugin_cells import _handling_sites
 
     src = "class P\n{\n    // page\x0cbreak\n    void Run()\n    {\n        try { Go(); }\n        catch (IOException ex) { _logger.LogWarning(ex, \"retry later\"); }\n    }\n}\n"
     (tmp_path / "P.cs").write_text(src, encoding="utf-8")

@@ -8,7 +8,7 @@ from types import SimpleNamespace
 
 from dwagent.agents.llm.ledger import summary_lines
 from dwagent.agents.llm.rationales import write_rationales
-from dwagent.agents.llm_review import llm_review
+from dwagent.agents.nodes.llm_stages import llm_review
 from dwagent.competitors.prose import llm_comparisons_markdown, llm_paragraph
 from llm_fakes import openai_reply, tls_finding
 

@@ -20,18 +20,18 @@ from typing import Callable
 from langgraph.checkpoint.sqlite import SqliteSaver
 from langgraph.graph import END, START, StateGraph
 
-from dwagent.agents.adjudicator import adjudicator_node
-from dwagent.agents.claims_checker import claims_checker_node
-from dwagent.agents.competitor_analyst import competitor_node
+from dwagent.agents.nodes.adjudicator import adjudicator_node
+from dwagent.agents.nodes.claims_checker import claims_checker_node
+from dwagent.agents.nodes.competitor_analyst import competitor_node
 from dwagent.agents.context import RunContext
-from dwagent.agents.evidence import evidence_node
-from dwagent.agents.flow_tracer import flow_tracer_node
-from dwagent.agents.hostile_reviewer import findings_node, passes_node
+from dwagent.agents.nodes.evidence import evidence_node
+from dwagent.agents.nodes.flow_tracer import flow_tracer_node
+from dwagent.agents.nodes.hostile_reviewer import findings_node, passes_node
 from dwagent.agents.node_cache import run_cached
-from dwagent.agents.plugin_auditor import plugin_auditor_node
-from dwagent.agents.reader import reader_node
+from dwagent.agents.nodes.plugin_auditor import plugin_auditor_node
+from dwagent.agents.nodes.reader import reader_node
 from dwagent.agents.state import CertifyState
-from dwagent.agents.tier_checker import tier_checker_node
+from dwagent.agents.nodes.tier_checker import tier_checker_node
 
 NODES: dict[str, Callable] = {
     "reader": reader_node,
@@ -92,8 +92,8 @@ def build_graph(ctx: RunContext):
         g.add_edge("adjudicator", END)
         return g
     # With a model: its flow-hop pass runs before the tiers read the flows, and its prose pass
-    # after the verdict exists (agents/llm_review.py); offline the graph has neither node.
-    from dwagent.agents.llm_review import llm_flows_node, llm_prose_node
+    # after the verdict exists (agents/nodes/llm_stages.py); offline the graph has neither node.
+    from dwagent.agents.nodes.llm_stages import llm_flows_node, llm_prose_node
 
     g.add_node("llm_flows", _bound("llm_flows", llm_flows_node, ctx))
     g.add_node("llm_prose", _bound("llm_prose", llm_prose_node, ctx))
@@ -115,7 +115,7 @@ def run_graph(ctx: RunContext, checkpoint_db: Path, resume: bool) -> dict:
         app = build_graph(ctx).compile(checkpointer=saver)
         snapshot = app.get_state(config) if resume else None
         if snapshot is not None and snapshot.values and ctx.gateway is not None:
-            from dwagent.agents.llm_review import resume_llm
+            from dwagent.agents.nodes.llm_stages import resume_llm
 
             resume_llm(ctx.gateway, snapshot.values)
         if snapshot is not None and snapshot.values and not snapshot.next:

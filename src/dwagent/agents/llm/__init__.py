@@ -14,7 +14,7 @@ Public surface:
 - `resolve_flow_hops(gateway, root, sources, flows, waypoint_globs, findings, control_categories)`:
   the LLM-resolved-hop pass over flow rows; `write_rationales(gateway, report_dict)`: cited
   domain/tier rationales into the ledger's prose
-(the certify graph calls these through agents/llm_review.py: `llm_review`, `llm_flows_node`,
+(the certify graph calls these through agents/nodes/llm_stages.py: `llm_review`, `llm_flows_node`,
 `llm_prose_node`; competitor prose lives in competitors/prose.py: `llm_comparisons_markdown`)
 """
 from __future__ import annotations

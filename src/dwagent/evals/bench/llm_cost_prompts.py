@@ -36,7 +36,7 @@ def _stand_ins(sources, count: int, offset: int) -> list[CodeBlock]:
 def flow_prompts(root: Path, store, counter, tokens: Count, rubric_spec: str = "dw") -> tuple[list[int], int]:
     """One flow-hop prompt per rubric waypoint (every hop assumed unresolved: the upper bound);
     returns (token counts, how many used stand-in members)."""
-    from dwagent.agents.sources import Sources
+    from dwagent.agents.inputs.sources import Sources
     from dwagent.rubric.loader import load_rubric
 
     sources = Sources(root, store.conn)

@@ -1,0 +1,1 @@
+"""dwagent.agents.review"""

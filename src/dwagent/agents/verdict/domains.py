@@ -1,0 +1,121 @@
+"""Domain membership and domain checks (part of adjudication, kept apart for size)."""
+from __future__ import annotations
+
+import re
+
+from dwagent.agents.verdict.cells import absence, cell
+from dwagent.agents.inputs.globs import match_path
+from dwagent.agents.verdict.policy import at_least, finding_effect
+from dwagent.rubric.schema import Domain, FindingCheck, FlowsCheck, PluginsCheck, Rubric
+
+
+def _slug(name: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-") or "root"
+
+
+def resolve_domains(rubric: Rubric, source_files: list[dict]) -> list[tuple[Domain, list[str]]]:
+    """Each domain with its source files. Generic rubrics derive one domain per project."""
+    if rubric.derive_domains and not rubric.domains:
+        projects = sorted({f["project"] for f in source_files})
+        out = []
+        used: set[str] = set()
+        for project in projects:
+            slug = _slug(project)
+            while slug in used:
+                slug += "-x"
+            used.add(slug)
+            files = sorted(f["path"] for f in source_files if f["project"] == project)
+            dom = Domain(id=slug, name=project or "(root)", projects=(project or "(root)",), checks=rubric.derived_checks)
+            out.append((dom, files))
+        return out
+    out = []
+    for dom in rubric.domains:
+        files = sorted(
+            f["path"] for f in source_files
+            if (dom.paths and match_path(dom.paths, f["path"])) or (f["project"] and f["project"] in dom.projects)
+        )
+        out.append((dom, files))
+    return out
+
+
+def judge_domain(dom: Domain, files: list[str], findings: list[dict], plugins: dict, flows: dict, rubric: Rubric) -> tuple[dict, list, list[tuple[str, str, str]]]:
+    """A domain row, its evidence, and (effect, check label, reason) for each failing check."""
+    policy = rubric.policy
+    fileset = set(files)
+    if not files:
+        row = {"id": dom.id, "name": dom.name, **cell("NOT VERIFIED", "no indexed source files match this domain"), "cells": {}}
+        return row, [], [(policy.empty_domain, "coverage", "no source files match the domain's paths/projects")]
+    mine = [f for f in findings if f["file"] in fileset]
+    cells: dict[str, dict] = {}
+    effects: list[tuple[str, str, str]] = []
+    evidence = []
+    p0 = [f for f in mine if finding_effect(f["severity"], policy) == "block"]
+    inv = absence(dom.id, f"{len(files)} source files; counted findings: {len(mine)}")
+    evidence.append(inv)
+    cells["p0-findings"] = (
+        cell("FAIL", f"{len(p0)} P0 finding(s) in the domain", finding_ids=[f["id"] for f in p0])
+        if p0 else cell("PASS", f"no finding at {policy.block_at} or worse", [inv])
+    )
+    seen: dict[str, int] = {}
+    for check in dom.checks:
+        seen[check.kind] = seen.get(check.kind, 0) + 1
+        label = check.kind if seen[check.kind] == 1 else f"{check.kind}-{seen[check.kind]}"
+        if isinstance(check, FindingCheck):
+            hits = [f for f in mine if (not check.categories or f["category"] in check.categories) and at_least(f["severity"], check.min_severity)]
+            what = ", ".join(check.categories) if check.categories else "any category"
+            if hits:
+                cells[label] = cell("FAIL", f"{len(hits)} finding(s) of {what} at {check.min_severity}+", finding_ids=[f["id"] for f in hits])
+                effects.append((check.on_fail, label, cells[label]["reason"]))
+            else:
+                ev = absence(f"{dom.id}/{label}", f"no counted finding of {what} at {check.min_severity} or worse in {len(files)} files")
+                evidence.append(ev)
+                cells[label] = cell("PASS", "no matching findings", [ev])
+        elif isinstance(check, PluginsCheck):
+            rows = [r for folder, r in sorted(plugins.items()) if any(p.startswith(folder + "/") for p in files)]
+            bad = [r["id"] for r in rows if r["status"] == "FAIL"]
+            unknown = [r["id"] for r in rows if r["status"] not in ("PASS", "FAIL")]
+            if bad:
+                cells[label] = cell("FAIL", f"plugins failing: {', '.join(bad)}")
+                effects.append((check.on_fail, label, cells[label]["reason"]))
+            elif unknown:
+                cells[label] = cell("NOT VERIFIED", f"plugins not verified: {', '.join(unknown)}")
+                effects.append(("condition", label, cells[label]["reason"]))
+            else:
+                ev = absence(f"{dom.id}/{label}", f"{len(rows)} plugin row(s), all PASS")
+                evidence.append(ev)
+                cells[label] = {**cell("PASS", f"{len(rows)} plugin(s) complete", [ev])}
+                cells[label]["evidence_ids"] = sorted({*cells[label]["evidence_ids"], *(i for r in rows for i in r.get("evidence_ids", []))})
+        elif isinstance(check, FlowsCheck):
+            statuses = {fid: (flows.get(fid) or {}).get("status", "NOT VERIFIED") for fid in check.flows}
+            bad = [k for k, v in statuses.items() if v == "FAIL"]
+            unknown = [k for k, v in statuses.items() if v not in ("PASS", "FAIL")]
+            if bad:
+                cells[label] = cell("FAIL", f"flows failing: {', '.join(bad)}")
+                effects.append((check.on_fail, label, cells[label]["reason"]))
+            elif unknown:
+                cells[label] = cell("NOT VERIFIED", f"flows not verified: {', '.join(unknown)}")
+                effects.append(("condition", label, cells[label]["reason"]))
+            else:
+                cells[label] = {**cell("PASS", "flows pass"), "evidence_ids": sorted({i for k in check.flows for i in flows[k].get("evidence_ids", [])})}
+    cond = [f for f in mine if finding_effect(f["severity"], policy) == "condition"]
+    failing_block = p0 or any(e == "block" for e, _, _ in effects)
+    if failing_block:
+        status = "FAIL"
+    elif effects and any(e == "condition" for e, _, _ in effects) or cond:
+        status = "CONDITIONAL"
+    else:
+        status = "PASS"
+    reasons = [f"{k}: {c['reason']}" for k, c in cells.items() if c["status"] != "PASS"]
+    if cond and status != "FAIL":
+        reasons.append(f"{len(cond)} condition-level finding(s)")
+    row = {
+        "id": dom.id,
+        "name": dom.name,
+        "status": status,
+        "reason": "; ".join(reasons) or "all checks PASS",
+        "evidence_ids": sorted({i for c in cells.values() for i in c["evidence_ids"]}),
+        "finding_ids": sorted({f["id"] for f in mine if finding_effect(f["severity"], policy) != "note"}),
+        "cells": cells,
+        "details": {"files": len(files)},
+    }
+    return row, evidence, effects

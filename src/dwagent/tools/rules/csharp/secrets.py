@@ -1,0 +1,305 @@
+"""Secrets in C#: hard-coded credentials, secrets written to logs, non-constant-time comparisons."""
+from __future__ import annotations
+
+import re
+from typing import Iterable
+
+from dwagent.tools.parse.context import FileContext
+from dwagent.tools.rules.names import (
+    is_compared_secret_name,
+    is_placeholder,
+    is_secret_name,
+    PUBLIC_WORDS,
+    literal_secret_kind,
+    produces_secret,
+)
+from dwagent.tools.rules.csharp.interproc import local_initialiser
+from dwagent.tools.rules.registry import Hit, file_rule
+from dwagent.tools.rules.syntax import (
+    mentions,
+    STRING_TYPES,
+    arguments,
+    callee,
+    camel_words,
+    enclosing_member,
+    enclosing_type,
+    hit,
+    interpolations,
+    name_of,
+    nodes,
+    string_value,
+    text,
+    unwrap,
+)
+
+# Constructors whose first argument is key material (JWT signing keys, HMAC keys).
+KEY_CTORS = ("SymmetricSecurityKey", "HMACSHA256", "HMACSHA384", "HMACSHA512", "HMACSHA1", "HMACMD5")
+LOG_METHODS = frozenset(
+    {"LogTrace", "LogDebug", "LogInformation", "LogWarning", "LogError", "LogCritical", "Log",
+     "Trace", "Debug", "Info", "Information", "Warn", "Warning", "Error", "Fatal", "Verbose",
+     "TraceInformation", "TraceWarning", "TraceError", "WriteLine", "Write"}
+)
+LOG_RECEIVER = re.compile(r"(?i)(log|logger|console|trace|debug|_log|audit)$")
+SAFE_WRAPPERS = re.compile(r"(?i)mask|redact|hash|obfuscat|sanitiz|truncat|fingerprint|length|count|isnull")
+
+
+KEY_WRAPPERS = ("GetBytes", "FromBase64String", "FromHexString")
+
+
+def _target_name(ctx: FileContext, node) -> str:
+    """The assigned name of `x = ...`, `var x = ...`, `X { get; } = ...`, or `x: ...`; a literal
+    wrapped in `Encoding.UTF8.GetBytes("...")`/`Convert.FromBase64String("...")` takes the name
+    the wrapped value is assigned to."""
+    p = node.parent
+    if p is not None and p.type == "argument" and p.parent is not None and p.parent.parent is not None:
+        call = p.parent.parent
+        if call.type == "invocation_expression" and callee(ctx, call)[1] in KEY_WRAPPERS:
+            node, p = call, call.parent
+    while p is not None and p.type in ("parenthesized_expression", "cast_expression"):
+        p = p.parent
+    # a literal that is a branch of `cond ? "literal" : configured` or the fallback of
+    # `configured ?? "literal"` still ends up in the assigned variable
+    while p is not None and (
+        (p.type == "conditional_expression" and p.child_by_field_name("condition") != node)
+        or (p.type == "binary_expression" and text(ctx, p.child_by_field_name("operator")) == "??")
+        or p.type in ("parenthesized_expression", "cast_expression")
+    ):
+        node, p = p, p.parent
+    if p is None:
+        return ""
+    if p.type == "assignment_expression":
+        return text(ctx, p.child_by_field_name("left")).split(".")[-1]
+    if p.type in ("variable_declarator", "property_declaration"):
+        return name_of(ctx, p)
+    if p.type == "equals_value_clause" and p.parent is not None:
+        return name_of(ctx, p.parent)
+    if p.type == "argument":
+        label = p.child_by_field_name("name")
+        return text(ctx, label) if label is not None else ""
+    return ""
+
+
+@file_rule(
+    id="DWA-110",
+    title="Hard-coded secret",
+    category="hardcoded-secret",
+    severity="high",
+    cwe=(798,),
+    languages=("csharp",),
+)
+def hardcoded_secret(ctx: FileContext) -> Iterable[Hit]:
+    """A credential written into the source: a string literal assigned to a secret-named variable,
+    property, field or named argument (`password`, `apiKey`, `clientSecret`, `accessToken`,
+    `signingKey`...), a JWT/HMAC key built from a literal (`new SymmetricSecurityKey(
+    Encoding.UTF8.GetBytes("..."))`), a connection string with a literal `Password=`, an embedded
+    private key, or a well-known token format (cloud access keys, storage account keys).
+
+    A literal that is one branch of `?:` or the `??` fallback of a configured value counts: in the
+    branch where it is taken, the secret is the literal.
+
+    Placeholders (empty, `changeme`, `<your-key>`, `${VAR}`, masks), configuration keys
+    (`Jwt:Key`), header names and values read from configuration/environment are not reported.
+    Test code is excluded.
+    """
+    if not mentions(ctx, "pass", "pwd", "secret", "key", "token", "credential", "begin", "akia", "gh", "xox", "sk_live"):
+        return
+    reported: set[int] = set()
+    for typ in STRING_TYPES:
+        for lit in nodes(ctx, typ):
+            value = string_value(ctx, lit) or ""
+            kind = literal_secret_kind(value)
+            # the name lookup walks parents and decodes text: only literals that could be a secret
+            # value (non-empty, not a kind already) need it
+            name = _target_name(ctx, lit) if not kind and len(value.strip()) >= 4 else ""
+            if kind:
+                reported.add(lit.start_byte)
+                sev = "critical" if kind == "private key" else None
+                yield hit(lit, f"hard-coded {kind} in a string literal", severity=sev, max_lines=2)
+            elif name and is_secret_name(name) and not is_placeholder(value, name):
+                reported.add(lit.start_byte)
+                yield hit(lit, f"hard-coded secret assigned to `{name}`", max_lines=2)
+    for new in nodes(ctx, "object_creation_expression"):
+        typ = text(ctx, new.child_by_field_name("type")).split(".")[-1]
+        args = arguments(new)
+        if typ in KEY_CTORS and args:
+            key = unwrap(args[0])
+            if key.type == "invocation_expression" and callee(ctx, key)[1] == "GetBytes":
+                inner = arguments(key)
+                value = string_value(ctx, inner[0]) if inner else None
+                if value is not None and not is_placeholder(value) and inner[0].start_byte not in reported:
+                    yield hit(new, f"`{typ}` key material is a string literal", max_lines=2)
+
+
+def _holds_produced_secret(ctx: FileContext, ident) -> bool:
+    """A local initialised with fresh secret material (`var raw = Convert.ToBase64String(
+    RandomNumberGenerator.GetBytes(32))`, `var value = keys.CreateApiKey()`), whatever its name."""
+    return _produced(ctx, local_initialiser(ctx, ident))
+
+
+def _produced(ctx: FileContext, value) -> bool:
+    """`value` is fresh secret material, an encoding of it, or a string built around it
+    (`"sdk-" + Convert.ToHexString(RandomNumberGenerator.GetBytes(24))`, `$"sk_{NewApiKey()}"`)."""
+    if value is None:
+        return False
+    value = unwrap(value)
+    if value.type == "binary_expression" and text(ctx, value.child_by_field_name("operator")) == "+":
+        return _produced(ctx, value.child_by_field_name("left")) or _produced(ctx, value.child_by_field_name("right"))
+    if value.type == "interpolated_string_expression":
+        return any(_produced(ctx, e) for e in interpolations(value))
+    if value.type != "invocation_expression":
+        return False
+    recv, name = callee(ctx, value)
+    if produces_secret(f"{recv}.{name}" if recv else name):
+        return True
+    if name in ("ToBase64String", "ToHexString", "ToHexStringLower", "GetString") and arguments(value):
+        return _produced(ctx, arguments(value)[0])  # an encoding of the material is the material
+    return False
+
+
+def _secret_args(ctx: FileContext, call) -> list[str]:
+    """Secret-named values passed to a log call directly, interpolated, or concatenated."""
+    out = []
+    stack = list(arguments(call))
+    while stack:
+        expr = unwrap(stack.pop())
+        if expr.type in ("identifier", "member_access_expression"):
+            name = text(ctx, expr).split(".")[-1]
+            if is_secret_name(name) or expr.type == "identifier" and _holds_produced_secret(ctx, expr):
+                out.append(text(ctx, expr))
+        elif expr.type == "interpolated_string_expression":
+            stack.extend(interpolations(expr))
+        elif expr.type == "binary_expression" and text(ctx, expr.child_by_field_name("operator")) == "+":
+            stack.extend([expr.child_by_field_name("left"), expr.child_by_field_name("right")])
+        # calls (Mask(x), x.Length, Hash(x)) and conditions (x != null) are not the secret itself
+    return sorted(set(out))
+
+
+@file_rule(
+    id="DWA-111",
+    title="Secret written to a log",
+    category="secret-logging",
+    severity="high",
+    cwe=(532,),
+    languages=("csharp",),
+)
+def secret_in_log(ctx: FileContext) -> Iterable[Hit]:
+    """A password, token, API key or other secret passed to a logger or console/trace writer
+    (as an argument, an interpolation hole or a concatenated operand), including a local of any
+    name initialised with fresh secret material (`RandomNumberGenerator.GetBytes`, a
+    `CreateApiKey()`-style producer). Logs are retained, shipped
+    and read by people who must not hold credentials. Masked, hashed or length-only values and
+    `CancellationToken`s are not secrets and are not reported.
+    """
+    if not mentions(ctx, "log", "console", "trace", "debug"):
+        return
+    for call in nodes(ctx, "invocation_expression"):
+        recv, name = callee(ctx, call)
+        if name not in LOG_METHODS:
+            continue
+        if name in ("WriteLine", "Write", "Debug", "Trace", "Error", "Info", "Warn", "Warning", "Fatal",
+                    "Verbose", "Information", "Log") and not LOG_RECEIVER.search(recv.split(".")[-1] or ""):
+            continue
+        leaked = _secret_args(ctx, call)
+        if leaked:
+            yield hit(call, f"`{', '.join(leaked)}` written to a log via `{name}`", max_lines=3)
+
+
+def _public_operand(names) -> bool:
+    """One side is public by name (`TeamPublicKeyToken`): the other is checked against a public
+    value, so there is no secret for timing to leak."""
+    return any(PUBLIC_WORDS & set(camel_words(n)) for n in names)
+
+
+# String normalisations that keep the value's identity (case, whitespace, encoding).
+NORMALISERS = frozenset({"Trim", "TrimStart", "TrimEnd", "ToUpper", "ToUpperInvariant", "ToLower", "ToLowerInvariant",
+                         "Normalize", "ToString", "AsSpan", "AsMemory"})
+
+
+def _operand_name(ctx: FileContext, node) -> str:
+    node = unwrap(node)
+    if node.type in ("identifier", "member_access_expression"):
+        return text(ctx, node).split(".")[-1]
+    if node.type == "invocation_expression":  # ComputeSignature(x), GetToken()
+        name = callee(ctx, node)[1]
+        fn = node.child_by_field_name("function")
+        if name in NORMALISERS and fn is not None and fn.type == "member_access_expression":
+            # `sig.Trim().ToUpperInvariant()` is still the signature: judge the receiver
+            return _operand_name(ctx, fn.child_by_field_name("expression"))
+        return re.sub(r"^(Compute|Get|Calculate|Create|Read|Load)", "", name)
+    if node.type == "element_access_expression":  # headers["X-Signature"]
+        return text(ctx, node.named_children[-1]).strip('[]"').replace("-", "")
+    return ""
+
+
+_SECRET_CONTEXT = frozenset({"api", "apikey", "auth", "authentication", "secret", "token", "signature", "hmac",
+                             "webhook", "credential", "credentials", "password"})
+
+
+def _keys_in_secret_context(ctx: FileContext, node, names: list[str]) -> bool:
+    """`presentedKey == _expectedKey` inside `ApiKeyValidator` / `VerifyWebhook`: both sides are
+    keys and the enclosing type or member names an authentication concern."""
+    if len(names) < 2 or not all(camel_words(n)[-1:] == ["key"] for n in names):
+        return False
+    words: set[str] = set()
+    for decl in (enclosing_type(node), enclosing_member(node)):
+        if decl is not None:
+            words.update(camel_words(name_of(ctx, decl)))
+    return bool(words & _SECRET_CONTEXT)
+
+
+def _is_trivial(ctx: FileContext, node) -> bool:
+    node = unwrap(node)
+    if node.type in STRING_TYPES or node.type in ("null_literal", "integer_literal", "boolean_literal", "default_expression"):
+        return True
+    t = text(ctx, node)
+    return bool(re.search(r"\.(Length|Count|Type|Kind|Algorithm|Scheme|Status|HasValue)$", t)) or t in (
+        "string.Empty", "String.Empty", "default")
+
+
+@file_rule(
+    id="DWA-112",
+    title="Secret compared in non-constant time",
+    category="timing-unsafe-compare",
+    severity="medium",
+    cwe=(208,),
+    languages=("csharp",),
+)
+def timing_unsafe_compare(ctx: FileContext) -> Iterable[Hit]:
+    """A token, API key, password, signature, HMAC or digest compared with `==`, `!=`, `Equals`,
+    `string.Equals`, `string.Compare` or `SequenceEqual`. These return at the first differing
+    character, leaking through timing how much of a guess was right. Use
+    `CryptographicOperations.FixedTimeEquals`. Comparisons with null, empty strings, literals,
+    lengths or types are not reported.
+    """
+    if not mentions(ctx, "token", "key", "secret", "password", "pwd", "signature", "hmac", "mac", "digest", "hash", "otp", "nonce"):
+        return
+    for b in nodes(ctx, "binary_expression"):
+        if text(ctx, b.child_by_field_name("operator")) not in ("==", "!="):
+            continue
+        left, right = b.child_by_field_name("left"), b.child_by_field_name("right")
+        if _is_trivial(ctx, left) or _is_trivial(ctx, right):
+            continue
+        names = [n for n in (_operand_name(ctx, left), _operand_name(ctx, right)) if n]
+        if _public_operand(names):
+            continue
+        if any(is_compared_secret_name(n) for n in names) or _keys_in_secret_context(ctx, b, names):
+            # `string.Compare(a, b) == 0` is reported at the Compare call below
+            if unwrap(left).type == "invocation_expression" and callee(ctx, unwrap(left))[1] == "Compare":
+                continue
+            yield hit(b, f"`{text(ctx, b)[:80]}` compares a secret with `{text(ctx, b.child_by_field_name('operator'))}`", max_lines=2)
+    for call in nodes(ctx, "invocation_expression"):
+        recv, name = callee(ctx, call)
+        if name not in ("Equals", "SequenceEqual", "Compare", "CompareOrdinal"):
+            continue
+        args = arguments(call)
+        operands = list(args[:2]) if recv in ("string", "String", "Enumerable", "object", "Object") else []
+        if not operands and recv and args:
+            fn = call.child_by_field_name("function")
+            operands = [fn.child_by_field_name("expression"), args[0]]
+        if len(operands) < 2 or any(_is_trivial(ctx, o) for o in operands):
+            continue
+        names = [n for n in (_operand_name(ctx, o) for o in operands) if n]
+        if _public_operand(names):
+            continue
+        if any(is_compared_secret_name(n) for n in names) or _keys_in_secret_context(ctx, call, names):
+            yield hit(call, f"`{name}` compares a secret in non-constant time", max_lines=2)

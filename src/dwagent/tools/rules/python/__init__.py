@@ -1,0 +1,1 @@
+"""dwagent.tools.rules.python"""
