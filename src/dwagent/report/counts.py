@@ -20,6 +20,15 @@ def _statuses(rows) -> dict[str, int]:
     return {s: got[s] for s in _STATUSES if got[s]}
 
 
+def _by_domain(report: Report, counted) -> dict[str, dict[str, int]]:
+    """domain id -> counted findings by severity (a finding in two domains counts in both)."""
+    out: dict[str, Counter] = {d.id: Counter() for d in report.domains}
+    for f in counted:
+        for dom in report.finding_domains.get(f.id, ()):
+            out.setdefault(dom, Counter())[f.severity] += 1
+    return {d: {s: c[s] for s in sorted(c, key=SEVERITY_ORDER.get)} for d, c in out.items()}
+
+
 def compute_counts(report: Report) -> dict[str, Any]:
     """The counts dict of a report (see the module docstring)."""
     counted = [f for f in report.findings if not (f.suppression and f.suppression.kind == "certifier-baseline")]
@@ -46,6 +55,7 @@ def compute_counts(report: Report) -> dict[str, Any]:
                   "plugins": _statuses(report.plugins), "flows": _statuses(report.flows)},
         # threshold gates' measured values (e.g. placeholder tests): printed wherever the quantity appears
         "gate_values": dict(sorted(gate_value.items())),
+        "by_domain": _by_domain(report, counted),
         "evidence": len(report.evidence),
         "claims": len(report.claims),
     }

@@ -158,6 +158,8 @@ class Report(_Model):
     competitive: dict[str, Any] = Field(default_factory=dict)
     not_run: dict[str, str] = Field(default_factory=dict)
     root_causes: tuple[RootCause, ...] = ()
+    # finding id -> the domains whose files hold it (filters and the severity-by-domain chart)
+    finding_domains: dict[str, tuple[str, ...]] = Field(default_factory=dict)
     # Every number any writer prints, computed once (report/counts.py): the writers only read it.
     counts: dict[str, Any] = Field(default_factory=dict)
     # What changed since a previous report (report/diff.py summary); empty without one.

@@ -140,7 +140,10 @@ def adjudicate(state: CertifyState, ctx: RunContext) -> dict:
 
     source_files = inv.get("source_files_list", [])
     domains, domain_effects = [], []
+    domains_of_file: dict[str, list[str]] = {}
     for dom, files in resolve_domains(rubric, source_files):
+        for path in files:
+            domains_of_file.setdefault(path, []).append(dom.id)
         row, evs, effects = judge_domain(dom, files, counted, state.get("plugins", {}), state.get("flows", {}), rubric)
         evidence.update({e.id: e.model_dump(mode="json") for e in evs})
         row, rec = challenge_cell(row, evidence, root, f"domain.{dom.id}")
@@ -240,6 +243,7 @@ def adjudicate(state: CertifyState, ctx: RunContext) -> dict:
         competitive=state.get("competitive", {}),
         not_run=dict(sorted(state.get("not_run", {}).items())),
         root_causes=root_causes,
+        finding_domains={f["id"]: sorted(domains_of_file[f["file"]]) for f in findings if f["file"] in domains_of_file},
     )
     report = report.model_copy(update={"counts": compute_counts(report)})
     return report.model_dump(mode="json", by_alias=True)
