@@ -58,8 +58,13 @@ def grouped_report(n_per_rule: int = 40, comparison: dict | None = None) -> Repo
     dicts = [f.model_dump(mode="json") for f in findings]
     effect = {"critical": "block", "high": "block", "medium": "condition", "low": "note"}
     rcs = group_findings(dicts, lambda f: effect[f["severity"]], lambda p: p.split("/", 1)[0], {"DWA-150": "SQL text built from input"})
+    from dwagent.agents.verdict.root_causes import items
+
     base = make_report(findings=findings)
     report = base.model_copy(update={
+        "p0": tuple(Item.model_validate(i) for i in items(rcs, "block")),
+        "conditions": tuple(Item.model_validate(i) for i in items(rcs, "condition")),
+        "notes": tuple(Item.model_validate(i) for i in items(rcs, "note")),
         "root_causes": tuple(RootCause.model_validate(rc) for rc in rcs),
         "plugins": (MatrixRow(id="Plugins/Alpha", name="Alpha", status="FAIL", reason="stubs FAIL"),),
         "finding_domains": {f.id: ("src",) for f in findings},
