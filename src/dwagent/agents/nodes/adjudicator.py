@@ -152,7 +152,7 @@ def adjudicate(state: CertifyState, ctx: RunContext) -> dict:
         domains.append(row)
         domain_effects.append((row, effects))
 
-    plugin_rows = [state["plugins"][k] for k in sorted(state.get("plugins", {}))]
+    plugin_rows = [dict(state["plugins"][k]) for k in sorted(state.get("plugins", {}))]  # copies: reasons are rewritten below
     for r in plugin_rows:
         if r["status"] == "PASS":
             continue
@@ -165,7 +165,7 @@ def adjudicate(state: CertifyState, ctx: RunContext) -> dict:
         if r["status"] != "PASS":
             effect = policy.flow_fail if r["status"] == "FAIL" else policy.flow_unverified
             rcs.cell_failure("flow", r, "trace", {"status": r["status"], "reason": r["reason"], "evidence_ids": r.get("evidence_ids", ())}, effect)
-    tier_rows = [state["tiers"][k] for k in sorted(state.get("tiers", {}))]
+    tier_rows = [dict(state["tiers"][k]) for k in sorted(state.get("tiers", {}))]
     for r in tier_rows:
         if r["status"] == "PASS":
             continue
@@ -194,6 +194,8 @@ def adjudicate(state: CertifyState, ctx: RunContext) -> dict:
     root_causes = rcs.finish()
     for row in (*domains, *plugin_rows, *tier_rows):
         row["cells"] = {k: name_deciders(v, by_id, rcs.rc_of) for k, v in row.get("cells", {}).items()}
+        if row["status"] == "FAIL":  # the row says which cells decided it, each naming its evidence
+            row["reason"] = "; ".join(f"{k} {c['status']}: {c['reason']}" for k, c in row["cells"].items() if c["status"] == "FAIL")[:900] or row["reason"]
     buckets = {e: items(root_causes, e) for e in ("block", "condition", "note")}
     blocking = [rc for rc in root_causes if rc["effect"] == "block"]
     if blocking:

@@ -142,7 +142,8 @@ def check_tier(sources: Sources, tier: Tier, findings: list[dict], flows: dict, 
         unknown = [f for f, s in statuses.items() if s != "PASS" and s != "FAIL"]
         flow_ev = sorted({i for f in tier.requires_flows for i in (flows.get(f) or {}).get("evidence_ids", [])})
         if bad:
-            cells["flows"] = {**cell("FAIL", f"flows fail: {', '.join(bad)}"), "evidence_ids": flow_ev}
+            why = "; ".join(f"{f} ({(flows.get(f) or {}).get('reason', '')[:160]})" for f in bad)
+            cells["flows"] = {**cell("FAIL", f"flows fail: {why}"[:500]), "evidence_ids": flow_ev}
         elif unknown:
             cells["flows"] = cell("NOT VERIFIED", f"flows not verified: {', '.join(unknown)}")
         else:

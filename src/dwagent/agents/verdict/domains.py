@@ -75,8 +75,11 @@ def judge_domain(dom: Domain, files: list[str], findings: list[dict], plugins: d
             bad = [r["id"] for r in rows if r["status"] == "FAIL"]
             unknown = [r["id"] for r in rows if r["status"] not in ("PASS", "FAIL")]
             if bad:
-                cells[label] = cell("FAIL", f"plugins failing: {', '.join(bad)}")
-                effects.append((check.on_fail, label, cells[label]["reason"]))
+                # name what decided each failing plugin (its failing cells), and carry their findings
+                why = "; ".join(f"{r['name']} ({r['reason']})" for r in rows if r["status"] == "FAIL")
+                ids = [i for r in rows if r["status"] == "FAIL" for c in r.get("cells", {}).values() if c["status"] == "FAIL" for i in c["finding_ids"]]
+                cells[label] = cell("FAIL", f"plugins failing: {why}"[:500], finding_ids=ids)
+                effects.append((check.on_fail, label, f"plugins failing: {', '.join(bad)}"))
             elif unknown:
                 cells[label] = cell("NOT VERIFIED", f"plugins not verified: {', '.join(unknown)}")
                 effects.append(("condition", label, cells[label]["reason"]))
@@ -90,8 +93,10 @@ def judge_domain(dom: Domain, files: list[str], findings: list[dict], plugins: d
             bad = [k for k, v in statuses.items() if v == "FAIL"]
             unknown = [k for k, v in statuses.items() if v not in ("PASS", "FAIL")]
             if bad:
-                cells[label] = cell("FAIL", f"flows failing: {', '.join(bad)}")
-                effects.append((check.on_fail, label, cells[label]["reason"]))
+                why = "; ".join(f"{k} ({(flows.get(k) or {}).get('reason', '')[:160]})" for k in bad)
+                cells[label] = {**cell("FAIL", f"flows failing: {why}"[:500]),
+                                "evidence_ids": sorted({i for k in bad for i in (flows.get(k) or {}).get("evidence_ids", [])})}
+                effects.append((check.on_fail, label, f"flows failing: {', '.join(bad)}"))
             elif unknown:
                 cells[label] = cell("NOT VERIFIED", f"flows not verified: {', '.join(unknown)}")
                 effects.append(("condition", label, cells[label]["reason"]))
