@@ -15,6 +15,10 @@ tiers:
     name: Strict
     preset: {type: ShopPresets, method: CreateStrict}
     required_options: [AuditEnabled, SignReceipts, CompressArchive]
+  - id: layered
+    name: Layered
+    preset: {type: ShopPresets, method: CreateLayered}
+    required_options: [AuditEnabled, SignReceipts]
   - id: missing
     name: Missing preset
     preset: {type: ShopPresets, method: CreateHuge}
@@ -34,6 +38,11 @@ public sealed class ArchiveSettings
 public static class ShopPresets
 {
     public static ShopOptions CreateBasic() => new ShopOptions { AuditEnabled = true };
+    public static ShopOptions CreateLayered()
+    {
+        var o = CreateBasic();
+        return o;
+    }
     public static ShopOptions CreateStrict()
     {
         var o = new ShopOptions { AuditEnabled = true, SignReceipts = true };
@@ -82,6 +91,10 @@ def test_options_read_cites_the_read_site_or_says_not_found(tree, tmp_path, cert
     # read only by a test and inside the preset; set by the preset and read nowhere
     assert "SignReceipts: NOT FOUND" in strict.reason and "CompressArchive: NOT FOUND" in strict.reason
     assert tiers["strict"].cells["options-set"].status == "PASS"
+    # a preset that starts from another sets what that one sets, and nothing more
+    layered = tiers["layered"].cells["options-set"]
+    assert layered.status == "FAIL" and "SignReceipts" in layered.reason and "AuditEnabled" not in layered.reason
+    assert any("in CreateBasic, which CreateLayered starts from" in report.evidence[i].note for i in layered.evidence_ids)
     # no preset: the read check still runs and cites its site
     missing = tiers["missing"]
     assert missing.cells["preset"].status == "FAIL" and missing.cells["options-read"].status == "PASS"

@@ -70,7 +70,8 @@ def crosscheck(out_dir: Path) -> list[str]:
     if results is not None:
         in_sarif = sum(1 for r in results if r.get("properties", {}).get("rootCause"))
         _agree(problems, "findings grouped into root causes", {
-            "findings.json": len({fid for rc in report.root_causes for fid in rc.finding_ids}), "findings.sarif rootCause": in_sarif})
+            "findings.json": len({fid for rc in report.root_causes for fid in rc.finding_ids} & {f.id for f in report.findings}),
+            "findings.sarif rootCause": in_sarif})
     _agree(problems, "counted findings", {
         "counts": c.get("findings", {}).get("counted"),
         "CERTIFICATION.md": _one(r"Counted findings: (\d+)", md),

@@ -2,6 +2,7 @@
 production code read them, do the findings break the tier's promises, do its flows pass."""
 from __future__ import annotations
 
+import re
 import time
 
 from dwagent.agents.verdict.cells import absence, cell, code_evidence, evidence_table, row_status
@@ -43,18 +44,44 @@ def _short(qualname: str) -> str:
     return ".".join(qualname.split(".")[-2:])
 
 
+_CALL = re.compile(r"\b([A-Za-z_]\w*)\s*\(")
+
+
+def _preset_chain(sources, preset: dict) -> list[dict]:
+    """The preset and every factory of the same type it calls, transitively (a preset that starts
+    from another preset, `var c = CreateStandard();`, sets what that one sets)."""
+    siblings = {m["name"]: m for m in sources.symbols(kinds=("method", "function"), path_prefix=preset["path"])
+                if m["container"] == preset["container"] and m["path"] == preset["path"]}
+    chain, todo, seen = [], [preset], {preset["qualname"]}
+    while todo:
+        m = todo.pop(0)
+        chain.append(m)
+        body = "\n".join(sources.lines(m["path"])[m["start_line"]:m["end_line"]])  # skip the declaration line
+        for name in _CALL.findall(body):
+            callee = siblings.get(name)
+            if callee and callee["qualname"] not in seen:
+                seen.add(callee["qualname"])
+                todo.append(callee)
+    return chain
+
+
 def _options_set(sources, tier: Tier, preset: dict, option_refs: list[dict], sites: list | None):
-    """Does the preset set every required option? Cites the setting line of each."""
+    """Does the preset (or a preset it starts from) set every required option? Cites the
+    setting line of each."""
     found, missing = [], []
+    chain = _preset_chain(sources, preset)
+    scopes = {m["qualname"] for m in chain}
     for opt in tier.required_options:
         if sites is not None:
-            hits = sorted((s.file, s.line) for s in sites if s.kind == "set" and s.scope == preset["qualname"]
+            hits = sorted((s.file, s.line) for s in sites if s.kind == "set" and s.scope in scopes
                           and match_ident((opt,), s.option.rsplit(".", 1)[-1]))
         else:
-            hits = sorted((r["path"], r["line"]) for r in option_refs if r["path"] == preset["path"]
-                          and preset["start_line"] <= r["line"] <= preset["end_line"] and match_ident((opt,), r["name"]))
+            hits = sorted((r["path"], r["line"]) for r in option_refs for m in chain if r["path"] == m["path"]
+                          and m["start_line"] <= r["line"] <= m["end_line"] and match_ident((opt,), r["name"]))
         if hits:
-            found.append(code_evidence(sources, hits[0][0], hits[0][1], note=f"preset sets {opt}"))
+            via = next((m["name"] for m in chain if m["path"] == hits[0][0] and m["start_line"] <= hits[0][1] <= m["end_line"]), "")
+            note = f"preset sets {opt}" + (f" (in {via}, which {preset['name']} starts from)" if via and via != preset["name"] else "")
+            found.append(code_evidence(sources, hits[0][0], hits[0][1], note=note))
         else:
             missing.append(opt)
     if missing:
