@@ -14,7 +14,7 @@ from pathlib import Path
 from dwagent.report.counts import compute_counts
 from dwagent.report.model import Report
 
-_DATA = re.compile(r'<script type="application/json" id="data">(.*?)</script>', re.S)
+_DATA = re.compile(r'<script type="application/json" id="data(?:-findings)?">(.*?)</script>', re.S)
 
 
 def _agree(problems: list[str], what: str, values: dict[str, object]) -> None:
@@ -41,8 +41,9 @@ def crosscheck(out_dir: Path) -> list[str]:
     appendix = (out_dir / "FINDINGS.md").read_text(encoding="utf-8")
     page = (out_dir / "report.html").read_text(encoding="utf-8")
     run = json.loads((out_dir / "run.json").read_text(encoding="utf-8"))
-    m = _DATA.search(page)
-    html_data = json.loads(m.group(1)) if m else {}
+    html_data: dict = {}
+    for block in _DATA.findall(page):
+        html_data.update(json.loads(block))
     blocking = [rc for rc in report.root_causes if rc.effect == "block"]
     block_section = md.split("## Blocking root causes", 1)[-1].split("\n## ", 1)[0]
     _agree(problems, "blocking root causes", {

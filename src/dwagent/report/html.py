@@ -165,6 +165,11 @@ def page_data(report: Report) -> dict:
     }
 
 
+# The large part of the data (every finding and the evidence) is a second block that report.js
+# parses after the first render, so the overview and the root causes paint without waiting for it.
+DEFERRED = ("findings", "evidence")
+
+
 def _json_block(data: dict) -> str:
     text = json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     return text.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e").replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
@@ -211,6 +216,8 @@ def render_html(report: Report, generated_at: str, llm_lines: tuple[str, ...] = 
     if llm_lines:
         parts.append(_llm_section(llm_lines))
     parts.append(f'<section id="evidence"><h2>Evidence ({len(report.evidence)})</h2><div id="evidence-list"></div></section></main>')
-    parts.append(f'<script type="application/json" id="data">{_json_block(page_data(report))}</script>')
+    data = page_data(report)
+    parts.append(f'<script type="application/json" id="data">{_json_block({k: v for k, v in data.items() if k not in DEFERRED})}</script>')
+    parts.append(f'<script type="application/json" id="data-findings">{_json_block({k: data[k] for k in DEFERRED})}</script>')
     parts.append(f"<script>{_asset('report.js')}</script></body></html>")
     return "\n".join(parts) + "\n"
