@@ -19,6 +19,10 @@ tiers:
     name: Layered
     preset: {type: ShopPresets, method: CreateLayered}
     required_options: [AuditEnabled, SignReceipts]
+  - id: wrapped
+    name: Wrapped
+    preset: {type: ShopPresets, method: CreateWrapped}
+    required_options: [SignReceipts, CompressArchive]
   - id: missing
     name: Missing preset
     preset: {type: ShopPresets, method: CreateHuge}
@@ -35,9 +39,22 @@ public sealed class ArchiveSettings
 {
     public bool CompressArchive { get; set; }
 }
+public sealed class Setting { public bool Value { get; set; } public bool Locked { get; set; } }
+public sealed class Wrapped
+{
+    public Setting SignReceipts { get; } = new Setting();
+    public Setting CompressArchive { get; } = new Setting();
+}
 public static class ShopPresets
 {
     public static ShopOptions CreateBasic() => new ShopOptions { AuditEnabled = true };
+    public static Wrapped CreateWrapped()
+    {
+        var w = new Wrapped();
+        w.SignReceipts.Value = true;
+        w.CompressArchive.Locked = true;
+        return w;
+    }
     public static ShopOptions CreateLayered()
     {
         var o = CreateBasic();
@@ -95,6 +112,9 @@ def test_options_read_cites_the_read_site_or_says_not_found(tree, tmp_path, cert
     layered = tiers["layered"].cells["options-set"]
     assert layered.status == "FAIL" and "SignReceipts" in layered.reason and "AuditEnabled" not in layered.reason
     assert any("in CreateBasic, which CreateLayered starts from" in report.evidence[i].note for i in layered.evidence_ids)
+    # an option held in a wrapper is set through its Value; locking it is not setting it
+    wrapped = tiers["wrapped"].cells["options-set"]
+    assert wrapped.status == "FAIL" and wrapped.reason == "preset does not set: CompressArchive"
     # no preset: the read check still runs and cites its site
     missing = tiers["missing"]
     assert missing.cells["preset"].status == "FAIL" and missing.cells["options-read"].status == "PASS"

@@ -65,6 +65,25 @@ def _preset_chain(sources, preset: dict) -> list[dict]:
     return chain
 
 
+_ASSIGN = re.compile(r"([A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*)\s*=(?![=>])")
+
+
+def _text_sets(sources, chain: list[dict], opt: str) -> list[tuple[str, int]]:
+    """Assignments to the option inside the preset chain, read from the text: `X = v` or, for an
+    option held in a wrapper, `X.Value = v` (the graph records a set only for `X = v`). An
+    assignment to another member of the wrapper (`X.AllowUserToOverride = false`) is not a set."""
+    hits = []
+    for m in chain:
+        lines = sources.lines(m["path"])
+        for n in range(m["start_line"], min(m["end_line"], len(lines)) + 1):
+            for target in _ASSIGN.findall(lines[n - 1]):
+                parts = target.split(".")
+                name = parts[-2] if parts[-1] == "Value" and len(parts) > 1 else parts[-1]
+                if match_ident((opt,), name):
+                    hits.append((m["path"], n))
+    return sorted(set(hits))
+
+
 def _options_set(sources, tier: Tier, preset: dict, option_refs: list[dict], sites: list | None):
     """Does the preset (or a preset it starts from) set every required option? Cites the
     setting line of each."""
@@ -78,6 +97,8 @@ def _options_set(sources, tier: Tier, preset: dict, option_refs: list[dict], sit
         else:
             hits = sorted((r["path"], r["line"]) for r in option_refs for m in chain if r["path"] == m["path"]
                           and m["start_line"] <= r["line"] <= m["end_line"] and match_ident((opt,), r["name"]))
+        if not hits:
+            hits = _text_sets(sources, chain, opt)
         if hits:
             via = next((m["name"] for m in chain if m["path"] == hits[0][0] and m["start_line"] <= hits[0][1] <= m["end_line"]), "")
             note = f"preset sets {opt}" + (f" (in {via}, which {preset['name']} starts from)" if via and via != preset["name"] else "")
