@@ -12,9 +12,11 @@ import re
 from pathlib import Path
 
 from dwagent.report.counts import compute_counts
+from dwagent.report.html import read_deferred_block
 from dwagent.report.model import Report
 
-_DATA = re.compile(r'<script type="application/json" id="data(?:-findings)?">(.*?)</script>', re.S)
+_DATA = re.compile(r'<script type="application/json" id="data">(.*?)</script>', re.S)
+_DEFERRED = re.compile(r'<script type="application/x-gzip-base64" id="data-findings">(.*?)</script>', re.S)
 
 
 def _agree(problems: list[str], what: str, values: dict[str, object]) -> None:
@@ -44,6 +46,8 @@ def crosscheck(out_dir: Path) -> list[str]:
     html_data: dict = {}
     for block in _DATA.findall(page):
         html_data.update(json.loads(block))
+    for block in _DEFERRED.findall(page):
+        html_data.update(read_deferred_block(block))
     blocking = [rc for rc in report.root_causes if rc.effect == "block"]
     block_section = md.split("## Blocking root causes", 1)[-1].split("\n## ", 1)[0]
     _agree(problems, "blocking root causes", {

@@ -2,7 +2,8 @@
 
 The overview, matrices, flows and charts are rendered here; the long lists (root causes with
 their locations, every finding, the evidence) travel as one JSON block and are rendered by
-report.js on demand, so the first paint of a large audit does not wait for thousands of rows.
+report.js on demand, so the first paint of a large audit does not wait for thousands of rows:
+the findings and the evidence are a compressed second block, inflated after the first render.
 
 Every value that comes from the audited tree (paths, excerpts, messages, claims) is HTML-escaped
 here, and report.js inserts data only as text (never as markup): the tree is hostile input and
@@ -11,6 +12,8 @@ string in it can close the script element.
 """
 from __future__ import annotations
 
+import base64
+import gzip
 import json
 from pathlib import Path
 
@@ -170,6 +173,19 @@ def page_data(report: Report) -> dict:
 DEFERRED = ("findings", "evidence")
 
 
+def deferred_block(data: dict) -> str:
+    """The deferred data as base64 of gzip'd JSON: a tenth of the bytes for the browser to read
+    and parse before the first render (report.js inflates it with DecompressionStream). mtime=0
+    keeps the page deterministic; base64 holds no character that could end the script element."""
+    raw = json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    return base64.b64encode(gzip.compress(raw, compresslevel=6, mtime=0)).decode("ascii")
+
+
+def read_deferred_block(text: str) -> dict:
+    """The inverse of deferred_block (for the cross-check and tests)."""
+    return json.loads(gzip.decompress(base64.b64decode(text)).decode("utf-8"))
+
+
 def _json_block(data: dict) -> str:
     text = json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     return text.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e").replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
@@ -218,6 +234,6 @@ def render_html(report: Report, generated_at: str, llm_lines: tuple[str, ...] = 
     parts.append(f'<section id="evidence"><h2>Evidence ({len(report.evidence)})</h2><div id="evidence-list"></div></section></main>')
     data = page_data(report)
     parts.append(f'<script type="application/json" id="data">{_json_block({k: v for k, v in data.items() if k not in DEFERRED})}</script>')
-    parts.append(f'<script type="application/json" id="data-findings">{_json_block({k: data[k] for k in DEFERRED})}</script>')
+    parts.append(f'<script type="application/x-gzip-base64" id="data-findings">{deferred_block({k: data[k] for k in DEFERRED})}</script>')
     parts.append(f"<script>{_asset('report.js')}</script></body></html>")
     return "\n".join(parts) + "\n"

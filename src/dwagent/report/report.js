@@ -196,8 +196,16 @@
   window.__reportReady = performance.now();  // first render: overview and root causes (read by the browser test)
 
   // then the findings and the evidence: parsed and rendered after the first paint
+  function inflate(b64) {
+    var bin = atob(b64.trim()), bytes = new Uint8Array(bin.length);
+    for (var i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
+    var stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip"));
+    return new Response(stream).text();
+  }
   function loadFindings() {
-    var more = JSON.parse(document.getElementById("data-findings").textContent);
+    inflate(document.getElementById("data-findings").textContent).then(function (text) { showFindings(JSON.parse(text)); });
+  }
+  function showFindings(more) {
     DATA.findings = more.findings;
     DATA.evidence = more.evidence;
     DATA.findings.forEach(function (f) { byId[f.id] = f; });
