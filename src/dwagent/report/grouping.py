@@ -83,7 +83,7 @@ def _location(f: dict) -> dict:
 
 def _verify_finding(rule: str, n: int) -> str:
     return (f"re-run certify with this report as --baseline: the comparison must list these {n} location(s) as fixed "
-            f"and no finding of {rule} with this shape may remain or appear")
+            f"and no finding of {rule} may remain or appear")
 
 
 def group_findings(findings: Iterable[dict], effect_of: Callable[[dict], str], component_of: Callable[[str], str],

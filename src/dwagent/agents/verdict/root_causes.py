@@ -86,8 +86,11 @@ class RootCauses:
         title = CELL_TITLES.get((kind, name), f"{kind} check '{name}' fails") + f" ({cell['status']})"
         key = f"{name}:{cell['status']}"
         folder = row["id"] if kind == "plugin" else ""
-        where = self.where(folder, 0, f"{row.get('name', row['id'])}: {cell.get('reason', '')}",
-                           cell.get("evidence_ids", ()), cell.get("finding_ids", ()))
+        evidence_ids = cell.get("evidence_ids", ())
+        found = [h for h in row.get("hops", ()) if h.get("found") and h.get("evidence_id")]
+        if kind == "flow" and found:  # cite where the trace stops: the last waypoint it reached
+            evidence_ids = (found[-1]["evidence_id"],)
+        where = self.where(folder, 0, f"{row.get('name', row['id'])}: {cell.get('reason', '')}", evidence_ids, cell.get("finding_ids", ()))
         if not where.get("component"):
             where["component"] = row.get("name", row["id"])
         self.own(kind, key, title, where, effect, because)
