@@ -111,7 +111,7 @@ def test_options_read_cites_the_read_site_or_says_not_found(tree, tmp_path, cert
     # a preset that starts from another sets what that one sets, and nothing more
     layered = tiers["layered"].cells["options-set"]
     assert layered.status == "FAIL" and "SignReceipts" in layered.reason and "AuditEnabled" not in layered.reason
-    assert any("in CreateBasic, which CreateLayered starts from" in report.evidence[i].note for i in layered.evidence_ids)
+    assert any("in CreateBasic, which the tier's preset starts from" in report.evidence[i].note for i in layered.evidence_ids)
     # an option held in a wrapper is set through its Value; locking it is not setting it
     wrapped = tiers["wrapped"].cells["options-set"]
     assert wrapped.status == "FAIL" and wrapped.reason == "preset does not set: CompressArchive"

@@ -101,7 +101,8 @@ def _options_set(sources, tier: Tier, preset: dict, option_refs: list[dict], sit
             hits = _text_sets(sources, chain, opt)
         if hits:
             via = next((m["name"] for m in chain if m["path"] == hits[0][0] and m["start_line"] <= hits[0][1] <= m["end_line"]), "")
-            note = f"preset sets {opt}" + (f" (in {via}, which {preset['name']} starts from)" if via and via != preset["name"] else "")
+            # the evidence id is the line, shared by every tier whose preset reaches it: name only the callee
+            note = f"preset sets {opt}" + (f" (in {via}, which the tier's preset starts from)" if via and via != preset["name"] else "")
             found.append(code_evidence(sources, hits[0][0], hits[0][1], note=note))
         else:
             missing.append(opt)
