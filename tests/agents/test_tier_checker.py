@@ -118,3 +118,31 @@ def test_options_read_cites_the_read_site_or_says_not_found(tree, tmp_path, cert
     # no preset: the read check still runs and cites its site
     missing = tiers["missing"]
     assert missing.cells["preset"].status == "FAIL" and missing.cells["options-read"].status == "PASS"
+
+
+PY_RUBRIC = """
+name: promises-test
+derive_domains: true
+tiers:
+  - id: checked
+    name: Checked
+    breaks:
+      - {promise: secrets never leak, categories: [hardcoded-secret], min_severity: low}
+  - id: unchecked
+    name: Unchecked
+    breaks:
+      - {promise: no code loaded from untrusted input, categories: [unsafe-assembly-load], min_severity: low}
+"""
+
+
+def test_a_promise_no_rule_of_the_run_could_break_is_not_verified(tree, tmp_path, certify_run):
+    # a Python tree: Python rules check hard-coded secrets, none checks assembly loading
+    root = tree({"calc/__init__.py": "def add(a, b):\n    return a + b\n"})
+    rubric = tmp_path / "rubric.yaml"
+    rubric.write_text(PY_RUBRIC)
+    report, _ = certify_run(root, tmp_path, rubric=str(rubric))
+    tiers = {t.id: t for t in report.tiers}
+    assert tiers["checked"].cells["promises"].status == "PASS"
+    unchecked = tiers["unchecked"].cells["promises"]
+    assert unchecked.status == "NOT VERIFIED" and "no code loaded from untrusted input" in unchecked.reason
+    assert tiers["unchecked"].status == "NOT VERIFIED" and report.verdict != "CERTIFIED"

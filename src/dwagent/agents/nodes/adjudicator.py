@@ -144,7 +144,8 @@ def adjudicate(state: CertifyState, ctx: RunContext) -> dict:
     for dom, files in resolve_domains(rubric, source_files):
         for path in files:
             domains_of_file.setdefault(path, []).append(dom.id)
-        row, evs, effects = judge_domain(dom, files, counted, state.get("plugins", {}), state.get("flows", {}), rubric)
+        row, evs, effects = judge_domain(dom, files, counted, state.get("plugins", {}), state.get("flows", {}), rubric,
+                                         set(state["rules_info"]["categories"]) if "categories" in state.get("rules_info", {}) else None)
         evidence.update({e.id: e.model_dump(mode="json") for e in evs})
         row, rec = challenge_cell(row, evidence, root, f"domain.{dom.id}")
         if rec:
@@ -182,6 +183,9 @@ def adjudicate(state: CertifyState, ctx: RunContext) -> dict:
                         {"note": f"{row['name']}: {reason}", "component": row["name"]}, effect)
             elif c.get("finding_ids"):
                 rcs.attribute(c["finding_ids"], effect, f"domain {row['name']}: {label} FAIL")
+            elif c.get("status") == "NOT VERIFIED" and not label.startswith(("plugins-complete", "flows-pass")):
+                rcs.own("domain", f"{label}:unverified", "domain checks that no rule of this run could decide",
+                        {"note": f"{row['name']}: {reason}", "component": row["name"]}, effect)
             # plugins-complete / flows-pass repeat the plugin and flow root causes: nothing new
     claims = sorted(state.get("claims", []), key=lambda c: (c["file"], c["line"]))
     for c in claims:

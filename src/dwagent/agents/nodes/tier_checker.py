@@ -144,7 +144,7 @@ def _options_read(sources, tier: Tier, preset: dict | None, option_refs: list[di
 
 
 def check_tier(sources: Sources, tier: Tier, findings: list[dict], flows: dict, option_refs: list[dict],
-               sites: list | None = None) -> tuple[dict, list[Evidence]]:
+               sites: list | None = None, ran: set[str] | None = None) -> tuple[dict, list[Evidence]]:
     """One tier row: cells preset, options-set, options-read, promises, flows. `sites` are the
     code graph's option sites (None: decide from the index refs)."""
     evidence: list[Evidence] = []
@@ -179,8 +179,13 @@ def check_tier(sources: Sources, tier: Tier, findings: list[dict], flows: dict, 
         if hits:
             broken.append(f"{b.promise} ({len(hits)})")
             ids.extend(f["id"] for f in hits)
+    # a promise no rule that ran could break rests on nothing: the absence of findings proves it
+    # only when a detector for it ran (`ran`: the rule categories of this run; None = unknown)
+    untestable = [b.promise for b in tier.breaks if ran is not None and not set(b.categories) & ran]
     if broken:
         cells["promises"] = cell("FAIL", "broken: " + "; ".join(broken), finding_ids=ids)
+    elif untestable:
+        cells["promises"] = cell("NOT VERIFIED", "no rule that could break these promises ran: " + "; ".join(untestable))
     else:
         ev = absence(tier.id, "no counted findings break: " + "; ".join(b.promise for b in tier.breaks) if tier.breaks else "no promises declared")
         evidence.append(ev)
@@ -217,12 +222,13 @@ def tier_checker_node(state: CertifyState, ctx: RunContext) -> dict:
     if not tiers:
         return {"tiers": {}, "timings": {"tier_checker": 0.0}}
     findings = state.get("findings", [])
+    ran = set(state["rules_info"]["categories"]) if "categories" in state.get("rules_info", {}) else None
     rows, evidence = {}, []
     globs = tuple(sorted({o for t in tiers for o in t.required_options}))
     with Sources.open(ctx) as sources:
         option_refs = sources.refs(kinds=_OPTION_REF_KINDS, name_globs=globs) if globs else []
         sites = _graph_option_sites(sources) if globs else None
         for tier in tiers:
-            rows[tier.id], evs = check_tier(sources, tier, findings, state.get("flows", {}), option_refs, sites)
+            rows[tier.id], evs = check_tier(sources, tier, findings, state.get("flows", {}), option_refs, sites, ran)
             evidence.extend(evs)
     return {"tiers": rows, "evidence": evidence_table(evidence), "timings": {"tier_checker": round(time.perf_counter() - started, 3)}}

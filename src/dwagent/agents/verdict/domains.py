@@ -38,8 +38,11 @@ def resolve_domains(rubric: Rubric, source_files: list[dict]) -> list[tuple[Doma
     return out
 
 
-def judge_domain(dom: Domain, files: list[str], findings: list[dict], plugins: dict, flows: dict, rubric: Rubric) -> tuple[dict, list, list[tuple[str, str, str]]]:
-    """A domain row, its evidence, and (effect, check label, reason) for each failing check."""
+def judge_domain(dom: Domain, files: list[str], findings: list[dict], plugins: dict, flows: dict, rubric: Rubric,
+                 ran: set[str] | None = None) -> tuple[dict, list, list[tuple[str, str, str]]]:
+    """A domain row, its evidence, and (effect, check label, reason) for each failing check.
+    `ran`: the rule categories this run executed (None = unknown); a no-findings check whose
+    categories none of them cover is NOT VERIFIED, never a PASS on an absence nobody looked for."""
     policy = rubric.policy
     fileset = set(files)
     if not files:
@@ -66,6 +69,9 @@ def judge_domain(dom: Domain, files: list[str], findings: list[dict], plugins: d
             if hits:
                 cells[label] = cell("FAIL", f"{len(hits)} finding(s) of {what} at {check.min_severity}+", finding_ids=[f["id"] for f in hits])
                 effects.append((check.on_fail, label, cells[label]["reason"]))
+            elif check.categories and ran is not None and not set(check.categories) & ran:
+                cells[label] = cell("NOT VERIFIED", f"no rule for {what} ran on this tree: no finding proves nothing")
+                effects.append(("condition", label, cells[label]["reason"]))
             else:
                 ev = absence(f"{dom.id}/{label}", f"no counted finding of {what} at {check.min_severity} or worse in {len(files)} files")
                 evidence.append(ev)
