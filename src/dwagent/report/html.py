@@ -22,7 +22,7 @@ from dwagent.report.charts import bar_chart, flow_diagram, heat_map, stacked_bar
 from dwagent.report.competitive_md import POSITIONS, competitive_summary
 from dwagent.report.model import Report
 from dwagent.report.page_one import assessed, decision_text, not_assessed_items
-from dwagent.report.text import anchor, h
+from dwagent.report.text import h
 
 _ASSETS = Path(__file__).parent
 SEV_COLOUR = {"critical": "#8e2219", "high": "#c0392b", "medium": "#d99a00", "low": "#8a94a6"}
