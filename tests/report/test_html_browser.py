@@ -104,3 +104,14 @@ def test_a_real_report_renders_within_two_seconds(browser):
     ready, rows = browser.evaluate("window.__reportReady"), browser.evaluate("window.__findingsReady")
     print(f"load {load:.2f}s, first render at {ready:.0f} ms, findings table at {rows:.0f} ms")
     assert ready is not None and ready < 2000
+
+
+def test_a_dropped_finding_has_a_page(browser, big_report, tmp_path):
+    from dwagent.models import ReviewRecord
+
+    gone = big_report.findings[0].model_copy(update={"id": "F-dropped", "review": (ReviewRecord(challenge="test-only", outcome="dropped", detail="only in tests"),)})
+    path = tmp_path / "dropped.html"
+    path.write_text(render_html(big_report.model_copy(update={"dropped": (gone,)}), "T"), encoding="utf-8")
+    _open(browser, path.as_uri() + "#f/F-dropped")
+    text = browser.evaluate("document.getElementById('finding-page').textContent")
+    assert "dropped by the hostile review" in text and "test-only: dropped" in text

@@ -147,21 +147,27 @@ def page_data(report: Report) -> dict:
         return next((p.rsplit("/", 1)[-1] for p in plugin_folders if path.startswith(p + "/")), "")
 
     rc_of = {fid: rc.id for rc in report.root_causes for fid in rc.finding_ids}
-    findings = [{
-        "id": f.id, "rule": f.rule, "category": f.category, "severity": f.severity, "confidence": f.confidence, "scope": f.scope,
-        "file": f.file, "line": f.start_line, "end": f.end_line, "excerpt": f.excerpt, "message": f.message, "reach": f.reachability,
-        "cwe": list(f.cwe), "rc": rc_of.get(f.id, ""), "domains": list(report.finding_domains.get(f.id, ())), "plugin": plugin_of(f.file),
-        "suppression": f.suppression.kind if f.suppression else "",
-        "review": [{"challenge": r.challenge, "outcome": r.outcome, "detail": r.detail, "evidence": list(r.evidence_ids)} for r in f.review],
-        "hops": [{"file": e.file, "line": e.start_line, "excerpt": e.excerpt, "note": e.note} for e in f.related],
-        "guards": [{"file": e.file, "line": e.start_line, "excerpt": e.excerpt, "note": e.note} for e in f.guards],
-        "evidence": list(f.evidence_ids),
-    } for f in report.findings]
+
+    def brief(f, dropped: bool = False) -> dict:
+        return {
+            "id": f.id, "rule": f.rule, "category": f.category, "severity": f.severity, "confidence": f.confidence, "scope": f.scope,
+            "file": f.file, "line": f.start_line, "end": f.end_line, "excerpt": f.excerpt, "message": f.message, "reach": f.reachability,
+            "cwe": list(f.cwe), "rc": rc_of.get(f.id, ""), "domains": list(report.finding_domains.get(f.id, ())), "plugin": plugin_of(f.file),
+            "suppression": f.suppression.kind if f.suppression else "",
+            "review": [{"challenge": r.challenge, "outcome": r.outcome, "detail": r.detail, "evidence": list(r.evidence_ids)} for r in f.review],
+            "hops": [{"file": e.file, "line": e.start_line, "excerpt": e.excerpt, "note": e.note} for e in f.related],
+            "guards": [{"file": e.file, "line": e.start_line, "excerpt": e.excerpt, "note": e.note} for e in f.guards],
+            "evidence": list(f.evidence_ids), "dropped": dropped,
+        }
+
+    findings = [brief(f) for f in report.findings]
     return {
         "verdict": report.verdict,
         "counts": report.counts,
         "root_causes": [rc.model_dump(mode="json") for rc in report.root_causes],
         "findings": findings,
+        # dropped findings get a page too (a gate that counts test-only placeholders links them)
+        "dropped": [brief(f, dropped=True) for f in report.dropped],
         "domains": {d.id: d.name for d in report.domains},
         "evidence": {k: v.model_dump(mode="json") for k, v in report.evidence.items()},
         "comparison": report.comparison,
@@ -170,7 +176,7 @@ def page_data(report: Report) -> dict:
 
 # The large part of the data (every finding and the evidence) is a second block that report.js
 # parses after the first render, so the overview and the root causes paint without waiting for it.
-DEFERRED = ("findings", "evidence")
+DEFERRED = ("findings", "dropped", "evidence")
 
 
 def deferred_block(data: dict) -> str:

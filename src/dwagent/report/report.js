@@ -118,7 +118,7 @@
     page.textContent = "";
     if (!f) { page.appendChild(el("p", {text: "No finding " + id + " in this report."})); page.hidden = false; return; }
     var rc = rcById[f.rc];
-    page.appendChild(el("h2", {text: f.id + " — " + f.severity + " " + f.category + " (" + f.rule + ")"}));
+    page.appendChild(el("h2", {text: f.id + " — " + f.severity + " " + f.category + " (" + f.rule + ")" + (f.dropped ? " — dropped by the hostile review" : "")}));
     page.appendChild(el("p", {cls: "muted", text: f.file + ":" + f.line + "-" + f.end + " · scope " + f.scope + " · confidence " + f.confidence +
       " · reachability " + f.reach + (f.cwe.length ? " · CWE " + f.cwe.join(", ") : "") + (f.suppression ? " · suppression " + f.suppression : "")}));
     if (rc) page.appendChild(el("p", {}, ["Root cause: ", el("b", {text: rc.title}), " (" + rc.id + ", " + rc.count + " location(s)) — fix: " + rc.fix]));
@@ -208,6 +208,7 @@
   function showFindings(more) {
     DATA.findings = more.findings;
     DATA.evidence = more.evidence;
+    (more.dropped || []).forEach(function (f) { byId[f.id] = f; });
     DATA.findings.forEach(function (f) { byId[f.id] = f; });
     fillSelects();
     renderFindings();
