@@ -40,6 +40,8 @@ def run_json(report: Report, *, generated_at: str, timings: dict[str, float], in
             "evidence": len(report.evidence),
             "claims": len(report.claims),
         },
+        # the report model's one counts computation, so run.json cannot disagree with the reports
+        "report_counts": report.counts,
         "timings_seconds": dict(sorted(timings.items())),
         "index": index_summary,
         "llm": llm_usage or {"mode": "none", "calls": 0, "cost_usd": 0.0},
