@@ -132,6 +132,9 @@ class Finding(BaseModel):
     evidence_ids: tuple[str, ...] = ()
     related: tuple[Evidence, ...] = ()  # other locations (e.g. the other side of an orphan topic)
     properties: dict[str, str] = Field(default_factory=dict)
+    # findings that share one cause (one listener, one base class, one missing mechanism) share this
+    # key, so the report can show one decision with N locations ("" = its own cause)
+    root_cause: str = ""
 
     def sort_key(self) -> tuple:
         return (SEVERITY_ORDER[self.severity], self.file, self.start_line, self.rule, self.message)
