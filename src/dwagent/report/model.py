@@ -118,6 +118,8 @@ class Report(_Model):
     challenges: tuple[dict[str, str], ...] = ()
     quality: dict[str, Any] = Field(default_factory=dict)
     competitive: dict[str, Any] = Field(default_factory=dict)
+    # the code graph's entry-point inventory: kind, file, line, bind/tls/auth with evidence, handlers
+    entry_points: tuple[dict[str, Any], ...] = ()
     not_run: dict[str, str] = Field(default_factory=dict)
 
     model_config = ConfigDict(extra="forbid", populate_by_name=True)

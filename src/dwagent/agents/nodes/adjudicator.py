@@ -197,6 +197,7 @@ def adjudicate(state: CertifyState, ctx: RunContext) -> dict:
         challenges=sorted(challenges, key=lambda r: (r["where"], r["outcome"], r["detail"])),
         quality=quality,
         competitive=state.get("competitive", {}),
+        entry_points=tuple(state.get("entry_points", [])),
         not_run=dict(sorted(state.get("not_run", {}).items())),
     )
     return report.model_dump(mode="json", by_alias=True)

@@ -54,7 +54,7 @@ INVOKE_KINDS = {"start_server": "python-server", "start_unix_server": "python-se
                 "LoadFrom": "plugin-load", "LoadFile": "plugin-load", "LoadFromAssemblyPath": "plugin-load",
                 "Bind": "socket", "bind": "socket", "Application": "web-app"}
 PORT_ONLY_ANY = frozenset({"TcpListener", "UdpClient"})
-ACCEPT = re.compile(r"\b(?:Accept\w*|GetContext\w*|Receive\w*|recv\w*|accept|ReadLine\w*|ReadAsync|Read)\s*\(")
+ACCEPT = re.compile(r"\b(?:Accept\w*|GetContext\w*|Receive\w*|recv\w*|accept|ReadLine\w*|readline|ReadAsync|Read|read)\s*\(")
 CONTROLLER_BASES = frozenset({"Controller", "ControllerBase", "ODataController"})
 MAP_STATE = frozenset({"MapPost", "MapPut", "MapDelete", "MapPatch", "MapMethods"})
 
@@ -125,11 +125,15 @@ class _Finder:
         lines = self.source.lines(file)
         return sorted(lines.items()) if lines else [(line, "")]
 
-    def roots_for(self, scope: str, owner: str, var: str) -> list[str]:
+    def roots_for(self, scope: str, owner: str, var: str, stmt: str = "") -> list[str]:
         """The opening member plus the members of its type that accept/receive on it."""
         roots = [scope] if scope in self.graph.methods else []
         if not owner:
             return roots
+        # a handler handed to the opening call (`start_server(self.handle, ...)`, `Task.Run(AcceptLoop)`)
+        for m in sorted(self.methods_of.get(owner, []), key=lambda m: m.qualname):
+            if m.qualname not in roots and m.kind == "method" and stmt and re.search(rf"\b{re.escape(m.name)}\b(?!\s*\()", stmt):
+                roots.append(m.qualname)
         short = scope.rpartition(".")[2]
         for m in sorted(self.methods_of.get(owner, []), key=lambda m: m.qualname):
             q = m.qualname
@@ -140,6 +144,13 @@ class _Finder:
             if ACCEPT.search(text) and ((var and re.search(rf"\b{re.escape(var)}\b", text)) or
                                         (short and re.search(rf"\b{re.escape(short)}\s*\(", text))):
                 roots.append(q)
+        # callbacks handed on by a root (`Thread(target=self.handle)`, `Task.Run(Loop)`): Python method
+        # references are not call edges, so they join the roots
+        texts = "\n".join(t for r in roots for _n, t in self.dispatch.body(r))
+        for m in sorted(self.methods_of.get(owner, []), key=lambda m: m.qualname):
+            if m.qualname not in roots and m.kind == "method" and \
+                    re.search(rf"\b(?:self\.|this\.)?{re.escape(m.name)}\b(?!\s*\()", texts):
+                roots.append(m.qualname)
         return roots
 
     def _fallback_policy(self) -> Status | None:
@@ -236,7 +247,7 @@ class _Finder:
         if kind in ("web-app", "web-host") and bind.value == "configured" and not re.search(r"\w\s*\(.*\w", stmt):
             bind = Status("unknown", cite(file, line, stmt.splitlines()[0]) + " (host settings decide the address)")
         tls = classify_tls(file, body, stmt)
-        roots = self.roots_for(scope, owner, var)
+        roots = self.roots_for(scope, owner, var, stmt)
         order, _changes = self.dispatch.walk(roots)
         spans = [(self.graph.methods[m].file, self.dispatch.body(m)) for m in order if m in self.graph.methods]
         auth = (find_key_middleware(file, body) if kind in ("web-host", "web-app") else None) or find_auth_step(spans)
