@@ -55,6 +55,9 @@ INVOKE_KINDS = {"start_server": "python-server", "start_unix_server": "python-se
                 "Bind": "socket", "bind": "socket", "Application": "web-app"}
 PORT_ONLY_ANY = frozenset({"TcpListener", "UdpClient"})
 ACCEPT = re.compile(r"\b(?:Accept\w*|GetContext\w*|Receive\w*|recv\w*|accept|ReadLine\w*|readline|ReadAsync|Read|read)\s*\(")
+# an assembly's origin checked before it is loaded: signature, publisher token, known hash
+PLUGIN_VERIFY = re.compile(r"\bValidate\w*(?:Assembly|Signature|Hash|Security|Publisher)\w*\s*\(|\bVerify\w*(?:Assembly|Signature|"
+                           r"Hash)\w*\s*\(|\bGetPublicKeyToken\s*\(|\bAuthenticode\b|\bStrongName\w*\s*\(")
 CONTROLLER_BASES = frozenset({"Controller", "ControllerBase", "ODataController"})
 MAP_STATE = frozenset({"MapPost", "MapPut", "MapDelete", "MapPatch", "MapMethods"})
 
@@ -217,7 +220,9 @@ class _Finder:
         body = self.type_body(owner, file, line)
         var = _assigned_var(self.source.line(file, line))
         if kind == "plugin-load":
-            verified = find_auth_step([(file, self.dispatch.body(scope))])
+            body_lines = self.dispatch.body(scope)
+            verified = next((Status("required", cite(file, n, t)) for n, t in body_lines if PLUGIN_VERIFY.search(t)
+                             and n <= line and not t.strip().startswith("//")), None)
             self.out.append(EntryPoint(kind, file, line, scope, owner, "filesystem", cite(file, line, stmt.splitlines()[0]),
                                        "n/a", "assembly bytes from disk",
                                        "required" if verified else "none",
@@ -276,7 +281,7 @@ class _Finder:
         elif "RequireAuthorization" in stmt:
             auth = Status("required", cite(file, line, stmt.splitlines()[0]))
         else:
-            auth = find_key_middleware(file, body) or self.fallback or find_auth_step([(file, _lambda_lines(stmt, line))]) \
+            auth = find_key_middleware(file, body, arg0.strip()) or self.fallback or find_auth_step([(file, _lambda_lines(stmt, line))]) \
                 or Status("none", f"no RequireAuthorization, fallback policy, credential middleware or check in the handler")
         detail = f"{name} {arg0.strip()[:80]}" + (" (state-changing verb)" if name in MAP_STATE else "")
         self.out.append(EntryPoint("http-endpoint", file, line, scope, owner, bind.value, bind.evidence, tls.value,
@@ -333,7 +338,7 @@ class _Finder:
                 auth = Status("partial", f"{len(marked)} of {len(actions)} action(s) of {t.name} carry an auth attribute")
         auth = auth or self.fallback or Status("none", f"no [Authorize] on {t.name} or its bases, no fallback policy, "
                                                        f"no RequireAuthorization() on the mapped endpoints")
-        self.out.append(EntryPoint(kind, t.file, t.start_line, q, q, "unknown", "host settings decide the address",
+        self.out.append(EntryPoint(kind, t.file, _decl_line(self.source, t), q, q, "unknown", "host settings decide the address",
                                    "unknown", "transport set by the host configuration", auth.value, auth.evidence,
                                    tuple(m.qualname for m in actions)[:40], f"{len(actions)} public action(s)"))
 
@@ -365,9 +370,19 @@ def _lambda_lines(stmt: str, line: int) -> list[tuple[int, str]]:
     return [(line + i, t) for i, t in enumerate(stmt.splitlines())]
 
 
+def _decl_line(source: SourceLines, t: TypeNode) -> int:
+    """The line holding `class Name` (a declaration's span starts at its first attribute)."""
+    pat = re.compile(rf"\bclass\s+{re.escape(t.name)}\b")
+    for n, text in source.span(t.file, t.start_line, t.start_line + 20):
+        if pat.search(text):
+            return n
+    return t.start_line
+
+
 def _attribute_line(source: SourceLines, t: TypeNode, names: tuple[str, ...]) -> tuple[int, str] | None:
-    """The `[Name(...)]` line just above (or on) a type's declaration."""
-    for n, text in source.span(t.file, max(1, t.start_line - 8), t.start_line + 2):
+    """The `[Name(...)]` line among the attributes of a type's declaration."""
+    decl = _decl_line(source, t)
+    for n, text in source.span(t.file, max(1, t.start_line - 8), decl):
         s = text.strip()
         if s.startswith("[") and any(re.search(rf"\b{a}\b", s) for a in names):
             return n, text

@@ -99,13 +99,21 @@ def find_auth_step(spans: list[tuple[str, list[tuple[int, str]]]]) -> Status | N
     return None
 
 
-def find_key_middleware(file: str, body: list[tuple[int, str]]) -> Status | None:
+SKIP_PATH = re.compile(r"StartsWithSegments\(\s*\"([^\"]+)\"|Path\s*==\s*\"([^\"]+)\"|path\s*==\s*['\"]([^'\"]+)['\"]")
+
+
+def find_key_middleware(file: str, body: list[tuple[int, str]], route: str = "") -> Status | None:
     """An inline middleware that rejects requests without a credential (`app.Use(...)` that reads
-    an Authorization/API-key header and answers 401)."""
+    an Authorization/API-key header and answers 401). A `route` the middleware lets through
+    (`if (path.StartsWithSegments("/health")) { await next(); return; }`) is `anonymous`."""
     for i, (n, text) in enumerate(body):
         if re.search(r"\.Use\s*\(\s*async|\.Use\s*\(\s*\(|@\w+\.before_request|\bmiddleware\b", text):
             window = body[i:i + 25]
             has_key = next(((m, t) for m, t in window if API_KEY_MIDDLEWARE.search(t)), None)
             if has_key and any(REJECT.search(t) for _m, t in window):
+                for m, t in (x for x in window if x[0] < has_key[0]):
+                    skip = SKIP_PATH.search(t)
+                    if skip and route and route.strip('"').startswith(next(g for g in skip.groups() if g)):
+                        return Status("anonymous", cite(file, m, t) + " (route exempted from the credential middleware)")
                 return Status("required", cite(file, has_key[0], has_key[1]) + " (credential-checking middleware)")
     return None
