@@ -9,12 +9,13 @@ import pytest
 
 from dwagent.tools.graph.api import graph_for
 from dwagent.tools.graph.boundary_checks import boundary_findings
+from dwagent.tools.graph.mechanism_checks import mechanism_findings
 from dwagent.tools.index import build_index, open_index
 from dwagent.tools.rules.registry import load_rules
 
 ROOT = Path(__file__).resolve().parents[2] / "evals" / "fixtures" / "boundaries"
 MARK = re.compile(r"(?:#|//)\s*(ruleid|ok|entry):\s*(.+)$")
-RULES = ("DWA-360", "DWA-361", "DWA-362", "DWA-363", "DWA-364")
+RULES = ("DWA-360", "DWA-361", "DWA-362", "DWA-363", "DWA-364", "DWA-365", "DWA-366", "DWA-367")
 
 
 def _labels(lang_dir: Path):
@@ -42,7 +43,7 @@ def analysed(request, tmp_path_factory):
     load_rules()
     with open_index(lang_dir, index_dir=index_dir) as store:
         view = graph_for(store)
-        yield _labels(lang_dir), boundary_findings(store), view.graph.entry_points
+        yield _labels(lang_dir), boundary_findings(store) + mechanism_findings(store), view.graph.entry_points
 
 
 def test_fixtures_cover_every_rule_with_a_twin():
@@ -84,3 +85,13 @@ def test_state_change_finding_carries_the_hop_path(analysed):
     assert changes and all(r.excerpt.strip() for r in f.related)
     assert f.root_cause == f"entry:{f.file}:{f.start_line}"
     assert hops or f.file.endswith(".py")
+
+
+def test_severity_follows_exposure(analysed):
+    _labels_, findings, _entries = analysed
+    by_file = {Path(f.file).name: f.severity for f in findings if f.rule == "DWA-360"}
+    if "VoteServer.cs" in by_file:
+        assert by_file["VoteServer.cs"] == "critical"  # every interface, no TLS
+        assert by_file["AdminListener.cs"] == "medium"  # loopback only
+    else:
+        assert by_file["vote_server.py"] == "critical"
