@@ -11,7 +11,8 @@ from __future__ import annotations
 from dwagent.agents.verdict.cells import absence, cell, code_evidence
 from dwagent.models import Evidence
 
-DESIGN_RULES = frozenset({"DWA-360", "DWA-361", "DWA-362", "DWA-363", "DWA-364"})
+DESIGN_RULES = frozenset({"DWA-360", "DWA-361", "DWA-362", "DWA-363", "DWA-364", "DWA-365", "DWA-366", "DWA-367",
+                          "DWA-368"})
 
 
 def entry_points_for(sources) -> list | None:

@@ -203,6 +203,51 @@ def cleartext_credentials(view: GraphView) -> list[Finding]:
     return out
 
 
+SUCCESS_LITERAL = re.compile(r"\b(?:success|ok|acknowledged|executed|accepted)\s*=\s*true\b|\bResults\.Ok\s*\(\s*\)|"
+                             r"\breturn\s+Ok\s*\(\s*\)|['\"](?:status|result)['\"]\s*:\s*['\"](?:ok|success)['\"]", re.I)
+KEYWORDS = frozenset({"new", "if", "while", "for", "foreach", "switch", "return", "catch", "using", "lock", "typeof",
+                      "nameof", "sizeof", "default", "when", "elif", "not", "and", "or", "in", "is"})
+INERT_CALL = re.compile(r"^(?:Results|TypedResults|Guid|NewGuid|DateTime|DateTimeOffset|StatusCode|ToString|ToUniversalTime|"
+                        r"Json|Ok|Accepted|NoContent|_?logger|Log\w*|nameof|string|Math|jsonify|dict)$")
+
+
+def _handler_lines(view: GraphView, ep: EntryPoint, limit: int = 40) -> list[tuple[int, str]]:
+    """The route's handler lambda: from the Map call to where its parentheses close."""
+    out, depth = [], 0
+    for n, text in view.source.span(ep.file, ep.line, ep.line + limit):
+        out.append((n, text))
+        depth += text.count("(") - text.count(")")
+        if depth <= 0 and n > ep.line:
+            break
+    return out
+
+
+def fabricated_endpoint_results(view: GraphView) -> list[Finding]:
+    """DWA-368: a state-changing route whose handler answers success and calls nothing that works."""
+    out: list[Finding] = []
+    for ep in view.graph.entry_points:
+        if ep.kind != "http-endpoint" or "state-changing" not in ep.detail:
+            continue
+        lines = _handler_lines(view, ep)
+        # the handler's text: after the route pattern, up to where the lambda closes (endpoint
+        # conventions chained after it, `.RequireAuthorization()`, are not work)
+        body = "\n".join([t for _n, t in lines[1:-1]] + [lines[-1][1].split("})", 1)[0]] if len(lines) > 1 else [])
+        ok = next(((n, t) for n, t in lines if SUCCESS_LITERAL.search(t)), None)
+        if ok is None or re.search(r"\bawait\b", body):
+            continue
+        calls = {m.group(1) for m in re.finditer(r"(?:\.|\b)(\w+)\s*\(", body)} - KEYWORDS
+        working = sorted(c for c in calls if not INERT_CALL.match(c) and c[:1].isalpha() and
+                         not re.search(rf"\bnew\s+{re.escape(c)}\s*\(", body))
+        if working:
+            continue
+        out.append(_finding("DWA-368", view, ep,
+                            f"{ep.detail}: the handler answers success (line {ok[0]}) but calls nothing that could do "
+                            f"the work (its only calls build the response): callers are told an operation happened "
+                            f"that did not", severity="high",
+                            related=[_evidence(view, ep.file, ok[0], "the success answer")]))
+    return out
+
+
 def _once(view: GraphView, fn, rule_id: str) -> list[Finding]:
     return [f for f in fn(view) if f.rule == rule_id]
 
@@ -263,9 +308,22 @@ def credentials_in_clear(store, config) -> list[Finding]:
     return _once(graph_for(store, config), cleartext_credentials, "DWA-364")
 
 
+@index_rule(id="DWA-368", title="State-changing endpoint reports success without doing the work",
+            category="stub-return", severity="high", confidence="medium", cwe=(393, 912),
+            languages=("csharp", "python"), domains=("readiness", "security"))
+def fabricated_endpoint(store, config) -> list[Finding]:
+    """A POST/PUT/DELETE/PATCH route (minimal API) whose handler lambda returns a success literal
+    (`success = true`, `acknowledged = true`, `Results.Ok()`) without awaiting anything and without
+    any call besides building the response (Results, Guid, DateTime, logging): the caller is told a
+    message was dispatched or a command executed when nothing happened. The method-level form is
+    DWA-211; this one covers handlers written inline at the route. Lowered by any await or any call
+    into application code."""
+    return _once(graph_for(store, config), fabricated_endpoint_results, "DWA-368")
+
+
 def boundary_findings(store, config=None) -> list[Finding]:
     """All DWA-36x findings for an index store, sorted."""
     view = graph_for(store, config)
     found = (unauthenticated_state_changes(view) + tls_then_raw_stream(view) + unverified_discovery(view)
-             + unbounded_inbound_work(view) + cleartext_credentials(view))
+             + unbounded_inbound_work(view) + cleartext_credentials(view) + fabricated_endpoint_results(view))
     return sorted(found, key=Finding.sort_key)
