@@ -47,7 +47,7 @@ NEW_KINDS = {"TcpListener": "tcp-listener", "HttpListener": "http-listener", "Ud
 INVOKE_KINDS = {"start_server": "python-server", "start_unix_server": "python-server", "create_server": "python-server",
                 "make_server": "python-server", "serve_forever": "", "AcceptWebSocketAsync": "websocket-server",
                 "CreateMqttServer": "message-server", "UseUrls": "web-host", "CreateBuilder": "web-host",
-                "CreateSlimBuilder": "web-host", "CreateEmptyBuilder": "web-host", "ListenAnyIP": "web-host",
+                "CreateSlimBuilder": "web-host", "CreateEmptyBuilder": "web-host", "ConfigureWebHostDefaults": "web-host", "ListenAnyIP": "web-host",
                 "ListenLocalhost": "web-host", "basic_consume": "queue-consumer",
                 "MapGet": "http-endpoint", "MapPost": "http-endpoint", "MapPut": "http-endpoint",
                 "MapDelete": "http-endpoint", "MapPatch": "http-endpoint", "MapMethods": "http-endpoint",
@@ -257,10 +257,12 @@ class _Finder:
         spans = [(self.graph.methods[m].file, self.dispatch.body(m)) for m in order if m in self.graph.methods]
         auth = (find_key_middleware(file, body) if kind in ("web-host", "web-app") else None) or find_auth_step(spans)
         if auth is None and kind in ("web-host", "web-app"):
+            # a web host authenticates per endpoint (attributes, policies, middleware in a Startup class)
             uses = next(((n, t) for n, t in body if re.search(r"\bUseAuthentication\(|\bAddAuthentication\(", t)), None)
-            if uses is not None:
-                auth = Status("unknown", cite(file, uses[0], uses[1]) + " (decided per endpoint: see its routes, "
-                                                                          "controllers and hubs)")
+            auth = Status("unknown", (cite(file, uses[0], uses[1]) if uses else "no credential middleware in " + file)
+                          + " (decided per endpoint: see its routes, controllers and hubs)")
+        if kind == "web-host" and tls.value == "none" and bind.value == "unknown":
+            tls = Status("unknown", "no UseUrls/Listen/UseHttps in code: the host configuration decides")
         if auth is None and tls.value == "mtls":
             auth = Status("required", tls.evidence + " (client certificate required)")
         if auth is None:
@@ -336,6 +338,14 @@ class _Finder:
                               f"(first: {marked[0].file}:{marked[0].start_line})")
             elif marked:
                 auth = Status("partial", f"{len(marked)} of {len(actions)} action(s) of {t.name} carry an auth attribute")
+        if auth is None and actions:
+            # webhooks and the like check a shared key inside each action (`FixedTimeEquals(key, ...)`)
+            checked = [(m, find_auth_step([(m.file, self.dispatch.body(m.qualname))])) for m in actions]
+            hits = [(m, a) for m, a in checked if a is not None]
+            if hits:
+                auth = Status("required" if len(hits) == len(actions) else "partial",
+                              f"{len(hits)} of {len(actions)} action(s) check the caller in their body "
+                              f"(first: {hits[0][1].evidence})")
         auth = auth or self.fallback or Status("none", f"no [Authorize] on {t.name} or its bases, no fallback policy, "
                                                        f"no RequireAuthorization() on the mapped endpoints")
         self.out.append(EntryPoint(kind, t.file, _decl_line(self.source, t), q, q, "unknown", "host settings decide the address",
