@@ -30,6 +30,7 @@ from dwagent.tools.graph.exposure import (
     find_auth_step,
     find_key_middleware,
 )
+from dwagent.tools.graph.exposure import attribute_line, declaration_line
 from dwagent.tools.graph.model import CodeGraph, TypeNode
 from dwagent.tools.graph.source import SourceLines
 
@@ -325,7 +326,7 @@ class _Finder:
             tt = self.graph.types.get(x)
             if tt is None:
                 continue
-            attr = _attribute_line(self.source, tt, ("AllowAnonymous", "Authorize"))
+            attr = attribute_line(self.source, tt, ("AllowAnonymous", "Authorize"))
             if attr is not None:
                 value = "anonymous" if "AllowAnonymous" in attr[1] else "required"
                 auth = Status(value, cite(tt.file, attr[0], attr[1]) + ("" if x == q else f" (inherited from {tt.name})"))
@@ -348,7 +349,7 @@ class _Finder:
                               f"(first: {hits[0][1].evidence})")
         auth = auth or self.fallback or Status("none", f"no [Authorize] on {t.name} or its bases, no fallback policy, "
                                                        f"no RequireAuthorization() on the mapped endpoints")
-        self.out.append(EntryPoint(kind, t.file, _decl_line(self.source, t), q, q, "unknown", "host settings decide the address",
+        self.out.append(EntryPoint(kind, t.file, declaration_line(self.source, t), q, q, "unknown", "host settings decide the address",
                                    "unknown", "transport set by the host configuration", auth.value, auth.evidence,
                                    tuple(m.qualname for m in actions)[:40], f"{len(actions)} public action(s)"))
 
@@ -378,25 +379,6 @@ def _assigned_var(text: str) -> str:
 
 def _lambda_lines(stmt: str, line: int) -> list[tuple[int, str]]:
     return [(line + i, t) for i, t in enumerate(stmt.splitlines())]
-
-
-def _decl_line(source: SourceLines, t: TypeNode) -> int:
-    """The line holding `class Name` (a declaration's span starts at its first attribute)."""
-    pat = re.compile(rf"\bclass\s+{re.escape(t.name)}\b")
-    for n, text in source.span(t.file, t.start_line, t.start_line + 20):
-        if pat.search(text):
-            return n
-    return t.start_line
-
-
-def _attribute_line(source: SourceLines, t: TypeNode, names: tuple[str, ...]) -> tuple[int, str] | None:
-    """The `[Name(...)]` line among the attributes of a type's declaration."""
-    decl = _decl_line(source, t)
-    for n, text in source.span(t.file, max(1, t.start_line - 8), decl):
-        s = text.strip()
-        if s.startswith("[") and any(re.search(rf"\b{a}\b", s) for a in names):
-            return n, text
-    return None
 
 
 def find_entry_points(conn: sqlite3.Connection, graph: CodeGraph, source: SourceLines,

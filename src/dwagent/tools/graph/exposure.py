@@ -11,6 +11,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from dwagent.tools.graph.model import TypeNode
+from dwagent.tools.graph.source import SourceLines
+
 ANY_ADDR = re.compile(r"IPAddress\.(?:IPv6)?Any\b|[\"'](?:0\.0\.0\.0|::|\*|\+)[\"']|(?:https?|wss?|tcp)://(?:\+|\*|0\.0\.0\.0|\[::\])[:/]|"
                       r"\bListenAnyIP\b|\bINADDR_ANY\b")
 LOOPBACK = re.compile(r"IPAddress\.(?:IPv6)?Loopback\b|127\.0\.0\.1|\blocalhost\b|\[?::1\]?[\"':]|\bListenLocalhost\b")
@@ -116,4 +119,23 @@ def find_key_middleware(file: str, body: list[tuple[int, str]], route: str = "")
                     if skip and route and route.strip('"').startswith(next(g for g in skip.groups() if g)):
                         return Status("anonymous", cite(file, m, t) + " (route exempted from the credential middleware)")
                 return Status("required", cite(file, has_key[0], has_key[1]) + " (credential-checking middleware)")
+    return None
+
+
+def declaration_line(source: SourceLines, t: TypeNode) -> int:
+    """The line holding `class Name` (a declaration's span starts at its first attribute)."""
+    pat = re.compile(rf"\bclass\s+{re.escape(t.name)}\b")
+    for n, text in source.span(t.file, t.start_line, t.start_line + 20):
+        if pat.search(text):
+            return n
+    return t.start_line
+
+
+def attribute_line(source: SourceLines, t: TypeNode, names: tuple[str, ...]) -> tuple[int, str] | None:
+    """The `[Name(...)]` line among the attributes of a type's declaration."""
+    decl = declaration_line(source, t)
+    for n, text in source.span(t.file, max(1, t.start_line - 8), decl):
+        s = text.strip()
+        if s.startswith("[") and any(re.search(rf"\b{a}\b", s) for a in names):
+            return n, text
     return None
