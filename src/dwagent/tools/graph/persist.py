@@ -17,7 +17,7 @@ from dwagent.tools.graph.config import GraphConfig
 from dwagent.tools.graph.entrypoints import EntryPoint
 from dwagent.tools.graph.model import BusSite, CodeGraph, Edge, FieldUse, Location, MethodNode, OptionSite, TypeNode
 
-GRAPH_VERSION = "9"  # 9: entry-point inventory (graph_entrypoints); 8: python imports reference types; 7: framework base types, python library mode, served functions; scan edges, top-level programs, typeof DI, generic call args, decorator roots, non-bus receivers, reflective field reads
+GRAPH_VERSION = "10"  # 10: entry points with dispatch roots, web hosts, in-action key checks; 9: entry-point inventory (graph_entrypoints); 8: python imports reference types; 7: framework base types, python library mode, served functions; scan edges, top-level programs, typeof DI, generic call args, decorator roots, non-bus receivers, reflective field reads
 
 DDL = """
 CREATE TABLE IF NOT EXISTS graph_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
