@@ -200,7 +200,7 @@ class _Finder:
             return bool(arg0) and not arg0.lstrip().startswith(('"', "$\"", "@\""))  # a host name = a client
         if name in ("Bind", "bind"):
             a = arg0.strip()
-            return ("EndPoint" in a) if not py else (a.startswith("(") and "sock" in receiver.lower() + "sock")
+            return ("EndPoint" in a) if not py else a.startswith("(")  # `sock.bind((host, port))`
         if name in ("LoadFrom", "LoadFile"):
             return receiver.endswith("Assembly")
         if name == "LoadFromAssemblyPath":
