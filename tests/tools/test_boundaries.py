@@ -95,3 +95,14 @@ def test_severity_follows_exposure(analysed):
         assert by_file["AdminListener.cs"] == "medium"  # loopback only
     else:
         assert by_file["vote_server.py"] == "critical"
+
+
+def test_inventory_survives_persistence(tmp_path):
+    from dwagent.tools.graph.persist import load_graph, load_stored
+
+    lang_dir = ROOT / "csharp"
+    build_index(lang_dir, index_dir=tmp_path, jobs=1)
+    with open_index(lang_dir, index_dir=tmp_path) as store:
+        built = load_graph(store.conn)
+        stored = load_stored(store.conn)
+    assert built.entry_points and stored.entry_points == built.entry_points
