@@ -21,8 +21,16 @@ DESIGN_RULES = frozenset({"DWA-360", "DWA-361", "DWA-362", "DWA-363", "DWA-364",
 # a security mechanism that exists but is never wired (DWA-301 unwired type, DWA-302 interface with no
 # implementation, DWA-303 wrapper never applied) fails the cell like an open entry point
 UNWIRED_RULES = frozenset({"DWA-301", "DWA-302", "DWA-303"})
-SECURITY_TYPE = re.compile(r"\b(?:class|interface|record)\s+\w*(?:Auth|Sign|Encrypt|Crypt|Cipher|KeyStore|KeyProvider|"
-                           r"Certificate|Token|Verif|Credential|Hmac|Mac|Tls|Ssl)\w*")
+SECURITY_TYPE = re.compile(r"\b(?:class|interface|record)\s+\w*(?:Auth(?:entic\w*|oriz\w*|Provider)?|Signer|Signature|Signing|"
+                           r"Encrypt\w*|Crypt\w*|Cipher\w*|Key(?:Store|Provider|Manager|Ring|Vault)|Certificate|"
+                           r"Token(?:Validator|Service|Provider|Issuer)|Credential\w*|Hmac\w*|Tls|Ssl)\w*")
+
+
+def _security_type(excerpt: str) -> bool:
+    """A declaration of a security mechanism (not the plugin class itself, whose wiring is DWA-301's)."""
+    m = SECURITY_TYPE.search(excerpt)
+    name = re.search(r"\b(?:class|interface|record)\s+(\w+)", excerpt)
+    return bool(m) and not (name and name.group(1).endswith("Plugin"))
 
 
 def entry_points_for(sources) -> list | None:
@@ -42,7 +50,7 @@ def boundary_cell(sources, entries: list | None, folder: str, findings: list[dic
         return cell("NOT VERIFIED", "no code graph: network entry points not inventoried"), []
     mine = [e for e in entries if e.network and e.file.startswith(folder + "/")]
     design = [f["id"] for f in findings if f["file"].startswith(folder + "/") and not f.get("suppression")
-              and (f["rule"] in DESIGN_RULES or (f["rule"] in UNWIRED_RULES and SECURITY_TYPE.search(f.get("excerpt", ""))))]
+              and (f["rule"] in DESIGN_RULES or (f["rule"] in UNWIRED_RULES and _security_type(f.get("excerpt", ""))))]
     if not mine:
         ev = absence(folder, "no network entry point (listeners, sockets, web hosts, controllers, hubs, gRPC) found")
         if design:
