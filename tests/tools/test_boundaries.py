@@ -15,7 +15,7 @@ from dwagent.tools.rules.registry import load_rules
 
 ROOT = Path(__file__).resolve().parents[2] / "evals" / "fixtures" / "boundaries"
 MARK = re.compile(r"(?:#|//)\s*(ruleid|ok|entry):\s*(.+)$")
-RULES = ("DWA-360", "DWA-361", "DWA-362", "DWA-363", "DWA-364", "DWA-365", "DWA-366", "DWA-367", "DWA-368")
+RULES = ("DWA-360", "DWA-361", "DWA-362", "DWA-363", "DWA-364", "DWA-365", "DWA-366", "DWA-367", "DWA-368", "DWA-369")
 
 
 def _labels(lang_dir: Path):

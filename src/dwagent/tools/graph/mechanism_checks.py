@@ -1,4 +1,4 @@
-"""Security and liveness mechanisms that exist but do not act (DWA-365..367).
+"""Security and liveness mechanisms that exist but do not act (DWA-365..367, 369).
 
 - DWA-365: a verifier (Verify/Validate + Signature/Token/Mac/Certificate/Credential/ApiKey) that
   only checks presence, length or format and then answers true: callers trust a check that cannot
@@ -8,7 +8,10 @@
 - DWA-367: protocol state that must survive a restart (consensus term, vote, log, commit index,
   consumer offsets) held in fields of a type that never persists anything.
 
-All three read member bodies from the graph (names and bodies, no compiler); each lists what it
+- DWA-369: a security switch (bool option named for TLS, encryption, auth, signatures...) that no
+  code reads at all.
+
+They read member bodies from the graph (names and bodies, no compiler); each lists what it
 searched so a reviewer can challenge it.
 """
 from __future__ import annotations
@@ -137,6 +140,41 @@ def volatile_protocol_state(view: GraphView) -> list[Finding]:
     return out
 
 
+SECURITY_OPTION = re.compile(r"Tls|Ssl|Https|Encrypt|Auth(?!or)|Signature|Signed|Mtls|MutualTls|Certificate|Pinning|Fips|"
+                             r"Secure|ZeroTrust|Integrity|TwoPerson|DeviceTrust|Mfa")
+OPTION_HOLDER = re.compile(r"(?:Options|Config|Configuration|Settings|Policy)$")
+
+
+def unread_security_options(view: GraphView) -> list[Finding]:
+    """DWA-369 findings: one per holder type, listing its never-read security switches."""
+    by_owner: dict[str, list] = {}
+    for q, m in sorted(view.graph.methods.items()):
+        if m.role != "production" or m.kind != "property" or not SECURITY_OPTION.search(m.name):
+            continue
+        if not re.search(r"\bbool\b", m.signature) or not OPTION_HOLDER.search(m.container.rpartition(".")[2]):
+            continue
+        uses = [u for u in view.source.name_uses(m.name) if u != (m.file, m.start_line)]
+        if not uses:
+            by_owner.setdefault(m.container, []).append(m)
+    out = []
+    for owner, props in sorted(by_owner.items()):
+        first = min(props, key=lambda p: p.start_line)
+        out.append(_finding("DWA-369", view, first.file, first.start_line,
+                            f"security option(s) {', '.join(p.name for p in props)} of {owner.rpartition('.')[2]} are "
+                            f"declared and never read anywhere (no identifier or string use outside the declaration): "
+                            f"setting them changes nothing", f"unread-option:{owner}",
+                            related=[_evidence_line(view, p.file, p.start_line) for p in props[1:6]]))
+    return out
+
+
+def _evidence_line(view: GraphView, file: str, line: int):
+    from dwagent.models import Evidence
+
+    text = view.source.line(file, line)
+    return Evidence(id=Evidence.make_id(file, line, line, text), file=file, start_line=line, end_line=line,
+                    excerpt=text, kind="code", note="also never read")
+
+
 def _once(view: GraphView, fn, rule: str) -> list[Finding]:
     return [f for f in fn(view) if f.rule == rule]
 
@@ -172,8 +210,20 @@ def protocol_state_in_memory(store, config) -> list[Finding]:
     return _once(graph_for(store, config), volatile_protocol_state, "DWA-367")
 
 
+@index_rule(id="DWA-369", title="Security option declared and never read", category="unwired-component",
+            severity="medium", confidence="high", cwe=(1164, 561), languages=("csharp",),
+            domains=("security", "readiness"))
+def security_option_unread(store, config) -> list[Finding]:
+    """A boolean property of an options/config/settings/policy type named for a security control
+    (TLS, SSL, HTTPS, encryption, authentication, signature, mTLS, certificate pinning, FIPS, integrity,
+    zero trust, MFA) whose name appears nowhere else in production code, not even in a string (so no
+    reflection or binder reads it by name): turning it on changes nothing. One finding per holder type.
+    Preset-set options that no code reads are DWA-321; this one needs no preset."""
+    return _once(graph_for(store, config), unread_security_options, "DWA-369")
+
+
 def mechanism_findings(store, config=None) -> list[Finding]:
     """All DWA-365..367 findings, sorted."""
     view = graph_for(store, config)
-    return sorted(presence_only_verifiers(view) + unbounded_shutdown_waits(view) + volatile_protocol_state(view),
-                  key=Finding.sort_key)
+    return sorted(presence_only_verifiers(view) + unbounded_shutdown_waits(view) + volatile_protocol_state(view)
+                  + unread_security_options(view), key=Finding.sort_key)

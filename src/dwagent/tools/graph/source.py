@@ -47,6 +47,13 @@ class SourceLines:
             f"AND r.name IN ({marks}) AND f.role = 'production'", names)
         return {row[0] for row in rows}
 
+    def name_uses(self, name: str) -> list[tuple[str, int]]:
+        """(path, line) of every production identifier or string-literal use of `name`."""
+        rows = self._conn.execute(
+            "SELECT f.path, r.line FROM refs r JOIN files f ON f.id = r.file_id WHERE r.kind IN ('ident', 'string') "
+            "AND r.name = ? AND f.role = 'production'", (name,))
+        return [(path, line) for path, line in rows]
+
     def line(self, path: str, number: int) -> str:
         """One line's text ('' when blank or out of range)."""
         return self.lines(path).get(number, "")
