@@ -15,7 +15,7 @@ from dwagent.agents.verdict.cells import absence, cell, code_evidence
 from dwagent.models import Evidence
 
 DESIGN_RULES = frozenset({"DWA-360", "DWA-361", "DWA-362", "DWA-363", "DWA-364", "DWA-365", "DWA-366", "DWA-367",
-                          "DWA-368"})
+                          "DWA-368", "DWA-369"})
 
 
 # a security mechanism that exists but is never wired (DWA-301 unwired type, DWA-302 interface with no

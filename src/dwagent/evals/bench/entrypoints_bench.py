@@ -5,7 +5,7 @@
 
 REPORT_DIR is a `dwagent certify` output folder (its findings.json carries `entry_points` and the
 findings). Inventory: recall = hand-listed entry points found at the same path and line; status =
-bind, tls and auth all equal to the label. Design findings (DWA-360..368): precision over the labelled
+bind, tls and auth all equal to the label. Design findings (DWA-360..369): precision over the labelled
 ones (TP / (TP + FP)); unlabelled findings are listed, never counted as right. Exit 0 always (a
 bench reports; the targets are printed beside the numbers).
 """
@@ -17,7 +17,7 @@ from pathlib import Path
 
 import yaml
 
-DESIGN_RULES = ("DWA-360", "DWA-361", "DWA-362", "DWA-363", "DWA-364", "DWA-365", "DWA-366", "DWA-367", "DWA-368")
+DESIGN_RULES = ("DWA-360", "DWA-361", "DWA-362", "DWA-363", "DWA-364", "DWA-365", "DWA-366", "DWA-367", "DWA-368", "DWA-369")
 TARGETS = {"recall": 1.0, "status": 0.95, "precision": 0.85}
 
 
