@@ -1,7 +1,7 @@
 """Entry-point inventory and design-level findings against hand labels on a real corpus.
 
     python -m dwagent.evals.bench.entrypoints_bench REPORT_DIR --labels evals/real/entrypoints-dw.yaml \
-        [--design evals/real/design-dw.yaml]
+        [--design evals/real/design-dw.yaml] [--cost-index INDEX_DIR/index.sqlite --rubric dw]
 
 REPORT_DIR is a `dwagent certify` output folder (its findings.json carries `entry_points` and the
 findings). Inventory: recall = hand-listed entry points found at the same path and line; status =
@@ -61,11 +61,53 @@ def score_design(findings: list[dict], labels: list[dict]) -> dict:
     return {"tp": tp, "fp": fp, "precision": round(tp / (tp + fp), 4) if tp + fp else 0.0, "unlabelled": unlabelled}
 
 
+def measure_cost(index_db: str, rubric: str = "dw") -> dict:
+    """CPU seconds (process time) of the inventory and of the DWA-36x checks on an existing index."""
+    import sqlite3
+    import time
+    import types
+
+    import dwagent.tools.graph.build as build
+    from dwagent.agents.inputs.graph_config import graph_config_for
+    from dwagent.rubric.loader import load_rubric
+    from dwagent.tools.graph.api import GraphView
+    from dwagent.tools.graph.boundary_checks import boundary_findings
+    from dwagent.tools.graph.mechanism_checks import mechanism_findings
+    from dwagent.tools.graph.source import SourceLines
+    from dwagent.tools.rules.registry import load_rules
+
+    load_rules()
+    conn = sqlite3.connect(index_db)
+    cfg = graph_config_for(load_rubric(rubric).rubric, "csharp")
+    captured: dict = {}
+    real = build.find_entry_points
+    build.find_entry_points = lambda *a: captured.setdefault("args", a) and []  # type: ignore[assignment]
+    try:
+        graph = build.build_graph(conn, cfg)
+    finally:
+        build.find_entry_points = real
+    t = time.process_time()
+    graph.entry_points = real(*captured["args"])
+    inventory_s = time.process_time() - t
+    store = types.SimpleNamespace(conn=conn)
+    from dwagent.tools.graph import api
+
+    api._CACHE.clear()
+    view = GraphView(graph, SourceLines(conn), cfg)
+    api._CACHE[(id(conn), api.content_key(conn, cfg))] = view
+    t = time.process_time()
+    n = len(boundary_findings(store, cfg)) + len(mechanism_findings(store, cfg))
+    return {"inventory_cpu_s": round(inventory_s, 2), "checks_cpu_s": round(time.process_time() - t, 2),
+            "entry_points": len(graph.entry_points), "design_findings": n}
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("report_dir")
     ap.add_argument("--labels", required=True)
     ap.add_argument("--design", default="")
+    ap.add_argument("--cost-index", default="", help="also time the inventory and checks on this index.sqlite")
+    ap.add_argument("--rubric", default="dw")
     args = ap.parse_args(argv)
     report = json.loads((Path(args.report_dir) / "findings.json").read_text(encoding="utf-8"))
     labels = yaml.safe_load(Path(args.labels).read_text(encoding="utf-8"))
@@ -78,6 +120,8 @@ def main(argv: list[str] | None = None) -> int:
         out["design"] = score_design(report.get("findings", []), design["findings"])
         sev = [f for f in report.get("findings", []) if f["rule"] in DESIGN_RULES and f["severity"] in ("critical", "high")]
         out["design"]["critical_high"] = len(sev)
+    if args.cost_index:
+        out["cost"] = measure_cost(args.cost_index, args.rubric)
     print(json.dumps(out, indent=2, sort_keys=True))
     print(f"targets: {TARGETS}")
     return 0
