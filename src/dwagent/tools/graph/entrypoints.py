@@ -250,6 +250,13 @@ class _Finder:
             bind = classify_bind(file, urls[0], urls[1], body) if urls else Status(
                 "unknown", cite(file, line, stmt.splitlines()[0]) + " (no UseUrls/Listen: host settings decide)")
             stmt = urls[1] if urls else stmt
+        if kind == "web-app":
+            # a Python app's address is given where it is served: `app.run(host=...)`, `uvicorn.run(app, host=...)`
+            run = next(((n, t) for n, t in sorted(self.source.lines(file).items())
+                        if re.search(r"\.run\(.*\bhost\s*=|\bserve\(.*\bhost\s*=", t)), None)
+            if run is not None:
+                bind = classify_bind(file, run[0], run[1], body)
+                stmt = run[1]
         if kind in ("web-app", "web-host") and bind.value == "configured" and not re.search(r"\w\s*\(.*\w", stmt):
             bind = Status("unknown", cite(file, line, stmt.splitlines()[0]) + " (host settings decide the address)")
         tls = classify_tls(file, body, stmt)
