@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import platform
+from collections import Counter
 import sys
 
 from dwagent.report.model import Report
@@ -48,5 +49,11 @@ def run_json(report: Report, *, generated_at: str, timings: dict[str, float], in
         "resumed": resumed,
         "outputs": outputs,
         "not_run": report.not_run,
+        "entry_points": {
+            "total": len(report.entry_points),
+            "network": sum(1 for e in report.entry_points if e.get("network")),
+            "network_unauthenticated": sum(1 for e in report.entry_points if e.get("network") and e.get("auth") == "none"),
+            "by_kind": dict(sorted(Counter(e.get("kind", "") for e in report.entry_points).items())),
+        },
     }
     return dumps(data)

@@ -162,6 +162,23 @@ def _other_root_causes(report: Report) -> list[str]:
     return out
 
 
+def _entry_points(report: Report) -> list[str]:
+    """Minimal rendering of the entry-point inventory (network ways in first; bus subscriptions counted)."""
+    out = ["## Entry points (trust boundaries)", ""]
+    rows = [e for e in report.entry_points if e.get("network") or e.get("kind") == "plugin-load"]
+    bus = [e for e in report.entry_points if e.get("kind") == "bus-subscription"]
+    if not report.entry_points:
+        return out + ["None found (or the code graph did not run).", ""]
+    out += ["| kind | where | bind | tls | auth | evidence for auth |", "|---|---|---|---|---|---|"]
+    for e in rows:
+        out.append(f"| {e['kind']} | `{md_inline(e['file'])}:{e['line']}` | {e['bind']} | {e['tls']} | **{e['auth']}** | "
+                   f"{md_inline(e['auth_evidence'], 160)} |")
+    unauth = sum(1 for e in bus if e.get("auth") == "none")
+    out += ["", f"Message-bus subscriptions: {len(bus)} ({unauth} whose handler does not verify the publisher); "
+                "full list in `findings.json` → `entry_points`.", ""]
+    return out
+
+
 def render_markdown(report: Report, generated_at: str, llm_lines: tuple[str, ...] = ()) -> str:
     """CERTIFICATION.md: page one (decision, blocking root causes, NOT ASSESSED), then the root
     cause details, the matrices and the flows. Every finding, the dropped ones and the evidence
@@ -194,6 +211,7 @@ def render_markdown(report: Report, generated_at: str, llm_lines: tuple[str, ...
     out += _matrix("Tier matrix", report.tiers, report, "The rubric declares no tiers.")
     out += _matrix("Plugin matrix", report.plugins, report, "No plugin folders match the rubric.")
     out += _flows(report)
+    out += _entry_points(report)
     out += _quality(report)
     out += _claims(report)
     out += competitive_section(report.competitive or {})

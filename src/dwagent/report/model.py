@@ -156,6 +156,8 @@ class Report(_Model):
     challenges: tuple[dict[str, str], ...] = ()
     quality: dict[str, Any] = Field(default_factory=dict)
     competitive: dict[str, Any] = Field(default_factory=dict)
+    # the code graph's entry-point inventory: kind, file, line, bind/tls/auth with evidence, handlers
+    entry_points: tuple[dict[str, Any], ...] = ()
     not_run: dict[str, str] = Field(default_factory=dict)
     root_causes: tuple[RootCause, ...] = ()
     # finding id -> the domains whose files hold it (filters and the severity-by-domain chart)

@@ -247,6 +247,7 @@ def adjudicate(state: CertifyState, ctx: RunContext) -> dict:
         challenges=sorted(challenges, key=lambda r: (r["where"], r["outcome"], r["detail"])),
         quality=quality,
         competitive=state.get("competitive", {}),
+        entry_points=tuple(state.get("entry_points", [])),
         not_run=dict(sorted(state.get("not_run", {}).items())),
         root_causes=root_causes,
         finding_domains={f["id"]: sorted(domains_of_file[f["file"]]) for f in findings if f["file"] in domains_of_file},
