@@ -113,14 +113,16 @@ def dw_scores(profile: ProductProfile, taxonomy: dict[str, CapabilityDef], kb_si
         score, reason = _mean_caps(profile, DIMENSION_CAPABILITIES[dim])
         if dim == "security":
             blockers = _security_blockers(profile)
-            if blockers and score > 1:
+            if blockers:
                 ref = profile.findings[blockers[0]]
-                score, reason = 1.0, (f"{reason}, capped: {len(blockers)} blocking security finding(s), e.g. "
-                                      f"{blockers[0]} ({ref.category}) at {ref.file}:{ref.line}")
+                score = min(score, 1.0)
+                reason = (f"{reason}; capped at 1: {len(blockers)} blocking security finding(s), e.g. "
+                          f"{blockers[0]} ({ref.category}) at {ref.file}:{ref.line}")
         elif dim == "scalability" and score > 1:
-            score, reason = 1.0, f"{reason}, capped: no deployment at scale in evidence"
-        elif dim == "reliability" and cert.failed_flows and score > 1:
-            score, reason = 1.0, f"{reason}, capped: flow '{cert.failed_flows[0]}' fails or is unverified"
+            score, reason = 1.0, f"{reason}; capped at 1: no deployment at scale in evidence"
+        elif dim == "reliability" and cert.failed_flows:
+            score = min(score, 1.0)
+            reason = f"{reason}; capped at 1: flow '{cert.failed_flows[0]}' fails or is unverified"
         out[dim] = SideScore(score=score, reason=reason)
     breadth = tuple(k for k, spec in taxonomy.items() if not spec.attestation)
     score, reason = _mean_caps(profile, breadth)

@@ -58,7 +58,10 @@ def _code_ref(cap: CapabilityProfile, profile: ProductProfile) -> str:
     if fid and fid in profile.findings:
         ref = profile.findings[fid]
         kind = "blocking finding" if cap.blocking else "finding"
-        parts.append(f"{kind} {fid} ({ref.category}) at `{ref.file}:{ref.line}`")
+        more = f" (1 of {len(cap.blocking)} blocking)" if len(cap.blocking) > 1 else ""
+        parts.append(f"{kind} {fid}{more}, {ref.category}, at `{ref.file}:{ref.line}`")
+    if cap.status != "absent" and not cap.tested:
+        parts.append("no test references it")
     return "; ".join(parts)
 
 
@@ -67,17 +70,14 @@ def _capability_sentence(product: Product, cap: str, profile: ProductProfile,
     spec = taxonomy[cap]
     ours = profile.capabilities.get(cap)
     theirs = product.capability(cap)
-    their_part = ""
+    their_part = f"{product.name}'s {spec.inline}"
     if theirs is not None:
         note = f" ({theirs.note})" if theirs.note else ""
-        their_part = f", which {product.name} has {theirs.status}{note} {citer.fact(product.fact(theirs.fact))}"
+        their_part = f"{product.name}'s {spec.inline}{note}, {theirs.status} {citer.fact(product.fact(theirs.fact))},"
     if ours is None:
-        return f"On {spec.inline}{their_part}, {dw} has no evidence either way."
-    where = _code_ref(ours, profile)
-    blocked = f", {len(ours.blocking)} blocking finding(s) in its code" if ours.blocking else ""
-    tested = "" if ours.status == "absent" or ours.tested else ", untested"
-    detail = f" ({where}{blocked}{tested})" if where else f" ({ours.reason})"
-    return f"On {spec.inline}{their_part}, {dw}'s is {STATUS_WORDS[ours.status]}{detail}."
+        return f"Against {their_part} {dw} has no evidence either way."
+    where = _code_ref(ours, profile) or ours.reason
+    return f"Against {their_part} {dw}'s own is {STATUS_WORDS[ours.status]}: {where}."
 
 
 def _integration_sentence(product: Product, profile: ProductProfile, dw: str) -> str:
@@ -85,23 +85,30 @@ def _integration_sentence(product: Product, profile: ProductProfile, dw: str) ->
     if not found:
         return ""
     first = found[0]
-    return (f"{dw} ships {len(found)} type(s) named for {product.name}, e.g. {first.qualname.rsplit('.', 1)[-1]} "
-            f"at `{first.file}:{first.line}`, so {product.name} is a dependency or partner of {dw} as much as "
-            f"a rival.")
+    return (f"{dw} ships {len(found)} type(s) that integrate with {product.name} or its core technology, e.g. "
+            f"{first.qualname.rsplit('.', 1)[-1]} at `{first.file}:{first.line}`, so {product.name} is a "
+            f"dependency or partner of {dw} as much as a rival.")
 
 
-def _verdict_sentence(product: Product, cmp: ProductComparison, profile: ProductProfile, dw: str) -> str:
+def _verdict_sentence(product: Product, cmp: ProductComparison, profile: ProductProfile, dw: str,
+                      taxonomy: dict[str, CapabilityDef]) -> str:
+    """The certification's verdict, tied to the capabilities this product is compared on."""
     cert = profile.certification
+    caps = [c for c in product.compare_on[:2] if c in profile.capabilities]
     behind = [d.dimension.replace("_", " ") for d in cmp.dimensions if d.verdict == "behind"]
-    leads = [d.dimension.replace("_", " ") for d in cmp.dimensions if d.verdict == "leads"]
     parts = []
-    if cert.known:
-        parts.append(f"an evaluator comparing {dw} with {product.name} would read {dw}'s own verdict, "
-                     f"{cert.verdict}, with {cert.blocking} blocking item(s)")
+    if cert.known and caps:
+        blocked = sorted({fid for c in caps for fid in profile.capabilities[c].blocking})
+        names = " and ".join(taxonomy[c].inline for c in caps)
+        if blocked:
+            parts.append(f"{len(blocked)} of the {cert.blocking} blocking items behind {dw}'s {cert.verdict} "
+                         f"verdict sit in the {names} code compared with {product.name}")
+        else:
+            parts.append(f"none of the {cert.blocking} blocking items behind {dw}'s {cert.verdict} verdict sits in "
+                         f"the {names} code compared with {product.name}, so the gap there is wiring and tests")
     if behind:
-        parts.append(f"{dw} is behind {product.name} on {', '.join(behind)}")
-    if leads:
-        parts.append(f"ahead on {', '.join(leads)}")
+        parts.append(f"on the matrix {dw} trails {product.name} on {len(behind)} of {len(cmp.dimensions)} "
+                     f"dimensions ({', '.join(behind)})")
     if not parts:
         return ""
     text = "; ".join(parts)
@@ -111,18 +118,21 @@ def _verdict_sentence(product: Product, cmp: ProductComparison, profile: Product
 def paragraphs(product: Product, cmp: ProductComparison, profile: ProductProfile,
                taxonomy: dict[str, CapabilityDef]) -> tuple[tuple[str, ...], tuple[tuple[str, str, str], ...]]:
     """The three paragraphs for one product and the numbered sources they cite."""
-    w, dw, citer = product.written, profile.name, Citer()
-    first = " ".join(_with(getattr(w, t), citer.topic(product, t)) for t in ("architecture", "scale", "consistency"))
-    second = " ".join(_with(getattr(w, t), citer.topic(product, t))
-                      for t in ("security", "operations", "licence", "events"))
+    dw, citer = profile.name, Citer()
+    w = {k: v.replace("{dw}", dw) for k, v in product.written.model_dump().items()}
+    first = " ".join(_with(w[t], citer.topic(product, t)) for t in ("architecture", "scale", "consistency"))
+    second = " ".join(_with(w[t], citer.topic(product, t)) for t in ("security", "operations", "licence", "events"))
     third = [_capability_sentence(product, cap, profile, taxonomy, citer, dw) for cap in product.compare_on[:2]]
-    third += [_integration_sentence(product, profile, dw), w.beats_dw.strip(),
-              _verdict_sentence(product, cmp, profile, dw)]
-    gap = w.gap.strip()
+    # where the product really wins is backed by the facts behind its strongest ratings
+    strongest = sorted(product.ratings.items(), key=lambda kv: (-kv[1].score, kv[0]))[:2]
+    beats = _with(w["beats_dw"], "".join(dict.fromkeys(citer.fact(product.fact(r.fact)) for _, r in strongest)))
+    third += [_integration_sentence(product, profile, dw), beats,
+              _verdict_sentence(product, cmp, profile, dw, taxonomy)]
+    gap = w["gap"].strip()
     if product.gap_capability and product.gap_capability in profile.capabilities:
         ours = profile.capabilities[product.gap_capability]
-        gap = _with(gap, f"({dw}: {taxonomy[product.gap_capability].inline} {ours.status})")
-    third.append(f"Gap to close against {product.name}: {gap}")
+        gap = _with(gap, f"({dw} today: {taxonomy[product.gap_capability].inline} {ours.status})")
+    third.append(f"The one gap to close against {product.name}: {gap}")
     return (first, second, " ".join(s for s in third if s)), tuple(citer.entries)
 
 

@@ -104,18 +104,25 @@ def _leads_and_gaps(analysis: CompetitiveAnalysis) -> list[str]:
     dw = analysis.product
     leads = [(s.comparison.heading, d) for s in analysis.sections for d in s.comparison.dimensions
              if d.verdict == "leads"]
+    real = [(h, d) for h, d in leads if (d.product.score or 0) > 0]
+    nominal = [(h, d) for h, d in leads if (d.product.score or 0) == 0]
     out = [f"### Where {dw} leads", ""]
-    if not leads:
-        out.append(f"Nowhere on the matrix: no dimension where {dw}'s evidence beats a sourced rating by {0.75}.")
-    for heading, d in leads[:25]:
+    if not real:
+        out.append(f"Nowhere on the matrix against a product that competes on the dimension: no cell where "
+                   f"{dw}'s evidence beats a product rated above 0 by 0.75 or more.")
+    for heading, d in real[:25]:
         out.append(f"- {heading}, {DIM_TITLES[d.dimension]}: {_score(d.dw.score)} vs {_score(d.product.score)} — "
                    f"{d.reason}.")
+    if nominal:
+        named = ", ".join(f"{h} ({DIM_TITLES[d.dimension].lower()})" for h, d in nominal)
+        out.append(f"- Nominal leads only, where the product is rated 0 because the dimension does not apply to it "
+                   f"(an internal system or a file format): {named}.")
     taxonomy = load_taxonomy()
     caps = Counter(c for s in analysis.sections for c in s.comparison.dw_better)
     for cap, n in caps.most_common(3):
         prof = analysis.profile.capabilities[cap]
         where = f" (`{prof.symbols[0].file}:{prof.symbols[0].line}`)" if prof.symbols else ""
-        out.append(f"- {taxonomy[cap].title} is {prof.status}{where} where {n} products have it weaker or absent.")
+        out.append(f"- {taxonomy[cap].title} is {prof.status}{where} where {n} product(s) have it weaker or absent.")
     behind = Counter(d.dimension for d in analysis.cells() if d.verdict == "behind")
     out += ["", f"### Where {dw} is behind", ""]
     for dim in MATRIX_DIMENSIONS:
