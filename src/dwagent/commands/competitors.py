@@ -167,6 +167,8 @@ def compare_command(
     llm: str | None = typer.Option(None, "--llm", help="Add checked model-written comparisons: none, openai:MODEL, "
                                    "anthropic:MODEL, openai-compatible:MODEL@URL (default: none or config)."),
     no_cache: bool = typer.Option(False, "--no-cache", help="Bypass the LLM response cache."),
+    metrics: Path | None = typer.Option(None, "--metrics", help="Also write the section metrics (sentence "
+                                        "spread, specificity, unknown cells) as JSON here."),
 ) -> None:
     """Compare the audited tree (evidence from a certify run) with one product, or with all.
     With --llm, a model-written paragraph per product is appended after the offline text, every
@@ -187,6 +189,13 @@ def compare_command(
     with open_index(root or run_root, index_dir or run_index) as store:
         analysis = analyse(store, findings, patterns=mapping, product=product or report_product, report=report)
     full = render_markdown(analysis)
+    if metrics is not None:
+        from dwagent.competitors.loader import default_kb
+        from dwagent.competitors.quality import section_metrics
+
+        metrics.parent.mkdir(parents=True, exist_ok=True)
+        metrics.write_text(json.dumps(section_metrics(analysis, default_kb()), indent=2, sort_keys=True),
+                           encoding="utf-8")
     if gateway is not None:
         from dwagent.competitors.prose import llm_comparisons_markdown
 
