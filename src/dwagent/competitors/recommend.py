@@ -36,10 +36,15 @@ class Recommendation(BaseModel):
     demand: int = 0  # KB products with the capability present
 
 
+# Internal systems of hyperscalers are benchmarks, not markets: nobody can sell into them.
+NOT_A_MARKET = frozenset({"hyperscaler-internal"})
+
+
 def _market(products: Sequence[Product], names: list[str]) -> str:
-    cats = Counter(p.category for p in products if p.name in names)
+    buyable = [p for p in products if p.name in names and p.category not in NOT_A_MARKET]
+    cats = Counter(p.category for p in buyable)
     top = [CATEGORY_TITLES[c] for c, _ in cats.most_common(3)]
-    examples = ", ".join(names[:3])
+    examples = ", ".join(p.name for p in buyable[:3])
     return f"{'; '.join(top)} (e.g. {examples})" if top else ""
 
 
