@@ -18,7 +18,6 @@ DIM_TITLES = {
     "feature_breadth": "Feature breadth", "operational_maturity": "Operational maturity",
     "ecosystem_maturity": "Ecosystem maturity", "production_track_record": "Production track record",
 }
-MAX_STALE_LISTED = 400
 
 
 def _cell(text: str) -> str:
@@ -224,8 +223,12 @@ def render_markdown(analysis: CompetitiveAnalysis) -> str:
     out += ["", "## Freshness", "",
             f"The knowledge base is as of {analysis.kb_as_of} (latest check). Facts whose as-of date is more than "
             f"12 months older ({len(analysis.stale)}):", ""]
-    for stale in analysis.stale[:MAX_STALE_LISTED]:
-        out.append(f"- {stale.product} ({stale.as_of}): {stale.statement} — {stale.source}")
+    by_product: dict[str, list] = {}
+    for stale in analysis.stale:
+        by_product.setdefault(stale.product, []).append(stale)
+    for product, items in by_product.items():
+        oldest = min(items, key=lambda s: s.as_of)
+        out.append(f"- {product}: {len(items)} fact(s), oldest {oldest.as_of} — \"{oldest.statement}\" ({oldest.source})")
     out += ["", "## Scoring rules", ""] + [f"- {rule}" for rule in RULES.values()] + [""]
     return "\n".join(out)
 
