@@ -107,6 +107,7 @@ def test_recommendations_are_sequenced_and_tied_to_evidence(analysis):
     assert recs[1].title.startswith("Make the critical flows pass")
     for rec in recs:
         assert rec.ties and rec.market, rec.title
+        assert "Hyperscaler Internal" not in rec.market  # internal systems are benchmarks, not markets
 
 
 def test_report_states_freshness_and_rules(analysis):

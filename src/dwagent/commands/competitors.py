@@ -69,7 +69,7 @@ def show_command(
     out = [f"# {product.heading}", f"vendor: {product.vendor} · category: {CATEGORY_TITLES[product.category]} "
            f"· seed: {product.seed_name}", ""]
     for key, text in product.written.model_dump().items():
-        out.append(f"- {key}: {text}")
+        out.append(f"- {key}: {text.replace('{dw}', 'the audited product')}")
     out += ["", "facts:"]
     for fact in product.facts:
         checked = fact.checked.isoformat() if fact.checked else "not re-checked"
