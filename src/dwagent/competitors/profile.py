@@ -14,19 +14,18 @@ import json
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from pathlib import Path
 from typing import Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict
 
 from dwagent.competitors.evidence import Certification, Integration, find_integrations
-from dwagent.competitors.loader import HERE, load_taxonomy
+from dwagent.competitors.loader import load_taxonomy
+from dwagent.competitors.patterns import PATTERNS_PATH, compile_patterns, load_patterns, validate_patterns, words
+
+__all__ = ["PATTERNS_PATH", "build_profile", "load_patterns", "validate_patterns", "words"]
 from dwagent.competitors.track_record import TrackRecord, measure_track_record
-from dwagent.errors import InputError
 from dwagent.models import SECURITY_CATEGORIES, Finding
 
-PATTERNS_PATH = HERE / "capability_patterns.yaml"
 DECLARATION_KINDS = ("class", "struct", "record", "interface", "function", "method")
 # Finding categories that make an implementation partial when they fall inside its span: it is a
 # stub, or it is there but bypassed/downgraded (an empty catch or a TODO is a defect, not a stub).
@@ -107,53 +106,6 @@ class ProductProfile(_Frozen):
     def status(self, capability: str) -> str:
         cap = self.capabilities.get(capability)
         return cap.status if cap else "absent"
-
-
-def load_patterns(path: Path | None = None) -> dict[str, tuple[str, ...]]:
-    """The capability -> name-pattern mapping from a YAML file (default: the packaged one)."""
-    path = path or PATTERNS_PATH
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
-        raise InputError(f"cannot read capability patterns {path}: {exc}") from exc
-    caps = data.get("capabilities") if isinstance(data, dict) else None
-    if not isinstance(caps, dict):
-        raise InputError(f"{path}: expected a 'capabilities' mapping")
-    return validate_patterns(caps, str(path))
-
-
-def validate_patterns(mapping: Mapping[str, object], origin: str = "patterns") -> dict[str, tuple[str, ...]]:
-    """Check keys against the taxonomy and compile-test every pattern; returns a clean mapping."""
-    taxonomy = load_taxonomy()
-    out: dict[str, tuple[str, ...]] = {}
-    for key, value in mapping.items():
-        if key not in taxonomy:
-            raise InputError(f"{origin}: unknown capability {key!r}", "use a key from competitors/taxonomy.yaml")
-        items = [value] if isinstance(value, str) else list(value or [])
-        for item in items:
-            try:
-                re.compile(str(item))
-            except re.error as exc:
-                raise InputError(f"{origin}: bad pattern for {key}: {item!r} ({exc})") from exc
-        out[str(key)] = tuple(str(i) for i in items)
-    return out
-
-
-_WORD = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+\d*|[A-Z]+\d*|\d+")
-
-
-def words(name: str) -> str:
-    """A declaration name in word form: `RaftLog` -> "raft log", `S3Store` -> "s3 store",
-    `reed_solomon_codec` -> "reed solomon codec" (patterns match this form)."""
-    return " ".join(w.lower() for part in re.split(r"[^A-Za-z0-9]+", name) for w in _WORD.findall(part))
-
-
-def _compile(patterns: Mapping[str, Sequence[str]]) -> dict[str, re.Pattern[str]]:
-    return {
-        cap: re.compile("|".join(f"(?:{p})" for p in pats), re.IGNORECASE)
-        for cap, pats in sorted(patterns.items())
-        if pats
-    }
 
 
 def _declarations(conn) -> list[dict]:
@@ -387,7 +339,7 @@ def build_profile(
     blocking_ids = frozenset(certification.blocking_finding_ids) if certification.known else None
     taxonomy = load_taxonomy()
     mapping = validate_patterns(patterns, "patterns argument") if patterns is not None else load_patterns()
-    compiled = _compile(mapping)
+    compiled = compile_patterns(mapping)
     decls = _declarations(store.conn)
     matches: dict[str, list[dict]] = defaultdict(list)
     # Names repeat a lot (overrides, strategies), so each distinct name is matched once.

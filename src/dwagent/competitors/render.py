@@ -229,6 +229,10 @@ def render_markdown(analysis: CompetitiveAnalysis) -> str:
     for product, items in by_product.items():
         oldest = min(items, key=lambda s: s.as_of)
         out.append(f"- {product}: {len(items)} fact(s), oldest {oldest.as_of} — \"{oldest.statement}\" ({oldest.source})")
+    if analysis.stale:
+        out += ["", f"<details><summary>All {len(analysis.stale)} facts older than 12 months</summary>", ""]
+        out += [f"- {s.product} ({s.as_of}): {s.statement} — {s.source}" for s in analysis.stale]
+        out += ["", "</details>"]
     out += ["", "## Scoring rules", ""] + [f"- {rule}" for rule in RULES.values()] + [""]
     return "\n".join(out)
 
