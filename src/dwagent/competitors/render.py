@@ -122,6 +122,21 @@ def _leads_and_gaps(analysis: CompetitiveAnalysis) -> list[str]:
         prof = analysis.profile.capabilities[cap]
         where = f" (`{prof.symbols[0].file}:{prof.symbols[0].line}`)" if prof.symbols else ""
         out.append(f"- {taxonomy[cap].title} is {prof.status}{where} where {n} product(s) have it weaker or absent.")
+    comparable: dict[str, list[str]] = {}
+    for section in analysis.sections:
+        for d in section.comparison.dimensions:
+            if d.verdict == "comparable" and (d.product.score or 0) > 0:
+                comparable.setdefault(d.dimension, []).append(section.comparison.heading)
+    out += ["", f"### Where {dw} is comparable", ""]
+    for dim in MATRIX_DIMENSIONS:
+        names = comparable.get(dim, [])
+        if names:
+            out.append(f"- {DIM_TITLES[dim]}: with {len(names)} product(s), e.g. {', '.join(names[:4])} — products "
+                       f"whose own rating is modest on it, not evidence that {dw} is strong there.")
+    integrated = len(analysis.profile.integrations)
+    out.append(f"- Integration breadth: the code names {integrated} of the {analysis.kb_products} products in types "
+               f"(connectors, adapters, strategies); a strength on paper only: a type named for a product is not "
+               f"evidence that the integration works.")
     behind = Counter(d.dimension for d in analysis.cells() if d.verdict == "behind")
     out += ["", f"### Where {dw} is behind", ""]
     for dim in MATRIX_DIMENSIONS:
