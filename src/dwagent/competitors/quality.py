@@ -42,8 +42,9 @@ def section_metrics(analysis, products: Sequence[Product]) -> dict:
         words.append(sum(len(p.split()) for p in section.paragraphs))
     cells = analysis.cells()
     unknown = sum(c.verdict == "unknown" for c in cells)
-    gap_last = sum(1 for s in analysis.sections if "gap to close" in s.paragraphs[-1].split(". ")[-1].lower()
-                   or "gap to close" in " ".join(sentences(s.paragraphs[-1])[-1:]).lower())
+    # the gap sentence may carry a trailing "(... today: ...)" note, so look at the last two sentences
+    gap_last = sum(1 for s in analysis.sections
+                   if "gap to close" in " ".join(sentences(s.paragraphs[-1])[-2:]).lower())
     return {
         "sections": len(analysis.sections),
         "max_sections_per_sentence": max((len(v) for v in exact.values()), default=0),
