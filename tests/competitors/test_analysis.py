@@ -169,3 +169,14 @@ def test_generated_prose_passes_the_citation_check_and_bad_prose_fails(analysis)
         assert check_citations(para, len(section.sources), refs, ids) == [], section.comparison.slug
     bad = "It is faster [99]; see `src/Nowhere.cs:1` and finding F-made-up."
     assert len(check_citations(bad, 3, refs, ids)) == 3
+
+
+def test_section_metrics_report_spread_specificity_and_unknowns(analysis):
+    from dwagent.competitors.quality import section_metrics
+
+    metrics = section_metrics(analysis, default_kb())
+    assert metrics["sections"] == len(default_kb()) == metrics["sections_ending_with_gap"]
+    assert metrics["max_sections_per_sentence"] <= 3
+    assert metrics["max_sections_per_sentence_names_masked"] >= metrics["max_sections_per_sentence"]
+    assert 0.6 <= metrics["specific_share_median"] <= 1.0
+    assert metrics["unknown_share"] <= 0.15 and metrics["kb_secondary"] <= 0.05 * metrics["kb_facts"]
