@@ -1,7 +1,7 @@
 """The certification graph: LangGraph StateGraph wiring with a SQLite checkpointer.
 
     reader ─┐                     ┌─ plugin_auditor ────────────┐
-            ├─ hostile_reviewer ──┼─ flow_tracer ─ tier_checker ┼─ review_passes ─ competitor_analyst ─ adjudicator
+            ├─ hostile_reviewer ──┼─ flow_tracer ─ tier_checker ┼─ review_passes ─ adjudicator ─ competitor_analyst
     evidence┘  (findings pass)    └─ claims_checker ────────────┘   (PASS challenges)
 
 The reviewer judges findings before the matrices use them, so a dropped quote or a test-only hit
@@ -85,11 +85,12 @@ def build_graph(ctx: RunContext):
     g.add_edge("hostile_reviewer", "flow_tracer")
     g.add_edge("hostile_reviewer", "claims_checker")
     g.add_edge(["plugin_auditor", "tier_checker", "claims_checker"], "review_passes")
-    g.add_edge("review_passes", "competitor_analyst")
-    g.add_edge("competitor_analyst", "adjudicator")
+    # The analyst runs after the verdict: the comparison cites the certification's blocking items.
+    g.add_edge("review_passes", "adjudicator")
+    g.add_edge("adjudicator", "competitor_analyst")
     if ctx.gateway is None:
         g.add_edge("flow_tracer", "tier_checker")
-        g.add_edge("adjudicator", END)
+        g.add_edge("competitor_analyst", END)
         return g
     # With a model: its flow-hop pass runs before the tiers read the flows, and its prose pass
     # after the verdict exists (agents/nodes/llm_stages.py); offline the graph has neither node.
@@ -99,7 +100,7 @@ def build_graph(ctx: RunContext):
     g.add_node("llm_prose", _bound("llm_prose", llm_prose_node, ctx))
     g.add_edge("flow_tracer", "llm_flows")
     g.add_edge("llm_flows", "tier_checker")
-    g.add_edge("adjudicator", "llm_prose")
+    g.add_edge("competitor_analyst", "llm_prose")
     g.add_edge("llm_prose", END)
     return g
 

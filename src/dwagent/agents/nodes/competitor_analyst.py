@@ -1,7 +1,9 @@
-"""Competitor analyst: the hook for the competitive analysis (dwagent.competitors.analysis).
+"""Competitor analyst: the competitive analysis (dwagent.competitors.analysis), after the verdict.
 
-It reads the same reviewed evidence as the adjudicator and never affects the verdict. Until the
-analysis module exists, or when it fails, the section records NOT RUN with the reason.
+It reads the reviewed evidence and the adjudicator's report (verdict, blocking items) and never
+changes the verdict: it only adds the `competitive` section to the report. It runs only when the
+rubric asks for it (`competitive_analysis: true`); otherwise, or when it fails, the section records
+NOT RUN with the reason.
 """
 from __future__ import annotations
 
@@ -26,12 +28,17 @@ def report_evidence(state: CertifyState, ctx: RunContext) -> dict:
         "flows": state.get("flows", {}),
         "tiers": state.get("tiers", {}),
         "claims": state.get("claims", []),
+        "report": state.get("report", {}),
     }
 
 
 def competitor_node(state: CertifyState, ctx: RunContext) -> dict:
     """Graph node: competitive analysis, or a NOT RUN record."""
     started = time.perf_counter()
+    if not getattr(ctx.rubric.rubric, "competitive_analysis", False):
+        result = {"status": "NOT RUN", "reason": f"the '{ctx.rubric.rubric.name}' rubric does not ask for a "
+                                                  "competitive analysis (competitive_analysis: true)"}
+        return _with_report(state, result, started)
     try:
         from dwagent.competitors.analysis import analyse_evidence, report_dict
     except ImportError:
@@ -53,4 +60,13 @@ def competitor_node(state: CertifyState, ctx: RunContext) -> dict:
                     result["markdown"] = result["markdown"].rstrip("\n") + "\n\n" + extra
         except Exception as exc:  # an optional section must not take the certification down
             result = {"status": "NOT RUN", "reason": f"competitive analysis failed: {type(exc).__name__}: {exc}"}
-    return {"competitive": result, "timings": {"competitor_analyst": round(time.perf_counter() - started, 3)}}
+    return _with_report(state, result, started)
+
+
+def _with_report(state: CertifyState, result: dict, started: float) -> dict:
+    """The node's update: the section, also placed into the report the adjudicator wrote."""
+    update: dict = {"competitive": result,
+                    "timings": {"competitor_analyst": round(time.perf_counter() - started, 3)}}
+    if state.get("report"):
+        update["report"] = {**state["report"], "competitive": result}
+    return update
