@@ -11,6 +11,7 @@ from dwagent.tools.rules.registry import Hit, file_rule
 from dwagent.tools.rules.syntax import (
     arguments,
     attributes,
+    camel_words,
     enclosing_type,
     hit,
     line,
@@ -42,6 +43,33 @@ def without_cancellation_tokens(body: str) -> str:
     if declared:
         body = re.sub(r"\b(" + "|".join(sorted(map(re.escape, declared))) + r")\b", " ", body)
     return CANCEL_NAMES.sub(" ", body)
+
+
+def _attribute_text(ctx: FileContext, decl) -> str:
+    return " ".join(text(ctx, c) for c in decl.children if c.type == "attribute_list")
+
+
+# Operational endpoints that load balancers, monitors and browsers call anonymously by design:
+# liveness/readiness probes, heartbeats, metrics scrapes, the server's version or clock, error
+# pages and static assets. Matched on the action name and its route words; "status" is not here
+# (a status can be a tenant's data).
+OPERATIONAL_WORDS = frozenset({"alive", "health", "healthz", "healthcheck", "live", "liveness", "livez", "ready",
+                               "readiness", "readyz", "ping", "heartbeat", "metrics", "version", "now", "error",
+                               "favicon", "robots", "static"})
+
+
+_NAME_FILLER = frozenset({"installed", "latest", "server", "web", "api", "check", "probe"})
+
+
+def operational_action(ctx: FileContext, method) -> bool:
+    """An action whose name words, or whose route words, all mark a probe/metrics/version/error/
+    static endpoint (`GetAlive` on `[HttpGet("~/alive")]`, `Error` on `[Route("/error")]`)."""
+    name_words = set(camel_words(name_of(ctx, method))) - {"get", "async"}
+    if name_words & OPERATIONAL_WORDS and name_words <= OPERATIONAL_WORDS | _NAME_FILLER:
+        return True
+    routes = " ".join(re.findall(r'"([^"]*)"', _attribute_text(ctx, method)))
+    route_words = {w for part in re.split(r"[^A-Za-z0-9]+", routes) for w in camel_words(part)}
+    return bool(route_words) and route_words <= OPERATIONAL_WORDS | {"api"}
 
 
 SELF_CHECK = re.compile(r"\b(Unauthorized|Forbid|Challenge)\s*\(|StatusCodes\.Status40[13]")
@@ -101,8 +129,10 @@ def missing_authorization(ctx: FileContext) -> Iterable[Hit]:
 
     Classes deriving from a project-specific base are skipped (the base may carry
     `[Authorize]`), and so are actions that reject callers themselves (`return Unauthorized()`,
-    `Forbid()`, `Challenge()`). A global authorization policy configured at start-up is not visible
-    to this per-file rule, hence medium confidence.
+    `Forbid()`, `Challenge()`), and operational actions that are anonymous by design: liveness and
+    readiness probes, heartbeats, metrics, the server's version or time, error pages and static
+    files (named so, or routed so: `GetAlive` on `~/alive`). A global authorization policy
+    configured at start-up is not visible to this per-file rule, hence medium confidence.
     """
     if not re.search(r"Controller|Hub", ctx.text):
         return
@@ -127,6 +157,8 @@ def missing_authorization(ctx: FileContext) -> Iterable[Hit]:
                 continue
             if SELF_CHECK.search(text(ctx, m)):
                 continue  # the action authenticates the caller itself (API key, signature...)
+            if operational_action(ctx, m):
+                continue  # health/metrics/version/error/static: anonymous by design, no data
             open_actions.append(name_of(ctx, m))
         if open_actions:
             kind = "hub" if is_hub else "controller"
@@ -138,10 +170,6 @@ def missing_authorization(ctx: FileContext) -> Iterable[Hit]:
 
 STATE_CHANGING = frozenset({"HttpDelete", "HttpPost", "HttpPut", "HttpPatch"})
 _ROLE_ARG = re.compile(r"\bAuthorize(Attribute)?\s*\((?=[^)]*\b(Roles|Policy)\s*=|\s*\"|\s*[A-Z]\w*\.)")
-
-
-def _attribute_text(ctx: FileContext, decl) -> str:
-    return " ".join(text(ctx, c) for c in decl.children if c.type == "attribute_list")
 
 
 @file_rule(
