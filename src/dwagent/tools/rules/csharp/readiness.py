@@ -11,6 +11,7 @@ from dwagent.tools.rules.syntax import (
     mentions,
     ancestor,
     block_statements,
+    camel_words,
     enclosing_member,
     hit,
     line,
@@ -35,9 +36,14 @@ TODO = re.compile(r"\b(TODO|FIXME|HACK|XXX)\b|(?i:\b(todo|fixme)\b\s*[:(])")
 )
 def not_implemented(ctx: FileContext) -> Iterable[Hit]:
     """`throw new NotImplementedException()` in production code: the member exists, compiles and is
-    reachable, but fails at run time. Default interface members are not reported (an interface
-    default that throws is a documented "implementers must override" contract), nor is
-    `NotSupportedException`, which states a deliberate limitation.
+    reachable, but fails at run time. Not reported: default interface members (a documented
+    "implementers must override" contract); `NotSupportedException`, which states a deliberate
+    limitation; members of types named as deliberate non-implementations (Null/Noop/Nop objects,
+    placeholders, read-only adapters, `Unsupported*`, dummies), whose refusal is their contract;
+    the discard/default arm of a switch over known cases; and a throw whose message reports a
+    failed lookup or bad input ("no factory found for X", "unknown kind"), where the exception type
+    is misused for an error. High because a reachable member that fails at run time breaks a
+    promised feature; the exclusions above are what lower it to nothing.
     """
     if "NotImplementedException" not in ctx.text:
         return
@@ -48,9 +54,34 @@ def not_implemented(ctx: FileContext) -> Iterable[Hit]:
                 continue
             if ancestor(t, ("interface_declaration",)) is not None:
                 continue
+            if _deliberately_unsupported(ctx, t, created[0]):
+                continue
             member = enclosing_member(t)
             where = f" in `{name_of(ctx, member)}`" if member is not None and name_of(ctx, member) else ""
             yield hit(t, f"NotImplementedException{where}: the member is a stub", max_lines=1)
+
+
+# Implementations whose type name says they do nothing on purpose: Null/Noop objects, placeholders,
+# read-only adapters and explicitly unsupported variants. A member they do not serve throwing is
+# their documented behaviour, not a stub that pretends.
+_DELIBERATE_TYPE_WORDS = frozenset({"noop", "nop", "null", "placeholder", "unsupported", "dummy"})
+# An exception message that reports a failed lookup or bad input: the type is misused for an error.
+_ERROR_MESSAGE = re.compile(r"(?i)\b(not found|no \w+(?: \w+)? found|missing|unknown|invalid|unexpected|"
+                            r"unrecogni[sz]ed|not registered|unregistered)\b")
+
+
+def _deliberately_unsupported(ctx: FileContext, throw, created) -> bool:
+    """Is this NotImplementedException a deliberate, documented refusal rather than a stub?"""
+    owner = ancestor(throw, ("class_declaration", "struct_declaration", "record_declaration"))
+    words = camel_words(name_of(ctx, owner)) if owner is not None else []
+    if set(words) & _DELIBERATE_TYPE_WORDS or any(a == "read" and b == "only" for a, b in zip(words, words[1:])):
+        return True
+    arm = ancestor(throw, ("switch_expression_arm", "switch_section"))
+    if arm is not None and enclosing_member(arm) == enclosing_member(throw):
+        head = text(ctx, arm).lstrip()
+        if head.startswith("_") or head.startswith("default"):
+            return True  # the fall-through arm of a switch over known cases
+    return bool(_ERROR_MESSAGE.search(text(ctx, created)))
 
 
 @file_rule(
