@@ -424,3 +424,54 @@ class RetryMiddleware(Middleware):
     # through its subclasses; a library's reachable wrapper is for its users to construct
     assert graph.types["sdk._client.Client"].live
     assert found == {("DWA-301", "_Unused")}
+
+
+def test_subtype_through_a_using_alias_is_discovered_by_the_scan(tmp_path):
+    # the plugin names its base through `using Alias = Ns.Type;`: the scan for Type must find it
+    files = {
+        "Host/Program.cs": """namespace Host;
+
+public static class Program
+{
+    public static void Main(string[] args) => Sdk.Loader.LoadAll(typeof(Program).Assembly);
+}
+""",
+        "Sdk/Loader.cs": """namespace Sdk;
+
+public abstract class PluginBase { public abstract void Start(); }
+
+public static class Loader
+{
+    public static void LoadAll(System.Reflection.Assembly assembly)
+    {
+        foreach (var type in assembly.GetTypes())
+        {
+            if (typeof(PluginBase).IsAssignableFrom(type) && !type.IsAbstract)
+            {
+                ((PluginBase)System.Activator.CreateInstance(type)!).Start();
+            }
+        }
+    }
+}
+""",
+        "Plugins/Audio/AudioPlugin.cs": """using SdkPluginBase = Sdk.PluginBase;
+
+namespace Plugins.Audio;
+
+public sealed class AudioPlugin : SdkPluginBase
+{
+    public override void Start() { }
+}
+""",
+        "Plugins/Audio/Orphan.cs": """namespace Plugins.Audio;
+
+public sealed class Orphan
+{
+    public void Mix(System.Collections.Generic.List<int> samples) => samples.Sort();
+}
+""",
+    }
+    graph, found = _run(tmp_path, files)
+    assert "Plugins.Audio.AudioPlugin" in graph.discovered
+    assert ("DWA-301", "AudioPlugin") not in found
+    assert ("DWA-301", "Orphan") in found
