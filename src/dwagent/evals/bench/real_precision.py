@@ -1,7 +1,7 @@
 """Precision and recall of the auditor on real code, against the labels in evals/real/.
 
     python -m dwagent.evals.bench.real_precision [--corpus DIR] [--only KEY] [--findings DIR]
-        [--labels DIR] [--emit-unlabelled FILE] [--json FILE] [--check]
+        [--labels DIR] [--emit-unlabelled FILE] [--json FILE] [--keep DIR] [--check]
 
 With the corpus archives present (default `../shared/corpus` beside the checkout, or `--corpus`),
 each archive named in `evals/real/corpora.yaml` is unpacked to a temporary folder and certified
@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tarfile
@@ -136,6 +137,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--only", default="", help="one corpus key (dw, bw, ...)")
     parser.add_argument("--emit-unlabelled", default="", help="write label stubs for unlabelled results here")
     parser.add_argument("--json", default="", help="write all scores as JSON here")
+    parser.add_argument("--keep", default="", help="copy each certify report to DIR/<key>/ (re-score with --findings DIR)")
     parser.add_argument("--check", action="store_true", help="exit 1 when a target of issue 14 is missed")
     args = parser.parse_args(argv)
     try:
@@ -173,6 +175,8 @@ def main(argv: list[str] | None = None) -> int:
                 except UsageError as exc:
                     print(f"error: {exc}", file=sys.stderr)
                     return 2
+                if args.keep:
+                    shutil.copytree(Path(tmp) / key / "report", Path(args.keep) / key, dirs_exist_ok=True)
             results = results_from_report(report, tree)
             m = match(results, [lab for lab in labels if lab.corpus == key])
             scores = score(m, results)
