@@ -3,12 +3,11 @@ options those conditions read (looked up in the same file)."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
 import tree_sitter
 
 from dwagent.tools.parse.context import FileContext
-from dwagent.tools.rules.guard_conditions import guard_atom
+from dwagent.tools.rules.bypass_guard import BypassGuard, judge_branches
 from dwagent.tools.rules.syntax import MEMBER_TYPES, name_of, nodes, text
 
 _STOP = MEMBER_TYPES | {"lambda_expression", "anonymous_method_expression"}
@@ -107,73 +106,11 @@ def _exits(stmt) -> bool:
     return False
 
 
-@dataclass(frozen=True)
-class BypassGuard:
-    """How a security bypass is gated, read from its enclosing conditions with their polarity.
-
-    kind: `none` (unconditional), `development` (dev/debug only), `environment` (an environment
-    variable decides), `option-safe` (an opt-out option whose default keeps the check on),
-    `option-unsafe` (the default turns the bypass on), `option-unknown` (default declared
-    elsewhere: `option` and `bypass_when` let the engine resolve it), `other` (a condition that
-    is not an opt-out, e.g. `if (useTls)` or a connection-state check: the bypass runs whenever
-    that path does).
-    """
-
-    kind: str
-    text: str = ""
-    option: str = ""
-    bypass_when: str = ""
-    default: str = ""
-
-
 def bypass_guard(ctx: FileContext, node: tree_sitter.Node, inner_option: str = "") -> BypassGuard:
     """The innermost enclosing condition that restricts the bypass at `node`, judged with polarity
     (`if (!verify)` with `verify = true` is an opt-out that is off by default). `inner_option` is
     an option read inside the callback itself (`opts.AllowX || errors == None`), which gates the
-    bypass when true."""
+    bypass when true. Option defaults come from this file's bool declarations."""
     branches = [(inner_option, True)] if inner_option else []
     branches += [(text(ctx, c), pol) for c, pol in guarding_branches(node)]
-    others = []
-    for cond_text, polarity in branches:
-        atom = guard_atom(cond_text, polarity)
-        if atom is None:
-            others.append(cond_text)
-            continue
-        if atom.kind != "option":
-            return BypassGuard(atom.kind, atom.text)
-        safe = "true" if atom.safe_default else "false"
-        bypass_when = "false" if atom.safe_default else "true"
-        default = bool_default(ctx, atom.option)
-        if default is None:
-            return BypassGuard("option-unknown", atom.text, atom.option, bypass_when)
-        kind = "option-safe" if default == safe else "option-unsafe"
-        return BypassGuard(kind, atom.text, atom.option, bypass_when, default)
-    if others:
-        return BypassGuard("other", others[0])
-    return BypassGuard("none")
-
-
-def guard_severity(guard: BypassGuard, base: str) -> tuple[str, str, tuple[tuple[str, str], ...]]:
-    """(severity, message suffix, finding properties) for a bypass gated by `guard`.
-
-    Unconditional: `base`. Opt-out option whose default keeps the check: low. Development/debug
-    only: low. Environment variable: medium. Option defaulting to the bypass: `base`. Option with
-    its default elsewhere: medium until the engine resolves it (properties `option`, `bypass_when`).
-    Any other condition: one step below `base` (critical -> high) -- it narrows when the code
-    runs but nobody opted out of verification."""
-    if guard.kind == "none":
-        return base, " unconditionally", ()
-    if guard.kind == "development":
-        return "low", f" only in development/debug (`{guard.text[:60]}`)", ()
-    if guard.kind == "environment":
-        return "medium", f" when an environment setting says so (`{guard.text[:60]}`)", ()
-    if guard.kind == "option-safe":
-        return "low", (f" only when option `{guard.option}` is set to {guard.bypass_when} (default {guard.default},"
-                       f" so validation is on by default)"), ()
-    if guard.kind == "option-unsafe":
-        return base, f" behind option `{guard.option}`, whose default {guard.default} turns the bypass on", ()
-    if guard.kind == "option-unknown":
-        return "medium", f" when option `{guard.option}` is {guard.bypass_when} (default not declared in this file)", \
-            (("option", guard.option), ("bypass_when", guard.bypass_when))
-    lowered = {"critical": "high", "high": "high", "medium": "medium"}.get(base, base)
-    return lowered, (f" whenever `{guard.text[:60]}` holds -- a condition, not an opt-out of verification"), ()
+    return judge_branches(branches, lambda name: bool_default(ctx, name))

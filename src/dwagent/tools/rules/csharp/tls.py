@@ -5,7 +5,8 @@ import re
 from typing import Iterable
 
 from dwagent.tools.parse.context import FileContext
-from dwagent.tools.rules.csharp.guards import bypass_guard, guard_severity
+from dwagent.tools.rules.bypass_guard import guard_severity
+from dwagent.tools.rules.csharp.guards import bypass_guard
 from dwagent.tools.rules.registry import Hit, file_rule
 from dwagent.tools.rules.syntax import (
     mentions,
