@@ -475,3 +475,36 @@ public sealed class Orphan
     assert "Plugins.Audio.AudioPlugin" in graph.discovered
     assert ("DWA-301", "AudioPlugin") not in found
     assert ("DWA-301", "Orphan") in found
+
+
+def test_library_scanned_bases_are_roots(tmp_path):
+    # AutoMapper / FluentValidation find Profile and AbstractValidator subtypes by assembly scan
+    files = {
+        "Api/Program.cs": """namespace Api;
+
+public static class Program
+{
+    public static void Main() => System.Console.WriteLine("up");
+}
+""",
+        "Api/Mapping.cs": """namespace Api;
+
+public sealed class CustomerProfile : AutoMapper.Profile
+{
+    public CustomerProfile() { System.Console.WriteLine("map"); }
+}
+
+public sealed class CustomerValidator : FluentValidation.AbstractValidator<string>
+{
+    public CustomerValidator() { System.Console.WriteLine("rules"); }
+}
+
+public sealed class CustomerExporter
+{
+    public void Export(System.Collections.Generic.List<int> ids) => ids.Sort();
+}
+""",
+    }
+    _, found = _run(tmp_path, files)
+    assert ("DWA-301", "CustomerProfile") not in found and ("DWA-301", "CustomerValidator") not in found
+    assert ("DWA-301", "CustomerExporter") in found

@@ -95,7 +95,10 @@ class GraphConfig:
             # registered (AddHostedService<T>), so it is not an entry point by itself
             entry_base_types=("ControllerBase", "Controller", "Hub", "ComponentBase", "PageModel",
                               "IIncrementalGenerator", "ISourceGenerator"),
-            framework_base_types=("Attribute", "Exception", "EventArgs", "JsonConverter", "DbContext"),
+            # ... plus the bases that libraries find by assembly scanning at start-up
+            # (AddAutoMapper, AddValidatorsFromAssembly, AddMediatR register every subtype)
+            framework_base_types=("Attribute", "Exception", "EventArgs", "JsonConverter", "DbContext", "Profile",
+                                  "AbstractValidator", "IRequestHandler", "INotificationHandler"),
             wrapper_suffixes=("Interceptor", "Decorator", "Middleware"),
             preset_classes=("*Presets", "*Preset"),
             preset_methods=("Create*",),
