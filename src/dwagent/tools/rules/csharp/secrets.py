@@ -13,6 +13,7 @@ from dwagent.tools.rules.names import (
     literal_secret_kind,
     produces_secret,
 )
+from dwagent.tools.rules.csharp.guards import bypass_guard
 from dwagent.tools.rules.csharp.interproc import local_initialiser
 from dwagent.tools.rules.registry import Hit, file_rule
 from dwagent.tools.rules.syntax import (
@@ -79,6 +80,21 @@ def _target_name(ctx: FileContext, node) -> str:
     return ""
 
 
+# Code that manufactures fake credentials on purpose (honeypots, canary tokens, deception decoys).
+DECOY_WORDS = frozenset({"honeypot", "honeytoken", "decoy", "canary", "deception", "bait", "lure"})
+
+
+def _decoy_or_dev_only(ctx: FileContext, lit) -> bool:
+    """The literal is decoy material (its type or member is named for a honeypot/canary/decoy) or
+    is assigned only in a development/debug branch (`if (env.IsDevelopment()) key = "..."`)."""
+    member = enclosing_member(lit)
+    owner = enclosing_type(lit)
+    words = set(camel_words(name_of(ctx, owner))) | set(camel_words(name_of(ctx, member)))
+    if words & DECOY_WORDS:
+        return True
+    return bypass_guard(ctx, lit).kind == "development"
+
+
 @file_rule(
     id="DWA-110",
     title="Hard-coded secret",
@@ -97,8 +113,11 @@ def hardcoded_secret(ctx: FileContext) -> Iterable[Hit]:
     A literal that is one branch of `?:` or the `??` fallback of a configured value counts: in the
     branch where it is taken, the secret is the literal.
 
-    Placeholders (empty, `changeme`, `<your-key>`, `${VAR}`, masks), configuration keys
-    (`Jwt:Key`), header names and values read from configuration/environment are not reported.
+    Placeholders (empty, `changeme`, `<your-key>`, `${VAR}`, masks, a slug that spells its own
+    name such as a feature-flag id), configuration keys (`Jwt:Key`), header names and values read
+    from configuration/environment are not reported; nor are literals in types or members named
+    for honeypots, canary tokens or decoys (fake credentials are their product), nor a literal
+    assigned only in a development/debug branch (`IsDevelopment()`, `#if DEBUG` is not seen).
     Test code is excluded.
     """
     if not mentions(ctx, "pass", "pwd", "secret", "key", "token", "credential", "begin", "akia", "gh", "xox", "sk_live"):
@@ -108,6 +127,9 @@ def hardcoded_secret(ctx: FileContext) -> Iterable[Hit]:
         for lit in nodes(ctx, typ):
             value = string_value(ctx, lit) or ""
             kind = literal_secret_kind(value)
+            if kind or len(value.strip()) >= 4:
+                if _decoy_or_dev_only(ctx, lit):
+                    continue
             # the name lookup walks parents and decodes text: only literals that could be a secret
             # value (non-empty, not a kind already) need it
             name = _target_name(ctx, lit) if not kind and len(value.strip()) >= 4 else ""
