@@ -269,13 +269,44 @@ def _keys_in_secret_context(ctx: FileContext, node, names: list[str]) -> bool:
     return bool(words & _SECRET_CONTEXT)
 
 
+# `AuthType.Password`, `GrantType.ResourceOwnerPassword`: an enum member whose type names a kind,
+# not a secret value
+_ENUM_MEMBER = re.compile(r"^(?:[A-Z]\w*\.)*[A-Z]\w*(?:Type|Kind|Mode|Method|Technique|Status|State|Algorithm|Scheme|"
+                          r"Flow|Category|Level|Purpose|Usage|Format)\.[A-Z]\w*$")
+# names of flags about a secret (`useResetPassword`, `HasToken`), not the secret
+_FLAG_PREFIX = frozenset({"use", "uses", "is", "has", "can", "enable", "enabled", "allow", "should", "require",
+                          "requires"})
+
+
+def _const_value_names(ctx: FileContext) -> frozenset[str]:
+    """Names declared `const` with a numeric or char literal in this file (protocol codes)."""
+    return frozenset(re.findall(r"\bconst\s+(?:byte|sbyte|short|ushort|int|uint|long|ulong|char)\s+(\w+)\s*=",
+                                ctx.text))
+
+
 def _is_trivial(ctx: FileContext, node) -> bool:
     node = unwrap(node)
     if node.type in STRING_TYPES or node.type in ("null_literal", "integer_literal", "boolean_literal", "default_expression"):
         return True
     t = text(ctx, node)
+    if _ENUM_MEMBER.match(t) or t in _const_value_names(ctx):
+        return True
+    if camel_words(t.split(".")[-1])[:1] and camel_words(t.split(".")[-1])[0] in _FLAG_PREFIX:
+        return True
     return bool(re.search(r"\.(Length|Count|Type|Kind|Algorithm|Scheme|Status|HasValue)$", t)) or t in (
         "string.Empty", "String.Empty", "default")
+
+
+def _in_value_equality(node) -> bool:
+    """Inside an `Equals`/`GetHashCode` override or an equality operator: value semantics of a
+    type that holds a key, not an authentication check."""
+    member = enclosing_member(node)
+    if member is None:
+        return False
+    if member.type == "operator_declaration":
+        return True
+    name = member.child_by_field_name("name")
+    return name is not None and name.text in (b"Equals", b"GetHashCode")
 
 
 @file_rule(
@@ -291,7 +322,10 @@ def timing_unsafe_compare(ctx: FileContext) -> Iterable[Hit]:
     `string.Equals`, `string.Compare` or `SequenceEqual`. These return at the first differing
     character, leaking through timing how much of a guess was right. Use
     `CryptographicOperations.FixedTimeEquals`. Comparisons with null, empty strings, literals,
-    lengths or types are not reported.
+    lengths or types are not reported, nor are comparisons with an enum member of a kind-like
+    type (`AuthType.Password`), with a numeric protocol constant, of a flag about a secret
+    (`useResetPassword`, `HasToken`), or inside `Equals`/`GetHashCode`/equality operators (value
+    semantics, not authentication).
     """
     if not mentions(ctx, "token", "key", "secret", "password", "pwd", "signature", "hmac", "mac", "digest", "hash", "otp", "nonce"):
         return
@@ -299,7 +333,7 @@ def timing_unsafe_compare(ctx: FileContext) -> Iterable[Hit]:
         if text(ctx, b.child_by_field_name("operator")) not in ("==", "!="):
             continue
         left, right = b.child_by_field_name("left"), b.child_by_field_name("right")
-        if _is_trivial(ctx, left) or _is_trivial(ctx, right):
+        if _is_trivial(ctx, left) or _is_trivial(ctx, right) or _in_value_equality(b):
             continue
         names = [n for n in (_operand_name(ctx, left), _operand_name(ctx, right)) if n]
         if _public_operand(names):
@@ -318,7 +352,7 @@ def timing_unsafe_compare(ctx: FileContext) -> Iterable[Hit]:
         if not operands and recv and args:
             fn = call.child_by_field_name("function")
             operands = [fn.child_by_field_name("expression"), args[0]]
-        if len(operands) < 2 or any(_is_trivial(ctx, o) for o in operands):
+        if len(operands) < 2 or any(_is_trivial(ctx, o) for o in operands) or _in_value_equality(call):
             continue
         names = [n for n in (_operand_name(ctx, o) for o in operands) if n]
         if _public_operand(names):
