@@ -178,6 +178,11 @@ def _produced(ctx: FileContext, value) -> bool:
     return False
 
 
+# names that say the value is a part, a disguise or a digest of the secret
+PARTIAL_WORDS = frozenset({"masked", "mask", "truncated", "redacted", "hashed", "hash", "prefix", "hint", "last4",
+                           "fingerprint", "obfuscated", "partial", "preview"})
+
+
 def _secret_args(ctx: FileContext, call) -> list[str]:
     """Secret-named values passed to a log call directly, interpolated, or concatenated."""
     out = []
@@ -186,6 +191,8 @@ def _secret_args(ctx: FileContext, call) -> list[str]:
         expr = unwrap(stack.pop())
         if expr.type in ("identifier", "member_access_expression"):
             name = text(ctx, expr).split(".")[-1]
+            if set(camel_words(name)) & PARTIAL_WORDS:
+                continue  # `truncatedSecret`, `maskedToken`: a part or a disguise, not the value
             if is_secret_name(name) or expr.type == "identifier" and _holds_produced_secret(ctx, expr):
                 out.append(text(ctx, expr))
         elif expr.type == "interpolated_string_expression":
@@ -209,8 +216,9 @@ def secret_in_log(ctx: FileContext) -> Iterable[Hit]:
     (as an argument, an interpolation hole or a concatenated operand), including a local of any
     name initialised with fresh secret material (`RandomNumberGenerator.GetBytes`, a
     `CreateApiKey()`-style producer). Logs are retained, shipped
-    and read by people who must not hold credentials. Masked, hashed or length-only values and
-    `CancellationToken`s are not secrets and are not reported.
+    and read by people who must not hold credentials. Masked, hashed, truncated or length-only
+    values (by the call that makes them or by their name: `maskedToken`, `truncatedSecret`,
+    `keyPrefix`) and `CancellationToken`s are not secrets and are not reported.
     """
     if not mentions(ctx, "log", "console", "trace", "debug"):
         return
