@@ -82,7 +82,9 @@ def test_moved_line_matches_and_nearest_label_wins(tmp_path: Path) -> None:
     assert s["critical_high"] == 2 and s["all"]["labelled"] == 3
     # recall: TP labels (SQL, STUB@5) found, MISSED not found
     assert s["recall"]["true_defects"] == 3 and s["recall"]["found"] == 2
-    assert s["recall"]["lost"] == ["R-MISS src/Repo.cs:1 (MISSED)"]
+    assert s["recall"]["lost"] == [] and s["recall"]["still_missed"] == ["R-MISS src/Repo.cs:1"]
+    # retention (the "no labelled true defect lost") counts TP labels only
+    assert s["recall"]["tp_labels"] == 2 and s["recall"]["retention"] == 1.0
 
 
 def test_missed_label_counts_as_found_once_a_rule_fires_there(tmp_path: Path) -> None:
@@ -91,7 +93,9 @@ def test_missed_label_counts_as_found_once_a_rule_fires_there(tmp_path: Path) ->
     results = results_from_report({"findings": [_finding("R-MISS", 1, "high", REPO.split("\n")[0])]}, tree)
     s = score(match(results, labels), results)
     assert s["recall"]["missed_labels_found"] == 1
-    assert "R-MISS src/Repo.cs:1 (MISSED)" not in s["recall"]["lost"]
+    assert s["recall"]["still_missed"] == []
+    # the two TP labels were not reported by this run: both lost, retention 0
+    assert s["recall"]["retention"] == 0.0 and len(s["recall"]["lost"]) == 2
 
 
 def test_stratified_estimate_weights_groups_by_size() -> None:
@@ -126,8 +130,8 @@ def test_findings_dir_is_scored_and_unlabelled_emitted(tmp_path: Path, capsys) -
     assert "rule R-SQL" in out and "2 critical+high" in out
     emitted = yaml.safe_load(stubs.read_text())
     assert [(s["rule"], s["line"], s["verdict"]) for s in emitted] == [("R-NEW", 4, "?")]
-    # critical+high precision 0.5 (R-NEW unlabelled does not count) ... recall 1/3 misses the target
-    assert code == 1 and "recall" in out.split("targets:")[1]
+    # R-NEW is unlabelled (does not count); the STUB@5 TP is not reported: retention 1/2 misses the target
+    assert code == 1 and "recall" in out.rsplit("\ntargets:", 1)[1]
 
 
 def test_end_to_end_on_a_tiny_archive(tmp_path: Path, capsys) -> None:

@@ -211,6 +211,10 @@ def score(m: Match, results: list[Result]) -> dict:
     defects = [lab for lab in m.labels if lab.true_defect]
     found = {id(lab) for _, lab in m.pairs if lab.verdict == "TP"} | {id(lab) for _, lab in m.missed_found}
     lost = [lab for lab in defects if id(lab) not in found]
+    # retention: of the defects a run once reported (TP labels), how many are still reported --
+    # the "no labelled true defect lost"; MISSED labels are targets never yet found
+    tps = [lab for lab in defects if lab.verdict == "TP"]
+    kept = sum(1 for lab in tps if id(lab) in found)
     return {
         "results": len(results),
         "critical_high": high.results,
@@ -222,8 +226,10 @@ def score(m: Match, results: list[Result]) -> dict:
                          for sev in sorted(per_sev, key=lambda s: -SEVERITY_RANK.get(s, 0))},
         "recall": {"true_defects": len(defects), "found": len(defects) - len(lost),
                    "recall": _round((len(defects) - len(lost)) / len(defects)) if defects else None,
-                   "missed_labels_found": len(m.missed_found),
-                   "lost": [f"{lab.rule} {lab.path}:{lab.line} ({lab.verdict})" for lab in lost]},
+                   "tp_labels": len(tps), "tp_kept": kept, "retention": _round(kept / len(tps)) if tps else None,
+                   "missed_labels": len(defects) - len(tps), "missed_labels_found": len(m.missed_found),
+                   "lost": [f"{lab.rule} {lab.path}:{lab.line} ({lab.verdict})" for lab in lost if lab.verdict == "TP"],
+                   "still_missed": [f"{lab.rule} {lab.path}:{lab.line}" for lab in lost if lab.verdict == "MISSED"]},
         "unlabelled": len(m.unlabelled),
     }
 
