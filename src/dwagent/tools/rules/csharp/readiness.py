@@ -179,6 +179,11 @@ def _only_success_paths(ctx: FileContext, stmts) -> bool:
     return True
 
 
+# checks whose wrong "yes" degrades a feature rather than granting access or accepting forged data
+LOW_STAKES_CHECK_WORDS = frozenset({"health", "healthy", "format", "schema", "config", "configuration", "syntax",
+                                    "alive", "liveness", "readiness", "ready"})
+
+
 @file_rule(
     id="DWA-204",
     title="Security check that always succeeds",
@@ -198,7 +203,10 @@ def security_stub(ctx: FileContext) -> Iterable[Hit]:
 
     Abstract and interface members, and methods whose parameters are all unused placeholders of
     an override that documents "no check needed" are still reported: a check that never says no
-    is a stub whatever it claims. Test code is excluded.
+    is a stub whatever it claims. High for access, signature, integrity and verification
+    decisions; medium for health, format, schema and configuration checks (a wrong yes degrades,
+    it does not let anyone in) and for the `virtual` default of an abstract base. Test code is
+    excluded.
     """
     if not any(w in ctx.text for w in ("Validate", "Verify", "Authori", "Authenti", "Check", "IsValid", "Permission",
                                         "CanAccess", "IsAllowed", "Principal", "User", "Identity", "Caller", "Subject")):
@@ -215,4 +223,13 @@ def security_stub(ctx: FileContext) -> Iterable[Hit]:
             continue  # `IsValid()` on a value object with no input is a property-like getter
         if _returns_success_only(ctx, body):
             name_node = m.child_by_field_name("name")
-            yield Hit(line(name_node), line(name_node), f"`{name}` always returns success: the check is a stub")
+            words = set(camel_words(name))
+            if words & LOW_STAKES_CHECK_WORDS:
+                yield Hit(line(name_node), line(name_node), f"`{name}` always returns success: the check is a stub "
+                          "(a health/format/schema/configuration check: wrong answers degrade, they do not "
+                          "grant access)", severity="medium")
+            elif "virtual" in modifiers(ctx, m) and "abstract" in modifiers(ctx, ancestor(m, ("class_declaration",)) or m):
+                yield Hit(line(name_node), line(name_node), f"`{name}` always returns success: the default of an "
+                          "abstract base that subclasses must override, or every subclass passes", severity="medium")
+            else:
+                yield Hit(line(name_node), line(name_node), f"`{name}` always returns success: the check is a stub")

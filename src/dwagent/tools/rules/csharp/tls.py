@@ -184,7 +184,8 @@ _BYPASS_WORDS = {"any", "all", "skip", "disable", "disabled", "ignore", "bypass"
                  "untrusted", "trust", "accept", "dangerous", "self", "unsafe"}
 _VALIDATE_WORDS = {"validate", "verify", "check", "require", "enforce", "validation", "verification"}
 _TLS_WORDS = {"cert", "certs", "certificate", "certificates", "ssl", "tls", "hostname"}
-_NOT_TLS = {"revocation", "crl", "client", "metadata", "chain", "expiry", "expiration"}
+# pinning is an extra check on top of chain validation: turning it off leaves validation on
+_NOT_TLS = {"revocation", "crl", "client", "metadata", "chain", "expiry", "expiration", "pinning", "pin", "pinned"}
 
 
 _TLS_NAME = re.compile(r"(?i)cert|ssl|tls|hostname")
@@ -221,7 +222,8 @@ def bypass_flag(ctx: FileContext) -> Iterable[Hit]:
     when unconditional or when the condition is no opt-out, e.g. "the scheme is ftps"; low behind
     an opt-out option that defaults to validating or in development only; medium behind an
     environment variable or an unresolved option). Revocation and client-certificate flags are
-    out of scope.
+    out of scope, and so are pinning flags (pinning adds to chain validation; off is the default
+    of every TLS stack).
     """
     if not mentions(ctx, "cert", "ssl", "tls", "hostname"):
         return
