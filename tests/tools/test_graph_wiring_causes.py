@@ -499,6 +499,11 @@ public sealed class CustomerValidator : FluentValidation.AbstractValidator<strin
     public CustomerValidator() { System.Console.WriteLine("rules"); }
 }
 
+public sealed class CustomerMap : Microsoft.EntityFrameworkCore.IEntityTypeConfiguration<string>
+{
+    public void Configure(object builder) => System.Console.WriteLine(builder);
+}
+
 public sealed class CustomerExporter
 {
     public void Export(System.Collections.Generic.List<int> ids) => ids.Sort();
@@ -507,4 +512,48 @@ public sealed class CustomerExporter
     }
     _, found = _run(tmp_path, files)
     assert ("DWA-301", "CustomerProfile") not in found and ("DWA-301", "CustomerValidator") not in found
+    assert ("DWA-301", "CustomerMap") not in found
     assert ("DWA-301", "CustomerExporter") in found
+
+
+def test_extension_method_with_parameters_on_the_next_line_is_a_reference(tmp_path):
+    files = {
+        "Web/Program.cs": """namespace Web;
+
+public static class Program
+{
+    public static void Main()
+    {
+        var services = new Services();
+        services.AddAuditTrail(
+            "audit");
+    }
+}
+
+public sealed class Services { }
+""",
+        "Web/AuditExtensions.cs": """namespace Web;
+
+public static class AuditExtensions
+{
+    public static void AddAuditTrail(
+        this Services services,
+        string name)
+    {
+        System.Console.WriteLine(name);
+    }
+}
+
+public static class UnusedExtensions
+{
+    public static void AddNothing(
+        this Services services)
+    {
+        System.Console.WriteLine("never");
+    }
+}
+""",
+    }
+    _, found = _run(tmp_path, files)
+    assert ("DWA-301", "AuditExtensions") not in found
+    assert ("DWA-301", "UnusedExtensions") in found

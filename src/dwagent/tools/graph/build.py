@@ -36,6 +36,7 @@ The approximation and how it fails (it is name-based, without a compiler):
 """
 from __future__ import annotations
 
+import re
 import sqlite3
 from collections import defaultdict
 from dataclasses import replace
@@ -51,6 +52,7 @@ from dwagent.tools.graph.resolve import TypeIndex, bare, unalias_bases
 from dwagent.tools.graph.source import SourceLines
 from dwagent.tools.graph.state import field_uses, globs_match, option_sites
 
+_EXTENSION_SIGNATURE = re.compile(r"\(\s*this\s")
 TYPE_REF_KINDS = frozenset({"ident", "new", "generic_arg", "typeof", "nameof", "base", "attribute"})
 
 
@@ -85,7 +87,8 @@ class _Builder(CallLinker):
         self.filters = set(config.scan_filters)
         self.extension_owner: dict[str, list[str]] = defaultdict(list)
         for q, m in methods.items():
-            if "(this " in m.signature and m.container in types:
+            # `(this T x` -- also when the parameter list starts on the next line
+            if _EXTENSION_SIGNATURE.search(m.signature) and m.container in types:
                 self.extension_owner[m.name].append(m.container)
         self.private_fields = private_fields(self.field_rows, types, config)
         self.type_edges: dict[str, dict[str, tuple[str, int]]] = defaultdict(dict)
