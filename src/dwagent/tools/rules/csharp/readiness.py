@@ -205,8 +205,8 @@ def security_stub(ctx: FileContext) -> Iterable[Hit]:
     an override that documents "no check needed" are still reported: a check that never says no
     is a stub whatever it claims. High for access, signature, integrity and verification
     decisions; medium for health, format, schema and configuration checks (a wrong yes degrades,
-    it does not let anyone in) and for the `virtual` default of an abstract base. Test code is
-    excluded.
+    it does not let anyone in), for the `virtual` default of an abstract base, and in a Null/Noop
+    type (a deliberate no-op whose risk is where it is registered). Test code is excluded.
     """
     if not any(w in ctx.text for w in ("Validate", "Verify", "Authori", "Authenti", "Check", "IsValid", "Permission",
                                         "CanAccess", "IsAllowed", "Principal", "User", "Identity", "Caller", "Subject")):
@@ -224,7 +224,13 @@ def security_stub(ctx: FileContext) -> Iterable[Hit]:
         if _returns_success_only(ctx, body):
             name_node = m.child_by_field_name("name")
             words = set(camel_words(name))
-            if words & LOW_STAKES_CHECK_WORDS:
+            owner = ancestor(m, ("class_declaration", "struct_declaration", "record_declaration"))
+            owner_words = camel_words(name_of(ctx, owner)) if owner is not None else []
+            if set(owner_words) & _DELIBERATE_TYPE_WORDS:
+                yield Hit(line(name_node), line(name_node), f"`{name}` always returns success in the no-op type "
+                          f"`{name_of(ctx, owner)}`: deliberate, but it must never be registered where the check "
+                          "matters", severity="medium")
+            elif words & LOW_STAKES_CHECK_WORDS:
                 yield Hit(line(name_node), line(name_node), f"`{name}` always returns success: the check is a stub "
                           "(a health/format/schema/configuration check: wrong answers degrade, they do not "
                           "grant access)", severity="medium")
