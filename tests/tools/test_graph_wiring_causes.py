@@ -424,3 +424,136 @@ class RetryMiddleware(Middleware):
     # through its subclasses; a library's reachable wrapper is for its users to construct
     assert graph.types["sdk._client.Client"].live
     assert found == {("DWA-301", "_Unused")}
+
+
+def test_subtype_through_a_using_alias_is_discovered_by_the_scan(tmp_path):
+    # the plugin names its base through `using Alias = Ns.Type;`: the scan for Type must find it
+    files = {
+        "Host/Program.cs": """namespace Host;
+
+public static class Program
+{
+    public static void Main(string[] args) => Sdk.Loader.LoadAll(typeof(Program).Assembly);
+}
+""",
+        "Sdk/Loader.cs": """namespace Sdk;
+
+public abstract class PluginBase { public abstract void Start(); }
+
+public static class Loader
+{
+    public static void LoadAll(System.Reflection.Assembly assembly)
+    {
+        foreach (var type in assembly.GetTypes())
+        {
+            if (typeof(PluginBase).IsAssignableFrom(type) && !type.IsAbstract)
+            {
+                ((PluginBase)System.Activator.CreateInstance(type)!).Start();
+            }
+        }
+    }
+}
+""",
+        "Plugins/Audio/AudioPlugin.cs": """using SdkPluginBase = Sdk.PluginBase;
+
+namespace Plugins.Audio;
+
+public sealed class AudioPlugin : SdkPluginBase
+{
+    public override void Start() { }
+}
+""",
+        "Plugins/Audio/Orphan.cs": """namespace Plugins.Audio;
+
+public sealed class Orphan
+{
+    public void Mix(System.Collections.Generic.List<int> samples) => samples.Sort();
+}
+""",
+    }
+    graph, found = _run(tmp_path, files)
+    assert "Plugins.Audio.AudioPlugin" in graph.discovered
+    assert ("DWA-301", "AudioPlugin") not in found
+    assert ("DWA-301", "Orphan") in found
+
+
+def test_library_scanned_bases_are_roots(tmp_path):
+    # AutoMapper / FluentValidation find Profile and AbstractValidator subtypes by assembly scan
+    files = {
+        "Api/Program.cs": """namespace Api;
+
+public static class Program
+{
+    public static void Main() => System.Console.WriteLine("up");
+}
+""",
+        "Api/Mapping.cs": """namespace Api;
+
+public sealed class CustomerProfile : AutoMapper.Profile
+{
+    public CustomerProfile() { System.Console.WriteLine("map"); }
+}
+
+public sealed class CustomerValidator : FluentValidation.AbstractValidator<string>
+{
+    public CustomerValidator() { System.Console.WriteLine("rules"); }
+}
+
+public sealed class CustomerMap : Microsoft.EntityFrameworkCore.IEntityTypeConfiguration<string>
+{
+    public void Configure(object builder) => System.Console.WriteLine(builder);
+}
+
+public sealed class CustomerExporter
+{
+    public void Export(System.Collections.Generic.List<int> ids) => ids.Sort();
+}
+""",
+    }
+    _, found = _run(tmp_path, files)
+    assert ("DWA-301", "CustomerProfile") not in found and ("DWA-301", "CustomerValidator") not in found
+    assert ("DWA-301", "CustomerMap") not in found
+    assert ("DWA-301", "CustomerExporter") in found
+
+
+def test_extension_method_with_parameters_on_the_next_line_is_a_reference(tmp_path):
+    files = {
+        "Web/Program.cs": """namespace Web;
+
+public static class Program
+{
+    public static void Main()
+    {
+        var services = new Services();
+        services.AddAuditTrail(
+            "audit");
+    }
+}
+
+public sealed class Services { }
+""",
+        "Web/AuditExtensions.cs": """namespace Web;
+
+public static class AuditExtensions
+{
+    public static void AddAuditTrail(
+        this Services services,
+        string name)
+    {
+        System.Console.WriteLine(name);
+    }
+}
+
+public static class UnusedExtensions
+{
+    public static void AddNothing(
+        this Services services)
+    {
+        System.Console.WriteLine("never");
+    }
+}
+""",
+    }
+    _, found = _run(tmp_path, files)
+    assert ("DWA-301", "AuditExtensions") not in found
+    assert ("DWA-301", "UnusedExtensions") in found

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from dwagent.tools.rules.fixtures import fixtures_dir, parse_labels, score_rule
+from dwagent.tools.rules.fixtures import fixture_severities, fixtures_dir, parse_labels, parse_severities, score_rule
 from dwagent.tools.rules.registry import all_rules
 
 FILE_RULES = [m for m in all_rules() if m.kind == "file"]
@@ -28,3 +28,15 @@ def test_marker_on_its_own_line_labels_the_next_code_line():
     text = "a = 1\n// ruleid: DWA-001\n\nb = 2 // ok: DWA-001\n"
     labels = parse_labels(text, "DWA-001")
     assert labels.positive == {4} and labels.negative == {4}
+
+
+@pytest.mark.parametrize("meta", FILE_RULES, ids=lambda m: m.id)
+def test_fixture_severity_annotations_hold(meta):
+    wrong = [(line, want, got) for line, want, got in fixture_severities(meta) if want != got]
+    assert not wrong, f"{meta.id}: (line, expected severity, actual) {wrong}"
+
+
+def test_severity_annotation_is_parsed_for_its_rule_only():
+    text = "x // ruleid: DWA-001 severity=low\ny // ruleid: DWA-001\nz // ruleid: DWA-002 severity=high\n"
+    assert parse_severities(text, "DWA-001") == {1: "low"}
+    assert parse_labels(text, "DWA-001").positive == {1, 2}

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 
-from dwagent.agents.review.guard_conditions import Atom, guard_atom
+from dwagent.tools.rules.guard_conditions import Atom, guard_atom
 from dwagent.models import Evidence, Finding
 from dwagent.tools.parse import language_for, parse
 from dwagent.tools.verify import check_quote

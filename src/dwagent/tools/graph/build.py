@@ -36,6 +36,7 @@ The approximation and how it fails (it is name-based, without a compiler):
 """
 from __future__ import annotations
 
+import re
 import sqlite3
 from collections import defaultdict
 from dataclasses import replace
@@ -48,10 +49,11 @@ from dwagent.tools.graph.declarations import load_declarations, private_fields
 from dwagent.tools.graph.liveness import compute_liveness
 from dwagent.tools.graph.model import TOPIC_PREFIX, BusSite, CodeGraph, Edge, FieldUse
 from dwagent.tools.graph.reflect import ScopeScan, find_discoveries
-from dwagent.tools.graph.resolve import TypeIndex, bare
+from dwagent.tools.graph.resolve import TypeIndex, bare, unalias_bases
 from dwagent.tools.graph.source import SourceLines
 from dwagent.tools.graph.state import field_uses, globs_match, option_sites
 
+_EXTENSION_SIGNATURE = re.compile(r"\(\s*this\s")
 TYPE_REF_KINDS = frozenset({"ident", "new", "generic_arg", "typeof", "nameof", "base", "attribute"})
 
 
@@ -62,8 +64,14 @@ class _Builder(CallLinker):
         self.src = SourceLines(conn)
         self.files, types, methods, members, self.field_rows = load_declarations(conn)
         usings: dict[str, set[str]] = defaultdict(set)
-        for fid, name in conn.execute("SELECT file_id, name FROM refs WHERE kind = 'using'"):
-            usings[self.files[fid][0]].add(name)
+        aliases: dict[str, dict[str, str]] = defaultdict(dict)  # file -> alias -> aliased type/namespace
+        for fid, name, receiver in conn.execute("SELECT file_id, name, receiver FROM refs WHERE kind = 'using'"):
+            path = self.files[fid][0]
+            usings[path].add(name)
+            if receiver and receiver != "static":
+                aliases[path][receiver] = name
+                usings[path].add(name.rsplit(".", 1)[0])  # the aliased type's namespace is visible
+        types = unalias_bases(types, aliases)
         self.ix = TypeIndex(types, methods, members, usings)
         self.graph = CodeGraph(types=types, methods=methods)
         self.owner_cache: dict[str, str] = {}
@@ -80,7 +88,8 @@ class _Builder(CallLinker):
         self.filters = set(config.scan_filters)
         self.extension_owner: dict[str, list[str]] = defaultdict(list)
         for q, m in methods.items():
-            if "(this " in m.signature and m.container in types:
+            # `(this T x` -- also when the parameter list starts on the next line
+            if _EXTENSION_SIGNATURE.search(m.signature) and m.container in types:
                 self.extension_owner[m.name].append(m.container)
         self.private_fields = private_fields(self.field_rows, types, config)
         self.type_edges: dict[str, dict[str, tuple[str, int]]] = defaultdict(dict)

@@ -95,7 +95,12 @@ class GraphConfig:
             # registered (AddHostedService<T>), so it is not an entry point by itself
             entry_base_types=("ControllerBase", "Controller", "Hub", "ComponentBase", "PageModel",
                               "IIncrementalGenerator", "ISourceGenerator"),
-            framework_base_types=("Attribute", "Exception", "EventArgs", "JsonConverter", "DbContext"),
+            # ... plus the bases that libraries and tools find by assembly scanning (AddAutoMapper,
+            # AddValidatorsFromAssembly, AddMediatR, EF's ApplyConfigurationsFromAssembly and its
+            # design-time tooling, Swashbuckle filters registered by type argument)
+            framework_base_types=("Attribute", "Exception", "EventArgs", "JsonConverter", "DbContext", "Profile",
+                                  "AbstractValidator", "IRequestHandler", "INotificationHandler",
+                                  "IEntityTypeConfiguration", "IDesignTimeDbContextFactory"),
             wrapper_suffixes=("Interceptor", "Decorator", "Middleware"),
             preset_classes=("*Presets", "*Preset"),
             preset_methods=("Create*",),

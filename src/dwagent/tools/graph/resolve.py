@@ -8,6 +8,7 @@ field/property declarations, method parameters and `var x = new T(...)` / `T x =
 """
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections import defaultdict
 from functools import lru_cache
@@ -114,6 +115,20 @@ def local_type(body: str, var: str) -> str:
     """The bare type of local `var` from declarations in `body` ('' when unknown)."""
     found = local_type_of(body, var)
     return "" if found == EXTERNAL else found
+
+
+def unalias_bases(types: dict[str, TypeNode], aliases: dict[str, dict[str, str]]) -> dict[str, TypeNode]:
+    """Base names written through a `using Alias = Ns.Type;` directive of one of the type's files,
+    replaced by the aliased type's bare name: `class P : AliasBase` derives from `Type`, so an
+    assembly scan for `Type`'s subtypes (or any base-list lookup) finds P."""
+    out = {}
+    for q, t in types.items():
+        seen = [aliases[loc.file] for loc in t.locations if loc.file in aliases]
+        if seen and any(b in m for b in t.bases for m in seen):
+            bases = tuple(next((bare(m[b]) for m in seen if b in m), b) for b in t.bases)
+            t = dataclasses.replace(t, bases=bases)
+        out[q] = t
+    return out
 
 
 class TypeIndex:

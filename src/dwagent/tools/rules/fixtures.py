@@ -2,8 +2,10 @@
 
 A fixture `evals/fixtures/rules/<RULE-ID>.<ext>` marks lines with `// ruleid: DWA-xxx` (must fire)
 or `// ok: DWA-xxx` (hard negative; must not fire); `#` in Python. A marker alone on its line labels
-the next non-blank line (semgrep's convention); after code it labels its own line. Markers are
-only labels: detection runs on the file exactly as written.
+the next non-blank line (semgrep's convention); after code it labels its own line. A must-fire
+marker may add `severity=LEVEL` (`// ruleid: DWA-101 severity=low`): the finding on that line must
+then carry that severity, so calibration (guards, defaults, context) is tested like detection.
+Markers are only labels: detection runs on the file exactly as written.
 """
 from __future__ import annotations
 
@@ -15,7 +17,7 @@ from dwagent.tools.parse import language_for
 from dwagent.tools.parse.context import FileContext
 from dwagent.tools.rules.registry import RuleMeta
 
-_MARKER = re.compile(r"(?://|#)\s*(ruleid|ok):\s*(DWA-\d{3}(?:\s*,\s*DWA-\d{3})*)")
+_MARKER = re.compile(r"(?://|#)\s*(ruleid|ok):\s*(DWA-\d{3}(?:\s*,\s*DWA-\d{3})*)(?:\s+severity=(\w+))?")
 
 
 def fixtures_dir() -> Path:
@@ -45,6 +47,39 @@ def parse_labels(text: str, rule_id: str) -> Labels:
                                and not _MARKER.match(lines[j - 1].strip())), i)
             (pos if m.group(1) == "ruleid" else neg).add(target)
     return Labels(frozenset(pos), frozenset(neg))
+
+
+def parse_severities(text: str, rule_id: str) -> dict[int, str]:
+    """Must-fire lines of `rule_id` whose marker also states the expected severity."""
+    lines = text.splitlines()
+    out: dict[int, str] = {}
+    for i, line in enumerate(lines, start=1):
+        for m in _MARKER.finditer(line):
+            if m.group(1) != "ruleid" or not m.group(3) or rule_id not in [r.strip() for r in m.group(2).split(",")]:
+                continue
+            target = i
+            if not line[: m.start()].strip():
+                target = next((j for j in range(i + 1, len(lines) + 1) if lines[j - 1].strip()
+                               and not _MARKER.match(lines[j - 1].strip())), i)
+            out[target] = m.group(3)
+    return out
+
+
+def fixture_severities(meta: RuleMeta, root: Path | None = None) -> list[tuple[int, str, str]]:
+    """(line, expected, actual) for every severity-annotated must-fire line of the rule's fixture
+    (actual is '' when nothing fired there)."""
+    from dwagent.tools.rules.engine import scan_file
+
+    path = (root or fixtures_dir()) / Path(meta.fixture).name
+    if not meta.fixture or not path.is_file():
+        return []
+    data = path.read_bytes()
+    expected = parse_severities(data.decode("utf-8", errors="replace"), meta.id)
+    if not expected:
+        return []
+    ctx = FileContext(path=path.name, language=language_for(path.name), role=meta.applies_to[0], source=data)
+    actual = {f.start_line: f.severity for f in scan_file(ctx, [meta.id])}
+    return [(line, sev, actual.get(line, "")) for line, sev in sorted(expected.items())]
 
 
 @dataclass(frozen=True)

@@ -111,6 +111,15 @@ def is_placeholder(value: str, name: str = "") -> bool:
         return True  # an identifier or type name ("next_token", "bool"), not credential material
     if " " in v and len(v.split()) >= 3:
         return True  # a sentence (a message or description), not a credential
+    random_part = any(len(w) >= 8 and re.search(r"\d", w) and re.search(r"[a-z]", w) for w in re.split(r"[-_]", v))
+    if name and re.fullmatch(r"[a-z0-9]+(?:[-_][a-z0-9]+){2,}", v) and not random_part:
+        # a lower-case slug that spells words of its own name ("device-auth-key" in DeviceAuthKey,
+        # "password_hash_b64" in HashedPasswordB64) is a key name or flag id, not key material;
+        # a passphrase of other words ("correct-horse-battery") or a random segment still counts
+        words = {w for w in re.split(r"[-_]", v) if len(w) >= 3 and not w.isdigit()}
+        own = {w.lower() for w in re.findall(r"[A-Z]?[a-z0-9]+|[A-Z]+(?![a-z])", name)}
+        if len(words & own) >= 2 or (words & own and words & {"dummy", "fake", "sample", "example", "placeholder"}):
+            return True
     return False
 
 

@@ -3,8 +3,9 @@
 A per-file rule that sees a bypass behind `if (options.AllowX)` records `properties["option"]`
 when `AllowX` is declared in another file. After the per-file pass, the engine resolves the
 option's default here from the index (property/field declarations and their initialisers, read
-from disk) and adjusts severity: default false keeps validation on (low), default true turns the
-bypass on (critical). Unresolved or ambiguous options keep the rule's severity.
+from disk) and adjusts severity: a default other than `properties["bypass_when"]` (true unless the
+rule says otherwise, e.g. false for `if (!opts.VerifySsl)`) keeps validation on (low), the
+bypass value turns the bypass on (critical). Unresolved or ambiguous options keep the rule's severity.
 """
 from __future__ import annotations
 
@@ -64,13 +65,15 @@ def resolve_option_defaults(findings: list[Finding], store) -> list[Finding]:
             continue
         value, ev = resolved
         where = f"{ev.file}:{ev.start_line}"
-        if value == "false":
+        # the value that turns the bypass on: true for `if (opts.AllowX)`, false for `if (!opts.VerifyX)`
+        bypass_when = f.properties.get("bypass_when", "true")
+        if value != bypass_when:
             msg = f.message.replace("(default not declared in this file)",
-                                    f"(default false at {where}, so validation is on by default)")
+                                    f"(default {value} at {where}, so validation is on by default)")
             sev = "low"
         else:
             msg = f.message.replace("(default not declared in this file)",
-                                    f"(defaults to true at {where}: bypass on by default)")
+                                    f"(defaults to {value} at {where}: bypass on by default)")
             sev = "critical"
         props = {**f.properties, "option_default": value}
         out.append(f.model_copy(update={"message": msg, "severity": sev, "properties": props,

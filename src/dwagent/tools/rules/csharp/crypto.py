@@ -10,7 +10,9 @@ from dwagent.tools.rules.syntax import (
     arguments,
     callee,
     camel_words,
+    descendants,
     enclosing_member,
+    enclosing_type,
     hit,
     name_of,
     nodes,
@@ -32,6 +34,30 @@ SECURITY_WORDS = frozenset({"password", "passwd", "pwd", "signature", "sign", "t
                             "auth", "credential", "verify", "salt", "key", "session", "otp"})
 
 
+# RFC 6455: the WebSocket accept key is base64(SHA-1(client key + this GUID)); not a security use.
+WEBSOCKET_ACCEPT_GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11"
+# Names of wire protocols whose authentication step fixes the digest (RADIUS and TACACS+ MD5
+# hiding, database challenge-response logins, NTLM/CHAP): the client computes what the server
+# demands, and a stronger hash would not be understood.
+PROTOCOL_WORDS = frozenset({"protocol", "radius", "tacacs", "handshake", "wire", "chap", "ntlm", "websocket"})
+# ... and the inputs that make it a challenge-response rather than a stored hash.
+CHALLENGE_WORDS = frozenset({"scramble", "authenticator", "nonce", "challenge", "salt", "seed", "native",
+                             "verifier", "session"})
+_REDUCED = re.compile(r"BitConverter\s*\.\s*ToU?Int(?:16|32|64)\s*\(|\.Substring\(\s*0\s*,\s*(?:[1-9]|1[0-6])\s*\)")
+
+
+def _target_of(ctx: FileContext, node) -> str:
+    """The variable a hash call/creation is assigned to ('' when none)."""
+    p = node.parent
+    for _ in range(4):
+        if p is None:
+            return ""
+        if p.type in ("variable_declarator", "assignment_expression"):
+            return name_of(ctx, p) if p.type == "variable_declarator" else text(ctx, p.child_by_field_name("left"))
+        p = p.parent
+    return ""
+
+
 def _context_words(ctx: FileContext, node) -> set[str]:
     words: set[str] = set()
     member = enclosing_member(node)
@@ -39,16 +65,56 @@ def _context_words(ctx: FileContext, node) -> set[str]:
         words.update(camel_words(name_of(ctx, member)))
         if "etag" in name_of(ctx, member).lower():
             words.add("etag")
-    p = node.parent
-    for _ in range(4):
-        if p is None:
-            break
-        if p.type in ("variable_declarator", "assignment_expression"):
-            target = name_of(ctx, p) if p.type == "variable_declarator" else text(ctx, p.child_by_field_name("left"))
-            words.update(camel_words(target))
-            break
-        p = p.parent
+    target = _target_of(ctx, node)
+    words.update(camel_words(target))
+    if target and member is not None:
+        # what the digest becomes says what it is for: `var etag = Hex(md5Hash)`
+        for decl in descendants(member, "variable_declarator"):
+            if decl.start_byte > node.end_byte and re.search(rf"\b{re.escape(target)}\b", text(ctx, decl)):
+                words.update(camel_words(name_of(ctx, decl)))
     return words
+
+
+def _statements_using(ctx: FileContext, node, member) -> list[str]:
+    """Source of the member's statements that hold the hash call or use what it flows into: the
+    target variable and, two steps on, variables initialised from it (`bytes = md5.ComputeHash`)."""
+    stmts = [n for kind in ("expression_statement", "local_declaration_statement", "return_statement",
+                            "arrow_expression_clause") for n in descendants(member, kind)]
+    names = {_target_of(ctx, node).split(".")[-1]} - {""}
+    for _ in range(2):
+        for decl in descendants(member, "variable_declarator"):
+            if any(re.search(rf"\b{re.escape(n)}\b", text(ctx, decl)) for n in names):
+                names.add(name_of(ctx, decl))
+    out = []
+    for stmt in stmts:
+        body = text(ctx, stmt)
+        if stmt.start_byte <= node.start_byte < stmt.end_byte or any(re.search(rf"\b{re.escape(n)}\b", body) for n in names):
+            out.append(body)
+    return out
+
+
+def _not_a_security_use(ctx: FileContext, node) -> str:
+    """Why this MD5/SHA-1 is mandated by a protocol or is no security use ('' when it may be one)."""
+    member = enclosing_member(node)
+    if member is None:
+        return ""
+    if WEBSOCKET_ACCEPT_GUID in ctx.text:
+        # the GUID exists only to build that key: this member uses it, or a constant holding it
+        holders = [name_of(ctx, d) for d in nodes(ctx, "variable_declarator") if WEBSOCKET_ACCEPT_GUID in text(ctx, d)]
+        body = text(ctx, member)
+        if WEBSOCKET_ACCEPT_GUID in body or any(h and re.search(rf"\b{re.escape(h)}\b", body) for h in holders):
+            return "websocket-accept"
+    owner = enclosing_type(member)
+    context = set(camel_words(name_of(ctx, owner))) | set(camel_words(name_of(ctx, member)))
+    params = member.child_by_field_name("parameters")
+    inputs = set(camel_words(name_of(ctx, member)))
+    for p in descendants(params, "parameter") if params is not None else ():
+        inputs.update(camel_words(name_of(ctx, p)))
+    if context & PROTOCOL_WORDS and inputs & CHALLENGE_WORDS:
+        return "protocol-auth"
+    if any(_REDUCED.search(body) for body in _statements_using(ctx, node, member)):
+        return "reduced-to-id"
+    return ""
 
 
 @file_rule(
@@ -66,9 +132,15 @@ def weak_hash(ctx: FileContext) -> Iterable[Hit]:
     `MD5.HashData`, the provider classes and `HashAlgorithm.Create("MD5")`; high when the
     surrounding names say it protects a password, signature, token or key.
 
-    Not reported when the enclosing member or the target variable says the hash is a cache key,
-    ETag, checksum, content fingerprint or partition/bucket selector (non-security uses), and not
-    for HMAC-SHA1, which is not broken by collisions.
+    Not reported when the enclosing member, the target variable or the variable the digest is
+    turned into says the hash is a cache key, ETag, checksum, content fingerprint or
+    partition/bucket selector; when the digest is reduced to an integer or a short hex prefix
+    (`BitConverter.ToUInt32(hash)`, `.Substring(0, 16)`: a placement or id hash); when a protocol
+    mandates it (the RFC 6455 WebSocket accept key; a challenge-response login inside a type named
+    for a wire protocol -- RADIUS, TACACS+, a database protocol -- whose inputs include the
+    server's salt, scramble, nonce or authenticator); and not for HMAC-SHA1, which collisions do
+    not break. High only when the surrounding names say it protects a password, signature, token
+    or key; medium otherwise.
     """
     if not re.search(r"MD5|SHA1|HashAlgorithm", ctx.text):
         return
@@ -92,6 +164,8 @@ def weak_hash(ctx: FileContext) -> Iterable[Hit]:
 
 
 def _report(ctx: FileContext, node, algo: str) -> Iterable[Hit]:
+    if _not_a_security_use(ctx, node):
+        return
     words = _context_words(ctx, node)
     if words & NON_SECURITY_WORDS and not words & {"password", "passwd", "pwd", "signature", "token", "secret"}:
         return
@@ -113,8 +187,11 @@ def _report(ctx: FileContext, node, algo: str) -> Iterable[Hit]:
 def weak_cipher(ctx: FileContext) -> Iterable[Hit]:
     """DES, 3DES and RC2 are broken or deprecated block ciphers, and ECB mode encrypts equal blocks
     to equal ciphertext (patterns leak). Reported for `DES.Create()`, `TripleDES.Create()`,
-    `RC2.Create()`, the provider classes, `SymmetricAlgorithm.Create("DES")`, and any
-    `CipherMode.ECB` / `EncryptEcb` / `DecryptEcb` use.
+    `RC2.Create()`, the provider classes, `SymmetricAlgorithm.Create("DES")`, and
+    `CipherMode.ECB` / `EncryptEcb` / `DecryptEcb` uses. Not reported: ECB set on an algorithm the
+    same member runs without padding one block at a time (`TransformBlock`, or inside a
+    counter/tweak/keystream construction: CTR, XTS, FPE, a PRF) -- the block primitive of a
+    proper mode, where each input block is unique. ECB with padding over whole messages stays high.
     """
     if not re.search(r"DES|RC2|ECB|Ecb", ctx.text):
         return
@@ -136,4 +213,35 @@ def weak_cipher(ctx: FileContext) -> Iterable[Hit]:
             yield hit(new, f"{WEAK_CIPHER_TYPES[typ]} is a broken cipher; use AES-GCM", max_lines=2)
     for m in nodes(ctx, "member_access_expression"):
         if text(ctx, m) in ("CipherMode.ECB", "System.Security.Cryptography.CipherMode.ECB"):
+            if _ecb_as_block_primitive(ctx, m):
+                continue
             yield hit(m, "ECB mode leaks plaintext patterns; use GCM or CBC with a MAC", max_lines=2)
+
+
+# Constructions that use the raw block cipher (one block at a time) to build a real mode.
+MODE_WORDS = frozenset({"ctr", "counter", "xts", "tweak", "keystream", "sector", "essiv", "adiantum", "fpe",
+                        "ff1", "ff3", "feistel", "prf", "cmac", "siv", "ccm", "gcm", "ocb", "eax", "cfb", "ofb",
+                        "garbled", "wrap"})
+
+
+def _ecb_as_block_primitive(ctx: FileContext, mode_node) -> bool:
+    """`x.Mode = CipherMode.ECB` on an algorithm that the same member sets to `PaddingMode.None`
+    and drives one block at a time (`TransformBlock`, or names of a counter/tweak construction):
+    ECB here is the AES block function inside CTR/XTS/FPE/a PRF, not a mode applied to data."""
+    assign = mode_node.parent
+    if assign is None or assign.type != "assignment_expression":
+        return False
+    obj = text(ctx, assign.child_by_field_name("left")).rsplit(".", 1)[0]
+    member = enclosing_member(assign)
+    if member is None or not obj:
+        return False
+    body = text(ctx, member)
+    if not re.search(rf"\b{re.escape(obj)}\s*\.\s*Padding\s*=\s*(?:[\w.]*\.)?PaddingMode\.None\b", body):
+        return False
+    if "TransformBlock(" in body:
+        return True
+    # the member's own names, not its class's: a CTR class may still hold a real ECB method
+    words = set(camel_words(name_of(ctx, member)))
+    for ident in re.findall(r"[A-Za-z_]\w*", body):
+        words.update(camel_words(ident))
+    return bool(words & MODE_WORDS)

@@ -11,6 +11,7 @@ from dwagent.tools.rules.registry import Hit, file_rule
 from dwagent.tools.rules.syntax import (
     arguments,
     attributes,
+    camel_words,
     enclosing_type,
     hit,
     line,
@@ -44,7 +45,52 @@ def without_cancellation_tokens(body: str) -> str:
     return CANCEL_NAMES.sub(" ", body)
 
 
-SELF_CHECK = re.compile(r"\b(Unauthorized|Forbid|Challenge)\s*\(|StatusCodes\.Status40[13]")
+def _attribute_text(ctx: FileContext, decl) -> str:
+    return " ".join(text(ctx, c) for c in decl.children if c.type == "attribute_list")
+
+
+# Operational endpoints that load balancers, monitors and browsers call anonymously by design:
+# liveness/readiness probes, heartbeats, metrics scrapes, the server's version or clock, error
+# pages and static assets. Matched on the action name and its route words; "status" is not here
+# (a status can be a tenant's data).
+OPERATIONAL_WORDS = frozenset({"alive", "health", "healthz", "healthcheck", "live", "liveness", "livez", "ready",
+                               "readiness", "readyz", "ping", "heartbeat", "metrics", "version", "now", "error",
+                               "favicon", "robots", "static"})
+
+
+_NAME_FILLER = frozenset({"installed", "latest", "server", "web", "api", "check", "probe"})
+
+
+def operational_action(ctx: FileContext, method) -> bool:
+    """An action whose name words, or whose route words, all mark a probe/metrics/version/error/
+    static endpoint (`GetAlive` on `[HttpGet("~/alive")]`, `Error` on `[Route("/error")]`)."""
+    name_words = set(camel_words(name_of(ctx, method))) - {"get", "async"}
+    if name_words & OPERATIONAL_WORDS and name_words <= OPERATIONAL_WORDS | _NAME_FILLER:
+        return True
+    routes = " ".join(re.findall(r'"([^"]*)"', _attribute_text(ctx, method)))
+    route_words = {w for part in re.split(r"[^A-Za-z0-9]+", routes) for w in camel_words(part)}
+    return bool(route_words) and route_words <= OPERATIONAL_WORDS | {"api"}
+
+
+SELF_CHECK = re.compile(r"\b(Unauthorized|Forbid|Challenge)\s*\(|StatusCodes\.Status40[13]|"
+                        # a caller-supplied key checked against a configured one: a webhook's shared secret
+                        r"\bFixedTimeEquals\s*\(|\b(?:Verify|Validate)\w*Signature\s*\(")
+# Sign-in, sign-out, registration and SSO hand-shake actions: they exist to authenticate the caller,
+# so they cannot require it. Named so, or living in a controller named for the flow.
+AUTH_FLOW_WORDS = frozenset({"login", "logout", "logon", "logoff", "signin", "signout", "prelogin", "register",
+                             "registration", "signup", "sso", "saml", "oidc", "callback", "prevalidate", "webauthn"})
+# a controller named for signing in serves nothing else (its Index/Confirm are steps of the flow)
+SIGN_IN_CLASS_WORDS = frozenset({"login", "logon", "signin", "sso", "saml", "oidc"})
+
+
+def _flow_words(name: str) -> set[str]:
+    """Words of a name plus joined neighbours, so `SignIn` also reads as `signin`."""
+    words = camel_words(name)
+    return set(words) | {a + b for a, b in zip(words, words[1:])}
+
+
+# attributes that confine a controller to non-production environments
+ENV_ONLY_ATTRIBUTE = re.compile(r"(?i)environment|development|localonly|loopback|debugonly")
 
 
 @file_rule(
@@ -101,8 +147,15 @@ def missing_authorization(ctx: FileContext) -> Iterable[Hit]:
 
     Classes deriving from a project-specific base are skipped (the base may carry
     `[Authorize]`), and so are actions that reject callers themselves (`return Unauthorized()`,
-    `Forbid()`, `Challenge()`). A global authorization policy configured at start-up is not visible
-    to this per-file rule, hence medium confidence.
+    `Forbid()`, `Challenge()`), and operational actions that are anonymous by design: liveness and
+    readiness probes, heartbeats, metrics, the server's version or time, error pages and static
+    files (named so, or routed so: `GetAlive` on `~/alive`), and actions that compare a
+    caller-supplied key in fixed time or verify a signature (webhooks with a shared secret).
+    Sign-in, sign-out, registration and SSO hand-shake actions (named so, or in a controller named
+    for signing in) must be anonymous: when they are all that is open, one low note says so. A
+    controller confined to non-production environments by an attribute is low. A global
+    authorization policy configured at start-up is not visible to this per-file rule, hence
+    medium confidence.
     """
     if not re.search(r"Controller|Hub", ctx.text):
         return
@@ -116,7 +169,8 @@ def missing_authorization(ctx: FileContext) -> Iterable[Hit]:
         if bases and not (set(bases) & set(FRAMEWORK_CONTROLLER_BASES) or is_hub):
             continue
         body = cls.child_by_field_name("body")
-        open_actions = []
+        sign_in_class = bool(_flow_words(name_of(ctx, cls)) & SIGN_IN_CLASS_WORDS)
+        open_actions, auth_flow = [], []
         for m in body.named_children if body is not None else ():
             if m.type != "method_declaration":
                 continue
@@ -127,21 +181,32 @@ def missing_authorization(ctx: FileContext) -> Iterable[Hit]:
                 continue
             if SELF_CHECK.search(text(ctx, m)):
                 continue  # the action authenticates the caller itself (API key, signature...)
+            if operational_action(ctx, m):
+                continue  # health/metrics/version/error/static: anonymous by design, no data
+            if sign_in_class or _flow_words(name_of(ctx, m)) & AUTH_FLOW_WORDS:
+                auth_flow.append(name_of(ctx, m))
+                continue
             open_actions.append(name_of(ctx, m))
+        kind = "hub" if is_hub else "controller"
+        name_node = cls.child_by_field_name("name")
+        env_only = any(ENV_ONLY_ATTRIBUTE.search(a) for a in attributes(ctx, cls))
         if open_actions:
-            kind = "hub" if is_hub else "controller"
-            name_node = cls.child_by_field_name("name")
             shown = ", ".join(open_actions[:6]) + (" ..." if len(open_actions) > 6 else "")
+            msg = f"{kind} `{name_of(ctx, cls)}` exposes {len(open_actions)} action(s) with no [Authorize]: {shown}"
+            if env_only:
+                yield Hit(line(name_node), line(name_node), msg + " (the controller is confined to non-production "
+                          "environments by an attribute)", severity="low")
+            else:
+                yield Hit(line(name_node), line(name_node), msg)
+        elif auth_flow:
+            shown = ", ".join(auth_flow[:6]) + (" ..." if len(auth_flow) > 6 else "")
             yield Hit(line(name_node), line(name_node),
-                      f"{kind} `{name_of(ctx, cls)}` exposes {len(open_actions)} action(s) with no [Authorize]: {shown}")
+                      f"{kind} `{name_of(ctx, cls)}` serves sign-in/registration actions anonymously by necessity "
+                      f"({shown}); check throttling and what they reveal", severity="low")
 
 
 STATE_CHANGING = frozenset({"HttpDelete", "HttpPost", "HttpPut", "HttpPatch"})
 _ROLE_ARG = re.compile(r"\bAuthorize(Attribute)?\s*\((?=[^)]*\b(Roles|Policy)\s*=|\s*\"|\s*[A-Z]\w*\.)")
-
-
-def _attribute_text(ctx: FileContext, decl) -> str:
-    return " ".join(text(ctx, c) for c in decl.children if c.type == "attribute_list")
 
 
 @file_rule(

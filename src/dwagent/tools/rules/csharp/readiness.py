@@ -11,6 +11,7 @@ from dwagent.tools.rules.syntax import (
     mentions,
     ancestor,
     block_statements,
+    camel_words,
     enclosing_member,
     hit,
     line,
@@ -35,9 +36,14 @@ TODO = re.compile(r"\b(TODO|FIXME|HACK|XXX)\b|(?i:\b(todo|fixme)\b\s*[:(])")
 )
 def not_implemented(ctx: FileContext) -> Iterable[Hit]:
     """`throw new NotImplementedException()` in production code: the member exists, compiles and is
-    reachable, but fails at run time. Default interface members are not reported (an interface
-    default that throws is a documented "implementers must override" contract), nor is
-    `NotSupportedException`, which states a deliberate limitation.
+    reachable, but fails at run time. Not reported: default interface members (a documented
+    "implementers must override" contract); `NotSupportedException`, which states a deliberate
+    limitation; members of types named as deliberate non-implementations (Null/Noop/Nop objects,
+    placeholders, read-only adapters, `Unsupported*`, dummies), whose refusal is their contract;
+    the discard/default arm of a switch over known cases; and a throw whose message reports a
+    failed lookup or bad input ("no factory found for X", "unknown kind"), where the exception type
+    is misused for an error. High because a reachable member that fails at run time breaks a
+    promised feature; the exclusions above are what lower it to nothing.
     """
     if "NotImplementedException" not in ctx.text:
         return
@@ -48,9 +54,34 @@ def not_implemented(ctx: FileContext) -> Iterable[Hit]:
                 continue
             if ancestor(t, ("interface_declaration",)) is not None:
                 continue
+            if _deliberately_unsupported(ctx, t, created[0]):
+                continue
             member = enclosing_member(t)
             where = f" in `{name_of(ctx, member)}`" if member is not None and name_of(ctx, member) else ""
             yield hit(t, f"NotImplementedException{where}: the member is a stub", max_lines=1)
+
+
+# Implementations whose type name says they do nothing on purpose: Null/Noop objects, placeholders,
+# read-only adapters and explicitly unsupported variants. A member they do not serve throwing is
+# their documented behaviour, not a stub that pretends.
+_DELIBERATE_TYPE_WORDS = frozenset({"noop", "nop", "null", "placeholder", "unsupported", "dummy"})
+# An exception message that reports a failed lookup or bad input: the type is misused for an error.
+_ERROR_MESSAGE = re.compile(r"(?i)\b(not found|no \w+(?: \w+)? found|missing|unknown|invalid|unexpected|"
+                            r"unrecogni[sz]ed|not registered|unregistered)\b")
+
+
+def _deliberately_unsupported(ctx: FileContext, throw, created) -> bool:
+    """Is this NotImplementedException a deliberate, documented refusal rather than a stub?"""
+    owner = ancestor(throw, ("class_declaration", "struct_declaration", "record_declaration"))
+    words = camel_words(name_of(ctx, owner)) if owner is not None else []
+    if set(words) & _DELIBERATE_TYPE_WORDS or any(a == "read" and b == "only" for a, b in zip(words, words[1:])):
+        return True
+    arm = ancestor(throw, ("switch_expression_arm", "switch_section"))
+    if arm is not None and enclosing_member(arm) == enclosing_member(throw):
+        head = text(ctx, arm).lstrip()
+        if head.startswith("_") or head.startswith("default"):
+            return True  # the fall-through arm of a switch over known cases
+    return bool(_ERROR_MESSAGE.search(text(ctx, created)))
 
 
 @file_rule(
@@ -148,6 +179,11 @@ def _only_success_paths(ctx: FileContext, stmts) -> bool:
     return True
 
 
+# checks whose wrong "yes" degrades a feature rather than granting access or accepting forged data
+LOW_STAKES_CHECK_WORDS = frozenset({"health", "healthy", "format", "schema", "config", "configuration", "syntax",
+                                    "alive", "liveness", "readiness", "ready"})
+
+
 @file_rule(
     id="DWA-204",
     title="Security check that always succeeds",
@@ -167,7 +203,10 @@ def security_stub(ctx: FileContext) -> Iterable[Hit]:
 
     Abstract and interface members, and methods whose parameters are all unused placeholders of
     an override that documents "no check needed" are still reported: a check that never says no
-    is a stub whatever it claims. Test code is excluded.
+    is a stub whatever it claims. High for access, signature, integrity and verification
+    decisions; medium for health, format, schema and configuration checks (a wrong yes degrades,
+    it does not let anyone in), for the `virtual` default of an abstract base, and in a Null/Noop
+    type (a deliberate no-op whose risk is where it is registered). Test code is excluded.
     """
     if not any(w in ctx.text for w in ("Validate", "Verify", "Authori", "Authenti", "Check", "IsValid", "Permission",
                                         "CanAccess", "IsAllowed", "Principal", "User", "Identity", "Caller", "Subject")):
@@ -184,4 +223,19 @@ def security_stub(ctx: FileContext) -> Iterable[Hit]:
             continue  # `IsValid()` on a value object with no input is a property-like getter
         if _returns_success_only(ctx, body):
             name_node = m.child_by_field_name("name")
-            yield Hit(line(name_node), line(name_node), f"`{name}` always returns success: the check is a stub")
+            words = set(camel_words(name))
+            owner = ancestor(m, ("class_declaration", "struct_declaration", "record_declaration"))
+            owner_words = camel_words(name_of(ctx, owner)) if owner is not None else []
+            if set(owner_words) & _DELIBERATE_TYPE_WORDS:
+                yield Hit(line(name_node), line(name_node), f"`{name}` always returns success in the no-op type "
+                          f"`{name_of(ctx, owner)}`: deliberate, but it must never be registered where the check "
+                          "matters", severity="medium")
+            elif words & LOW_STAKES_CHECK_WORDS:
+                yield Hit(line(name_node), line(name_node), f"`{name}` always returns success: the check is a stub "
+                          "(a health/format/schema/configuration check: wrong answers degrade, they do not "
+                          "grant access)", severity="medium")
+            elif "virtual" in modifiers(ctx, m) and "abstract" in modifiers(ctx, ancestor(m, ("class_declaration",)) or m):
+                yield Hit(line(name_node), line(name_node), f"`{name}` always returns success: the default of an "
+                          "abstract base that subclasses must override, or every subclass passes", severity="medium")
+            else:
+                yield Hit(line(name_node), line(name_node), f"`{name}` always returns success: the check is a stub")

@@ -13,6 +13,7 @@ from dwagent.tools.rules.names import (
     literal_secret_kind,
     produces_secret,
 )
+from dwagent.tools.rules.csharp.guards import bypass_guard
 from dwagent.tools.rules.csharp.interproc import local_initialiser
 from dwagent.tools.rules.registry import Hit, file_rule
 from dwagent.tools.rules.syntax import (
@@ -79,6 +80,21 @@ def _target_name(ctx: FileContext, node) -> str:
     return ""
 
 
+# Code that manufactures fake credentials on purpose (honeypots, canary tokens, deception decoys).
+DECOY_WORDS = frozenset({"honeypot", "honeytoken", "decoy", "canary", "deception", "bait", "lure"})
+
+
+def _decoy_or_dev_only(ctx: FileContext, lit) -> bool:
+    """The literal is decoy material (its type or member is named for a honeypot/canary/decoy) or
+    is assigned only in a development/debug branch (`if (env.IsDevelopment()) key = "..."`)."""
+    member = enclosing_member(lit)
+    owner = enclosing_type(lit)
+    words = set(camel_words(name_of(ctx, owner))) | set(camel_words(name_of(ctx, member)))
+    if words & DECOY_WORDS:
+        return True
+    return bypass_guard(ctx, lit).kind == "development"
+
+
 @file_rule(
     id="DWA-110",
     title="Hard-coded secret",
@@ -97,8 +113,11 @@ def hardcoded_secret(ctx: FileContext) -> Iterable[Hit]:
     A literal that is one branch of `?:` or the `??` fallback of a configured value counts: in the
     branch where it is taken, the secret is the literal.
 
-    Placeholders (empty, `changeme`, `<your-key>`, `${VAR}`, masks), configuration keys
-    (`Jwt:Key`), header names and values read from configuration/environment are not reported.
+    Placeholders (empty, `changeme`, `<your-key>`, `${VAR}`, masks, a slug that spells its own
+    name such as a feature-flag id), configuration keys (`Jwt:Key`), header names and values read
+    from configuration/environment are not reported; nor are literals in types or members named
+    for honeypots, canary tokens or decoys (fake credentials are their product), nor a literal
+    assigned only in a development/debug branch (`IsDevelopment()`, `#if DEBUG` is not seen).
     Test code is excluded.
     """
     if not mentions(ctx, "pass", "pwd", "secret", "key", "token", "credential", "begin", "akia", "gh", "xox", "sk_live"):
@@ -108,6 +127,9 @@ def hardcoded_secret(ctx: FileContext) -> Iterable[Hit]:
         for lit in nodes(ctx, typ):
             value = string_value(ctx, lit) or ""
             kind = literal_secret_kind(value)
+            if kind or len(value.strip()) >= 4:
+                if _decoy_or_dev_only(ctx, lit):
+                    continue
             # the name lookup walks parents and decodes text: only literals that could be a secret
             # value (non-empty, not a kind already) need it
             name = _target_name(ctx, lit) if not kind and len(value.strip()) >= 4 else ""
@@ -156,6 +178,11 @@ def _produced(ctx: FileContext, value) -> bool:
     return False
 
 
+# names that say the value is a part, a disguise or a digest of the secret
+PARTIAL_WORDS = frozenset({"masked", "mask", "truncated", "redacted", "hashed", "hash", "prefix", "hint", "last4",
+                           "fingerprint", "obfuscated", "partial", "preview"})
+
+
 def _secret_args(ctx: FileContext, call) -> list[str]:
     """Secret-named values passed to a log call directly, interpolated, or concatenated."""
     out = []
@@ -164,6 +191,8 @@ def _secret_args(ctx: FileContext, call) -> list[str]:
         expr = unwrap(stack.pop())
         if expr.type in ("identifier", "member_access_expression"):
             name = text(ctx, expr).split(".")[-1]
+            if set(camel_words(name)) & PARTIAL_WORDS:
+                continue  # `truncatedSecret`, `maskedToken`: a part or a disguise, not the value
             if is_secret_name(name) or expr.type == "identifier" and _holds_produced_secret(ctx, expr):
                 out.append(text(ctx, expr))
         elif expr.type == "interpolated_string_expression":
@@ -187,8 +216,9 @@ def secret_in_log(ctx: FileContext) -> Iterable[Hit]:
     (as an argument, an interpolation hole or a concatenated operand), including a local of any
     name initialised with fresh secret material (`RandomNumberGenerator.GetBytes`, a
     `CreateApiKey()`-style producer). Logs are retained, shipped
-    and read by people who must not hold credentials. Masked, hashed or length-only values and
-    `CancellationToken`s are not secrets and are not reported.
+    and read by people who must not hold credentials. Masked, hashed, truncated or length-only
+    values (by the call that makes them or by their name: `maskedToken`, `truncatedSecret`,
+    `keyPrefix`) and `CancellationToken`s are not secrets and are not reported.
     """
     if not mentions(ctx, "log", "console", "trace", "debug"):
         return
@@ -247,13 +277,44 @@ def _keys_in_secret_context(ctx: FileContext, node, names: list[str]) -> bool:
     return bool(words & _SECRET_CONTEXT)
 
 
+# `AuthType.Password`, `GrantType.ResourceOwnerPassword`: an enum member whose type names a kind,
+# not a secret value
+_ENUM_MEMBER = re.compile(r"^(?:[A-Z]\w*\.)*[A-Z]\w*(?:Type|Kind|Mode|Method|Technique|Status|State|Algorithm|Scheme|"
+                          r"Flow|Category|Level|Purpose|Usage|Format)\.[A-Z]\w*$")
+# names of flags about a secret (`useResetPassword`, `HasToken`), not the secret
+_FLAG_PREFIX = frozenset({"use", "uses", "is", "has", "can", "enable", "enabled", "allow", "should", "require",
+                          "requires"})
+
+
+def _const_value_names(ctx: FileContext) -> frozenset[str]:
+    """Names declared `const` with a numeric or char literal in this file (protocol codes)."""
+    return frozenset(re.findall(r"\bconst\s+(?:byte|sbyte|short|ushort|int|uint|long|ulong|char)\s+(\w+)\s*=",
+                                ctx.text))
+
+
 def _is_trivial(ctx: FileContext, node) -> bool:
     node = unwrap(node)
     if node.type in STRING_TYPES or node.type in ("null_literal", "integer_literal", "boolean_literal", "default_expression"):
         return True
     t = text(ctx, node)
+    if _ENUM_MEMBER.match(t) or t in _const_value_names(ctx):
+        return True
+    if camel_words(t.split(".")[-1])[:1] and camel_words(t.split(".")[-1])[0] in _FLAG_PREFIX:
+        return True
     return bool(re.search(r"\.(Length|Count|Type|Kind|Algorithm|Scheme|Status|HasValue)$", t)) or t in (
         "string.Empty", "String.Empty", "default")
+
+
+def _in_value_equality(node) -> bool:
+    """Inside an `Equals`/`GetHashCode` override or an equality operator: value semantics of a
+    type that holds a key, not an authentication check."""
+    member = enclosing_member(node)
+    if member is None:
+        return False
+    if member.type == "operator_declaration":
+        return True
+    name = member.child_by_field_name("name")
+    return name is not None and name.text in (b"Equals", b"GetHashCode")
 
 
 @file_rule(
@@ -269,7 +330,10 @@ def timing_unsafe_compare(ctx: FileContext) -> Iterable[Hit]:
     `string.Equals`, `string.Compare` or `SequenceEqual`. These return at the first differing
     character, leaking through timing how much of a guess was right. Use
     `CryptographicOperations.FixedTimeEquals`. Comparisons with null, empty strings, literals,
-    lengths or types are not reported.
+    lengths or types are not reported, nor are comparisons with an enum member of a kind-like
+    type (`AuthType.Password`), with a numeric protocol constant, of a flag about a secret
+    (`useResetPassword`, `HasToken`), or inside `Equals`/`GetHashCode`/equality operators (value
+    semantics, not authentication).
     """
     if not mentions(ctx, "token", "key", "secret", "password", "pwd", "signature", "hmac", "mac", "digest", "hash", "otp", "nonce"):
         return
@@ -277,7 +341,7 @@ def timing_unsafe_compare(ctx: FileContext) -> Iterable[Hit]:
         if text(ctx, b.child_by_field_name("operator")) not in ("==", "!="):
             continue
         left, right = b.child_by_field_name("left"), b.child_by_field_name("right")
-        if _is_trivial(ctx, left) or _is_trivial(ctx, right):
+        if _is_trivial(ctx, left) or _is_trivial(ctx, right) or _in_value_equality(b):
             continue
         names = [n for n in (_operand_name(ctx, left), _operand_name(ctx, right)) if n]
         if _public_operand(names):
@@ -296,7 +360,7 @@ def timing_unsafe_compare(ctx: FileContext) -> Iterable[Hit]:
         if not operands and recv and args:
             fn = call.child_by_field_name("function")
             operands = [fn.child_by_field_name("expression"), args[0]]
-        if len(operands) < 2 or any(_is_trivial(ctx, o) for o in operands):
+        if len(operands) < 2 or any(_is_trivial(ctx, o) for o in operands) or _in_value_equality(call):
             continue
         names = [n for n in (_operand_name(ctx, o) for o in operands) if n]
         if _public_operand(names):

@@ -5,7 +5,8 @@ import re
 from typing import Iterable
 
 from dwagent.tools.parse.context import FileContext
-from dwagent.tools.rules.csharp.guards import bool_default, condition_names, guarding_conditions
+from dwagent.tools.rules.bypass_guard import guard_severity
+from dwagent.tools.rules.csharp.guards import bypass_guard
 from dwagent.tools.rules.registry import Hit, file_rule
 from dwagent.tools.rules.syntax import (
     mentions,
@@ -123,24 +124,6 @@ def _accepts_any(ctx: FileContext, expr) -> tuple[bool, str]:
     return False, ""
 
 
-def _severity_for_guard(ctx: FileContext, node, inner_option: str, base: str) -> tuple[str, str]:
-    """Lower the severity when the bypass sits behind an option, naming it and its default."""
-    conds = guarding_conditions(node)
-    names = [inner_option] if inner_option else []
-    for c in conds:
-        names.extend(condition_names(ctx, c))
-    if not names:
-        return base, ""
-    for n in names:
-        default = bool_default(ctx, n)
-        if default == "false":
-            return "low", f" behind option `{n}` (default false, so validation is on by default)"
-        if default == "true":
-            return base, f" behind option `{n}`, which defaults to true (bypass on by default)"
-    # the engine resolves `option` against the whole index (see engine.resolve_option_defaults)
-    return "medium", f" behind option `{names[0]}` (default not declared in this file)"
-
-
 @file_rule(
     id="DWA-101",
     title="TLS certificate validation callback accepts any certificate",
@@ -155,10 +138,13 @@ def accept_any_certificate(ctx: FileContext) -> Iterable[Hit]:
     return is `true`, or `HttpClientHandler.DangerousAcceptAnyServerCertificateValidator`) turns
     TLS into unauthenticated encryption: any man in the middle is accepted.
 
-    Unconditional bypasses are critical. A bypass behind an option or condition is reported with
-    lower severity and names the option: low when the option's default (its property/field
-    initialiser, looked up in the same file and then across the index) keeps validation on,
-    critical when the default turns the bypass on, medium when the default cannot be found.
+    Severity follows the guard, read with its polarity (`if (!verifySsl)` is the branch taken when
+    the verify option is false): critical when unconditional or behind an option whose default
+    turns the bypass on; low when an opt-out option's default keeps validation on (the option's
+    property/field initialiser, looked up in the same file and then across the index) or when
+    only development/debug builds reach it; medium behind an environment variable or an option
+    whose default is not found. A condition that is no opt-out (`if (useTls)`, a connection-state
+    or protocol check) lowers critical to high only: the bypass runs whenever that path does.
     Test code is excluded.
     """
     if not _PREFILTER.search(ctx.text):
@@ -190,19 +176,16 @@ def accept_any_certificate(ctx: FileContext) -> Iterable[Hit]:
 
 
 def _report(ctx: FileContext, node, what: str, option: str) -> Hit:
-    sev, why = _severity_for_guard(ctx, node, option, "critical")
-    props = ()
-    if "not declared in this file" in why:
-        props = (("option", why.split("`")[1]),)
-    return hit(node, f"`{what}` accepts any server certificate{why or ' unconditionally'}", severity=sev,
-               max_lines=3, properties=props)
+    sev, why, props = guard_severity(bypass_guard(ctx, node, option), "critical")
+    return hit(node, f"`{what}` accepts any server certificate{why}", severity=sev, max_lines=3, properties=props)
 
 
 _BYPASS_WORDS = {"any", "all", "skip", "disable", "disabled", "ignore", "bypass", "insecure", "invalid",
                  "untrusted", "trust", "accept", "dangerous", "self", "unsafe"}
 _VALIDATE_WORDS = {"validate", "verify", "check", "require", "enforce", "validation", "verification"}
 _TLS_WORDS = {"cert", "certs", "certificate", "certificates", "ssl", "tls", "hostname"}
-_NOT_TLS = {"revocation", "crl", "client", "metadata", "chain", "expiry", "expiration"}
+# pinning is an extra check on top of chain validation: turning it off leaves validation on
+_NOT_TLS = {"revocation", "crl", "client", "metadata", "chain", "expiry", "expiration", "pinning", "pin", "pinned"}
 
 
 _TLS_NAME = re.compile(r"(?i)cert|ssl|tls|hostname")
@@ -235,8 +218,12 @@ def bypass_flag(ctx: FileContext) -> Iterable[Hit]:
     """A setting such as `ValidateAnyCertificate = true`, `TrustServerCertificate = true`,
     `IgnoreSslErrors = true` or `VerifyServerCertificate = false` switches certificate validation
     off. Reported where the flag is set (assignment, object initializer, named argument, or the
-    default value of the option itself). Setting the flag behind a condition lowers severity to
-    medium. Revocation-checking and client-certificate flags are out of scope.
+    default value of the option itself). An assignment is judged by its guard like DWA-101 (high
+    when unconditional or when the condition is no opt-out, e.g. "the scheme is ftps"; low behind
+    an opt-out option that defaults to validating or in development only; medium behind an
+    environment variable or an unresolved option). Revocation and client-certificate flags are
+    out of scope, and so are pinning flags (pinning adds to chain validation; off is the default
+    of every TLS stack).
     """
     if not mentions(ctx, "cert", "ssl", "tls", "hostname"):
         return
@@ -246,9 +233,9 @@ def bypass_flag(ctx: FileContext) -> Iterable[Hit]:
         if right is not None and right.type == "boolean_literal":
             bad = flag_bypass_value(name)
             if bad and text(ctx, right) == bad:
-                guarded = bool(guarding_conditions(a))
-                yield hit(a, f"`{name} = {bad}` disables certificate validation"
-                          + (" (behind a condition)" if guarded else ""), severity="medium" if guarded else None)
+                sev, why, props = guard_severity(bypass_guard(ctx, a), "high")
+                yield hit(a, f"`{name} = {bad}` disables certificate validation{why}", severity=sev,
+                          properties=props)
     for arg in nodes(ctx, "argument"):
         label = arg.child_by_field_name("name")
         val = unwrap(arg.named_children[-1]) if arg.named_children else None
@@ -283,7 +270,9 @@ def insecure_grpc(ctx: FileContext) -> Iterable[Hit]:
     """gRPC traffic in cleartext: `ChannelCredentials.Insecure` / `ServerCredentials.Insecure`,
     `GrpcChannel.ForAddress("http://remote-host")`, or the
     `Http2UnencryptedSupport` switch turned on. Loopback addresses are not reported (a local
-    sidecar is a deliberate design), nor are channels built from configuration.
+    sidecar is a deliberate design), nor are channels built from configuration. Insecure
+    credentials in the branch of a TLS option that defaults to on (`if (useTls) ... else
+    Insecure`) or in development only are low; an unresolved option is medium.
     """
     if not re.search(r"Insecure|ForAddress|Http2UnencryptedSupport", ctx.text):
         return
@@ -291,7 +280,9 @@ def insecure_grpc(ctx: FileContext) -> Iterable[Hit]:
         if text(ctx, m.child_by_field_name("name")) == "Insecure" and text(
             ctx, m.child_by_field_name("expression")
         ).split(".")[-1] in ("ChannelCredentials", "ServerCredentials"):
-            yield hit(m, f"`{text(ctx, m)}`: gRPC without TLS")
+            sev, why, props = guard_severity(bypass_guard(ctx, m), "high")
+            why = "" if why == " unconditionally" else why
+            yield hit(m, f"`{text(ctx, m)}`: gRPC without TLS{why}", severity=sev, properties=props)
     for call in nodes(ctx, "invocation_expression"):
         recv, name = callee(ctx, call)
         args = arguments(call)

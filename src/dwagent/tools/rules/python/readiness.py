@@ -10,7 +10,7 @@ from dwagent.tools.rules.csharp.readiness import TODO
 from dwagent.tools.rules.python.parse_errors import silent_body
 from dwagent.tools.rules.python.syntax import call_name
 from dwagent.tools.rules.registry import Hit, file_rule
-from dwagent.tools.rules.syntax import ancestor, hit, line, mentions, nodes, text
+from dwagent.tools.rules.syntax import ancestor, camel_words, hit, line, mentions, nodes, text
 
 
 @file_rule(
@@ -98,6 +98,15 @@ def _is_abstract_context(ctx: FileContext, func, subclassed: set[str]) -> bool:
                                     for m in methods)
 
 
+_DELIBERATE_TYPE_WORDS = frozenset({"noop", "nop", "null", "placeholder", "unsupported", "dummy"})
+
+
+def _deliberate_type(name: str) -> bool:
+    """A class named as a deliberate non-implementation (`NullCache`, `NoopMailer`, `ReadOnlyStore`)."""
+    words = camel_words(name)
+    return bool(set(words) & _DELIBERATE_TYPE_WORDS) or any(a == "read" and b == "only" for a, b in zip(words, words[1:]))
+
+
 @file_rule(
     id="DWA-407",
     title="NotImplementedError outside an abstract method (Python)",
@@ -113,7 +122,9 @@ def not_implemented(ctx: FileContext) -> Iterable[Hit]:
     classes deriving from `ABC`/`Protocol`, classes named `Base*`/`*Base`/`*Interface`/`*Mixin`,
     classes subclassed in the same file or anywhere else in the index (checked by the engine),
     and interface-like classes whose every method raises. A raise inside real logic that rejects
-    one unsupported case is a documented limitation, not a stub, and is not reported. Medium
+    one unsupported case is a documented limitation, not a stub, and is not reported; nor are
+    methods of classes named as deliberate non-implementations (Null/Noop objects, read-only
+    adapters, placeholders, `Unsupported*`), whose refusal is their contract. Medium
     severity and confidence: in Python the same statement is also the conventional body of an
     abstract method whose subclasses may live outside the audited tree.
     """
@@ -131,6 +142,8 @@ def not_implemented(ctx: FileContext) -> Iterable[Hit]:
         if func is None or not _whole_body(ctx, func, r) or _is_abstract_context(ctx, func, subclassed):
             continue
         cls = ancestor(func, ("class_definition",))
+        if cls is not None and _deliberate_type(text(ctx, cls.child_by_field_name("name"))):
+            continue  # a Null/Noop/read-only/placeholder object refusing what it does not serve
         # a method may be abstract by convention: the engine drops it when another file subclasses
         # its class (see options.drop_subclassed)
         props = (("abstract_if_subclassed", text(ctx, cls.child_by_field_name("name"))),) if cls is not None else ()

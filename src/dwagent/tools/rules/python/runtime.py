@@ -122,6 +122,11 @@ BOUNDED_NAME = re.compile(r"(?i)(cache|caches|memo|locks?|map|mapping|table|look
 REGISTRY_NAME = re.compile(r"(?i)handler|subscriber|listener|callback|plugin|registry|registr|hook|route|command|strateg")
 
 
+def _in_function(bodies: list[tuple[int, int]], offset: int) -> bool:
+    """Is the byte `offset` inside a top-level function or class?"""
+    return any(start <= offset < end for start, end in bodies)
+
+
 @file_rule(
     id="DWA-414",
     title="Module-level collection that only grows (Python)",
@@ -137,12 +142,15 @@ def module_collection_grows(ctx: FileContext) -> Iterable[Hit]:
     add to (`add`, `append`, `update`, `setdefault`, item assignment) but nothing ever removes from,
     clears or rebinds: it grows with every request or record until the process dies. Registries of
     handlers, plugins, routes or hooks, UPPER_CASE module tables, memo caches/lookup tables (which
-    grow with the code or a small key domain, not the traffic) and collections that are passed
-    elsewhere are not reported.
+    grow with the code or a small key domain, not the traffic), collections that are passed
+    elsewhere, and collections grown only by top-level statements (a script's one run, not a
+    service's traffic) are not reported.
     """
     if not re.search(r"\.(add|append|extend|update|setdefault|appendleft)\(|\]\s*=", ctx.text):
         return
     root = ctx.tree.root_node
+    bodies = [(n.start_byte, n.end_byte) for n in root.named_children
+              if n.type in ("function_definition", "class_definition", "decorated_definition")]
     for stmt in root.named_children:
         if stmt.type != "expression_statement" or not stmt.named_children or stmt.named_children[0].type != "assignment":
             continue
@@ -158,7 +166,10 @@ def module_collection_grows(ctx: FileContext) -> Iterable[Hit]:
         kinds = []
         for m in uses[1:]:
             method = m.group(2)
-            if method:
+            grows = (method in GROW) if method else m.group(1).strip().endswith("=")
+            if grows and not _in_function(bodies, m.start()):
+                kinds.append("script")  # grown by top-level statements: once per run, not per request
+            elif method:
                 kinds.append("grow" if method in GROW else "shrink" if method in SHRINK else "read")
             elif m.group(1).strip().endswith("="):
                 kinds.append("grow")

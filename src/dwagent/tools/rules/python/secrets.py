@@ -106,6 +106,35 @@ NON_SECURITY = frozenset({"etag", "cache", "checksum", "dedup", "dedupe", "bucke
                           "fingerprint", "content", "gravatar", "chunk", "stable"})
 
 
+WEBSOCKET_ACCEPT_GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11"  # RFC 6455 accept key = SHA-1(key + GUID)
+PROTOCOL_WORDS = frozenset({"protocol", "radius", "tacacs", "handshake", "wire", "chap", "ntlm", "websocket"})
+CHALLENGE_WORDS = frozenset({"scramble", "authenticator", "nonce", "challenge", "salt", "seed", "native", "verifier"})
+# the digest cut to a number or a short prefix: an id or a placement, not integrity
+_REDUCED = re.compile(r"int\.from_bytes\(|\.(?:hex)?digest\(\)\s*\[\s*:\s*(?:[1-9]|1[0-6])\s*\]|\)\s*%\s*\w+")
+
+
+def _mandated_or_reduced(ctx: FileContext, call) -> bool:
+    """A digest a protocol dictates (WebSocket accept key; a challenge-response login in a
+    function/class named for a wire protocol taking the server's salt/nonce/scramble) or one
+    reduced to an integer / short prefix in the same statement."""
+    func = ancestor(call, ("function_definition",))
+    if func is None:
+        return False
+    body = text(ctx, func)
+    if WEBSOCKET_ACCEPT_GUID in body or (WEBSOCKET_ACCEPT_GUID in ctx.text and "websocket" in body.lower()):
+        return True
+    cls = ancestor(func, ("class_definition",))
+    owner = set(camel_words(text(ctx, cls.child_by_field_name("name")))) if cls is not None else set()
+    params = text(ctx, func.child_by_field_name("parameters"))
+    inputs = {w for p in re.findall(r"\w+", params) for w in camel_words(p)} | _function_words(ctx, call)
+    if (owner | _function_words(ctx, call)) & PROTOCOL_WORDS and inputs & CHALLENGE_WORDS:
+        return True
+    stmt = call
+    while stmt.parent is not None and stmt.parent.type not in ("block", "module"):
+        stmt = stmt.parent
+    return bool(_REDUCED.search(text(ctx, stmt)))
+
+
 @file_rule(
     id="DWA-411",
     title="MD5 or SHA-1 used as a hash (Python)",
@@ -119,7 +148,11 @@ def weak_hash(ctx: FileContext) -> Iterable[Hit]:
     """`hashlib.md5`/`hashlib.sha1` (or `hashlib.new("md5")`) are broken for collision resistance;
     for passwords, unsalted fast hashes are broken outright. High when the enclosing function or
     the hashed value names a password, token, signature or key. Not reported with
-    `usedforsecurity=False` or in functions named for ETags, cache keys, checksums or bucketing.
+    `usedforsecurity=False`, in functions named for ETags, cache keys, checksums or bucketing,
+    when the digest is cut to an integer or a short prefix in the same statement
+    (`int.from_bytes(...)`, `hexdigest()[:8]`, `% shards`), or when a protocol mandates it (the
+    RFC 6455 WebSocket accept key; a challenge-response login in a function or class named for a
+    wire protocol whose inputs include the server's salt, nonce or scramble).
     """
     if "md5" not in ctx.text and "sha1" not in ctx.text:
         return
@@ -136,6 +169,8 @@ def weak_hash(ctx: FileContext) -> Iterable[Hit]:
             continue
         words = _function_words(ctx, call) | {w for a in positional(call) for w in camel_words(re.sub(r"\W", "_", text(ctx, a)))}
         if words & NON_SECURITY and not words & {"password", "token", "signature", "secret"}:
+            continue
+        if _mandated_or_reduced(ctx, call):
             continue
         if words & {"password", "passwd", "pwd", "token", "signature", "secret", "key", "hmac", "sign"}:
             yield hit(call, f"{algo} protects a security value; use hashlib.scrypt/bcrypt/argon2 or SHA-256+HMAC",

@@ -19,6 +19,8 @@ from dwagent.tools.rules.python.syntax import (
     positional,
     string_literal,
 )
+from dwagent.tools.rules.bypass_guard import guard_severity
+from dwagent.tools.rules.python.guards import bypass_guard
 from dwagent.tools.rules.registry import Hit, file_rule
 from dwagent.tools.rules.syntax import ancestor, hit, mentions, nodes, text
 
@@ -112,7 +114,11 @@ def tls_verification_off(ctx: FileContext) -> Iterable[Hit]:
     `ssl._create_unverified_context()`, `cert_reqs=ssl.CERT_NONE`, and `verify_mode = CERT_NONE` /
     `check_hostname = False` on an SSL context: the peer's certificate is not checked, so any
     man in the middle is accepted. A value read from configuration (`verify=settings.verify`) is
-    not reported. Test code is excluded.
+    not reported. Severity follows the guard, read with polarity: critical when unconditional or
+    behind an option whose default (a bool literal at module/class level in the file) turns the
+    bypass on; low behind `if not VERIFY_TLS:` when the default verifies, or in debug/development
+    only; medium behind an environment variable or an option with no visible default; high
+    behind a condition that is no opt-out. Test code is excluded.
     """
     if not re.search(r"verify\s*=\s*False|ssl\s*=\s*False|_create_unverified_context|CERT_NONE|check_hostname", ctx.text):
         return
@@ -121,12 +127,12 @@ def tls_verification_off(ctx: FileContext) -> Iterable[Hit]:
         for kw in ("verify", "ssl"):
             value = keyword(ctx, call, kw)
             if value is not None and value.type == "false" and (name in HTTP_FUNCS or obj.split(".")[-1] in ("requests", "httpx")):
-                yield hit(call, f"`{kw}=False` disables certificate verification", max_lines=2)
+                yield _guarded(ctx, call, f"`{kw}=False` disables certificate verification", 2)
         if name == "_create_unverified_context":
-            yield hit(call, "an unverified SSL context accepts any certificate", max_lines=1)
+            yield _guarded(ctx, call, "an unverified SSL context accepts any certificate", 1)
         reqs = keyword(ctx, call, "cert_reqs")
         if reqs is not None and text(ctx, reqs).split(".")[-1].strip("'\"") == "CERT_NONE":
-            yield hit(call, "`cert_reqs=CERT_NONE` disables certificate verification", max_lines=2)
+            yield _guarded(ctx, call, "`cert_reqs=CERT_NONE` disables certificate verification", 2)
     for a in nodes(ctx, "assignment"):
         left = text(ctx, a.child_by_field_name("left"))
         right = text(ctx, a.child_by_field_name("right"))
@@ -136,6 +142,13 @@ def tls_verification_off(ctx: FileContext) -> Iterable[Hit]:
             yield hit(a, "SSL context `verify_mode = CERT_NONE` accepts any certificate", max_lines=1)
         elif left.endswith(".check_hostname") and right == "False":
             yield hit(a, "SSL context `check_hostname = False` accepts certificates for any host", max_lines=1, severity="high")
+
+
+def _guarded(ctx: FileContext, node, message: str, max_lines: int) -> Hit:
+    """The bypass finding with severity from its guard, read with polarity (see DWA-403)."""
+    sev, why, props = guard_severity(bypass_guard(ctx, node), "critical")
+    return hit(node, message + ("" if why == " unconditionally" else why), severity=sev, max_lines=max_lines,
+               properties=props)
 
 
 ENV_LOOKUPS = frozenset({"os.environ.get", "environ.get", "os.getenv", "getenv", "os.environ.setdefault"})
