@@ -146,13 +146,14 @@ def analyse_evidence(evidence: Mapping, *, index_dir=None, patterns: Mapping[str
 def report_dict(analysis: CompetitiveAnalysis) -> dict:
     """What the certify report stores under `competitive`: status, the CERTIFICATION.md summary,
     the full competitive-analysis.md text, and the structured results (JSON-ready, deterministic)."""
-    from dwagent.competitors.render import render_markdown, summary_markdown
+    from dwagent.competitors.render import bottom_line, render_markdown, summary_markdown
 
     cells = analysis.cells()
     return {
         "status": "RAN",
         "product": analysis.product,
         "summary": summary_markdown(analysis),
+        "bottom_line": bottom_line(analysis),
         "markdown": render_markdown(analysis),
         "positions": analysis.positions(),
         "profile": {cap: prof.status for cap, prof in analysis.profile.capabilities.items()},

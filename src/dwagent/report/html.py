@@ -119,12 +119,13 @@ def _competitive(report: Report) -> str:
         return f'<section id="competitive"><h2>Competitive analysis</h2><p>NOT RUN: {h(s["reason"] or "not available")}</p></section>'
     pos = s["positions"]
     prose = (f"Compared with {s['products']} products (knowledge base as of {s['as_of']}): leads {len(pos['leads'])}, comparable "
-             f"{len(pos['comparable'])}, falls short {len(pos['falls short'])}, not comparable {len(pos['not comparable'])}. Capabilities: "
+             f"{len(pos['comparable'])}, behind {len(pos['behind'])}, unknown {len(pos['unknown'])}. Capabilities: "
              + ", ".join(f"{n} {k}" for k, n in s["profile"].items()) + ".")
     dims = "".join(f"<tr><td>{h(d.replace('_', ' '))}</td>" + "".join(f"<td>{t.get(p, 0)}</td>" for p in POSITIONS) + "</tr>" for d, t in s["dimensions"].items())
     recs = "".join(f"<li><b>{h(r['title'])}</b> — {h(r['rationale'].replace('`', ''))}</li>" for r in s["recommendations"])
     plist = "".join(f"<tr><td>{h(p)}</td><td>{h(', '.join(pos[p]))}</td></tr>" for p in POSITIONS if pos[p])
-    return (f'<section id="competitive"><h2>Competitive analysis</h2><p>{h(prose)}</p>'
+    bottom = f"<p>{h(s['bottom_line'])}</p>" if s["bottom_line"] else ""
+    return (f'<section id="competitive"><h2>Competitive analysis</h2><p>{h(prose)}</p>{bottom}'
             f"<table><thead><tr><th>dimension</th>{''.join(f'<th>{p}</th>' for p in POSITIONS)}</tr></thead><tbody>{dims}</tbody></table>"
             f"<h3>Priorities</h3><ol>{recs}</ol><details><summary>Products by position</summary><table>{plist}</table></details>"
             "<p class=muted>Per-product sources: competitive-analysis.md.</p></section>")
