@@ -72,13 +72,18 @@ def certify_command(
     from dwagent.rubric.loader import load_rubric
     from dwagent.tools.walk import resolve_root
 
+    from dwagent.commands.output_target import prepare_out_dir
+
     root = resolve_root(path)
+    prepare_out_dir(out, root)
     loaded = load_rubric(rubric)
     accepted, baseline_source = _load_baseline(baseline, root)
     started = {}
 
+    show_progress = not quiet and console.is_terminal  # a log file or a pipe gets no stage chatter
+
     def progress(node: str, event: str) -> None:
-        if quiet:
+        if not show_progress:
             return
         if event == "start":
             started[node] = time.perf_counter()

@@ -64,7 +64,14 @@ def scan_command(
 
     if fmt not in FORMATS:
         raise UsageError(f"--format {fmt}: expected one of {', '.join(FORMATS)}")
+    from dwagent.commands.output_target import prepare_out_file
+    from dwagent.tools.walk import resolve_root
+
     selected = _selection(rules)
+    tree_root = resolve_root(path)
+    for target in (out, write_baseline):
+        if target is not None:
+            prepare_out_file(target, tree_root)
     build_index(path, index_dir=index_dir, jobs=jobs)
     with open_index(path, index_dir) as store:
         run = run_rules_detailed(store, rules=selected, jobs=jobs)
