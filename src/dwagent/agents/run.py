@@ -26,12 +26,15 @@ def checkpoint_path(ctx: RunContext) -> Path:
 
 
 def tree_digest(db_path: Path) -> str:
-    """sha256 over every indexed file's path and content hash."""
+    """sha256 over every indexed file's path and content hash, and every skip with its reason."""
     digest = hashlib.sha256()
     conn = sqlite3.connect(str(db_path))
     try:
         for path, file_hash in conn.execute("SELECT path, hash FROM files ORDER BY path"):
             digest.update(f"{path}\0{file_hash}\n".encode())
+        # a file that became unreadable, too large or binary changes the run as much as an edit
+        for path, reason in conn.execute("SELECT path, reason FROM skips ORDER BY path, reason"):
+            digest.update(f"skip\0{path}\0{reason}\n".encode())
     finally:
         conn.close()
     return digest.hexdigest()[:16]
@@ -45,7 +48,10 @@ def certify(ctx: RunContext, *, resume: bool = False) -> RunResult:
     if ctx.progress:
         ctx.progress("index", "start")
     # rule_hits: the index workers run the per-file rules on the trees they parse (one parse per file)
-    summary = build_index(ctx.root, index_dir=ctx.index_dir, rule_hits=True)
+    from dwagent.tools.walk import DEFAULT_MAX_FILE_BYTES
+
+    summary = build_index(ctx.root, index_dir=ctx.index_dir, rule_hits=True, exclude=ctx.exclude,
+                          max_file_bytes=ctx.max_file_bytes or DEFAULT_MAX_FILE_BYTES, progress=ctx.index_progress)
     index_seconds = round(time.perf_counter() - started, 3)
     if ctx.progress:
         ctx.progress("index", f"done {index_seconds:.1f}s")

@@ -11,6 +11,7 @@ import yaml
 from rich.console import Console
 
 from dwagent.errors import InputError, UsageError
+from dwagent.tools.walk import DEFAULT_MAX_FILE_BYTES
 
 console = Console(stderr=True)
 
@@ -51,9 +52,10 @@ def _gateway(spec: str | None, budget_usd: float | None = None, max_tokens: int 
 
 
 def certify_command(
+    typer_ctx: typer.Context,
     path: Path = typer.Argument(..., help="Root of the tree to certify."),
     rubric: str = typer.Option("generic", "--rubric", help="dw, generic, or a rubric YAML file."),
-    out: Path = typer.Option(Path("dwagent-report"), "--out", help="Output folder for the reports."),
+    out: Path | None = typer.Option(None, "--out", help="Output folder for the reports (default dwagent-report)."),
     llm: str | None = typer.Option(None, "--llm", help="LLM spec: none, openai:MODEL, anthropic:MODEL, openai-compatible:MODEL@URL (default: settings, else none)."),
     budget_usd: float | None = typer.Option(None, "--budget-usd", help="Stop calling the model past this spend; the run finishes deterministically."),
     max_tokens: int | None = typer.Option(None, "--max-tokens", help="Stop calling the model past this many tokens."),
@@ -63,8 +65,20 @@ def certify_command(
     index_dir: Path | None = typer.Option(None, "--index-dir", help="Folder for the index (default: per-tree cache)."),
     baseline: Path | None = typer.Option(None, "--baseline", help="Certifier's baseline (outside the tree) of accepted findings."),
     no_exec: bool = typer.Option(False, "--no-exec", help="Do not run the tree's build/test commands (gates NOT RUN)."),
+    exclude: list[str] = typer.Option([], "--exclude", help="Gitignore-style glob to skip (repeatable; recorded as a skip)."),
+    max_file_size: int = typer.Option(DEFAULT_MAX_FILE_BYTES, "--max-file-size", min=1, help="Size cap in bytes: larger files are skipped with that reason."),
 ) -> None:
-    """Certify (or refuse to certify) a codebase. Exit 0 CERTIFIED, 1 otherwise, 2 error."""
+    """Certify (or refuse to certify) a codebase. Exit 0 CERTIFIED, 1 otherwise, 2 error.
+
+    Every option can also be set in dwagent.toml or [tool.dwagent] of pyproject.toml in the
+    current directory, or as DWAGENT_<OPTION>; the command line wins (`dwagent config`)."""
+    from dwagent.config import command_settings
+
+    opts = command_settings(typer_ctx, {"rubric": rubric, "out": out, "baseline": baseline, "quiet": quiet,
+                                        "index_dir": index_dir, "no_exec": no_exec, "exclude": tuple(exclude),
+                                        "max_file_size": max_file_size})
+    rubric, baseline, quiet, index_dir, no_exec = (opts[k] for k in ("rubric", "baseline", "quiet", "index_dir", "no_exec"))
+    out = opts["out"] or Path("dwagent-report")
     from dwagent.agents.context import RunContext
     from dwagent.agents.run import certify
     from dwagent.report.model import Report
@@ -96,6 +110,7 @@ def certify_command(
     ctx = RunContext(
         root=root, rubric=loaded, index_dir=index_dir, execute_gates=not no_exec, baseline=accepted,
         baseline_source=baseline_source, gateway=_gateway(llm, budget_usd, max_tokens, no_cache), llm_spec=llm or "none", progress=progress,
+        exclude=tuple(opts["exclude"]), max_file_bytes=int(opts["max_file_size"]), index_progress=show_progress,
     )
     result = certify(ctx, resume=resume)
     report = Report.model_validate(result.report)

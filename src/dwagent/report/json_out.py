@@ -46,5 +46,6 @@ def run_json(report: Report, *, generated_at: str, timings: dict[str, float], in
         "resumed": resumed,
         "outputs": outputs,
         "not_run": report.not_run,
+        "skipped": report.inventory.get("skipped", []),  # every file not analysed, with its reason
     }
     return dumps(data)

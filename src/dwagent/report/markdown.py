@@ -108,7 +108,20 @@ def _quality(report: Report) -> list[str]:
     out += ["", f"Inventory: {inv.get('source_files', 0)} source files; languages: "
             + ", ".join(f"{k} {v['files']} files/{v['lines']} lines" for k, v in inv.get("languages", {}).items() if k in ("csharp", "python"))
             + f"; test/production line ratio: {inv.get('test_to_production_lines')}; tests indexed: {inv.get('tests_indexed')}", ""]
-    return out
+    return out + _skipped(inv)
+
+
+def _skipped(inv: dict) -> list[str]:
+    # every file the index did not analyse is listed with its reason (the tree may hide code there)
+    skipped = inv.get("skipped", [])
+    if not skipped:
+        return []
+    not_assessed = {s["path"] for s in inv.get("unassessed_sources", [])}
+    out = [f"Files not analysed: {len(skipped)} (production source NOT ASSESSED: {len(not_assessed)})", ""]
+    for s in skipped:
+        mark = " — **NOT ASSESSED**" if s["path"] in not_assessed else ""
+        out.append(f"- `{s['path']}`: {s['reason']}{' (' + s['detail'] + ')' if s.get('detail') else ''}{mark}")
+    return out + [""]
 
 
 def _competitive(report: Report) -> list[str]:

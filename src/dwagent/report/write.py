@@ -21,7 +21,8 @@ def _sarif(report: Report) -> tuple[str | None, str]:
     except ImportError as exc:
         return None, f"SARIF writer unavailable: {exc}"
     try:
-        doc = to_sarif(list(report.findings), list(all_rules()), tool_version=report.tool_version)
+        doc = to_sarif(list(report.findings), list(all_rules()), tool_version=report.tool_version,
+                       skips=report.inventory.get("skipped", []))
     except Exception as exc:  # the SARIF file is one output among five; say why it is missing
         return None, f"SARIF writer failed: {type(exc).__name__}: {exc}"
     return (doc if isinstance(doc, str) else dumps(doc)), ""

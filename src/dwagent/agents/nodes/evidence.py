@@ -7,6 +7,16 @@ from dwagent.agents.context import RunContext
 from dwagent.agents.state import CertifyState
 
 
+def catalogue_config(store, rubric):
+    """The graph configuration the cross-file rules run with for this rubric and tree; `dwagent
+    scan` uses it too, so scan and certify make one and the same rule run."""
+    try:
+        from dwagent.agents.inputs.graph_config import graph_config_for, main_language
+    except ImportError:
+        return None  # no code graph yet: the cross-file rules run with their own defaults
+    return graph_config_for(rubric, main_language(store))
+
+
 def run_catalogue(ctx: RunContext) -> tuple[list[dict], dict]:
     """Run every rule; returns (finding dicts, info). Missing rule engine ⇒ info says NOT RUN."""
     try:
@@ -18,13 +28,7 @@ def run_catalogue(ctx: RunContext) -> tuple[list[dict], dict]:
         return [], {"status": "NOT RUN", "reason": "rule engine unavailable: run_rules not implemented"}
     store = open_index(ctx.root, index_dir=ctx.index_dir)
     languages = {row[0] for row in store.conn.execute("SELECT DISTINCT language FROM files")}
-    config = None
-    try:
-        from dwagent.agents.inputs.graph_config import graph_config_for, main_language
-
-        config = graph_config_for(ctx.rubric.rubric, main_language(store))
-    except ImportError:
-        pass  # no code graph yet: the cross-file rules run with their own defaults
+    config = catalogue_config(store, ctx.rubric.rubric)
     try:
         detailed = getattr(engine, "run_rules_detailed", None)
         if detailed is not None:

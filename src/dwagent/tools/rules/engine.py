@@ -34,6 +34,7 @@ from dwagent.tools.rules.registry import (
     renumber_occurrences,
     select_rules,
 )
+from dwagent.tools.source_text import read_canonical
 
 _RULES_DIR = Path(__file__).resolve().parent
 _PARALLEL_MIN_FILES = 64
@@ -111,7 +112,7 @@ def _scan_batch(root: str, batch: list[tuple[str, str, str, str, str]]):
     out = []
     for path, language, role, project, indexed_hash in batch:
         try:
-            data = (Path(root) / path).read_bytes()
+            data = read_canonical(Path(root) / path)
         except OSError as exc:
             out.append((path, "", None, [("*", path, f"unreadable: {exc}")]))
             continue
