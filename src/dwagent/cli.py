@@ -25,6 +25,7 @@ COMMAND_MODULES = (
     "retrieve",
     "competitors",
     "eval",
+    "config",
 )
 
 app = typer.Typer(
