@@ -37,7 +37,7 @@ class RunContext:
     progress: Callable[[str, str], None] | None = None  # (node, event) for the CLI's progress view
     exclude: tuple[str, ...] = ()  # extra gitignore-style globs the index skips (recorded as skips)
     max_file_bytes: int = 0  # the index's size cap; 0: tools/walk.py's default
-    index_progress: bool = False  # a live count/rate/ETA display while files are indexed
+    index_progress: Any = False  # (done, total) callback (or True: a bar) while files are indexed
 
     @property
     def thread_id(self) -> str:

@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import hashlib
+import json
+import os
 import sqlite3
 import time
 from dataclasses import dataclass, replace
@@ -18,6 +20,44 @@ class RunResult:
     state: dict
     timings: dict[str, float]
     index_summary: dict
+    resume_note: str = ""  # what --resume found: continued, nothing to resume, or the tree changed
+
+
+def _marker_path(ctx: RunContext) -> Path:
+    return checkpoint_path(ctx).parent / "last-run.json"
+
+
+def _read_marker(ctx: RunContext) -> dict:
+    try:
+        data = json.loads(_marker_path(ctx).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def _write_marker(ctx: RunContext, finished: bool) -> None:
+    # Beside the checkpoints: which run (tree digest, checkpoint thread) was last started, and
+    # whether it finished, so `--resume` can say what it is continuing, or why it cannot.
+    path = _marker_path(ctx)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(json.dumps({"tree_digest": ctx.tree_digest, "thread_id": ctx.thread_id, "finished": finished},
+                              sort_keys=True), encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def resume_note(previous: dict, ctx: RunContext, summary) -> str:
+    """One line for the user about what `--resume` does with the last run."""
+    if not previous:
+        return "nothing to resume for this tree: running from the start"
+    if previous.get("tree_digest") != ctx.tree_digest:
+        return (f"the tree changed since the interrupted run ({summary.parsed} file(s) re-read, {summary.removed} "
+                "removed or now skipped): its checkpoint is not reused; every stage runs again on the current tree")
+    if previous.get("thread_id") != ctx.thread_id:
+        return "the settings differ from the interrupted run (rubric, gates, model or baseline): running from the start"
+    if previous.get("finished"):
+        return "the last run of this tree had finished: its result is reused"
+    return "continuing the interrupted run from its last completed stage"
 
 
 def checkpoint_path(ctx: RunContext) -> Path:
@@ -57,7 +97,12 @@ def certify(ctx: RunContext, *, resume: bool = False) -> RunResult:
         ctx.progress("index", f"done {index_seconds:.1f}s")
     # A changed tree is a different run: --resume never continues a checkpoint of other content.
     ctx = replace(ctx, tree_digest=tree_digest(index_db_path(ctx.root, ctx.index_dir)))
+    note = resume_note(_read_marker(ctx), ctx, summary) if resume else ""
+    if note and ctx.progress:
+        ctx.progress("resume", note)
+    _write_marker(ctx, finished=False)
     state = run_graph(ctx, checkpoint_path(ctx), resume)
+    _write_marker(ctx, finished=True)
     timings = {"index": index_seconds, **state.get("timings", {}), "total": round(time.perf_counter() - started, 3)}
     summary_dict = {k: getattr(summary, k) for k in getattr(summary, "__dataclass_fields__", {})}
-    return RunResult(report=state["report"], state=state, timings=timings, index_summary=summary_dict)
+    return RunResult(report=state["report"], state=state, timings=timings, index_summary=summary_dict, resume_note=note)

@@ -60,6 +60,7 @@ def certify_command(
     budget_usd: float | None = typer.Option(None, "--budget-usd", help="Stop calling the model past this spend; the run finishes deterministically."),
     max_tokens: int | None = typer.Option(None, "--max-tokens", help="Stop calling the model past this many tokens."),
     no_cache: bool = typer.Option(False, "--no-cache", help="Bypass the LLM response cache."),
+    show_progress: bool = typer.Option(False, "--progress", help="Show progress even when stderr is not a terminal (plain lines)."),
     resume: bool = typer.Option(False, "--resume", help="Continue an interrupted run from its last checkpoint."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress output."),
     index_dir: Path | None = typer.Option(None, "--index-dir", help="Folder for the index (default: per-tree cache)."),
@@ -92,27 +93,28 @@ def certify_command(
     prepare_out_dir(out, root)
     loaded = load_rubric(rubric)
     accepted, baseline_source = _load_baseline(baseline, root)
-    started = {}
 
-    show_progress = not quiet and console.is_terminal  # a log file or a pipe gets no stage chatter
+    from dwagent.progress import RunDisplay
+
+    # stage lines on a terminal; a pipe or log gets them only with --progress; --quiet: never
+    display = RunDisplay(console, enabled=not quiet and (console.is_terminal or bool(show_progress)))
 
     def progress(node: str, event: str) -> None:
-        if not show_progress:
-            return
-        if event == "start":
-            started[node] = time.perf_counter()
-            console.print(f"[cyan]▶[/] {node}", highlight=False)
-        elif event.startswith("done"):
-            console.print(f"[green]✓[/] {node} [dim]{event[5:]}[/]", highlight=False)
-        else:
-            console.print(f"  [dim]{node}: {event}[/]", highlight=False)
+        if node == "resume" and not quiet:  # what --resume found is said even without progress
+            console.print(f"[yellow]resume:[/] {event}", highlight=False)
+        elif node != "resume":
+            display.stage(node, event)
 
     ctx = RunContext(
         root=root, rubric=loaded, index_dir=index_dir, execute_gates=not no_exec, baseline=accepted,
         baseline_source=baseline_source, gateway=_gateway(llm, budget_usd, max_tokens, no_cache), llm_spec=llm or "none", progress=progress,
-        exclude=tuple(opts["exclude"]), max_file_bytes=int(opts["max_file_size"]), index_progress=show_progress,
+        exclude=tuple(opts["exclude"]), max_file_bytes=int(opts["max_file_size"]), index_progress=display.counter("indexing") or False,
     )
-    result = certify(ctx, resume=resume)
+    try:
+        result = certify(ctx, resume=resume)
+    finally:
+        display.close()
+    display.close(result.timings)
     report = Report.model_validate(result.report)
     generated_at = datetime.now(timezone.utc).replace(microsecond=0).isoformat()
     usage = ctx.gateway.ledger.to_dict() if ctx.gateway is not None else None
