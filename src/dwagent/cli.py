@@ -26,6 +26,7 @@ COMMAND_MODULES = (
     "competitors",
     "eval",
     "config",
+    "cache",
 )
 
 app = typer.Typer(

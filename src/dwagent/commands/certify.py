@@ -115,6 +115,9 @@ def certify_command(
     finally:
         display.close()
     display.close(result.timings)
+    from dwagent.tree_cache import after_use
+
+    after_use(root, index_dir, say=None if quiet else (lambda line: console.print(f"[dim]{line}[/]", highlight=False)))
     report = Report.model_validate(result.report)
     generated_at = datetime.now(timezone.utc).replace(microsecond=0).isoformat()
     usage = ctx.gateway.ledger.to_dict() if ctx.gateway is not None else None

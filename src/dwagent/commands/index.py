@@ -37,6 +37,9 @@ def index_command(
     console = Console()
     summary = build_index(path, index_dir=index_dir, exclude=tuple(exclude), max_file_bytes=max_file_size,
                           jobs=jobs, progress=not as_json and console.is_terminal)
+    from dwagent.tree_cache import after_use
+
+    after_use(Path(summary.root), index_dir, say=lambda line: Console(stderr=True).print(line, highlight=False))
     if as_json:
         typer.echo(json.dumps(summary.to_dict(), indent=2, sort_keys=True))
         raise typer.Exit(0)

@@ -100,6 +100,9 @@ def scan_command(
         run = run_rules_detailed(store, rules=selected, jobs=jobs, config=catalogue_config(store, loaded.rubric))
         root = store.root
         skips = skip_rows(store.conn)
+    from dwagent.tree_cache import after_use
+
+    after_use(Path(root), index_dir, say=lambda line: Console(stderr=True).print(line, highlight=False))
     findings = apply_suppressions(run.findings, root, baseline=baseline)
     open_count = sum(1 for f in findings if f.suppression is None)
     failing = sum(1 for f in findings if f.suppression is None and SEVERITY_ORDER[f.severity] <= threshold)
