@@ -87,3 +87,24 @@ def test_corrupt_index(tmp_path):
 def test_debug_shows_the_traceback(tmp_path):
     proc = run_cli("--debug", "certify", "--bogus", cwd=tmp_path)
     assert proc.returncode != 0 and "Traceback" in proc.stderr
+
+
+def test_trace_with_a_misspelled_symbol_is_a_usage_error(tmp_path):
+    proc = run_cli("trace", str(DWSHAPE), "--from", "NoSuchMemberAnywhere.Run", "--to", "AlsoMissing.Stop",
+                   "--index-dir", str(tmp_path / "idx"), cwd=tmp_path)
+    assert_usage_error(proc, "NoSuchMemberAnywhere")
+
+
+def test_trace_with_a_bad_regex_is_a_usage_error(tmp_path):
+    proc = run_cli("trace", str(DWSHAPE), "--from", "re:(", "--to", "x", "--index-dir", str(tmp_path / "idx"), cwd=tmp_path)
+    assert_usage_error(proc, "regular expression")
+
+
+def test_corrupt_checkpoint_without_resume_is_replaced(tmp_path):
+    index_dir = tmp_path / "idx"
+    index_dir.mkdir()
+    (index_dir / "checkpoints.sqlite").write_bytes(b"this is not a database" * 100)
+    proc = run_cli("certify", str(DWSHAPE), "--index-dir", str(index_dir), "--out", str(tmp_path / "o"),
+                   "--no-exec", "-q", cwd=tmp_path)
+    assert proc.returncode in (0, 1), proc.stderr[-2000:]
+    assert (tmp_path / "o" / "findings.json").is_file()

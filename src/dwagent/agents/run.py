@@ -46,6 +46,31 @@ def _write_marker(ctx: RunContext, finished: bool) -> None:
     os.replace(tmp, path)
 
 
+def _check_checkpoint_file(path: Path) -> None:
+    conn = sqlite3.connect(str(path))
+    try:
+        conn.execute("PRAGMA quick_check").fetchall()
+    finally:
+        conn.close()
+
+
+def _check_checkpoints(path: Path, resume: bool) -> None:
+    """A corrupt checkpoint database: with --resume an error naming it (exit 2); without, it is
+    dwagent's own scratch data and is replaced by the fresh run."""
+    if not path.exists():
+        return
+    try:
+        _check_checkpoint_file(path)
+    except sqlite3.DatabaseError as exc:
+        if resume:
+            from dwagent.errors import InputError
+
+            raise InputError(f"the checkpoint {path} is corrupt ({exc}): the interrupted run cannot be resumed",
+                             "run again without --resume (the checkpoint is then replaced)") from exc
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
+
+
 def resume_note(previous: dict, ctx: RunContext, summary) -> str:
     """One line for the user about what `--resume` does with the last run."""
     if not previous:
@@ -97,6 +122,7 @@ def certify(ctx: RunContext, *, resume: bool = False) -> RunResult:
         ctx.progress("index", f"done {index_seconds:.1f}s")
     # A changed tree is a different run: --resume never continues a checkpoint of other content.
     ctx = replace(ctx, tree_digest=tree_digest(index_db_path(ctx.root, ctx.index_dir)))
+    _check_checkpoints(checkpoint_path(ctx), resume)
     note = resume_note(_read_marker(ctx), ctx, summary) if resume else ""
     if note and ctx.progress:
         ctx.progress("resume", note)
