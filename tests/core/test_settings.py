@@ -111,3 +111,17 @@ def test_out_inside_the_tree_is_refused(tmp_path):
     proc = _cli("certify", str(tree), "--out", str(tree / "report"), cwd=tmp_path)
     assert proc.returncode == 2 and "inside the audited tree" in proc.stderr
     assert not (tree / "report").exists()
+
+
+def test_default_out_inside_the_tree_is_excluded_with_a_note(tmp_path):
+    tree = tmp_path / "tree"
+    tree.mkdir()
+    (tree / "A.cs").write_text("class A {}\n")
+    (tree / "dwagent-report").mkdir()
+    (tree / "dwagent-report" / "Old.cs").write_text("class Old { void M() { try { } catch { } } }\n")
+    proc = _cli("certify", ".", "--no-exec", cwd=tree, env={"DWAGENT_CACHE_DIR": str(tmp_path / "cache")})
+    assert proc.returncode in (0, 1), proc.stderr[-2000:]
+    assert "excluded from the audit" in proc.stderr
+    run = json.loads((tree / "dwagent-report" / "run.json").read_text())
+    assert {"path": "dwagent-report/", "reason": "excluded", "detail": ""} in run["skipped"]
+    assert run["index"]["files"] == 1

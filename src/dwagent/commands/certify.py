@@ -79,6 +79,7 @@ def certify_command(
                                         "index_dir": index_dir, "no_exec": no_exec, "exclude": tuple(exclude),
                                         "max_file_size": max_file_size})
     rubric, baseline, quiet, index_dir, no_exec = (opts[k] for k in ("rubric", "baseline", "quiet", "index_dir", "no_exec"))
+    out_chosen = opts["out"] is not None  # typed, or from the environment / settings file
     out = opts["out"] or Path("dwagent-report")
     from dwagent.agents.context import RunContext
     from dwagent.agents.run import certify
@@ -90,7 +91,17 @@ def certify_command(
     from dwagent.commands.output_target import prepare_out_dir
 
     root = resolve_root(path)
-    prepare_out_dir(out, root)
+    from dwagent.commands.output_target import default_out_inside
+
+    extra_exclude = ()
+    if not out_chosen:
+        # `dwagent certify .` with the default ./dwagent-report: the reports are kept out of the
+        # audit (excluded, with a note) instead of refusing the most common first command
+        extra_exclude = default_out_inside(out, root)
+        if extra_exclude and not quiet:
+            console.print(f"[yellow]note:[/] the report folder {out} is inside the audited tree: it is excluded "
+                          "from the audit (pass --out to write elsewhere)", highlight=False, soft_wrap=True)
+    prepare_out_dir(out, root, allow_inside=bool(extra_exclude))
     loaded = load_rubric(rubric)
     accepted, baseline_source = _load_baseline(baseline, root)
 
@@ -108,7 +119,7 @@ def certify_command(
     ctx = RunContext(
         root=root, rubric=loaded, index_dir=index_dir, execute_gates=not no_exec, baseline=accepted,
         baseline_source=baseline_source, gateway=_gateway(llm, budget_usd, max_tokens, no_cache), llm_spec=llm or "none", progress=progress,
-        exclude=tuple(opts["exclude"]), max_file_bytes=int(opts["max_file_size"]), index_progress=display.counter("indexing") or False,
+        exclude=tuple(opts["exclude"]) + extra_exclude, max_file_bytes=int(opts["max_file_size"]), index_progress=display.counter("indexing") or False,
     )
     try:
         result = certify(ctx, resume=resume)

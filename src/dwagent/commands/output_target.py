@@ -19,9 +19,19 @@ def check_outside_tree(target: Path, root: Path, what: str = "--out") -> Path:
     return real
 
 
-def prepare_out_dir(out: Path, root: Path) -> Path:
-    """Create the report folder and prove it is writable; UsageError (exit 2) otherwise."""
-    real = check_outside_tree(out, root)
+def default_out_inside(out: Path, root: Path) -> tuple[str, ...]:
+    """The exclude glob that keeps the default report folder out of the audit when it lies
+    inside the tree (anchored gitignore pattern), else ()."""
+    real = Path(os.path.realpath(out.expanduser()))
+    if real == root or not real.is_relative_to(root):
+        return ()
+    return ("/" + real.relative_to(root).as_posix() + "/",)
+
+
+def prepare_out_dir(out: Path, root: Path, allow_inside: bool = False) -> Path:
+    """Create the report folder and prove it is writable; UsageError (exit 2) otherwise.
+    `allow_inside`: the folder may lie inside the tree because the caller excludes it."""
+    real = Path(os.path.realpath(out.expanduser())) if allow_inside else check_outside_tree(out, root)
     try:
         real.mkdir(parents=True, exist_ok=True)
         with tempfile.NamedTemporaryFile(dir=real, prefix=".dwagent-write-test-"):
