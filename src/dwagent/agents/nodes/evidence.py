@@ -17,6 +17,24 @@ def catalogue_config(store, rubric):
     return graph_config_for(rubric, main_language(store))
 
 
+def _rules_progress(ctx: RunContext):
+    """(done, total) of the cross-file rules as throttled progress messages (count, rate, ETA)."""
+    if ctx.progress is None:
+        return None
+    from dwagent.progress import eta_text
+
+    started = time.perf_counter()
+    last = [started]
+
+    def report(done: int, total: int) -> None:
+        now = time.perf_counter()
+        if done == total or now - last[0] >= 2.0:
+            last[0] = now
+            ctx.progress("evidence", f"cross-file rules {eta_text(done, total, now - started)}")
+
+    return report
+
+
 def run_catalogue(ctx: RunContext) -> tuple[list[dict], dict]:
     """Run every rule; returns (finding dicts, info). Missing rule engine ⇒ info says NOT RUN."""
     try:
@@ -32,7 +50,7 @@ def run_catalogue(ctx: RunContext) -> tuple[list[dict], dict]:
     try:
         detailed = getattr(engine, "run_rules_detailed", None)
         if detailed is not None:
-            run = detailed(store, config=config)
+            run = detailed(store, config=config, progress=_rules_progress(ctx))
             findings, errors = run.findings, run.errors
             info = {
                 "files_scanned": run.files_scanned,
