@@ -2,6 +2,8 @@
 (`Generated:`) varies between runs on the same tree and rubric."""
 from __future__ import annotations
 
+from collections import Counter
+
 from dwagent.report.model import Report
 from dwagent.report.text import anchor, md_code, md_inline
 
@@ -117,10 +119,19 @@ def _skipped(inv: dict) -> list[str]:
     if not skipped:
         return []
     not_assessed = {s["path"] for s in inv.get("unassessed_sources", [])}
-    out = [f"Files not analysed: {len(skipped)} (production source NOT ASSESSED: {len(not_assessed)})", ""]
-    for s in skipped:
+    # deliberate skips (exclude globs, .gitignore, in-tree symlinks) are counted, every other one
+    # is listed: those are the files the audit could not read
+    deliberate = Counter(s["reason"] for s in skipped if s["reason"] in ("excluded", "ignored", "symlink-internal"))
+    unread = [s for s in skipped if s["reason"] not in deliberate]
+    out = [f"Files not analysed: {len(unread)} unreadable as text (production source NOT ASSESSED: {len(not_assessed)})"
+           + (f"; skipped on purpose: {', '.join(f'{k} {v}' for k, v in sorted(deliberate.items()))} (findings.json lists them)"
+              if deliberate else ""), ""]
+    for s in unread:
         mark = " — **NOT ASSESSED**" if s["path"] in not_assessed else ""
-        out.append(f"- `{s['path']}`: {s['reason']}{' (' + s['detail'] + ')' if s.get('detail') else ''}{mark}")
+        # paths and details come from the audited tree: hostile text, escaped like any other
+        path = f"`{s['path']}`" if "`" not in s["path"] and "\n" not in s["path"] else md_inline(s["path"])
+        detail = f" ({md_inline(s['detail'])})" if s.get("detail") else ""
+        out.append(f"- {path}: {s['reason']}{detail}{mark}")
     return out + [""]
 
 
