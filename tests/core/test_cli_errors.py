@@ -108,3 +108,9 @@ def test_corrupt_checkpoint_without_resume_is_replaced(tmp_path):
                    "--no-exec", "-q", cwd=tmp_path)
     assert proc.returncode in (0, 1), proc.stderr[-2000:]
     assert (tmp_path / "o" / "findings.json").is_file()
+
+
+def test_a_usage_error_leaves_no_report_folder(tmp_path):
+    proc = run_cli("certify", str(DWSHAPE), "--rubric", "no-such-rubric", "--out", str(tmp_path / "o"), cwd=tmp_path)
+    assert_usage_error(proc, "rubric")
+    assert not (tmp_path / "o").exists()

@@ -88,22 +88,24 @@ def certify_command(
     from dwagent.rubric.loader import load_rubric
     from dwagent.tools.walk import resolve_root
 
-    from dwagent.commands.output_target import prepare_out_dir
+    from dwagent.commands.output_target import check_outside_tree, default_out_inside, prepare_out_dir
 
     root = resolve_root(path)
-    from dwagent.commands.output_target import default_out_inside
-
     extra_exclude = ()
     if not out_chosen:
         # `dwagent certify .` with the default ./dwagent-report: the reports are kept out of the
         # audit (excluded, with a note) instead of refusing the most common first command
         extra_exclude = default_out_inside(out, root)
-        if extra_exclude and not quiet:
-            console.print(f"[yellow]note:[/] the report folder {out} is inside the audited tree: it is excluded "
-                          "from the audit (pass --out to write elsewhere)", highlight=False, soft_wrap=True)
-    prepare_out_dir(out, root, allow_inside=bool(extra_exclude))
+    else:
+        check_outside_tree(out, root)
     loaded = load_rubric(rubric)
     accepted, baseline_source = _load_baseline(baseline, root)
+    # created only once the arguments are known good (a usage error leaves no empty folder), and
+    # proven writable before minutes of work
+    prepare_out_dir(out, root, allow_inside=bool(extra_exclude))
+    if extra_exclude and not quiet:
+        console.print(f"[yellow]note:[/] the report folder {out} is inside the audited tree: it is excluded "
+                      "from the audit (pass --out to write elsewhere)", highlight=False, soft_wrap=True)
 
     from dwagent.progress import RunDisplay
 
