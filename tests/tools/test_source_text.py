@@ -64,3 +64,15 @@ def test_verifier_reads_the_lines_the_index_saw(tmp_path):
     assert read_text(path) == TEXT
     assert read_span(tmp_path, "a.cs", 4, 4) == "    int x = 1;"
     assert check_quote(tmp_path, "a.cs", 3, 4, "    // caf\u00e9 \u2013 Gr\u00f6\u00dfe\n    int x = 1;").ok
+
+
+def test_index_notes_every_file_decoded_from_another_encoding(tmp_path):
+    from dwagent.tools.index import build_index
+
+    tree = tmp_path / "tree"
+    tree.mkdir()
+    (tree / "a.cs").write_bytes(codecs.BOM_UTF16_LE + TEXT.encode("utf-16-le"))
+    (tree / "b.cs").write_bytes(TEXT.encode("cp1252"))
+    (tree / "c.cs").write_bytes(TEXT.encode("utf-8"))
+    summary = build_index(tree, index_dir=tmp_path / "idx", jobs=1)
+    assert summary.files == 3 and summary.notes == ("a.cs: decoded from utf-16-le", "b.cs: decoded from cp1252")
