@@ -127,6 +127,17 @@ def test_contradicted_claim_is_a_condition_and_never_raises_a_verdict(tmp_path):
     assert adjudicate(s, ctx_for(tmp_path))["verdict"] == "CERTIFIED WITH CONDITIONS"
 
 
+def test_a_skipped_production_source_file_caps_the_verdict(tmp_path):
+    # the clean, fully gated tree is CERTIFIED; the same tree with one unreadable source file is not
+    s = state()
+    assert adjudicate(s, ctx_for(tmp_path))["verdict"] == "CERTIFIED"
+    s["inventory"]["unassessed_sources"] = [{"path": "src/b.cs", "reason": "too-large", "detail": "9 bytes > size cap 8", "role": "production"}]
+    report = adjudicate(s, ctx_for(tmp_path))
+    assert report["verdict"] == "CERTIFIED WITH CONDITIONS"
+    assert [c["id"] for c in report["conditions"]] == ["not-assessed:src/b.cs"]
+    assert "NOT ASSESSED" in report["conditions"][0]["reason"] and "too-large" in report["conditions"][0]["reason"]
+
+
 def _rubric_with_domain_check(categories: str) -> str:
     return RUBRIC.replace("derive_domains: true\n", "derive_domains: true\nderived_checks:\n"
                           f"  - {{kind: no-findings, categories: [{categories}], min_severity: low, on_fail: block}}\n")

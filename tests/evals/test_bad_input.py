@@ -15,9 +15,11 @@ def test_hostile_files_are_created_beside_an_untouched_copy(tmp_path) -> None:
     assert (bad / "escape.cs").is_symlink() and not (bad / "escape.cs").resolve().is_relative_to(target.resolve())
     assert b"\x00" in (bad / "Logo.cs").read_bytes()
     assert (bad / "Huge.cs").stat().st_size > DEFAULT_MAX_FILE_BYTES
+    data = (bad / "BrokenBom.cs").read_bytes()
+    assert data.startswith(b"\xef\xbb\xbf")
     try:
-        (bad / "Latin1.cs").read_bytes().decode("utf-8")
-        raise AssertionError("Latin1.cs must not be valid UTF-8")
+        data[3:].decode("utf-8")
+        raise AssertionError("BrokenBom.cs must not be valid UTF-8 after its BOM")
     except UnicodeDecodeError:
         pass
     for src in sorted(p for p in source.rglob("*") if p.is_file()):

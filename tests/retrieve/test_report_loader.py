@@ -12,7 +12,9 @@ def test_loads_findings_and_root(chat_report):
     assert report.root == root.resolve()
     assert report.finding(fid).rule == "DWA-101"
     assert report.finding("F-tls").id == fid  # unique prefix
-    assert report.finding("F-") is None  # ambiguous prefix
+    assert report.finding("F-nothing-starts-so") is None
+    with pytest.raises(DwagentError, match="ambiguous"):  # an ambiguous prefix is not "no finding"
+        report.finding("F-")
 
 
 def test_missing_dir_bad_json_and_missing_root_are_clear_errors(chat_report, tmp_path):

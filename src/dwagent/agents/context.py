@@ -35,6 +35,9 @@ class RunContext:
     tree_digest: str = ""  # hash of the indexed files' paths and contents (set after indexing)
     fail_in: str = ""
     progress: Callable[[str, str], None] | None = None  # (node, event) for the CLI's progress view
+    exclude: tuple[str, ...] = ()  # extra gitignore-style globs the index skips (recorded as skips)
+    max_file_bytes: int = 0  # the index's size cap; 0: tools/walk.py's default
+    index_progress: Any = False  # (done, total) callback (or True: a bar) while files are indexed
 
     @property
     def thread_id(self) -> str:

@@ -119,9 +119,12 @@ def run_graph(ctx: RunContext, checkpoint_db: Path, resume: bool) -> dict:
             from dwagent.agents.nodes.llm_stages import resume_llm
 
             resume_llm(ctx.gateway, snapshot.values)
-        if snapshot is not None and snapshot.values and not snapshot.next:
+        if snapshot is not None and "report" in snapshot.values and not snapshot.next:
             return dict(snapshot.values)  # the interrupted run had in fact finished
-        if snapshot is not None and snapshot.next:
+        if snapshot is not None and (snapshot.next or snapshot.values):
+            # Interrupted between the writes of a step and the next checkpoint: `next` is then
+            # empty although the run is not done (every task of the step has its pending writes);
+            # invoking with None applies them and goes on.
             app.invoke(None, config, durability="sync")
         else:
             saver.delete_thread(ctx.thread_id)

@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import hashlib
+import json
+import os
 import sqlite3
 import time
 from dataclasses import dataclass, replace
@@ -18,6 +20,69 @@ class RunResult:
     state: dict
     timings: dict[str, float]
     index_summary: dict
+    resume_note: str = ""  # what --resume found: continued, nothing to resume, or the tree changed
+
+
+def _marker_path(ctx: RunContext) -> Path:
+    return checkpoint_path(ctx).parent / "last-run.json"
+
+
+def _read_marker(ctx: RunContext) -> dict:
+    try:
+        data = json.loads(_marker_path(ctx).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def _write_marker(ctx: RunContext, finished: bool) -> None:
+    # Beside the checkpoints: which run (tree digest, checkpoint thread) was last started, and
+    # whether it finished, so `--resume` can say what it is continuing, or why it cannot.
+    path = _marker_path(ctx)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(json.dumps({"tree_digest": ctx.tree_digest, "thread_id": ctx.thread_id, "finished": finished},
+                              sort_keys=True), encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def _check_checkpoint_file(path: Path) -> None:
+    conn = sqlite3.connect(str(path))
+    try:
+        conn.execute("PRAGMA quick_check").fetchall()
+    finally:
+        conn.close()
+
+
+def _check_checkpoints(path: Path, resume: bool) -> None:
+    """A corrupt checkpoint database: with --resume an error naming it (exit 2); without, it is
+    dwagent's own scratch data and is replaced by the fresh run."""
+    if not path.exists():
+        return
+    try:
+        _check_checkpoint_file(path)
+    except sqlite3.DatabaseError as exc:
+        if resume:
+            from dwagent.errors import InputError
+
+            raise InputError(f"the checkpoint {path} is corrupt ({exc}): the interrupted run cannot be resumed",
+                             "run again without --resume (the checkpoint is then replaced)") from exc
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
+
+
+def resume_note(previous: dict, ctx: RunContext, summary) -> str:
+    """One line for the user about what `--resume` does with the last run."""
+    if not previous:
+        return "nothing to resume for this tree: running from the start"
+    if previous.get("tree_digest") != ctx.tree_digest:
+        return (f"the tree changed since the interrupted run ({summary.parsed} file(s) re-read, {summary.removed} "
+                "removed or now skipped): its checkpoint is not reused; every stage runs again on the current tree")
+    if previous.get("thread_id") != ctx.thread_id:
+        return "the settings differ from the interrupted run (rubric, gates, model or baseline): running from the start"
+    if previous.get("finished"):
+        return "the last run of this tree had finished: its result is reused"
+    return "continuing the interrupted run from its last completed stage"
 
 
 def checkpoint_path(ctx: RunContext) -> Path:
@@ -26,15 +91,41 @@ def checkpoint_path(ctx: RunContext) -> Path:
 
 
 def tree_digest(db_path: Path) -> str:
-    """sha256 over every indexed file's path and content hash."""
+    """sha256 over every indexed file's path and content hash, and every skip with its reason."""
     digest = hashlib.sha256()
     conn = sqlite3.connect(str(db_path))
     try:
         for path, file_hash in conn.execute("SELECT path, hash FROM files ORDER BY path"):
             digest.update(f"{path}\0{file_hash}\n".encode())
+        # a file that became unreadable, too large or binary changes the run as much as an edit
+        for path, reason in conn.execute("SELECT path, reason FROM skips ORDER BY path, reason"):
+            digest.update(f"skip\0{path}\0{reason}\n".encode())
     finally:
         conn.close()
     return digest.hexdigest()[:16]
+
+
+def prepare_follow_up(ctx: RunContext) -> float:
+    """Build (incrementally) the symbol cards that `ask`, `chat` and `search` read, so the first
+    question on a finished audit answers in seconds instead of building them first (minutes on a
+    1M-line tree). No dense vectors: those stay on demand. Returns the seconds spent; a failure
+    here never fails the audit (the follow-up then builds the cards itself)."""
+    started = time.perf_counter()
+    if ctx.progress:
+        ctx.progress("follow_up", "start")
+    try:
+        from dwagent.tools.index import open_index
+        from dwagent.tools.retrieve.hybrid import Retriever
+
+        with open_index(ctx.root, ctx.index_dir) as store:
+            Retriever(store.conn, store.root, dense="off")  # refreshes the card store
+    except Exception as exc:  # noqa: BLE001 - optional preparation, said and skipped
+        if ctx.progress:
+            ctx.progress("follow_up", f"symbol cards not prepared ({type(exc).__name__}: {exc}); `ask` builds them")
+    seconds = round(time.perf_counter() - started, 3)
+    if ctx.progress:
+        ctx.progress("follow_up", f"done {seconds:.1f}s")
+    return seconds
 
 
 def certify(ctx: RunContext, *, resume: bool = False) -> RunResult:
@@ -45,13 +136,24 @@ def certify(ctx: RunContext, *, resume: bool = False) -> RunResult:
     if ctx.progress:
         ctx.progress("index", "start")
     # rule_hits: the index workers run the per-file rules on the trees they parse (one parse per file)
-    summary = build_index(ctx.root, index_dir=ctx.index_dir, rule_hits=True)
+    from dwagent.tools.walk import DEFAULT_MAX_FILE_BYTES
+
+    summary = build_index(ctx.root, index_dir=ctx.index_dir, rule_hits=True, exclude=ctx.exclude,
+                          max_file_bytes=ctx.max_file_bytes or DEFAULT_MAX_FILE_BYTES, progress=ctx.index_progress)
     index_seconds = round(time.perf_counter() - started, 3)
     if ctx.progress:
         ctx.progress("index", f"done {index_seconds:.1f}s")
     # A changed tree is a different run: --resume never continues a checkpoint of other content.
     ctx = replace(ctx, tree_digest=tree_digest(index_db_path(ctx.root, ctx.index_dir)))
+    _check_checkpoints(checkpoint_path(ctx), resume)
+    note = resume_note(_read_marker(ctx), ctx, summary) if resume else ""
+    if note and ctx.progress:
+        ctx.progress("resume", note)
+    _write_marker(ctx, finished=False)
     state = run_graph(ctx, checkpoint_path(ctx), resume)
-    timings = {"index": index_seconds, **state.get("timings", {}), "total": round(time.perf_counter() - started, 3)}
+    _write_marker(ctx, finished=True)
+    follow_up = prepare_follow_up(ctx)
+    timings = {"index": index_seconds, **state.get("timings", {}), "follow_up": follow_up,
+               "total": round(time.perf_counter() - started, 3)}
     summary_dict = {k: getattr(summary, k) for k in getattr(summary, "__dataclass_fields__", {})}
-    return RunResult(report=state["report"], state=state, timings=timings, index_summary=summary_dict)
+    return RunResult(report=state["report"], state=state, timings=timings, index_summary=summary_dict, resume_note=note)

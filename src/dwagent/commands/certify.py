@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import json
-import time
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -11,6 +10,7 @@ import yaml
 from rich.console import Console
 
 from dwagent.errors import InputError, UsageError
+from dwagent.tools.walk import DEFAULT_MAX_FILE_BYTES
 
 console = Console(stderr=True)
 
@@ -70,20 +70,35 @@ def _gateway(spec: str | None, budget_usd: float | None = None, max_tokens: int 
 
 
 def certify_command(
+    typer_ctx: typer.Context,
     path: Path = typer.Argument(..., help="Root of the tree to certify."),
     rubric: str = typer.Option("generic", "--rubric", help="dw, generic, or a rubric YAML file."),
-    out: Path = typer.Option(Path("dwagent-report"), "--out", help="Output folder for the reports."),
+    out: Path | None = typer.Option(None, "--out", help="Output folder for the reports (default dwagent-report)."),
     llm: str | None = typer.Option(None, "--llm", help="LLM spec: none, openai:MODEL, anthropic:MODEL, openai-compatible:MODEL@URL (default: settings, else none)."),
     budget_usd: float | None = typer.Option(None, "--budget-usd", help="Stop calling the model past this spend; the run finishes deterministically."),
     max_tokens: int | None = typer.Option(None, "--max-tokens", help="Stop calling the model past this many tokens."),
     no_cache: bool = typer.Option(False, "--no-cache", help="Bypass the LLM response cache."),
+    show_progress: bool = typer.Option(False, "--progress", help="Show progress even when stderr is not a terminal (plain lines)."),
     resume: bool = typer.Option(False, "--resume", help="Continue an interrupted run from its last checkpoint."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress output."),
     index_dir: Path | None = typer.Option(None, "--index-dir", help="Folder for the index (default: per-tree cache)."),
     baseline: Path | None = typer.Option(None, "--baseline", help="Certifier's baseline (outside the tree) of accepted findings, or a previous report (its folder or findings.json) to compare with."),
     no_exec: bool = typer.Option(False, "--no-exec", help="Do not run the tree's build/test commands (gates NOT RUN)."),
+    exclude: list[str] = typer.Option([], "--exclude", help="Gitignore-style glob to skip (repeatable; recorded as a skip)."),
+    max_file_size: int = typer.Option(DEFAULT_MAX_FILE_BYTES, "--max-file-size", min=1, help="Size cap in bytes: larger files are skipped with that reason."),
 ) -> None:
-    """Certify (or refuse to certify) a codebase. Exit 0 CERTIFIED, 1 otherwise, 2 error."""
+    """Certify (or refuse to certify) a codebase. Exit 0 CERTIFIED, 1 otherwise, 2 error.
+
+    Every option can also be set in dwagent.toml or [tool.dwagent] of pyproject.toml in the
+    current directory, or as DWAGENT_<OPTION>; the command line wins (`dwagent config`)."""
+    from dwagent.config import command_settings
+
+    opts = command_settings(typer_ctx, {"rubric": rubric, "out": out, "baseline": baseline, "quiet": quiet,
+                                        "index_dir": index_dir, "no_exec": no_exec, "exclude": tuple(exclude),
+                                        "max_file_size": max_file_size})
+    rubric, baseline, quiet, index_dir, no_exec = (opts[k] for k in ("rubric", "baseline", "quiet", "index_dir", "no_exec"))
+    out_chosen = opts["out"] is not None  # typed, or from the environment / settings file
+    out = opts["out"] or Path("dwagent-report")
     from dwagent.agents.context import RunContext
     from dwagent.agents.run import certify
     from dwagent.report.model import Report
@@ -91,28 +106,50 @@ def certify_command(
     from dwagent.rubric.loader import load_rubric
     from dwagent.tools.walk import resolve_root
 
+    from dwagent.commands.output_target import check_outside_tree, default_out_inside, prepare_out_dir
+
     root = resolve_root(path)
+    extra_exclude = ()
+    if not out_chosen:
+        # `dwagent certify .` with the default ./dwagent-report: the reports are kept out of the
+        # audit (excluded, with a note) instead of refusing the most common first command
+        extra_exclude = default_out_inside(out, root)
+    else:
+        check_outside_tree(out, root)
     loaded = load_rubric(rubric)
     previous = _previous_report(baseline)
     accepted, baseline_source = ({}, "") if previous is not None else _load_baseline(baseline, root)
-    started = {}
+    # created only once the arguments are known good (a usage error leaves no empty folder), and
+    # proven writable before minutes of work
+    prepare_out_dir(out, root, allow_inside=bool(extra_exclude))
+    if extra_exclude and not quiet:
+        console.print(f"[yellow]note:[/] the report folder {out} is inside the audited tree: it is excluded "
+                      "from the audit (pass --out to write elsewhere)", highlight=False, soft_wrap=True)
+
+    from dwagent.progress import RunDisplay
+
+    # stage lines on a terminal; a pipe or log gets them only with --progress; --quiet: never
+    display = RunDisplay(console, enabled=not quiet and (console.is_terminal or bool(show_progress)))
 
     def progress(node: str, event: str) -> None:
-        if quiet:
-            return
-        if event == "start":
-            started[node] = time.perf_counter()
-            console.print(f"[cyan]▶[/] {node}", highlight=False)
-        elif event.startswith("done"):
-            console.print(f"[green]✓[/] {node} [dim]{event[5:]}[/]", highlight=False)
-        else:
-            console.print(f"  [dim]{node}: {event}[/]", highlight=False)
+        if node == "resume" and not quiet:  # what --resume found is said even without progress
+            console.print(f"[yellow]resume:[/] {event}", highlight=False)
+        elif node != "resume":
+            display.stage(node, event)
 
     ctx = RunContext(
         root=root, rubric=loaded, index_dir=index_dir, execute_gates=not no_exec, baseline=accepted,
         baseline_source=baseline_source, gateway=_gateway(llm, budget_usd, max_tokens, no_cache), llm_spec=llm or "none", progress=progress,
+        exclude=tuple(opts["exclude"]) + extra_exclude, max_file_bytes=int(opts["max_file_size"]), index_progress=display.counter("indexing") or False,
     )
-    result = certify(ctx, resume=resume)
+    try:
+        result = certify(ctx, resume=resume)
+    finally:
+        display.close()
+    display.close(result.timings)
+    from dwagent.tree_cache import after_use
+
+    after_use(root, index_dir, say=None if quiet else (lambda line: console.print(f"[dim]{line}[/]", highlight=False)))
     report = Report.model_validate(result.report)
     if previous is not None:
         from dwagent.report.diff import comparison_summary

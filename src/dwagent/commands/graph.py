@@ -47,6 +47,15 @@ def _view(path: Path, index_dir: Path | None, config_file: Path | None):
     return graph_for(store, config)
 
 
+def _resolves(view, waypoint: str, resolve) -> bool:
+    import re
+
+    try:
+        return bool(resolve(view, waypoint))
+    except re.error as exc:
+        raise UsageError(f"{waypoint!r}: not a valid regular expression ({exc})", "fix the pattern after re:") from exc
+
+
 def _unknown(view, symbol: str) -> UsageError:
     import difflib
 
@@ -67,7 +76,13 @@ def trace_command(
     """Trace a path through calls and bus topics, hop by hop, with its checks."""
     from dwagent.tools.graph.trace import trace_path
 
+    from dwagent.tools.graph.trace import resolve_waypoint
+
     view = _view(path, index_dir, graph_config)
+    for waypoint in (source, target):
+        # a misspelled end is a usage error (exit 2), not a broken trace (exit 1)
+        if not _resolves(view, waypoint, resolve_waypoint):
+            raise _unknown(view, waypoint)
     result = trace_path(view, source, target)
     if as_json:
         typer.echo(json.dumps(result.model_dump(mode="json"), indent=2, sort_keys=True))

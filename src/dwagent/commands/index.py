@@ -17,6 +17,7 @@ def register(app: typer.Typer) -> None:
 
 
 def index_command(
+    typer_ctx: typer.Context,
     path: Path = typer.Argument(..., help="Folder of the tree to index."),
     index_dir: Path | None = typer.Option(None, "--index-dir", help="Folder for index.sqlite "
                                           "(default: $DWAGENT_CACHE_DIR or ~/.cache/dwagent, keyed by the tree)."),
@@ -27,11 +28,18 @@ def index_command(
     as_json: bool = typer.Option(False, "--json", help="Print the summary as JSON."),
 ) -> None:
     """Index a C#/Python tree: files, symbols, references, constants and chunks (incremental)."""
+    from dwagent.config import command_settings
     from dwagent.tools.index import build_index
 
+    opts = command_settings(typer_ctx, {"index_dir": index_dir, "exclude": tuple(exclude),
+                                        "max_file_size": max_file_size, "jobs": jobs})
+    index_dir, exclude, max_file_size, jobs = (opts[k] for k in ("index_dir", "exclude", "max_file_size", "jobs"))
     console = Console()
     summary = build_index(path, index_dir=index_dir, exclude=tuple(exclude), max_file_bytes=max_file_size,
                           jobs=jobs, progress=not as_json and console.is_terminal)
+    from dwagent.tree_cache import after_use
+
+    after_use(Path(summary.root), index_dir, say=lambda line: Console(stderr=True).print(line, highlight=False))
     if as_json:
         typer.echo(json.dumps(summary.to_dict(), indent=2, sort_keys=True))
         raise typer.Exit(0)

@@ -65,7 +65,14 @@ def search_command(
     if effective != mode:
         _note(f"{retriever.dense_status}; results are lexical only")
     if effective != "lexical":
-        embedded, _ = retriever.build_dense()
+        # never silent: the first dense search embeds every symbol card (minutes on a large tree)
+        from rich.console import Console
+
+        from dwagent.progress import RunDisplay
+
+        _note("dense index: embedding new or changed symbol cards (first time only; --mode lexical skips this)")
+        counter = RunDisplay(Console(stderr=True), enabled=not as_json or sys.stderr.isatty()).counter("embedding")
+        embedded, _ = retriever.build_dense(counter)
         if embedded:
             _note(f"dense index: embedded {embedded} new or changed symbol card(s)")
     hits = retriever.search(query, k=k, mode=effective, filters=Filters(language, project, role))

@@ -9,6 +9,7 @@ from rich.console import Console
 from rich.table import Table
 
 from dwagent.errors import UsageError
+from dwagent.tools.walk import DEFAULT_MAX_FILE_BYTES
 
 FORMATS = ("text", "json", "sarif")
 
@@ -44,6 +45,7 @@ def _text(findings, errors, summary: str) -> str:
 
 
 def scan_command(
+    typer_ctx: typer.Context,
     path: Path = typer.Argument(..., help="Folder of the tree to scan."),
     rules: str | None = typer.Option(None, "--rules", help="Comma-separated rule ids or globs, e.g. DWA-101,DWA-2*."),
     fmt: str = typer.Option("text", "--format", help="text, json or sarif."),
@@ -52,31 +54,66 @@ def scan_command(
     write_baseline: Path | None = typer.Option(None, "--write-baseline", help="Write every unsuppressed finding to this baseline file."),
     index_dir: Path | None = typer.Option(None, "--index-dir", help="Folder for index.sqlite (default: per-tree cache)."),
     jobs: int | None = typer.Option(None, "--jobs", min=1, help="Worker processes (default: all cores)."),
+    rubric: str = typer.Option("generic", "--rubric", help="Rubric whose graph settings the cross-file rules use (as certify)."),
+    exclude: list[str] = typer.Option([], "--exclude", help="Gitignore-style glob to skip (repeatable; recorded as a skip)."),
+    max_file_size: int = typer.Option(DEFAULT_MAX_FILE_BYTES, "--max-file-size", min=1, help="Size cap in bytes: larger files are skipped with that reason."),
+    fail_on: str = typer.Option("low", "--fail-on", help="Exit 1 only for an unsuppressed finding at or above: critical, high, medium, low."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress output."),
 ) -> None:
-    """Run the rule catalogue over a tree (indexing it incrementally first).
+    """Run the rule catalogue over a tree (indexing it incrementally first): the same rule run as
+    `certify` (same rubric => same raw findings; certify's reviewer then drops some, with reasons).
 
-    Exit 0 when no unsuppressed finding remains, 1 when some do, 2 on usage or input errors.
+    Exit 0 when no unsuppressed finding at or above --fail-on remains, 1 when some do, 2 on usage
+    or input errors. Options can also come from dwagent.toml / [tool.dwagent] (`dwagent config`).
     """
     from dwagent import __version__
+    from dwagent.agents.inputs.skipped import skip_rows
+    from dwagent.agents.nodes.evidence import catalogue_config
+    from dwagent.commands.output_target import prepare_out_file
+    from dwagent.config import SEVERITIES, command_settings
+    from dwagent.models import SEVERITY_ORDER
+    from dwagent.rubric.loader import load_rubric
     from dwagent.tools.index import build_index, open_index
     from dwagent.tools.rules.engine import run_rules_detailed
     from dwagent.tools.rules.suppress import apply_suppressions, baseline_document
+    from dwagent.tools.walk import resolve_root
 
+    opts = command_settings(typer_ctx, {"rules": rules, "format": fmt, "out": out, "baseline": baseline,
+                                        "index_dir": index_dir, "jobs": jobs, "rubric": rubric, "exclude": tuple(exclude),
+                                        "max_file_size": max_file_size, "fail_on": fail_on, "quiet": quiet})
+    rules, fmt, out, baseline, index_dir, jobs = (opts[k] for k in ("rules", "format", "out", "baseline", "index_dir", "jobs"))
     if fmt not in FORMATS:
         raise UsageError(f"--format {fmt}: expected one of {', '.join(FORMATS)}")
+    if str(opts["fail_on"]).lower() not in SEVERITIES:
+        raise UsageError(f"--fail-on {opts['fail_on']}: expected one of {', '.join(SEVERITIES)}")
+    threshold = SEVERITY_ORDER[str(opts["fail_on"]).lower()]
     selected = _selection(rules)
-    build_index(path, index_dir=index_dir, jobs=jobs)
+    tree_root = resolve_root(path)
+    for target in (out, write_baseline):
+        if target is not None:
+            prepare_out_file(target, tree_root)
+    loaded = load_rubric(opts["rubric"])
+    show_progress = not opts["quiet"] and Console(stderr=True).is_terminal
+    build_index(path, index_dir=index_dir, jobs=jobs, exclude=tuple(opts["exclude"]),
+                max_file_bytes=int(opts["max_file_size"]), progress=show_progress)
     with open_index(path, index_dir) as store:
-        run = run_rules_detailed(store, rules=selected, jobs=jobs)
+        run = run_rules_detailed(store, rules=selected, jobs=jobs, config=catalogue_config(store, loaded.rubric))
         root = store.root
+        skips = skip_rows(store.conn)
+    from dwagent.tree_cache import after_use
+
+    after_use(Path(root), index_dir, say=lambda line: Console(stderr=True).print(line, highlight=False))
     findings = apply_suppressions(run.findings, root, baseline=baseline)
     open_count = sum(1 for f in findings if f.suppression is None)
+    failing = sum(1 for f in findings if f.suppression is None and SEVERITY_ORDER[f.severity] <= threshold)
+    not_text = [s for s in skips if s["reason"] not in ("excluded", "ignored", "symlink-internal")]
     summary = (f"{len(findings)} finding(s), {open_count} unsuppressed · {len(selected)} rule(s) · "
-               f"{run.files_scanned} file(s) scanned, {run.files_cached} from cache")
+               f"{run.files_scanned} file(s) scanned, {run.files_cached} from cache · "
+               f"{len(not_text)} file(s) not analysed (skipped)")
     if fmt == "sarif":
         from dwagent.report.sarif import to_sarif
 
-        body = json.dumps(to_sarif(findings, selected, tool_version=__version__), indent=2, sort_keys=True) + "\n"
+        body = json.dumps(to_sarif(findings, selected, tool_version=__version__, skips=skips), indent=2, sort_keys=True) + "\n"
     elif fmt == "json":
         body = json.dumps([f.model_dump(mode="json") for f in findings], indent=2, sort_keys=True) + "\n"
     else:
@@ -93,10 +130,12 @@ def scan_command(
     if fmt != "text":
         for e in run.errors:
             Console(stderr=True).print(f"[yellow]rule error:[/] {e.rule} {e.path}: {e.message}", highlight=False)
+    for s in not_text:
+        Console(stderr=True).print(f"[yellow]skipped:[/] {s['path']} ({s['reason']}: {s['detail']})", highlight=False)
     if write_baseline is not None:
         doc = baseline_document([f for f in findings if f.suppression is None])
         write_baseline.write_text(json.dumps(doc, indent=2, sort_keys=True) + "\n", encoding="utf-8")
-    raise typer.Exit(1 if open_count else 0)
+    raise typer.Exit(1 if failing else 0)
 
 
 def rules_command(

@@ -49,6 +49,7 @@ def run_json(report: Report, *, generated_at: str, timings: dict[str, float], in
         "resumed": resumed,
         "outputs": outputs,
         "not_run": report.not_run,
+        "skipped": report.inventory.get("skipped", []),  # every file not analysed, with its reason
         "entry_points": {
             "total": len(report.entry_points),
             "network": sum(1 for e in report.entry_points if e.get("network")),

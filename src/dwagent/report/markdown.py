@@ -2,6 +2,8 @@
 (`Generated:`) varies between runs on the same tree and rubric."""
 from __future__ import annotations
 
+from collections import Counter
+
 from dwagent.report.model import Report
 from dwagent.report.competitive_md import competitive_section
 from dwagent.report.page_one import page_one, root_cause_table
@@ -114,7 +116,29 @@ def _quality(report: Report) -> list[str]:
     out += ["", f"Inventory: {inv.get('source_files', 0)} source files; languages: "
             + ", ".join(f"{k} {v['files']} files/{v['lines']} lines" for k, v in inv.get("languages", {}).items() if k in ("csharp", "python"))
             + f"; test/production line ratio: {inv.get('test_to_production_lines')}; tests indexed: {inv.get('tests_indexed')}", ""]
-    return out
+    return out + _skipped(inv)
+
+
+def _skipped(inv: dict) -> list[str]:
+    # every file the index did not analyse is listed with its reason (the tree may hide code there)
+    skipped = inv.get("skipped", [])
+    if not skipped:
+        return []
+    not_assessed = {s["path"] for s in inv.get("unassessed_sources", [])}
+    # deliberate skips (exclude globs, .gitignore, in-tree symlinks) are counted, every other one
+    # is listed: those are the files the audit could not read
+    deliberate = Counter(s["reason"] for s in skipped if s["reason"] in ("excluded", "ignored", "symlink-internal"))
+    unread = [s for s in skipped if s["reason"] not in deliberate]
+    out = [f"Files not analysed: {len(unread)} unreadable as text (production source NOT ASSESSED: {len(not_assessed)})"
+           + (f"; skipped on purpose: {', '.join(f'{k} {v}' for k, v in sorted(deliberate.items()))} (findings.json lists them)"
+              if deliberate else ""), ""]
+    for s in unread:
+        mark = " — **NOT ASSESSED**" if s["path"] in not_assessed else ""
+        # paths and details come from the audited tree: hostile text, escaped like any other
+        path = f"`{s['path']}`" if "`" not in s["path"] and "\n" not in s["path"] else md_inline(s["path"])
+        detail = f" ({md_inline(s['detail'])})" if s.get("detail") else ""
+        out.append(f"- {path}: {s['reason']}{detail}{mark}")
+    return out + [""]
 
 
 def _finding(report: Report, f, dropped: bool = False) -> list[str]:

@@ -85,9 +85,25 @@ def _result(f: Finding, index: dict[str, int], root_cause: str = "") -> dict:
     return result
 
 
-def to_sarif(findings: Iterable[Finding], rules: list, *, tool_version: str, root_cause_of: dict[str, str] | None = None) -> dict:
+def skip_notifications(skips: Iterable[dict]) -> list[dict]:
+    """SARIF `toolExecutionNotifications` for files the tool did not analyse ({path, reason, detail})."""
+    out = []
+    for s in sorted(skips, key=lambda s: (s["path"], s["reason"])):
+        deliberate = s["reason"] in ("excluded", "ignored", "symlink-internal")
+        out.append({
+            "level": "note" if deliberate else "warning",
+            "descriptor": {"id": f"skipped/{s['reason']}"},
+            "message": {"text": f"not analysed: {s['path']} ({s['reason']}{': ' + s['detail'] if s.get('detail') else ''})"},
+            "locations": [{"physicalLocation": {"artifactLocation": {"uri": s["path"].rstrip("/") or ".", "uriBaseId": SRCROOT}}}],
+        })
+    return out
+
+
+def to_sarif(findings: Iterable[Finding], rules: list, *, tool_version: str, root_cause_of: dict[str, str] | None = None,
+             skips: Iterable[dict] = ()) -> dict:
     """A SARIF 2.1.0 log with one run: the given rules as the driver's catalogue and the findings
-    as results (sorted). Findings whose rule is not in `rules` still appear (without ruleIndex)."""
+    as results (sorted). Findings whose rule is not in `rules` still appear (without ruleIndex).
+    Every skipped file is a `toolExecutionNotifications` entry of the run's one invocation."""
     ordered_rules = sorted(rules, key=lambda m: m.id)
     index = {m.id: i for i, m in enumerate(ordered_rules)}
     results = [_result(f, index, (root_cause_of or {}).get(f.id, "")) for f in sorted(findings, key=lambda f: (f.file, f.start_line, f.rule, f.fingerprint))]
@@ -102,6 +118,7 @@ def to_sarif(findings: Iterable[Finding], rules: list, *, tool_version: str, roo
             }},
             "originalUriBaseIds": {SRCROOT: {"description": {"text": "The root of the scanned tree."}}},
             "columnKind": "unicodeCodePoints",
+            "invocations": [{"executionSuccessful": True, "toolExecutionNotifications": skip_notifications(skips)}],
             "results": results,
         }],
     }

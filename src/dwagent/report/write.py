@@ -22,7 +22,8 @@ def _sarif(report: Report) -> tuple[str | None, str]:
         return None, f"SARIF writer unavailable: {exc}"
     try:
         rc_of = {fid: rc.id for rc in report.root_causes for fid in rc.finding_ids}
-        doc = to_sarif(list(report.findings), list(all_rules()), tool_version=report.tool_version, root_cause_of=rc_of)
+        doc = to_sarif(list(report.findings), list(all_rules()), tool_version=report.tool_version, root_cause_of=rc_of,
+                       skips=report.inventory.get("skipped", []))
     except Exception as exc:  # the SARIF file is one output among five; say why it is missing
         return None, f"SARIF writer failed: {type(exc).__name__}: {exc}"
     return (doc if isinstance(doc, str) else dumps(doc)), ""

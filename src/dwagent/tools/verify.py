@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from dwagent.tools.source_text import read_text
+
 
 @dataclass(frozen=True)
 class QuoteCheck:
@@ -28,7 +30,7 @@ def read_span(root: Path, rel_path: str, start_line: int, end_line: int) -> str 
     if not target.is_relative_to(root) or not target.is_file():
         return None
     try:
-        lines = target.read_bytes().decode("utf-8", errors="replace").splitlines()
+        lines = read_text(target).splitlines()
     except OSError:
         return None
     if start_line < 1 or end_line < start_line or end_line > len(lines):

@@ -5,12 +5,13 @@ Rules (each skip is a `Skip` value, never silently dropped):
   plus `DEFAULT_EXCLUDES` and caller-given exclude globs (gitignore syntax, relative to the root).
   An ignored or excluded directory is recorded once, as `dir/`, and not descended into.
 - Symbolic links are never followed: a link whose target leaves the root is `symlink-escape`, a
-  link to one of its own ancestors is `symlink-loop`, any other in-root link is `symlink-internal`
-  (its target is indexed at its real place), a dangling link is `unreadable`. This makes loops
+  link to one of its own ancestors (or to itself) is `symlink-loop`, any other in-root link is
+  `symlink-internal` (its target is indexed at its real place), a dangling link is `broken-symlink`. This makes loops
   and double counting impossible by construction.
 - Files over `max_file_bytes` are `too-large`; non-regular files (FIFOs, sockets, devices) are
   `unreadable` and never opened. Content checks (`binary`, `undecodable`, `unreadable`) happen
   when the file is read, in `read_source`, so an unchanged tree can be re-walked with `stat` only.
+  Decoding (BOMs, UTF-16, UTF-8, cp1252, latin-1) is tools/source_text.py, shared with the verifier.
 """
 from __future__ import annotations
 
@@ -23,6 +24,7 @@ from pathlib import Path
 import pathspec
 
 from dwagent.errors import UsageError
+from dwagent.tools.source_text import NotText, decode_source
 
 DEFAULT_EXCLUDES: tuple[str, ...] = (
     ".git/",
@@ -43,7 +45,6 @@ DEFAULT_EXCLUDES: tuple[str, ...] = (
     "dwagent-report/",
 )
 DEFAULT_MAX_FILE_BYTES = 2_000_000
-SNIFF_BYTES = 8192
 
 
 @dataclass(frozen=True)
@@ -52,7 +53,7 @@ class Skip:
 
     path: str
     reason: str  # binary | too-large | undecodable | unreadable | symlink-escape | symlink-loop |
-    #              symlink-internal | excluded | ignored
+    #              broken-symlink | symlink-internal | excluded | ignored
     detail: str = ""
 
 
@@ -154,7 +155,7 @@ def walk(
             elif not stat.S_ISREG(st.st_mode):
                 skips.append(Skip(rel, "unreadable", "not a regular file"))
             elif st.st_size > max_file_bytes:
-                skips.append(Skip(rel, "too-large", f"{st.st_size} bytes > {max_file_bytes}"))
+                skips.append(Skip(rel, "too-large", _too_large(st.st_size, max_file_bytes)))
             else:
                 files.append(WalkedFile(rel, st.st_size, st.st_mtime_ns))
         stack.extend(reversed(subdirs))
@@ -166,8 +167,10 @@ def walk(
 def _symlink_skip(rel: str, abs_path: str, real_root: Path) -> Skip:
     try:
         target = Path(os.path.realpath(abs_path, strict=True))
-    except (OSError, RuntimeError) as exc:
-        return Skip(rel, "unreadable", f"dangling or looping symlink: {type(exc).__name__}")
+    except FileNotFoundError:
+        return Skip(rel, "broken-symlink", f"target {os.readlink(abs_path)!r} does not exist")
+    except (OSError, RuntimeError) as exc:  # ELOOP: the link resolves through itself
+        return Skip(rel, "symlink-loop", f"cannot be resolved: {getattr(exc, 'strerror', None) or type(exc).__name__}")
     if not target.is_relative_to(real_root):
         return Skip(rel, "symlink-escape", "target outside the audited root")
     link_parent = Path(os.path.realpath(os.path.dirname(abs_path)))
@@ -183,35 +186,35 @@ def _rel(path: Path, root: Path) -> str:
 
 @dataclass(frozen=True)
 class Source:
-    """A file's bytes as read for indexing (BOM kept; callers strip it before parsing)."""
+    """A file as read for indexing: its canonical UTF-8 bytes (a UTF-8 BOM kept; callers strip
+    it before parsing), the encoding they were decoded from, and size/mtime of the file on disk."""
 
     data: bytes
     size: int
     mtime_ns: int
+    encoding: str = "utf-8"
 
 
 def read_source(abs_path: str | os.PathLike[str], max_file_bytes: int = DEFAULT_MAX_FILE_BYTES) -> Source | tuple[str, str]:
-    """Read a file for indexing, or return (reason, detail) when it must be skipped: `binary`
-    (a NUL byte in the first 8 KB), `undecodable` (neither UTF-8 nor UTF-8 with BOM),
-    `too-large`, `unreadable` (any OS error)."""
+    """Read and decode a file for indexing (tools/source_text.py), or return (reason, detail)
+    when it must be skipped: `binary`, `undecodable`, `too-large`, `unreadable` (any OS error)."""
     try:
         with open(abs_path, "rb") as fh:
             st = os.fstat(fh.fileno())
             if not stat.S_ISREG(st.st_mode):
                 return ("unreadable", "not a regular file")
             if st.st_size > max_file_bytes:
-                return ("too-large", f"{st.st_size} bytes > {max_file_bytes}")
-            head = fh.read(SNIFF_BYTES)
-            if b"\x00" in head:  # decided before reading the rest: binaries are often large
-                return ("binary", "NUL byte in the first 8 KB")
-            data = head + fh.read(max_file_bytes + 1 - len(head))
+                return ("too-large", _too_large(st.st_size, max_file_bytes))
+            data = fh.read(max_file_bytes + 1)
     except OSError as exc:
         return ("unreadable", exc.strerror or type(exc).__name__)
     if len(data) > max_file_bytes:
-        return ("too-large", f"more than {max_file_bytes} bytes")
-    try:
-        data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        return ("undecodable", f"invalid UTF-8 at byte {exc.start}")
-    return Source(data, st.st_size, st.st_mtime_ns)
+        return ("too-large", _too_large(len(data), max_file_bytes))
+    decoded = decode_source(data)
+    if isinstance(decoded, NotText):
+        return (decoded.reason, decoded.detail)
+    return Source(decoded.data, st.st_size, st.st_mtime_ns, decoded.encoding)
 
+
+def _too_large(size: int, cap: int) -> str:
+    return f"{size} bytes > size cap {cap} (raise --max-file-size / max_file_size to analyse it)"

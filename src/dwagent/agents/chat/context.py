@@ -51,5 +51,24 @@ def build_tools(report: Report, dense: str = "if-built") -> ChatTools:
         retriever = Retriever(index, report.root, dense=dense)
         from dwagent.agents.chat.graph_adapter import load_graph
 
-        graph = load_graph(index)
+        graph = load_graph(index, _certify_graph_config(report, index))
     return ChatTools(report.root, index, retriever, graph)
+
+
+def _certify_graph_config(report: Report, index: sqlite3.Connection):
+    """The graph configuration the certify run used (its rubric's), so the graph it persisted
+    in the index is reused: with the default configuration the first question rebuilt the whole
+    graph (over 30 s on a 1M-line tree). None (the default) when the rubric cannot be loaded."""
+    rubric_info = report.run.get("rubric") if isinstance(report.run, dict) else None
+    source = rubric_info.get("source") if isinstance(rubric_info, dict) else None
+    if not source:
+        return None
+    try:
+        from types import SimpleNamespace
+
+        from dwagent.agents.inputs.graph_config import graph_config_for, main_language
+        from dwagent.rubric.loader import load_rubric
+
+        return graph_config_for(load_rubric(str(source)).rubric, main_language(SimpleNamespace(conn=index)))
+    except Exception:  # an old or moved rubric: the default configuration still answers
+        return None

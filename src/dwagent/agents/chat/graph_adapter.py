@@ -43,7 +43,7 @@ class GraphAdapter:
             sites = who_calls(view, qualname)
         except Exception:
             return None
-        return sorted({CallSite(s.file, s.line, s.caller, f"graph:{s.via}") for s in sites}, key=lambda c: (c.file, c.line, c.scope))
+        return sorted({CallSite(s.file, s.line, s.caller, f"graph:{s.via}") for s in sites}, key=lambda c: (c.file, c.line, c.scope, c.source))
 
     def topics_for(self, qualname: str) -> dict[str, list[CallSite]] | None:
         """For each topic the member publishes or subscribes to: the other sites of that topic."""

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from dwagent.errors import InputError
+from dwagent.errors import InputError, UsageError
 from dwagent.models import Finding
 
 ROOT_KEYS = ("root", "audited_root", "target", "path")
@@ -40,7 +40,12 @@ class Report:
         if exact:
             return exact[0]
         prefixed = [f for f in self.findings if finding_id and f.id.startswith(finding_id)]
-        return prefixed[0] if len(prefixed) == 1 else None
+        if len(prefixed) > 1:
+            # an ambiguous prefix is not "no finding": say which ones it could mean
+            shown = ", ".join(f.id for f in prefixed[:5]) + (" …" if len(prefixed) > 5 else "")
+            raise UsageError(f"finding id {finding_id!r} is ambiguous: {len(prefixed)} findings start with it ({shown})",
+                             "give more characters of the id")
+        return prefixed[0] if prefixed else None
 
 
 def _read_json(path: Path) -> object:

@@ -17,6 +17,7 @@ from dwagent.agents.inputs.globs import ident_matcher
 from dwagent.config import index_db_path
 from dwagent.errors import InputError
 from dwagent.models import Finding
+from dwagent.tools.source_text import read_text
 
 
 def _like(glob: str) -> str:
@@ -91,7 +92,7 @@ class Sources:
         if path not in self._lines:
             target = (self.root / path)
             try:
-                self._lines[path] = target.read_bytes().decode("utf-8", errors="replace").splitlines()
+                self._lines[path] = read_text(target).splitlines()
             except OSError:
                 self._lines[path] = []
         return self._lines[path]

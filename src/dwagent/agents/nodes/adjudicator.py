@@ -102,6 +102,12 @@ def adjudicate(state: CertifyState, ctx: RunContext) -> dict:
 
     if not inv.get("source_files"):
         add(policy.no_source, _item("coverage", "no-source", "no C# or Python source files were indexed", "point dwagent at the source tree"))
+    # Skipped production source (agents/inputs/skipped.py): that file is NOT ASSESSED, so the
+    # verdict can be at best CERTIFIED WITH CONDITIONS. A condition, not a block: the rest of the
+    # tree was assessed; but never silence.
+    for s in inv.get("unassessed_sources", []):
+        add("condition", _item("coverage", f"not-assessed:{s['path']}", f"{s['path']} NOT ASSESSED: skipped ({s['reason']}: {s['detail']})",
+                               f"make {s['path']} readable as text within the size cap, or exclude it deliberately", s["path"]))
     for part, why in sorted(state.get("not_run", {}).items()):
         add("block" if part in CORE_PARTS else "condition", _item("coverage", part, f"{part} NOT RUN: {why}", f"make {part} run"))
 

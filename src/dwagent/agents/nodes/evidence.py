@@ -7,6 +7,34 @@ from dwagent.agents.context import RunContext
 from dwagent.agents.state import CertifyState
 
 
+def catalogue_config(store, rubric):
+    """The graph configuration the cross-file rules run with for this rubric and tree; `dwagent
+    scan` uses it too, so scan and certify make one and the same rule run."""
+    try:
+        from dwagent.agents.inputs.graph_config import graph_config_for, main_language
+    except ImportError:
+        return None  # no code graph yet: the cross-file rules run with their own defaults
+    return graph_config_for(rubric, main_language(store))
+
+
+def _rules_progress(ctx: RunContext):
+    """(done, total) of the cross-file rules as throttled progress messages (count, rate, ETA)."""
+    if ctx.progress is None:
+        return None
+    from dwagent.progress import eta_text
+
+    started = time.perf_counter()
+    last = [started]
+
+    def report(done: int, total: int) -> None:
+        now = time.perf_counter()
+        if done == total or now - last[0] >= 2.0:
+            last[0] = now
+            ctx.progress("evidence", f"cross-file rules {eta_text(done, total, now - started)}")
+
+    return report
+
+
 def run_catalogue(ctx: RunContext) -> tuple[list[dict], dict]:
     """Run every rule; returns (finding dicts, info). Missing rule engine ⇒ info says NOT RUN."""
     try:
@@ -18,17 +46,11 @@ def run_catalogue(ctx: RunContext) -> tuple[list[dict], dict]:
         return [], {"status": "NOT RUN", "reason": "rule engine unavailable: run_rules not implemented"}
     store = open_index(ctx.root, index_dir=ctx.index_dir)
     languages = {row[0] for row in store.conn.execute("SELECT DISTINCT language FROM files")}
-    config = None
-    try:
-        from dwagent.agents.inputs.graph_config import graph_config_for, main_language
-
-        config = graph_config_for(ctx.rubric.rubric, main_language(store))
-    except ImportError:
-        pass  # no code graph yet: the cross-file rules run with their own defaults
+    config = catalogue_config(store, ctx.rubric.rubric)
     try:
         detailed = getattr(engine, "run_rules_detailed", None)
         if detailed is not None:
-            run = detailed(store, config=config)
+            run = detailed(store, config=config, progress=_rules_progress(ctx))
             findings, errors = run.findings, run.errors
             info = {
                 "files_scanned": run.files_scanned,

@@ -9,9 +9,11 @@ from pathlib import Path
 from dwagent.agents.context import RunContext
 from dwagent.agents.verdict.gates import run_command_gate
 from dwagent.agents.inputs.globs import match_path, path_matcher
+from dwagent.agents.inputs.skipped import skip_rows, unassessed_sources
 from dwagent.agents.inputs.sources import Sources
 from dwagent.agents.state import CertifyState
 from dwagent.rubric.schema import CommandGate
+from dwagent.tools.index.roles import ProjectMap
 
 SOURCE_LANGUAGES = ("csharp", "python")
 
@@ -50,7 +52,9 @@ def build_inventory(sources: Sources, ctx: RunContext) -> dict:
             parse_errors += r["parse_errors"] > 0
             if r["project"]:
                 projects[r["project"]] += r["lines"]
-    skips = Counter(row["reason"] for row in sources.conn.execute("SELECT reason FROM skips"))
+    skip_list = skip_rows(sources.conn)
+    skips = Counter(row["reason"] for row in skip_list)
+    projects_map = ProjectMap(r["path"] for r in rows)
     prod, test = lines_by_role.get("production", 0), lines_by_role.get("test", 0)
     return {
         "files": len(rows),
@@ -63,6 +67,8 @@ def build_inventory(sources: Sources, ctx: RunContext) -> dict:
         "tests_indexed": sources.count_tests(),
         "files_with_parse_errors": parse_errors,
         "skips": {k: skips[k] for k in sorted(skips)},
+        "skipped": skip_list,  # every path the index holds no content for, with its reason
+        "unassessed_sources": unassessed_sources(skip_list, Path(sources.root), projects_map.project),
         "paths": [r["path"] for r in rows],
         "source_files_list": [
             {"path": r["path"], "project": r["project"], "role": r["role"]}

@@ -21,6 +21,7 @@ from collections import deque
 from dwagent.agents.verdict.cells import absence, cell, code_evidence
 from dwagent.agents.inputs.globs import match_ident
 from dwagent.models import Evidence
+from dwagent.tools.source_text import read_text
 
 _STUB = re.compile(r"\bthrow\s+new\s+(?:System\.)?(?:NotImplementedException|NotSupportedException)\b|"
                    r"\braise\s+NotImplementedError\b")
@@ -138,7 +139,7 @@ def _handling_sites(sources, files: list[str]) -> list[tuple[str, int, str]]:
     sites: list[tuple[str, int, str]] = []
     for path in files:
         try:
-            whole = (sources.root / path).read_bytes().decode("utf-8", errors="replace")
+            whole = read_text(sources.root / path)
         except OSError:
             continue
         lowered = whole.lower()

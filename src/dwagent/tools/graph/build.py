@@ -209,7 +209,7 @@ class _Builder(CallLinker):
         self.bus_sites(bus_rows)
         self.finish_method_groups()
         self.reflection()
-        self.graph.edges = sorted(set(self.edges), key=lambda e: (e.src, e.file, e.line, e.dst, e.kind))
+        self.graph.edges = sorted(set(self.edges), key=lambda e: (e.src, e.file, e.line, e.dst, e.kind, e.detail))  # total: set order is per-process
         self.graph.fields = self.reflected_reads(field_uses(ix, self.src, self.private_fields, self.field_hits))
         self.graph.options = option_sites(ix, self.src, self.cfg, self.option_types, self.option_hits)
         compute_liveness(self.graph, ix, self.type_edges, self.test_refs, self.cfg, self.entry_units)

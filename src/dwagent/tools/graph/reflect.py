@@ -78,7 +78,11 @@ def find_discoveries(
             for bq in index.resolve_type(base_name, scan.file):
                 out.append(Discovery(owner, "", scan.file, scan.scan_line, bq))
                 out.extend(_subtypes(index, owner, bq, scan.file, scan.scan_line))
-    return sorted(set(out), key=lambda d: (d.target, d.source_type, d.file, d.line))
+    # A total order (every field): two scans of one target through different bases (an interface
+    # and its abstract base) tie on the first four, and `set` order differs per process (string
+    # hash seed), so the first reason recorded for a target flipped between a cold run and a
+    # cached one.
+    return sorted(set(out), key=lambda d: (d.target, d.source_type, d.file, d.line, d.base))
 
 
 def _subtypes(index: TypeIndex, source: str, base_q: str, file: str, line: int) -> list[Discovery]:

@@ -89,4 +89,4 @@ def option_sites(ix: TypeIndex, src: SourceLines, cfg: GraphConfig, option_types
                 if reads[prop] == MAX_READ_SITES:
                     open_props[name] -= 1
                 out.append(OptionSite(prop, "read", file, line, scope))
-    return sorted(set(out), key=lambda o: (o.option, o.kind, o.file, o.line))
+    return sorted(set(out), key=lambda o: (o.option, o.kind, o.file, o.line, o.scope))  # total order: set order is per-process

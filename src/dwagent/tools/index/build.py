@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import time
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -69,7 +69,7 @@ def build_index(
     exclude: Sequence[str] = (),
     max_file_bytes: int = DEFAULT_MAX_FILE_BYTES,
     jobs: int | None = None,
-    progress: bool = False,
+    progress: bool | Callable[[int, int], None] = False,
     rule_hits: bool = False,
 ) -> IndexSummary:
     """Index `root` (incrementally) into its database; never writes inside `root`.
@@ -163,35 +163,29 @@ def _other_root(conn, real_root: Path) -> bool:
     return row is not None and row[0] != str(real_root)
 
 
-def _run(todo: list[Job], jobs: int, progress: bool) -> Iterator[tuple]:
-    """Results in job order (deterministic ids); a pool only when it pays off."""
-    bar = _progress(len(todo)) if progress and todo else None
-    try:
-        if jobs <= 1 or len(todo) < MIN_FILES_FOR_POOL:
-            results: Iterator[tuple] = map(index_file, todo)
-            yield from _advance(results, bar)
-            return
-        yield from _advance(ordered_map(index_file, todo, jobs), bar)
-    finally:
-        if bar is not None:
-            bar[0].stop()
-
-
-def _advance(results: Iterator[tuple], bar) -> Iterator[tuple]:
+def _run(todo: list[Job], jobs: int, progress) -> Iterator[tuple]:
+    """Results in job order (deterministic ids); a pool only when it pays off. `progress` is a
+    (done, total) callback, True for the built-in bar, or falsy."""
+    report = _progress_callback(progress, len(todo)) if progress and todo else None
+    if jobs <= 1 or len(todo) < MIN_FILES_FOR_POOL:
+        results: Iterator[tuple] = map(index_file, todo)
+    else:
+        results = ordered_map(index_file, todo, jobs)
+    done = 0
     for result in results:
-        if bar is not None:
-            bar[0].advance(bar[1])
+        done += 1
+        if report is not None:
+            report(done, len(todo))
         yield result
 
 
-def _progress(total: int):
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+def _progress_callback(progress, total: int):
+    if callable(progress):
+        return progress
+    from dwagent.progress import RunDisplay
+    from rich.console import Console
 
-    prog = Progress(TextColumn("indexing"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                    transient=True)
-    task = prog.add_task("index", total=total)
-    prog.start()
-    return prog, task
+    return RunDisplay(Console(stderr=True), True).counter("indexing")
 
 
 def _summarise(conn, root: Path, db_path: Path, skips: list, parsed: int, reused: int, removed: int,

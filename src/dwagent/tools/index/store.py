@@ -13,6 +13,7 @@ from dwagent.config import index_db_path
 from dwagent.errors import InputError
 from dwagent.tools.index.schema import DDL, SCHEMA_VERSION
 from dwagent.tools.parse.context import FileContext
+from dwagent.tools.source_text import read_canonical
 
 # Bump when extraction output changes: a stored index with another value is rebuilt in full,
 # because its rows would silently disagree with what the current extractors produce.
@@ -113,7 +114,7 @@ class IndexStore:
         if not target.is_relative_to(self.root):
             raise InputError(f"path leaves the audited root: {path}")
         try:
-            data = target.read_bytes()
+            data = read_canonical(target)
         except OSError as exc:
             raise InputError(f"cannot read {path}: {exc.strerror}", "re-run `dwagent index`") from exc
         return FileContext(path=row.path, language=row.language, role=row.role, source=data,

@@ -47,6 +47,9 @@ def index_file(job: Job) -> tuple:
     except Exception as exc:  # a hostile file must not stop the index: keep it lexically
         note = f"extraction failed ({type(exc).__name__}); indexed as plain text"
         facts = FileFacts(chunks=chunk_windows(body.decode("utf-8", errors="replace").splitlines()))
+    if src.encoding not in ("utf-8", "utf-8-sig"):
+        # said, not hidden: the file was analysed as text decoded from another encoding
+        note = "; ".join(n for n in (f"decoded from {src.encoding}", note) if n)
     row = (file_id, rel, language, digest, src.size, src.mtime_ns, count_lines(data), role, project,
            facts.parse_errors)
     result = (

@@ -34,6 +34,7 @@ from dwagent.tools.rules.registry import (
     renumber_occurrences,
     select_rules,
 )
+from dwagent.tools.source_text import read_canonical
 
 _RULES_DIR = Path(__file__).resolve().parent
 _PARALLEL_MIN_FILES = 64
@@ -111,7 +112,7 @@ def _scan_batch(root: str, batch: list[tuple[str, str, str, str, str]]):
     out = []
     for path, language, role, project, indexed_hash in batch:
         try:
-            data = (Path(root) / path).read_bytes()
+            data = read_canonical(Path(root) / path)
         except OSError as exc:
             out.append((path, "", None, [("*", path, f"unreadable: {exc}")]))
             continue
@@ -133,8 +134,9 @@ def file_rule_languages() -> list[str]:
     return sorted(langs)
 
 
-def run_rules_detailed(store, *, rules=None, jobs: int | None = None, config=None) -> RulesRun:
-    """Run the catalogue (or the `rules` subset: ids, globs or RuleMeta) over an index store."""
+def run_rules_detailed(store, *, rules=None, jobs: int | None = None, config=None, progress=None) -> RulesRun:
+    """Run the catalogue (or the `rules` subset: ids, globs or RuleMeta) over an index store.
+    `progress(done, total)` is told after each cross-file rule (the slow part of a warm run)."""
     selected: list[RuleMeta] = _select(rules)
     ids = {m.id for m in selected}
     conn = store.conn
@@ -178,13 +180,14 @@ def run_rules_detailed(store, *, rules=None, jobs: int | None = None, config=Non
 
     findings = drop_subclassed(resolve_option_defaults(findings, store), store)
     registry = load_rules()
-    for meta in selected:
-        if meta.kind != "index":
-            continue
+    cross_file = [meta for meta in selected if meta.kind == "index"]
+    for done, meta in enumerate(cross_file, 1):
         try:
             findings.extend(registry[meta.id].fn(store, config))
         except Exception as exc:
             errors.append(RuleError(meta.id, "", f"{type(exc).__name__}: {exc}"))
+        if progress is not None:
+            progress(done, len(cross_file))
     findings = renumber_occurrences(findings)
     findings.sort(key=lambda f: f.sort_key())
     return RulesRun(

@@ -13,6 +13,7 @@ import re
 from pathlib import Path
 
 from dwagent.models import Evidence, Finding
+from dwagent.tools.source_text import read_text
 
 _INIT = re.compile(r"=\s*(true|false)\s*;")
 
@@ -27,7 +28,7 @@ def _default_of(store, name: str) -> tuple[str, Evidence] | None:
     evidence = None
     for path, start, end, signature in (tuple(r) for r in rows):
         try:
-            lines = (Path(store.root) / path).read_text(encoding="utf-8", errors="replace").splitlines()
+            lines = read_text(Path(store.root) / path).splitlines()
         except OSError:
             continue
         text = "\n".join(lines[start - 1 : end])
