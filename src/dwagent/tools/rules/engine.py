@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable
 
-from dwagent.models import Finding
+from dwagent.models import Evidence, Finding
 from dwagent.tools.parse.context import FileContext
 from dwagent.tools.rules.options import drop_subclassed, resolve_option_defaults
 from dwagent.tools.rules.suppress import mark_inline
@@ -36,16 +36,19 @@ from dwagent.tools.rules.registry import (
 )
 
 _RULES_DIR = Path(__file__).resolve().parent
+# the data-flow core's code and models decide rule output too: they key the cache as well
+_DATAFLOW_DIR = _RULES_DIR.parent / "dataflow"
 _PARALLEL_MIN_FILES = 64
 _BATCH = 48
 
 
 def _rules_version() -> str:
     digest = hashlib.sha1()
-    for path in sorted(_RULES_DIR.rglob("*")):
-        if path.is_file() and path.suffix in (".py", ".yaml", ".yml", ".json", ".txt"):
-            digest.update(path.relative_to(_RULES_DIR).as_posix().encode())
-            digest.update(path.read_bytes())
+    for base in (_RULES_DIR, _DATAFLOW_DIR):
+        for path in sorted(base.rglob("*")):
+            if path.is_file() and path.suffix in (".py", ".yaml", ".yml", ".json", ".txt"):
+                digest.update(path.relative_to(base.parent).as_posix().encode())
+                digest.update(path.read_bytes())
     return "r-" + digest.hexdigest()[:16]
 
 
@@ -93,12 +96,23 @@ def scan_file_detailed(ctx: FileContext, rules: Iterable[str] | None = None) -> 
                     make_finding(
                         reg.meta, ctx.path, start, end, ctx.excerpt(start, end), h.message,
                         scope=ctx.role, severity=h.severity, confidence=h.confidence,
-                        properties=dict(h.properties),
+                        properties=dict(h.properties), related=_hop_evidence(ctx, h.hops, n_lines),
                     )
                 )
         except Exception as exc:  # a broken rule must not hide the other rules' evidence
             errors.append(RuleError(reg.meta.id, ctx.path, f"{type(exc).__name__}: {exc}"))
     return mark_inline(renumber_occurrences(findings), ctx.lines), errors
+
+
+def _hop_evidence(ctx: FileContext, hops, n_lines: int) -> tuple[Evidence, ...]:
+    """Each hop of a data-flow path as Evidence quoting its line verbatim (source first)."""
+    out = []
+    for i, (ln, note) in enumerate(hops):
+        ln = min(max(1, ln), n_lines)
+        excerpt = ctx.excerpt(ln, ln)
+        out.append(Evidence(id=Evidence.make_id(ctx.path, ln, ln, excerpt), file=ctx.path, start_line=ln,
+                            end_line=ln, excerpt=excerpt, kind="code", note=f"flow step {i + 1}: {note}"))
+    return tuple(out)
 
 
 def scan_file(ctx: FileContext, rules: Iterable[str] | None = None) -> list[Finding]:

@@ -37,6 +37,7 @@ RULE_MODULES: tuple[str, ...] = (
     "dwagent.tools.rules.csharp.path_traversal",
     "dwagent.tools.rules.csharp.crypto",
     "dwagent.tools.rules.csharp.injection",
+    "dwagent.tools.rules.csharp.web_injection",
     "dwagent.tools.rules.csharp.deserialization",
     "dwagent.tools.rules.csharp.xxe",
     "dwagent.tools.rules.csharp.assembly_load",
@@ -108,6 +109,9 @@ class Hit:
     severity: str | None = None
     confidence: str | None = None
     properties: tuple[tuple[str, str], ...] = ()
+    # a data-flow path, source first: (1-based line, note); the engine turns each hop into a
+    # related Evidence with the verbatim line so the verifier re-reads every step
+    hops: tuple[tuple[int, str], ...] = ()
 
 
 @dataclass(frozen=True)

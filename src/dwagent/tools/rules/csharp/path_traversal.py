@@ -7,6 +7,8 @@ from typing import Iterable
 
 from dwagent.tools.parse.context import FileContext
 from dwagent.tools.rules.csharp.interproc import argument_for, callers, local_initialiser, resolve, returned
+from dwagent.tools.dataflow.sinks import Site, report
+from dwagent.tools.rules.csharp.web_injection import flows_for
 from dwagent.tools.rules.registry import Hit, file_rule
 from dwagent.tools.rules.syntax import (
     arguments,
@@ -152,8 +154,11 @@ def _check(ctx: FileContext, node, candidates, sink: str) -> Iterable[Hit]:
     for cand in candidates:
         source = _external_source(ctx, cand, params, body)
         if source and not _guarded(body, source) and not _callers_checked(ctx, member, source.split(".")[0]):
-            yield hit(node, f"`{source}` flows into `{sink}` without canonicalisation and a containment check", max_lines=2)
-            return
+            found = list(_graded(ctx, node, cand, sink, f"`{source}` flows into `{sink}` without canonicalisation "
+                                                         f"and a containment check"))
+            yield from found
+            if found:
+                return
 
 
 def _callers_checked(ctx: FileContext, member, param: str) -> bool:
@@ -196,6 +201,13 @@ def _through_helper(ctx: FileContext, node, arg, sink: str) -> Iterable[Hit]:
         body = text(ctx, member)
         source = _external_source(ctx, passed, _parameters(ctx, member), body) if passed is not None else ""
         if source and not _guarded(body, source):
-            yield hit(node, f"`{source}` flows through `{name_of(ctx, helper)}` (line {line(ret)}) into `{sink}` "
-                            f"without canonicalisation and a containment check", max_lines=2)
+            yield from _graded(ctx, node, expr, sink, f"`{source}` flows through `{name_of(ctx, helper)}` (line "
+                                                      f"{line(ret)}) into `{sink}` without canonicalisation and a "
+                                                      f"containment check")
             return
+
+
+def _graded(ctx: FileContext, node, expr, sink: str, message: str) -> Iterable[Hit]:
+    """Grade a syntactic path hit by what the data-flow core traces into the path expression."""
+    yield from report(ctx, flows_for(ctx), Site(node, expr, sink), "path", high="high", min_trust="config",
+                      message=message, max_lines=2)

@@ -1,0 +1,156 @@
+"""Sinks (from `models/<language>-sinks.yaml`) and the one way a data-flow finding is reported.
+
+`csharp_sink_sites(ctx, category)` finds where a value of `category` is consumed; `report(...)`
+asks the data-flow core what reaches each site, drops origins that a validator guards, lets the
+in-file callers of a method substitute its parameters (a parameter -> sink summary applied
+backwards, two levels deep), grades the result by the strongest origin (`flow.grade`) and turns
+it into a Hit whose hops are the path from the source to the sink.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from typing import Iterable
+
+from dwagent.tools.dataflow.flow import TRUST_RANK, Hop, Origin, grade, merge
+from dwagent.tools.dataflow.guards import guarded
+from dwagent.tools.dataflow.model import sinks
+from dwagent.tools.rules.registry import Hit
+from dwagent.tools.rules.syntax import ancestor, arguments, callee, descendants, line, name_of, nodes, text, unwrap
+from dwagent.tools.rules.syntax import hit as make_hit
+
+CALLER_DEPTH = 2
+_NOTE_LOCAL = re.compile(r"^`(\w+)` = ")
+
+
+@dataclass(frozen=True)
+class Site:
+    """One sink: the node to report, the expression that reaches it, and a label for messages."""
+
+    node: object
+    expr: object
+    label: str
+
+
+def csharp_sink_sites(ctx, category: str) -> list[Site]:
+    """Sink sites of `category` in a C# file, in document order."""
+    spec = sinks("csharp").get(category) or {}
+    out: list[Site] = []
+    calls = spec.get("calls") or ()
+    if calls:
+        for call in nodes(ctx, "invocation_expression"):
+            recv, name = callee(ctx, call)
+            args = arguments(call)
+            for c in calls:
+                if re.fullmatch(c["name"], name) and (not c.get("receiver") or re.search(c["receiver"], recv)):
+                    out.extend(Site(call, args[i], f"{recv + '.' if recv else ''}{name}") for i in c.get("args", [0])
+                               if i < len(args))
+                    break
+    ctors = spec.get("constructors") or ()
+    if ctors:
+        for new in nodes(ctx, "object_creation_expression"):
+            typ = text(ctx, new.child_by_field_name("type")).split(".")[-1].split("<")[0]
+            args = arguments(new)
+            for c in ctors:
+                if re.fullmatch(c["type"], typ):
+                    out.extend(Site(new, args[i], f"new {typ}") for i in c.get("args", [0]) if i < len(args))
+                    break
+    for a in spec.get("assignments") or ():
+        if a.get("when_text") and not re.search(a["when_text"], ctx.text):
+            continue
+        for node in nodes(ctx, "assignment_expression"):
+            left = text(ctx, node.child_by_field_name("left"))
+            if re.fullmatch(a["property"], left.split(".")[-1]):
+                out.append(Site(node, node.child_by_field_name("right"), left))
+    for ix in spec.get("indexers") or ():
+        for node in nodes(ctx, "assignment_expression"):
+            left = unwrap(node.child_by_field_name("left"))
+            if left.type == "element_access_expression":
+                recv = left.child_by_field_name("expression") or left.named_children[0]
+                if re.search(ix["receiver"], text(ctx, recv)):
+                    out.append(Site(node, node.child_by_field_name("right"), text(ctx, left)))
+    out.sort(key=lambda s: (s.node.start_byte, s.expr.start_byte))
+    return out
+
+
+def _names(ctx, expr, origin: Origin) -> list[str]:
+    """Names whose validation guards this origin at the sink: identifiers of the sink
+    expression, locals the path went through, and the source's own name."""
+    names = [text(ctx, i) for i in descendants(expr, "identifier")] if expr is not None else []
+    names += [m.group(1) for h in origin.hops for m in [_NOTE_LOCAL.match(h.note)] if m]
+    if re.fullmatch(r"\w+", origin.label):
+        names.append(origin.label)
+    return names
+
+
+def unguarded(ctx, flows, site: Site, origins, category: str) -> tuple[tuple[Origin, ...], str]:
+    """Origins that no validator guards at the site, and the first guard found ('' if none)."""
+    kept, why = [], ""
+    for o in origins:
+        cond = guarded(ctx, flows.model, site.node, _names(ctx, site.expr, o), category)
+        if cond:
+            why = why or cond
+        else:
+            kept.append(o)
+    return tuple(kept), why
+
+
+def with_callers(ctx, flows, site_node, origins, category: str, depth: int = CALLER_DEPTH):
+    """Replace a parameter origin of the enclosing method by what its in-file callers pass, when
+    a caller passes something stronger (a private helper called from a controller action)."""
+    out = list(origins)
+    method = ancestor(site_node, ("method_declaration",))
+    if method is None or depth <= 0:
+        return tuple(out)
+    params = [text(ctx, p.child_by_field_name("name")) for p in
+              (method.child_by_field_name("parameters").named_children if method.child_by_field_name("parameters") else ())
+              if p.type == "parameter"]
+    mname = name_of(ctx, method)
+    for o in origins:
+        if o.trust != "param" or o.param not in params:
+            continue
+        idx = params.index(o.param)
+        for call in nodes(ctx, "invocation_expression"):
+            recv, name = callee(ctx, call)
+            args = arguments(call)
+            if name != mname or recv not in ("", "this") or len(args) != len(params):
+                continue
+            caller = with_callers(ctx, flows, call, flows.origins(args[idx], category), category, depth - 1)
+            for c in caller:
+                if c.rank > o.rank:
+                    merged = c.via(Hop(line(call), f"passed to `{mname}` as `{o.param}`"))
+                    for h in o.hops[1:]:
+                        merged = merged.via(h)
+                    out.append(replace(merged, identifier=o.identifier))
+    return merge(out)
+
+
+def report(ctx, flows, site: Site, category: str, *, high: str, what: str = "", fix: str = "",
+           min_trust: str = "param", identifiers_matter: bool = False, origins=None, message: str = "",
+           at=None, max_lines: int = 3) -> Iterable[Hit]:
+    """At most one Hit for a sink site, graded by evidence; nothing when no origin of at least
+    `min_trust` survives the guards. `message` replaces the "<what> `<sink>`" opening and `at`
+    the reported node (a rule that reports where a string is built rather than run)."""
+    found = flows.origins(site.expr, category) if origins is None else origins
+    found = with_callers(ctx, flows, site.node, found, category)
+    kept, guard = unguarded(ctx, flows, site, found, category)
+    kept = tuple(o for o in kept if o.rank >= TRUST_RANK[min_trust])
+    verdict = grade(kept, high=high, identifiers_matter=identifiers_matter)
+    if verdict.severity is None or verdict.origin is None:
+        return
+    o = verdict.origin
+    note = f" (a check on the value was found but does not cover this path: `{guard[:60]}`)" if guard else ""
+    hops = tuple((h.line, h.note) for h in o.hops) + ((line(site.node), f"reaches `{site.label}`"),)
+    opening = message or f"{what} `{site.label}`"
+    tail = f"; {fix}" if fix else ""
+    yield make_hit(at if at is not None else site.node, f"{opening}: {verdict.reason}{note}{tail}",
+                   max_lines=max_lines, severity=verdict.severity, confidence=verdict.confidence,
+                   hops=_dedupe(hops), properties=(("source", o.label[:80]), ("source_trust", o.trust)))
+
+
+def _dedupe(hops):
+    out = []
+    for h in hops:
+        if not out or out[-1] != h:
+            out.append(h)
+    return tuple(out)
