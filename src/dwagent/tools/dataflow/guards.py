@@ -61,6 +61,15 @@ def _applies(cond: str, pattern: re.Pattern, name: str, *, want_negated: bool | 
                 if depth <= 0:
                     end = i + 1
                     break
+        if "(" not in m.group(0):
+            # a membership test (`x not in ALLOWED`): the value sits before the operator
+            left = re.split(r"\b(and|or)\b|&&|\|\|", cond[:m.start()])[-1]
+            if not word.search(left):
+                continue
+            negated = left.rstrip().endswith("not")
+            if want_negated is None or negated == want_negated:
+                return True
+            continue
         if not word.search(cond[start:end]):
             continue
         before = cond[:start].rstrip()

@@ -73,6 +73,39 @@ def csharp_sink_sites(ctx, category: str) -> list[Site]:
     return out
 
 
+def python_sink_sites(ctx, category: str) -> list[Site]:
+    """Sink sites of `category` in a Python file, in document order."""
+    from dwagent.tools.rules.python.syntax import call_name
+
+    spec = sinks("python").get(category) or {}
+    out: list[Site] = []
+    for c in spec.get("calls") or ():
+        if c.get("when_text") and not re.search(c["when_text"], ctx.text):
+            continue
+        for call in nodes(ctx, "call"):
+            obj, name = call_name(ctx, call)
+            if not re.fullmatch(c["name"], name) or (c.get("receiver") and not re.search(c["receiver"], obj)):
+                continue
+            argn = call.child_by_field_name("arguments")
+            kids = [a for a in (argn.named_children if argn is not None else ()) if a.type != "comment"]
+            positional = [a for a in kids if a.type != "keyword_argument"]
+            shift = 1 if c.get("skip_method_arg") and name == "request" else 0
+            label = f"{obj + '.' if obj else ''}{name}"
+            for i in c.get("args", [0]):
+                if i + shift < len(positional):
+                    out.append(Site(call, positional[i + shift], label))
+            for k in kids:
+                if k.type == "keyword_argument" and text(ctx, k.child_by_field_name("name")) in (c.get("keywords") or ()):
+                    out.append(Site(call, k.child_by_field_name("value"), label))
+    for ix in spec.get("subscript_assignments") or ():
+        for a in nodes(ctx, "assignment"):
+            left = a.child_by_field_name("left")
+            if left is not None and left.type == "subscript" and re.search(ix["receiver"], text(ctx, left.child_by_field_name("value"))):
+                out.append(Site(a, a.child_by_field_name("right"), text(ctx, left)))
+    uniq = {(s.node.start_byte, s.expr.start_byte): s for s in out if s.expr is not None}
+    return [uniq[k] for k in sorted(uniq)]
+
+
 def _names(ctx, expr, origin: Origin) -> list[str]:
     """Names whose validation guards this origin at the sink: identifiers of the sink
     expression, locals the path went through, and the source's own name."""
@@ -83,11 +116,29 @@ def _names(ctx, expr, origin: Origin) -> list[str]:
     return names
 
 
+_FUNCTION_NODES = ("method_declaration", "constructor_declaration", "local_function_statement", "function_definition")
+_ASSIGN = re.compile(r"(?:\bvar\s+|\b\w+\s+)?(\w+)\s*=[^=]")
+
+
+def _derived(ctx, site: Site, names: list[str]) -> list[str]:
+    """Names plus locals assigned from them (`host = urlparse(url).hostname` validates `url`'s host)."""
+    fn = ancestor(site.node, _FUNCTION_NODES)
+    if fn is None:
+        return names
+    out = list(names)
+    words = {n for n in names if n}
+    for stmt in text(ctx, fn)[: max(0, site.node.start_byte - fn.start_byte)].splitlines():
+        m = _ASSIGN.match(stmt.strip())
+        if m and any(re.search(rf"(?<![\w.]){re.escape(w)}\b", stmt[m.end() - 1:]) for w in words):
+            out.append(m.group(1))
+    return out
+
+
 def unguarded(ctx, flows, site: Site, origins, category: str) -> tuple[tuple[Origin, ...], str]:
     """Origins that no validator guards at the site, and the first guard found ('' if none)."""
     kept, why = [], ""
     for o in origins:
-        cond = guarded(ctx, flows.model, site.node, _names(ctx, site.expr, o), category)
+        cond = guarded(ctx, flows.model, site.node, _derived(ctx, site, _names(ctx, site.expr, o)), category)
         if cond:
             why = why or cond
         else:

@@ -57,6 +57,7 @@ RULE_MODULES: tuple[str, ...] = (
     "dwagent.tools.rules.python.secrets",
     "dwagent.tools.rules.python.runtime",
     "dwagent.tools.rules.python.web",
+    "dwagent.tools.rules.python.injection_sinks",
     "dwagent.tools.rules.python.archives",
     "dwagent.tools.rules.python.xml_entities",
     "dwagent.tools.rules.python.tokens",
