@@ -147,10 +147,31 @@ class CSharpFlows:
         """Origins of a string built from `holes` ((expr, identifier position) pairs): each gains a
         'spliced here' hop and the built mark."""
         out = []
+        fixed = _fixed_prefix("csharp", cat)
         for h, ident in holes:
+            if fixed is not None and fixed.search(self._literal_prefix(node, h)):
+                continue  # the category's dangerous part (e.g. a URL's host) is fixed before the hole
             hop = self.hop(node, f"`{_short(text(self.ctx, h), 40)}` spliced into a string")
             out.extend(_splice(o, hop, ident) for o in self.origins(h, cat))
         return merge(out)
+
+    def _literal_prefix(self, node, hole) -> str:
+        """The constant text before `hole` in the string `node` builds (`{}` for other holes)."""
+        out = ""
+        if node.type == "interpolated_string_expression":
+            for c in node.named_children:
+                if c.type == "interpolation":
+                    if c.start_byte <= hole.start_byte < c.end_byte:
+                        return out
+                    out += "{}"
+                elif c.type == "string_content":
+                    out += text(self.ctx, c)
+        elif node.type == "binary_expression":
+            for p in _concat_parts(node):
+                if p.start_byte == hole.start_byte and p.end_byte == hole.end_byte:
+                    return out
+                out += _literal_tail(self.ctx, p) if p.type in ("string_literal", "verbatim_string_literal") else "{}"
+        return out
 
     def _ident_context(self, hole) -> bool:
         """An interpolation hole sitting where SQL takes an identifier (`[{schema}].`, `FROM {t}`)."""
@@ -538,6 +559,15 @@ def _is_built(o: Origin) -> bool:
     return any("spliced into a string" in h.note or h.note.endswith("appended") for h in o.hops)
 
 
+def _fixed_prefix(language: str, category: str):
+    """The sink category's "already fixed" prefix pattern (SSRF: a scheme+host or a relative path)."""
+    from dwagent.tools.dataflow.model import sinks
+
+    spec = sinks(language).get(category) if category != "all" else None
+    pattern = spec.get("fixed_prefix") if isinstance(spec, dict) else None
+    return re.compile(pattern) if pattern else None
+
+
 def _formatted(hole) -> bool:
     return hole.parent is not None and any(c.type == "interpolation_format_clause" for c in hole.parent.named_children)
 
@@ -555,7 +585,8 @@ def _concat_parts(e) -> list:
 
 
 def _literal_tail(ctx, n) -> str:
-    return text(ctx, n)[-40:].rstrip('"') if n.type in ("string_literal", "verbatim_string_literal") else ""
+    raw = text(ctx, n)
+    return raw.lstrip("@").strip('"') if n.type in ("string_literal", "verbatim_string_literal") else ""
 
 
 def _literal_head(ctx, n) -> str:

@@ -109,13 +109,35 @@ class PythonFlows:
 
     def _built(self, node, holes, cat: str) -> tuple[Origin, ...]:
         out = []
+        from dwagent.tools.dataflow.csharp import _fixed_prefix
+
+        fixed = _fixed_prefix("python", cat)
         for h in holes:
+            if fixed is not None and fixed.search(self._literal_prefix(node, h)):
+                continue  # the category's dangerous part (e.g. a URL's host) is fixed before the hole
             hop = Hop(line(node), f"`{_short(text(self.ctx, h), 40)}` spliced into a string")
             for o in self.origins(h, cat):
                 first = not any("spliced" in x.note for x in o.hops)
                 o = o.via(hop)
                 out.append(replace(o, identifier=False) if first else o)
         return merge(out)
+
+    def _literal_prefix(self, node, hole) -> str:
+        """The constant text before `hole` in the string `node` builds (`{}` for other holes)."""
+        out = ""
+        if node.type == "string":
+            for c in node.children:
+                if c.type == "interpolation":
+                    if c.start_byte <= hole.start_byte < c.end_byte:
+                        return out
+                    out += "{}"
+                elif c.type == "string_content":
+                    out += text(self.ctx, c)
+        elif node.type == "binary_operator":
+            left = node.child_by_field_name("left")
+            if left is not None and left.start_byte != hole.start_byte:
+                out = re.sub(r"^[rbuf]*['\"]+|['\"]+$", "", text(self.ctx, left)) if left.type == "string" else "{}"
+        return out
 
     def _source(self, s: str) -> str:
         for trust in ("untrusted", "lower", "stored", "config"):

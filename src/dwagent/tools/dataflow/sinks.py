@@ -42,6 +42,8 @@ def csharp_sink_sites(ctx, category: str) -> list[Site]:
             recv, name = callee(ctx, call)
             args = arguments(call)
             for c in calls:
+                if c.get("when_text") and not re.search(c["when_text"], ctx.text):
+                    continue
                 if re.fullmatch(c["name"], name) and (not c.get("receiver") or re.search(c["receiver"], recv)):
                     out.extend(Site(call, args[i], f"{recv + '.' if recv else ''}{name}") for i in c.get("args", [0])
                                if i < len(args))
@@ -186,6 +188,10 @@ def report(ctx, flows, site: Site, category: str, *, high: str, what: str = "", 
     found = with_callers(ctx, flows, site.node, found, category)
     kept, guard = unguarded(ctx, flows, site, found, category)
     kept = tuple(o for o in kept if o.rank >= TRUST_RANK[min_trust])
+    if min_trust == "param":
+        # a method that hands its own parameter to the sink unchanged is an API, not a flaw: the
+        # caller decides what goes in (reported there when the caller is in view)
+        kept = tuple(o for o in kept if o.trust not in ("param", "unknown") or is_built(o))
     verdict = grade(kept, high=high, identifiers_matter=identifiers_matter)
     if verdict.severity is None or verdict.origin is None:
         return
@@ -197,6 +203,11 @@ def report(ctx, flows, site: Site, category: str, *, high: str, what: str = "", 
     yield make_hit(at if at is not None else site.node, f"{opening}: {verdict.reason}{note}{tail}",
                    max_lines=max_lines, severity=verdict.severity, confidence=verdict.confidence,
                    hops=_dedupe(hops), properties=(("source", o.label[:80]), ("source_trust", o.trust)))
+
+
+def is_built(o: Origin) -> bool:
+    """Whether the path spliced the value into a larger string on the way."""
+    return any("spliced into a string" in h.note or h.note.endswith("appended") for h in o.hops)
 
 
 def _dedupe(hops):
