@@ -51,6 +51,16 @@ def sql_built_from_input(ctx: FileContext) -> Iterable[Hit]:
     same file: SQL returned by a helper that builds it from its parameter is reported at the sink
     with the caller's argument, and a sink whose SQL is a bare parameter is reported at the in-file
     call sites that pass built SQL for it (followed through one more pass-through method).
+
+    Severity comes from the data-flow core (`dwagent.tools.dataflow`), which traces every hole to
+    its origins and lists the path hop by hop as evidence. High only when an untrusted source
+    (request binding, controller/hub/gRPC/minimal-API parameter, `Request.Query`..., socket bytes,
+    a message payload) reaches the text unguarded, also through an in-file caller of a private
+    helper; medium for command-line/environment values, values read back from the database and
+    parameters whose callers are not in view; low for values from operator configuration
+    (options classes, `IConfiguration`) and untraceable identifiers. Identifiers spliced where SQL
+    takes a table, schema or column name (`[{Schema}].[Table]`, `FROM {t}`) that come from
+    constants, configuration or object state are not reported: they are not injections.
     """
     if not re.search(r"Command|Sql|Query|Execute", ctx.text):
         return
@@ -150,6 +160,10 @@ def command_built_from_input(ctx: FileContext) -> Iterable[Hit]:
     `new ProcessStartInfo(...)`, `Arguments = ...`, `FileName = ...`): the value can add
     arguments or, through a shell (`cmd /c`, `sh -c`), whole commands. Use
     `ProcessStartInfo.ArgumentList`, which passes each argument verbatim.
+
+    Severity from the data-flow path (listed as evidence): high only with an untrusted source
+    reaching the command line unguarded; medium for command-line/environment/stored values and
+    parameters whose callers are not in view; low for operator configuration.
     """
     if "Process" not in ctx.text and "Arguments" not in ctx.text:
         return

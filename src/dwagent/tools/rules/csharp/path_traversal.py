@@ -119,6 +119,11 @@ def path_join(ctx: FileContext) -> Iterable[Hit]:
     Across methods of the same file: a path built by a helper from its parameter (concatenation or
     interpolation) and handed to a file API by the caller is reported at that call; a private
     helper whose every in-file caller passes a constant or checks the value first is not.
+
+    Severity from the data-flow path (listed as evidence): high only when an untrusted source
+    (request data, an upload's name, socket bytes, a message payload) reaches the path unguarded;
+    medium for parameters whose callers are not in view (a storage key handed in by other code),
+    command-line/environment and stored values; low for operator configuration.
     """
     if "Path." not in ctx.text and "File" not in ctx.text and "Directory" not in ctx.text:
         return
