@@ -91,7 +91,26 @@ def test_parameter_of_a_plain_method_is_medium_and_says_why():
 def test_identifiers_from_object_state_or_configuration_are_not_sql_injection():
     found = _by_line(scan_file(_cs(CONTROLLER), ["DWA-150"]))
     assert 15 not in found  # [{Schema}].[{options.Table}]: identifiers, not values
-    assert found[20].severity == "low" and "configuration-controlled" in found[20].message
+    assert 20 not in found  # a value from operator configuration: trusted, not an injection
+
+
+def test_sql_identifier_positions():
+    ctx = _cs("""
+public sealed class D
+{
+    public void M(string t, string v)
+    {
+        var a = $"CREATE INDEX idx_{t}_c ON {t}(c)";
+        var b = $"SELECT * FROM x WHERE name = 'pre{v}'";
+        var c = "DELETE FROM " + t + " WHERE id = 1";
+    }
+}
+""")
+    flows = CSharpFlows(ctx)
+    assert all(o.identifier for o in flows.origins(_init(ctx, "a"), "sql"))
+    assert not any(o.identifier for o in flows.origins(_init(ctx, "b"), "sql"))  # inside a '...' literal
+    assert all(o.identifier for o in flows.origins(_init(ctx, "c"), "sql"))
+    assert grade(flows.origins(_init(ctx, "c"), "sql"), identifiers_matter=True).severity == "low"
 
 
 def test_in_file_caller_passing_request_data_raises_a_helper_sink_to_high():
@@ -197,14 +216,14 @@ SEVERITY_TWINS = [
     ("DWA-152", 'public IHtmlContent Render(string fragment)', "medium"),
     ("DWA-153", "return Redirect(returnUrl); // ruleid", "high"),
     ("DWA-154", "return await _http.GetStringAsync(url); // ruleid", "high"),
-    ("DWA-154", "await _client.GetAsync(url); // ruleid", "medium"),      # environment: lower trust
+    ("DWA-154", "var body = await _http.GetStringAsync(request.SourceUrl);", "high"),  # gRPC request
     ("DWA-155", 'var searcher = new DirectorySearcher(_root, "(uid=" + owner + ")");', "medium"),  # stored
     ("DWA-156", 'return _doc.SelectSingleNode("//entry[@key=', "high"),    # socket bytes
     ("DWA-157", "return CSharpScript.EvaluateAsync(formula);", "critical"),
     ("DWA-157", "await CSharpScript.RunAsync(message.Code);", "critical"),  # message payload
     ("DWA-430", 'return render_template_string("<p>Hello " + name + "</p>")', "high"),
     ("DWA-430", 'return Markup("<section>" + fragment + "</section>")', "medium"),
-    ("DWA-432", "return urlopen(os.environ[", "medium"),
+    ("DWA-432", 'await session.post(data["callback"]', "high"),            # aiohttp JSON body
     ("DWA-435", 'exec(compile(code, "<cli>", "exec"))', "medium"),           # command line
     ("DWA-435", 'return str(eval(request.args["expr"]))', "critical"),
 ]

@@ -139,19 +139,27 @@ class CSharpFlows:
                 return self._built(e, [(a, False) for a in arguments(e)], cat) if typ == "StringBuilder" else \
                     merge(*(self.origins(a, cat) for a in arguments(e)))
             return ()
-        if t == "this_expression" or t == "base_expression":
+        if t in ("tuple_expression",):
+            return merge(*(self.origins(c.named_children[-1] if c.type == "argument" and c.named_children else c, cat)
+                           for c in e.named_children))
+        if t in ("this_expression", "base_expression", "is_pattern_expression", "is_expression", "prefix_unary_expression",
+                 "typeof_expression", "default_expression", "sizeof_expression"):
             return ()
-        return ()
+        label = _short(text(ctx, e), 50)
+        return (Origin("unknown", label, (self.hop(e, f"`{label}` (not followed)"),)),)
 
     def _built(self, node, holes, cat: str) -> tuple[Origin, ...]:
         """Origins of a string built from `holes` ((expr, identifier position) pairs): each gains a
         'spliced here' hop and the built mark."""
         out = []
-        fixed = _fixed_prefix("csharp", cat)
+        danger = _dangerous_prefix("csharp", cat)
         for h, ident in holes:
-            if fixed is not None and fixed.search(self._literal_prefix(node, h)):
+            prefix = self._literal_prefix(node, h)
+            if danger is not None and not danger.search(prefix):
                 continue  # the category's dangerous part (e.g. a URL's host) is fixed before the hole
-            hop = self.hop(node, f"`{_short(text(self.ctx, h), 40)}` spliced into a string")
+            verb = "starts a string" if prefix == "" and node.type == "interpolated_string_expression" else \
+                "spliced into a string"
+            hop = self.hop(node, f"`{_short(text(self.ctx, h), 40)}` {verb}")
             out.extend(_splice(o, hop, ident) for o in self.origins(h, cat))
         return merge(out)
 
@@ -163,15 +171,27 @@ class CSharpFlows:
                 if c.type == "interpolation":
                     if c.start_byte <= hole.start_byte < c.end_byte:
                         return out
-                    out += "{}"
+                    exprs = [x for x in c.named_children if not x.type.startswith("interpolation_")]
+                    out += self._const_value(exprs[0]) if exprs else "{}"
                 elif c.type == "string_content":
                     out += text(self.ctx, c)
         elif node.type == "binary_expression":
             for p in _concat_parts(node):
                 if p.start_byte == hole.start_byte and p.end_byte == hole.end_byte:
                     return out
-                out += _literal_tail(self.ctx, p) if p.type in ("string_literal", "verbatim_string_literal") else "{}"
+                out += _literal_tail(self.ctx, p) if p.type in ("string_literal", "verbatim_string_literal") else \
+                    self._const_value(p)
         return out
+
+    def _const_value(self, e) -> str:
+        """The literal value of a `const` string named by `e` in this file, else `{}`."""
+        name = text(self.ctx, e).split(".")[-1]
+        if name in self.consts:
+            for d in nodes(self.ctx, "variable_declarator"):
+                if name_of(self.ctx, d) == name and len(d.named_children) > 1 and \
+                        d.named_children[-1].type in ("string_literal", "verbatim_string_literal"):
+                    return _literal_tail(self.ctx, d.named_children[-1])
+        return "{}"
 
     def _ident_context(self, hole) -> bool:
         """An interpolation hole sitting where SQL takes an identifier (`[{schema}].`, `FROM {t}`)."""
@@ -180,19 +200,25 @@ class CSharpFlows:
             return False
         siblings = parent.parent.named_children
         i = next((k for k, s in enumerate(siblings) if s.start_byte == parent.start_byte), -1)
-        before = text(self.ctx, siblings[i - 1]) if i > 0 and siblings[i - 1].type == "string_content" else ""
+        before = "".join(text(self.ctx, s) if s.type == "string_content" else "0" for s in siblings[:max(i, 0)])
         after = text(self.ctx, siblings[i + 1]) if 0 <= i < len(siblings) - 1 and siblings[i + 1].type == "string_content" else ""
         return self._is_ident(before, after)
 
     def _concat_ident(self, parts, i: int) -> bool:
-        before = _literal_tail(self.ctx, parts[i - 1]) if i > 0 else ""
+        before = "".join(_literal_tail(self.ctx, p) if p.type in ("string_literal", "verbatim_string_literal") else "0"
+                         for p in parts[:i])
         after = _literal_head(self.ctx, parts[i + 1]) if i + 1 < len(parts) else ""
         return self._is_ident(before, after)
 
     def _is_ident(self, before: str, after: str) -> bool:
+        """SQL text before/after a hole says it is an identifier: a keyword that takes a name
+        (`FROM`, `TABLE ... IF NOT EXISTS`, `INDEX ... ON`), a bracket or dot, or a name fragment
+        (`idx_{t}_created`). Inside an open '...' literal it is always a value."""
+        if before.count("'") % 2 == 1:
+            return False
         b, a = self.model.pattern("sql_identifier_before"), self.model.pattern("sql_identifier_after")
-        return bool((b and b.search(before.rstrip() if before.rstrip().endswith(("[", ".", '"', "`")) else before))
-                    or (a and a.search(after)))
+        return bool((b and b.search(before)) or (a and a.search(after)) or re.search(r"\w$", before)
+                    or re.match(r"\w", after))
 
     # ---- names ----------------------------------------------------------------------------------
     def _identifier(self, e, cat: str) -> tuple[Origin, ...]:
@@ -226,7 +252,8 @@ class CSharpFlows:
         if p.type != "parameter":
             return (Origin("member", name, (Hop(line(p), "property setter value"),)),)
         typ = text(ctx, p.child_by_field_name("type"))
-        if NUMERIC_TYPE.match(typ) or typ.rstrip("?") in self._enums:
+        bare = re.sub(r"\[\]|\?|^(IEnumerable|IReadOnlyList|IList|List|ICollection|ReadOnlySpan|Span)<(.*)>$", r"\2", typ).strip()
+        if NUMERIC_TYPE.match(typ) or NUMERIC_TYPE.match(bare or "-") or typ.rstrip("?") in self._enums:
             return ()
         src = self.model.setting("sources", "untrusted", default={})
         attrs = attributes(ctx, p)
@@ -327,6 +354,15 @@ class CSharpFlows:
                 declared = True
                 if len(n.named_children) > 1:
                     defs.append(("init", n, n.named_children[-1]))
+            elif t == "variable_declarator" and n.named_children and n.named_children[0].type == "tuple_pattern" \
+                    and name in [text(self.ctx, c) for c in n.named_children[0].named_children]:
+                # `var (a, b) = F();` — element-wise when the right side is a tuple literal
+                declared = True
+                names = [text(self.ctx, c) for c in n.named_children[0].named_children]
+                value = n.named_children[-1]
+                elems = [c.named_children[-1] for c in value.named_children if c.type == "argument"] \
+                    if value.type == "tuple_expression" else []
+                defs.append(("init", n, elems[names.index(name)] if len(elems) == len(names) else value))
             elif t == "declaration_expression" and text(self.ctx, n.child_by_field_name("name")) == name:
                 declared = True
                 defs.append(("out", n, n))
@@ -556,15 +592,16 @@ def _splice(o: Origin, hop: Hop, identifier: bool) -> Origin:
 
 
 def _is_built(o: Origin) -> bool:
-    return any("spliced into a string" in h.note or h.note.endswith("appended") for h in o.hops)
+    return any(h.note.endswith(("spliced into a string", "starts a string", "appended")) for h in o.hops)
 
 
-def _fixed_prefix(language: str, category: str):
-    """The sink category's "already fixed" prefix pattern (SSRF: a scheme+host or a relative path)."""
+def _dangerous_prefix(language: str, category: str):
+    """The sink category's pattern for a literal prefix after which a hole still matters (SSRF:
+    the start of the URL or its authority), or None when every hole matters."""
     from dwagent.tools.dataflow.model import sinks
 
     spec = sinks(language).get(category) if category != "all" else None
-    pattern = spec.get("fixed_prefix") if isinstance(spec, dict) else None
+    pattern = spec.get("dangerous_prefix") if isinstance(spec, dict) else None
     return re.compile(pattern) if pattern else None
 
 

@@ -42,15 +42,40 @@ def _consequence(node):
     return node.child_by_field_name("consequence")
 
 
-def _applies(cond: str, pattern: re.Pattern, name: str, *, want_negated: bool | None) -> bool:
+_FIELD = r"(?m)^\s*(?:\[[^\]\n]*\]\s*)*((?:(?:public|private|protected|internal|static|readonly|const|volatile|new)\s+)+)[\w<>\[\],.?() ]+?\s+{}\s*(=|;)"
+
+
+def receiver_is_fixed(ctx, language: str, receiver: str) -> bool:
+    """Whether a membership check's collection is an allow-list: a type (`Regex`, `Url`), a
+    `const`/`static readonly` field, a read-only map of literals or configuration; not an
+    instance cache that earlier calls filled (`_seen.TryGetValue(key, ...)` proves nothing)."""
+    last = receiver.rstrip(".").split(".")[-1]
+    if language != "csharp" or not last:
+        return True
+    if re.search(r"(?i)(options|settings|config)", receiver):
+        return True
+    m = re.search(_FIELD.format(re.escape(last)), ctx.text)
+    if m is None:
+        return True  # a type name, a local or a parameter: judged where it is built
+    mods = m.group(1).split()
+    if "const" in mods or ("static" in mods and "readonly" in mods):
+        return True
+    from dwagent.tools.rules.csharp.taint import _constant_map
+
+    return _constant_map(ctx, last)
+
+
+def _applies(cond: str, pattern: re.Pattern, name: str, *, want_negated: bool | None, fixed=None) -> bool:
     """Whether `pattern` matches a call in `cond` involving `name`, with the wanted negation
-    (None: either)."""
+    (None: either); `fixed(receiver)` decides whether the call's receiver is an allow-list."""
     word = re.compile(rf"(?<![\w.]){re.escape(name)}\b")
     for m in pattern.finditer(cond):
         start = m.start()
         # the receiver chain before the match (`Allowed.` in `Allowed.Contains(`) belongs to it
         while start > 0 and (cond[start - 1].isalnum() or cond[start - 1] in "._"):
             start -= 1
+        if fixed is not None and "(" in m.group(0) and not fixed(cond[start:m.start()]):
+            continue
         depth, end = 0, m.end()
         for i in range(m.end() - 1, len(cond)):
             ch = cond[i]
@@ -87,13 +112,17 @@ def guarded(ctx, model: Model, use, names, category: str) -> str:
         return ""
     validators = model.validator_patterns(category)
     rejectors = model.rejector_patterns(category)
+
+    def fixed(receiver: str) -> bool:
+        return receiver_is_fixed(ctx, language, receiver)
+
     child, cur = use, use.parent
     while cur is not None and cur.type not in _FUNCTIONS:
         if cur.type == _IF[language]:
             cond = text(ctx, cur.child_by_field_name("condition"))
             cons = _consequence(cur)
             if cons is not None and cons.start_byte <= child.start_byte < cons.end_byte:
-                if any(_applies(cond, p, n, want_negated=False) for p in validators for n in names):
+                if any(_applies(cond, p, n, want_negated=False, fixed=fixed) for p in validators for n in names):
                     return cond
         for sib in cur.named_children:
             if sib.start_byte >= child.start_byte:
@@ -101,7 +130,7 @@ def guarded(ctx, model: Model, use, names, category: str) -> str:
             if sib.type != _IF[language] or not _exits(ctx, _consequence(sib), language):
                 continue
             cond = text(ctx, sib.child_by_field_name("condition"))
-            if any(_applies(cond, p, n, want_negated=True) for p in validators for n in names) or \
+            if any(_applies(cond, p, n, want_negated=True, fixed=fixed) for p in validators for n in names) or \
                     any(_applies(cond, p, n, want_negated=False) for p in rejectors for n in names):
                 return cond
         child, cur = cur, cur.parent

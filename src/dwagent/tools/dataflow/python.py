@@ -109,11 +109,11 @@ class PythonFlows:
 
     def _built(self, node, holes, cat: str) -> tuple[Origin, ...]:
         out = []
-        from dwagent.tools.dataflow.csharp import _fixed_prefix
+        from dwagent.tools.dataflow.csharp import _dangerous_prefix
 
-        fixed = _fixed_prefix("python", cat)
+        danger = _dangerous_prefix("python", cat)
         for h in holes:
-            if fixed is not None and fixed.search(self._literal_prefix(node, h)):
+            if danger is not None and not danger.search(self._literal_prefix(node, h)):
                 continue  # the category's dangerous part (e.g. a URL's host) is fixed before the hole
             hop = Hop(line(node), f"`{_short(text(self.ctx, h), 40)}` spliced into a string")
             for o in self.origins(h, cat):

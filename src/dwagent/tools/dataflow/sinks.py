@@ -180,14 +180,14 @@ def with_callers(ctx, flows, site_node, origins, category: str, depth: int = CAL
 
 def report(ctx, flows, site: Site, category: str, *, high: str, what: str = "", fix: str = "",
            min_trust: str = "param", identifiers_matter: bool = False, origins=None, message: str = "",
-           at=None, max_lines: int = 3) -> Iterable[Hit]:
+           at=None, max_lines: int = 3, ignore: tuple[str, ...] = ()) -> Iterable[Hit]:
     """At most one Hit for a sink site, graded by evidence; nothing when no origin of at least
-    `min_trust` survives the guards. `message` replaces the "<what> `<sink>`" opening and `at`
+    `min_trust` (and not of a trust in `ignore`) survives the guards. `message` replaces the "<what> `<sink>`" opening and `at`
     the reported node (a rule that reports where a string is built rather than run)."""
     found = flows.origins(site.expr, category) if origins is None else origins
     found = with_callers(ctx, flows, site.node, found, category)
     kept, guard = unguarded(ctx, flows, site, found, category)
-    kept = tuple(o for o in kept if o.rank >= TRUST_RANK[min_trust])
+    kept = tuple(o for o in kept if o.rank >= TRUST_RANK[min_trust] and o.trust not in ignore)
     if min_trust == "param":
         # a method that hands its own parameter to the sink unchanged is an API, not a flaw: the
         # caller decides what goes in (reported there when the caller is in view)

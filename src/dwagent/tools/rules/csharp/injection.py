@@ -83,7 +83,7 @@ def sql_built_from_input(ctx: FileContext) -> Iterable[Hit]:
 
 def _sql(ctx: FileContext, node, expr, sink: str, message: str, at=None, origins=None) -> Iterable[Hit]:
     """Grade one syntactic SQL hit by what the data-flow core traces into it."""
-    yield from report(ctx, flows_for(ctx), Site(node, expr, sink), "sql", high="high", min_trust="config",
+    yield from report(ctx, flows_for(ctx), Site(node, expr, sink), "sql", high="high", min_trust="unknown",
                       identifiers_matter=True, message=message, fix="use parameters", at=at, origins=origins)
 
 
@@ -193,5 +193,5 @@ def command_built_from_input(ctx: FileContext) -> Iterable[Hit]:
 
 
 def _command(ctx: FileContext, node, expr, sink: str, message: str) -> Iterable[Hit]:
-    yield from report(ctx, flows_for(ctx), Site(node, expr, sink), "command", high="high", min_trust="config",
+    yield from report(ctx, flows_for(ctx), Site(node, expr, sink), "command", high="high", min_trust="unknown",
                       message=message, fix="pass each argument through ProcessStartInfo.ArgumentList")

@@ -214,5 +214,5 @@ def _through_helper(ctx: FileContext, node, arg, sink: str) -> Iterable[Hit]:
 
 def _graded(ctx: FileContext, node, expr, sink: str, message: str) -> Iterable[Hit]:
     """Grade a syntactic path hit by what the data-flow core traces into the path expression."""
-    yield from report(ctx, flows_for(ctx), Site(node, expr, sink), "path", high="high", min_trust="config",
+    yield from report(ctx, flows_for(ctx), Site(node, expr, sink), "path", high="high", min_trust="unknown",
                       message=message, max_lines=2)

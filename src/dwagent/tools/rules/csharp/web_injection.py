@@ -48,7 +48,7 @@ def raw_html(ctx: FileContext) -> Iterable[Hit]:
     lowered to medium for parameters, stored values and the environment. Not reported after an
     HTML encoder (`HtmlEncoder.Default.Encode`, `WebUtility.HtmlEncode`) or a sanitiser."""
     yield from _run(ctx, "xss", r"Raw|HtmlString|MarkupString|Write", high="high",
-                    what="HTML written without encoding by", fix="encode it (HtmlEncoder) or let the view escape it")
+                    what="HTML written without encoding by", ignore=("lower",), fix="encode it (HtmlEncoder) or let the view escape it")
 
 
 @file_rule(id="DWA-153", title="Redirect to a URL taken from input", category="open-redirect", severity="high",
@@ -58,7 +58,7 @@ def open_redirect(ctx: FileContext) -> Iterable[Hit]:
     attacker's link sends the user to any site. High with a request source; medium for
     parameters. Not reported when `Url.IsLocalUrl(x)` (or an allow-list) guards the call, when
     the code exits unless it holds, or for `LocalRedirect`."""
-    yield from _run(ctx, "redirect", r"Redirect", high="high", what="redirect target of",
+    yield from _run(ctx, "redirect", r"Redirect", high="high", what="redirect target of", ignore=("lower",),
                     fix="use LocalRedirect or check Url.IsLocalUrl / an allow-list first")
 
 
@@ -71,7 +71,7 @@ def ssrf(ctx: FileContext) -> Iterable[Hit]:
     parameters; configuration-held base URLs are not reported. An allow-list check of the host
     that exits otherwise guards it."""
     yield from _run(ctx, "ssrf", r"Async|WebRequest|HttpRequestMessage|Download", high="high",
-                    what="URL of", fix="resolve the host against an allow-list before connecting")
+                    what="URL of", ignore=("lower",), fix="resolve the host against an allow-list before connecting")
 
 
 @file_rule(id="DWA-155", title="LDAP filter or path built from input", category="ldap-injection",
@@ -115,7 +115,7 @@ def session_trust_boundary(ctx: FileContext) -> Iterable[Hit]:
         return
     flows = flows_for(ctx)
     for site in csharp_sink_sites(ctx, "session"):
-        yield from report(ctx, flows, site, "session", high="medium", what="session value set by",
+        yield from report(ctx, flows, site, "session", high="medium", what="session value set by", ignore=("lower",),
                           fix="validate it before it becomes trusted state", min_trust="untrusted")
 
 

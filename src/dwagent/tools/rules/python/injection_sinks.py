@@ -46,7 +46,7 @@ def raw_html(ctx: FileContext) -> Iterable[Hit]:
     source; medium for parameters. Not reported after `escape()`/`bleach.clean()`, nor for
     `render_template` with a file template (auto-escaped)."""
     yield from _run(ctx, "xss", r"render_template_string|Markup|mark_safe|Response", high="high",
-                    what="HTML rendered without escaping by", fix="render a template file (auto-escaped) or escape() it")
+                    what="HTML rendered without escaping by", ignore=("lower",), fix="render a template file (auto-escaped) or escape() it")
 
 
 @file_rule(id="DWA-431", title="Redirect to a URL taken from input (Python)", category="open-redirect",
@@ -57,7 +57,7 @@ def open_redirect(ctx: FileContext) -> Iterable[Hit]:
     `url_has_allowed_host_and_scheme`/`is_safe_url` or a `startswith("/")` check that exits
     otherwise, nor for `url_for(...)` targets."""
     yield from _run(ctx, "redirect", r"redirect|Redirect|HTTPFound|HTTPSeeOther", high="high",
-                    what="redirect target of", fix="check it with url_has_allowed_host_and_scheme or redirect by name")
+                    what="redirect target of", ignore=("lower",), fix="check it with url_has_allowed_host_and_scheme or redirect by name")
 
 
 @file_rule(id="DWA-432", title="Outbound request to a URL taken from input (SSRF, Python)", category="ssrf",
@@ -67,7 +67,7 @@ def ssrf(ctx: FileContext) -> Iterable[Hit]:
     with a request source; medium for parameters and environment values. A host allow-list check
     that exits otherwise guards it."""
     yield from _run(ctx, "ssrf", r"requests|httpx|urlopen|session|client", high="high",
-                    what="URL of", fix="resolve the host against an allow-list before connecting")
+                    what="URL of", ignore=("lower",), fix="resolve the host against an allow-list before connecting")
 
 
 @file_rule(id="DWA-433", title="LDAP filter built from input (Python)", category="ldap-injection",
