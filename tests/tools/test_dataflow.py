@@ -251,3 +251,23 @@ def test_rules_version_covers_the_dataflow_models(tmp_path, monkeypatch):
     model = copy / "models" / "csharp.yaml"
     model.write_text(model.read_text() + "\n# changed\n")
     assert engine._rules_version() != before
+
+
+def test_ssrf_counts_only_holes_that_choose_the_server():
+    ctx = _cs("""
+public sealed class H
+{
+    private const string Api = "https://api.example/v3/account/{0}?x=1";
+    public void M(string who, string url, string host)
+    {
+        var a = string.Format(Api, who);
+        var b = $"/relative/{who}";
+        var c = $"{url}";
+        var d = $"https://{host}/x";
+        var e = $"{url}/{who}";
+    }
+}
+""")
+    flows = CSharpFlows(ctx)
+    labels = {v: {o.label for o in flows.origins(_init(ctx, v), "ssrf")} for v in "abcde"}
+    assert labels == {"a": set(), "b": set(), "c": {"url"}, "d": {"host"}, "e": {"url"}}

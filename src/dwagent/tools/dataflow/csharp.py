@@ -148,13 +148,21 @@ class CSharpFlows:
         label = _short(text(ctx, e), 50)
         return (Origin("unknown", label, (self.hop(e, f"`{label}` (not followed)"),)),)
 
-    def _built(self, node, holes, cat: str) -> tuple[Origin, ...]:
+    def _format_text(self, e) -> str | None:
+        """The text of a composite format string given as a literal or a `const` of this file."""
+        e = unwrap(e)
+        if e.type in ("string_literal", "verbatim_string_literal"):
+            return _literal_tail(self.ctx, e)
+        value = self._const_value(e)
+        return None if value == "{}" else value
+
+    def _built(self, node, holes, cat: str, prefixes: dict | None = None) -> tuple[Origin, ...]:
         """Origins of a string built from `holes` ((expr, identifier position) pairs): each gains a
         'spliced here' hop and the built mark."""
         out = []
         danger = _dangerous_prefix("csharp", cat)
         for h, ident in holes:
-            prefix = self._literal_prefix(node, h)
+            prefix = prefixes.get(h.start_byte, "{}") if prefixes is not None else self._literal_prefix(node, h)
             if danger is not None and not danger.search(prefix):
                 continue  # the category's dangerous part (e.g. a URL's host) is fixed before the hole
             verb = "starts a string" if prefix == "" and node.type == "interpolated_string_expression" else \
@@ -504,7 +512,10 @@ class CSharpFlows:
         if any(p.matches(recv, name) for p in self.model.arg_propagators):
             if recv in ("string", "String") and name in ("Format", "Concat", "Join"):
                 holes = args[1:] if name != "Concat" else args
-                return self._built(e, [(a, False) for a in holes], cat)
+                fmt = self._format_text(args[0]) if name == "Format" and args else None
+                prefixes = {h.start_byte: re.sub(r"\{\d+[^}]*\}", "{}", fmt.split("{%d" % i)[0]) if fmt and "{%d" % i in fmt
+                            else "{}" for i, h in enumerate(holes)}
+                return self._built(e, [(a, False) for a in holes], cat, prefixes)
             return merge(*(tuple(o.via(self.hop(e, f"through `{recv}.{name}`")) for o in self.origins(a, cat)) for a in args))
         fn = e.child_by_field_name("function")
         target = self._resolve(e, recv, name, len(args))
