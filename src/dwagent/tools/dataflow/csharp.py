@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
+from functools import cached_property
 
 from dwagent.tools.dataflow.flow import Hop, Origin, merge
 from dwagent.tools.dataflow.model import load_model
@@ -60,14 +61,25 @@ class CSharpFlows:
     def __init__(self, ctx: FileContext):
         self.ctx = ctx
         self.model = load_model("csharp")
-        self.consts = const_names(ctx)
         self._memo: dict[tuple, tuple[Origin, ...]] = {}
         self._active: set[tuple] = set()
         self._summary_stack: list[int] = []
-        self._methods: dict[str, list] = {}
-        for m in nodes(ctx, "method_declaration"):
-            self._methods.setdefault(name_of(ctx, m), []).append(m)
-        self._enums = frozenset(re.findall(r"\benum\s+(\w+)", ctx.text))
+        self._fields: dict[tuple, list] = {}
+
+    @cached_property
+    def consts(self) -> frozenset[str]:
+        return const_names(self.ctx)
+
+    @cached_property
+    def _methods(self) -> dict[str, list]:
+        out: dict[str, list] = {}
+        for m in nodes(self.ctx, "method_declaration"):
+            out.setdefault(name_of(self.ctx, m), []).append(m)
+        return out
+
+    @cached_property
+    def _enums(self) -> frozenset[str]:
+        return frozenset(re.findall(r"\benum\s+(\w+)", self.ctx.text))
 
     # ---- public ---------------------------------------------------------------------------------
     def origins(self, expr, category: str = "all") -> tuple[Origin, ...]:
@@ -558,13 +570,21 @@ class CSharpFlows:
         return merge(out)
 
     # ---- fields and properties of this type -----------------------------------------------------
+    def _type_nodes(self, typ) -> list:
+        """The declarations and assignments of a type (walked once per type)."""
+        key = (typ.start_byte, typ.end_byte)
+        if key not in self._fields:
+            keep = ("variable_declarator", "property_declaration", "assignment_expression")
+            self._fields[key] = [n for n in _walk(typ) if n.type in keep]
+        return self._fields[key]
+
     def _field(self, e, name: str, cat: str) -> tuple[Origin, ...]:
         ctx = self.ctx
         typ = ancestor(e, ("class_declaration", "struct_declaration", "record_declaration"))
         if typ is None:
             return (Origin("unknown", name, (self.hop(e, f"`{name}`"),)),)
         decl, found = None, []
-        for n in _walk(typ):
+        for n in self._type_nodes(typ):
             if n.type == "variable_declarator" and name_of(ctx, n) == name and ancestor(n, ("field_declaration",)) is not None:
                 decl = n
                 if "const" in modifiers(ctx, ancestor(n, ("field_declaration",))):

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from typing import Iterable
 
 from dwagent.tools.dataflow.flow import TRUST_RANK, Hop, Origin, grade, merge
@@ -32,44 +33,77 @@ class Site:
     label: str
 
 
+@dataclass(frozen=True)
+class _Spec:
+    """One category's sinks with their patterns compiled, plus a cheap whole-file prefilter."""
+
+    calls: tuple
+    ctors: tuple
+    assignments: tuple
+    indexers: tuple
+    prefilter: re.Pattern | None
+
+
+@lru_cache(maxsize=None)
+def _spec(language: str, category: str) -> _Spec:
+    raw = sinks(language).get(category) or {}
+
+    def rx(p):
+        return re.compile(p) if p else None
+
+    calls = tuple((rx(c["name"]), rx(c.get("receiver")), tuple(c.get("args", [0])), rx(c.get("when_text")),
+                   tuple(c.get("keywords") or ()), bool(c.get("skip_method_arg"))) for c in raw.get("calls") or ())
+    ctors = tuple((rx(c["type"]), tuple(c.get("args", [0]))) for c in raw.get("constructors") or ())
+    assigns = tuple((rx(a["property"]), rx(a.get("when_text"))) for a in raw.get("assignments") or ())
+    indexers = tuple(rx(i["receiver"]) for i in raw.get("indexers") or ())
+    words = [c["name"] for c in raw.get("calls") or ()] + [c["type"] for c in raw.get("constructors") or ()] + \
+        [a["property"] for a in raw.get("assignments") or ()]
+    # names are full-match patterns; as a prefilter they only need to occur as a word somewhere
+    prefilter = re.compile("|".join(f"(?:{w})" for w in words)) if words and not indexers and \
+        not raw.get("subscript_assignments") else None
+    return _Spec(calls, ctors, assigns, indexers, prefilter)
+
+
+def _applicable(ctx, spec: _Spec) -> bool:
+    return spec.prefilter is None or bool(spec.prefilter.search(ctx.text))
+
+
 def csharp_sink_sites(ctx, category: str) -> list[Site]:
     """Sink sites of `category` in a C# file, in document order."""
-    spec = sinks("csharp").get(category) or {}
+    spec = _spec("csharp", category)
     out: list[Site] = []
-    calls = spec.get("calls") or ()
+    if not _applicable(ctx, spec):
+        return out
+    calls = [c for c in spec.calls if c[3] is None or c[3].search(ctx.text)]
     if calls:
         for call in nodes(ctx, "invocation_expression"):
             recv, name = callee(ctx, call)
-            args = arguments(call)
-            for c in calls:
-                if c.get("when_text") and not re.search(c["when_text"], ctx.text):
-                    continue
-                if re.fullmatch(c["name"], name) and (not c.get("receiver") or re.search(c["receiver"], recv)):
-                    out.extend(Site(call, args[i], f"{recv + '.' if recv else ''}{name}") for i in c.get("args", [0])
-                               if i < len(args))
+            for name_rx, recv_rx, idx, _, _, _ in calls:
+                if name_rx.fullmatch(name) and (recv_rx is None or recv_rx.search(recv)):
+                    args = arguments(call)
+                    out.extend(Site(call, args[i], f"{recv + '.' if recv else ''}{name}") for i in idx if i < len(args))
                     break
-    ctors = spec.get("constructors") or ()
-    if ctors:
+    if spec.ctors:
         for new in nodes(ctx, "object_creation_expression"):
             typ = text(ctx, new.child_by_field_name("type")).split(".")[-1].split("<")[0]
-            args = arguments(new)
-            for c in ctors:
-                if re.fullmatch(c["type"], typ):
-                    out.extend(Site(new, args[i], f"new {typ}") for i in c.get("args", [0]) if i < len(args))
+            for type_rx, idx in spec.ctors:
+                if type_rx.fullmatch(typ):
+                    args = arguments(new)
+                    out.extend(Site(new, args[i], f"new {typ}") for i in idx if i < len(args))
                     break
-    for a in spec.get("assignments") or ():
-        if a.get("when_text") and not re.search(a["when_text"], ctx.text):
+    for prop_rx, when in spec.assignments:
+        if when is not None and not when.search(ctx.text):
             continue
         for node in nodes(ctx, "assignment_expression"):
             left = text(ctx, node.child_by_field_name("left"))
-            if re.fullmatch(a["property"], left.split(".")[-1]):
+            if prop_rx.fullmatch(left.split(".")[-1]):
                 out.append(Site(node, node.child_by_field_name("right"), left))
-    for ix in spec.get("indexers") or ():
+    for recv_rx in spec.indexers:
         for node in nodes(ctx, "assignment_expression"):
             left = unwrap(node.child_by_field_name("left"))
             if left.type == "element_access_expression":
                 recv = left.child_by_field_name("expression") or left.named_children[0]
-                if re.search(ix["receiver"], text(ctx, recv)):
+                if recv_rx.search(text(ctx, recv)):
                     out.append(Site(node, node.child_by_field_name("right"), text(ctx, left)))
     out.sort(key=lambda s: (s.node.start_byte, s.expr.start_byte))
     return out
