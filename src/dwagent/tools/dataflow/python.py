@@ -293,7 +293,11 @@ class PythonFlows:
             return self._summary(e, target[0], args, cat)
         prop = self.model.pattern("propagators", "receiver")
         if obj and prop is not None and prop.match(name) and fn is not None and fn.type == "attribute":
-            return tuple(o.via(Hop(line(e), f"through `.{name}()`")) for o in self.origins(fn.child_by_field_name("object"), cat))
+            hop = Hop(line(e), f"through `.{name}()`")
+            # `table.get(key, default)`: the default is returned as it is, whatever the table holds
+            extra = args[1:2] if name in ("get", "pop", "setdefault") else []
+            return merge(tuple(o.via(hop) for o in self.origins(fn.child_by_field_name("object"), cat)),
+                         *(tuple(o.via(hop) for o in self.origins(a, cat)) for a in extra))
         return (Origin("unknown", label, (Hop(line(e), f"result of `{label}`"),)),)
 
     def _summary(self, call, fn, args, cat: str) -> tuple[Origin, ...]:
