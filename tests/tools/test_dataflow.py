@@ -160,10 +160,14 @@ public sealed class F
 
 
 def test_grade_never_makes_non_untrusted_origins_high():
-    for trust in ("lower", "stored", "param", "unknown", "member", "config"):
+    for trust in ("lower", "param", "unknown", "member", "config"):
         v = grade((Origin(trust, "x"),), high="critical")
         assert v.severity in (None, "medium", "low")
     assert grade((Origin("untrusted", "x"),), high="critical").severity == "critical"
+    # a value read back from storage is second-order input; a catalog name used as an identifier is not
+    assert grade((Origin("stored", "row"),), high="high").severity == "high"
+    assert grade((Origin("stored", "row", identifier=True),), high="high", identifiers_matter=True).severity == "low"
+    assert grade((Origin("lower", "argv"),), high="high", raise_lower=True).severity == "high"
     assert grade((), high="high").severity is None
 
 
@@ -217,7 +221,7 @@ SEVERITY_TWINS = [
     ("DWA-153", "return Redirect(returnUrl); // ruleid", "high"),
     ("DWA-154", "return await _http.GetStringAsync(url); // ruleid", "high"),
     ("DWA-154", "var body = await _http.GetStringAsync(request.SourceUrl);", "high"),  # gRPC request
-    ("DWA-155", 'var searcher = new DirectorySearcher(_root, "(uid=" + owner + ")");', "medium"),  # stored
+    ("DWA-155", 'var searcher = new DirectorySearcher(_root, "(uid=" + owner + ")");', "high"),  # stored: second order
     ("DWA-156", 'return _doc.SelectSingleNode("//entry[@key=', "high"),    # socket bytes
     ("DWA-157", "return CSharpScript.EvaluateAsync(formula);", "critical"),
     ("DWA-157", "await CSharpScript.RunAsync(message.Code);", "critical"),  # message payload
@@ -271,3 +275,52 @@ public sealed class H
     flows = CSharpFlows(ctx)
     labels = {v: {o.label for o in flows.origins(_init(ctx, v), "ssrf")} for v in "abcde"}
     assert labels == {"a": set(), "b": set(), "c": {"url"}, "d": {"host"}, "e": {"url"}}
+
+
+CROSS_CONTROLLER = """
+[ApiController]
+public sealed class SearchController : ControllerBase
+{
+    private readonly SearchService _svc;
+    [HttpGet]
+    public object Find([FromQuery] string term) => _svc.Lookup(term, 10);
+}
+"""
+CROSS_SERVICE = """
+public sealed class SearchService
+{
+    private readonly SearchRepository _repo;
+    public object Lookup(string text, int limit) => _repo.RawSearch(text, limit);
+}
+"""
+CROSS_REPO = """
+public sealed class SearchRepository
+{
+    private readonly SqlConnection _conn;
+    public object RawSearch(string text, int limit)
+    {
+        return new SqlCommand("SELECT TOP 10 * FROM Notes WHERE Body LIKE '%" + text + "%'", _conn).ExecuteScalar();
+    }
+    public object Other(string text) => new SqlCommand("SELECT 1 WHERE a = '" + text + "'", _conn).ExecuteScalar();
+}
+"""
+
+
+def test_a_caller_two_files_up_raises_a_parameter_sink_with_its_hops(tmp_path):
+    from dwagent.tools.index import build_index, open_index
+    from dwagent.tools.rules.engine import run_rules
+
+    root = tmp_path / "tree"
+    for name, body in (("Api/SearchController.cs", CROSS_CONTROLLER), ("Core/SearchService.cs", CROSS_SERVICE),
+                       ("Data/SearchRepository.cs", CROSS_REPO)):
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text(body)
+    build_index(root, index_dir=tmp_path / "idx", jobs=1)
+    with open_index(root, tmp_path / "idx") as store:
+        found = {f.start_line: f for f in run_rules(store, rules=["DWA-150"], jobs=1)}
+    raised, plain = found[7], found[9]
+    assert raised.severity == "high" and "raised:" in raised.message
+    assert {e.file for e in raised.related} >= {"Api/SearchController.cs", "Core/SearchService.cs"}
+    for e in raised.related:
+        assert (root / e.file).read_text().splitlines()[e.start_line - 1] == e.excerpt
+    assert plain.severity == "medium"  # nobody passes untrusted data to `Other`

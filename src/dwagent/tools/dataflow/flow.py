@@ -2,7 +2,8 @@
 and the severity a sink finding may claim from that evidence.
 
 Trust levels, strongest first. Only `untrusted` (data an outside party controls: request data,
-socket bytes, message payloads, uploads) lets a finding be critical or high; the others are
+socket bytes, message payloads, uploads) and `stored` values used as values (rows read back,
+written by users earlier: second order) let a finding be critical or high; the others are
 written into the finding's message as the reason its severity is lower.
 """
 from __future__ import annotations
@@ -99,21 +100,27 @@ class Verdict:
     origin: Origin | None = field(default=None)
 
 
-def grade(origins, *, high: str = "high", identifiers_matter: bool = False) -> Verdict:
+def grade(origins, *, high: str = "high", identifiers_matter: bool = False, raise_lower: bool = False) -> Verdict:
     """Severity from evidence. `high` is the rule's severity with a demonstrated untrusted source;
     everything else is lower and says why. With `identifiers_matter` (SQL), identifiers taken
-    from constants, configuration or object state are not injections at all."""
+    from constants, configuration or object state are not injections at all. With `raise_lower`
+    (a command run through a shell), command-line and environment input counts as untrusted:
+    whoever invokes the tool can run any command through it."""
     best = strongest(origins)
     if best is None:
         return Verdict(None, "high", "only constants reach the sink")
     words = TRUST_WORDS[best.trust]
-    if best.trust == "untrusted":
-        return Verdict(high, "high", f"{words} `{best.label}` reaches it unguarded", best)
+    if best.trust == "untrusted" or (best.trust == "stored" and not best.identifier):
+        # values read back from storage were written by users earlier: second-order input
+        return Verdict(high, "high" if best.trust == "untrusted" else "medium",
+                       f"{words} `{best.label}` reaches it unguarded", best)
+    if raise_lower and best.trust == "lower":
+        return Verdict(high, "medium", f"{words} `{best.label}` reaches a shell unguarded", best)
     if identifiers_matter and all(o.identifier for o in origins):
         if best.rank <= TRUST_RANK["member"]:
             return Verdict(None, "high", "identifier from constants, configuration or object state", best)
         return Verdict("low", "low", f"an identifier from {words} `{best.label}`", best)
-    if best.trust in ("lower", "stored", "param"):
+    if best.trust in ("lower", "stored", "param"):  # stored here: an identifier (catalog names)
         return Verdict("medium", "medium", f"{words} `{best.label}`", best)
     if best.trust == "unknown":
         return Verdict("medium" if not best.identifier else "low", "low", f"{words} `{best.label}`", best)

@@ -214,29 +214,67 @@ def with_callers(ctx, flows, site_node, origins, category: str, depth: int = CAL
 
 def report(ctx, flows, site: Site, category: str, *, high: str, what: str = "", fix: str = "",
            min_trust: str = "param", identifiers_matter: bool = False, origins=None, message: str = "",
-           at=None, max_lines: int = 3, ignore: tuple[str, ...] = ()) -> Iterable[Hit]:
+           at=None, max_lines: int = 3, ignore: tuple[str, ...] = (), pending_params: bool = False,
+           raise_lower: bool = False) -> Iterable[Hit]:
     """At most one Hit for a sink site, graded by evidence; nothing when no origin of at least
-    `min_trust` (and not of a trust in `ignore`) survives the guards. `message` replaces the "<what> `<sink>`" opening and `at`
+    `min_trust` (and not of a trust in `ignore`) survives the guards. With `pending_params`, a
+    finding resting on a parameter is kept only if the cross-file pass finds a caller passing
+    untrusted data. `message` replaces the "<what> `<sink>`" opening and `at`
     the reported node (a rule that reports where a string is built rather than run)."""
     found = flows.origins(site.expr, category) if origins is None else origins
     found = with_callers(ctx, flows, site.node, found, category)
     kept, guard = unguarded(ctx, flows, site, found, category)
     kept = tuple(o for o in kept if o.rank >= TRUST_RANK[min_trust] and o.trust not in ignore)
+    path_only = (sinks(flows.model.language).get(category) or {}).get("path_sources")
+    if path_only:
+        kept = tuple(o for o in kept if not re.search(path_only, o.label))
     if min_trust == "param":
         # a method that hands its own parameter to the sink unchanged is an API, not a flaw: the
         # caller decides what goes in (reported there when the caller is in view)
         kept = tuple(o for o in kept if o.trust not in ("param", "unknown") or is_built(o))
-    verdict = grade(kept, high=high, identifiers_matter=identifiers_matter)
+    verdict = grade(kept, high=high, identifiers_matter=identifiers_matter, raise_lower=raise_lower)
     if verdict.severity is None or verdict.origin is None:
         return
     o = verdict.origin
+    props = [("source", o.label[:80]), ("source_trust", o.trust)]
+    props += _param_summary(ctx, site.node, o, category, high)
+    if raise_lower and any(k == "flow_function" for k, _ in props):
+        props.append(("flow_raise", "untrusted,lower"))
+    if pending_params and o.trust == "param":
+        if not any(k == "flow_function" for k, _ in props):
+            return
+        # reported only if a caller in another file passes untrusted data (crossfile.py)
+        props.append(("flow_pending", "1"))
     note = f" (a check on the value was found but does not cover this path: `{guard[:60]}`)" if guard else ""
     hops = tuple((h.line, h.note) for h in o.hops) + ((line(site.node), f"reaches `{site.label}`"),)
     opening = message or f"{what} `{site.label}`"
     tail = f"; {fix}" if fix else ""
     yield make_hit(at if at is not None else site.node, f"{opening}: {verdict.reason}{note}{tail}",
                    max_lines=max_lines, severity=verdict.severity, confidence=verdict.confidence,
-                   hops=_dedupe(hops), properties=(("source", o.label[:80]), ("source_trust", o.trust)))
+                   hops=_dedupe(hops), properties=tuple(props))
+
+
+def _param_summary(ctx, node, o: Origin, category: str, high: str) -> list[tuple[str, str]]:
+    """A parameter -> sink summary for the cross-file pass (`crossfile.py`): which parameter (by
+    position) of which function reaches this sink, so callers in other files can be checked."""
+    if o.trust != "param" or not o.param:
+        return []
+    fn = ancestor(node, ("method_declaration", "function_definition"))
+    if fn is None:
+        return []
+    params = fn.child_by_field_name("parameters")
+    names = []
+    for p in params.named_children if params is not None else ():
+        n = p.child_by_field_name("name") if p.type != "identifier" else p
+        if n is None and p.named_children:
+            n = p.named_children[0]
+        if n is not None and p.type not in ("comment",):
+            names.append(text(ctx, n))
+    names = [n for n in names if n not in ("self", "cls")]
+    if o.param not in names:
+        return []
+    return [("flow_function", name_of(ctx, fn)), ("flow_param", o.param), ("flow_index", str(names.index(o.param))),
+            ("flow_arity", str(len(names))), ("flow_category", category), ("flow_high", high)]
 
 
 def is_built(o: Origin) -> bool:

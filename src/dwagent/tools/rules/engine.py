@@ -25,6 +25,7 @@ from typing import Iterable
 
 from dwagent.models import Evidence, Finding
 from dwagent.tools.parse.context import FileContext
+from dwagent.tools.dataflow.crossfile import upgrade_across_files
 from dwagent.tools.rules.options import drop_subclassed, resolve_option_defaults
 from dwagent.tools.rules.suppress import mark_inline
 from dwagent.tools.rules.registry import (
@@ -116,8 +117,11 @@ def _hop_evidence(ctx: FileContext, hops, n_lines: int) -> tuple[Evidence, ...]:
 
 
 def scan_file(ctx: FileContext, rules: Iterable[str] | None = None) -> list[Finding]:
-    """Findings of the per-file rules on one file, sorted by line."""
-    return scan_file_detailed(ctx, rules)[0]
+    """Findings of the per-file rules on one file, sorted by line (without the candidates that
+    only a caller in another file could confirm: there is no tree here)."""
+    from dwagent.tools.dataflow.crossfile import drop_pending
+
+    return drop_pending(scan_file_detailed(ctx, rules)[0])
 
 
 def _scan_batch(root: str, batch: list[tuple[str, str, str, str, str]]):
@@ -191,6 +195,7 @@ def run_rules_detailed(store, *, rules=None, jobs: int | None = None, config=Non
             )
 
     findings = drop_subclassed(resolve_option_defaults(findings, store), store)
+    findings = upgrade_across_files(findings, store)
     registry = load_rules()
     for meta in selected:
         if meta.kind != "index":

@@ -161,9 +161,11 @@ def command_built_from_input(ctx: FileContext) -> Iterable[Hit]:
     arguments or, through a shell (`cmd /c`, `sh -c`), whole commands. Use
     `ProcessStartInfo.ArgumentList`, which passes each argument verbatim.
 
-    Severity from the data-flow path (listed as evidence): high only with an untrusted source
-    reaching the command line unguarded; medium for command-line/environment/stored values and
-    parameters whose callers are not in view; low for operator configuration.
+    Severity from the data-flow path (listed as evidence): high with an untrusted source reaching
+    the command line unguarded, or with command-line/environment input when the command runs
+    through a shell (`/bin/sh`, `cmd`, `powershell`); medium for other command-line, environment
+    and stored values and for parameters whose callers are not in view (raised when a caller in
+    another file passes untrusted input); configuration-only values are not reported.
     """
     if "Process" not in ctx.text and "Arguments" not in ctx.text:
         return
@@ -192,6 +194,12 @@ def command_built_from_input(ctx: FileContext) -> Iterable[Hit]:
                 yield from _command(ctx, a, a.child_by_field_name("right"), prop, f"process `{prop}` built from `{source}`")
 
 
+SHELL = re.compile(r"(?i)\"(/bin/|/usr/bin/)?(ba|z|da)?sh(\.exe)?\"|\"cmd(\.exe)?\"|\"(powershell|pwsh)(\.exe)?\"")
+
+
 def _command(ctx: FileContext, node, expr, sink: str, message: str) -> Iterable[Hit]:
+    member = enclosing_member(node)
+    shell = bool(SHELL.search(text(ctx, member) if member is not None else ""))
     yield from report(ctx, flows_for(ctx), Site(node, expr, sink), "command", high="high", min_trust="unknown",
-                      message=message, fix="pass each argument through ProcessStartInfo.ArgumentList")
+                      message=message + (" through a shell" if shell else ""), raise_lower=shell,
+                      fix="pass each argument through ProcessStartInfo.ArgumentList")

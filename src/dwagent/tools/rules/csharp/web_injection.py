@@ -71,7 +71,7 @@ def ssrf(ctx: FileContext) -> Iterable[Hit]:
     parameters; configuration-held base URLs are not reported. An allow-list check of the host
     that exits otherwise guards it."""
     yield from _run(ctx, "ssrf", r"Async|WebRequest|HttpRequestMessage|Download", high="high",
-                    what="URL of", ignore=("lower",), fix="resolve the host against an allow-list before connecting")
+                    what="URL of", ignore=("lower",), pending_params=True, fix="resolve the host against an allow-list before connecting")
 
 
 @file_rule(id="DWA-155", title="LDAP filter or path built from input", category="ldap-injection",

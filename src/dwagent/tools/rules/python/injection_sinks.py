@@ -67,7 +67,7 @@ def ssrf(ctx: FileContext) -> Iterable[Hit]:
     with a request source; medium for parameters and environment values. A host allow-list check
     that exits otherwise guards it."""
     yield from _run(ctx, "ssrf", r"requests|httpx|urlopen|session|client", high="high",
-                    what="URL of", ignore=("lower",), fix="resolve the host against an allow-list before connecting")
+                    what="URL of", ignore=("lower",), pending_params=True, fix="resolve the host against an allow-list before connecting")
 
 
 @file_rule(id="DWA-433", title="LDAP filter built from input (Python)", category="ldap-injection",

@@ -43,8 +43,9 @@ def shell_command(ctx: FileContext) -> Iterable[Hit]:
     not reported, also when the command is a local assigned once from such a string; pass an
     argument list without `shell=True` instead.
 
-    Severity from the data-flow path (evidence): high only with request data, socket bytes or a
-    message payload reaching the command; medium for CLI/environment values and plain parameters;
+    Severity from the data-flow path (evidence): high with request data, socket bytes, a message
+    payload, or (the command runs through a shell) command-line/environment input reaching it;
+    medium for plain parameters (raised when a caller in another file passes such input);
     configuration-only values are not reported.
     """
     if not re.search(r"shell\s*=\s*True|os\.system|os\.popen|getoutput|getstatusoutput", ctx.text):
@@ -61,6 +62,7 @@ def shell_command(ctx: FileContext) -> Iterable[Hit]:
         value = local_value(ctx, cmd) or cmd  # `command = f"tar {shlex.quote(x)}"` then run(command)
         if shell and not is_constant(ctx, value) and not (value.type == "string" and not built_from_input(ctx, value)):
             yield from report(ctx, flows_for(ctx), Site(call, cmd, name), "command", high="high", min_trust="unknown",
+                              raise_lower=True,
                               message=f"`{obj + '.' if obj else ''}{name}` runs a shell command built from "
                                       f"`{text(ctx, cmd)[:60]}`", fix="pass an argument list without shell=True")
 
