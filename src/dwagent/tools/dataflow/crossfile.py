@@ -24,8 +24,20 @@ _DECL = {"csharp": r"(?m)^[ \t]*(?:\[[^\]\n]*\][ \t]*)*(?:(?:public|private|prot
 _EXT = {"csharp": ".cs", "python": ".py"}
 
 
+# parsed caller files of the current pass (a function may be summarised by many findings)
+_PARSED: dict[str, tuple] = {}
+
+
 def upgrade_across_files(findings: list[Finding], store) -> list[Finding]:
     """Findings with parameter origins raised when a caller in another file passes untrusted data."""
+    _PARSED.clear()
+    try:
+        return _upgrade(findings, store)
+    finally:
+        _PARSED.clear()
+
+
+def _upgrade(findings: list[Finding], store) -> list[Finding]:
     todo = [f for f in findings if f.properties.get("flow_function") and f.severity not in ("critical", "high")]
     if not todo or store is None:
         return drop_pending(findings)
@@ -98,8 +110,10 @@ def _caller_source(name, index, arity, category, raise_on, texts, every, languag
     for path in sorted(texts):
         if path in skip:
             continue  # in-file callers were already judged by the per-file pass
-        ctx = FileContext(path=path, language=language, role="production", source=texts[path].encode("utf-8"))
-        flows = _flows(ctx, language)
+        if path not in _PARSED:
+            ctx = FileContext(path=path, language=language, role="production", source=texts[path].encode("utf-8"))
+            _PARSED[path] = (ctx, _flows(ctx, language))
+        ctx, flows = _PARSED[path]
         for call, args in _calls(ctx, name, language):
             if len(args) != arity:
                 continue
