@@ -216,6 +216,10 @@ def _walk(node):
 # Vulnerable twins in entry points must be high (critical for code injection); the same sink fed
 # by a plain parameter must be medium. (rule, fixture line text, severity)
 SEVERITY_TWINS = [
+    ("DWA-150", "new SqlCommand(\"SELECT * FROM Orders WHERE Customer = '\" + customer", "high"),
+    ("DWA-150", 'app.MapGet("/orders/{status}"', "high"),
+    ("DWA-150", "return new SqlCommand($\"SELECT * FROM Orders WHERE Customer = '{customer}'\"", "medium"),
+    ("DWA-120", "public byte[] Get([Microsoft.AspNetCore.Mvc.FromQuery] string name)", "high"),
     ("DWA-152", 'return new HtmlString("<p>Hello " + name + "</p>");', "high"),
     ("DWA-152", 'public IHtmlContent Render(string fragment)', "medium"),
     ("DWA-153", "return Redirect(returnUrl); // ruleid", "high"),
