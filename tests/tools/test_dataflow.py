@@ -328,3 +328,16 @@ def test_a_caller_two_files_up_raises_a_parameter_sink_with_its_hops(tmp_path):
     for e in raised.related:
         assert (root / e.file).read_text().splitlines()[e.start_line - 1] == e.excerpt
     assert plain.severity == "medium"  # nobody passes untrusted data to `Other`
+
+
+def test_no_rule_raises_on_any_fixture():
+    """A rule that raises is recorded, not fatal, so its findings silently vanish: make it loud."""
+    from dwagent.tools.parse import language_for
+    from dwagent.tools.rules.engine import scan_file_detailed
+
+    errors = []
+    for path in sorted(fixtures_dir().iterdir()):
+        ctx = FileContext(path=path.name, language=language_for(path.name), role="production",
+                          source=path.read_bytes())
+        errors += scan_file_detailed(ctx)[1]
+    assert not errors, errors[:3]

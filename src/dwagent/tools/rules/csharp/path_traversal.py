@@ -15,7 +15,6 @@ from dwagent.tools.rules.syntax import (
     callee,
     const_names,
     enclosing_member,
-    hit,
     interpolations,
     is_constant_expr,
     line,

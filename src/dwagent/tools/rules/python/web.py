@@ -15,7 +15,6 @@ from dwagent.tools.rules.registry import Hit, file_rule
 from dwagent.tools.rules.syntax import (
     ancestor,
     decorator_text,
-    hit,
     line,
     nodes,
     text,
