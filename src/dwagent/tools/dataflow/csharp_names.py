@@ -120,6 +120,16 @@ class _Names:
                     (NUMERIC_TYPE.match(typ) or typ.rstrip("?") in self._enums):
                 return ()
         call = ancestor(lam, ("invocation_expression",))
+        ptype = ""
+        for p in params.named_children if params is not None and params.type == "parameter_list" else ():
+            if text(self.ctx, p.child_by_field_name("name")) == name:
+                ptype = text(self.ctx, p.child_by_field_name("type"))
+                bound = attributes(self.ctx, p) & set(self.model.setting("sources", "untrusted", "param_attributes",
+                                                                         default=()))
+                # a typed parameter of another type is an injected service (HttpContext, a
+                # client, a repository), not route data, unless an attribute binds it
+                if ptype and not bound and not re.fullmatch(r"(string|String)(\[\])?\??", ptype):
+                    return (Origin("unknown", name, (Hop(line(lam), f"`{name}` ({ptype}): an injected service"),)),)
         if call is not None:
             recv, cname = callee(self.ctx, call)
             api = self.model.pattern("sources", "untrusted", "minimal_api_calls")

@@ -56,8 +56,9 @@ def sql_built_from_input(ctx: FileContext) -> Iterable[Hit]:
     its origins and lists the path hop by hop as evidence. High only when an untrusted source
     (request binding, controller/hub/gRPC/minimal-API parameter, `Request.Query`..., socket bytes,
     a message payload) reaches the text unguarded, also through an in-file caller of a private
-    helper; medium for command-line/environment values, values read back from the database and
-    parameters whose callers are not in view; low for values from operator configuration
+    helper or a caller in another file (two levels up, by name and arity), and for values read
+    back from the database used as values (second order); medium for command-line/environment
+    values and parameters whose callers are not in view; low for values from operator configuration
     (options classes, `IConfiguration`) and untraceable identifiers. Identifiers spliced where SQL
     takes a table, schema or column name (`[{Schema}].[Table]`, `FROM {t}`) that come from
     constants, configuration or object state are not reported: they are not injections.
@@ -163,8 +164,8 @@ def command_built_from_input(ctx: FileContext) -> Iterable[Hit]:
 
     Severity from the data-flow path (listed as evidence): high with an untrusted source reaching
     the command line unguarded, or with command-line/environment input when the command runs
-    through a shell (`/bin/sh`, `cmd`, `powershell`); medium for other command-line, environment
-    and stored values and for parameters whose callers are not in view (raised when a caller in
+    through a shell (`/bin/sh`, `cmd`, `powershell`), or with a stored (second-order) value;
+    medium for other command-line and environment values and for parameters whose callers are not in view (raised when a caller in
     another file passes untrusted input); configuration-only values are not reported.
     """
     if "Process" not in ctx.text and "Arguments" not in ctx.text:

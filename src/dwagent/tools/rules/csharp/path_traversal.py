@@ -121,8 +121,9 @@ def path_join(ctx: FileContext) -> Iterable[Hit]:
 
     Severity from the data-flow path (listed as evidence): high only when an untrusted source
     (request data, an upload's name, socket bytes, a message payload) reaches the path unguarded;
-    medium for parameters whose callers are not in view (a storage key handed in by other code),
-    command-line/environment and stored values; low for operator configuration.
+    also through a caller in another file, or a stored (second-order) value does; medium for
+    parameters whose callers are not in view (a storage key handed in by other code) and
+    command-line/environment values; operator configuration is not reported.
     """
     if "Path." not in ctx.text and "File" not in ctx.text and "Directory" not in ctx.text:
         return

@@ -4,8 +4,9 @@ code injection and untrusted data stored into the session (trust boundary).
 Every rule here reports only a value that the data-flow core traces to a source of at least a
 caller-supplied parameter; its severity follows the evidence (see `dataflow/flow.py: grade`):
 high (critical for code injection) only when an untrusted source (request data, socket bytes,
-a message payload) reaches the sink with no validator guarding it; medium for command-line,
-environment, stored (second-order) values and parameters whose callers are not in view; values
+a message payload) or a value read back from storage (second order) reaches the sink with no
+validator guarding it, also when a caller in another file passes it (`dataflow/crossfile.py`);
+medium for command-line/environment values and parameters whose callers are not in view; values
 from constants, configuration or object state are not reported. Each finding lists its path,
 hop by hop, as evidence.
 """
@@ -44,10 +45,11 @@ def _run(ctx: FileContext, category: str, trigger: str, **kw) -> Iterable[Hit]:
            cwe=(79,), languages=("csharp",))
 def raw_html(ctx: FileContext) -> Iterable[Hit]:
     """A traced value rendered without HTML encoding: `Html.Raw(x)`, `new HtmlString(x)`,
-    `new MarkupString(x)`, `Response.WriteAsync(x)`. Raised to high when request data reaches it;
-    lowered to medium for parameters, stored values and the environment. Not reported after an
+    `new MarkupString(x)`, `Response.WriteAsync(x)` and `Results.Content(x, "text/html")` (the last two
+    only in files that send text/html). Raised to high when request data reaches it;
+    lowered to medium for parameters; the environment is not a source here. Not reported after an
     HTML encoder (`HtmlEncoder.Default.Encode`, `WebUtility.HtmlEncode`) or a sanitiser."""
-    yield from _run(ctx, "xss", r"Raw|HtmlString|MarkupString|Write", high="high",
+    yield from _run(ctx, "xss", r"Raw|HtmlString|MarkupString|Write|Content|Text", high="high",
                     what="HTML written without encoding by", ignore=("lower",), fix="encode it (HtmlEncoder) or let the view escape it")
 
 

@@ -3,9 +3,10 @@ LDAP, XPath, code injection, untrusted data stored into the session, insecure co
 
 Severity follows the evidence (`dataflow/flow.py: grade`): high (critical for code injection)
 only when request data (Flask/Django/FastAPI/Starlette/aiohttp request objects, route and view
-parameters), socket bytes or a message payload reaches the sink with no validator guarding it;
-medium for command-line/environment values, stored values and parameters whose callers are not
-in view; constants and configuration are not reported. The path, hop by hop, is the evidence.
+parameters), socket bytes, a message payload or a stored (second-order) value reaches the sink
+with no validator guarding it, also through a caller in another file; medium for
+command-line/environment values and parameters whose callers are not in view; constants and
+configuration are not reported. The path, hop by hop, is the evidence.
 """
 from __future__ import annotations
 

@@ -262,8 +262,8 @@ def sql_built(ctx: FileContext) -> Iterable[Hit]:
     Pass parameters separately (`execute(sql, params)`). A local variable is followed back to its
     last assignment in the same function.
 
-    Severity from the data-flow path (evidence): high only with request data reaching the text;
-    medium for CLI/environment/stored values and plain parameters; configuration-only values are
+    Severity from the data-flow path (evidence): high with request data or a stored
+    (second-order) value reaching the text; medium for CLI/environment values and plain parameters; configuration-only values are
     not reported.
     """
     if not re.search(r"execute|read_sql|\.raw\(|text\(", ctx.text):
