@@ -120,8 +120,8 @@ def path_join(ctx: FileContext) -> Iterable[Hit]:
     helper whose every in-file caller passes a constant or checks the value first is not.
 
     Severity from the data-flow path (listed as evidence): high only when an untrusted source
-    (request data, an upload's name, socket bytes, a message payload) reaches the path unguarded;
-    also through a caller in another file, or a stored (second-order) value does; medium for
+    (request data, an upload's name, socket bytes, a message payload) reaches the path unguarded
+    (also through a caller in another file), or a stored (second-order) value does; medium for
     parameters whose callers are not in view (a storage key handed in by other code) and
     command-line/environment values; operator configuration is not reported.
     """
