@@ -341,3 +341,16 @@ def test_no_rule_raises_on_any_fixture():
                           source=path.read_bytes())
         errors += scan_file_detailed(ctx)[1]
     assert not errors, errors[:3]
+
+
+def test_the_reviewer_re_reads_every_hop(tmp_path):
+    from dwagent.agents.nodes.hostile_reviewer import _check_hops
+
+    src = CONTROLLER
+    (tmp_path / "T.cs").write_text(src)
+    f = _by_line(scan_file(_cs(src), ["DWA-150"]))[9]
+    checked = _check_hops(tmp_path, f)
+    assert checked.related and all(e.verified for e in checked.related)
+    (tmp_path / "T.cs").write_text(src.replace("public object Get(string name)", "public object Get(string other)"))
+    stale = _check_hops(tmp_path, f)
+    assert len(stale.related) == len(f.related) - 1 and stale.review[-1].outcome == "noted"
