@@ -26,15 +26,18 @@ _EXT = {"csharp": ".cs", "python": ".py"}
 
 # parsed caller files of the current pass (a function may be summarised by many findings)
 _PARSED: dict[str, tuple] = {}
+_CALLING: dict[str, dict[str, str]] = {}
 
 
 def upgrade_across_files(findings: list[Finding], store) -> list[Finding]:
     """Findings with parameter origins raised when a caller in another file passes untrusted data."""
     _PARSED.clear()
+    _CALLING.clear()
     try:
         return _upgrade(findings, store)
     finally:
         _PARSED.clear()
+        _CALLING.clear()
 
 
 def _upgrade(findings: list[Finding], store) -> list[Finding]:
@@ -61,13 +64,22 @@ def _upgrade(findings: list[Finding], store) -> list[Finding]:
                 every[path] = (root / path).read_text(encoding="utf-8", errors="replace")
             except OSError:
                 continue
-        texts = {p: t for p, t in every.items() if call_rx.search(t)}
-        ambiguous = {n for n in wanted
-                     if sum(1 for t in texts.values() if re.search(_DECL[language].format(re.escape(n)), t)) > MAX_DECLARATIONS}
+        # one pass: which files call which summarised names, and where each name is declared
+        calling: dict[str, set[str]] = {}
+        for p, t in every.items():
+            for n in set(m.group(1) for m in call_rx.finditer(t)):
+                calling.setdefault(n, set()).add(p)
+        decl_rx = re.compile(_DECL[language].format("(" + "|".join(sorted(map(re.escape, wanted))) + ")"))
+        declared: dict[str, int] = {}
+        for p in set().union(*calling.values()) if calling else ():
+            for n in set(m.group(1) for m in decl_rx.finditer(every[p])):
+                declared[n] = declared.get(n, 0) + 1
+        ambiguous = {n for n, k in declared.items() if k > MAX_DECLARATIONS}
         for f in todo:
             name = f.properties["flow_function"]
-            if not f.file.endswith(_EXT[language]) or name in ambiguous:
+            if not f.file.endswith(_EXT[language]) or name in ambiguous or name not in calling:
                 continue
+            texts = {p: every[p] for p in calling[name]}
             raised = _raise(f, name, texts, every, language)
             if raised is not None:
                 upgrades[f.id] = raised
@@ -112,9 +124,9 @@ def _caller_source(name, index, arity, category, raise_on, texts, every, languag
             continue  # in-file callers were already judged by the per-file pass
         if path not in _PARSED:
             ctx = FileContext(path=path, language=language, role="production", source=texts[path].encode("utf-8"))
-            _PARSED[path] = (ctx, _flows(ctx, language))
-        ctx, flows = _PARSED[path]
-        for call, args in _calls(ctx, name, language):
+            _PARSED[path] = (ctx, _flows(ctx, language), _call_index(ctx, language))
+        ctx, flows, index_of = _PARSED[path]
+        for call, args in index_of.get(name, ()):
             if len(args) != arity:
                 continue
             seen += 1
@@ -144,8 +156,11 @@ def _caller_source(name, index, arity, category, raise_on, texts, every, languag
 
 
 def _texts_calling(texts: dict[str, str], name: str) -> dict[str, str]:
-    rx = re.compile(rf"\b{re.escape(name)}\s*(?:<[^>\n]*>)?\(")
-    return {p: t for p, t in texts.items() if rx.search(t)}
+    """Files that call `name` (memoised for the current pass)."""
+    if name not in _CALLING:
+        rx = re.compile(rf"\b{re.escape(name)}\s*(?:<[^>\n]*>)?\(")
+        _CALLING[name] = {p: t for p, t in texts.items() if rx.search(t)}
+    return _CALLING[name]
 
 
 def _param_names(ctx, fn) -> list[str]:
@@ -162,21 +177,22 @@ def _param_names(ctx, fn) -> list[str]:
     return [n for n in out if n not in ("self", "cls")]
 
 
-def _calls(ctx, name: str, language: str):
+def _call_index(ctx, language: str) -> dict[str, list]:
+    """Every call of a file by callee name: (call node, positional arguments), in document order."""
     from dwagent.tools.rules.syntax import arguments, callee, nodes
 
+    out: dict[str, list] = {}
     if language == "csharp":
         for call in nodes(ctx, "invocation_expression"):
-            if callee(ctx, call)[1] == name:
-                yield call, arguments(call)
-        return
+            out.setdefault(callee(ctx, call)[1], []).append((call, arguments(call)))
+        return out
     from dwagent.tools.rules.python.syntax import call_name
 
     for call in nodes(ctx, "call"):
-        if call_name(ctx, call)[1] == name:
-            argn = call.child_by_field_name("arguments")
-            yield call, [a for a in (argn.named_children if argn is not None else ())
-                         if a.type not in ("comment", "keyword_argument")]
+        argn = call.child_by_field_name("arguments")
+        out.setdefault(call_name(ctx, call)[1], []).append(
+            (call, [a for a in (argn.named_children if argn is not None else ()) if a.type not in ("comment", "keyword_argument")]))
+    return out
 
 
 def _flows(ctx, language: str):
