@@ -6,7 +6,7 @@ finds the calls of that function elsewhere in the tree (by name and argument cou
 the files with a single regular expression), asks the data-flow core what each call passes, and
 when a caller passes untrusted data raises the finding to the rule's high severity, adding the
 caller's hops (file, line, verbatim excerpt) to its evidence. One level of callers; names
-declared in more than `MAX_DECLARATIONS` files are too ambiguous to resolve by name and are left
+declared (index symbols) in more than `MAX_DECLARATIONS` files are too ambiguous to resolve by name and are left
 alone. Deterministic: files and calls are visited in sorted order.
 """
 from __future__ import annotations
@@ -18,9 +18,6 @@ from dwagent.models import Evidence, Finding
 
 MAX_DECLARATIONS = 2
 MAX_CALLERS = 24
-_DECL = {"csharp": r"(?m)^[ \t]*(?:\[[^\]\n]*\][ \t]*)*(?:(?:public|private|protected|internal|static|async|override|"
-                   r"virtual|sealed|new|extern|unsafe)[ \t]+)+[\w<>\[\],.? ]+[ \t]+{}[ \t]*(?:<[^>\n]*>)?\(",
-         "python": r"(?m)^[ \t]*(?:async[ \t]+)?def[ \t]+{}[ \t]*\("}
 _EXT = {"csharp": ".cs", "python": ".py"}
 
 
@@ -69,12 +66,7 @@ def _upgrade(findings: list[Finding], store) -> list[Finding]:
         for p, t in every.items():
             for n in set(m.group(1) for m in call_rx.finditer(t)):
                 calling.setdefault(n, set()).add(p)
-        decl_rx = re.compile(_DECL[language].format("(" + "|".join(sorted(map(re.escape, wanted))) + ")"))
-        declared: dict[str, int] = {}
-        for p in set().union(*calling.values()) if calling else ():
-            for n in set(m.group(1) for m in decl_rx.finditer(every[p])):
-                declared[n] = declared.get(n, 0) + 1
-        ambiguous = {n for n, k in declared.items() if k > MAX_DECLARATIONS}
+        ambiguous = _ambiguous(store, language, wanted)
         for f in todo:
             name = f.properties["flow_function"]
             if not f.file.endswith(_EXT[language]) or name in ambiguous or name not in calling:
@@ -84,6 +76,16 @@ def _upgrade(findings: list[Finding], store) -> list[Finding]:
             if raised is not None:
                 upgrades[f.id] = raised
     return drop_pending([upgrades.get(f.id, f) for f in findings])
+
+
+def _ambiguous(store, language: str, names: set[str]) -> set[str]:
+    """Names declared as methods/functions in more than MAX_DECLARATIONS files (index symbols)."""
+    marks = ",".join("?" * len(names))
+    rows = store.conn.execute(
+        f"SELECT s.name, COUNT(DISTINCT s.file_id) FROM symbols s JOIN files f ON f.id = s.file_id "
+        f"WHERE s.kind IN ('method', 'function') AND f.language = ? AND s.name IN ({marks}) GROUP BY s.name",
+        (language, *sorted(names))).fetchall()
+    return {tuple(r)[0] for r in rows if tuple(r)[1] > MAX_DECLARATIONS}
 
 
 def drop_pending(findings: list[Finding]) -> list[Finding]:
