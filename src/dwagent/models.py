@@ -37,6 +37,14 @@ Category = Literal[
     "orphan-topic",
     "hardcoded-tuning",
     "unbounded-growth",
+    "xss",
+    "open-redirect",
+    "ssrf",
+    "ldap-injection",
+    "xpath-injection",
+    "code-injection",
+    "trust-boundary",
+    "insecure-cookie",
 ]
 CATEGORIES: tuple[str, ...] = Category.__args__  # type: ignore[attr-defined]
 
@@ -55,6 +63,14 @@ SECURITY_CATEGORIES = frozenset(
         "command-injection",
         "xxe",
         "unsafe-assembly-load",
+        "xss",
+        "open-redirect",
+        "ssrf",
+        "ldap-injection",
+        "xpath-injection",
+        "code-injection",
+        "trust-boundary",
+        "insecure-cookie",
     }
 )
 

@@ -36,6 +36,28 @@ def _with(finding: Finding, record: ReviewRecord, **changes) -> Finding:
     return finding.model_copy(update={"review": (*finding.review, record), **changes})
 
 
+def _check_hops(root: Path, f: Finding) -> Finding:
+    """Re-read every data-flow hop (related code evidence) from disk: matching hops are marked
+    verified; a hop that no longer matches is removed and noted (the path is then incomplete)."""
+    hops = [e for e in f.related if e.kind == "code" and e.file and e.excerpt and e.note.startswith(("flow step", "caller step"))]
+    if not hops:
+        return f
+    kept, stale = [], []
+    for e in f.related:
+        if e in hops:
+            q = check_quote(root, e.file, e.start_line, e.end_line, e.excerpt)
+            if not q.ok:
+                stale.append(f"{e.file}:{e.start_line}")
+                continue
+            e = e.model_copy(update={"verified": True})
+        kept.append(e)
+    f = f.model_copy(update={"related": tuple(kept)})
+    if stale:
+        f = _with(f, ReviewRecord(challenge="quote-check", outcome="noted",
+                                  detail=f"data-flow hops no longer match the file: {', '.join(stale[:5])}"))
+    return f
+
+
 def _downgraded(finding: Finding, steps: int, record: ReviewRecord, **changes) -> Finding:
     props = dict(finding.properties)
     props.setdefault("original_severity", finding.severity)
@@ -85,6 +107,7 @@ def review_findings(findings: list[Finding], ctx: RunContext, sources: Sources |
             log.append(f"quote-check dropped {f.id} {f.file}:{f.start_line}: {quote.reason}")
             continue
         f = _with(f, ReviewRecord(challenge="quote-check", outcome="upheld", detail="excerpt matches the file"))
+        f = _check_hops(root, f)
         if f.scope != "production":
             dropped.append(_with(f, ReviewRecord(challenge="test-only", outcome="dropped", detail=f"scope {f.scope}")))
             continue

@@ -23,8 +23,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable
 
-from dwagent.models import Finding
+from dwagent.models import Evidence, Finding
 from dwagent.tools.parse.context import FileContext
+from dwagent.tools.dataflow.crossfile import upgrade_across_files
 from dwagent.tools.rules.options import drop_subclassed, resolve_option_defaults
 from dwagent.tools.rules.suppress import mark_inline
 from dwagent.tools.rules.registry import (
@@ -37,16 +38,19 @@ from dwagent.tools.rules.registry import (
 from dwagent.tools.source_text import read_canonical
 
 _RULES_DIR = Path(__file__).resolve().parent
+# the data-flow core's code and models decide rule output too: they key the cache as well
+_DATAFLOW_DIR = _RULES_DIR.parent / "dataflow"
 _PARALLEL_MIN_FILES = 64
 _BATCH = 48
 
 
 def _rules_version() -> str:
     digest = hashlib.sha1()
-    for path in sorted(_RULES_DIR.rglob("*")):
-        if path.is_file() and path.suffix in (".py", ".yaml", ".yml", ".json", ".txt"):
-            digest.update(path.relative_to(_RULES_DIR).as_posix().encode())
-            digest.update(path.read_bytes())
+    for base in (_RULES_DIR, _DATAFLOW_DIR):
+        for path in sorted(base.rglob("*")):
+            if path.is_file() and path.suffix in (".py", ".yaml", ".yml", ".json", ".txt"):
+                digest.update(path.relative_to(base.parent).as_posix().encode())
+                digest.update(path.read_bytes())
     return "r-" + digest.hexdigest()[:16]
 
 
@@ -94,7 +98,7 @@ def scan_file_detailed(ctx: FileContext, rules: Iterable[str] | None = None) -> 
                     make_finding(
                         reg.meta, ctx.path, start, end, ctx.excerpt(start, end), h.message,
                         scope=ctx.role, severity=h.severity, confidence=h.confidence,
-                        properties=dict(h.properties),
+                        properties=dict(h.properties), related=_hop_evidence(ctx, h.hops, n_lines),
                     )
                 )
         except Exception as exc:  # a broken rule must not hide the other rules' evidence
@@ -102,9 +106,23 @@ def scan_file_detailed(ctx: FileContext, rules: Iterable[str] | None = None) -> 
     return mark_inline(renumber_occurrences(findings), ctx.lines), errors
 
 
+def _hop_evidence(ctx: FileContext, hops, n_lines: int) -> tuple[Evidence, ...]:
+    """Each hop of a data-flow path as Evidence quoting its line verbatim (source first)."""
+    out = []
+    for i, (ln, note) in enumerate(hops):
+        ln = min(max(1, ln), n_lines)
+        excerpt = ctx.excerpt(ln, ln)
+        out.append(Evidence(id=Evidence.make_id(ctx.path, ln, ln, excerpt), file=ctx.path, start_line=ln,
+                            end_line=ln, excerpt=excerpt, kind="code", note=f"flow step {i + 1}: {note}"))
+    return tuple(out)
+
+
 def scan_file(ctx: FileContext, rules: Iterable[str] | None = None) -> list[Finding]:
-    """Findings of the per-file rules on one file, sorted by line."""
-    return scan_file_detailed(ctx, rules)[0]
+    """Findings of the per-file rules on one file, sorted by line (without the candidates that
+    only a caller in another file could confirm: there is no tree here)."""
+    from dwagent.tools.dataflow.crossfile import drop_pending
+
+    return drop_pending(scan_file_detailed(ctx, rules)[0])
 
 
 def _scan_batch(root: str, batch: list[tuple[str, str, str, str, str]]):
@@ -179,6 +197,7 @@ def run_rules_detailed(store, *, rules=None, jobs: int | None = None, config=Non
             )
 
     findings = drop_subclassed(resolve_option_defaults(findings, store), store)
+    findings = upgrade_across_files(findings, store)
     registry = load_rules()
     cross_file = [meta for meta in selected if meta.kind == "index"]
     for done, meta in enumerate(cross_file, 1):

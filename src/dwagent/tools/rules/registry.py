@@ -37,6 +37,8 @@ RULE_MODULES: tuple[str, ...] = (
     "dwagent.tools.rules.csharp.path_traversal",
     "dwagent.tools.rules.csharp.crypto",
     "dwagent.tools.rules.csharp.injection",
+    "dwagent.tools.rules.csharp.web_injection",
+    "dwagent.tools.rules.csharp.credentials",
     "dwagent.tools.rules.csharp.deserialization",
     "dwagent.tools.rules.csharp.xxe",
     "dwagent.tools.rules.csharp.assembly_load",
@@ -56,6 +58,8 @@ RULE_MODULES: tuple[str, ...] = (
     "dwagent.tools.rules.python.secrets",
     "dwagent.tools.rules.python.runtime",
     "dwagent.tools.rules.python.web",
+    "dwagent.tools.rules.python.injection_sinks",
+    "dwagent.tools.rules.python.credentials",
     "dwagent.tools.rules.python.archives",
     "dwagent.tools.rules.python.xml_entities",
     "dwagent.tools.rules.python.tokens",
@@ -110,6 +114,9 @@ class Hit:
     severity: str | None = None
     confidence: str | None = None
     properties: tuple[tuple[str, str], ...] = ()
+    # a data-flow path, source first: (1-based line, note); the engine turns each hop into a
+    # related Evidence with the verbatim line so the verifier re-reads every step
+    hops: tuple[tuple[int, str], ...] = ()
 
 
 @dataclass(frozen=True)

@@ -5,6 +5,8 @@ import re
 from typing import Iterable
 
 from dwagent.tools.parse.context import FileContext
+from dwagent.tools.dataflow.sinks import Site, report
+from dwagent.tools.rules.csharp.web_injection import flows_for
 from dwagent.tools.rules.registry import Hit, file_rule
 from dwagent.tools.rules.csharp.interproc import (
     argument_for,
@@ -14,7 +16,7 @@ from dwagent.tools.rules.csharp.interproc import (
     resolve,
     returned,
 )
-from dwagent.tools.rules.syntax import arguments, callee, enclosing_member, hit, line, name_of, nodes, text, unwrap
+from dwagent.tools.rules.syntax import arguments, callee, enclosing_member, line, name_of, nodes, text, unwrap
 from dwagent.tools.rules.csharp.taint import built_from_input, hole_is_input, local_build_site
 
 SQL_COMMAND_TYPES = ("SqlCommand", "SqliteCommand", "NpgsqlCommand", "MySqlCommand", "OracleCommand",
@@ -49,6 +51,17 @@ def sql_built_from_input(ctx: FileContext) -> Iterable[Hit]:
     same file: SQL returned by a helper that builds it from its parameter is reported at the sink
     with the caller's argument, and a sink whose SQL is a bare parameter is reported at the in-file
     call sites that pass built SQL for it (followed through one more pass-through method).
+
+    Severity comes from the data-flow core (`dwagent.tools.dataflow`), which traces every hole to
+    its origins and lists the path hop by hop as evidence. High only when an untrusted source
+    (request binding, controller/hub/gRPC/minimal-API parameter, `Request.Query`..., socket bytes,
+    a message payload) reaches the text unguarded, also through an in-file caller of a private
+    helper or a caller in another file (two levels up, by name and arity), and for values read
+    back from the database used as values (second order); medium for command-line/environment
+    values and parameters whose callers are not in view; low for values from operator configuration
+    (options classes, `IConfiguration`) and untraceable identifiers. Identifiers spliced where SQL
+    takes a table, schema or column name (`[{Schema}].[Table]`, `FROM {t}`) that come from
+    constants, configuration or object state are not reported: they are not injections.
     """
     if not re.search(r"Command|Sql|Query|Execute", ctx.text):
         return
@@ -69,16 +82,22 @@ def sql_built_from_input(ctx: FileContext) -> Iterable[Hit]:
             yield from _report(ctx, call, args[0], name)
 
 
+def _sql(ctx: FileContext, node, expr, sink: str, message: str, at=None, origins=None) -> Iterable[Hit]:
+    """Grade one syntactic SQL hit by what the data-flow core traces into it."""
+    yield from report(ctx, flows_for(ctx), Site(node, expr, sink), "sql", high="high", min_trust="unknown",
+                      identifiers_matter=True, message=message, fix="use parameters", at=at, origins=origins)
+
+
 def _report(ctx: FileContext, node, expr, sink: str) -> Iterable[Hit]:
     source = built_from_input(ctx, expr)
     if source:
         site = local_build_site(ctx, expr)
         if site is not None and line(site) != line(node):
             # built in one statement, executed in another: the fix belongs where input is spliced in
-            yield hit(site, f"SQL is built from `{source}` here and executed by `{sink}` at line {line(node)}; "
-                            f"use parameters", max_lines=3)
+            yield from _sql(ctx, node, expr, sink, f"SQL is built from `{source}` here and executed by `{sink}` "
+                                                   f"at line {line(node)}", at=site)
         else:
-            yield hit(node, f"SQL for `{sink}` is built from `{source}`; use parameters", max_lines=3)
+            yield from _sql(ctx, node, expr, sink, f"SQL for `{sink}` is built from `{source}`")
         return
     yield from _built_by_helper(ctx, node, expr, sink)
     yield from _built_by_callers(ctx, expr, f"`{sink}` (line {line(node)})", depth=2)
@@ -102,8 +121,8 @@ def _built_by_helper(ctx: FileContext, node, expr, sink: str) -> Iterable[Hit]:
             if arg is None or not hole_is_input(ctx, arg):
                 continue
             hole = text(ctx, arg)
-        yield hit(node, f"SQL for `{sink}` is built by `{name_of(ctx, helper)}` (line {line(ret)}) from `{hole}`; "
-                        f"use parameters", max_lines=3)
+        yield from _sql(ctx, node, expr, sink, f"SQL for `{sink}` is built by `{name_of(ctx, helper)}` "
+                                               f"(line {line(ret)}) from `{hole}`")
         return
 
 
@@ -123,8 +142,8 @@ def _built_by_callers(ctx: FileContext, expr, reaches: str, depth: int) -> Itera
             continue
         source = built_from_input(ctx, arg)
         if source:
-            yield hit(call, f"SQL built from `{source}` is passed to {via}, which hands it to {reaches}; "
-                            f"use parameters", max_lines=3)
+            yield from _sql(ctx, call, arg, via, f"SQL built from `{source}` is passed to {via}, which hands it "
+                                                 f"to {reaches}")
         elif depth > 1:
             yield from _built_by_callers(ctx, arg, f"{via} and on to {reaches}", depth - 1)
 
@@ -142,6 +161,12 @@ def command_built_from_input(ctx: FileContext) -> Iterable[Hit]:
     `new ProcessStartInfo(...)`, `Arguments = ...`, `FileName = ...`): the value can add
     arguments or, through a shell (`cmd /c`, `sh -c`), whole commands. Use
     `ProcessStartInfo.ArgumentList`, which passes each argument verbatim.
+
+    Severity from the data-flow path (listed as evidence): high with an untrusted source reaching
+    the command line unguarded, or with command-line/environment input when the command runs
+    through a shell (`/bin/sh`, `cmd`, `powershell`), or with a stored (second-order) value;
+    medium for other command-line and environment values and for parameters whose callers are not in view (raised when a caller in
+    another file passes untrusted input); configuration-only values are not reported.
     """
     if "Process" not in ctx.text and "Arguments" not in ctx.text:
         return
@@ -151,14 +176,14 @@ def command_built_from_input(ctx: FileContext) -> Iterable[Hit]:
             for expr in arguments(call)[:2]:
                 source = built_from_input(ctx, expr)
                 if source:
-                    yield hit(call, f"process command line built from `{source}`", max_lines=3)
+                    yield from _command(ctx, call, expr, "Process.Start", f"process command line built from `{source}`")
                     break
     for new in nodes(ctx, "object_creation_expression"):
         if text(ctx, new.child_by_field_name("type")).split(".")[-1] in PROCESS_CTORS:
             for expr in arguments(new)[:2]:
                 source = built_from_input(ctx, expr)
                 if source:
-                    yield hit(new, f"process command line built from `{source}`", max_lines=3)
+                    yield from _command(ctx, new, expr, "new ProcessStartInfo", f"process command line built from `{source}`")
                     break
     for a in nodes(ctx, "assignment_expression"):
         prop = text(ctx, a.child_by_field_name("left")).split(".")[-1]
@@ -167,4 +192,15 @@ def command_built_from_input(ctx: FileContext) -> Iterable[Hit]:
         ):
             source = built_from_input(ctx, a.child_by_field_name("right"))
             if source:
-                yield hit(a, f"process `{prop}` built from `{source}`", max_lines=3)
+                yield from _command(ctx, a, a.child_by_field_name("right"), prop, f"process `{prop}` built from `{source}`")
+
+
+SHELL = re.compile(r"(?i)\"(/bin/|/usr/bin/)?(ba|z|da)?sh(\.exe)?\"|\"cmd(\.exe)?\"|\"(powershell|pwsh)(\.exe)?\"")
+
+
+def _command(ctx: FileContext, node, expr, sink: str, message: str) -> Iterable[Hit]:
+    member = enclosing_member(node)
+    shell = bool(SHELL.search(text(ctx, member) if member is not None else ""))
+    yield from report(ctx, flows_for(ctx), Site(node, expr, sink), "command", high="high", min_trust="unknown",
+                      message=message + (" through a shell" if shell else ""), raise_lower=shell,
+                      fix="pass each argument through ProcessStartInfo.ArgumentList")

@@ -7,13 +7,14 @@ from typing import Iterable
 
 from dwagent.tools.parse.context import FileContext
 from dwagent.tools.rules.csharp.interproc import argument_for, callers, local_initialiser, resolve, returned
+from dwagent.tools.dataflow.sinks import Site, report
+from dwagent.tools.rules.csharp.web_injection import flows_for
 from dwagent.tools.rules.registry import Hit, file_rule
 from dwagent.tools.rules.syntax import (
     arguments,
     callee,
     const_names,
     enclosing_member,
-    hit,
     interpolations,
     is_constant_expr,
     line,
@@ -117,6 +118,12 @@ def path_join(ctx: FileContext) -> Iterable[Hit]:
     Across methods of the same file: a path built by a helper from its parameter (concatenation or
     interpolation) and handed to a file API by the caller is reported at that call; a private
     helper whose every in-file caller passes a constant or checks the value first is not.
+
+    Severity from the data-flow path (listed as evidence): high only when an untrusted source
+    (request data, an upload's name, socket bytes, a message payload) reaches the path unguarded
+    (also through a caller in another file), or a stored (second-order) value does; medium for
+    parameters whose callers are not in view (a storage key handed in by other code) and
+    command-line/environment values; operator configuration is not reported.
     """
     if "Path." not in ctx.text and "File" not in ctx.text and "Directory" not in ctx.text:
         return
@@ -152,8 +159,11 @@ def _check(ctx: FileContext, node, candidates, sink: str) -> Iterable[Hit]:
     for cand in candidates:
         source = _external_source(ctx, cand, params, body)
         if source and not _guarded(body, source) and not _callers_checked(ctx, member, source.split(".")[0]):
-            yield hit(node, f"`{source}` flows into `{sink}` without canonicalisation and a containment check", max_lines=2)
-            return
+            found = list(_graded(ctx, node, cand, sink, f"`{source}` flows into `{sink}` without canonicalisation "
+                                                         f"and a containment check"))
+            yield from found
+            if found:
+                return
 
 
 def _callers_checked(ctx: FileContext, member, param: str) -> bool:
@@ -196,6 +206,13 @@ def _through_helper(ctx: FileContext, node, arg, sink: str) -> Iterable[Hit]:
         body = text(ctx, member)
         source = _external_source(ctx, passed, _parameters(ctx, member), body) if passed is not None else ""
         if source and not _guarded(body, source):
-            yield hit(node, f"`{source}` flows through `{name_of(ctx, helper)}` (line {line(ret)}) into `{sink}` "
-                            f"without canonicalisation and a containment check", max_lines=2)
+            yield from _graded(ctx, node, expr, sink, f"`{source}` flows through `{name_of(ctx, helper)}` (line "
+                                                      f"{line(ret)}) into `{sink}` without canonicalisation and a "
+                                                      f"containment check")
             return
+
+
+def _graded(ctx: FileContext, node, expr, sink: str, message: str) -> Iterable[Hit]:
+    """Grade a syntactic path hit by what the data-flow core traces into the path expression."""
+    yield from report(ctx, flows_for(ctx), Site(node, expr, sink), "path", high="high", min_trust="unknown",
+                      message=message, max_lines=2)

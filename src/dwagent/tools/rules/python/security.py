@@ -21,6 +21,8 @@ from dwagent.tools.rules.python.syntax import (
 )
 from dwagent.tools.rules.bypass_guard import guard_severity
 from dwagent.tools.rules.python.guards import bypass_guard
+from dwagent.tools.dataflow.sinks import Site, report
+from dwagent.tools.rules.python.injection_sinks import flows_for
 from dwagent.tools.rules.registry import Hit, file_rule
 from dwagent.tools.rules.syntax import ancestor, hit, mentions, nodes, text
 
@@ -42,6 +44,11 @@ def shell_command(ctx: FileContext) -> Iterable[Hit]:
     build) lets its value inject further commands. Literal commands and `shlex.quote`d holes are
     not reported, also when the command is a local assigned once from such a string; pass an
     argument list without `shell=True` instead.
+
+    Severity from the data-flow path (evidence): high with request data, socket bytes, a message
+    payload, or (the command runs through a shell) command-line/environment input reaching it;
+    medium for plain parameters (raised when a caller in another file passes such input);
+    configuration-only values are not reported.
     """
     if not re.search(r"shell\s*=\s*True|os\.system|os\.popen|getoutput|getstatusoutput", ctx.text):
         return
@@ -56,7 +63,10 @@ def shell_command(ctx: FileContext) -> Iterable[Hit]:
         )
         value = local_value(ctx, cmd) or cmd  # `command = f"tar {shlex.quote(x)}"` then run(command)
         if shell and not is_constant(ctx, value) and not (value.type == "string" and not built_from_input(ctx, value)):
-            yield hit(call, f"`{obj + '.' if obj else ''}{name}` runs a shell command built from `{text(ctx, cmd)[:60]}`", max_lines=3)
+            yield from report(ctx, flows_for(ctx), Site(call, cmd, name), "command", high="high", min_trust="unknown",
+                              raise_lower=True,
+                              message=f"`{obj + '.' if obj else ''}{name}` runs a shell command built from "
+                                      f"`{text(ctx, cmd)[:60]}`", fix="pass an argument list without shell=True")
 
 
 UNSAFE_LOADERS = ("Loader", "UnsafeLoader", "FullLoader")
@@ -264,6 +274,10 @@ def sql_built(ctx: FileContext) -> Iterable[Hit]:
     to `cursor.execute`/`executemany`, `pandas.read_sql`, SQLAlchemy `text()` or Django `raw()`.
     Pass parameters separately (`execute(sql, params)`). A local variable is followed back to its
     last assignment in the same function.
+
+    Severity from the data-flow path (evidence): high with request data or a stored
+    (second-order) value reaching the text; medium for CLI/environment values and plain parameters; configuration-only values are
+    not reported.
     """
     if not re.search(r"execute|read_sql|\.raw\(|text\(", ctx.text):
         return
@@ -279,4 +293,5 @@ def sql_built(ctx: FileContext) -> Iterable[Hit]:
             sql = _local_value(ctx, sql, call.start_byte) or sql
         source = built_from_input(ctx, sql)
         if source:
-            yield hit(call, f"SQL for `{name}` is built from `{source[:60]}`; pass parameters instead", max_lines=3)
+            yield from report(ctx, flows_for(ctx), Site(call, args[0], name), "sql", high="high", min_trust="unknown",
+                              message=f"SQL for `{name}` is built from `{source[:60]}`", fix="pass parameters instead")

@@ -9,11 +9,12 @@ from dwagent.tools.parse.context import FileContext
 from dwagent.tools.rules.csharp.capability import checks_credential
 from dwagent.tools.rules.names import PRIVILEGED_ACTION
 from dwagent.tools.rules.python.syntax import call_name, positional
+from dwagent.tools.dataflow.sinks import Site, report
+from dwagent.tools.rules.python.injection_sinks import flows_for
 from dwagent.tools.rules.registry import Hit, file_rule
 from dwagent.tools.rules.syntax import (
     ancestor,
     decorator_text,
-    hit,
     line,
     nodes,
     text,
@@ -78,6 +79,9 @@ def path_join(ctx: FileContext) -> Iterable[Hit]:
     arguments count as input; int/UUID-annotated parameters are ignored. Outside modules importing
     a web framework, only parameters named like user-supplied names (`filename`, `key`,
     `object_name`, `upload`...) count, since library APIs take paths by design.
+
+    Severity from the data-flow path (evidence): high only for a route/view parameter or request
+    data; medium for plain parameters; configuration-only values are not reported.
     """
     if "join" not in ctx.text and " / " not in ctx.text:
         return
@@ -104,7 +108,10 @@ def path_join(ctx: FileContext) -> Iterable[Hit]:
         params = {p for p in _params(ctx, func) if web or NAME_PARAM.search(p)}
         source = next((s for s in (_carries(ctx, p, params) for p in parts) if s), "")
         if source and not PATH_GUARD.search(text(ctx, func)):
-            yield hit(node, f"`{source}` is joined into a path without a containment check", max_lines=1)
+            part = next(p for p in parts if _carries(ctx, p, params))
+            yield from report(ctx, flows_for(ctx), Site(node, part, "path join"), "path", high="high",
+                              min_trust="unknown", max_lines=1,
+                              message=f"`{source}` is joined into a path without a containment check")
 
 
 ROUTE = re.compile(r"^@\w[\w.]*\.(route|get|post|put|delete|patch|api_route|websocket)\(")
