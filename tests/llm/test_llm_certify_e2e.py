@@ -14,6 +14,7 @@ from dwagent.agents.llm.config import LLMSettings
 from dwagent.agents.llm.gateway import LLMGateway
 from dwagent.agents.run import certify
 from dwagent.report.model import Report
+from dwagent.commands.certify import llm_report_lines
 from dwagent.report.write import write_reports
 from dwagent.rubric.loader import load_rubric
 from fake_model import FakeServer
@@ -35,7 +36,8 @@ def _run(root: Path, work: Path, out: str, rubric: str, gateway=None) -> tuple[R
     result = certify(ctx)
     report = Report.model_validate(result.report)
     write_reports(report, work / out, generated_at="T", timings=result.timings, index_summary=result.index_summary,
-                  rules_info={}, llm_usage=gateway.ledger.to_dict() if gateway else None)
+                  rules_info={}, llm_usage=gateway.ledger.to_dict() if gateway else None,
+                  llm_lines=llm_report_lines(gateway.ledger.to_dict() if gateway else None))
     return report, work / out
 
 

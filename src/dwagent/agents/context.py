@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
+from dwagent.agents.inputs.graph_views import GraphViews
 from dwagent.rubric.loader import LoadedRubric
 
 
@@ -21,7 +22,8 @@ class RunContext:
     `execute_gates` False means command gates are recorded NOT RUN; `baseline` maps finding
     fingerprints the certifier accepted (from a file outside the tree) to their justification;
     `gateway` is an optional LLM gateway (None: deterministic only); `fail_in` names a node that
-    raises on purpose (crash-injection for resume tests).
+    raises on purpose (crash-injection for resume tests); `graph_views` carries the run's code
+    graph from the node that built it to the nodes that read it.
     """
 
     root: Path
@@ -35,6 +37,9 @@ class RunContext:
     tree_digest: str = ""  # hash of the indexed files' paths and contents (set after indexing)
     fail_in: str = ""
     progress: Callable[[str, str], None] | None = None  # (node, event) for the CLI's progress view
+    # the code graph the evidence node built, reused by later nodes of this run (not an input:
+    # excluded from equality, the thread id and the node cache keys)
+    graph_views: GraphViews = field(default_factory=GraphViews, compare=False, repr=False)
 
     @property
     def thread_id(self) -> str:

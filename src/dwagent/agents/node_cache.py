@@ -45,10 +45,7 @@ def code_fingerprint() -> str:
 
     roots: set[Path] = set()
     for name in _PACKAGES:
-        try:
-            module = importlib.import_module(name)
-        except ImportError:
-            continue
+        module = importlib.import_module(name)
         roots.add(Path(module.__file__).resolve().parent)
     files: set[Path] = set()
     for root in roots:

@@ -38,15 +38,20 @@ def _load_baseline(path: Path | None, root: Path) -> tuple[dict[str, str], str]:
     return out, real.as_posix()
 
 
+def llm_report_lines(usage: dict | None) -> tuple[str, ...]:
+    """The report's sentences on what a model did (or that none was used), from the LLM ledger."""
+    from dwagent.agents.llm.ledger import UsageLedger, summary_lines
+
+    return tuple(summary_lines(usage if usage is not None else UsageLedger().to_dict()))
+
+
 def _gateway(spec: str | None, budget_usd: float | None = None, max_tokens: int | None = None, no_cache: bool = False):
     """The LLM gateway for `--llm SPEC`, else DWAGENT_LLM / dwagent.toml / [tool.dwagent] in the
     current directory (never the audited tree); None when the result is `none` (fully deterministic)."""
     if spec in ("", "none"):
         return None
-    try:
-        from dwagent.agents.llm.gateway import LLMGateway
-    except ImportError as exc:
-        raise UsageError(f"--llm {spec}: the LLM gateway is not available ({exc})", hint="use --llm none") from exc
+    from dwagent.agents.llm.gateway import LLMGateway
+
     return LLMGateway.from_cli(spec, budget_usd=budget_usd, max_tokens=max_tokens, no_cache=no_cache)
 
 
@@ -97,7 +102,8 @@ def certify_command(
     generated_at = datetime.now(timezone.utc).replace(microsecond=0).isoformat()
     usage = ctx.gateway.ledger.to_dict() if ctx.gateway is not None else None
     write_reports(report, out, generated_at=generated_at, timings=result.timings, index_summary=result.index_summary,
-                  rules_info=result.state.get("rules_info", {}), llm_usage=usage, resumed=resume)
+                  rules_info=result.state.get("rules_info", {}), llm_usage=usage, llm_lines=llm_report_lines(usage),
+                  resumed=resume)
     if not quiet:
         colour = {"CERTIFIED": "green", "CERTIFIED WITH CONDITIONS": "yellow"}.get(report.verdict, "red")
         console.print(f"[bold {colour}]{report.verdict}[/] — {report.rationale}", highlight=False)

@@ -9,17 +9,14 @@ from dwagent.report.html import render_html
 from dwagent.report.json_out import dumps, findings_json, run_json
 from dwagent.report.markdown import render_markdown
 from dwagent.report.model import Report
+from dwagent.report.sarif import to_sarif
+from dwagent.tools.rules.registry import all_rules
 
 FILES = ("CERTIFICATION.md", "findings.json", "findings.sarif", "report.html", "run.json")
 
 
 def _sarif(report: Report) -> tuple[str | None, str]:
     """findings.sarif through the rules' SARIF writer; (None, reason) when it is unavailable."""
-    try:
-        from dwagent.report.sarif import to_sarif
-        from dwagent.tools.rules.registry import all_rules
-    except ImportError as exc:
-        return None, f"SARIF writer unavailable: {exc}"
     try:
         doc = to_sarif(list(report.findings), list(all_rules()), tool_version=report.tool_version)
     except Exception as exc:  # the SARIF file is one output among five; say why it is missing
@@ -28,17 +25,22 @@ def _sarif(report: Report) -> tuple[str | None, str]:
 
 
 def write_reports(report: Report, out_dir: Path, *, generated_at: str, timings: dict, index_summary: dict,
-                  rules_info: dict, llm_usage: dict | None = None, resumed: bool = False) -> dict[str, str]:
-    """Write the five report files; returns name -> path (or the reason a file was not written)."""
+                  rules_info: dict, llm_usage: dict | None = None, llm_lines: tuple[str, ...] = (),
+                  resumed: bool = False) -> dict[str, str]:
+    """Write the five report files; returns name -> path (or the reason a file was not written).
+
+    `llm_usage` is the LLM ledger's dict (None: no model configured) and `llm_lines` its sentences
+    for the reader (the caller renders them with agents/llm/ledger.summary_lines, offline too):
+    the report renders what it is given and does not depend on the LLM package."""
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise InputError(f"cannot create output folder {out_dir}: {exc.strerror}", hint="pass --out to a writable folder") from exc
     outputs: dict[str, str] = {}
-    (out_dir / "CERTIFICATION.md").write_text(render_markdown(report, generated_at, _llm_lines(llm_usage)), encoding="utf-8")
+    (out_dir / "CERTIFICATION.md").write_text(render_markdown(report, generated_at, tuple(llm_lines)), encoding="utf-8")
     (out_dir / "findings.json").write_text(findings_json(report), encoding="utf-8")
     # the page gains an "LLM assistance" section only when a model was configured (offline: unchanged)
-    html_llm = _llm_lines(llm_usage) if llm_usage is not None else ()
+    html_llm = tuple(llm_lines) if llm_usage is not None else ()
     (out_dir / "report.html").write_text(render_html(report, generated_at, html_llm), encoding="utf-8")
     sarif, why = _sarif(report)
     if sarif is not None:
@@ -80,8 +82,3 @@ def load_report(path: Path) -> Report:
         raise InputError(f"{target} is not a dwagent report: {str(exc).splitlines()[0]}", hint="pass a findings.json written by dwagent certify") from exc
 
 
-def _llm_lines(llm_usage: dict | None) -> tuple[str, ...]:
-    """Report sentences from the LLM ledger; the offline sentence when no model was configured."""
-    from dwagent.agents.llm.ledger import UsageLedger, summary_lines
-
-    return tuple(summary_lines(llm_usage if llm_usage is not None else UsageLedger().to_dict()))

@@ -9,6 +9,7 @@ from __future__ import annotations
 import time
 
 from dwagent.agents.verdict.cells import cell, code_evidence, evidence_table
+from dwagent.agents.verdict.flow_cells import trace_with_graph
 from dwagent.agents.context import RunContext
 from dwagent.agents.inputs.sources import Sources
 from dwagent.agents.state import CertifyState
@@ -33,21 +34,11 @@ def _locate(sources: Sources, globs: tuple[str, ...]) -> dict | None:
     return sorted(hits, key=lambda s: (s["kind"] == "class", s["path"], s["start_line"]))[0]
 
 
-def _graph_trace():
-    try:
-        from dwagent.agents.verdict.flow_cells import trace_with_graph
-    except ImportError:
-        return None
-    return trace_with_graph
-
-
 def trace_flow(sources: Sources, flow: Flow, findings: list[dict]) -> tuple[dict, list[Evidence]]:
     """One flow's trace: hops (file:line), per-control cells and an overall status."""
-    traced = _graph_trace()
-    if traced is not None:
-        result = traced(sources, flow, findings)
-        if result is not None:
-            return result
+    result = trace_with_graph(sources, flow, findings)
+    if result is not None:
+        return result
     evidence: list[Evidence] = []
     hops = []
     entry = _locate(sources, flow.entry)

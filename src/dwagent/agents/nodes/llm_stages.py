@@ -48,10 +48,7 @@ def llm_review(findings: list[Finding], gateway, root: Path, sources=None) -> tu
     returns (findings, cited evidence). A finding selected for the challenge is not triaged too."""
     if gateway is None:
         return findings, {}
-    try:
-        from dwagent.agents.llm import assist, review
-    except ImportError:
-        return findings, {}
+    from dwagent.agents.llm import assist, review
     if hasattr(gateway, "register_secrets"):
         gateway.register_secrets(findings)  # the redactor must know the secrets before any prompt
     chosen = {f.id for f in review.select_for_challenge(findings)}

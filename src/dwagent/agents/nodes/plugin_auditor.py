@@ -81,10 +81,7 @@ def _strategies_by_graph(sources, strategies: list[dict], folder: str):
     if getattr(sources, "graph_config", None) is None:
         return None
     try:
-        from dwagent.agents.inputs.graph_cache import view_for
-
-        view = getattr(sources, "_graph_view", None) or view_for(sources)
-        sources._graph_view = view
+        view = sources.graph_view()
     except Exception:  # the graph is optional evidence here; fall back to the index view
         return None
     graph = view.graph

@@ -30,12 +30,9 @@ def _graph_option_sites(sources: Sources) -> list | None:
     if getattr(sources, "graph_config", None) is None:
         return None
     try:
-        from dwagent.agents.inputs.graph_cache import view_for
-
-        view = getattr(sources, "_graph_view", None) or view_for(sources)
+        view = sources.graph_view()
     except Exception:  # the graph is optional here: the index refs decide instead
         return None
-    sources._graph_view = view
     return list(view.graph.options)
 
 
