@@ -40,7 +40,8 @@ class CertifyState(TypedDict, total=False):
     dropped: list[dict]  # hostile reviewer: dropped findings with their review records
     evidence: Annotated[dict[str, dict], merge_dicts]  # id -> Evidence dict (every node adds)
     plugins: dict[str, Any]  # plugin auditor: plugin id -> row
-    flows: dict[str, Any]  # flow tracer: flow id -> trace
+    flow_rows: Annotated[dict[str, Any], merge_dicts]  # per-flow tasks (Send): flow id -> trace, any order
+    flows: dict[str, Any]  # flow tracer's join: flow id -> trace, in rubric order
     tiers: dict[str, Any]  # tier checker: tier id -> row
     claims: list[dict]  # claims checker
     challenges: list[dict]  # hostile reviewer's challenges of PASS cells

@@ -87,13 +87,38 @@ def trace_flow(sources: Sources, flow: Flow, findings: list[dict]) -> tuple[dict
     return row, evidence
 
 
-def flow_tracer_node(state: CertifyState, ctx: RunContext) -> dict:
-    """Graph node: every rubric flow."""
+# The fields of a finding the by-name trace reads: each flow task receives only these (the Send
+# payload is checkpointed once per flow, so the whole findings list would be copied N times).
+_TASK_FIELDS = ("id", "category", "file", "start_line")
+_CONTROL_ANY = frozenset().union(*CONTROL_CATEGORIES.values())
+
+
+def flow_tasks(state: CertifyState, ctx: RunContext) -> list[dict]:
+    """One payload per rubric flow, in rubric order, for the per-flow fan-out (graph.py sends
+    each to `trace_flow_node`): the flow id and the counted findings a trace can cite."""
+    counted = [
+        {k: f[k] for k in _TASK_FIELDS}
+        for f in state.get("findings", [])
+        if (f.get("suppression") or {}).get("kind") != "certifier-baseline" and f["category"] in _CONTROL_ANY
+    ]
+    return [{"flow_id": flow.id, "findings": counted} for flow in ctx.rubric.rubric.flows]
+
+
+def trace_flow_node(task: dict, ctx: RunContext) -> dict:
+    """Graph node run once per flow (a `Send` payload from `flow_tasks`): that flow's trace."""
     started = time.perf_counter()
-    rows, evidence = {}, []
-    counted = [f for f in state.get("findings", []) if (f.get("suppression") or {}).get("kind") != "certifier-baseline"]
+    flow = next(f for f in ctx.rubric.rubric.flows if f.id == task["flow_id"])
     with Sources.open(ctx) as sources:
-        for flow in ctx.rubric.rubric.flows:
-            rows[flow.id], evs = trace_flow(sources, flow, counted)
-            evidence.extend(evs)
-    return {"flows": rows, "evidence": evidence_table(evidence), "timings": {"flow_tracer": round(time.perf_counter() - started, 3)}}
+        row, evidence = trace_flow(sources, flow, task["findings"])
+    return {"flow_rows": {flow.id: row}, "evidence": evidence_table(evidence),
+            "timings": {f"flow_tracer.{flow.id}": round(time.perf_counter() - started, 3)}}
+
+
+def flows_traced_node(state: CertifyState, ctx: RunContext) -> dict:
+    """Graph node after the per-flow fan-out (also reached directly when the rubric has no flow):
+    the flow rows in rubric order, whatever order the parallel tasks finished in, and the flow
+    tracer's total time beside the per-flow ones."""
+    rows = state.get("flow_rows", {})
+    per_flow = [v for k, v in state.get("timings", {}).items() if k.startswith("flow_tracer.")]
+    return {"flows": {flow.id: rows[flow.id] for flow in ctx.rubric.rubric.flows if flow.id in rows},
+            "timings": {"flow_tracer": round(sum(per_flow), 3)}}
