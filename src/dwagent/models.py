@@ -82,7 +82,8 @@ class Evidence(Frozen):
     start_line: int = 0
     end_line: int = 0
     excerpt: str = ""
-    kind: Literal["code", "doc-claim", "command-output", "config", "absence"] = "code"
+    # "retrieved": a passage a node found through the chunked index (agents/inputs/passages.py)
+    kind: Literal["code", "doc-claim", "command-output", "config", "absence", "retrieved"] = "code"
     note: str = ""
     verified: bool = False
 

@@ -2,12 +2,14 @@
 conditional routes into the optional LLM stages, and a direct route when the rubric has no flow."""
 from __future__ import annotations
 
-from conftest import DWSHAPE, run_certify
+from pathlib import Path
 
 from dwagent.agents.context import RunContext
 from dwagent.agents.graph import build_graph
 from dwagent.agents.nodes.flow_tracer import flow_tasks
 from dwagent.rubric.loader import load_rubric
+
+DWSHAPE = Path(__file__).resolve().parents[2] / "evals" / "fixtures" / "dwshape"
 
 
 def _ctx(tmp_path, rubric: str = "dw", gateway=None) -> RunContext:
@@ -23,9 +25,9 @@ def test_one_shape_with_or_without_a_model(tmp_path) -> None:
             ("hostile_reviewer", "trace_flow"), ("hostile_reviewer", "flows_traced")} <= conditional
 
 
-def test_each_flow_is_a_task_and_the_rows_keep_rubric_order(tmp_path) -> None:
+def test_each_flow_is_a_task_and_the_rows_keep_rubric_order(tmp_path, certify_run) -> None:
     started: list[str] = []
-    report, _ = run_certify(DWSHAPE, tmp_path, rubric="dw", started=started)
+    report, _ = certify_run(DWSHAPE, tmp_path, rubric="dw", started=started)
     flows = [f.id for f in load_rubric("dw").rubric.flows]
     assert len(flows) > 1
     assert sorted(n for n in started if n.startswith("flow_tracer.")) == sorted(f"flow_tracer.{f}" for f in flows)
@@ -43,10 +45,10 @@ def test_flow_tasks_carry_only_what_a_trace_reads(tmp_path) -> None:
     assert tasks[0]["findings"] == [{"id": "F1", "category": "sync-over-async", "file": "a.cs", "start_line": 3}]
 
 
-def test_a_rubric_without_flows_goes_straight_to_the_join(tmp_path, tree) -> None:
+def test_a_rubric_without_flows_goes_straight_to_the_join(tmp_path, tree, certify_run) -> None:
     root = tree({"app/main.py": "def main():\n    return 1\n"})
     started: list[str] = []
-    report, _ = run_certify(root, tmp_path / "work", rubric="generic", started=started)
+    report, _ = certify_run(root, tmp_path / "work", rubric="generic", started=started)
     assert not load_rubric("generic").rubric.flows
     assert "flows_traced" in started and not any(n.startswith("flow_tracer.") for n in started)
     assert report.verdict and "adjudicator" in started

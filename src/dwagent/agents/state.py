@@ -48,6 +48,7 @@ class CertifyState(TypedDict, total=False):
     competitive: dict[str, Any]  # competitor analyst (or a NOT RUN record)
     report: dict[str, Any]  # adjudicator: the report model dump
     not_run: Annotated[dict[str, str], merge_dicts]  # part -> why it did not run
+    optional: Annotated[dict[str, str], merge_dicts]  # optional extra -> why it did not run (run.json)
     timings: Annotated[dict[str, float], merge_dicts]  # node -> seconds (run.json only)
     log: Annotated[list[str], concat_sorted]  # reviewer decisions and skips, for run.json
     # only with an LLM gateway: the usage ledger after each step, so --resume keeps its usage and prose

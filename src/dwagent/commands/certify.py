@@ -103,7 +103,7 @@ def certify_command(
     usage = ctx.gateway.ledger.to_dict() if ctx.gateway is not None else None
     write_reports(report, out, generated_at=generated_at, timings=result.timings, index_summary=result.index_summary,
                   rules_info=result.state.get("rules_info", {}), llm_usage=usage, llm_lines=llm_report_lines(usage),
-                  resumed=resume)
+                  resumed=resume, optional=result.state.get("optional", {}))
     if not quiet:
         colour = {"CERTIFIED": "green", "CERTIFIED WITH CONDITIONS": "yellow"}.get(report.verdict, "red")
         console.print(f"[bold {colour}]{report.verdict}[/] — {report.rationale}", highlight=False)

@@ -20,8 +20,10 @@ def findings_json(report: Report) -> str:
 
 
 def run_json(report: Report, *, generated_at: str, timings: dict[str, float], index_summary: dict,
-             rules_info: dict, llm_usage: dict | None, resumed: bool, outputs: dict[str, str]) -> str:
-    """run.json: facts about this run, including wall-clock values that reports never carry."""
+             rules_info: dict, llm_usage: dict | None, resumed: bool, outputs: dict[str, str],
+             optional: dict[str, str] | None = None) -> str:
+    """run.json: facts about this run, including wall-clock values that reports never carry.
+    `optional` maps an optional extra that did not run (e.g. dense retrieval) to why not."""
     data = {
         "schema": "dwagent.run/1",
         "generated_at": generated_at,
@@ -46,5 +48,6 @@ def run_json(report: Report, *, generated_at: str, timings: dict[str, float], in
         "resumed": resumed,
         "outputs": outputs,
         "not_run": report.not_run,
+        "optional": dict(sorted((optional or {}).items())),
     }
     return dumps(data)

@@ -26,12 +26,13 @@ def _sarif(report: Report) -> tuple[str | None, str]:
 
 def write_reports(report: Report, out_dir: Path, *, generated_at: str, timings: dict, index_summary: dict,
                   rules_info: dict, llm_usage: dict | None = None, llm_lines: tuple[str, ...] = (),
-                  resumed: bool = False) -> dict[str, str]:
+                  resumed: bool = False, optional: dict[str, str] | None = None) -> dict[str, str]:
     """Write the five report files; returns name -> path (or the reason a file was not written).
 
     `llm_usage` is the LLM ledger's dict (None: no model configured) and `llm_lines` its sentences
     for the reader (the caller renders them with agents/llm/ledger.summary_lines, offline too):
-    the report renders what it is given and does not depend on the LLM package."""
+    the report renders what it is given and does not depend on the LLM package. `optional` says
+    which optional extras did not run and why (run.json)."""
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -61,7 +62,7 @@ def write_reports(report: Report, out_dir: Path, *, generated_at: str, timings: 
     outputs["run.json"] = str(out_dir / "run.json")
     (out_dir / "run.json").write_text(
         run_json(report, generated_at=generated_at, timings=timings, index_summary=index_summary, rules_info=rules_info,
-                 llm_usage=llm_usage, resumed=resumed, outputs=dict(sorted(outputs.items()))),
+                 llm_usage=llm_usage, resumed=resumed, outputs=dict(sorted(outputs.items())), optional=optional),
         encoding="utf-8",
     )
     return dict(sorted(outputs.items()))

@@ -11,10 +11,12 @@ import time
 from dwagent.agents.verdict.cells import cell, code_evidence, evidence_table
 from dwagent.agents.verdict.flow_cells import trace_with_graph
 from dwagent.agents.context import RunContext
+from dwagent.agents.inputs.passages import PassageSearch, literal_words
 from dwagent.agents.inputs.sources import Sources
 from dwagent.agents.state import CertifyState
 from dwagent.models import SECURITY_CATEGORIES, Evidence
 from dwagent.rubric.schema import Flow
+from dwagent.tools.retrieve.hits import Filters
 
 # Which counted findings on a hop's member break which control.
 CONTROL_CATEGORIES = {
@@ -110,8 +112,32 @@ def trace_flow_node(task: dict, ctx: RunContext) -> dict:
     flow = next(f for f in ctx.rubric.rubric.flows if f.id == task["flow_id"])
     with Sources.open(ctx) as sources:
         row, evidence = trace_flow(sources, flow, task["findings"])
-    return {"flow_rows": {flow.id: row}, "evidence": evidence_table(evidence),
-            "timings": {f"flow_tracer.{flow.id}": round(time.perf_counter() - started, 3)}}
+        retrieved, dense_reason = cite_unreached(sources, flow, row)
+    if retrieved:
+        row = {**row, "evidence_ids": sorted({*row["evidence_ids"], *(e.id for e in retrieved)})}
+    update = {"flow_rows": {flow.id: row}, "evidence": evidence_table([*evidence, *retrieved]),
+              "timings": {f"flow_tracer.{flow.id}": round(time.perf_counter() - started, 3)}}
+    return {**update, "optional": {"dense": dense_reason}} if dense_reason else update
+
+
+# Waypoints of one flow the trace did not reach that are searched for in the tree: a bounded
+# number of index queries per flow.
+UNREACHED_QUERIES = 3
+
+
+def cite_unreached(sources: Sources, flow: Flow, row: dict) -> tuple[list[Evidence], str]:
+    """Retrieved passages that name a waypoint the trace could not reach (where the name lives,
+    off the traced path), and why dense ranking did not join ('' when it did or nothing ran).
+    The flow's status and cells do not change: the passages say where to look."""
+    globs = {"entry": flow.entry, **{w.name: w.symbols for w in flow.waypoints}}
+    search = PassageSearch(sources, UNREACHED_QUERIES)
+    found: list[Evidence] = []
+    for hop in row.get("hops", []):
+        words = [w for g in globs.get(hop["name"], ()) for w in literal_words(g)] if not hop["found"] else []
+        if words:
+            found += search.naming(words[0], note=f"names {words[0]}: flow {flow.id} waypoint {hop['name']}, not reached by the trace",
+                                   filters=Filters(role="production"))
+    return found, search.dense_reason if search.used else ""
 
 
 def flows_traced_node(state: CertifyState, ctx: RunContext) -> dict:

@@ -16,9 +16,11 @@ from pathlib import Path
 from dwagent.agents.context import RunContext
 from dwagent.agents.review.guards import find_guards
 from dwagent.agents.verdict.policy import downgrade
+from dwagent.agents.inputs.passages import PassageSearch
 from dwagent.agents.inputs.sources import Sources
 from dwagent.agents.state import CertifyState
 from dwagent.models import SEVERITY_ORDER, Evidence, Finding, ReviewRecord, Suppression
+from dwagent.tools.retrieve.hits import Filters
 from dwagent.tools.verify import check_quote
 
 # Categories whose risk an environment/option guard genuinely limits (a dev-only TLS bypass is
@@ -131,6 +133,47 @@ def review_findings(findings: list[Finding], ctx: RunContext, sources: Sources |
     return reviewed, dropped, sorted(log)
 
 
+# Severe findings whose enclosing member is searched for elsewhere in the tree (its possible
+# callers), most severe first: a bounded number of index queries on any tree size.
+CALLER_QUERIES = 12
+CALLER_SEVERITIES = frozenset({"critical", "high"})
+
+
+def cite_callers(findings: list[Finding], sources: Sources) -> tuple[list[Finding], dict[str, dict], str]:
+    """Findings with retrieved passages that name their enclosing member outside it (lexical,
+    not resolved: a possible caller), the passages by id, and why dense ranking did not join
+    ('' when it did). Nothing about a finding's severity or status changes."""
+    search = PassageSearch(sources, CALLER_QUERIES)
+    evidence: dict[str, dict] = {}
+    by_member: dict[tuple[str, int], list[Evidence]] = {}
+    out: list[Finding] = []
+    for f in findings:  # already in Finding.sort_key order: most severe first
+        if f.suppression is not None or f.severity not in CALLER_SEVERITIES:
+            out.append(f)
+            continue
+        member = sources.enclosing_member(f.file, f.start_line)
+        if not member:
+            out.append(f)
+            continue
+        key = (f.file, int(member["start_line"]))
+        if key not in by_member:
+            by_member[key] = search.naming(
+                member["name"], note=f"calls {member['name']}, the {member['kind']} around this finding (by name: a possible caller)",
+                filters=Filters(role="production"), exclude=(f.file, int(member["start_line"]), int(member["end_line"])),
+                calls_only=True)
+        found = by_member[key]
+        if not found:
+            out.append(f)
+            continue
+        ids = tuple(e.id for e in found)
+        for e in found:
+            evidence[e.id] = e.model_dump(mode="json")
+        record = ReviewRecord(challenge="callers", outcome="noted",
+                              detail=f"{len(found)} retrieved passage(s) call {member['name']} (by name)", evidence_ids=ids)
+        out.append(_with(f, record, evidence_ids=tuple(sorted({*f.evidence_ids, *ids}))))
+    return out, evidence, search.dense_reason if search.used else ""
+
+
 def _llm_pass(kept: list[Finding], ctx: RunContext, sources) -> tuple[list[Finding], dict]:
     from dwagent.agents.nodes.llm_stages import llm_review
 
@@ -145,10 +188,11 @@ def findings_node(state: CertifyState, ctx: RunContext) -> dict:
     raw = [Finding.model_validate(d) for d in state.get("raw_findings", [])]
     with Sources.open(ctx) as sources:
         kept, dropped, log = review_findings(raw, ctx, sources)
+        kept, retrieved, dense_reason = cite_callers(kept, sources)
         llm_evidence: dict = {}
         if ctx.gateway is not None:
             kept, llm_evidence = _llm_pass(kept, ctx, sources)
-    evidence = dict(llm_evidence)
+    evidence = {**retrieved, **llm_evidence}
     for f in kept:
         for ev in (*f.guards, *f.related):
             evidence[ev.id] = ev.model_dump(mode="json")
@@ -158,6 +202,7 @@ def findings_node(state: CertifyState, ctx: RunContext) -> dict:
         "evidence": evidence,
         "log": log,
         "timings": {"hostile_reviewer.findings": round(time.perf_counter() - started, 3)},
+        **({"optional": {"dense": dense_reason}} if dense_reason else {}),
     }
 
 

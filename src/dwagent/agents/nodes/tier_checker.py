@@ -8,10 +8,12 @@ from dwagent.agents.verdict.cells import absence, cell, code_evidence, evidence_
 from dwagent.agents.context import RunContext
 from dwagent.agents.inputs.globs import match_ident
 from dwagent.agents.verdict.policy import at_least, counts
+from dwagent.agents.inputs.passages import PassageSearch, literal_words
 from dwagent.agents.inputs.sources import Sources
 from dwagent.agents.state import CertifyState
 from dwagent.models import Evidence
 from dwagent.rubric.schema import Tier
+from dwagent.tools.retrieve.hits import Filters
 
 _OPTION_REF_KINDS = ("ident", "invoke", "attribute", "nameof", "string")
 
@@ -157,6 +159,34 @@ def check_tier(sources: Sources, tier: Tier, findings: list[dict], flows: dict, 
     return row, evidence
 
 
+# Configuration formats searched for a tier's required options, and the query budget per run.
+CONFIG_LANGUAGES = ("json", "yaml", "yml", "toml", "ini", "xml", "config")
+OPTION_QUERIES = 8
+
+
+def cite_option_config(sources: Sources, tiers, rows: dict[str, dict]) -> tuple[list[Evidence], str]:
+    """Retrieved passages of configuration files that name a tier's required options (where a
+    deployment would set them), added to the tier row's evidence; and why dense ranking did not
+    join ('' when it did or nothing ran). Cells and statuses do not change."""
+    present = {r[0] for r in sources.conn.execute("SELECT DISTINCT language FROM files")}
+    languages = [lang for lang in CONFIG_LANGUAGES if lang in present]
+    search = PassageSearch(sources, OPTION_QUERIES)
+    found: dict[str, Evidence] = {}
+    for tier in tiers:
+        ids: set[str] = set()
+        for glob in tier.required_options:
+            words = literal_words(glob)
+            for lang in languages if words else ():
+                for ev in search.naming(words[0], k=1, note=f"configuration naming {words[0]} (tier {tier.id} requires {glob})",
+                                        filters=Filters(language=lang)):
+                    found[ev.id] = ev
+                    ids.add(ev.id)
+        if ids:
+            row = rows[tier.id]
+            rows[tier.id] = {**row, "evidence_ids": sorted({*row["evidence_ids"], *ids})}
+    return list(found.values()), search.dense_reason if search.used else ""
+
+
 def tier_checker_node(state: CertifyState, ctx: RunContext) -> dict:
     """Graph node: the tier matrix (needs the flow traces, so it runs after the tracer)."""
     started = time.perf_counter()
@@ -172,4 +202,7 @@ def tier_checker_node(state: CertifyState, ctx: RunContext) -> dict:
         for tier in tiers:
             rows[tier.id], evs = check_tier(sources, tier, findings, state.get("flows", {}), option_refs, sites)
             evidence.extend(evs)
-    return {"tiers": rows, "evidence": evidence_table(evidence), "timings": {"tier_checker": round(time.perf_counter() - started, 3)}}
+        retrieved, dense_reason = cite_option_config(sources, tiers, rows)
+    update = {"tiers": rows, "evidence": evidence_table([*evidence, *retrieved]),
+              "timings": {"tier_checker": round(time.perf_counter() - started, 3)}}
+    return {**update, "optional": {"dense": dense_reason}} if dense_reason else update

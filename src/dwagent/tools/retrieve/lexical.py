@@ -58,18 +58,21 @@ class _Fts:
 
 
 class LexicalSearcher:
-    """bm25 search over the index's chunks and the side database's cards."""
+    """bm25 search over the index's chunks and the side database's cards. Without a card store
+    (`cards=None`: the certification graph, which must not build the cards on its cold path)
+    only chunks are searched."""
 
-    def __init__(self, index: sqlite3.Connection, cards: CardStore) -> None:
+    def __init__(self, index: sqlite3.Connection, cards: CardStore | None) -> None:
         self.index = index
         self.cards = cards
         self._chunk_fts = _Fts(index, "chunks_fts", "SELECT COUNT(*) FROM chunks")
-        self._card_fts = _Fts(cards.conn, "cards_fts", "SELECT COUNT(*) FROM cards")
+        self._card_fts = _Fts(cards.conn, "cards_fts", "SELECT COUNT(*) FROM cards") if cards is not None else None
 
     def refresh_stats(self) -> None:
         """Re-read document counts (after the cards or the index changed)."""
-        for fts, sql in ((self._chunk_fts, "SELECT COUNT(*) FROM chunks"), (self._card_fts, "SELECT COUNT(*) FROM cards")):
-            fts.docs = fts.conn.execute(sql).fetchone()[0]
+        self._chunk_fts.docs = self.index.execute("SELECT COUNT(*) FROM chunks").fetchone()[0]
+        if self._card_fts is not None:
+            self._card_fts.docs = self._card_fts.conn.execute("SELECT COUNT(*) FROM cards").fetchone()[0]
 
     def chunks(self, query: str, k: int, filters: Filters = Filters()) -> list[Hit]:
         """Top-k chunks by bm25 for the query's terms (identifiers and their parts)."""
@@ -99,6 +102,8 @@ class LexicalSearcher:
 
     def card_hits(self, query: str, k: int, filters: Filters = Filters()) -> list[Hit]:
         """Top-k declaration cards by bm25 over split names (weighted) and card text."""
+        if self._card_fts is None or self.cards is None:
+            return []
         terms, all_common = self._card_fts.prune_with_commonness(query_terms(query))
         if not terms:
             return []

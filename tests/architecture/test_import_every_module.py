@@ -5,7 +5,7 @@ import importlib
 
 import pytest
 
-from import_graph import PACKAGE, module_name
+from .import_graph import PACKAGE, module_name
 
 MODULES = sorted(module_name(p) for p in PACKAGE.rglob("*.py") if "__pycache__" not in p.parts)
 

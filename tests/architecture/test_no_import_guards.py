@@ -7,7 +7,7 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
-from import_graph import PACKAGE, SRC
+from .import_graph import PACKAGE, SRC
 
 SWALLOWING = frozenset({"ImportError", "ModuleNotFoundError", "Exception", "BaseException"})
 

@@ -1,12 +1,12 @@
 """Dependencies point one way: core <- tools <- rubric <- report <- agents.llm <- competitors <- agents
 <- evals <- commands <- cli, and no two packages import each other (directly or round a cycle).
 
-Read from the source (tests/package/import_graph.py), so a lazy import inside a function counts."""
+Read from the source (tests/architecture/import_graph.py), so a lazy import inside a function counts."""
 from __future__ import annotations
 
 from collections import defaultdict
 
-from import_graph import ImportEdge, own_imports
+from .import_graph import ImportEdge, own_imports
 
 # Lowest first. A module may import its own layer or a lower one, never a higher one. The longest
 # matching prefix decides (dwagent.agents.llm is its own layer below the rest of dwagent.agents:
@@ -100,7 +100,7 @@ def package_cycles(edges: list[ImportEdge], packages: set[str]) -> list[list[str
 
 
 def _packages() -> set[str]:
-    from import_graph import PACKAGE, module_name
+    from .import_graph import PACKAGE, module_name
 
     return {module_name(p) for p in PACKAGE.rglob("__init__.py")}
 
