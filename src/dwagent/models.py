@@ -134,7 +134,7 @@ class Finding(BaseModel):
     related: tuple[Evidence, ...] = ()  # other locations (e.g. the other side of an orphan topic)
     properties: dict[str, str] = Field(default_factory=dict)
 
-    def sort_key(self) -> tuple:
+    def sort_key(self) -> tuple[int, str, int, str, str]:
         return (SEVERITY_ORDER[self.severity], self.file, self.start_line, self.rule, self.message)
 
 

@@ -6,9 +6,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from dwagent.agents.context import RunContext
 from dwagent.agents.inputs.passages import PassageSearch, literal_words
 from dwagent.agents.inputs.sources import Sources
-from dwagent.agents.context import RunContext
 from dwagent.rubric.loader import load_rubric
 from dwagent.tools.retrieve.hits import Filters
 from dwagent.tools.verify import check_quote
@@ -74,9 +74,10 @@ def test_the_flow_tracer_cites_where_an_unreached_waypoint_is_named(tmp_path, ce
     cited = [(row.id, report.evidence[i]) for row in report.flows for i in row.evidence_ids
              if report.evidence[i].kind == "retrieved"]
     assert cited, "no flow cites a retrieved passage"
-    for flow_id, ev in cited:
-        assert ev.verified and f"flow {flow_id} waypoint" in ev.note
-        assert check_quote(DWSHAPE, ev.file, ev.start_line, ev.end_line, ev.excerpt).ok
+    for _flow_id, ev in cited:
+        assert ev.verified and check_quote(DWSHAPE, ev.file, ev.start_line, ev.end_line, ev.excerpt).ok
+    # (a passage another node retrieved too is one evidence entry, with that node's note)
+    assert any(f"flow {flow_id} waypoint" in ev.note for flow_id, ev in cited)
     run = json.loads((out / "run.json").read_text())
     assert set(run["optional"]) <= {"dense"}  # dense ranking, when it did not join, says why
 
@@ -96,3 +97,13 @@ def test_literal_words_of_a_glob() -> None:
     assert literal_words("*Encrypt*Async") == ["Encrypt", "Async"]
     assert literal_words("*Tls*") == ["Tls"]
     assert literal_words("*") == []
+
+
+def test_the_tier_checker_cites_configuration_naming_a_required_option(tree, tmp_path, certify_run) -> None:
+    settings = '{\n  "Storage": {\n    "EncryptionEnabled": false,\n    "Path": "data"\n  }\n}\n'
+    root = tree({"src/RemoteClient.cs": CLIENT, "app/appsettings.json": settings})
+    report, _ = certify_run(root, tmp_path / "work", rubric="dw")
+    smb = next(t for t in report.tiers if t.id == "smb")
+    passages = [report.evidence[i] for i in smb.evidence_ids if report.evidence[i].kind == "retrieved"]
+    assert [(e.file, e.start_line, e.excerpt.strip()) for e in passages] == [("app/appsettings.json", 3, '"EncryptionEnabled": false,')]
+    assert passages[0].verified and "tier smb" in passages[0].note

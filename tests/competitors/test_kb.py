@@ -5,12 +5,11 @@ import datetime as dt
 
 import pytest
 import yaml
+from seed_products import SEED, SUBSYSTEMS
 
 from dwagent.competitors.loader import KB_DIR, find_product, load_kb, load_product, load_taxonomy
 from dwagent.competitors.schema import CATEGORY_TITLES
 from dwagent.errors import InputError
-
-from seed_products import SEED, SUBSYSTEMS
 
 
 @pytest.fixture(scope="module")
@@ -51,7 +50,7 @@ def test_every_fact_has_a_source_and_a_date(kb):
     for entry in kb.values():
         facts = entry.all_facts()
         assert facts, f"{entry.slug} has no facts"
-        for dim, owner, fact in facts:
+        for _dim, owner, fact in facts:
             assert fact.source.strip(), f"{entry.slug}/{owner}: fact without source"
             assert isinstance(fact.as_of, dt.date)
             assert fact.as_of <= dt.date(2026, 12, 31)

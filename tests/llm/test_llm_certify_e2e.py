@@ -4,20 +4,19 @@ reports, a budget cut finishes deterministically, and planted instructions chang
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import pytest
+from fake_model import FakeServer
 
 from dwagent.agents.context import RunContext
 from dwagent.agents.llm.config import LLMSettings
 from dwagent.agents.llm.gateway import LLMGateway
 from dwagent.agents.run import certify
-from dwagent.report.model import Report
 from dwagent.commands.certify import llm_report_lines
+from dwagent.report.model import Report
 from dwagent.report.write import write_reports
 from dwagent.rubric.loader import load_rubric
-from fake_model import FakeServer
 
 DWSHAPE = Path(__file__).resolve().parents[2] / "evals" / "fixtures" / "dwshape"
 STATUS_RANK = {"PASS": 0, "NOT APPLICABLE": 0, "CONDITIONAL": 1, "NOT VERIFIED": 2, "NOT RUN": 2, "FAIL": 3}

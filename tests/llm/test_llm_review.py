@@ -3,9 +3,10 @@ from __future__ import annotations
 
 import json
 
+from llm_fakes import anthropic_reply, openai_reply, tls_finding
+
 from dwagent.agents.llm.review import ReviewContext, apply_challenge, llm_challenge, select_for_challenge
 from dwagent.models import Evidence
-from llm_fakes import anthropic_reply, openai_reply, tls_finding
 
 GUARD = '        if (debugOnly && Environment.GetEnvironmentVariable("LOCAL_DEV") == "1")'
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import json
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import typer
@@ -99,7 +99,7 @@ def certify_command(
     )
     result = certify(ctx, resume=resume)
     report = Report.model_validate(result.report)
-    generated_at = datetime.now(timezone.utc).replace(microsecond=0).isoformat()
+    generated_at = datetime.now(UTC).replace(microsecond=0).isoformat()
     usage = ctx.gateway.ledger.to_dict() if ctx.gateway is not None else None
     write_reports(report, out, generated_at=generated_at, timings=result.timings, index_summary=result.index_summary,
                   rules_info=result.state.get("rules_info", {}), llm_usage=usage, llm_lines=llm_report_lines(usage),

@@ -101,7 +101,7 @@ class Capability(_Frozen):
     note: str = ""
 
     @model_validator(mode="after")
-    def _sourced(self) -> "Capability":
+    def _sourced(self) -> Capability:
         if self.status != "unknown" and (not self.source.strip() or self.as_of is None):
             raise ValueError(f"capability status {self.status!r} needs a source and an as_of date")
         return self

@@ -18,9 +18,11 @@ from __future__ import annotations
 
 import re
 import sqlite3
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from dwagent.agents.inputs.globs import ident_matcher
 from dwagent.agents.inputs.sources import Sources
 from dwagent.models import Evidence
 from dwagent.tools.retrieve.embedder import dense_unavailable_reason
@@ -31,6 +33,8 @@ from dwagent.tools.verify import check_quote
 DEPTH = 30  # chunks ranked per query; the first passages that name the identifier are kept
 CALL_KINDS = ("invoke", "new")  # index reference kinds that make a line a call site
 MAX_LINE_CHARS = 400  # a minified line is not a useful quote
+_IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_COMMENT_STARTS = ("//", "/*", "*", "#")
 
 
 def dense_status(conn: sqlite3.Connection) -> str:
@@ -63,8 +67,8 @@ class PassageSearch:
             self._dense_reason = dense_status(self.sources.conn)
         return self._dense_reason
 
-    def _hits(self, query: str, filters: Filters) -> list[Hit]:
-        if not self.dense_reason:
+    def _hits(self, query: str, filters: Filters, prefix: bool = False) -> list[Hit]:
+        if not self.dense_reason and not prefix:
             if self._hybrid is None:
                 from dwagent.tools.retrieve.hybrid import Retriever
 
@@ -72,7 +76,7 @@ class PassageSearch:
             return self._hybrid.search(query, DEPTH, "hybrid", filters)  # type: ignore[attr-defined]
         if self._lexical is None:
             self._lexical = LexicalSearcher(self.sources.conn, None)
-        return self._lexical.chunks(query, DEPTH, filters)
+        return self._lexical.chunks(query, DEPTH, filters, prefix=prefix)
 
     def naming(self, identifier: str, *, k: int = 2, note: str, filters: Filters = Filters(),
                exclude: tuple[str, int, int] | None = None, languages: frozenset[str] = frozenset(),
@@ -82,37 +86,63 @@ class PassageSearch:
         `languages` is given, only in files of those languages; with `calls_only`, only lines
         where the index recorded a call or construction of that name (not its declarations or
         overrides). [] once the budget is spent."""
-        if not identifier or self.used >= self.budget:
+        word = re.compile(r"(?<![A-Za-z0-9_])" + re.escape(identifier) + r"(?![A-Za-z0-9_])")
+        return self._passages(identifier, lambda text: word.search(text) is not None, k=k, note=note, filters=filters, exclude=exclude, languages=languages,
+                              called=identifier if calls_only else "", prefix=False)
+
+    def matching(self, glob: str, *, k: int = 2, note: str, filters: Filters = Filters(),
+                 languages: frozenset[str] = frozenset()) -> list[Evidence]:
+        """Like `naming`, for an identifier glob of the rubric (`*Encrypt*`): the index is asked
+        for tokens starting with the glob's longest literal piece, and a line counts when one of
+        its identifiers matches the whole glob (case-insensitive)."""
+        words = literal_words(glob)
+        if not words:
+            return []
+        rx = ident_matcher((glob,))
+        assert rx is not None
+
+        def names_a_match(text: str) -> bool:
+            return any(rx.fullmatch(t) for t in _IDENTIFIER.findall(text))
+
+        return self._passages(words[0], names_a_match, k=k, note=note, filters=filters, exclude=None, languages=languages,
+                              called="", prefix=True, label=glob)
+
+    def _passages(self, query: str, line_test: Callable[[str], bool], *, k: int, note: str, filters: Filters, exclude: tuple[str, int, int] | None,
+                  languages: frozenset[str], called: str, prefix: bool, label: str = "") -> list[Evidence]:
+        if not query or self.used >= self.budget:
             return []
         self.used += 1
-        word = re.compile(r"(?<![A-Za-z0-9_])" + re.escape(identifier) + r"(?![A-Za-z0-9_])")
+        identifier = label or query
         out: list[Evidence] = []
         files: set[str] = set()
-        for hit in self._hits(identifier, filters):
+        for hit in self._hits(query, filters, prefix):
             if len(out) >= k:
                 break
             if hit.file in files or (languages and hit.language not in languages):
                 continue
-            line = self._naming_line(hit, word, exclude, identifier if calls_only else "")
+            line = self._naming_line(hit, line_test, exclude, called)
             if line is None:
                 continue
             excerpt = self.sources.excerpt(hit.file, line, line)
             if not check_quote(self.sources.root, hit.file, line, line, excerpt).ok:
                 continue  # the index is older than the file: only a re-read passage is cited
             files.add(hit.file)
-            how = "lexical" if self.dense_reason else "hybrid"
+            how = "lexical" if self.dense_reason or prefix else "hybrid"
             out.append(Evidence(id=Evidence.make_id(hit.file, line, line, excerpt), file=hit.file, start_line=line,
                                 end_line=line, excerpt=excerpt, kind="retrieved", verified=True,
                                 note=f"{note} ({how} search for {identifier})"[:300]))
         return out
 
-    def _naming_line(self, hit: Hit, word: re.Pattern, exclude: tuple[str, int, int] | None, called: str) -> int | None:
+    def _naming_line(self, hit: Hit, line_test: Callable[[str], bool], exclude: tuple[str, int, int] | None,
+                     called: str) -> int | None:
         lines = self.sources.lines(hit.file)
         for n in range(hit.start_line, min(hit.end_line, len(lines)) + 1):
             if exclude and hit.file == exclude[0] and exclude[1] <= n <= exclude[2]:
                 continue
             text = lines[n - 1]
-            if len(text) <= MAX_LINE_CHARS and word.search(text) and (not called or self._calls(hit.file, n, called)):
+            if text.lstrip().startswith(_COMMENT_STARTS):
+                continue  # a comment naming the thing is a claim about it, not the thing
+            if len(text) <= MAX_LINE_CHARS and line_test(text) and (not called or self._calls(hit.file, n, called)):
                 return n
         return None
 

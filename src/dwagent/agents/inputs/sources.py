@@ -64,7 +64,7 @@ class Sources:
 
     @classmethod
     @contextmanager
-    def open(cls, ctx) -> Iterator["Sources"]:
+    def open(cls, ctx) -> Iterator[Sources]:
         """Open the run's index read-only; InputError if it was never built."""
         path = index_db_path(ctx.root, ctx.index_dir)
         if not path.is_file():

@@ -31,6 +31,7 @@ from dwagent.agents.llm.config import LLMOverrides, LLMSettings, load_settings, 
 from dwagent.agents.llm.flow_assist import FlowAssistResult, resolve_flow_hops
 from dwagent.agents.llm.gateway import LLMGateway
 from dwagent.agents.llm.ledger import UsageLedger, summary_lines
+from dwagent.agents.llm.rationales import write_rationales
 from dwagent.agents.llm.review import (
     ChallengeOutcome,
     ReviewContext,
@@ -38,7 +39,6 @@ from dwagent.agents.llm.review import (
     llm_challenge,
     select_for_challenge,
 )
-from dwagent.agents.llm.rationales import write_rationales
 from dwagent.agents.llm.templates import CodeBlock
 
 __all__ = [

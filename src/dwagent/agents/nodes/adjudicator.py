@@ -10,13 +10,13 @@ from collections import Counter
 from pathlib import Path
 
 from dwagent import __version__
-from dwagent.agents.verdict.cells import absence
 from dwagent.agents.context import RunContext
-from dwagent.agents.verdict.domains import resolve_domains, judge_domain
-from dwagent.agents.verdict.gates import evaluate_threshold
 from dwagent.agents.nodes.hostile_reviewer import challenge_cell
-from dwagent.agents.verdict.policy import counts, finding_effect
 from dwagent.agents.state import CertifyState
+from dwagent.agents.verdict.cells import absence
+from dwagent.agents.verdict.domains import judge_domain, resolve_domains
+from dwagent.agents.verdict.gates import evaluate_threshold
+from dwagent.agents.verdict.policy import counts, finding_effect
 from dwagent.models import SEVERITY_ORDER, Evidence
 from dwagent.report.model import Report
 from dwagent.rubric.schema import CommandGate, ThresholdGate

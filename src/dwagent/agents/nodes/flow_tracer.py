@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import time
 
-from dwagent.agents.verdict.cells import cell, code_evidence, evidence_table
-from dwagent.agents.verdict.flow_cells import trace_with_graph
 from dwagent.agents.context import RunContext
 from dwagent.agents.inputs.passages import PassageSearch, literal_words
 from dwagent.agents.inputs.sources import Sources
 from dwagent.agents.state import CertifyState
+from dwagent.agents.verdict.cells import cell, code_evidence, evidence_table
+from dwagent.agents.verdict.flow_cells import trace_with_graph
 from dwagent.models import SECURITY_CATEGORIES, Evidence
 from dwagent.rubric.schema import Flow
 from dwagent.tools.retrieve.hits import Filters
@@ -133,18 +133,22 @@ def cite_unreached(sources: Sources, flow: Flow, row: dict) -> tuple[list[Eviden
     search = PassageSearch(sources, UNREACHED_QUERIES)
     found: list[Evidence] = []
     for hop in row.get("hops", []):
-        words = [w for g in globs.get(hop["name"], ()) for w in literal_words(g)] if not hop["found"] else []
-        if words:
-            found += search.naming(words[0], note=f"names {words[0]}: flow {flow.id} waypoint {hop['name']}, not reached by the trace",
-                                   filters=Filters(role="production"))
+        usable = [g for g in globs.get(hop["name"], ()) if literal_words(g)] if not hop["found"] else []
+        if usable:
+            found += search.matching(usable[0], note=f"flow {flow.id} waypoint {hop['name']}, not reached by the trace",
+                                     filters=Filters(role="production"))
     return found, search.dense_reason if search.used else ""
 
 
 def flows_traced_node(state: CertifyState, ctx: RunContext) -> dict:
     """Graph node after the per-flow fan-out (also reached directly when the rubric has no flow):
-    the flow rows in rubric order, whatever order the parallel tasks finished in, and the flow
-    tracer's total time beside the per-flow ones."""
+    the flow rows in rubric order, whatever order the parallel tasks finished in; and the flow
+    tracer's cost beside the per-flow figures: `cpu.flow_tracer` sums the tasks' CPU seconds (what
+    the one-node tracer reported), `flow_tracer` is the longest task's wall time (the tasks run
+    in parallel, so their wall times do not add up)."""
     rows = state.get("flow_rows", {})
-    per_flow = [v for k, v in state.get("timings", {}).items() if k.startswith("flow_tracer.")]
+    timings = state.get("timings", {})
+    wall = [v for k, v in timings.items() if k.startswith("flow_tracer.")]
+    cpu = [v for k, v in timings.items() if k.startswith("cpu.flow_tracer.")]
     return {"flows": {flow.id: rows[flow.id] for flow in ctx.rubric.rubric.flows if flow.id in rows},
-            "timings": {"flow_tracer": round(sum(per_flow), 3)}}
+            "timings": {"flow_tracer": round(max(wall, default=0.0), 3), "cpu.flow_tracer": round(sum(cpu), 3)}}

@@ -14,11 +14,11 @@ import time
 from pathlib import Path
 
 from dwagent.agents.context import RunContext
-from dwagent.agents.review.guards import find_guards
-from dwagent.agents.verdict.policy import downgrade
 from dwagent.agents.inputs.passages import PassageSearch
 from dwagent.agents.inputs.sources import Sources
+from dwagent.agents.review.guards import find_guards
 from dwagent.agents.state import CertifyState
+from dwagent.agents.verdict.policy import downgrade
 from dwagent.models import SEVERITY_ORDER, Evidence, Finding, ReviewRecord, Suppression
 from dwagent.tools.retrieve.hits import Filters
 from dwagent.tools.verify import check_quote

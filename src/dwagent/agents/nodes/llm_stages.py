@@ -97,9 +97,9 @@ def llm_flows_node(state: dict, ctx) -> dict:
     started = time.perf_counter()
     if ctx.gateway is None:
         return {}
-    from dwagent.agents.nodes.flow_tracer import CONTROL_CATEGORIES
-    from dwagent.agents.llm.flow_assist import resolve_flow_hops
     from dwagent.agents.inputs.sources import Sources
+    from dwagent.agents.llm.flow_assist import resolve_flow_hops
+    from dwagent.agents.nodes.flow_tracer import CONTROL_CATEGORIES
 
     counted = [f for f in state.get("findings", []) if (f.get("suppression") or {}).get("kind") != "certifier-baseline"]
     with Sources.open(ctx) as sources:

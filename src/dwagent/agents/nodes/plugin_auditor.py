@@ -6,13 +6,13 @@ from __future__ import annotations
 import re
 import time
 
-from dwagent.agents.verdict.cells import absence, cell, code_evidence, evidence_table, row_status
 from dwagent.agents.context import RunContext
 from dwagent.agents.inputs.globs import match_ident
-from dwagent.agents.verdict.plugin_cells import degradation_cell, lifecycle_cell
-from dwagent.agents.verdict.policy import at_least, counts
 from dwagent.agents.inputs.sources import Sources
 from dwagent.agents.state import CertifyState
+from dwagent.agents.verdict.cells import absence, cell, code_evidence, evidence_table, row_status
+from dwagent.agents.verdict.plugin_cells import degradation_cell, lifecycle_cell
+from dwagent.agents.verdict.policy import at_least, counts
 from dwagent.models import Evidence
 
 STUB_CATEGORIES = frozenset({"not-implemented", "stub-return", "fake-async-delay"})

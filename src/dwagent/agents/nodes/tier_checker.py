@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import time
 
-from dwagent.agents.verdict.cells import absence, cell, code_evidence, evidence_table, row_status
 from dwagent.agents.context import RunContext
 from dwagent.agents.inputs.globs import match_ident
-from dwagent.agents.verdict.policy import at_least, counts
 from dwagent.agents.inputs.passages import PassageSearch, literal_words
 from dwagent.agents.inputs.sources import Sources
 from dwagent.agents.state import CertifyState
+from dwagent.agents.verdict.cells import absence, cell, code_evidence, evidence_table, row_status
+from dwagent.agents.verdict.policy import at_least, counts
 from dwagent.models import Evidence
 from dwagent.rubric.schema import Tier
 from dwagent.tools.retrieve.hits import Filters
@@ -175,10 +175,9 @@ def cite_option_config(sources: Sources, tiers, rows: dict[str, dict]) -> tuple[
     for tier in tiers:
         ids: set[str] = set()
         for glob in tier.required_options:
-            words = literal_words(glob)
-            for lang in languages if words else ():
-                for ev in search.naming(words[0], k=1, note=f"configuration naming {words[0]} (tier {tier.id} requires {glob})",
-                                        filters=Filters(language=lang)):
+            for lang in languages if literal_words(glob) else ():
+                for ev in search.matching(glob, k=1, note=f"configuration of tier {tier.id}'s required option",
+                                          filters=Filters(language=lang)):
                     found[ev.id] = ev
                     ids.add(ev.id)
         if ids:

@@ -120,11 +120,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--budget-usd", type=float, default=None)
     parser.add_argument("--no-cache", action="store_true")
     args = parser.parse_args(argv)
+    from dwagent.evals.rule_fixtures import fixtures_dir
     from dwagent.tools.index import build_index
     from dwagent.tools.index.store import open_index
     from dwagent.tools.rules.engine import run_rules
-
-    from dwagent.evals.rule_fixtures import fixtures_dir
 
     root = (args.fixtures or fixtures_dir()).resolve()
     with tempfile.TemporaryDirectory() as index_dir:

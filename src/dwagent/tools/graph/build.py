@@ -78,7 +78,7 @@ class _Builder(CallLinker):
         self.instantiate = set(config.instantiate_methods)
         self.filters = set(config.scan_filters)
         self.extension_owner: dict[str, list[str]] = defaultdict(list)
-        for q, m in methods.items():
+        for _q, m in methods.items():
             if "(this " in m.signature and m.container in types:
                 self.extension_owner[m.name].append(m.container)
         self.private_fields = private_fields(self.field_rows, types, config)

@@ -74,13 +74,17 @@ class LexicalSearcher:
         if self._card_fts is not None:
             self._card_fts.docs = self._card_fts.conn.execute("SELECT COUNT(*) FROM cards").fetchone()[0]
 
-    def chunks(self, query: str, k: int, filters: Filters = Filters()) -> list[Hit]:
-        """Top-k chunks by bm25 for the query's terms (identifiers and their parts)."""
-        terms, all_common = self._chunk_fts.prune_with_commonness(query_terms(query))
+    def chunks(self, query: str, k: int, filters: Filters = Filters(), prefix: bool = False) -> list[Hit]:
+        """Top-k chunks by bm25 for the query's terms (identifiers and their parts); with
+        `prefix`, a term also matches tokens it begins (`encrypt` finds `EncryptionEnabled`)."""
+        if prefix:  # a prefix has no document frequency of its own: nothing to prune
+            terms, all_common = query_terms(query), False
+        else:
+            terms, all_common = self._chunk_fts.prune_with_commonness(query_terms(query))
         if not terms:
             return []
         # Only common words left: requiring all of them keeps the match set (and the cost) small.
-        match = " AND ".join(fts_or_query([t]) for t in terms) if all_common else fts_or_query(terms)
+        match = " AND ".join(fts_or_query([t]) for t in terms) if all_common else fts_or_query(terms, prefix)
         where, params = filters.sql("f")
         cols = "c.symbol, c.kind, c.start_line, c.end_line, c.text, f.path, f.language, f.project, f.role"
         if where:

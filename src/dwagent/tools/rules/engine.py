@@ -26,7 +26,6 @@ from typing import Iterable
 from dwagent.models import Finding
 from dwagent.tools.parse.context import FileContext
 from dwagent.tools.rules.options import drop_subclassed, resolve_option_defaults
-from dwagent.tools.rules.suppress import mark_inline
 from dwagent.tools.rules.registry import (
     RuleMeta,
     load_rules,
@@ -34,6 +33,7 @@ from dwagent.tools.rules.registry import (
     renumber_occurrences,
     select_rules,
 )
+from dwagent.tools.rules.suppress import mark_inline
 
 _RULES_DIR = Path(__file__).resolve().parent
 _PARALLEL_MIN_FILES = 64

@@ -8,13 +8,13 @@ from typing import Iterable
 from dwagent.tools.parse.context import FileContext
 from dwagent.tools.rules.registry import Hit, file_rule
 from dwagent.tools.rules.syntax import (
-    mentions,
     ancestor,
     block_statements,
     enclosing_member,
     hit,
     line,
     member_body,
+    mentions,
     modifiers,
     name_of,
     nodes,

@@ -8,12 +8,12 @@ from dwagent.tools.parse.context import FileContext
 from dwagent.tools.rules.csharp.guards import bool_default, condition_names, guarding_conditions
 from dwagent.tools.rules.registry import Hit, file_rule
 from dwagent.tools.rules.syntax import (
-    mentions,
     arguments,
-    camel_words,
     callee,
+    camel_words,
     hit,
     member_body,
+    mentions,
     name_of,
     nodes,
     string_value,
