@@ -22,7 +22,8 @@ def test_one_shape_with_or_without_a_model(tmp_path) -> None:
     assert set(offline.nodes) == set(online.nodes) >= {"trace_flow", "flows_traced", "llm_flows", "llm_prose"}
     conditional = {(e.source, e.target) for e in offline.edges if e.conditional}
     assert {("flows_traced", "llm_flows"), ("flows_traced", "tier_checker"), ("adjudicator", "llm_prose"),
-            ("hostile_reviewer", "trace_flow"), ("hostile_reviewer", "flows_traced")} <= conditional
+            ("hostile_reviewer", "trace_flow"), ("hostile_reviewer", "flows_traced"),
+            ("hostile_reviewer", "nothing_to_audit")} <= conditional
 
 
 def test_each_flow_is_a_task_and_the_rows_keep_rubric_order(tmp_path, certify_run) -> None:
@@ -52,3 +53,13 @@ def test_a_rubric_without_flows_goes_straight_to_the_join(tmp_path, tree, certif
     assert not load_rubric("generic").rubric.flows
     assert "flows_traced" in started and not any(n.startswith("flow_tracer.") for n in started)
     assert report.verdict and "adjudicator" in started
+
+
+def test_a_tree_without_source_exits_early_to_the_verdict(tmp_path, tree, certify_run) -> None:
+    root = tree({"README.md": "# notes\n\nNothing to build here.\n"})
+    started: list[str] = []
+    report, _ = certify_run(root, tmp_path / "work", rubric="dw", started=started)
+    assert "nothing_to_audit" in started and "adjudicator" in started
+    assert not {"plugin_auditor", "claims_checker", "tier_checker", "competitor_analyst"} & set(started)
+    assert report.verdict == "NOT CERTIFIED" and "no-source" in {i.id for i in report.p0}
+    assert "analysis" in report.not_run

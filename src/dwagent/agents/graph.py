@@ -1,6 +1,7 @@
 """The certification graph: LangGraph StateGraph wiring with a SQLite checkpointer.
 
-    reader ─┐                     ┌─ plugin_auditor ─────────────────────────────────────────┐
+    reader ─┐  (no source file: ─▶ nothing_to_audit ─▶ adjudicator)
+            │                     ┌─ plugin_auditor ─────────────────────────────────────────┐
             ├─ hostile_reviewer ──┼─ Send × flow ─▶ trace_flow ─▶ flows_traced ─┬▶ tier_checker ┼─ review_passes
     evidence┘  (findings pass)    │  (no flow: straight to flows_traced)      └▶ llm_flows ─┘ │   (PASS challenges)
                                   └─ claims_checker ─────────────────────────────────────────┘
@@ -11,7 +12,7 @@ The reviewer judges findings before the matrices use them, so a dropped quote or
 can never fail a cell; it then challenges every PASS the matrices produced. Each rubric flow is
 its own task (`Send`), traced in parallel and cached on its own; `flows_traced` puts the rows back
 in rubric order. The optional LLM stages are conditional edges on one graph shape: offline the
-routes never enter them. Checkpoints are written synchronously after every step, so `--resume`
+routes never enter them. A tree without source files exits early to the verdict. Checkpoints are written synchronously after every step, so `--resume`
 continues after a crash (kill -9 included) from the last completed step with the same inputs,
 and gives the same result.
 """
@@ -35,6 +36,7 @@ from dwagent.agents.nodes.evidence import evidence_node
 from dwagent.agents.nodes.flow_tracer import flow_tasks, flows_traced_node, trace_flow_node
 from dwagent.agents.nodes.hostile_reviewer import findings_node, passes_node
 from dwagent.agents.nodes.llm_stages import llm_flows_node, llm_prose_node, resume_llm
+from dwagent.agents.nodes.nothing_to_audit import nothing_to_audit_node
 from dwagent.agents.nodes.plugin_auditor import plugin_auditor_node
 from dwagent.agents.nodes.reader import reader_node
 from dwagent.agents.nodes.tier_checker import tier_checker_node
@@ -54,6 +56,7 @@ NODES: dict[str, Callable] = {
     "competitor_analyst": competitor_node,
     "adjudicator": adjudicator_node,
     "llm_prose": llm_prose_node,
+    "nothing_to_audit": nothing_to_audit_node,
 }
 
 
@@ -99,10 +102,14 @@ def build_graph(ctx: RunContext) -> StateGraph:
     for name in NODES:
         g.add_node(name, _bound(name, NODES[name], ctx))
 
-    def route_flows(state: CertifyState) -> list[Send] | Literal["flows_traced"]:
-        """One task per rubric flow; a rubric without flows goes straight to the join."""
+    def route_after_review(state: CertifyState) -> list[str | Send] | Literal["nothing_to_audit"]:
+        """The matrix nodes, with one task per rubric flow (a rubric without flows goes straight
+        to the flows' join); a tree without source files exits early to the verdict."""
+        if not state.get("inventory", {}).get("source_files"):
+            return "nothing_to_audit"
         tasks = flow_tasks(state, ctx)
-        return [Send("trace_flow", task) for task in tasks] if tasks else "flows_traced"
+        flows: list[str | Send] = [Send("trace_flow", task) for task in tasks] if tasks else ["flows_traced"]
+        return ["plugin_auditor", "claims_checker", *flows]
 
     def route_after_flows(state: CertifyState) -> Literal["llm_flows", "tier_checker"]:
         """With a model its flow-hop pass runs before the tiers read the flows."""
@@ -115,9 +122,9 @@ def build_graph(ctx: RunContext) -> StateGraph:
     g.add_edge(START, "reader")
     g.add_edge(START, "evidence")
     g.add_edge(["reader", "evidence"], "hostile_reviewer")
-    g.add_edge("hostile_reviewer", "plugin_auditor")
-    g.add_edge("hostile_reviewer", "claims_checker")
-    g.add_conditional_edges("hostile_reviewer", route_flows, ["trace_flow", "flows_traced"])
+    g.add_conditional_edges("hostile_reviewer", route_after_review,
+                            ["plugin_auditor", "claims_checker", "trace_flow", "flows_traced", "nothing_to_audit"])
+    g.add_edge("nothing_to_audit", "adjudicator")
     g.add_edge("trace_flow", "flows_traced")
     g.add_conditional_edges("flows_traced", route_after_flows, ["llm_flows", "tier_checker"])
     g.add_edge("llm_flows", "tier_checker")
