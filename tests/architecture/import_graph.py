@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import ast
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 SRC = Path(__file__).resolve().parents[2] / "src"
@@ -41,7 +42,8 @@ def _known(name: str, modules: set[str]) -> str:
     return name
 
 
-def own_imports() -> list[ImportEdge]:
+@lru_cache(maxsize=1)  # one parse of the tree for every test that reads it
+def own_imports() -> tuple[ImportEdge, ...]:
     """Every import of one of our modules, in every file under src/dwagent, sorted."""
     files = sorted(p for p in PACKAGE.rglob("*.py") if "__pycache__" not in p.parts)
     modules = {module_name(p) for p in files}
@@ -65,4 +67,4 @@ def own_imports() -> list[ImportEdge]:
                 target = _known(name, modules) if name.split(".")[0] == "dwagent" else ""
                 if target:
                     edges.append(ImportEdge(importer, target, rel, node.lineno))
-    return sorted(set(edges), key=lambda e: (e.path, e.line, e.imported))
+    return tuple(sorted(set(edges), key=lambda e: (e.path, e.line, e.imported)))

@@ -5,6 +5,7 @@ Read from the source (tests/architecture/import_graph.py), so a lazy import insi
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 
 from .import_graph import ImportEdge, own_imports
 
@@ -62,7 +63,7 @@ def _related(a: str, b: str) -> bool:
     return a.startswith(b + ".") or b.startswith(a + ".")
 
 
-def package_cycles(edges: list[ImportEdge], packages: set[str]) -> list[list[str]]:
+def package_cycles(edges: Iterable[ImportEdge], packages: set[str]) -> list[list[str]]:
     """Strongly connected groups of two or more packages (Tarjan), each sorted."""
     graph: dict[str, set[str]] = defaultdict(set)
     for e in edges:
