@@ -107,3 +107,28 @@ def test_the_tier_checker_cites_configuration_naming_a_required_option(tree, tmp
     passages = [report.evidence[i] for i in smb.evidence_ids if report.evidence[i].kind == "retrieved"]
     assert [(e.file, e.start_line, e.excerpt.strip()) for e in passages] == [("app/appsettings.json", 3, '"EncryptionEnabled": false,')]
     assert passages[0].verified and "tier smb" in passages[0].note
+
+
+def test_the_models_challenge_sees_the_retrieved_call_sites(tree, tmp_path, certify_run, monkeypatch) -> None:
+    from dwagent.agents.llm import review
+    from dwagent.agents.nodes import hostile_reviewer
+
+    root = tree({"src/RemoteClient.cs": CLIENT, "src/Importer.cs": CALLER})
+    report, _ = certify_run(root, tmp_path / "work")  # offline: the passages are on the findings
+    tls = next(f for f in report.findings if f.category == "tls-bypass")
+    retrieved = {i: report.evidence[i].model_dump(mode="json") for i in tls.evidence_ids}
+    seen: dict[str, tuple] = {}
+
+    def challenge(gateway, finding, context):
+        seen[finding.id] = context.callers
+        return review.ChallengeOutcome("confirmed", finding.id, finding.severity, None)
+
+    class Gateway:
+        def register_secrets(self, findings) -> None:
+            pass
+
+    monkeypatch.setattr(review, "llm_challenge", challenge)
+    ctx = RunContext(root=root.resolve(), rubric=load_rubric("generic"), index_dir=tmp_path / "work" / "index", gateway=Gateway())
+    with Sources.open(ctx) as sources:
+        hostile_reviewer._llm_pass([tls], ctx, sources, retrieved)
+    assert [(e.file, e.start_line) for e in seen[tls.id]] == [("src/Importer.cs", 10)]

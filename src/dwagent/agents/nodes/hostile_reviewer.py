@@ -174,10 +174,12 @@ def cite_callers(findings: list[Finding], sources: Sources) -> tuple[list[Findin
     return out, evidence, search.dense_reason if search.used else ""
 
 
-def _llm_pass(kept: list[Finding], ctx: RunContext, sources) -> tuple[list[Finding], dict]:
+def _llm_pass(kept: list[Finding], ctx: RunContext, sources, retrieved: dict[str, dict]) -> tuple[list[Finding], dict]:
     from dwagent.agents.nodes.llm_stages import llm_review
 
-    out, evidence = llm_review(kept, ctx.gateway, Path(ctx.root), sources)
+    # the call sites cite_callers retrieved, per finding: context for the model's challenge
+    callers = {f.id: tuple(Evidence.model_validate(retrieved[i]) for i in f.evidence_ids if i in retrieved) for f in kept}
+    out, evidence = llm_review(kept, ctx.gateway, Path(ctx.root), sources, {k: v for k, v in callers.items() if v})
     out.sort(key=Finding.sort_key)
     return out, evidence
 
@@ -191,7 +193,7 @@ def findings_node(state: CertifyState, ctx: RunContext) -> dict:
         kept, retrieved, dense_reason = cite_callers(kept, sources)
         llm_evidence: dict = {}
         if ctx.gateway is not None:
-            kept, llm_evidence = _llm_pass(kept, ctx, sources)
+            kept, llm_evidence = _llm_pass(kept, ctx, sources, retrieved)
     evidence = {**retrieved, **llm_evidence}
     for f in kept:
         for ev in (*f.guards, *f.related):
