@@ -9,6 +9,7 @@ from pathlib import Path
 from dwagent.agents.context import RunContext
 from dwagent.agents.inputs.passages import PassageSearch, literal_words
 from dwagent.agents.inputs.sources import Sources
+from dwagent.models import Evidence
 from dwagent.rubric.loader import load_rubric
 from dwagent.tools.retrieve.hits import Filters
 from dwagent.tools.verify import check_quote
@@ -55,6 +56,8 @@ def test_a_severe_finding_cites_a_retrieved_call_site(tree, tmp_path, certify_ru
     assert [(e.file, e.start_line) for e in retrieved] == [("src/Importer.cs", 10)]  # the call, not the comment
     ev = retrieved[0]
     assert ev.verified and "OpenLaxChannel" in ev.excerpt
+    # its own id: code evidence another node cites for the same line is never overwritten by it
+    assert ev.id != Evidence.make_id(ev.file, ev.start_line, ev.end_line, ev.excerpt)
     assert check_quote(root, ev.file, ev.start_line, ev.end_line, ev.excerpt).ok
     record = tls.review[-1]
     assert record.challenge == "callers" and record.outcome == "noted" and record.evidence_ids == (ev.id,)

@@ -128,7 +128,9 @@ class PassageSearch:
                 continue  # the index is older than the file: only a re-read passage is cited
             files.add(hit.file)
             how = "lexical" if self.dense_reason or prefix else "hybrid"
-            out.append(Evidence(id=Evidence.make_id(hit.file, line, line, excerpt), file=hit.file, start_line=line,
+            # an id of its own: the same line cited by another node as code evidence stays that
+            # node's entry (evidence tables merge by id; a passage must not overwrite it)
+            out.append(Evidence(id=Evidence.make_id(f"retrieved:{hit.file}", line, line, excerpt), file=hit.file, start_line=line,
                                 end_line=line, excerpt=excerpt, kind="retrieved", verified=True,
                                 note=f"{note} ({how} search for {identifier})"[:300]))
         return out
