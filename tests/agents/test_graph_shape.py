@@ -2,10 +2,13 @@
 conditional routes into the optional LLM stages, and a direct route when the rubric has no flow."""
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
+import pytest
+
 from dwagent.agents.context import RunContext
-from dwagent.agents.graph import build_graph
+from dwagent.agents.graph import InjectedCrash, build_graph
 from dwagent.agents.nodes.flow_tracer import flow_tasks
 from dwagent.rubric.loader import load_rubric
 
@@ -63,3 +66,19 @@ def test_a_tree_without_source_exits_early_to_the_verdict(tmp_path, tree, certif
     assert not {"plugin_auditor", "claims_checker", "tier_checker", "competitor_analyst"} & set(started)
     assert report.verdict == "NOT CERTIFIED" and "no-source" in {i.id for i in report.p0}
     assert "analysis" in report.not_run
+
+
+def test_a_crash_inside_the_flow_tasks_resumes_from_the_checkpoint(tmp_path, certify_run) -> None:
+    _, clean = certify_run(DWSHAPE, tmp_path / "clean", rubric="dw")
+    root = tmp_path / "dwshape"
+    shutil.copytree(DWSHAPE, root)
+    with pytest.raises(InjectedCrash):
+        certify_run(root, tmp_path / "work", rubric="dw", out="crashed", fail_in="trace_flow")
+    started: list[str] = []
+    _, resumed = certify_run(root, tmp_path / "work", rubric="dw", out="resumed", resume=True, started=started)
+    # the steps before the fan-out are not run again; the flow tasks and what follows are
+    assert "hostile_reviewer" not in started and "evidence" not in started
+    assert any(n.startswith("flow_tracer.") for n in started) and "adjudicator" in started
+    a = (clean / "findings.json").read_text().replace('"root_name": "dwshape"', "")
+    b = (resumed / "findings.json").read_text().replace('"root_name": "dwshape"', "")
+    assert a == b
