@@ -135,3 +135,13 @@ def test_the_models_challenge_sees_the_retrieved_call_sites(tree, tmp_path, cert
     with Sources.open(ctx) as sources:
         hostile_reviewer._llm_pass([tls], ctx, sources, retrieved)
     assert [(e.file, e.start_line) for e in seen[tls.id]] == [("src/Importer.cs", 10)]
+
+
+def test_a_name_many_members_share_is_not_searched(tree, tmp_path, certify_run) -> None:
+    # four other classes declare OpenLaxChannel too: a call by that name says nothing about which
+    others = {f"src/Other{i}.cs": f"namespace Shop.Remote\n{{\n    public sealed class Other{i}\n    {{\n"
+              f"        public int OpenLaxChannel() => {i};\n    }}\n}}\n" for i in range(4)}
+    root = tree({"src/RemoteClient.cs": CLIENT, "src/Importer.cs": CALLER, **others})
+    report, _ = certify_run(root, tmp_path / "work")
+    tls = next(f for f in report.findings if f.category == "tls-bypass")
+    assert not [i for i in tls.evidence_ids if report.evidence[i].kind == "retrieved"]

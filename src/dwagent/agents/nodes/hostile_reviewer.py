@@ -137,6 +137,15 @@ def review_findings(findings: list[Finding], ctx: RunContext, sources: Sources |
 # callers), most severe first: a bounded number of index queries on any tree size.
 CALLER_QUERIES = 12
 CALLER_SEVERITIES = frozenset({"critical", "high"})
+# A call by name says which member it reaches only when few members share the name: past this
+# many declarations (`GetAsync`, `CreateAsync`...) a name match is noise, and no search is spent.
+MAX_SAME_NAME = 3
+
+
+def _declarations(sources: Sources, name: str) -> int:
+    row = sources.conn.execute("SELECT COUNT(*) FROM symbols WHERE name = ? AND kind IN ('method', 'function', 'constructor', 'property')",
+                               (name,)).fetchone()
+    return int(row[0]) if row else 0
 
 
 def cite_callers(findings: list[Finding], sources: Sources) -> tuple[list[Finding], dict[str, dict], str]:
@@ -156,6 +165,8 @@ def cite_callers(findings: list[Finding], sources: Sources) -> tuple[list[Findin
             out.append(f)
             continue
         key = (f.file, int(member["start_line"]))
+        if key not in by_member and _declarations(sources, member["name"]) > MAX_SAME_NAME:
+            by_member[key] = []
         if key not in by_member:
             by_member[key] = search.naming(
                 member["name"], note=f"calls {member['name']}, the {member['kind']} around this finding (by name: a possible caller)",
