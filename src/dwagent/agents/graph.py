@@ -20,8 +20,9 @@ from __future__ import annotations
 
 import sqlite3
 import time
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Callable, Literal
+from typing import TYPE_CHECKING, Any, Callable, Literal
 
 from langgraph.checkpoint.sqlite import SqliteSaver
 from langgraph.graph import END, START, StateGraph
@@ -41,6 +42,9 @@ from dwagent.agents.nodes.plugin_auditor import plugin_auditor_node
 from dwagent.agents.nodes.reader import reader_node
 from dwagent.agents.nodes.tier_checker import tier_checker_node
 from dwagent.agents.state import CertifyState
+
+if TYPE_CHECKING:  # langgraph's config type lives in langchain-core, which it depends on
+    from langchain_core.runnables import RunnableConfig
 
 NODES: dict[str, Callable] = {
     "reader": reader_node,
@@ -64,7 +68,7 @@ class InjectedCrash(RuntimeError):
     """Raised on purpose inside a node (crash-injection for resume tests)."""
 
 
-def _label(name: str, state: dict) -> tuple[str, str]:
+def _label(name: str, state: Mapping[str, Any]) -> tuple[str, str]:
     """(label for progress and timings, node-cache slot) of one node run: a per-flow task is
     `flow_tracer.<flow id>`, cached per flow; every other node is itself, one slot."""
     if name == "trace_flow":
@@ -73,7 +77,7 @@ def _label(name: str, state: dict) -> tuple[str, str]:
 
 
 def _bound(name: str, fn: Callable, ctx: RunContext) -> Callable:
-    def node(state: CertifyState) -> dict:
+    def node(state: dict[str, Any]) -> dict:  # CertifyState, or a Send payload for a per-item node
         label, slot = _label(name, state)
         if ctx.progress:
             ctx.progress(label, "start")
@@ -115,7 +119,7 @@ def build_graph(ctx: RunContext) -> StateGraph:
         """With a model its flow-hop pass runs before the tiers read the flows."""
         return "llm_flows" if ctx.gateway is not None else "tier_checker"
 
-    def route_after_verdict(state: CertifyState) -> Literal["llm_prose", "__end__"]:
+    def route_after_verdict(state: CertifyState) -> str:
         """With a model its prose pass runs after the verdict exists (it never changes it)."""
         return "llm_prose" if ctx.gateway is not None else END
 
@@ -143,7 +147,7 @@ def run_graph(ctx: RunContext, checkpoint_db: Path, resume: bool) -> dict:
     try:
         saver = SqliteSaver(conn)
         saver.setup()
-        config = {"configurable": {"thread_id": ctx.thread_id}}
+        config: RunnableConfig = {"configurable": {"thread_id": ctx.thread_id}}
         app = build_graph(ctx).compile(checkpointer=saver)
         snapshot = app.get_state(config) if resume else None
         if snapshot is not None and snapshot.values and ctx.gateway is not None:
