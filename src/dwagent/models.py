@@ -133,6 +133,9 @@ class Finding(BaseModel):
     evidence_ids: tuple[str, ...] = ()
     related: tuple[Evidence, ...] = ()  # other locations (e.g. the other side of an orphan topic)
     properties: dict[str, str] = Field(default_factory=dict)
+    # Findings with one cause (e.g. every action behind one unauthenticated listener) share a key;
+    # the report groups them into one root cause ("" = group by rule and message shape).
+    root_cause: str = ""
 
     def sort_key(self) -> tuple[int, str, int, str, str]:
         return (SEVERITY_ORDER[self.severity], self.file, self.start_line, self.rule, self.message)

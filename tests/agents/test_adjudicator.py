@@ -125,3 +125,21 @@ def test_contradicted_claim_is_a_condition_and_never_raises_a_verdict(tmp_path):
     assert adjudicate(s, ctx_for(tmp_path))["verdict"] == "CERTIFIED"
     s["claims"][0]["status"] = "contradicted"
     assert adjudicate(s, ctx_for(tmp_path))["verdict"] == "CERTIFIED WITH CONDITIONS"
+
+
+def _rubric_with_domain_check(categories: str) -> str:
+    return RUBRIC.replace("derive_domains: true\n", "derive_domains: true\nderived_checks:\n"
+                          f"  - {{kind: no-findings, categories: [{categories}], min_severity: low, on_fail: block}}\n")
+
+
+def test_a_no_findings_check_no_rule_could_decide_is_not_verified(tmp_path):
+    # tls-bypass rules ran: no finding of it is evidence (PASS); sql-injection rules did not: NOT VERIFIED
+    for cats, status, verdict in (("tls-bypass", "PASS", "CERTIFIED"), ("sql-injection", "NOT VERIFIED", "CERTIFIED WITH CONDITIONS")):
+        rubric = parse_rubric(_rubric_with_domain_check(cats) % {"not_run": "condition"}, "t.yaml")
+        ctx = RunContext(root=tmp_path, rubric=LoadedRubric(rubric, "t.yaml", "0" * 64))
+        report = adjudicate(state(), ctx)
+        (dom,) = report["domains"]
+        assert dom["cells"]["no-findings"]["status"] == status, dom["cells"]
+        assert report["verdict"] == verdict
+        if status == "NOT VERIFIED":
+            assert any(rc["kind"] == "domain" and rc["effect"] == "condition" for rc in report["root_causes"])

@@ -97,7 +97,24 @@ def test_certifier_baseline_outside_the_tree_accepts_a_finding(tree, tmp_path):
     _, second = _certify(root, tmp_path, "--no-exec", "--baseline", str(base))
     accepted = next(f for f in second["findings"] if f["fingerprint"] == fp)
     assert accepted["suppression"]["kind"] == "certifier-baseline"
-    assert not any(i["id"] == accepted["id"] for i in second["p0"])
+    assert not any(accepted["id"] in i["finding_ids"] for i in second["p0"])
+
+
+def test_a_previous_report_as_baseline_says_what_was_fixed(tree, tmp_path):
+    files = {**CLEAN, "calc/db.py": 'DB_PASSWORD = "Tr0ub4dor&3-prod"\n'}
+    root = tree(files)
+    _, first = _certify(root, tmp_path, "--no-exec")
+    assert first["verdict"] == "NOT CERTIFIED" and first["p0"]
+    previous = tmp_path / "previous"
+    (tmp_path / "report").rename(previous)
+    (root / "calc" / "db.py").write_text('import os\nDB_PASSWORD = os.environ["DB_PASSWORD"]\n')
+    _, second = _certify(root, tmp_path, "--no-exec", "--baseline", str(previous))
+    cmp = second["comparison"]
+    assert cmp["old_verdict"] == "NOT CERTIFIED" and cmp["new_verdict"] == second["verdict"] != "NOT CERTIFIED"
+    assert cmp["fixed"] >= 1 and [r["title"] for r in cmp["fixed_root_causes"]] == [rc["title"] for rc in first["root_causes"] if rc["effect"] == "block"]
+    page_one = (tmp_path / "report" / "CERTIFICATION.md").read_text().split("## Blocking root causes")[0]
+    assert "## Since the baseline" in page_one and "Verdict moved: NOT CERTIFIED" in page_one
+    assert 'id="changes"' in (tmp_path / "report" / "report.html").read_text()
 
 
 def test_a_claim_no_rule_can_check_is_unverifiable(tree, tmp_path):

@@ -63,6 +63,25 @@ def test_expected_verdicts(first):
             assert got.get(ident) == status, (table, ident, got.get(ident))
 
 
+def test_every_number_agrees_across_the_written_files(first):
+    from dwagent.report.crosscheck import crosscheck
+
+    _, out = first
+    assert crosscheck(out) == []
+
+
+def test_blocking_root_causes_cover_every_p0_finding_once(first):
+    report, _ = first
+    blocking = [rc for rc in report.root_causes if rc.effect == "block"]
+    assert [i.id for i in report.p0] == [rc.id for rc in blocking]
+    ids = [fid for rc in report.root_causes for fid in rc.finding_ids if rc.kind == "finding"]
+    assert len(ids) == len(set(ids))  # a finding belongs to one root cause
+    counted = {f.id for f in report.findings if not (f.suppression and f.suppression.kind == "certifier-baseline")}
+    assert set(ids) == counted
+    for rc in blocking:
+        assert 1 <= len(rc.cited) <= 3 and rc.fix and rc.why and rc.verify
+
+
 def test_a_not_run_gate_is_never_waved_through(first):
     report, _ = first
     not_run = [g for g in report.gates if g.status == "NOT RUN"]

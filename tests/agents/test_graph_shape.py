@@ -24,7 +24,7 @@ def test_one_shape_with_or_without_a_model(tmp_path) -> None:
     online = build_graph(_ctx(tmp_path, gateway=object())).compile().get_graph()
     assert set(offline.nodes) == set(online.nodes) >= {"trace_flow", "flows_traced", "llm_flows", "llm_prose"}
     conditional = {(e.source, e.target) for e in offline.edges if e.conditional}
-    assert {("flows_traced", "llm_flows"), ("flows_traced", "tier_checker"), ("adjudicator", "llm_prose"),
+    assert {("flows_traced", "llm_flows"), ("flows_traced", "tier_checker"), ("competitor_analyst", "llm_prose"),
             ("hostile_reviewer", "trace_flow"), ("hostile_reviewer", "flows_traced"),
             ("hostile_reviewer", "nothing_to_audit")} <= conditional
 
@@ -63,7 +63,7 @@ def test_a_tree_without_source_exits_early_to_the_verdict(tmp_path, tree, certif
     started: list[str] = []
     report, _ = certify_run(root, tmp_path / "work", rubric="dw", started=started)
     assert "nothing_to_audit" in started and "adjudicator" in started
-    assert not {"plugin_auditor", "claims_checker", "tier_checker", "competitor_analyst"} & set(started)
+    assert not {"plugin_auditor", "claims_checker", "tier_checker", "review_passes"} & set(started)
     assert report.verdict == "NOT CERTIFIED" and "no-source" in {i.id for i in report.p0}
     assert "analysis" in report.not_run
 

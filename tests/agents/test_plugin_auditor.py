@@ -59,4 +59,8 @@ def test_plugin_matrix(tree, tmp_path, certify_run):
     assert bad.cells["lifecycle"].status == "FAIL" and "StopAsync" in bad.cells["lifecycle"].reason
     assert bad.cells["strategies"].status == "FAIL" and "ForgottenCodecStrategy" in bad.cells["strategies"].reason
     assert bad.cells["stubs"].status == "FAIL" and bad.cells["stubs"].finding_ids
-    assert any(i.kind == "plugin" and i.id == "Plugins/Bad" for i in report.p0)  # plugin_fail: block
+    # plugin_fail: block — the P0 list holds the plugin's own root causes (lifecycle, strategies),
+    # each naming the row it makes FAIL
+    p0 = {i.id for i in report.p0}
+    own = [rc for rc in report.root_causes if rc.kind == "plugin" and rc.id in p0 and any(b.startswith(f"plugin {bad.name}:") for b in rc.blocks)]
+    assert {rc.key.split(":")[1] for rc in own} >= {"lifecycle", "strategies"}

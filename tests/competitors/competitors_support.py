@@ -29,6 +29,15 @@ public class ChunkWriter
 }
 """
 
+CODEC_TEST = """namespace Acme.Tests;
+
+public class CodecTests
+{
+    [Fact]
+    public void RoundTrips() { var c = new ReedSolomonCodec(); c.Encode(new byte[1]); }
+}
+"""
+
 PROGRAM = """namespace Acme;
 
 public static class Program
@@ -55,6 +64,13 @@ class Tree:
     def store(self):
         build_index(self.root, index_dir=self.index_dir, jobs=1)
         return open_index(self.root, self.index_dir)
+
+
+def wired_and_tested(tree: Tree) -> None:
+    """The erasure-coding fixture: implemented, used by a writer, and referenced by a test."""
+    tree.write("src/Codec.cs", WIRED_CODEC)
+    tree.write("src/Writer.cs", WRITER)
+    tree.write("tests/CodecTests.cs", CODEC_TEST)
 
 
 def finding(category: str, file: str, line: int, *, severity: str = "high", fid: str = "") -> Finding:

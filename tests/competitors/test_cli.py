@@ -56,3 +56,22 @@ def test_compare_defaults_the_product_name_to_the_report_root_name(tree, tmp_pat
     report = _report_dir(tree, tmp_path)
     assert main(["competitors", "compare", str(report), "ceph"]) == 0
     assert "acme-tree" in capsys.readouterr().out
+
+
+def test_check_passes_on_the_shipped_kb_and_fails_on_a_broken_one(tmp_path, capsys):
+    assert main(["competitors", "check"]) == 0
+    out = capsys.readouterr().out
+    assert "seed names covered 87/87" in out
+    assert main(["competitors", "check", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["ok"] and data["stats"]["secondary_share"] <= 0.05
+    (tmp_path / "x.yaml").write_text(
+        "name: X\nvendor: V\ncategory: specialized\nseed_name: X\n"
+        "written: {architecture: a, scale: s, consistency: c, security: s, operations: o, licence: l, events: e,"
+        " beats_dw: b, gap: g}\nfacts:\n  f1: {topic: scale, statement: s, source: 'https://example.org',"
+        " as_of: 2025-01-01}\n", encoding="utf-8")
+    assert main(["competitors", "check", "--kb", str(tmp_path)]) == 1
+    assert "seed name not covered" in capsys.readouterr().out
+    (tmp_path / "x.yaml").write_text("name: [unclosed\n", encoding="utf-8")
+    assert main(["competitors", "check", "--kb", str(tmp_path)]) == 2
+    assert main(["competitors", "check", "--kb", str(tmp_path / "missing")]) == 2

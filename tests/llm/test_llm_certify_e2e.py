@@ -153,10 +153,12 @@ def test_canary_obedient_model_changes_no_verdict(small_tree, tmp_path):
 
 
 def test_budget_cut_mid_run_finishes_deterministically(small_tree, tmp_path):
-    offline, _ = _run(small_tree, tmp_path / "w", "offline", "generic")
+    # the dw rubric: it asks for the competitive analysis, whose per-product prose exhausts the budget
+    # (the generic rubric runs no competitor analyst)
+    offline, _ = _run(small_tree, tmp_path / "w", "offline", "dw")
     with FakeServer() as server:
         gateway = _gateway(server.url, tmp_path / "cache", max_tokens=4000)
-        assisted, out = _run(small_tree, tmp_path / "w", "llm", "generic", gateway)
+        assisted, out = _run(small_tree, tmp_path / "w", "llm", "dw", gateway)
     run = json.loads((out / "run.json").read_text())["llm"]
     assert run["budget_exhausted"] == "max-tokens" and 0 < run["totals"]["calls"] < 10
     assert "competitor_analyst" in run["agents_without_model"]

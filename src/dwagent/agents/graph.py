@@ -5,7 +5,7 @@
             ├─ hostile_reviewer ──┼─ Send × flow ─▶ trace_flow ─▶ flows_traced ─┬▶ tier_checker ┼─ review_passes
     evidence┘  (findings pass)    │  (no flow: straight to flows_traced)      └▶ llm_flows ─┘ │   (PASS challenges)
                                   └─ claims_checker ─────────────────────────────────────────┘
-    review_passes ─ competitor_analyst ─ adjudicator ─┬▶ END
+    review_passes ─ adjudicator ─ competitor_analyst ─┬▶ END
                                                       └▶ llm_prose ─▶ END      (llm_*: only with a model)
 
 The reviewer judges findings before the matrices use them, so a dropped quote or a test-only hit
@@ -133,9 +133,10 @@ def build_graph(ctx: RunContext) -> StateGraph:
     g.add_conditional_edges("flows_traced", route_after_flows, ["llm_flows", "tier_checker"])
     g.add_edge("llm_flows", "tier_checker")
     g.add_edge(["plugin_auditor", "tier_checker", "claims_checker"], "review_passes")
-    g.add_edge("review_passes", "competitor_analyst")
-    g.add_edge("competitor_analyst", "adjudicator")
-    g.add_conditional_edges("adjudicator", route_after_verdict, ["llm_prose", END])
+    # The analyst runs after the verdict: the comparison cites the certification's blocking items.
+    g.add_edge("review_passes", "adjudicator")
+    g.add_edge("adjudicator", "competitor_analyst")
+    g.add_conditional_edges("competitor_analyst", route_after_verdict, ["llm_prose", END])
     g.add_edge("llm_prose", END)
     return g
 

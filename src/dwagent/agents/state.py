@@ -40,6 +40,7 @@ class CertifyState(TypedDict, total=False):
     dropped: list[dict]  # hostile reviewer: dropped findings with their review records
     evidence: Annotated[dict[str, dict], merge_dicts]  # id -> Evidence dict (every node adds)
     plugins: dict[str, Any]  # plugin auditor: plugin id -> row
+    entry_points: list[dict]  # plugin auditor: the code graph's entry-point inventory (EntryPoint.as_dict)
     flow_rows: Annotated[dict[str, Any], merge_dicts]  # per-flow tasks (Send): flow id -> trace, any order
     flows: dict[str, Any]  # flow tracer's join: flow id -> trace, in rubric order
     tiers: dict[str, Any]  # tier checker: tier id -> row

@@ -45,6 +45,25 @@ def llm_report_lines(usage: dict | None) -> tuple[str, ...]:
     return tuple(summary_lines(usage if usage is not None else UsageLedger().to_dict()))
 
 
+def _previous_report(path: Path | None):
+    """A previous dwagent report given as --baseline (its findings.json or its folder), to compare
+    against; None when the file is the certifier's accepted-findings baseline instead."""
+    if path is None:
+        return None
+    target = path / "findings.json" if path.is_dir() else path
+    if target.suffix != ".json" or not target.is_file():
+        return None
+    try:
+        data = json.loads(target.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not (isinstance(data, dict) and str(data.get("schema", "")).startswith("dwagent.report")):
+        return None
+    from dwagent.report.write import load_report
+
+    return load_report(target)
+
+
 def _gateway(spec: str | None, budget_usd: float | None = None, max_tokens: int | None = None, no_cache: bool = False):
     """The LLM gateway for `--llm SPEC`, else DWAGENT_LLM / dwagent.toml / [tool.dwagent] in the
     current directory (never the audited tree); None when the result is `none` (fully deterministic)."""
@@ -66,7 +85,7 @@ def certify_command(
     resume: bool = typer.Option(False, "--resume", help="Continue an interrupted run from its last checkpoint."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress output."),
     index_dir: Path | None = typer.Option(None, "--index-dir", help="Folder for the index (default: per-tree cache)."),
-    baseline: Path | None = typer.Option(None, "--baseline", help="Certifier's baseline (outside the tree) of accepted findings."),
+    baseline: Path | None = typer.Option(None, "--baseline", help="Certifier's baseline (outside the tree) of accepted findings, or a previous report (its folder or findings.json) to compare with."),
     no_exec: bool = typer.Option(False, "--no-exec", help="Do not run the tree's build/test commands (gates NOT RUN)."),
 ) -> None:
     """Certify (or refuse to certify) a codebase. Exit 0 CERTIFIED, 1 otherwise, 2 error."""
@@ -79,7 +98,8 @@ def certify_command(
 
     root = resolve_root(path)
     loaded = load_rubric(rubric)
-    accepted, baseline_source = _load_baseline(baseline, root)
+    previous = _previous_report(baseline)
+    accepted, baseline_source = ({}, "") if previous is not None else _load_baseline(baseline, root)
     started = {}
 
     def progress(node: str, event: str) -> None:
@@ -99,6 +119,10 @@ def certify_command(
     )
     result = certify(ctx, resume=resume)
     report = Report.model_validate(result.report)
+    if previous is not None:
+        from dwagent.report.diff import comparison_summary
+
+        report = report.model_copy(update={"comparison": comparison_summary(previous, report, str(baseline))})
     generated_at = datetime.now(UTC).replace(microsecond=0).isoformat()
     usage = ctx.gateway.ledger.to_dict() if ctx.gateway is not None else None
     write_reports(report, out, generated_at=generated_at, timings=result.timings, index_summary=result.index_summary,

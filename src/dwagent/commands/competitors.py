@@ -1,5 +1,5 @@
-"""`dwagent competitors list | show NAME | compare REPORT_DIR NAME`: the competitor knowledge base
-and the evidence-based comparison of an audited tree against it."""
+"""`dwagent competitors list | show NAME | check | compare REPORT_DIR NAME`: the competitor knowledge
+base, its validation, and the evidence-based comparison of an audited tree against it."""
 from __future__ import annotations
 
 import json
@@ -33,9 +33,9 @@ def list_command(
     taxonomy = load_taxonomy()
     rows = [
         {
-            "slug": p.slug, "name": p.name, "category": p.category, "facts": len(p.all_facts()),
-            "sourced_capabilities": sum(p.capability(c).status != "unknown" for c in taxonomy),
-            "subsystems": len(p.subsystems),
+            "slug": p.slug, "name": p.heading, "category": p.category, "facts": len(p.facts),
+            "sourced_capabilities": sum(p.status(c) != "unknown" for c in taxonomy),
+            "ratings": len(p.ratings),
         }
         for p in default_kb() if category is None or p.category == category
     ]
@@ -43,11 +43,11 @@ def list_command(
         typer.echo(json.dumps(rows, indent=2, sort_keys=True))
         raise typer.Exit(0)
     table = Table(title=f"{len(rows)} competitor entries")
-    for col in ("slug", "name", "category", "facts", "sourced caps", "subsystems"):
+    for col in ("slug", "name", "category", "facts", "sourced caps", "ratings"):
         table.add_column(col)
     for r in rows:
         table.add_row(r["slug"], r["name"], CATEGORY_TITLES[r["category"]], str(r["facts"]),
-                      str(r["sourced_capabilities"]), str(r["subsystems"] or ""))
+                      str(r["sourced_capabilities"]), str(r["ratings"]))
     Console().print(table)
     raise typer.Exit(0)
 
@@ -66,21 +66,54 @@ def show_command(
         typer.echo(json.dumps(product.model_dump(mode="json"), indent=2, sort_keys=True))
         raise typer.Exit(0)
     taxonomy = load_taxonomy()
-    out = [f"# {product.name}", f"vendor: {product.vendor} · category: {CATEGORY_TITLES[product.category]} "
-           f"· seed: {product.seed_name}", "", product.summary, ""]
-    for dim, owner, fact in product.all_facts():
-        who = "" if owner == product.name else f"[{owner}] "
-        out.append(f"- {dim}: {who}{fact.statement} — {fact.source} (as of {fact.as_of})")
+    out = [f"# {product.heading}", f"vendor: {product.vendor} · category: {CATEGORY_TITLES[product.category]} "
+           f"· seed: {product.seed_name}", ""]
+    for key, text in product.written.model_dump().items():
+        out.append(f"- {key}: {text.replace('{dw}', 'the audited product')}")
+    out += ["", "facts:"]
+    for fact in product.facts:
+        checked = fact.checked.isoformat() if fact.checked else "not re-checked"
+        out.append(f"- [{fact.id}] {fact.topic}: {fact.statement} — {fact.source} ({fact.kind}; as of "
+                   f"{fact.as_of}, checked {checked})")
     out += ["", "capabilities (sourced):"]
     for cap in taxonomy:
         status = product.capability(cap)
-        if status.status != "unknown":
+        if status is not None:
             note = f" ({status.note})" if status.note else ""
-            out.append(f"- {taxonomy[cap].title}: {status.status}{note} — {status.source}")
-    unknown = [taxonomy[c].title for c in taxonomy if product.capability(c).status == "unknown"]
-    out.append(f"- unknown (no source): {', '.join(unknown) if unknown else 'none'}")
+            out.append(f"- {taxonomy[cap].title}: {status.status}{note} [{status.fact}]")
+    out += ["", "ratings (0-3):"]
+    for dim, rating in product.ratings.items():
+        out.append(f"- {dim}: {rating.score} [{rating.fact}]")
     typer.echo("\n".join(out))
     raise typer.Exit(0)
+
+
+@group.command("check")
+def check_command(
+    kb: Path | None = typer.Option(None, "--kb", help="Knowledge-base folder (default: the packaged one)."),
+    as_json: bool = typer.Option(False, "--json", help="Print the result as JSON."),
+) -> None:
+    """Validate the knowledge base: seed coverage, sources, dates, shared sentences, unknown cells.
+    Exit 0 when valid, 1 when a rule is broken, 2 when the KB cannot be read."""
+    from dwagent.competitors.kbcheck import check_kb
+
+    if kb is not None and not kb.is_dir():
+        raise UsageError(f"not a folder: {kb}", "pass the folder holding the KB YAML files")
+    result = check_kb(kb)
+    if as_json:
+        typer.echo(json.dumps({"ok": result.ok, "errors": result.errors, "warnings": result.warnings,
+                               "stats": result.stats}, indent=2, sort_keys=True))
+    else:
+        st = result.stats
+        typer.echo(f"{st['entries']} entries, {st['facts']} facts; seed names covered {st['seed_covered']}/"
+                   f"{st['seed_names']}; secondary {st['secondary']} ({st['secondary_share']:.1%}); unknown cells "
+                   f"{st['unknown_cells']}/{st['matrix_cells']} ({st['unknown_share']:.1%}); max entries per "
+                   f"sentence {st['max_entries_per_sentence']}; as of {st['kb_as_of']}")
+        for line in result.errors:
+            typer.echo(f"ERROR {line}")
+        for line in result.warnings:
+            typer.echo(f"warning {line}")
+    raise typer.Exit(0 if result.ok else 1)
 
 
 def _read_json(path: Path) -> dict:
@@ -95,9 +128,9 @@ def _read_json(path: Path) -> dict:
     return data
 
 
-def load_report_dir(report_dir: Path) -> tuple[Path, Path | None, list, str | None]:
-    """(audited root, index folder or None, findings, product name or None) from a certify output
-    folder. The product name is the report's `product`, else its `root_name`."""
+def load_report_dir(report_dir: Path) -> tuple[Path, Path | None, list, str | None, dict]:
+    """(audited root, index folder or None, findings, product name or None, report dict) from a
+    certify output folder. The product name is the report's `product`, else its `root_name`."""
     from dwagent.models import Finding
 
     run = _read_json(report_dir / "run.json")
@@ -118,7 +151,7 @@ def load_report_dir(report_dir: Path) -> tuple[Path, Path | None, list, str | No
         except Exception as exc:  # pydantic ValidationError; one bad record must be visible, not skipped
             raise InputError(f"findings.json: finding #{i} is not a valid Finding: {exc}") from exc
     product = report.get("product") or report.get("root_name") or None
-    return Path(root), index_dir, findings, product
+    return Path(root), index_dir, findings, product, report
 
 
 @group.command("compare")
@@ -134,6 +167,8 @@ def compare_command(
     llm: str | None = typer.Option(None, "--llm", help="Add checked model-written comparisons: none, openai:MODEL, "
                                    "anthropic:MODEL, openai-compatible:MODEL@URL (default: none or config)."),
     no_cache: bool = typer.Option(False, "--no-cache", help="Bypass the LLM response cache."),
+    metrics: Path | None = typer.Option(None, "--metrics", help="Also write the section metrics (sentence "
+                                        "spread, specificity, unknown cells) as JSON here."),
 ) -> None:
     """Compare the audited tree (evidence from a certify run) with one product, or with all.
     With --llm, a model-written paragraph per product is appended after the offline text, every
@@ -147,13 +182,20 @@ def compare_command(
 
     if not report_dir.is_dir():
         raise UsageError(f"not a folder: {report_dir}", "pass the output folder of `dwagent certify`")
-    run_root, run_index, findings, report_product = load_report_dir(report_dir)
+    run_root, run_index, findings, report_product, report = load_report_dir(report_dir)
     target = None if name.lower() == "all" else find_product(name)
     mapping = load_patterns(patterns) if patterns else None
     gateway, extra = _gateway(llm, no_cache), ""
     with open_index(root or run_root, index_dir or run_index) as store:
-        analysis = analyse(store, findings, patterns=mapping, product=product or report_product)
+        analysis = analyse(store, findings, patterns=mapping, product=product or report_product, report=report)
     full = render_markdown(analysis)
+    if metrics is not None:
+        from dwagent.competitors.loader import default_kb
+        from dwagent.competitors.quality import section_metrics
+
+        metrics.parent.mkdir(parents=True, exist_ok=True)
+        metrics.write_text(json.dumps(section_metrics(analysis, default_kb()), indent=2, sort_keys=True),
+                           encoding="utf-8")
     if gateway is not None:
         from dwagent.competitors.prose import llm_comparisons_markdown
 

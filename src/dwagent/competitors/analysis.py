@@ -1,23 +1,29 @@
-"""The competitive analysis: evidence profile + KB comparisons + prioritised recommendations.
+"""The competitive analysis: evidence profile + KB comparisons + sequenced recommendations.
 
-Public API (used by the certify engineer's competitor-analyst node):
-    analyse(store, findings, *, patterns=None, product=None, kb=None) -> CompetitiveAnalysis
-and `dwagent.competitors.render.render_markdown` / `summary_markdown` to write it out.
+Public API (used by the competitor-analyst node and `dwagent competitors compare`):
+    analyse(store, findings, *, patterns=None, product=None, kb=None, report=None) -> CompetitiveAnalysis
+`report` is the certification's report dict (verdict, P0 items, findings); with it, the audited
+product's capabilities are judged against the certification's own blocking findings and the
+verdict is part of every comparison. Render with `dwagent.competitors.render`.
 """
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping, Sequence
 
 from pydantic import BaseModel, ConfigDict
 
-from dwagent.competitors.compare import SECURITY_BLOCKING, ProductComparison, compare
+from dwagent.competitors.compare import ProductComparison, SideScore, compare, dw_scores
+from dwagent.competitors.evidence import certification_from_report
 from dwagent.competitors.loader import default_kb, load_taxonomy
 from dwagent.competitors.profile import ProductProfile, build_profile
 from dwagent.competitors.prose import paragraphs
+from dwagent.competitors.recommend import Recommendation, recommendations
 from dwagent.competitors.schema import CATEGORY_TITLES, Product
 from dwagent.models import Finding
 
 DEFAULT_PRODUCT = "the audited product"
+STALE_DAYS = 365
 
 
 class _Frozen(BaseModel):
@@ -28,121 +34,92 @@ class ProductSection(_Frozen):
     """One product's comparison plus its generated prose and numbered sources."""
 
     comparison: ProductComparison
+    group: str
     paragraphs: tuple[str, ...]
     sources: tuple[tuple[str, str, str], ...]  # (statement, source, as_of), numbered from 1
 
 
-class Recommendation(_Frozen):
-    """One prioritised action for the next major version, with the evidence that motivates it."""
+class StaleFact(_Frozen):
+    """A KB fact older than STALE_DAYS at the KB's as-of date."""
 
-    priority: int  # 1 = first
-    title: str
-    rationale: str
-    capability: str = ""
-    demand: int = 0  # products in the KB that ship the capability (sourced present)
+    product: str
+    statement: str
+    source: str
+    as_of: str
 
 
 class CompetitiveAnalysis(_Frozen):
-    """Everything `render_markdown` needs; deterministic for a given tree, findings and KB."""
+    """Everything the renderer needs; deterministic for a given tree, findings, report and KB."""
 
     product: str
     profile: ProductProfile
+    dw: dict[str, SideScore]  # the audited product's matrix scores (the same in every row)
     sections: tuple[ProductSection, ...]  # KB order: category, then name
     recommendations: tuple[Recommendation, ...]
-    kb_as_of: str  # latest as_of date among the KB facts used
+    kb_as_of: str  # latest `checked` date among the KB facts
     kb_products: int
     kb_facts: int
+    kb_secondary: int
+    stale: tuple[StaleFact, ...]
 
     def positions(self) -> dict[str, list[str]]:
-        """leads / comparable / falls short / not comparable -> product names."""
-        out: dict[str, list[str]] = {"leads": [], "comparable": [], "falls short": [], "not comparable": []}
+        """leads / comparable / behind / unknown -> product headings."""
+        out: dict[str, list[str]] = {"leads": [], "comparable": [], "behind": [], "unknown": []}
         for section in self.sections:
-            out[section.comparison.position].append(section.comparison.name)
+            out[section.comparison.position].append(section.comparison.heading)
         return out
 
-    def by_category(self) -> list[tuple[str, list[ProductSection]]]:
-        """Sections grouped under the seed's category titles, in the seed's order."""
+    def by_category(self) -> list[tuple[str, str, list[ProductSection]]]:
+        """(slug, title, sections) in the seed's category order."""
         groups = []
         for slug, title in CATEGORY_TITLES.items():
             members = [s for s in self.sections if s.comparison.category == slug]
             if members:
-                groups.append((title, members))
+                groups.append((slug, title, members))
         return groups
 
+    def cells(self) -> list:
+        """Every matrix cell of every product."""
+        return [d for s in self.sections for d in s.comparison.dimensions]
 
-def _recommendations(profile: ProductProfile, products: Sequence[Product],
-                     taxonomy) -> tuple[Recommendation, ...]:
-    recs: list[tuple[tuple, dict]] = []
-    blocking = [profile.findings[f] for f in profile.security_findings
-                if f in profile.findings and profile.findings[f].severity in SECURITY_BLOCKING]
-    if blocking:
-        first = blocking[0]
-        recs.append(((0, 0, ""), dict(
-            title="Close the open critical/high security findings before any comparison matters",
-            rationale=f"{len(blocking)} open finding(s), e.g. {first.id} ({first.category}) at "
-                      f"`{first.file}:{first.line}`; every competitor with documented encryption in transit "
-                      f"or access control wins a security review while these are open.")))
-    for cap, spec in taxonomy.items():
-        status = profile.status(cap)
-        if status == "present":
-            continue
-        shipping = [p for p in products if p.capability(cap).status == "present"]
-        if not shipping:
-            continue
-        examples = ", ".join(p.name for p in shipping[:3])
-        demand = len(shipping)
-        evidence = profile.capabilities[cap]
-        if status == "partial":
-            sym = evidence.symbols[0] if evidence.symbols else None
-            where = f" (`{sym.file}:{sym.line}`)" if sym else ""
-            cited = f"; findings {', '.join(evidence.finding_ids[:3])}" if evidence.finding_ids else ""
-            title = f"Finish and wire {spec.inline}"
-            why = f"declared{where}, status partial ({evidence.reason}){cited}"
-            tier = 1
-        else:
-            title = f"Implement {spec.inline}"
-            why = "no production implementation in the tree"
-            tier = 2
-        recs.append(((tier, -(demand * spec.weight), cap), dict(
-            title=title, capability=cap, demand=demand,
-            rationale=f"{why}; {demand} of {len(products)} compared products ship it (e.g. {examples}).")))
-    tr = profile.track_record
-    if tr.placeholder_tests or tr.test_cases == 0 or tr.test_ratio < 0.3:
-        recs.append(((3, 0, "~tests"), dict(
-            title="Build verifiable maturity: real tests and a release history",
-            rationale=f"{tr.test_cases} test cases, {tr.placeholder_tests} placeholder tests, test/source line "
-                      f"ratio {tr.test_ratio}; competitors' track records are multi-year and sourced.")))
-    ordered = [r for _, r in sorted(recs, key=lambda item: item[0])]
-    return tuple(Recommendation(priority=i + 1, **r) for i, r in enumerate(ordered))
+
+def _stale(products: Sequence[Product], as_of: dt.date | None) -> tuple[StaleFact, ...]:
+    if as_of is None:
+        return ()
+    limit = as_of - dt.timedelta(days=STALE_DAYS)
+    return tuple(StaleFact(product=p.heading, statement=f.statement, source=f.source, as_of=f.as_of.isoformat())
+                 for p in products for f in p.facts if f.as_of < limit)
 
 
 def analyse(store, findings: Sequence[Finding], *, patterns: Mapping[str, Sequence[str]] | None = None,
-            product: str | None = None, kb: Sequence[Product] | None = None) -> CompetitiveAnalysis:
-    """Profile the indexed tree behind `store`, compare it with every KB product, and recommend.
-
-    `findings` are the audit's findings (their categories mark stubs, bypasses and unwired code);
-    `patterns` maps taxonomy capability -> name regexes (default: competitors/capability_patterns.yaml);
-    `product` is the audited product's display name used in all prose.
-    """
+            product: str | None = None, kb: Sequence[Product] | None = None,
+            report: Mapping | None = None) -> CompetitiveAnalysis:
+    """Profile the indexed tree behind `store`, compare it with every KB product, and recommend."""
     taxonomy = load_taxonomy()
     products = tuple(kb) if kb is not None else default_kb()
-    profile = build_profile(store, findings, patterns=patterns, product=product or DEFAULT_PRODUCT)
-    blocking = sum(1 for f in profile.security_findings
-                   if f in profile.findings and profile.findings[f].severity in SECURITY_BLOCKING)
+    profile = build_profile(store, findings, patterns=patterns, product=product or DEFAULT_PRODUCT,
+                            certification=certification_from_report(report),
+                            integration_terms={p.slug: p.connector_terms for p in products})
+    dw = dw_scores(profile, taxonomy, len(products))
     sections = []
     for entry in products:
-        cmp = compare(entry, profile, taxonomy, blocking)
+        cmp = compare(entry, profile, taxonomy, dw)
         paras, sources = paragraphs(entry, cmp, profile, taxonomy)
-        sections.append(ProductSection(comparison=cmp, paragraphs=paras, sources=sources))
-    facts = [fact for p in products for _, _, fact in p.all_facts()]
+        sections.append(ProductSection(comparison=cmp, group=entry.group, paragraphs=paras, sources=sources))
+    facts = [f for p in products for f in p.facts]
+    checked = [f.checked for f in facts if f.checked is not None]
+    as_of = max(checked) if checked else None
     return CompetitiveAnalysis(
         product=profile.name,
         profile=profile,
+        dw=dw,
         sections=tuple(sections),
-        recommendations=_recommendations(profile, products, taxonomy),
-        kb_as_of=max((f.as_of for f in facts), default=None).isoformat() if facts else "",
+        recommendations=recommendations(profile, products, tuple(sections), taxonomy),
+        kb_as_of=as_of.isoformat() if as_of else "",
         kb_products=len(products),
         kb_facts=len(facts),
+        kb_secondary=sum(f.kind == "secondary" for f in facts),
+        stale=_stale(products, as_of),
     )
 
 
@@ -157,13 +134,13 @@ def findings_from_dicts(items: Sequence[dict | Finding]) -> list[Finding]:
 
 def analyse_evidence(evidence: Mapping, *, index_dir=None, patterns: Mapping[str, Sequence[str]] | None = None,
                      product: str | None = None) -> CompetitiveAnalysis:
-    """Adapter for the certify graph: `evidence` holds `root` (audited root) and `findings`
-    (dicts); the index is opened from the default cache or `index_dir`."""
+    """Adapter for the certify graph: `evidence` holds `root` (audited root), `findings` (dicts)
+    and `report` (the adjudicator's report dict); the index is opened from the cache or `index_dir`."""
     from dwagent.tools.index import open_index
 
     findings = findings_from_dicts(evidence.get("findings", []))
     with open_index(evidence["root"], index_dir) as store:
-        return analyse(store, findings, patterns=patterns, product=product)
+        return analyse(store, findings, patterns=patterns, product=product, report=evidence.get("report"))
 
 
 def report_dict(analysis: CompetitiveAnalysis) -> dict:
@@ -171,6 +148,7 @@ def report_dict(analysis: CompetitiveAnalysis) -> dict:
     the full competitive-analysis.md text, and the structured results (JSON-ready, deterministic)."""
     from dwagent.competitors.render import render_markdown, summary_markdown
 
+    cells = analysis.cells()
     return {
         "status": "RAN",
         "product": analysis.product,
@@ -178,10 +156,15 @@ def report_dict(analysis: CompetitiveAnalysis) -> dict:
         "markdown": render_markdown(analysis),
         "positions": analysis.positions(),
         "profile": {cap: prof.status for cap, prof in analysis.profile.capabilities.items()},
+        "dw_scores": {dim: side.score for dim, side in analysis.dw.items()},
         "matrix": {
-            s.comparison.slug: {d.dimension: d.verdict for d in s.comparison.dimensions}
+            s.comparison.slug: {d.dimension: {"verdict": d.verdict, "product": d.product.score, "dw": d.dw.score}
+                                for d in s.comparison.dimensions}
             for s in analysis.sections
         },
+        "unknown_cells": sum(c.verdict == "unknown" for c in cells),
+        "cells": len(cells),
         "recommendations": [r.model_dump(mode="json") for r in analysis.recommendations],
-        "kb": {"products": analysis.kb_products, "facts": analysis.kb_facts, "as_of": analysis.kb_as_of},
+        "kb": {"products": analysis.kb_products, "facts": analysis.kb_facts, "as_of": analysis.kb_as_of,
+               "secondary": analysis.kb_secondary, "stale": len(analysis.stale)},
     }

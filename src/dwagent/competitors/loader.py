@@ -30,6 +30,7 @@ class CapabilityDef:
     group: str
     weight: int
     proper: bool = False  # title starts with a proper noun: keep its capitals mid-sentence
+    attestation: bool = False  # a third-party certificate: code can never show it present
 
     @property
     def inline(self) -> str:
@@ -40,7 +41,7 @@ class CapabilityDef:
 
 
 # libyaml's parser with the same safe constructor: identical data, ~20x faster on the knowledge
-# base (65 files: 2.6 s -> 0.1 s of every certify run); the pure-Python loader when it is absent
+# base (85 files: seconds -> a tenth of every certify run); the pure-Python loader when it is absent
 _SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
@@ -65,7 +66,28 @@ def load_taxonomy(path: Path | None = None) -> dict[str, CapabilityDef]:
             group=str(spec.get("group", "other")),
             weight=int(spec.get("weight", 1)),
             proper=bool(spec.get("proper", False)),
+            attestation=bool(spec.get("attestation", False)),
         )
+    return out
+
+
+def _normalise(data: dict) -> dict:
+    """Expand the compact YAML forms: facts as `id: {...}`, capabilities as `[status, fact, note]`,
+    ratings as `[score, fact, reason]`."""
+    out = dict(data)
+    facts = data.get("facts")
+    if isinstance(facts, dict):
+        out["facts"] = [{"id": str(k), **(v or {})} for k, v in facts.items()]
+    caps = data.get("capabilities")
+    if isinstance(caps, dict):
+        out["capabilities"] = {
+            k: dict(zip(("status", "fact", "note"), v)) if isinstance(v, list) else v for k, v in caps.items()
+        }
+    ratings = data.get("ratings")
+    if isinstance(ratings, dict):
+        out["ratings"] = {
+            k: dict(zip(("score", "fact", "reason"), v)) if isinstance(v, list) else v for k, v in ratings.items()
+        }
     return out
 
 
@@ -74,21 +96,20 @@ def load_product(path: Path, taxonomy: dict[str, CapabilityDef]) -> Product:
     data = _read_yaml(path)
     if not isinstance(data, dict):
         raise InputError(f"{path}: expected a mapping at the top level")
-    data = {**data, "slug": path.stem}
+    data = {**_normalise(data), "slug": path.stem}
     try:
         product = Product.model_validate(data)
     except ValidationError as exc:
         raise InputError(f"{path}: invalid KB entry: {exc}", "see competitors/schema.py") from exc
-    owners = [(product.name, product.capabilities)] + [
-        (sub.name, sub.capabilities) for sub in product.subsystems
-    ]
-    for owner, caps in owners:
-        unknown = sorted(set(caps) - set(taxonomy))
-        if unknown:
-            raise InputError(
-                f"{path}: {owner} names capabilities not in the taxonomy: {', '.join(unknown)}",
-                "add them to competitors/taxonomy.yaml or fix the spelling",
-            )
+    named = set(product.capabilities) | set(product.compare_on)
+    if product.gap_capability:
+        named.add(product.gap_capability)
+    unknown = sorted(named - set(taxonomy))
+    if unknown:
+        raise InputError(
+            f"{path}: {product.name} names capabilities not in the taxonomy: {', '.join(unknown)}",
+            "add them to competitors/taxonomy.yaml or fix the spelling",
+        )
     return product
 
 
@@ -122,10 +143,13 @@ def find_product(name: str, products: tuple[Product, ...] | None = None) -> Prod
     """Look up an entry by slug, name or seed name (case and punctuation ignored)."""
     products = products if products is not None else default_kb()
     wanted = _norm(name)
-    for attr in ("slug", "name", "seed_name"):
+    for attr in ("slug", "name", "heading"):
         hits = [p for p in products if _norm(getattr(p, attr)) == wanted]
         if len(hits) == 1:
             return hits[0]
+    hits = [p for p in products if wanted in {_norm(n) for n in p.also_named}]
+    if len(hits) == 1:
+        return hits[0]
     partial = sorted(p.slug for p in products if wanted and wanted in _norm(p.name))
     if len(partial) == 1:
         return next(p for p in products if p.slug == partial[0])

@@ -14,18 +14,18 @@ import json
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from pathlib import Path
 from typing import Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict
 
-from dwagent.competitors.loader import HERE, load_taxonomy
+from dwagent.competitors.evidence import Certification, Integration, find_integrations
+from dwagent.competitors.loader import load_taxonomy
+from dwagent.competitors.patterns import PATTERNS_PATH, compile_patterns, load_patterns, validate_patterns, words
+
+__all__ = ["PATTERNS_PATH", "build_profile", "load_patterns", "validate_patterns", "words"]
 from dwagent.competitors.track_record import TrackRecord, measure_track_record
-from dwagent.errors import InputError
 from dwagent.models import SECURITY_CATEGORIES, Finding
 
-PATTERNS_PATH = HERE / "capability_patterns.yaml"
 DECLARATION_KINDS = ("class", "struct", "record", "interface", "function", "method")
 # Finding categories that make an implementation partial when they fall inside its span: it is a
 # stub, or it is there but bypassed/downgraded (an empty catch or a TODO is a defect, not a stub).
@@ -87,6 +87,8 @@ class CapabilityProfile(_Frozen):
     matched: int = 0  # all matching production declarations
     test_only: int = 0  # matching declarations found only in test files
     finding_ids: tuple[str, ...] = ()
+    blocking: tuple[str, ...] = ()  # blocking findings (the certification's P0) inside its code
+    tested: bool = False  # test code references a clean, wired implementation
 
 
 class ProductProfile(_Frozen):
@@ -98,57 +100,12 @@ class ProductProfile(_Frozen):
     track_record: TrackRecord
     security_findings: tuple[str, ...] = ()  # ids of unsuppressed production security findings
     findings: dict[str, FindingRef] = {}  # every finding this profile cites, by id
+    certification: Certification = Certification()
+    integrations: dict[str, tuple[Integration, ...]] = {}  # KB slug -> declarations naming it
 
     def status(self, capability: str) -> str:
         cap = self.capabilities.get(capability)
         return cap.status if cap else "absent"
-
-
-def load_patterns(path: Path | None = None) -> dict[str, tuple[str, ...]]:
-    """The capability -> name-pattern mapping from a YAML file (default: the packaged one)."""
-    path = path or PATTERNS_PATH
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
-        raise InputError(f"cannot read capability patterns {path}: {exc}") from exc
-    caps = data.get("capabilities") if isinstance(data, dict) else None
-    if not isinstance(caps, dict):
-        raise InputError(f"{path}: expected a 'capabilities' mapping")
-    return validate_patterns(caps, str(path))
-
-
-def validate_patterns(mapping: Mapping[str, object], origin: str = "patterns") -> dict[str, tuple[str, ...]]:
-    """Check keys against the taxonomy and compile-test every pattern; returns a clean mapping."""
-    taxonomy = load_taxonomy()
-    out: dict[str, tuple[str, ...]] = {}
-    for key, value in mapping.items():
-        if key not in taxonomy:
-            raise InputError(f"{origin}: unknown capability {key!r}", "use a key from competitors/taxonomy.yaml")
-        items = [value] if isinstance(value, str) else list(value or [])
-        for item in items:
-            try:
-                re.compile(str(item))
-            except re.error as exc:
-                raise InputError(f"{origin}: bad pattern for {key}: {item!r} ({exc})") from exc
-        out[str(key)] = tuple(str(i) for i in items)
-    return out
-
-
-_WORD = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+\d*|[A-Z]+\d*|\d+")
-
-
-def words(name: str) -> str:
-    """A declaration name in word form: `RaftLog` -> "raft log", `S3Store` -> "s3 store",
-    `reed_solomon_codec` -> "reed solomon codec" (patterns match this form)."""
-    return " ".join(w.lower() for part in re.split(r"[^A-Za-z0-9]+", name) for w in _WORD.findall(part))
-
-
-def _compile(patterns: Mapping[str, Sequence[str]]) -> dict[str, re.Pattern[str]]:
-    return {
-        cap: re.compile("|".join(f"(?:{p})" for p in pats), re.IGNORECASE)
-        for cap, pats in sorted(patterns.items())
-        if pats
-    }
 
 
 def _declarations(conn) -> list[dict]:
@@ -282,7 +239,15 @@ def _rank(ev: SymbolEvidence) -> tuple:
     return (not clean, not ev.concrete, not ev.wired, -ev.use_count, ev.file, ev.line)
 
 
-def _judge(evidence: list[SymbolEvidence], test_only: int) -> CapabilityProfile:
+def _judge(evidence: list[SymbolEvidence], test_only: int, blocking: tuple[str, ...],
+           tested_names: frozenset[str], attestation: bool) -> CapabilityProfile:
+    if attestation:
+        # A certificate (FIPS 140, Common Criteria, DO-178C, SOC 2) is issued by a third party:
+        # code that mentions it is not the certificate, so the tree can never show it present.
+        note = f" ({len(evidence)} declaration(s) name it, none is a certificate)" if evidence else ""
+        return CapabilityProfile(status="absent", matched=len(evidence), test_only=test_only,
+                                 reason="a third-party certification cannot be shown by source code; "
+                                        "no certificate is in the evidence" + note)
     if not evidence:
         reason = "no production declaration matches the capability's patterns"
         if test_only:
@@ -292,12 +257,30 @@ def _judge(evidence: list[SymbolEvidence], test_only: int) -> CapabilityProfile:
     shown = tuple(ranked[:MAX_EVIDENCE])
     findings = tuple(sorted({fid for ev in evidence for fid in ev.finding_ids}))
     clean = [ev for ev in evidence if ev.concrete and ev.wired and not ev.finding_ids]
-    common = dict(symbols=shown, matched=len(evidence), test_only=test_only, finding_ids=findings)
+    tested = any(ev.qualname.rsplit(".", 1)[-1] in tested_names for ev in clean)
+    common = dict(symbols=shown, matched=len(evidence), test_only=test_only, finding_ids=findings,
+                  blocking=blocking, tested=tested)
+    if clean and blocking:
+        # The certification counts these as P0: the capability exists but cannot be called present.
+        return CapabilityProfile(
+            status="partial",
+            reason=f"wired, but {len(blocking)} blocking finding(s) of the certification sit in its code, "
+                   f"e.g. {blocking[0]}",
+            **common,
+        )
+    if clean and not tested:
+        best = sorted(clean, key=_rank)[0]
+        return CapabilityProfile(
+            status="partial",
+            reason=f"{len(clean)} wired implementation(s), but no test references any of them, e.g. "
+                   f"{best.qualname} ({best.file}:{best.line})",
+            **common,
+        )
     if clean:
         best = sorted(clean, key=_rank)[0]
         return CapabilityProfile(
             status="present",
-            reason=f"{len(clean)} wired implementation(s) without defect findings, e.g. "
+            reason=f"{len(clean)} wired, tested implementation(s) without defect or blocking findings, e.g. "
                    f"{best.qualname} ({best.file}:{best.line})",
             **common,
         )
@@ -311,17 +294,52 @@ def _judge(evidence: list[SymbolEvidence], test_only: int) -> CapabilityProfile:
     return CapabilityProfile(status="partial", reason=why, **common)
 
 
+def _tested_names(conn, names: Iterable[str]) -> frozenset[str]:
+    """The subset of `names` that test code references (any reference kind)."""
+    names = sorted(set(names))
+    hit: set[str] = set()
+    for start in range(0, len(names), 500):
+        chunk = names[start:start + 500]
+        marks = ",".join("?" for _ in chunk)
+        hit |= {name for (name,) in conn.execute(
+            f"SELECT DISTINCT r.name FROM refs r JOIN files f ON f.id = r.file_id "
+            f"WHERE r.name IN ({marks}) AND f.role = 'test'", chunk)}
+    return frozenset(hit)
+
+
+def _blocking_in(decls: list[dict], by_file: dict[str, list[Finding]], blocking_ids: frozenset[str] | None) -> tuple[str, ...]:
+    """Blocking findings inside any matched declaration: the certification's P0 finding ids when
+    known, else unsuppressed production findings of critical/high severity."""
+    out: set[str] = set()
+    for decl in decls:
+        for finding in by_file.get(decl["path"], []):
+            if not _inside(finding, decl):
+                continue
+            fid = _finding_id(finding)
+            if (fid in blocking_ids) if blocking_ids is not None else finding.severity in ("critical", "high"):
+                out.add(fid)
+    return tuple(sorted(out))
+
+
 def build_profile(
     store,
     findings: Sequence[Finding],
     *,
     patterns: Mapping[str, Sequence[str]] | None = None,
     product: str = "the audited product",
+    certification: Certification | None = None,
+    integration_terms: Mapping[str, Sequence[str]] | None = None,
 ) -> ProductProfile:
-    """Profile the tree behind `store` (an IndexStore) on every taxonomy capability."""
+    """Profile the tree behind `store` (an IndexStore) on every taxonomy capability.
+
+    `certification` is the audit's verdict; its P0 finding ids are what blocks a capability
+    (without it, critical/high findings do). `integration_terms` maps KB slug -> words that name
+    that product; declarations naming one are reported as integrations (dependency/partner)."""
+    certification = certification or Certification()
+    blocking_ids = frozenset(certification.blocking_finding_ids) if certification.known else None
     taxonomy = load_taxonomy()
     mapping = validate_patterns(patterns, "patterns argument") if patterns is not None else load_patterns()
-    compiled = _compile(mapping)
+    compiled = compile_patterns(mapping)
     decls = _declarations(store.conn)
     matches: dict[str, list[dict]] = defaultdict(list)
     # Names repeat a lot (overrides, strategies), so each distinct name is matched once.
@@ -336,16 +354,18 @@ def build_profile(
     names = {d["name"] for d in involved} | {b for d in involved for b in _bases(d)}
     wiring = _Wiring(_uses(store.conn, names), _interfaces(store.conn), types)
     by_file = _findings_by_file(findings)
+    tested = _tested_names(store.conn, {d["name"] for ds in matches.values() for d in ds})
     capabilities: dict[str, CapabilityProfile] = {}
     for cap in taxonomy:
         found = matches.get(cap, [])
         production = [d for d in found if d["role"] == "production"]
         test_only = len(found) - len(production)
         evidence = [_evidence(d, wiring, by_file.get(d["path"], [])) for d in production]
-        capabilities[cap] = _judge(evidence, test_only)
+        capabilities[cap] = _judge(evidence, test_only, _blocking_in(production, by_file, blocking_ids),
+                                   tested, taxonomy[cap].attestation)
     security = [f for f in findings
                 if f.category in SECURITY_CATEGORIES and f.suppression is None and f.scope == "production"]
-    wanted = {fid for cap in capabilities.values() for fid in cap.finding_ids}
+    wanted = {fid for cap in capabilities.values() for fid in cap.finding_ids + cap.blocking}
     wanted |= {_finding_id(f) for f in security}
     refs = {_finding_id(f): FindingRef.of(f) for f in findings if _finding_id(f) in wanted}
     return ProductProfile(
@@ -355,4 +375,6 @@ def build_profile(
         track_record=measure_track_record(store, findings),
         security_findings=tuple(sorted({_finding_id(f) for f in security})),
         findings=dict(sorted(refs.items())),
+        certification=certification,
+        integrations=find_integrations(decls, integration_terms or {}, words),
     )

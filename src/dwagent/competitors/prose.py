@@ -1,10 +1,13 @@
-"""Offline prose for one product comparison, generated from facts and evidence.
+"""Offline prose for one product comparison: our own words for that product, and the audited
+product's side from the audit's evidence.
 
-Each paragraph picks a sentence plan from what the comparison found (who leads where, which gaps
-exist, whether the KB is thin, whether open security findings undercut a claim), so two products
-with different evidence read differently. Every claim carries a citation: `[n]` for a KB fact or a
-sourced KB capability (listed under the product's sources), `file:line` for code evidence, and a
-finding id with its location for audit findings.
+Paragraph 1 is the product (architecture, scale envelope, consistency and durability), paragraph 2
+its security, operations, licence and recent events, both written per product in the KB and cited
+`[n]` to that product's facts. Paragraph 3 compares the audited product on the capabilities this
+product is bought for, with code locations and blocking findings, says when the audited product
+ships an integration with it (a dependency or partner, not only a rival), states where the product
+really wins, and ends with the one gap to close. Every generated sentence names the product, so no
+sentence repeats across sections.
 """
 from __future__ import annotations
 
@@ -15,7 +18,8 @@ from dwagent.competitors.loader import CapabilityDef
 from dwagent.competitors.profile import CapabilityProfile, ProductProfile
 from dwagent.competitors.schema import Fact, Product
 
-MAX_LISTED = 4
+STATUS_WORDS = {"present": "present (wired, tested, no blocking finding)", "partial": "only partial",
+                "absent": "absent"}
 
 
 @dataclass
@@ -24,188 +28,112 @@ class Citer:
 
     entries: list[tuple[str, str, str]] = field(default_factory=list)  # (statement, source, as_of)
 
-    def cite(self, statement: str, source: str, as_of: str) -> str:
-        key = (statement, source, as_of)
+    def fact(self, fact: Fact) -> str:
+        key = (fact.statement, fact.source, fact.as_of.isoformat())
         if key not in self.entries:
             self.entries.append(key)
         return f"[{self.entries.index(key) + 1}]"
 
-    def fact(self, fact: Fact) -> str:
-        return self.cite(fact.statement, fact.source, fact.as_of.isoformat())
-
-    def capability(self, product: Product, cap: str, title: str) -> str:
-        status = product.capability(cap)
-        note = f" ({status.note})" if status.note else ""
-        as_of = status.as_of.isoformat() if status.as_of else ""
-        return self.cite(f"{title}: {status.status}{note}", status.source, as_of)
+    def topic(self, product: Product, topic: str) -> str:
+        """Citations for every fact of one topic ("" when the topic has none)."""
+        return "".join(self.fact(f) for f in product.facts_on(topic))
 
 
-def _join(items: list[str]) -> str:
-    if len(items) <= 1:
-        return "".join(items)
-    return ", ".join(items[:-1]) + " and " + items[-1]
-
-
-def _first_sentence(text: str) -> str:
-    head = text.strip().split(". ")[0].rstrip(".")
-    return head + "."
+def _with(text: str, cites: str) -> str:
+    """A written field with its citations before the final full stop."""
+    text = text.strip()
+    if not cites:
+        return text
+    end = text[-1] if text[-1] in ".!?" else ""
+    return f"{text[:-1] if end else text} {cites}{end or '.'}"
 
 
 def _code_ref(cap: CapabilityProfile, profile: ProductProfile) -> str:
-    """Where the audited product's status on a capability comes from, as a citation."""
+    """Where the audited product's status on a capability comes from, with its worst finding."""
+    parts = []
     if cap.symbols:
         sym = cap.symbols[0]
-        ref = f"`{sym.file}:{sym.line}`"
-        if cap.finding_ids:
-            fid = cap.finding_ids[0]
-            found = profile.findings.get(fid)
-            where = f" at `{found.file}:{found.line}`" if found else ""
-            ref += f", finding {fid} ({found.category if found else 'finding'}){where}"
-        return ref
-    return "no matching production declaration"
+        parts.append(f"{sym.qualname.rsplit('.', 1)[-1]} at `{sym.file}:{sym.line}`")
+    fid = cap.blocking[0] if cap.blocking else (cap.finding_ids[0] if cap.finding_ids else "")
+    if fid and fid in profile.findings:
+        ref = profile.findings[fid]
+        kind = "blocking finding" if cap.blocking else "finding"
+        more = f" (1 of {len(cap.blocking)} blocking)" if len(cap.blocking) > 1 else ""
+        parts.append(f"{kind} {fid}{more}, {ref.category}, at `{ref.file}:{ref.line}`")
+    if cap.status != "absent" and not cap.tested:
+        parts.append("no test references it")
+    return "; ".join(parts)
 
 
-def _facts(product: Product, dimension: str) -> list[Fact]:
-    return [fact for dim, _, fact in product.all_facts() if dim == dimension]
+def _capability_sentence(product: Product, cap: str, profile: ProductProfile,
+                         taxonomy: dict[str, CapabilityDef], citer: Citer, dw: str) -> str:
+    spec = taxonomy[cap]
+    ours = profile.capabilities.get(cap)
+    theirs = product.capability(cap)
+    their_part = f"{product.name}'s {spec.inline}"
+    if theirs is not None:
+        note = f" ({theirs.note})" if theirs.note else ""
+        their_part = f"{product.name}'s {spec.inline}{note}, {theirs.status} {citer.fact(product.fact(theirs.fact))},"
+    if ours is None:
+        return f"Against {their_part} {dw} has no evidence either way."
+    where = _code_ref(ours, profile) or ours.reason
+    return f"Against {their_part} {dw}'s own is {STATUS_WORDS[ours.status]}: {where}."
 
 
-def _titles(caps, taxonomy: dict[str, CapabilityDef]) -> list[str]:
-    return [taxonomy[cap].inline for cap in caps]
+def _integration_sentence(product: Product, profile: ProductProfile, dw: str) -> str:
+    found = profile.integrations.get(product.slug, ())
+    if not found:
+        return ""
+    first = found[0]
+    return (f"{dw} ships {len(found)} type(s) that integrate with {product.name} or its core technology, e.g. "
+            f"{first.qualname.rsplit('.', 1)[-1]} at `{first.file}:{first.line}`, so {product.name} is a "
+            f"dependency or partner of {dw} as much as a rival.")
 
 
-def architecture_paragraph(product: Product, cmp: ProductComparison, profile: ProductProfile,
-                           taxonomy: dict[str, CapabilityDef], citer: Citer) -> str:
-    """What the product is and how the audited product's evidence stands beside it."""
-    dw = profile.name
-    parts = [f"**{product.name}** ({product.vendor}): {_first_sentence(product.summary)}"]
-    arch = _facts(product, "architecture") or _facts(product, "feature_breadth")
-    if arch:
-        parts.append(f"From its sources: {arch[0].statement.rstrip('.')} {citer.fact(arch[0])}.")
-    scale = _facts(product, "scalability")
-    if scale:
-        parts.append(f"On scale: {scale[0].statement.rstrip('.')} {citer.fact(scale[0])}.")
-    present = [c for c in taxonomy if profile.status(c) == "present"]
-    partial = [c for c in taxonomy if profile.status(c) == "partial"]
-    total = len(taxonomy)
-    if not present and not partial:
-        parts.append(f"{dw}'s tree declares none of the {total} tracked capabilities, so every comparison "
-                     f"below starts from zero on its side.")
-    elif len(partial) > len(present):
-        parts.append(f"{dw}, judged only by its code, wires {len(present)} of {total} tracked capabilities "
-                     f"end to end and leaves {len(partial)} declared but unwired, abstract or stubbed: more of "
-                     f"its surface is unfinished than finished.")
-    elif partial:
-        parts.append(f"{dw}, judged only by its code, wires {len(present)} of {total} tracked capabilities "
-                     f"end to end; {len(partial)} more {'is' if len(partial) == 1 else 'are'} declared but unwired, "
-                     "abstract or stubbed.")
-    else:
-        parts.append(f"{dw}, judged only by its code, wires {len(present)} of {total} tracked capabilities "
-                     f"end to end and declares none of the rest.")
-    return " ".join(parts)
-
-
-def advantage_paragraph(product: Product, cmp: ProductComparison, profile: ProductProfile,
-                        taxonomy: dict[str, CapabilityDef], citer: Citer) -> str:
-    """Who does what better, on sourced statuses only."""
-    dw, name = profile.name, product.name
-    ours = [f"{t} (`{profile.capabilities[c].symbols[0].file}:{profile.capabilities[c].symbols[0].line}` "
-            f"vs {citer.capability(product, c, taxonomy[c].title)})"
-            for c, t in zip(cmp.dw_better[:MAX_LISTED], _titles(cmp.dw_better[:MAX_LISTED], taxonomy))
-            if profile.capabilities[c].symbols]
-    theirs = [f"{t} {citer.capability(product, c, taxonomy[c].title)}"
-              for c, t in zip(cmp.product_better[:MAX_LISTED], _titles(cmp.product_better[:MAX_LISTED], taxonomy))]
-    known = len(taxonomy) - len(cmp.unknown)
-    verdicts = {v: [d.dimension.replace("_", " ") for d in cmp.dimensions if d.verdict == v]
-                for v in ("leads", "comparable", "falls short")}
-    parts: list[str] = []
-    if known == 0:
-        parts.append(f"The public sources recorded for {name} state none of the tracked capabilities, so no "
-                     f"capability-level claim is made in either direction; the comparison rests on the facts "
-                     f"cited above and on {dw}'s own evidence.")
-    elif ours and theirs:
-        parts.append(f"Where {dw} is ahead on sourced evidence: {_join(ours)}. "
-                     f"Where {name} is ahead: {_join(theirs)}.")
-    elif theirs:
-        extra = len(cmp.product_better) - len(theirs)
-        listed = theirs + ([f"{extra} more"] if extra > 0 else [])
-        parts.append(f"On every capability where both sides have evidence, {name} is level with or ahead of "
-                     f"{dw}, and ahead on {_join(listed)}. {dw} has no sourced capability advantage over it.")
-    elif ours:
-        parts.append(f"On the {known} capabilities the KB sources for {name}, {dw}'s code matches or exceeds it: "
-                     f"{_join(ours)}. That is a code-level claim; it says nothing about maturity.")
-    else:
-        parts.append(f"On the {known} capabilities the KB sources for {name}, the two are level by the scoring "
-                     f"rule; the difference lies in maturity and assurance rather than in features.")
-    level = [c for c in taxonomy if profile.status(c) == "present"
-             and product.capability(c).status == "present"][:MAX_LISTED]
-    if level:
-        cites = [f"{taxonomy[c].inline} ({citer.capability(product, c, taxonomy[c].title)} vs "
-                 f"`{profile.capabilities[c].symbols[0].file}:{profile.capabilities[c].symbols[0].line}`)"
-                 for c in level]
-        parts.append(f"Both ship {_join(cites)}.")
-    if cmp.unknown and known:
-        parts.append(f"{len(cmp.unknown)} capabilities have no sourced status for {name} and are left out.")
-    summary = [f"{label} on {_join(dims)}" for label, dims in
-               (("leads", verdicts["leads"]), ("is comparable", verdicts["comparable"]),
-                ("falls short", verdicts["falls short"])) if dims]
-    if summary:
-        parts.append(f"Across the matrix dimensions {dw} {'; '.join(summary)}.")
-    return " ".join(parts)
-
-
-def gap_paragraph(product: Product, cmp: ProductComparison, profile: ProductProfile,
-                  taxonomy: dict[str, CapabilityDef], citer: Citer) -> str:
-    """The gaps that would lose the audited product a customer evaluation against this product."""
-    dw, name = profile.name, product.name
-    parts: list[str] = []
-    gaps = cmp.gaps[:MAX_LISTED]
-    if gaps:
-        items = [f"{taxonomy[c].title} ({name} {citer.capability(product, c, taxonomy[c].title)}; {dw}: "
-                 f"{profile.status(c)}, {_code_ref(profile.capabilities[c], profile)})" for c in gaps]
-        rest = _titles(cmp.gaps[MAX_LISTED:], taxonomy)
-        more = f" Further weighted gaps: {_join(rest)}." if rest else ""
-        parts.append(f"Evaluation-losing gaps against {name}: {'; '.join(items)}.{more}")
-    security = [profile.findings[f] for f in profile.security_findings if f in profile.findings]
-    blocking = [f for f in security if f.severity in ("critical", "high")]
-    transit = product.capability("encryption-in-transit").status == "present"
-    if blocking:
-        first = blocking[0]
-        tail = (f" against {name}, which documents encryption in transit "
-                f"{citer.capability(product, 'encryption-in-transit', taxonomy['encryption-in-transit'].title)}"
-                if transit else "")
-        parts.append(f"{dw} carries {len(blocking)} open critical/high security finding(s), e.g. {first.id} "
-                     f"({first.category}) at `{first.file}:{first.line}`; a security review would stop there{tail}.")
-    record = _facts(product, "production_track_record")
-    tr = profile.track_record
-    history = (f"{tr.git_commits} commits over {tr.git_span_days} days" if tr.git_commits
-               else "no version history")
-    if record:
-        parts.append(f"{name}'s production record ({record[0].statement.rstrip('.')} {citer.fact(record[0])}) has "
-                     f"no counterpart in {dw}'s tree, which shows {history}, {tr.test_cases} test cases and "
-                     f"{tr.placeholder_tests} placeholder tests.")
-    assurance = [c for c in ("fips-140", "common-criteria", "do-178c", "compliance-certifications")
-                 if product.capability(c).status == "present"]
-    if assurance:
-        cites = [f"{taxonomy[c].title} {citer.capability(product, c, taxonomy[c].title)}" for c in assurance]
-        parts.append(f"Buyers who require {_join(cites)} cannot choose {dw}: third-party certification is "
-                     f"evidence a source tree cannot supply.")
+def _verdict_sentence(product: Product, cmp: ProductComparison, profile: ProductProfile, dw: str,
+                      taxonomy: dict[str, CapabilityDef]) -> str:
+    """The certification's verdict, tied to the capabilities this product is compared on."""
+    cert = profile.certification
+    caps = [c for c in product.compare_on[:2] if c in profile.capabilities]
+    behind = [d.dimension.replace("_", " ") for d in cmp.dimensions if d.verdict == "behind"]
+    parts = []
+    if cert.known and caps:
+        blocked = sorted({fid for c in caps for fid in profile.capabilities[c].blocking})
+        names = " and ".join(taxonomy[c].inline for c in caps)
+        if blocked:
+            parts.append(f"{len(blocked)} of the {cert.blocking} blocking items behind {dw}'s {cert.verdict} "
+                         f"verdict sit in the {names} code compared with {product.name}")
+        else:
+            parts.append(f"none of the {cert.blocking} blocking items behind {dw}'s {cert.verdict} verdict sits in "
+                         f"the {names} code compared with {product.name}, so the gap there is wiring and tests")
+    if behind:
+        parts.append(f"on the matrix {dw} trails {product.name} on {len(behind)} of {len(cmp.dimensions)} "
+                     f"dimensions ({', '.join(behind)})")
     if not parts:
-        parts.append(f"No weighted capability gap against {name} is supported by sourced evidence; an "
-                     f"evaluation would turn on maturity, support and operational history, none of which "
-                     f"{dw}'s tree can demonstrate ({history}, {tr.test_cases} test cases).")
-    return " ".join(parts)
+        return ""
+    text = "; ".join(parts)
+    return text[0].upper() + text[1:] + "."
 
 
 def paragraphs(product: Product, cmp: ProductComparison, profile: ProductProfile,
                taxonomy: dict[str, CapabilityDef]) -> tuple[tuple[str, ...], tuple[tuple[str, str, str], ...]]:
     """The three paragraphs for one product and the numbered sources they cite."""
-    citer = Citer()
-    paras = (
-        architecture_paragraph(product, cmp, profile, taxonomy, citer),
-        advantage_paragraph(product, cmp, profile, taxonomy, citer),
-        gap_paragraph(product, cmp, profile, taxonomy, citer),
-    )
-    return paras, tuple(citer.entries)
+    dw, citer = profile.name, Citer()
+    w = {k: v.replace("{dw}", dw) for k, v in product.written.model_dump().items()}
+    first = " ".join(_with(w[t], citer.topic(product, t)) for t in ("architecture", "scale", "consistency"))
+    second = " ".join(_with(w[t], citer.topic(product, t)) for t in ("security", "operations", "licence", "events"))
+    third = [_capability_sentence(product, cap, profile, taxonomy, citer, dw) for cap in product.compare_on[:2]]
+    # where the product really wins is backed by the facts behind its strongest ratings
+    strongest = sorted(product.ratings.items(), key=lambda kv: (-kv[1].score, kv[0]))[:2]
+    beats = _with(w["beats_dw"], "".join(dict.fromkeys(citer.fact(product.fact(r.fact)) for _, r in strongest)))
+    third += [_integration_sentence(product, profile, dw), beats,
+              _verdict_sentence(product, cmp, profile, dw, taxonomy)]
+    gap = w["gap"].strip()
+    if product.gap_capability and product.gap_capability in profile.capabilities:
+        ours = profile.capabilities[product.gap_capability]
+        gap = _with(gap, f"({dw} today: {taxonomy[product.gap_capability].inline} {ours.status})")
+    third.append(f"The one gap to close against {product.name}: {gap}")
+    return (first, second, " ".join(s for s in third if s)), tuple(citer.entries)
 
 
 def check_citations(text: str, sources: int, code_refs: set[str], finding_ids: set[str]) -> list[str]:
@@ -274,7 +202,7 @@ def llm_prompt_inputs(section, profile):
         "audited_product": profile.name, "product": cmp.name, "category": cmp.category, "position": cmp.position,
         "dimensions": {d.dimension: d.verdict for d in cmp.dimensions},
         "audited_product_ahead_on": list(cmp.dw_better), "product_ahead_on": list(cmp.product_better),
-        "evaluation_losing_gaps": list(cmp.gaps),
+        "evaluation_losing_gaps": list(cmp.product_better),
     }  # the offline paragraphs are not sent: their sources and code locations are the items
     return facts, items, render
 

@@ -1,8 +1,12 @@
 """The competitor knowledge base's value types (one YAML file per product, validated here).
 
-Every fact carries a public source and the date it was checked; a capability without a source
-can only be `unknown`. The loader (`competitors.kb`) fills capabilities a file does not mention
-with `unknown`, so an entry never claims more than its sources say.
+Every fact carries a public source, whether that source is primary (vendor documentation,
+release notes, filings, the project's own repository, a standards body, a reputable trade
+publication) or secondary, the date the fact was true or announced (`as_of`) and the date it was
+checked against the source (`checked`). Capabilities and matrix ratings do not carry sources of
+their own: each names the fact that supports it, so every claim resolves to one cited statement.
+The `written` block is our own prose for that product (architecture, scale, consistency,
+security, operations, licence, events, where it beats the audited product, and the one gap).
 """
 from __future__ import annotations
 
@@ -41,27 +45,24 @@ CategorySlug = Literal[
     "specialized",
 ]
 
-Dimension = Literal[
-    "architecture",
+# What a fact is about (the written block has one field per topic, plus `gap`).
+Topic = Literal["architecture", "scale", "consistency", "security", "operations", "licence", "events"]
+TOPICS: tuple[str, ...] = Topic.__args__  # type: ignore[attr-defined]
+
+# The summary matrix's dimensions, in display order.
+MatrixDimension = Literal[
     "security",
     "scalability",
     "reliability",
     "feature_breadth",
+    "operational_maturity",
     "ecosystem_maturity",
     "production_track_record",
 ]
-DIMENSIONS: tuple[str, ...] = Dimension.__args__  # type: ignore[attr-defined]
-# The six dimensions of the summary matrix (architecture is context, not scored).
-MATRIX_DIMENSIONS: tuple[str, ...] = (
-    "security",
-    "scalability",
-    "reliability",
-    "feature_breadth",
-    "ecosystem_maturity",
-    "production_track_record",
-)
+MATRIX_DIMENSIONS: tuple[str, ...] = MatrixDimension.__args__  # type: ignore[attr-defined]
 
-CapabilityStatus = Literal["present", "partial", "absent", "unknown"]
+CapabilityStatus = Literal["present", "partial", "absent"]
+SourceKind = Literal["primary", "secondary"]
 
 
 class _Frozen(BaseModel):
@@ -71,15 +72,21 @@ class _Frozen(BaseModel):
 def _non_blank(value: str, what: str) -> str:
     if not value or not value.strip():
         raise ValueError(f"{what} must not be empty")
-    return value.strip()
+    return " ".join(value.split())
 
 
 class Fact(_Frozen):
-    """One short factual statement in our own words, its public source and the date checked."""
+    """One short statement in our own words, its source, and when it was true and checked."""
 
+    id: str
+    topic: Topic
     statement: str
-    source: str  # URL or document title
-    as_of: dt.date
+    source: str  # URL of the primary (or, marked, secondary) source
+    kind: SourceKind = "primary"
+    as_of: dt.date  # the date the fact was true or announced
+    # the date the statement was checked against the source; None = written from the source's
+    # known content but not yet re-read in this KB's research pass (`competitors check` lists them)
+    checked: dt.date | None = None
 
     @field_validator("statement")
     @classmethod
@@ -89,74 +96,105 @@ class Fact(_Frozen):
     @field_validator("source")
     @classmethod
     def _source(cls, value: str) -> str:
-        return _non_blank(value, "source")
-
-
-class Capability(_Frozen):
-    """A product's status on one taxonomy capability. Anything but `unknown` needs a source."""
-
-    status: CapabilityStatus = "unknown"
-    source: str = ""
-    as_of: dt.date | None = None
-    note: str = ""
+        value = _non_blank(value, "source")
+        if not value.startswith(("https://", "http://")):
+            raise ValueError(f"source must be a URL, got {value!r}")
+        return value
 
     @model_validator(mode="after")
-    def _sourced(self) -> Capability:
-        if self.status != "unknown" and (not self.source.strip() or self.as_of is None):
-            raise ValueError(f"capability status {self.status!r} needs a source and an as_of date")
+    def _dates(self) -> Fact:
+        if self.checked is not None and self.checked < self.as_of:
+            raise ValueError(f"fact {self.id}: checked {self.checked} is before as_of {self.as_of}")
         return self
 
 
-Facts = dict[Dimension, tuple[Fact, ...]]
+class Capability(_Frozen):
+    """A product's status on one taxonomy capability, supported by one of its facts."""
+
+    status: CapabilityStatus
+    fact: str  # id of the supporting fact in the same entry
+    note: str = ""
 
 
-class Subsystem(_Frozen):
-    """A named system inside a company-grouped entry (e.g. one internal storage system)."""
+class Rating(_Frozen):
+    """The product's own level on one matrix dimension (0 none .. 3 best in class), from a fact."""
 
-    name: str
-    summary: str
-    facts: Facts = Field(default_factory=dict)
-    capabilities: dict[str, Capability] = Field(default_factory=dict)
+    score: int = Field(ge=0, le=3)
+    fact: str
+    reason: str = ""  # one line; defaults to the fact's statement when rendered
+
+
+class Written(_Frozen):
+    """Our own prose for this product, one or two sentences per field, true of this product only."""
+
+    architecture: str
+    scale: str
+    consistency: str
+    security: str
+    operations: str
+    licence: str
+    events: str
+    beats_dw: str  # where it really beats the audited product
+    gap: str  # the one gap to close to compete here, or why none needs closing
+
+    @field_validator("*")
+    @classmethod
+    def _text(cls, value: str) -> str:
+        return _non_blank(value, "written field")
 
 
 class Product(_Frozen):
-    """One knowledge-base entry: a product, or a company with `subsystems`."""
+    """One knowledge-base entry: one product the seed names (grouped products carry `group`)."""
 
     slug: str
     name: str
     vendor: str
     category: CategorySlug
-    seed_name: str  # the name exactly as the seed lists it (several entries may share one)
-    summary: str
-    facts: Facts = Field(default_factory=dict)
+    seed_name: str  # the seed line that names it, verbatim
+    group: str = ""  # parent heading for products the seed lists inside a company group
+    also_named: tuple[str, ...] = ()  # other seed lines that name the same product
+    connector_terms: tuple[str, ...] = ()  # words that identify an integration with it in code
+    compare_on: tuple[str, ...] = ()  # taxonomy capabilities this product is judged on first
+    gap_capability: str = ""  # the capability behind `written.gap` ("" when none must be closed)
+    written: Written
+    facts: tuple[Fact, ...]
     capabilities: dict[str, Capability] = Field(default_factory=dict)
-    subsystems: tuple[Subsystem, ...] = ()
+    ratings: dict[MatrixDimension, Rating] = Field(default_factory=dict)
 
-    @field_validator("summary")
-    @classmethod
-    def _summary(cls, value: str) -> str:
-        return _non_blank(value, "summary")
+    @model_validator(mode="after")
+    def _references(self) -> Product:
+        if not self.facts:
+            raise ValueError(f"{self.name}: at least one sourced fact is required")
+        ids = [f.id for f in self.facts]
+        if len(set(ids)) != len(ids):
+            raise ValueError(f"{self.name}: duplicate fact ids")
+        known = set(ids)
+        for key, cap in self.capabilities.items():
+            if cap.fact not in known:
+                raise ValueError(f"{self.name}: capability {key} names unknown fact {cap.fact!r}")
+        for key, rating in self.ratings.items():
+            if rating.fact not in known:
+                raise ValueError(f"{self.name}: rating {key} names unknown fact {rating.fact!r}")
+        return self
 
-    def all_facts(self) -> list[tuple[str, str, Fact]]:
-        """(dimension, owner name, fact) for the entry and its subsystems, in file order."""
-        out: list[tuple[str, str, Fact]] = []
-        for dim in DIMENSIONS:
-            for fact in self.facts.get(dim, ()):  # type: ignore[call-overload]
-                out.append((dim, self.name, fact))
-            for sub in self.subsystems:
-                for fact in sub.facts.get(dim, ()):  # type: ignore[call-overload]
-                    out.append((dim, sub.name, fact))
-        return out
+    def fact(self, fact_id: str) -> Fact:
+        """The fact with this id (validated to exist for every reference)."""
+        return next(f for f in self.facts if f.id == fact_id)
 
-    def capability(self, name: str) -> Capability:
-        """The entry's status on `name`; a subsystem's sourced status counts for its company."""
-        own = self.capabilities.get(name, Capability())
-        if own.status != "unknown" or not self.subsystems:
-            return own
-        rank = {"present": 0, "partial": 1, "absent": 2, "unknown": 3}
-        best = own
-        for sub in self.subsystems:
-            cap = sub.capabilities.get(name)
-            if cap is not None and rank[cap.status] < rank[best.status]:
-                best = cap
-        return best
+    def facts_on(self, topic: str) -> list[Fact]:
+        """Facts of one topic, in file order."""
+        return [f for f in self.facts if f.topic == topic]
+
+    def capability(self, name: str) -> Capability | None:
+        """The entry's sourced status on `name`, or None when the KB does not know it."""
+        return self.capabilities.get(name)
+
+    def status(self, name: str) -> str:
+        """`present` / `partial` / `absent`, or `unknown` when unsourced."""
+        cap = self.capabilities.get(name)
+        return cap.status if cap else "unknown"
+
+    @property
+    def heading(self) -> str:
+        """The section heading: the product name, prefixed by its group when it has one."""
+        return f"{self.group}: {self.name}" if self.group else self.name

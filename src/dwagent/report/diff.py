@@ -47,3 +47,26 @@ def diff_reports(old: Report, new: Report) -> ReportDiff:
     so, sn = _statuses(old), _statuses(new)
     changes = tuple(sorted((k, so.get(k, "—"), sn.get(k, "—")) for k in so.keys() | sn.keys() if so.get(k) != sn.get(k)))
     return ReportDiff(old.verdict, new.verdict, tuple(added), tuple(fixed), tuple(same), changes)
+
+
+def comparison_summary(old: Report, new: Report, source: str = "") -> dict:
+    """What page one and the HTML say about a baseline report: verdict moved or not, new / fixed
+    / unchanged findings, root causes that are new or fixed (by their stable id), cells that moved."""
+    d = diff_reports(old, new)
+    old_rc = {rc.id: rc for rc in old.root_causes}
+    new_rc = {rc.id: rc for rc in new.root_causes}
+    blocking_new = sorted((rc for k, rc in new_rc.items() if rc.effect == "block" and (k not in old_rc or old_rc[k].effect != "block")), key=lambda r: r.id)
+    fixed = sorted((rc for k, rc in old_rc.items() if rc.effect == "block" and (k not in new_rc or new_rc[k].effect != "block")), key=lambda r: r.id)
+    return {
+        "baseline": source,
+        "old_verdict": d.old_verdict,
+        "new_verdict": d.new_verdict,
+        "new": len(d.new),
+        "fixed": len(d.fixed),
+        "unchanged": len(d.unchanged),
+        "new_finding_ids": [b["id"] for b in d.new][:500],
+        "fixed_findings": [b for b in d.fixed][:200],
+        "new_root_causes": [{"id": rc.id, "title": rc.title, "count": rc.count} for rc in blocking_new],
+        "fixed_root_causes": [{"id": rc.id, "title": rc.title, "count": rc.count} for rc in fixed],
+        "status_changes": [list(c) for c in d.status_changes],
+    }

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import platform
 import sys
+from collections import Counter
 
 from dwagent.report.model import Report
 
@@ -42,12 +43,20 @@ def run_json(report: Report, *, generated_at: str, timings: dict[str, float], in
             "evidence": len(report.evidence),
             "claims": len(report.claims),
         },
+        # the report model's one counts computation, so run.json cannot disagree with the reports
+        "report_counts": report.counts,
         "timings_seconds": dict(sorted(timings.items())),
         "index": index_summary,
         "llm": llm_usage or {"mode": "none", "calls": 0, "cost_usd": 0.0},
         "resumed": resumed,
         "outputs": outputs,
         "not_run": report.not_run,
+        "entry_points": {
+            "total": len(report.entry_points),
+            "network": sum(1 for e in report.entry_points if e.get("network")),
+            "network_unauthenticated": sum(1 for e in report.entry_points if e.get("network") and e.get("auth") == "none"),
+            "by_kind": dict(sorted(Counter(e.get("kind", "") for e in report.entry_points).items())),
+        },
         "optional": dict(sorted((optional or {}).items())),
     }
     return dumps(data)

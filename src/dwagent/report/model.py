@@ -93,6 +93,44 @@ class Item(_Model):
     finding_ids: tuple[str, ...] = ()
 
 
+class Location(_Model):
+    """One cited place of a root cause: file:line and the verbatim excerpt (from the finding or
+    the cell's evidence)."""
+
+    file: str = ""
+    line: int = 0
+    excerpt: str = ""
+    finding_id: str = ""
+    evidence_id: str = ""
+    component: str = ""
+    note: str = ""
+
+
+class RootCause(_Model):
+    """One defect with N locations: what is wrong, where (the most telling cited), why it blocks,
+    the fix and how a re-audit verifies it. Built by report/grouping.py in the adjudicator."""
+
+    id: str
+    key: str
+    kind: Literal["finding", "gate", "domain", "plugin", "flow", "tier", "claim", "coverage"]
+    rule: str = ""
+    category: str = ""
+    severity: str = ""
+    effect: Effect
+    title: str
+    what: str = ""
+    why: str = ""
+    fix: str = ""
+    verify: str = ""
+    count: int = 0
+    files: int = 0
+    components: tuple[str, ...] = ()
+    production: int = 0
+    finding_ids: tuple[str, ...] = ()
+    cited: tuple[Location, ...] = ()
+    blocks: tuple[str, ...] = ()  # the cells this root cause makes FAIL (why it blocks)
+
+
 class Report(_Model):
     schema_: str = Field("dwagent.report/1", alias="schema")
     tool_version: str
@@ -118,7 +156,16 @@ class Report(_Model):
     challenges: tuple[dict[str, str], ...] = ()
     quality: dict[str, Any] = Field(default_factory=dict)
     competitive: dict[str, Any] = Field(default_factory=dict)
+    # the code graph's entry-point inventory: kind, file, line, bind/tls/auth with evidence, handlers
+    entry_points: tuple[dict[str, Any], ...] = ()
     not_run: dict[str, str] = Field(default_factory=dict)
+    root_causes: tuple[RootCause, ...] = ()
+    # finding id -> the domains whose files hold it (filters and the severity-by-domain chart)
+    finding_domains: dict[str, tuple[str, ...]] = Field(default_factory=dict)
+    # Every number any writer prints, computed once (report/counts.py): the writers only read it.
+    counts: dict[str, Any] = Field(default_factory=dict)
+    # What changed since a previous report (report/diff.py summary); empty without one.
+    comparison: dict[str, Any] = Field(default_factory=dict)
 
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
 

@@ -47,7 +47,7 @@ def rule_descriptor(meta) -> dict:
     }
 
 
-def _result(f: Finding, index: dict[str, int]) -> dict:
+def _result(f: Finding, index: dict[str, int], root_cause: str = "") -> dict:
     region: dict = {"startLine": max(1, f.start_line), "endLine": max(f.start_line, f.end_line, 1)}
     if f.excerpt:
         region["snippet"] = {"text": f.excerpt}
@@ -62,6 +62,8 @@ def _result(f: Finding, index: dict[str, int]) -> dict:
         "properties": {"severity": f.severity, "confidence": f.confidence, "scope": f.scope,
                        "category": f.category, "findingId": f.id},
     }
+    if root_cause:  # the report's grouping: results with one root cause share this id
+        result["properties"]["rootCause"] = root_cause
     if f.rule in index:
         result["ruleIndex"] = index[f.rule]
     if f.related:
@@ -83,12 +85,12 @@ def _result(f: Finding, index: dict[str, int]) -> dict:
     return result
 
 
-def to_sarif(findings: Iterable[Finding], rules: list, *, tool_version: str) -> dict:
+def to_sarif(findings: Iterable[Finding], rules: list, *, tool_version: str, root_cause_of: dict[str, str] | None = None) -> dict:
     """A SARIF 2.1.0 log with one run: the given rules as the driver's catalogue and the findings
     as results (sorted). Findings whose rule is not in `rules` still appear (without ruleIndex)."""
     ordered_rules = sorted(rules, key=lambda m: m.id)
     index = {m.id: i for i, m in enumerate(ordered_rules)}
-    results = [_result(f, index) for f in sorted(findings, key=lambda f: (f.file, f.start_line, f.rule, f.fingerprint))]
+    results = [_result(f, index, (root_cause_of or {}).get(f.id, "")) for f in sorted(findings, key=lambda f: (f.file, f.start_line, f.rule, f.fingerprint))]
     return {
         "$schema": SARIF_SCHEMA,
         "version": SARIF_VERSION,

@@ -7,18 +7,19 @@ from pathlib import Path
 from dwagent.errors import InputError
 from dwagent.report.html import render_html
 from dwagent.report.json_out import dumps, findings_json, run_json
-from dwagent.report.markdown import render_markdown
+from dwagent.report.markdown import render_appendix, render_markdown
 from dwagent.report.model import Report
 from dwagent.report.sarif import to_sarif
 from dwagent.tools.rules.registry import all_rules
 
-FILES = ("CERTIFICATION.md", "findings.json", "findings.sarif", "report.html", "run.json")
+FILES = ("CERTIFICATION.md", "FINDINGS.md", "findings.json", "findings.sarif", "report.html", "run.json")
 
 
 def _sarif(report: Report) -> tuple[str | None, str]:
     """findings.sarif through the rules' SARIF writer; (None, reason) when it is unavailable."""
     try:
-        doc = to_sarif(list(report.findings), list(all_rules()), tool_version=report.tool_version)
+        rc_of = {fid: rc.id for rc in report.root_causes for fid in rc.finding_ids}
+        doc = to_sarif(list(report.findings), list(all_rules()), tool_version=report.tool_version, root_cause_of=rc_of)
     except Exception as exc:  # the SARIF file is one output among five; say why it is missing
         return None, f"SARIF writer failed: {type(exc).__name__}: {exc}"
     return (doc if isinstance(doc, str) else dumps(doc)), ""
@@ -27,7 +28,7 @@ def _sarif(report: Report) -> tuple[str | None, str]:
 def write_reports(report: Report, out_dir: Path, *, generated_at: str, timings: dict, index_summary: dict,
                   rules_info: dict, llm_usage: dict | None = None, llm_lines: tuple[str, ...] = (),
                   resumed: bool = False, optional: dict[str, str] | None = None) -> dict[str, str]:
-    """Write the five report files; returns name -> path (or the reason a file was not written).
+    """Write the report files; returns name -> path (or the reason a file was not written).
 
     `llm_usage` is the LLM ledger's dict (None: no model configured) and `llm_lines` its sentences
     for the reader (the caller renders them with agents/llm/ledger.summary_lines, offline too):
@@ -39,6 +40,7 @@ def write_reports(report: Report, out_dir: Path, *, generated_at: str, timings: 
         raise InputError(f"cannot create output folder {out_dir}: {exc.strerror}", hint="pass --out to a writable folder") from exc
     outputs: dict[str, str] = {}
     (out_dir / "CERTIFICATION.md").write_text(render_markdown(report, generated_at, tuple(llm_lines)), encoding="utf-8")
+    (out_dir / "FINDINGS.md").write_text(render_appendix(report, generated_at), encoding="utf-8")
     (out_dir / "findings.json").write_text(findings_json(report), encoding="utf-8")
     # the page gains an "LLM assistance" section only when a model was configured (offline: unchanged)
     html_llm = tuple(llm_lines) if llm_usage is not None else ()
@@ -52,7 +54,7 @@ def write_reports(report: Report, out_dir: Path, *, generated_at: str, timings: 
         if stale.exists():
             stale.unlink()
         outputs["findings.sarif"] = f"NOT WRITTEN: {why}"
-    for name in ("CERTIFICATION.md", "findings.json", "report.html"):
+    for name in ("CERTIFICATION.md", "FINDINGS.md", "findings.json", "report.html"):
         outputs[name] = str(out_dir / name)
     # The competitor analyst renders the full comparison; it is written beside CERTIFICATION.md.
     competitive_md = (report.competitive or {}).get("markdown")

@@ -239,6 +239,9 @@ class Rubric(_Strict):
     conventions: Conventions = Conventions()
     plugins: Plugins = Plugins()
     claims: Claims = Claims()
+    # Compare the audited product with the competitor knowledge base (competitors/): only rubrics
+    # that describe a product with a market (dw) ask for it; the generic rubric does not.
+    competitive_analysis: bool = False
     # Overlay of code-graph settings (tools/graph/config.py GraphConfig field names), applied
     # after the conventions above are mapped; for what the conventions cannot say.
     graph: dict[str, Any] = Field(default_factory=dict)

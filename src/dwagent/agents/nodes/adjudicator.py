@@ -17,15 +17,15 @@ from dwagent.agents.verdict.cells import absence
 from dwagent.agents.verdict.domains import judge_domain, resolve_domains
 from dwagent.agents.verdict.gates import evaluate_threshold
 from dwagent.agents.verdict.policy import counts, finding_effect
+from dwagent.agents.verdict.root_causes import RootCauses, items, name_deciders
 from dwagent.models import SEVERITY_ORDER, Evidence
+from dwagent.report.counts import compute_counts
 from dwagent.report.model import Report
 from dwagent.rubric.schema import CommandGate, ThresholdGate
+from dwagent.tools.rules.registry import all_rules
 
 # Parts whose absence leaves no evidence to certify on (block) vs. parts that only narrow it.
 CORE_PARTS = frozenset({"rules", "index"})
-# Order of items in the P0 list and the conditions: what makes the run incomplete first, then the
-# hard gates, then findings (most severe first), then the matrices.
-_KIND_ORDER = ("coverage", "gate", "finding", "plugin", "flow", "tier", "domain", "claim")
 
 
 def _count_metric(metric: str, state: CertifyState) -> tuple[int | None, list[str], str]:
@@ -73,6 +73,11 @@ def _gates(ctx: RunContext, state: CertifyState) -> tuple[list[dict], dict]:
     return rows, evidence
 
 
+def _rule_titles() -> dict[str, str]:
+    """Rule id -> title, for naming root causes."""
+    return {m.id: m.title for m in all_rules()}
+
+
 def _item(kind, id_, reason, action, location="", finding_ids=()) -> dict:
     return {"kind": kind, "id": id_, "reason": reason, "action": action, "location": location, "finding_ids": sorted(finding_ids)}
 
@@ -97,10 +102,19 @@ def adjudicate(state: CertifyState, ctx: RunContext) -> dict:
     for part, why in sorted(state.get("not_run", {}).items()):
         add("block" if part in CORE_PARTS else "condition", _item("coverage", part, f"{part} NOT RUN: {why}", f"make {part} run"))
 
-    for f in counted:
-        eff = finding_effect(f["severity"], policy)
-        loc = f"{f['file']}:{f['start_line']}"
-        add(eff, _item("finding", f["id"], f"{f['severity']} {f['category']} ({f['rule']}): {f['message']}", f"fix {f['category']} at {loc}", loc, [f["id"]]))
+    by_id = {f["id"]: f for f in (*findings, *state.get("dropped", []))}
+    project_of = {f["path"]: f.get("project", "") for f in inv.get("source_files_list", [])}
+    plugin_folders = sorted(state.get("plugins", {}), key=len, reverse=True)
+
+    def component_of(path: str) -> str:
+        for folder in plugin_folders:
+            if path.startswith(folder + "/"):
+                return folder.rsplit("/", 1)[-1]
+        return project_of.get(path) or path.split("/", 1)[0]
+
+    rcs = RootCauses(counted, by_id, evidence, lambda f: finding_effect(f["severity"], policy), component_of, _rule_titles())
+    for item in buckets["block"] + buckets["condition"] + buckets["note"]:  # coverage items so far
+        rcs.own("coverage", item["id"], item["reason"], {"note": item["reason"]}, "block" if item in buckets["block"] else "condition")
 
     gates, gate_ev = _gates(ctx, state)
     evidence.update(gate_ev)
@@ -112,53 +126,86 @@ def adjudicate(state: CertifyState, ctx: RunContext) -> dict:
         if g["status"] == "NOT VERIFIED":
             g["status"], g["effect"] = "NOT RUN", "condition"
         if g["status"] in ("FAIL", "NOT RUN"):
-            action = f"make gate '{g['name']}' run and pass" if g["status"] == "NOT RUN" else f"fix gate '{g['name']}' ({g['reason']})"
-            add(g["effect"], _item("gate", g["id"], f"gate {g['name']}: {g['status']} — {g['reason']}", action, finding_ids=g.get("finding_ids", ())))
+            because = f"gate {g['name']}: {g['status']}"
+            if not rcs.attribute(g.get("finding_ids", ()), g["effect"], because):
+                ids = g.get("finding_ids", ())
+                title = f"gate {g['name']}: {g['status']} — {g['reason']}"
+                rc = rcs.own("gate", g["id"], title, rcs.where(note=g["reason"], evidence_ids=g.get("evidence_ids", ()), finding_ids=ids), g["effect"], because,
+                             fix=f"make gate '{g['name']}' run and pass" if g["status"] == "NOT RUN" else f"fix gate '{g['name']}' ({g['reason']})")
+                rc["finding_ids"] = sorted(ids)
+                rc["count"] = max(rc["count"], len(ids))
 
     source_files = inv.get("source_files_list", [])
-    domains = []
+    domains, domain_effects = [], []
+    domains_of_file: dict[str, list[str]] = {}
     for dom, files in resolve_domains(rubric, source_files):
-        row, evs, effects = judge_domain(dom, files, counted, state.get("plugins", {}), state.get("flows", {}), rubric)
+        for path in files:
+            domains_of_file.setdefault(path, []).append(dom.id)
+        row, evs, effects = judge_domain(dom, files, counted, state.get("plugins", {}), state.get("flows", {}), rubric,
+                                         set(state["rules_info"]["categories"]) if "categories" in state.get("rules_info", {}) else None)
         evidence.update({e.id: e.model_dump(mode="json") for e in evs})
         row, rec = challenge_cell(row, evidence, root, f"domain.{dom.id}")
         if rec:
             challenges.append(rec)
         domains.append(row)
-        for effect, label, reason in effects:
-            add(effect, _item("domain", f"{dom.id}:{label}", f"domain {dom.name}: {reason}", f"make domain '{dom.name}' pass {label}"))
+        domain_effects.append((row, effects))
 
-    plugin_rows = [state["plugins"][k] for k in sorted(state.get("plugins", {}))]
+    plugin_rows = [dict(state["plugins"][k]) for k in sorted(state.get("plugins", {}))]  # copies: reasons are rewritten below
     for r in plugin_rows:
-        if r["status"] == "FAIL":
-            add(policy.plugin_fail, _item("plugin", r["id"], f"plugin {r['name']}: {r['reason']}", f"complete plugin {r['name']}", finding_ids=r.get("finding_ids", ())))
-        elif r["status"] != "PASS":
-            add("condition", _item("plugin", r["id"], f"plugin {r['name']}: {r['reason']}", f"provide evidence for plugin {r['name']}"))
+        if r["status"] == "PASS":
+            continue
+        effect = policy.plugin_fail if r["status"] == "FAIL" else "condition"
+        for name, c in sorted(r.get("cells", {}).items()):
+            if c["status"] not in ("PASS", "NOT APPLICABLE"):
+                rcs.cell_failure("plugin", r, name, c, effect if c["status"] == "FAIL" else "condition")
     flow_rows = [state["flows"][k] for k in sorted(state.get("flows", {}))]
     for r in flow_rows:
-        if r["status"] == "FAIL":
-            add(policy.flow_fail, _item("flow", r["id"], f"flow {r['name']}: {r['reason']}", f"fix flow {r['id']}", finding_ids=r.get("finding_ids", ())))
-        elif r["status"] != "PASS":
-            add(policy.flow_unverified, _item("flow", r["id"], f"flow {r['id']}: {r['status']} — {r['reason']}", f"make flow {r['id']} traceable end to end"))
-    tier_rows = [state["tiers"][k] for k in sorted(state.get("tiers", {}))]
+        if r["status"] != "PASS":
+            effect = policy.flow_fail if r["status"] == "FAIL" else policy.flow_unverified
+            rcs.cell_failure("flow", r, "trace", {"status": r["status"], "reason": r["reason"], "evidence_ids": r.get("evidence_ids", ())}, effect)
+    tier_rows = [dict(state["tiers"][k]) for k in sorted(state.get("tiers", {}))]
     for r in tier_rows:
-        if r["status"] == "FAIL":
-            add(policy.tier_fail, _item("tier", r["id"], f"tier {r['name']}: {r['reason']}", f"meet tier {r['name']}", finding_ids=r.get("finding_ids", ())))
-        elif r["status"] != "PASS":
-            add("condition", _item("tier", r["id"], f"tier {r['name']}: {r['reason']}", f"provide evidence for tier {r['name']}"))
+        if r["status"] == "PASS":
+            continue
+        effect = policy.tier_fail if r["status"] == "FAIL" else "condition"
+        for name, c in sorted(r.get("cells", {}).items()):
+            if c["status"] in ("PASS", "NOT APPLICABLE") or (name == "flows" and c["status"] == "FAIL"):
+                continue  # a failing flow is its own root cause above
+            rcs.cell_failure("tier", r, name, c, effect if c["status"] == "FAIL" else "condition")
+    for row, effects in domain_effects:
+        for effect, label, reason in effects:
+            c = row["cells"].get(label, {})
+            if label == "coverage":
+                rcs.own("domain", "no-files", "domains with no indexed source files: nothing was assessed there",
+                        {"note": f"{row['name']}: {reason}", "component": row["name"]}, effect)
+            elif c.get("finding_ids"):
+                rcs.attribute(c["finding_ids"], effect, f"domain {row['name']}: {label} FAIL")
+            elif c.get("status") == "NOT VERIFIED" and not label.startswith(("plugins-complete", "flows-pass")):
+                rcs.own("domain", f"{label}:unverified", "domain checks that no rule of this run could decide",
+                        {"note": f"{row['name']}: {reason}", "component": row["name"]}, effect)
+            # plugins-complete / flows-pass repeat the plugin and flow root causes: nothing new
     claims = sorted(state.get("claims", []), key=lambda c: (c["file"], c["line"]))
     for c in claims:
         if c["status"] == "contradicted":
-            add(policy.claim_contradicted, _item("claim", c["id"], f"claim contradicted: \"{c['text'][:120]}\" — {c['reason']}", "correct the claim or the code", f"{c['file']}:{c['line']}", c["finding_ids"][:20]))
+            because = f"claim at {c['file']}:{c['line']} contradicted"
+            if not rcs.attribute(c["finding_ids"], policy.claim_contradicted, because):
+                rcs.own("claim", "contradicted", "documents claim what the code contradicts",
+                        {"file": c["file"], "line": c["line"], "excerpt": c["text"][:200], "note": c["reason"][:240]}, policy.claim_contradicted, because)
 
-    severity_of = {f["id"]: SEVERITY_ORDER[f["severity"]] for f in findings}
-    for key in buckets:
-        buckets[key].sort(key=lambda i: (_KIND_ORDER.index(i["kind"]), severity_of.get(i["id"], 0), i["location"], i["id"], i["reason"]))
-    if buckets["block"]:
+    root_causes = rcs.finish()
+    for row in (*domains, *plugin_rows, *tier_rows):
+        row["cells"] = {k: name_deciders(v, by_id, rcs.rc_of) for k, v in row.get("cells", {}).items()}
+        if row["status"] == "FAIL":  # the row says which cells decided it, each naming its evidence
+            row["reason"] = "; ".join(f"{k} {c['status']}: {c['reason']}" for k, c in row["cells"].items() if c["status"] == "FAIL")[:900] or row["reason"]
+    buckets = {e: items(root_causes, e) for e in ("block", "condition", "note")}
+    blocking = [rc for rc in root_causes if rc["effect"] == "block"]
+    if blocking:
         verdict = "NOT CERTIFIED"
-        rationale = f"{len(buckets['block'])} P0 item(s) block certification"
+        rationale = (f"{len(blocking)} blocking root cause(s) at {sum(rc['count'] for rc in blocking)} location(s) "
+                     "block certification")
     elif buckets["condition"]:
         verdict = "CERTIFIED WITH CONDITIONS"
-        rationale = f"no P0 items; {len(buckets['condition'])} condition(s) must be met"
+        rationale = f"no blocking root cause; {len(buckets['condition'])} condition(s) must be met"
     else:
         verdict = "CERTIFIED"
         rationale = "no P0 items and no conditions: every gate ran and passed, every cell is PASS with evidence"
@@ -197,8 +244,12 @@ def adjudicate(state: CertifyState, ctx: RunContext) -> dict:
         challenges=sorted(challenges, key=lambda r: (r["where"], r["outcome"], r["detail"])),
         quality=quality,
         competitive=state.get("competitive", {}),
+        entry_points=tuple(state.get("entry_points", [])),
         not_run=dict(sorted(state.get("not_run", {}).items())),
+        root_causes=root_causes,
+        finding_domains={f["id"]: sorted(domains_of_file[f["file"]]) for f in findings if f["file"] in domains_of_file},
     )
+    report = report.model_copy(update={"counts": compute_counts(report)})
     return report.model_dump(mode="json", by_alias=True)
 
 

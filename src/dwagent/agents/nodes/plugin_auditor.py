@@ -10,6 +10,7 @@ from dwagent.agents.context import RunContext
 from dwagent.agents.inputs.globs import match_ident
 from dwagent.agents.inputs.sources import Sources
 from dwagent.agents.state import CertifyState
+from dwagent.agents.verdict.boundary_cells import boundary_cell, entry_point_rows, entry_points_for
 from dwagent.agents.verdict.cells import absence, cell, code_evidence, evidence_table, row_status
 from dwagent.agents.verdict.plugin_cells import degradation_cell, lifecycle_cell
 from dwagent.agents.verdict.policy import at_least, counts
@@ -126,8 +127,9 @@ def _finding_cell(findings: list[dict], folder: str, cats: frozenset, label: str
     return cell("PASS", f"no {label}", [ev]), [ev]
 
 
-def audit_plugins(sources: Sources, ctx: RunContext, inventory: dict, findings: list[dict], categories_ran: set[str]) -> tuple[dict, dict]:
-    """The plugin matrix and the evidence it cites."""
+def audit_plugins(sources: Sources, ctx: RunContext, inventory: dict, findings: list[dict], categories_ran: set[str],
+                  entries: list | None = None) -> tuple[dict, dict]:
+    """The plugin matrix and the evidence it cites (`entries`: the entry-point inventory, None = no graph)."""
     conf = ctx.rubric.rubric.plugins
     folders = inventory.get("plugins", [])
     if not folders:
@@ -147,7 +149,8 @@ def audit_plugins(sources: Sources, ctx: RunContext, inventory: dict, findings: 
         cells["stubs"], ev4 = _finding_cell(findings, folder, STUB_CATEGORIES, "stub", ctx)
         cells["degradation"], ev5 = degradation_cell(sources, folder, _counted(findings, folder, frozenset({"empty-catch"}), ctx),
                                                      conf.degradation_required, production)
-        evidence.extend([*ev1, *ev2, *ev3, *ev4, *ev5])
+        cells["boundaries"], ev6 = boundary_cell(sources, entries, folder, findings)
+        evidence.extend([*ev1, *ev2, *ev3, *ev4, *ev5, *ev6])
         status = row_status(cells)
         rows[folder] = {
             "id": folder,
@@ -167,5 +170,7 @@ def plugin_auditor_node(state: CertifyState, ctx: RunContext) -> dict:
     started = time.perf_counter()
     ran = set(state.get("rules_info", {}).get("categories", []))
     with Sources.open(ctx) as sources:
-        rows, evidence = audit_plugins(sources, ctx, state.get("inventory", {}), state.get("findings", []), ran)
-    return {"plugins": rows, "evidence": evidence, "timings": {"plugin_auditor": round(time.perf_counter() - started, 3)}}
+        entries = entry_points_for(sources)
+        rows, evidence = audit_plugins(sources, ctx, state.get("inventory", {}), state.get("findings", []), ran, entries)
+    return {"plugins": rows, "evidence": evidence, "entry_points": entry_point_rows(entries),
+            "timings": {"plugin_auditor": round(time.perf_counter() - started, 3)}}

@@ -2,6 +2,7 @@
 production code read them, do the findings break the tier's promises, do its flows pass."""
 from __future__ import annotations
 
+import re
 import time
 
 from dwagent.agents.context import RunContext
@@ -42,18 +43,66 @@ def _short(qualname: str) -> str:
     return ".".join(qualname.split(".")[-2:])
 
 
+_CALL = re.compile(r"\b([A-Za-z_]\w*)\s*\(")
+
+
+def _preset_chain(sources, preset: dict) -> list[dict]:
+    """The preset and every factory of the same type it calls, transitively (a preset that starts
+    from another preset, `var c = CreateStandard();`, sets what that one sets)."""
+    siblings = {m["name"]: m for m in sources.symbols(kinds=("method", "function"), path_prefix=preset["path"])
+                if m["container"] == preset["container"] and m["path"] == preset["path"]}
+    chain, todo, seen = [], [preset], {preset["qualname"]}
+    while todo:
+        m = todo.pop(0)
+        chain.append(m)
+        body = "\n".join(sources.lines(m["path"])[m["start_line"]:m["end_line"]])  # skip the declaration line
+        for name in _CALL.findall(body):
+            callee = siblings.get(name)
+            if callee and callee["qualname"] not in seen:
+                seen.add(callee["qualname"])
+                todo.append(callee)
+    return chain
+
+
+_ASSIGN = re.compile(r"([A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*)\s*=(?![=>])")
+
+
+def _text_sets(sources, chain: list[dict], opt: str) -> list[tuple[str, int]]:
+    """Assignments to the option inside the preset chain, read from the text: `X = v` or, for an
+    option held in a wrapper, `X.Value = v` (the graph records a set only for `X = v`). An
+    assignment to another member of the wrapper (`X.AllowUserToOverride = false`) is not a set."""
+    hits = []
+    for m in chain:
+        lines = sources.lines(m["path"])
+        for n in range(m["start_line"], min(m["end_line"], len(lines)) + 1):
+            for target in _ASSIGN.findall(lines[n - 1]):
+                parts = target.split(".")
+                name = parts[-2] if parts[-1] == "Value" and len(parts) > 1 else parts[-1]
+                if match_ident((opt,), name):
+                    hits.append((m["path"], n))
+    return sorted(set(hits))
+
+
 def _options_set(sources, tier: Tier, preset: dict, option_refs: list[dict], sites: list | None):
-    """Does the preset set every required option? Cites the setting line of each."""
+    """Does the preset (or a preset it starts from) set every required option? Cites the
+    setting line of each."""
     found, missing = [], []
+    chain = _preset_chain(sources, preset)
+    scopes = {m["qualname"] for m in chain}
     for opt in tier.required_options:
         if sites is not None:
-            hits = sorted((s.file, s.line) for s in sites if s.kind == "set" and s.scope == preset["qualname"]
+            hits = sorted((s.file, s.line) for s in sites if s.kind == "set" and s.scope in scopes
                           and match_ident((opt,), s.option.rsplit(".", 1)[-1]))
         else:
-            hits = sorted((r["path"], r["line"]) for r in option_refs if r["path"] == preset["path"]
-                          and preset["start_line"] <= r["line"] <= preset["end_line"] and match_ident((opt,), r["name"]))
+            hits = sorted((r["path"], r["line"]) for r in option_refs for m in chain if r["path"] == m["path"]
+                          and m["start_line"] <= r["line"] <= m["end_line"] and match_ident((opt,), r["name"]))
+        if not hits:
+            hits = _text_sets(sources, chain, opt)
         if hits:
-            found.append(code_evidence(sources, hits[0][0], hits[0][1], note=f"preset sets {opt}"))
+            via = next((m["name"] for m in chain if m["path"] == hits[0][0] and m["start_line"] <= hits[0][1] <= m["end_line"]), "")
+            # the evidence id is the line, shared by every tier whose preset reaches it: name only the callee
+            note = f"preset sets {opt}" + (f" (in {via}, which the tier's preset starts from)" if via and via != preset["name"] else "")
+            found.append(code_evidence(sources, hits[0][0], hits[0][1], note=note))
         else:
             missing.append(opt)
     if missing:
@@ -94,7 +143,7 @@ def _options_read(sources, tier: Tier, preset: dict | None, option_refs: list[di
 
 
 def check_tier(sources: Sources, tier: Tier, findings: list[dict], flows: dict, option_refs: list[dict],
-               sites: list | None = None) -> tuple[dict, list[Evidence]]:
+               sites: list | None = None, ran: set[str] | None = None) -> tuple[dict, list[Evidence]]:
     """One tier row: cells preset, options-set, options-read, promises, flows. `sites` are the
     code graph's option sites (None: decide from the index refs)."""
     evidence: list[Evidence] = []
@@ -129,8 +178,13 @@ def check_tier(sources: Sources, tier: Tier, findings: list[dict], flows: dict, 
         if hits:
             broken.append(f"{b.promise} ({len(hits)})")
             ids.extend(f["id"] for f in hits)
+    # a promise no rule that ran could break rests on nothing: the absence of findings proves it
+    # only when a detector for it ran (`ran`: the rule categories of this run; None = unknown)
+    untestable = [b.promise for b in tier.breaks if ran is not None and not set(b.categories) & ran]
     if broken:
         cells["promises"] = cell("FAIL", "broken: " + "; ".join(broken), finding_ids=ids)
+    elif untestable:
+        cells["promises"] = cell("NOT VERIFIED", "no rule that could break these promises ran: " + "; ".join(untestable))
     else:
         ev = absence(tier.id, "no counted findings break: " + "; ".join(b.promise for b in tier.breaks) if tier.breaks else "no promises declared")
         evidence.append(ev)
@@ -141,7 +195,8 @@ def check_tier(sources: Sources, tier: Tier, findings: list[dict], flows: dict, 
         unknown = [f for f, s in statuses.items() if s != "PASS" and s != "FAIL"]
         flow_ev = sorted({i for f in tier.requires_flows for i in (flows.get(f) or {}).get("evidence_ids", [])})
         if bad:
-            cells["flows"] = {**cell("FAIL", f"flows fail: {', '.join(bad)}"), "evidence_ids": flow_ev}
+            why = "; ".join(f"{f} ({(flows.get(f) or {}).get('reason', '')[:160]})" for f in bad)
+            cells["flows"] = {**cell("FAIL", f"flows fail: {why}"[:500]), "evidence_ids": flow_ev}
         elif unknown:
             cells["flows"] = cell("NOT VERIFIED", f"flows not verified: {', '.join(unknown)}")
         else:
@@ -193,13 +248,14 @@ def tier_checker_node(state: CertifyState, ctx: RunContext) -> dict:
     if not tiers:
         return {"tiers": {}, "timings": {"tier_checker": 0.0}}
     findings = state.get("findings", [])
+    ran = set(state["rules_info"]["categories"]) if "categories" in state.get("rules_info", {}) else None
     rows, evidence = {}, []
     globs = tuple(sorted({o for t in tiers for o in t.required_options}))
     with Sources.open(ctx) as sources:
         option_refs = sources.refs(kinds=_OPTION_REF_KINDS, name_globs=globs) if globs else []
         sites = _graph_option_sites(sources) if globs else None
         for tier in tiers:
-            rows[tier.id], evs = check_tier(sources, tier, findings, state.get("flows", {}), option_refs, sites)
+            rows[tier.id], evs = check_tier(sources, tier, findings, state.get("flows", {}), option_refs, sites, ran)
             evidence.extend(evs)
         retrieved, dense_reason = cite_option_config(sources, tiers, rows)
     update = {"tiers": rows, "evidence": evidence_table([*evidence, *retrieved]),

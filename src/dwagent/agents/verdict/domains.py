@@ -38,8 +38,11 @@ def resolve_domains(rubric: Rubric, source_files: list[dict]) -> list[tuple[Doma
     return out
 
 
-def judge_domain(dom: Domain, files: list[str], findings: list[dict], plugins: dict, flows: dict, rubric: Rubric) -> tuple[dict, list, list[tuple[str, str, str]]]:
-    """A domain row, its evidence, and (effect, check label, reason) for each failing check."""
+def judge_domain(dom: Domain, files: list[str], findings: list[dict], plugins: dict, flows: dict, rubric: Rubric,
+                 ran: set[str] | None = None) -> tuple[dict, list, list[tuple[str, str, str]]]:
+    """A domain row, its evidence, and (effect, check label, reason) for each failing check.
+    `ran`: the rule categories this run executed (None = unknown); a no-findings check whose
+    categories none of them cover is NOT VERIFIED, never a PASS on an absence nobody looked for."""
     policy = rubric.policy
     fileset = set(files)
     if not files:
@@ -66,6 +69,9 @@ def judge_domain(dom: Domain, files: list[str], findings: list[dict], plugins: d
             if hits:
                 cells[label] = cell("FAIL", f"{len(hits)} finding(s) of {what} at {check.min_severity}+", finding_ids=[f["id"] for f in hits])
                 effects.append((check.on_fail, label, cells[label]["reason"]))
+            elif check.categories and ran is not None and not set(check.categories) & ran:
+                cells[label] = cell("NOT VERIFIED", f"no rule for {what} ran on this tree: no finding proves nothing")
+                effects.append(("condition", label, cells[label]["reason"]))
             else:
                 ev = absence(f"{dom.id}/{label}", f"no counted finding of {what} at {check.min_severity} or worse in {len(files)} files")
                 evidence.append(ev)
@@ -75,8 +81,11 @@ def judge_domain(dom: Domain, files: list[str], findings: list[dict], plugins: d
             bad = [r["id"] for r in rows if r["status"] == "FAIL"]
             unknown = [r["id"] for r in rows if r["status"] not in ("PASS", "FAIL")]
             if bad:
-                cells[label] = cell("FAIL", f"plugins failing: {', '.join(bad)}")
-                effects.append((check.on_fail, label, cells[label]["reason"]))
+                # name what decided each failing plugin (its failing cells), and carry their findings
+                why = "; ".join(f"{r['name']} ({r['reason']})" for r in rows if r["status"] == "FAIL")
+                ids = [i for r in rows if r["status"] == "FAIL" for c in r.get("cells", {}).values() if c["status"] == "FAIL" for i in c["finding_ids"]]
+                cells[label] = cell("FAIL", f"plugins failing: {why}"[:500], finding_ids=ids)
+                effects.append((check.on_fail, label, f"plugins failing: {', '.join(bad)}"))
             elif unknown:
                 cells[label] = cell("NOT VERIFIED", f"plugins not verified: {', '.join(unknown)}")
                 effects.append(("condition", label, cells[label]["reason"]))
@@ -90,8 +99,10 @@ def judge_domain(dom: Domain, files: list[str], findings: list[dict], plugins: d
             bad = [k for k, v in statuses.items() if v == "FAIL"]
             unknown = [k for k, v in statuses.items() if v not in ("PASS", "FAIL")]
             if bad:
-                cells[label] = cell("FAIL", f"flows failing: {', '.join(bad)}")
-                effects.append((check.on_fail, label, cells[label]["reason"]))
+                why = "; ".join(f"{k} ({(flows.get(k) or {}).get('reason', '')[:160]})" for k in bad)
+                cells[label] = {**cell("FAIL", f"flows failing: {why}"[:500]),
+                                "evidence_ids": sorted({i for k in bad for i in (flows.get(k) or {}).get("evidence_ids", [])})}
+                effects.append((check.on_fail, label, f"flows failing: {', '.join(bad)}"))
             elif unknown:
                 cells[label] = cell("NOT VERIFIED", f"flows not verified: {', '.join(unknown)}")
                 effects.append(("condition", label, cells[label]["reason"]))

@@ -36,6 +36,12 @@ def _evidence(sources, file: str, start: int, end: int, excerpt: str, note: str)
     return code_evidence(sources, file, start, end or start, note=note)
 
 
+def _unauthenticated_entries(view, hops) -> list:
+    """Network entry points with no peer authentication whose type holds a hop of the trace."""
+    owners = {view.graph.methods[h.node].container for h in hops if h.node in view.graph.methods}
+    return [e for e in getattr(view.graph, "entry_points", ()) if e.network and e.auth == "none" and e.owner in owners]
+
+
 def trace_with_graph(sources, flow: Flow, findings: list[dict]):
     """(row, evidence) for one flow traced over the code graph; None when the graph is unavailable."""
     if getattr(sources, "graph_config", None) is None:
@@ -85,6 +91,13 @@ def trace_with_graph(sources, flow: Flow, findings: list[dict]):
             checks[control] = cell("NOT APPLICABLE", detail, evs)
         else:
             checks[control] = cell("PASS", detail, evs)
+    crossed = _unauthenticated_entries(view, trace.hops)
+    if crossed:
+        evs = [code_evidence(sources, e.file, e.line, note=f"{flow.id}: crosses {e.kind} (bind {e.bind}, tls {e.tls}, "
+                                                          f"auth {e.auth}): {e.auth_evidence[:160]}") for e in crossed]
+        evidence.extend(evs)
+        checks["entry_points"] = cell("FAIL", f"the flow crosses {len(crossed)} network entry point(s) that authenticate "
+                                              f"no peer (first: {crossed[0].file}:{crossed[0].line})", evs)
     status = {"PASS": "PASS", "FAIL": "FAIL", "CONDITIONAL": "CONDITIONAL"}.get(trace.status, "NOT VERIFIED")
     if status == "PASS" and any(c["status"] not in ("PASS", "NOT APPLICABLE") for c in checks.values()):
         status = "CONDITIONAL"

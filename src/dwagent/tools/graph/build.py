@@ -44,6 +44,7 @@ from dwagent.tools.graph import bus as busmod
 from dwagent.tools.graph.calls import CallLinker
 from dwagent.tools.graph.config import GraphConfig
 from dwagent.tools.graph.declarations import load_declarations, private_fields
+from dwagent.tools.graph.entrypoints import find_entry_points
 from dwagent.tools.graph.liveness import compute_liveness
 from dwagent.tools.graph.model import TOPIC_PREFIX, BusSite, CodeGraph, Edge, FieldUse
 from dwagent.tools.graph.reflect import ScopeScan, find_discoveries
@@ -203,6 +204,7 @@ class _Builder(CallLinker):
         self.graph.fields = self.reflected_reads(field_uses(ix, self.src, self.private_fields, self.field_hits))
         self.graph.options = option_sites(ix, self.src, self.cfg, self.option_types, self.option_hits)
         compute_liveness(self.graph, ix, self.type_edges, self.test_refs, self.cfg, self.entry_units)
+        self.graph.entry_points = find_entry_points(self.conn, self.graph, self.src, self.files)
         return self.graph
 
     def python_imports(self) -> None:

@@ -133,6 +133,7 @@ class CodeGraph:
     fields: list[FieldUse] = field(default_factory=list)
     discovered: dict[str, str] = field(default_factory=dict)  # type → "scan at file:line (base B)"
     instantiated: dict[str, str] = field(default_factory=dict)  # type → "new at file:line" / "registered at ..."
+    entry_points: list = field(default_factory=list)  # entrypoints.EntryPoint, sorted (file, line, kind)
     key: str = ""  # content key of the index snapshot it was built from
     _out: dict[str, list[Edge]] | None = None
     _in: dict[str, list[Edge]] | None = None

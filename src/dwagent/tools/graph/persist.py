@@ -14,9 +14,10 @@ import sqlite3
 
 from dwagent.tools.graph.build import build_graph
 from dwagent.tools.graph.config import GraphConfig
+from dwagent.tools.graph.entrypoints import EntryPoint
 from dwagent.tools.graph.model import BusSite, CodeGraph, Edge, FieldUse, Location, MethodNode, OptionSite, TypeNode
 
-GRAPH_VERSION = "8"  # 8: python imports reference types; 7: framework base types, python library mode, served functions; scan edges, top-level programs, typeof DI, generic call args, decorator roots, non-bus receivers, reflective field reads
+GRAPH_VERSION = "10"  # 10: entry points with dispatch roots, web hosts, in-action key checks; 9: entry-point inventory (graph_entrypoints); 8: python imports reference types; 7: framework base types, python library mode, served functions; scan edges, top-level programs, typeof DI, generic call args, decorator roots, non-bus receivers, reflective field reads
 
 DDL = """
 CREATE TABLE IF NOT EXISTS graph_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -37,12 +38,15 @@ CREATE TABLE IF NOT EXISTS graph_fields (
     initialised INTEGER);
 CREATE TABLE IF NOT EXISTS graph_discovered (type TEXT PRIMARY KEY, reason TEXT);
 CREATE TABLE IF NOT EXISTS graph_instantiated (type TEXT PRIMARY KEY, reason TEXT);
+CREATE TABLE IF NOT EXISTS graph_entrypoints (
+    kind TEXT, file TEXT, line INTEGER, scope TEXT, owner TEXT, bind TEXT, bind_evidence TEXT, tls TEXT,
+    tls_evidence TEXT, auth TEXT, auth_evidence TEXT, handlers TEXT, detail TEXT, roots TEXT);
 CREATE INDEX IF NOT EXISTS ix_graph_edges_src ON graph_edges(src);
 CREATE INDEX IF NOT EXISTS ix_graph_edges_dst ON graph_edges(dst);
 CREATE INDEX IF NOT EXISTS ix_graph_bus_topic ON graph_bus(topic);
 """
 _TABLES = ("graph_types", "graph_methods", "graph_edges", "graph_bus", "graph_options", "graph_fields",
-           "graph_discovered", "graph_instantiated")
+           "graph_discovered", "graph_instantiated", "graph_entrypoints")
 
 
 def content_key(conn: sqlite3.Connection, config: GraphConfig) -> str:
@@ -88,6 +92,9 @@ def save_graph(conn: sqlite3.Connection, graph: CodeGraph) -> None:
             for f in graph.fields])
         conn.executemany("INSERT INTO graph_discovered VALUES (?,?)", sorted(graph.discovered.items()))
         conn.executemany("INSERT INTO graph_instantiated VALUES (?,?)", sorted(graph.instantiated.items()))
+        conn.executemany("INSERT INTO graph_entrypoints VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)", [
+            (*[getattr(e, f) for f in EntryPoint.__slots__[:11]], _j(e.handlers), e.detail, _j(e.roots))
+            for e in graph.entry_points])
         conn.execute("INSERT OR REPLACE INTO graph_meta VALUES ('key', ?)", (graph.key,))
         conn.execute("INSERT OR REPLACE INTO graph_meta VALUES ('version', ?)", (GRAPH_VERSION,))
 
@@ -119,6 +126,8 @@ def load_stored(conn: sqlite3.Connection) -> CodeGraph:
                 for q, n, f, l, e, w, r, i in conn.execute("SELECT * FROM graph_fields")]
     g.discovered = dict(conn.execute("SELECT type, reason FROM graph_discovered"))
     g.instantiated = dict(conn.execute("SELECT type, reason FROM graph_instantiated"))
+    g.entry_points = [EntryPoint(*row[:11], tuple(json.loads(row[11])), row[12], tuple(json.loads(row[13])))
+                      for row in conn.execute("SELECT * FROM graph_entrypoints")]
     g.key = stored_key(conn)
     return g
 

@@ -38,6 +38,22 @@ class SourceLines:
         self._cache[path] = out
         return out
 
+    def scopes_calling(self, names: tuple[str, ...]) -> set[str]:
+        """Scope qualnames of production code that invokes any of `names` (a cheap pre-filter for
+        checks that would otherwise read every member's body)."""
+        marks = ",".join("?" * len(names))
+        rows = self._conn.execute(
+            f"SELECT DISTINCT r.scope FROM refs r JOIN files f ON f.id = r.file_id WHERE r.kind = 'invoke' "
+            f"AND r.name IN ({marks}) AND f.role = 'production'", names)
+        return {row[0] for row in rows}
+
+    def name_uses(self, name: str) -> list[tuple[str, int]]:
+        """(path, line) of every production identifier or string-literal use of `name`."""
+        rows = self._conn.execute(
+            "SELECT f.path, r.line FROM refs r JOIN files f ON f.id = r.file_id WHERE r.kind IN ('ident', 'string') "
+            "AND r.name = ? AND f.role = 'production'", (name,))
+        return [(path, line) for path, line in rows]
+
     def line(self, path: str, number: int) -> str:
         """One line's text ('' when blank or out of range)."""
         return self.lines(path).get(number, "")

@@ -62,6 +62,8 @@ RULE_MODULES: tuple[str, ...] = (
     "dwagent.tools.rules.python.tuning",
     "dwagent.tools.rules.python.stubs",
     "dwagent.tools.graph.checks",
+    "dwagent.tools.graph.boundary_checks",
+    "dwagent.tools.graph.mechanism_checks",
 )
 
 _RULE_ID = re.compile(r"^DWA-\d{3}$")

@@ -1,0 +1,145 @@
+"""Grouping findings into root causes: the report model's unit of work for a release manager.
+
+A root cause is one defect that shows at N locations: one fix, one re-audit check. Findings are
+grouped by their `root_cause` key when a detector set one (e.g. "this listener is reachable
+without authentication" for every action behind it), else by their rule: each rule of the
+catalogue is one defect pattern with one fix, so "SQL text built from input" at 153 places is
+one item. (Grouping by the shape of the message, quoted names blanked, was tried on a real tree
+and split one pattern into many items: "promises to encrypt / to decrypt / to compress" and
+"MD5 / SHA-1 protects" are one fix each.) Nothing here knows any target's names; the three cited
+locations are the most telling (worst severity, production, reachable, high confidence), spread
+over as many components as possible.
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Callable, Iterable
+
+from dwagent.models import SEVERITY_ORDER
+from dwagent.report.remedies import CELL_REMEDY, remedy
+
+CITED = 3
+_EFFECT_RANK = {"block": 0, "condition": 1, "note": 2}
+_REACH_RANK = {"reachable": 0, "unknown": 1, "unreachable": 2}
+_CONF_RANK = {"high": 0, "medium": 1, "low": 2}
+_QUOTED = re.compile(r"`[^`]*`|'[^']*'|\"[^\"]*\"")
+_PAREN = re.compile(r"\([^()]*\)")
+_DIGITS = re.compile(r"\d+")
+_SPACE = re.compile(r"\s+")
+
+
+def message_shape(message: str) -> str:
+    """The message with what varies per location blanked: quoted names, parentheticals, numbers."""
+    text = _QUOTED.sub("·", message)
+    text = _PAREN.sub("", text)
+    text = _DIGITS.sub("#", text)
+    return _SPACE.sub(" ", text).strip(" .;:")
+
+
+def root_cause_key(finding: dict) -> str:
+    """The grouping key of a finding: its detector's root_cause when set, else its rule."""
+    explicit = (finding.get("root_cause") or "").strip()
+    if explicit:
+        return f"rc:{explicit}"
+    return f"rule:{finding['rule']}"
+
+
+def root_cause_id(key: str) -> str:
+    """A stable id for a grouping key (survives line moves, so baselines can compare)."""
+    return "RC-" + hashlib.sha1(key.encode()).hexdigest()[:10]
+
+
+def telling(finding: dict) -> tuple:
+    """Sort key: the most telling location first."""
+    return (SEVERITY_ORDER[finding["severity"]], finding.get("scope") != "production",
+            _REACH_RANK.get(finding.get("reachability", "unknown"), 1), _CONF_RANK.get(finding.get("confidence", "high"), 0),
+            finding["file"], finding["start_line"], finding["rule"])
+
+
+def cite(findings: list[dict], component_of: Callable[[str], str], n: int = CITED) -> list[dict]:
+    """The n most telling findings, one per component first, then the next most telling."""
+    ordered = sorted(findings, key=telling)
+    picked, seen = [], set()
+    for f in ordered:
+        comp = component_of(f["file"])
+        if comp not in seen:
+            picked.append(f)
+            seen.add(comp)
+        if len(picked) == n:
+            return picked
+    for f in ordered:
+        if f not in picked:
+            picked.append(f)
+        if len(picked) == n:
+            break
+    return picked
+
+
+def _location(f: dict) -> dict:
+    excerpt = "\n".join(f.get("excerpt", "").splitlines()[:3])
+    return {"file": f["file"], "line": f["start_line"], "excerpt": excerpt, "finding_id": f["id"], "note": f.get("message", "")[:240]}
+
+
+def _verify_finding(rule: str, n: int) -> str:
+    return (f"re-run certify with this report as --baseline: the comparison must list these {n} location(s) as fixed "
+            f"and no finding of {rule} may remain or appear")
+
+
+def group_findings(findings: Iterable[dict], effect_of: Callable[[dict], str], component_of: Callable[[str], str],
+                   titles: dict[str, str] | None = None) -> list[dict]:
+    """Root causes (RootCause dicts) of these counted findings, each with the worst member's effect."""
+    groups: dict[str, list[dict]] = {}
+    for f in findings:
+        groups.setdefault(root_cause_key(f), []).append(f)
+    out = []
+    for key, members in groups.items():
+        members.sort(key=telling)
+        head = members[0]
+        why, fix = remedy(head["category"])
+        effect = min((effect_of(f) for f in members), key=_EFFECT_RANK.__getitem__)
+        comps = sorted({component_of(f["file"]) for f in members})
+        title = (head.get("root_cause") or "").strip() or (titles or {}).get(head["rule"]) or message_shape(head["message"])
+        out.append({
+            "id": root_cause_id(key), "key": key, "kind": "finding", "rule": head["rule"], "category": head["category"],
+            "severity": head["severity"], "effect": effect, "title": title,
+            "what": f"{title}: {head['message']}"[:400],
+            "why": why, "fix": fix, "verify": _verify_finding(head["rule"], len(members)),
+            "count": len(members), "files": len({f["file"] for f in members}), "components": comps,
+            "production": sum(1 for f in members if f.get("scope") == "production"),
+            "finding_ids": [f["id"] for f in members],
+            "cited": [_location(f) for f in cite(members, component_of)],
+            "blocks": [],
+        })
+    return out
+
+
+def cell_root_cause(kind: str, key: str, title: str, where: list[dict], effect: str, why: str = "", fix: str = "",
+                    verify: str = "", id_: str = "") -> dict:
+    """A root cause that is a failing cell's own evidence (no finding behind it): a gate that did
+    not run, a lifecycle stub, a broken flow, a preset that lacks an option."""
+    default_why, default_fix = CELL_REMEDY.get(kind, ("", ""))
+    return {
+        "id": id_ or root_cause_id(f"{kind}:{key}"), "key": f"{kind}:{key}", "kind": kind, "rule": "", "category": "",
+        "severity": "", "effect": effect, "title": title, "what": title, "why": why or default_why, "fix": fix or default_fix,
+        "verify": verify or "re-run certify: the named cell(s) must no longer FAIL, each citing its evidence",
+        "count": len(where), "files": len({w["file"] for w in where if w.get("file")}),
+        "components": sorted({w.get("component", "") for w in where if w.get("component")}),
+        "production": 0, "finding_ids": [], "cited": where[:CITED], "blocks": [],
+    }
+
+
+def escalate(rc: dict, effect: str, because: str) -> None:
+    """Raise a root cause's effect because a cell it makes FAIL carries that effect; say which."""
+    if _EFFECT_RANK[effect] < _EFFECT_RANK[rc["effect"]]:
+        rc["effect"] = effect
+    if because not in rc["blocks"]:
+        rc["blocks"].append(because)
+
+
+def order(root_causes: list[dict], kind_order: tuple[str, ...]) -> list[dict]:
+    """Deterministic order: effect, kind, worst severity, most locations, key."""
+    for rc in root_causes:
+        rc["blocks"] = sorted(rc["blocks"])
+    return sorted(root_causes, key=lambda rc: (_EFFECT_RANK[rc["effect"]], kind_order.index(rc["kind"]) if rc["kind"] in kind_order else 99,
+                                              SEVERITY_ORDER.get(rc["severity"], 0), -rc["count"], rc["key"]))
