@@ -98,7 +98,8 @@ class Evidence(Frozen):
     start_line: int = 0
     end_line: int = 0
     excerpt: str = ""
-    kind: Literal["code", "doc-claim", "command-output", "config", "absence"] = "code"
+    # "retrieved": a passage a node found through the chunked index (agents/inputs/passages.py)
+    kind: Literal["code", "doc-claim", "command-output", "config", "absence", "retrieved"] = "code"
     note: str = ""
     verified: bool = False
 
@@ -152,7 +153,7 @@ class Finding(BaseModel):
     # the report groups them into one root cause ("" = group by rule and message shape).
     root_cause: str = ""
 
-    def sort_key(self) -> tuple:
+    def sort_key(self) -> tuple[int, str, int, str, str]:
         return (SEVERITY_ORDER[self.severity], self.file, self.start_line, self.rule, self.message)
 
 

@@ -7,6 +7,7 @@ import pytest
 
 from dwagent.agents.context import RunContext
 from dwagent.agents.run import certify
+from dwagent.commands.certify import llm_report_lines
 from dwagent.report.model import Report
 from dwagent.report.write import write_reports
 from dwagent.rubric.loader import load_rubric
@@ -28,7 +29,7 @@ def run_certify(root: Path, work: Path, *, rubric: str = "generic", out: str = "
     report = Report.model_validate(result.report)
     out_dir = work / out
     write_reports(report, out_dir, generated_at="T", timings=result.timings, index_summary=result.index_summary,
-                  rules_info=result.state.get("rules_info", {}), resumed=resume)
+                  rules_info=result.state.get("rules_info", {}), llm_lines=llm_report_lines(None), resumed=resume)
     return report, out_dir
 
 

@@ -5,8 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from dwagent.agents.nodes.adjudicator import adjudicate
 from dwagent.agents.context import RunContext
+from dwagent.agents.nodes.adjudicator import adjudicate
 from dwagent.models import Finding, Suppression
 from dwagent.rubric.loader import LoadedRubric, parse_rubric
 

@@ -5,8 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from dwagent.agents.nodes import llm_stages as mod
 from dwagent.agents.llm import review
+from dwagent.agents.nodes import llm_stages as mod
 from dwagent.models import Finding, ReviewRecord
 
 

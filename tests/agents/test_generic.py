@@ -25,6 +25,7 @@ def _certify(root: Path, tmp_path: Path, *extra: str) -> tuple[int, dict]:
     return code, data
 
 
+@pytest.mark.slow  # runs a real test command or a whole tree: seconds each
 def test_clean_python_tree_with_passing_tests_is_certified(tree, tmp_path):
     code, report = _certify(tree(CLEAN), tmp_path)
     assert (code, report["verdict"]) == (0, "CERTIFIED")
@@ -50,6 +51,7 @@ def test_a_secret_blocks_and_contradicts_the_readme(tree, tmp_path):
     assert report["domains"][0]["status"] == "FAIL"
 
 
+@pytest.mark.slow  # runs a real test command or a whole tree: seconds each
 def test_failing_tests_fail_the_gate(tree, tmp_path):
     files = dict(CLEAN)
     files["tests/test_calc.py"] = "from calc import add\n\n\ndef test_add():\n    assert add(2, 2) == 5\n"
@@ -59,6 +61,7 @@ def test_failing_tests_fail_the_gate(tree, tmp_path):
     assert gate["status"] == "FAIL" and gate["evidence_ids"]
 
 
+@pytest.mark.slow  # runs a real test command or a whole tree: seconds each
 def test_certify_runs_on_this_projects_own_source(tmp_path):
     code, report = _certify(REPO, tmp_path, "--no-exec")
     assert code == 1 and report["verdict"] in ("CERTIFIED WITH CONDITIONS", "NOT CERTIFIED")

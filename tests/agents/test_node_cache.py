@@ -39,7 +39,8 @@ def computed(monkeypatch):
 def test_unchanged_tree_is_served_from_cache_with_identical_reports(tree, tmp_path, certify_run, computed):
     root = tree(FILES)
     _, first = certify_run(root, tmp_path, out="first")
-    assert sorted(computed) == sorted(node_cache.CACHED_NODES)
+    # the generic rubric has no flow, so no per-flow task runs
+    assert sorted(computed) == sorted(node_cache.CACHED_NODES - {"trace_flow"})
     computed.clear()
     _, second = certify_run(root, tmp_path, out="second")
     assert computed == []  # every cached node was a hit
@@ -70,15 +71,15 @@ def _ctx(tmp_path: Path, **kw) -> RunContext:
 def test_key_covers_state_tree_rubric_and_switches_but_not_timings(tmp_path):
     ctx = _ctx(tmp_path)
     state = {"findings": [{"id": "F1"}], "timings": {"reader": 0.1}}
-    key = node_cache.node_key("flow_tracer", state, ctx)
-    assert node_cache.node_key("flow_tracer", {**state, "timings": {"reader": 9.0}}, ctx) == key
+    key = node_cache.node_key("trace_flow", state, ctx)
+    assert node_cache.node_key("trace_flow", {**state, "timings": {"reader": 9.0}}, ctx) == key
     changed = [
-        node_cache.node_key("flow_tracer", {**state, "findings": [{"id": "F2"}]}, ctx),
+        node_cache.node_key("trace_flow", {**state, "findings": [{"id": "F2"}]}, ctx),
         node_cache.node_key("evidence", state, ctx),
-        node_cache.node_key("flow_tracer", state, replace(ctx, tree_digest="abd")),
-        node_cache.node_key("flow_tracer", state, replace(ctx, rubric=load_rubric("dw"))),
-        node_cache.node_key("flow_tracer", state, replace(ctx, execute_gates=True)),
-        node_cache.node_key("flow_tracer", state, replace(ctx, baseline={"fp": "accepted"})),
+        node_cache.node_key("trace_flow", state, replace(ctx, tree_digest="abd")),
+        node_cache.node_key("trace_flow", state, replace(ctx, rubric=load_rubric("dw"))),
+        node_cache.node_key("trace_flow", state, replace(ctx, execute_gates=True)),
+        node_cache.node_key("trace_flow", state, replace(ctx, baseline={"fp": "accepted"})),
     ]
     assert key not in changed and len(set(changed)) == len(changed)
 
@@ -91,12 +92,12 @@ def test_hit_returns_stored_update_and_damaged_cache_is_a_miss(tmp_path):
         calls.append(1)
         return {"flows": {"f": ("a", 1)}, "timings": {"flow_tracer": 5.0}}
 
-    first = node_cache.run_cached("flow_tracer", node, {}, ctx)
-    second = node_cache.run_cached("flow_tracer", node, {}, ctx)
+    first = node_cache.run_cached("trace_flow", node, {}, ctx)
+    second = node_cache.run_cached("trace_flow", node, {}, ctx)
     assert len(calls) == 1 and second["flows"] == first["flows"] == {"f": ("a", 1)}
     assert second["timings"]["flow_tracer"] < 5.0  # the time this call took, not the stored one
     node_cache.cache_path(ctx).write_bytes(b"not a database")
-    assert node_cache.run_cached("flow_tracer", node, {}, ctx)["flows"] == {"f": ("a", 1)}
+    assert node_cache.run_cached("trace_flow", node, {}, ctx)["flows"] == {"f": ("a", 1)}
     assert len(calls) == 2
 
 
@@ -123,6 +124,6 @@ def test_inputs_or_results_that_do_not_serialise_are_computed_not_cached(tmp_pat
 
     ctx = _ctx(tmp_path)
     for _ in range(2):
-        assert node_cache.run_cached("flow_tracer", node, {}, ctx)["flows"] == {"f": 1}
-        node_cache.run_cached("flow_tracer", node, {"odd": {(1, 2): "tuple key"}}, ctx)
+        assert node_cache.run_cached("trace_flow", node, {}, ctx)["flows"] == {"f": 1}
+        node_cache.run_cached("trace_flow", node, {"odd": {(1, 2): "tuple key"}}, ctx)
     assert len(calls) == 4

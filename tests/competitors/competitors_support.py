@@ -66,7 +66,7 @@ class Tree:
         return open_index(self.root, self.index_dir)
 
 
-def wired_and_tested(tree: "Tree") -> None:
+def wired_and_tested(tree: Tree) -> None:
     """The erasure-coding fixture: implemented, used by a writer, and referenced by a test."""
     tree.write("src/Codec.cs", WIRED_CODEC)
     tree.write("src/Writer.cs", WRITER)

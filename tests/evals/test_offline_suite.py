@@ -5,10 +5,10 @@ The suite runs once per test session (about 40 s on 2 cores); each test checks o
 a failure says which bar is missed and why."""
 from __future__ import annotations
 
-import pytest
-
 import json
 from pathlib import Path
+
+import pytest
 
 from dwagent.evals.gate import check_thresholds, load_thresholds, regressions
 from dwagent.evals.runner import EvalOptions, run_suite

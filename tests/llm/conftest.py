@@ -8,11 +8,11 @@ from typing import Any, Callable
 
 import httpx2
 import pytest
+from llm_fakes import Script, Step
 
 from dwagent.agents.llm.config import LLMSettings
 from dwagent.agents.llm.gateway import LLMGateway
 from dwagent.agents.llm.providers import make_provider
-from llm_fakes import Script, Step
 
 
 @dataclass

@@ -3,11 +3,12 @@ from __future__ import annotations
 
 import json
 
+from llm_fakes import openai_reply, tls_finding
+
 from dwagent.agents.llm.assist import interpret_flow_hop, llm_triage, select_for_triage, write_prose
 from dwagent.agents.llm.review import ReviewContext
 from dwagent.agents.llm.templates import CodeBlock
 from dwagent.models import Evidence
-from llm_fakes import openai_reply, tls_finding
 
 LINE8 = "            handler.ServerCertificateCustomValidationCallback = (m, c, ch, e) => true;"
 

@@ -4,19 +4,19 @@ reports, a budget cut finishes deterministically, and planted instructions chang
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import pytest
+from fake_model import FakeServer
 
 from dwagent.agents.context import RunContext
 from dwagent.agents.llm.config import LLMSettings
 from dwagent.agents.llm.gateway import LLMGateway
 from dwagent.agents.run import certify
+from dwagent.commands.certify import llm_report_lines
 from dwagent.report.model import Report
 from dwagent.report.write import write_reports
 from dwagent.rubric.loader import load_rubric
-from fake_model import FakeServer
 
 DWSHAPE = Path(__file__).resolve().parents[2] / "evals" / "fixtures" / "dwshape"
 STATUS_RANK = {"PASS": 0, "NOT APPLICABLE": 0, "CONDITIONAL": 1, "NOT VERIFIED": 2, "NOT RUN": 2, "FAIL": 3}
@@ -35,7 +35,8 @@ def _run(root: Path, work: Path, out: str, rubric: str, gateway=None) -> tuple[R
     result = certify(ctx)
     report = Report.model_validate(result.report)
     write_reports(report, work / out, generated_at="T", timings=result.timings, index_summary=result.index_summary,
-                  rules_info={}, llm_usage=gateway.ledger.to_dict() if gateway else None)
+                  rules_info={}, llm_usage=gateway.ledger.to_dict() if gateway else None,
+                  llm_lines=llm_report_lines(gateway.ledger.to_dict() if gateway else None))
     return report, work / out
 
 

@@ -3,8 +3,9 @@ from __future__ import annotations
 
 import json
 
-from dwagent.evals.bench.llm_compare import compare, is_labelled_true
 from llm_fakes import openai_reply, tls_finding
+
+from dwagent.evals.bench.llm_compare import compare, is_labelled_true
 
 
 def _tree(tmp_path):

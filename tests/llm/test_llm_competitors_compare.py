@@ -6,10 +6,10 @@ import json
 import re
 
 import pytest
-
-from dwagent.cli import main
 from fake_model import FakeServer
 from test_llm_certify_e2e import TLS_TREE
+
+from dwagent.cli import main
 
 
 @pytest.fixture(scope="module")

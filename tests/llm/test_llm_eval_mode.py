@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import json
 
+from fake_model import FakeServer
+
 from dwagent.cli import main
 from dwagent.evals.bench.llm_compare import versus_offline
-from fake_model import FakeServer
 
 
 def test_eval_llm_runs_and_compares_with_offline(tmp_path, monkeypatch, capsys):

@@ -7,9 +7,9 @@ import json
 from pathlib import Path
 
 import pytest
+from llm_fakes import openai_reply
 
 from dwagent.agents.llm.flow_assist import LLM_MARK, resolve_flow_hops
-from llm_fakes import openai_reply
 
 FILES = {
     "src/Pipeline.cs": ["public class Pipeline", "{", "    public void Run(Item i)", "    {", "        _bus.Send(\"store\", i);",

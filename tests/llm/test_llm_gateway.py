@@ -3,9 +3,10 @@ from __future__ import annotations
 
 import json
 
+from llm_fakes import CONFIRM, anthropic_reply, ask, openai_reply
+
 from dwagent.agents.llm.schemas import ChallengeReply
 from dwagent.models import Finding
-from llm_fakes import CONFIRM, anthropic_reply, ask, openai_reply
 
 
 def test_malformed_json_gets_one_repair_then_succeeds(make_harness):

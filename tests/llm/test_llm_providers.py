@@ -4,9 +4,9 @@ from __future__ import annotations
 import json
 
 import httpx2
+from llm_fakes import CONFIRM, anthropic_reply, ask, error_reply, openai_reply
 
 from dwagent.agents.llm.schemas import ChallengeReply
-from llm_fakes import CONFIRM, anthropic_reply, ask, error_reply, openai_reply
 
 
 def test_openai_success_uses_strict_json_schema(make_harness):

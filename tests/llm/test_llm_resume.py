@@ -7,6 +7,8 @@ import json
 from pathlib import Path
 
 import pytest
+from fake_model import FakeServer
+from test_llm_certify_e2e import TLS_TREE
 
 from dwagent.agents.context import RunContext
 from dwagent.agents.graph import InjectedCrash
@@ -15,8 +17,6 @@ from dwagent.agents.llm.gateway import LLMGateway
 from dwagent.agents.llm.ledger import UsageLedger
 from dwagent.agents.run import certify
 from dwagent.rubric.loader import load_rubric
-from fake_model import FakeServer
-from test_llm_certify_e2e import TLS_TREE
 
 SECRET = "sk_live_51HqXAbCdEfGhIjKlMnOpQrStUv"
 

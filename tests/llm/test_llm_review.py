@@ -3,9 +3,10 @@ from __future__ import annotations
 
 import json
 
+from llm_fakes import anthropic_reply, openai_reply, tls_finding
+
 from dwagent.agents.llm.review import ReviewContext, apply_challenge, llm_challenge, select_for_challenge
 from dwagent.models import Evidence
-from llm_fakes import anthropic_reply, openai_reply, tls_finding
 
 GUARD = '        if (debugOnly && Environment.GetEnvironmentVariable("LOCAL_DEV") == "1")'
 
@@ -133,19 +134,3 @@ def test_selection_policy_is_severity_first_and_capped():
     ]
     assert [f.id for f in select_for_challenge(findings)] == ["c", "b"]
     assert [f.id for f in select_for_challenge(findings, cap=1)] == ["c"]
-
-
-def test_review_pass_record_only_and_apply_modes(make_harness, audited_tree):
-    from dwagent.agents.llm.review_pass import challenge_findings
-
-    cite = {"file": "src/Client.cs", "start_line": 7, "end_line": 7, "quote": GUARD}
-    low = tls_finding().model_copy(update={"id": "F-low", "severity": "low", "start_line": 6, "end_line": 6,
-                                           "excerpt": "        var handler = new HttpClientHandler();"})
-    for apply, expected in ((False, "critical"), (True, "medium")):
-        h = make_harness("openai", "gpt-4.1-mini", [openai_reply(_reply("downgraded", [cite], "medium"))], use_cache=False)
-        result = challenge_findings(h.gateway, [low, tls_finding()], audited_tree, apply=apply)
-        by_id = {f.id: f for f in result.findings}
-        assert by_id["F-tls1"].severity == expected and by_id["F-low"].review == ()  # low is not selected
-        assert by_id["F-tls1"].review[-1].outcome == ("noted" if not apply else "downgraded")
-        assert set(by_id["F-tls1"].review[-1].evidence_ids) <= set(result.evidence)
-        assert len(h.script.requests) == 1

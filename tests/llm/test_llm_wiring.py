@@ -6,11 +6,12 @@ import json
 from pathlib import Path
 from types import SimpleNamespace
 
+from llm_fakes import openai_reply, tls_finding
+
 from dwagent.agents.llm.ledger import summary_lines
 from dwagent.agents.llm.rationales import write_rationales
 from dwagent.agents.nodes.llm_stages import llm_review
 from dwagent.competitors.prose import llm_comparisons_markdown, llm_paragraph
-from llm_fakes import openai_reply, tls_finding
 
 LINE7 = '        if (debugOnly && Environment.GetEnvironmentVariable("LOCAL_DEV") == "1")'
 

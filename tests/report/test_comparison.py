@@ -1,10 +1,11 @@
 """A baseline report: page one and the HTML say what is new, what is fixed, whether the verdict moved."""
 from __future__ import annotations
 
+from tests.report.conftest import grouped_report
+
 from dwagent.report.diff import comparison_summary
 from dwagent.report.html import render_html
 from dwagent.report.markdown import render_markdown
-from tests.report.conftest import grouped_report
 
 
 def test_new_fixed_and_verdict_movement(big_report):

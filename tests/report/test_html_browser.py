@@ -8,9 +8,9 @@ import os
 from pathlib import Path
 
 import pytest
+from tests.report.chromium import CHROMIUM, Browser, png_colours
 
 from dwagent.report.html import render_html
-from tests.report.chromium import CHROMIUM, Browser, png_colours
 
 REQUIRED = bool(os.environ.get("DWAGENT_REQUIRE_BROWSER"))
 pytestmark = [pytest.mark.browser,

@@ -4,8 +4,8 @@ import httpx
 import pytest
 
 from dwagent.agents.chat.context import build_tools
-from dwagent.agents.chat.report_loader import load_report
 from dwagent.agents.chat.repl import Repl
+from dwagent.agents.chat.report_loader import load_report
 from dwagent.agents.chat.session import ChatSession
 from dwagent.agents.llm.config import LLMSettings
 from dwagent.agents.llm.gateway import LLMGateway

@@ -12,6 +12,7 @@ def _spawn(report_dir, *args):
     return child
 
 
+@pytest.mark.slow  # runs a real test command or a whole tree: seconds each
 def test_person_asks_switches_findings_and_resumes(chat_report):
     report_dir, root, fid = chat_report
     child = _spawn(report_dir, fid)

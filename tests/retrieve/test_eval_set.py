@@ -1,4 +1,3 @@
-from pathlib import Path
 
 from dwagent.evals.retrieval.run import Query, first_relevant, load_queries
 from dwagent.evals.runner import fixtures_root

@@ -7,6 +7,7 @@ import shutil
 
 import pytest
 
+from dwagent.evals.rule_fixtures import fixtures_dir
 from dwagent.tools.dataflow.csharp import CSharpFlows
 from dwagent.tools.dataflow.flow import Origin, grade
 from dwagent.tools.dataflow.guards import _applies
@@ -14,7 +15,6 @@ from dwagent.tools.dataflow.python import PythonFlows
 from dwagent.tools.parse.context import FileContext
 from dwagent.tools.rules import engine
 from dwagent.tools.rules.engine import scan_file
-from dwagent.tools.rules.fixtures import fixtures_dir
 from dwagent.tools.rules.syntax import nodes, text
 
 

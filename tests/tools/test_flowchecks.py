@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from dwagent.tools.graph.api import graph_for
-from dwagent.tools.graph.flowwork import cancellable_work
 from dwagent.tools.graph.flowtypes import FlowSpec
+from dwagent.tools.graph.flowwork import cancellable_work
 from dwagent.tools.graph.trace import trace_flow
 from dwagent.tools.index import build_index, open_index
 

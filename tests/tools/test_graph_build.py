@@ -7,7 +7,7 @@ import pytest
 
 from dwagent.errors import InputError
 from dwagent.tools.graph.api import graph_for
-from dwagent.tools.graph.bus import ConstantTable, Constant, resolve_topic, topic_matches
+from dwagent.tools.graph.bus import Constant, ConstantTable, resolve_topic, topic_matches
 from dwagent.tools.graph.checks import wiring_findings
 from dwagent.tools.graph.config import GraphConfig
 from dwagent.tools.graph.persist import load_graph, stored_key

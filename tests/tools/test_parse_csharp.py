@@ -132,7 +132,7 @@ def test_lambda_bodies_are_scanned_in_the_enclosing_member(shapes) -> None:
 def test_chunks_cover_members_and_types_without_overlap(shapes) -> None:
     facts, _, _ = shapes
     covered: list[int] = []
-    for symbol, kind, start, end, text in facts.chunks:
+    for _symbol, _kind, start, end, text in facts.chunks:
         assert end - start < 80
         assert text.count("\n") == end - start
         covered += range(start, end + 1)

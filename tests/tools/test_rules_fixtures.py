@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from dwagent.tools.rules.fixtures import fixture_severities, fixtures_dir, parse_labels, parse_severities, score_rule
+from dwagent.evals.rule_fixtures import fixture_severities, fixtures_dir, parse_labels, parse_severities, score_rule
 from dwagent.tools.rules.registry import all_rules
 
 FILE_RULES = [m for m in all_rules() if m.kind == "file"]

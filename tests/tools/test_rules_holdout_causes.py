@@ -3,7 +3,7 @@ small self-written snippets: each test states the shape, not the hold-out's code
 from __future__ import annotations
 
 from dwagent.tools.parse.context import FileContext
-from dwagent.tools.rules.csharp.endpoints import without_cancellation_tokens, AUTH
+from dwagent.tools.rules.csharp.endpoints import AUTH, without_cancellation_tokens
 from dwagent.tools.rules.engine import scan_file
 from dwagent.tools.rules.names import is_compared_secret_name, produces_secret
 

@@ -8,12 +8,12 @@ import jsonschema
 import pytest
 
 from dwagent.cli import main
+from dwagent.evals.rule_fixtures import fixtures_dir
 from dwagent.models import Suppression
 from dwagent.report.sarif import to_sarif
 from dwagent.tools.parse import language_for
 from dwagent.tools.parse.context import FileContext
 from dwagent.tools.rules.engine import scan_file
-from dwagent.tools.rules.fixtures import fixtures_dir
 from dwagent.tools.rules.registry import all_rules
 
 SCHEMA = json.loads((Path(__file__).parents[1] / "data" / "sarif-schema-2.1.0.json").read_text(encoding="utf-8"))

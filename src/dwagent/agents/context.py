@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
+from dwagent.agents.inputs.graph_views import GraphViews
 from dwagent.rubric.loader import LoadedRubric
 
 
@@ -21,7 +22,8 @@ class RunContext:
     `execute_gates` False means command gates are recorded NOT RUN; `baseline` maps finding
     fingerprints the certifier accepted (from a file outside the tree) to their justification;
     `gateway` is an optional LLM gateway (None: deterministic only); `fail_in` names a node that
-    raises on purpose (crash-injection for resume tests).
+    raises on purpose (crash-injection for resume tests); `graph_views` carries the run's code
+    graph from the node that built it to the nodes that read it.
     """
 
     root: Path
@@ -38,6 +40,9 @@ class RunContext:
     exclude: tuple[str, ...] = ()  # extra gitignore-style globs the index skips (recorded as skips)
     max_file_bytes: int = 0  # the index's size cap; 0: tools/walk.py's default
     index_progress: Any = False  # (done, total) callback (or True: a bar) while files are indexed
+    # the code graph the evidence node built, reused by later nodes of this run (not an input:
+    # excluded from equality, the thread id and the node cache keys)
+    graph_views: GraphViews = field(default_factory=GraphViews, compare=False, repr=False)
 
     @property
     def thread_id(self) -> str:

@@ -8,7 +8,7 @@ else (the index, the rubric, the state, the tree's indexed files — which the i
 the start of every run) are cached, and never when an LLM gateway is attached (model calls must
 reach the usage ledger).
 
-The store holds the latest result per node (bounded size) in `node_cache.sqlite` next to the
+The store holds the latest result per node, and per item of a per-item node (bounded size) in `node_cache.sqlite` next to the
 index, never in the audited tree. Values are pickled: the cache folder is dwagent's own, like the
 index, and pickle keeps tuples as tuples so a cached update equals a computed one exactly.
 """
@@ -25,7 +25,7 @@ from typing import Callable
 
 # every node but the reader (it runs the tree's build and test commands when gates execute) and
 # the adjudicator (cheap: it only assembles the report from the state)
-CACHED_NODES = frozenset({"evidence", "hostile_reviewer", "plugin_auditor", "flow_tracer", "tier_checker",
+CACHED_NODES = frozenset({"evidence", "hostile_reviewer", "plugin_auditor", "trace_flow", "tier_checker",
                           "claims_checker", "review_passes", "competitor_analyst"})
 # dwagent sub-packages whose code or data can change a cached node's result (evals is not one)
 _PACKAGES = ("dwagent", "dwagent.agents", "dwagent.tools", "dwagent.rubric", "dwagent.competitors",
@@ -45,10 +45,7 @@ def code_fingerprint() -> str:
 
     roots: set[Path] = set()
     for name in _PACKAGES:
-        try:
-            module = importlib.import_module(name)
-        except ImportError:
-            continue
+        module = importlib.import_module(name)
         roots.add(Path(module.__file__).resolve().parent)
     files: set[Path] = set()
     for root in roots:
@@ -126,9 +123,10 @@ def store(path: Path, name: str, key: str, update: dict) -> None:
         pass
 
 
-def run_cached(name: str, fn: Callable, state: dict, ctx) -> dict:
+def run_cached(name: str, fn: Callable, state: dict, ctx, *, slot: str = "") -> dict:
     """`fn(state, ctx)`, served from the cache when the node's inputs are unchanged. The update's
-    timings are the time this call took (a hit is cheap, and run.json says so)."""
+    timings are the time this call took (a hit is cheap, and run.json says so). `slot` names one
+    of a node's per-item tasks (a flow of the `Send` fan-out): each item keeps its own entry."""
     if name not in CACHED_NODES or ctx.gateway is not None:
         return fn(state, ctx)
     started = time.perf_counter()
@@ -137,10 +135,11 @@ def run_cached(name: str, fn: Callable, state: dict, ctx) -> dict:
     except (TypeError, ValueError):  # inputs that do not serialise (e.g. non-string keys): no caching
         return fn(state, ctx)
     path = cache_path(ctx)
-    hit = lookup(path, name, key)
+    entry = f"{name}:{slot}" if slot else name
+    hit = lookup(path, entry, key)
     if hit is not None:
         elapsed = round(time.perf_counter() - started, 3)
         return {**hit, "timings": {k: elapsed for k in hit.get("timings", {})}}
     update = fn(state, ctx)
-    store(path, name, key, update)
+    store(path, entry, key, update)
     return update

@@ -41,13 +41,15 @@ class CertifyState(TypedDict, total=False):
     evidence: Annotated[dict[str, dict], merge_dicts]  # id -> Evidence dict (every node adds)
     plugins: dict[str, Any]  # plugin auditor: plugin id -> row
     entry_points: list[dict]  # plugin auditor: the code graph's entry-point inventory (EntryPoint.as_dict)
-    flows: dict[str, Any]  # flow tracer: flow id -> trace
+    flow_rows: Annotated[dict[str, Any], merge_dicts]  # per-flow tasks (Send): flow id -> trace, any order
+    flows: dict[str, Any]  # flow tracer's join: flow id -> trace, in rubric order
     tiers: dict[str, Any]  # tier checker: tier id -> row
     claims: list[dict]  # claims checker
     challenges: list[dict]  # hostile reviewer's challenges of PASS cells
     competitive: dict[str, Any]  # competitor analyst (or a NOT RUN record)
     report: dict[str, Any]  # adjudicator: the report model dump
     not_run: Annotated[dict[str, str], merge_dicts]  # part -> why it did not run
+    optional: Annotated[dict[str, str], merge_dicts]  # optional extra -> why it did not run (run.json)
     timings: Annotated[dict[str, float], merge_dicts]  # node -> seconds (run.json only)
     log: Annotated[list[str], concat_sorted]  # reviewer decisions and skips, for run.json
     # only with an LLM gateway: the usage ledger after each step, so --resume keeps its usage and prose

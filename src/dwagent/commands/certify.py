@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import typer
@@ -38,6 +38,13 @@ def _load_baseline(path: Path | None, root: Path) -> tuple[dict[str, str], str]:
     return out, real.as_posix()
 
 
+def llm_report_lines(usage: dict | None) -> tuple[str, ...]:
+    """The report's sentences on what a model did (or that none was used), from the LLM ledger."""
+    from dwagent.agents.llm.ledger import UsageLedger, summary_lines
+
+    return tuple(summary_lines(usage if usage is not None else UsageLedger().to_dict()))
+
+
 def _previous_report(path: Path | None):
     """A previous dwagent report given as --baseline (its findings.json or its folder), to compare
     against; None when the file is the certifier's accepted-findings baseline instead."""
@@ -62,10 +69,8 @@ def _gateway(spec: str | None, budget_usd: float | None = None, max_tokens: int 
     current directory (never the audited tree); None when the result is `none` (fully deterministic)."""
     if spec in ("", "none"):
         return None
-    try:
-        from dwagent.agents.llm.gateway import LLMGateway
-    except ImportError as exc:
-        raise UsageError(f"--llm {spec}: the LLM gateway is not available ({exc})", hint="use --llm none") from exc
+    from dwagent.agents.llm.gateway import LLMGateway
+
     return LLMGateway.from_cli(spec, budget_usd=budget_usd, max_tokens=max_tokens, no_cache=no_cache)
 
 
@@ -101,12 +106,11 @@ def certify_command(
     out = opts["out"] or Path("dwagent-report")
     from dwagent.agents.context import RunContext
     from dwagent.agents.run import certify
+    from dwagent.commands.output_target import check_outside_tree, default_out_inside, prepare_out_dir
     from dwagent.report.model import Report
     from dwagent.report.write import write_reports
     from dwagent.rubric.loader import load_rubric
     from dwagent.tools.walk import resolve_root
-
-    from dwagent.commands.output_target import check_outside_tree, default_out_inside, prepare_out_dir
 
     root = resolve_root(path)
     extra_exclude = ()
@@ -155,10 +159,11 @@ def certify_command(
         from dwagent.report.diff import comparison_summary
 
         report = report.model_copy(update={"comparison": comparison_summary(previous, report, str(baseline))})
-    generated_at = datetime.now(timezone.utc).replace(microsecond=0).isoformat()
+    generated_at = datetime.now(UTC).replace(microsecond=0).isoformat()
     usage = ctx.gateway.ledger.to_dict() if ctx.gateway is not None else None
     write_reports(report, out, generated_at=generated_at, timings=result.timings, index_summary=result.index_summary,
-                  rules_info=result.state.get("rules_info", {}), llm_usage=usage, resumed=resume)
+                  rules_info=result.state.get("rules_info", {}), llm_usage=usage, llm_lines=llm_report_lines(usage),
+                  resumed=resume, optional=result.state.get("optional", {}))
     if not quiet:
         colour = {"CERTIFIED": "green", "CERTIFIED WITH CONDITIONS": "yellow"}.get(report.verdict, "red")
         console.print(f"[bold {colour}]{report.verdict}[/] — {report.rationale}", highlight=False)

@@ -12,7 +12,6 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-
 eval_app = typer.Typer(
     name="eval",
     help="Run the labelled eval suite: accuracy per category, verdict accuracy, regressions.",

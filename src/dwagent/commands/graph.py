@@ -74,9 +74,7 @@ def trace_command(
     as_json: bool = _JSON,
 ) -> None:
     """Trace a path through calls and bus topics, hop by hop, with its checks."""
-    from dwagent.tools.graph.trace import trace_path
-
-    from dwagent.tools.graph.trace import resolve_waypoint
+    from dwagent.tools.graph.trace import resolve_waypoint, trace_path
 
     view = _view(path, index_dir, graph_config)
     for waypoint in (source, target):

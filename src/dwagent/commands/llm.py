@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Optional
 
 import typer
 
@@ -43,10 +42,10 @@ def register(app: typer.Typer) -> None:
 
     @app.command("doctor")
     def doctor(
-        llm: Optional[str] = typer.Option(None, "--llm", help="none | openai:MODEL | anthropic:MODEL | openai-compatible:MODEL@URL"),
-        budget_usd: Optional[float] = typer.Option(None, "--budget-usd", help="Dollar cap for LLM calls in one run."),
-        max_tokens: Optional[int] = typer.Option(None, "--max-tokens", help="Token cap for LLM calls in one run."),
-        cache_dir: Optional[Path] = typer.Option(None, "--cache-dir", help="Where cached responses live."),
+        llm: str | None = typer.Option(None, "--llm", help="none | openai:MODEL | anthropic:MODEL | openai-compatible:MODEL@URL"),
+        budget_usd: float | None = typer.Option(None, "--budget-usd", help="Dollar cap for LLM calls in one run."),
+        max_tokens: int | None = typer.Option(None, "--max-tokens", help="Token cap for LLM calls in one run."),
+        cache_dir: Path | None = typer.Option(None, "--cache-dir", help="Where cached responses live."),
         no_cache: bool = typer.Option(False, "--no-cache", help="Bypass the response cache."),
         ping: bool = typer.Option(False, "--ping", help="Send one tiny request to the configured model."),
     ) -> None:

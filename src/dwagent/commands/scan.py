@@ -168,7 +168,7 @@ def eval_rules_command(
     Exit 0 when every rule meets its target (precision >= 0.95, recall >= 0.9, >= 5 labels of each
     kind), 1 otherwise.
     """
-    from dwagent.tools.rules.fixtures import score_catalogue
+    from dwagent.evals.rule_fixtures import score_catalogue
 
     ids = {m.id for m in _selection(rules)} if rules else None
     scores = score_catalogue(ids)

@@ -55,7 +55,7 @@ class FindingRef(_Frozen):
     line: int
 
     @staticmethod
-    def of(finding: Finding) -> "FindingRef":
+    def of(finding: Finding) -> FindingRef:
         return FindingRef(id=_finding_id(finding), category=finding.category, severity=finding.severity,
                           file=finding.file, line=finding.start_line)
 

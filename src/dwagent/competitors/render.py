@@ -198,7 +198,7 @@ def render_markdown(analysis: CompetitiveAnalysis) -> str:
         f"{dw}'s side comes only from the audit: its certification, its code, its findings and its history.",
         "",
         "## Bottom line", "", bottom_line(analysis), "",
-        f"## The certification behind this comparison", "",
+        "## The certification behind this comparison", "",
     ]
     out += _certification(analysis)
     out += [f"## {dw}: capabilities from evidence", "",

@@ -102,7 +102,7 @@ class Fact(_Frozen):
         return value
 
     @model_validator(mode="after")
-    def _dates(self) -> "Fact":
+    def _dates(self) -> Fact:
         if self.checked is not None and self.checked < self.as_of:
             raise ValueError(f"fact {self.id}: checked {self.checked} is before as_of {self.as_of}")
         return self
@@ -162,7 +162,7 @@ class Product(_Frozen):
     ratings: dict[MatrixDimension, Rating] = Field(default_factory=dict)
 
     @model_validator(mode="after")
-    def _references(self) -> "Product":
+    def _references(self) -> Product:
         if not self.facts:
             raise ValueError(f"{self.name}: at least one sourced fact is required")
         ids = [f.id for f in self.facts]

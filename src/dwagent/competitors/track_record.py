@@ -71,7 +71,7 @@ def _git_history(root: Path) -> tuple[list[int], str]:
 
 
 def _iso(stamp: int) -> str:
-    return dt.datetime.fromtimestamp(stamp, tz=dt.timezone.utc).date().isoformat()
+    return dt.datetime.fromtimestamp(stamp, tz=dt.UTC).date().isoformat()
 
 
 def _count_tests(conn) -> int:

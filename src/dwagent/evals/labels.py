@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -92,7 +93,7 @@ def _range(lines: object, where: str) -> tuple[int, int]:
     return int(lines[0]), int(lines[1])
 
 
-def _label(raw: dict, where: str, default_severity: str = "low", absent: bool = False) -> Label:
+def _label(raw: dict[str, Any], where: str, default_severity: str = "low", absent: bool = False) -> Label:
     missing = [key for key in ("category", "file", "lines") if key not in raw]
     if missing:
         raise InputError(f"{where}: label is missing {', '.join(missing)}", "see evals/README.md")
@@ -122,7 +123,7 @@ def _label(raw: dict, where: str, default_severity: str = "low", absent: bool = 
     )
 
 
-def _cells(raw: dict | None, where: str) -> tuple[tuple[str, str], ...]:
+def _cells(raw: dict[str, Any] | None, where: str) -> tuple[tuple[str, str], ...]:
     out = []
     for name, status in sorted((raw or {}).items()):
         if status not in CELL_STATUSES:

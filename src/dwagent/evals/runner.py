@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import sqlite3
 import tempfile
-from contextlib import closing
 import time
 from collections.abc import Callable
+from contextlib import closing
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +25,6 @@ from dwagent.evals.labels import FixtureLabels, check_labels, discover, load_lab
 from dwagent.evals.make_injected import inject_tree
 from dwagent.evals.matching import CategoryCounts, match_fixture, prf, quote_checks, reported_findings
 from dwagent.evals.scoring import cell_results, finding_signature, report_signature
-
 
 
 def fixtures_root() -> Path:
@@ -211,7 +210,7 @@ def _aggregate(options: EvalOptions, fixtures: dict[str, dict], signatures: dict
                 injection[name] = {"original": original, "identical": same, "differences": [repr(d) for d in diff][:40]}
     return {
         "schema": 1,
-        "date": datetime.now(timezone.utc).strftime("%Y-%m-%d"),
+        "date": datetime.now(UTC).strftime("%Y-%m-%d"),
         "mode": options.mode,
         "suite": options.suite,
         "overall": prf(overall),

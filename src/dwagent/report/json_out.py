@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import json
 import platform
-from collections import Counter
 import sys
+from collections import Counter
 
 from dwagent.report.model import Report
 
@@ -21,8 +21,10 @@ def findings_json(report: Report) -> str:
 
 
 def run_json(report: Report, *, generated_at: str, timings: dict[str, float], index_summary: dict,
-             rules_info: dict, llm_usage: dict | None, resumed: bool, outputs: dict[str, str]) -> str:
-    """run.json: facts about this run, including wall-clock values that reports never carry."""
+             rules_info: dict, llm_usage: dict | None, resumed: bool, outputs: dict[str, str],
+             optional: dict[str, str] | None = None) -> str:
+    """run.json: facts about this run, including wall-clock values that reports never carry.
+    `optional` maps an optional extra that did not run (e.g. dense retrieval) to why not."""
     data = {
         "schema": "dwagent.run/1",
         "generated_at": generated_at,
@@ -56,5 +58,6 @@ def run_json(report: Report, *, generated_at: str, timings: dict[str, float], in
             "network_unauthenticated": sum(1 for e in report.entry_points if e.get("network") and e.get("auth") == "none"),
             "by_kind": dict(sorted(Counter(e.get("kind", "") for e in report.entry_points).items())),
         },
+        "optional": dict(sorted((optional or {}).items())),
     }
     return dumps(data)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections import Counter
 
-from dwagent.report.model import Report
 from dwagent.report.competitive_md import competitive_section
+from dwagent.report.model import Report
 from dwagent.report.page_one import page_one, root_cause_table
 from dwagent.report.text import anchor, md_code, md_inline
 

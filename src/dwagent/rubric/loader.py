@@ -10,6 +10,7 @@ from pydantic import ValidationError
 
 from dwagent.errors import InputError
 from dwagent.rubric.schema import Rubric
+from dwagent.tools.graph.config import GraphConfig
 
 BUILTIN_DIR = Path(__file__).parent
 BUILTIN = ("dw", "generic")
@@ -72,10 +73,6 @@ def parse_rubric(text: str, source: str) -> Rubric:
 def _check_graph_overlay(rubric: Rubric, source: str) -> None:
     """A typo under `graph:` must fail at load time, not silently disable a check later."""
     if not rubric.graph:
-        return
-    try:
-        from dwagent.tools.graph.config import GraphConfig
-    except ImportError:
         return
     try:
         GraphConfig.from_mapping(rubric.graph)

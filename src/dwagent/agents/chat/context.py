@@ -10,6 +10,7 @@ from pathlib import Path
 
 from dwagent.agents.chat.report_loader import Report
 from dwagent.agents.chat.tools import ChatTools
+from dwagent.tools.index import open_index
 
 
 def _index_path(report: Report) -> Path | None:
@@ -29,10 +30,6 @@ def open_report_index(report: Report) -> sqlite3.Connection | None:
         conn = sqlite3.connect(str(path))
         conn.row_factory = sqlite3.Row
         return conn
-    try:
-        from dwagent.tools.index import open_index
-    except ImportError:
-        return None
     try:
         store = open_index(report.root)
     except Exception:  # no index built for this tree, or an unreadable one: answer without it

@@ -1,7 +1,7 @@
 """What chat answers are made of: citations re-read from disk, and the answer value itself."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from dwagent.tools.verify import check_quote, read_span

@@ -6,11 +6,11 @@ falls back to name-matched references and says so.
 """
 from __future__ import annotations
 
-import importlib.util
 import sqlite3
 from types import SimpleNamespace
 
 from dwagent.agents.chat.tools import CallSite
+from dwagent.tools.graph.api import graph_for
 
 
 class GraphAdapter:
@@ -25,8 +25,6 @@ class GraphAdapter:
     def _graph(self):
         if self._view is None and not self._failed:
             try:
-                from dwagent.tools.graph.api import graph_for
-
                 self._view = graph_for(SimpleNamespace(conn=self.index), self.config)
             except Exception:  # a graph that cannot be built here is "not available", not a crash
                 self._failed = True
@@ -78,7 +76,5 @@ class GraphAdapter:
 
 
 def load_graph(index: sqlite3.Connection, config=None) -> GraphAdapter | None:
-    """The graph adapter, or None when the graph package is not installed."""
-    if importlib.util.find_spec("dwagent.tools.graph.api") is None:
-        return None
+    """The graph adapter over this index (it says "not available" when the graph cannot be built)."""
     return GraphAdapter(index, config)

@@ -5,6 +5,8 @@ rule's own documentation. These lines are general engineering guidance, not tune
 """
 from __future__ import annotations
 
+from dwagent.tools.rules.registry import get_rule
+
 ADVICE: dict[str, str] = {
     "tls-bypass": "Remove the accept-any certificate callback/flag; validate the chain and host name, or pin a certificate explicitly for the one endpoint that needs it.",
     "path-traversal": "Resolve the combined path to a full path and reject it unless it stays under the intended base directory; never trust a caller-supplied file name.",
@@ -42,8 +44,6 @@ def advice_for(category: str) -> str:
 def rule_doc(rule_id: str) -> str:
     """The rule's documentation text from the rule catalogue, or '' when it is not available."""
     try:
-        from dwagent.tools.rules.registry import get_rule
-
         return get_rule(rule_id).meta.doc
     except Exception:  # the catalogue may not know this rule (older report, rule removed)
         return ""

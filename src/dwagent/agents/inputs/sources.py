@@ -9,14 +9,17 @@ from __future__ import annotations
 import json
 import sqlite3
 from contextlib import contextmanager
-from functools import lru_cache
 from pathlib import Path
 from typing import Iterator
 
 from dwagent.agents.inputs.globs import ident_matcher
+from dwagent.agents.inputs.graph_config import graph_config_for, main_language
+from dwagent.agents.inputs.graph_views import GraphViews
+from dwagent.agents.review.reachability import reachability_of
 from dwagent.config import index_db_path
 from dwagent.errors import InputError
 from dwagent.models import Finding
+from dwagent.tools.graph.api import GraphView
 from dwagent.tools.source_text import read_text
 
 
@@ -50,15 +53,19 @@ def _like_clause(columns: tuple[str, ...], globs: tuple[str, ...]) -> tuple[str,
 class Sources:
     """Read-only access to one audited tree's index (and graph)."""
 
-    def __init__(self, root: Path, conn: sqlite3.Connection, graph_config=None) -> None:
+    def __init__(self, root: Path, conn: sqlite3.Connection, graph_config=None, graph_views: GraphViews | None = None) -> None:
         self.root = Path(root)
         self.conn = conn
         self.graph_config = graph_config  # GraphConfig when the code graph is available
         self._lines: dict[str, list[str]] = {}
+        # the run's graph holder (RunContext.graph_views); a Sources of its own when none is given
+        self._graph_views = graph_views if graph_views is not None else GraphViews()
+        self._view: GraphView | None = None
+        self._types_by_file: dict[str, list] | None = None
 
     @classmethod
     @contextmanager
-    def open(cls, ctx) -> Iterator["Sources"]:
+    def open(cls, ctx) -> Iterator[Sources]:
         """Open the run's index read-only; InputError if it was never built."""
         path = index_db_path(ctx.root, ctx.index_dir)
         if not path.is_file():
@@ -68,7 +75,7 @@ class Sources:
         conn = sqlite3.connect(str(path), timeout=30.0, check_same_thread=False)
         conn.row_factory = sqlite3.Row
         try:
-            yield cls(ctx.root, conn, _graph_config(ctx, conn))
+            yield cls(ctx.root, conn, _graph_config(ctx, conn), ctx.graph_views)
         finally:
             conn.close()
 
@@ -182,37 +189,35 @@ class Sources:
         return n
 
     # -- graph -------------------------------------------------------------------------------
+    def graph_view(self) -> GraphView:
+        """The code graph of this index (built once per run, shared through the run context).
+        Only meaningful when `graph_config` is set; callers check that first."""
+        if self._view is None:
+            self._view = self._graph_views.view_for(self.conn, self.graph_config)
+        return self._view
+
+    def types_by_file(self) -> dict[str, list]:
+        """path -> [(start line, end line, type node)] over the graph's type declarations."""
+        if self._types_by_file is None:
+            by_file: dict[str, list] = {}
+            for t in self.graph_view().graph.types.values():
+                for loc in t.locations:
+                    by_file.setdefault(loc.file, []).append((loc.start_line, loc.end_line, t))
+            self._types_by_file = by_file
+        return self._types_by_file
+
     def reachability(self, finding: Finding) -> str:
         """reachable / unreachable / unknown for the code around a finding (code graph)."""
-        fn = _graph_reachability()
-        if fn is None:
-            return finding.reachability
         try:
-            return fn(self, finding)
+            return reachability_of(self, finding)
         except Exception:  # the graph is optional evidence; its failure must not change verdicts
             return finding.reachability
 
 
 def _graph_config(ctx, conn):
-    try:
-        from dwagent.agents.inputs.graph_config import graph_config_for, main_language
-    except ImportError:
-        return None
-    try:
-        return graph_config_for(ctx.rubric.rubric, main_language(_Conn(conn)))
-    except ImportError:
-        return None
+    return graph_config_for(ctx.rubric.rubric, main_language(_Conn(conn)))
 
 
 class _Conn:
     def __init__(self, conn):
         self.conn = conn
-
-
-@lru_cache(maxsize=1)
-def _graph_reachability():
-    try:
-        from dwagent.agents.review.reachability import reachability_of
-    except ImportError:
-        return None
-    return reachability_of

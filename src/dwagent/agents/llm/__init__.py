@@ -8,7 +8,6 @@ Public surface:
 - `load_settings(LLMOverrides(...))` -> `LLMSettings`; `LLMGateway.from_settings(settings)` -> gateway or None
 - `gateway.register_secrets(findings)`; `gateway.ledger.to_dict()` for run.json;
   `summary_lines(section)` for the report
-- `challenge_findings(gateway, findings, root, sources, apply=...)`: the whole hostile-review pass
 - `llm_challenge`, `apply_challenge`, `select_for_challenge`, `ReviewContext`, `ChallengeOutcome`
 - `llm_triage`, `select_for_triage`, `interpret_flow_hop`, `write_prose`, `cited_sentences`
 - `resolve_flow_hops(gateway, root, sources, flows, waypoint_globs, findings, control_categories)`:
@@ -32,6 +31,7 @@ from dwagent.agents.llm.config import LLMOverrides, LLMSettings, load_settings, 
 from dwagent.agents.llm.flow_assist import FlowAssistResult, resolve_flow_hops
 from dwagent.agents.llm.gateway import LLMGateway
 from dwagent.agents.llm.ledger import UsageLedger, summary_lines
+from dwagent.agents.llm.rationales import write_rationales
 from dwagent.agents.llm.review import (
     ChallengeOutcome,
     ReviewContext,
@@ -39,8 +39,6 @@ from dwagent.agents.llm.review import (
     llm_challenge,
     select_for_challenge,
 )
-from dwagent.agents.llm.rationales import write_rationales
-from dwagent.agents.llm.review_pass import ReviewPassResult, challenge_findings
 from dwagent.agents.llm.templates import CodeBlock
 
 __all__ = [
@@ -53,11 +51,9 @@ __all__ = [
     "LLMOverrides",
     "LLMSettings",
     "ReviewContext",
-    "ReviewPassResult",
     "TriageOutcome",
     "UsageLedger",
     "apply_challenge",
-    "challenge_findings",
     "cited_sentences",
     "interpret_flow_hop",
     "keep_cited",

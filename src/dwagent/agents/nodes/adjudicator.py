@@ -10,18 +10,19 @@ from collections import Counter
 from pathlib import Path
 
 from dwagent import __version__
-from dwagent.agents.verdict.cells import absence
 from dwagent.agents.context import RunContext
-from dwagent.agents.verdict.domains import resolve_domains, judge_domain
-from dwagent.agents.verdict.gates import evaluate_threshold
 from dwagent.agents.nodes.hostile_reviewer import challenge_cell
+from dwagent.agents.state import CertifyState
+from dwagent.agents.verdict.cells import absence
+from dwagent.agents.verdict.domains import judge_domain, resolve_domains
+from dwagent.agents.verdict.gates import evaluate_threshold
 from dwagent.agents.verdict.policy import counts, finding_effect
 from dwagent.agents.verdict.root_causes import RootCauses, items, name_deciders
-from dwagent.report.counts import compute_counts
-from dwagent.agents.state import CertifyState
 from dwagent.models import SEVERITY_ORDER, Evidence
+from dwagent.report.counts import compute_counts
 from dwagent.report.model import Report
 from dwagent.rubric.schema import CommandGate, ThresholdGate
+from dwagent.tools.rules.registry import all_rules
 
 # Parts whose absence leaves no evidence to certify on (block) vs. parts that only narrow it.
 CORE_PARTS = frozenset({"rules", "index"})
@@ -73,11 +74,7 @@ def _gates(ctx: RunContext, state: CertifyState) -> tuple[list[dict], dict]:
 
 
 def _rule_titles() -> dict[str, str]:
-    """Rule id -> title, for naming root causes; empty when the registry cannot load."""
-    try:
-        from dwagent.tools.rules.registry import all_rules
-    except ImportError:
-        return {}
+    """Rule id -> title, for naming root causes."""
     return {m.id: m.title for m in all_rules()}
 
 

@@ -6,12 +6,12 @@ from __future__ import annotations
 import re
 import time
 
-from dwagent.agents.verdict.cells import absence, code_evidence, evidence_table
 from dwagent.agents.context import RunContext
 from dwagent.agents.inputs.globs import match_path
-from dwagent.agents.verdict.policy import counts, finding_effect
 from dwagent.agents.inputs.sources import Sources
 from dwagent.agents.state import CertifyState
+from dwagent.agents.verdict.cells import absence, code_evidence, evidence_table
+from dwagent.agents.verdict.policy import counts, finding_effect
 from dwagent.models import SECURITY_CATEGORIES
 
 STUBS = ("not-implemented", "stub-return", "fake-async-delay", "todo-marker", "placeholder-test")

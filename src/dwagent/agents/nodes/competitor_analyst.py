@@ -11,6 +11,8 @@ import time
 
 from dwagent.agents.context import RunContext
 from dwagent.agents.state import CertifyState
+from dwagent.competitors.analysis import analyse_evidence, report_dict
+from dwagent.competitors.prose import llm_comparisons_markdown
 
 
 def report_evidence(state: CertifyState, ctx: RunContext) -> dict:
@@ -40,26 +42,19 @@ def competitor_node(state: CertifyState, ctx: RunContext) -> dict:
                                                   "competitive analysis (competitive_analysis: true)"}
         return _with_report(state, result, started)
     try:
-        from dwagent.competitors.analysis import analyse_evidence, report_dict
-    except ImportError:
-        result = {"status": "NOT RUN", "reason": "competitive analysis module not available"}
-    else:
-        try:
-            analysis = analyse_evidence(report_evidence(state, ctx), index_dir=ctx.index_dir,
-                                        product=ctx.root.name)
-            result = report_dict(analysis)  # status RAN, summary, markdown, matrix, recommendations
-            if ctx.gateway is not None:  # optional model-written paragraphs, appended after the checks
-                from dwagent.competitors.prose import llm_comparisons_markdown
-
-                try:
-                    extra = llm_comparisons_markdown(ctx.gateway, analysis)
-                except Exception as exc:  # the model's addition must not cost the deterministic analysis
-                    extra = ""
-                    result["llm_prose"] = f"NOT RUN: {type(exc).__name__}: {exc}"
-                if extra:
-                    result["markdown"] = result["markdown"].rstrip("\n") + "\n\n" + extra
-        except Exception as exc:  # an optional section must not take the certification down
-            result = {"status": "NOT RUN", "reason": f"competitive analysis failed: {type(exc).__name__}: {exc}"}
+        analysis = analyse_evidence(report_evidence(state, ctx), index_dir=ctx.index_dir,
+                                    product=ctx.root.name)
+        result = report_dict(analysis)  # status RAN, summary, markdown, matrix, recommendations
+        if ctx.gateway is not None:  # optional model-written paragraphs, appended after the checks
+            try:
+                extra = llm_comparisons_markdown(ctx.gateway, analysis)
+            except Exception as exc:  # the model's addition must not cost the deterministic analysis
+                extra = ""
+                result["llm_prose"] = f"NOT RUN: {type(exc).__name__}: {exc}"
+            if extra:
+                result["markdown"] = result["markdown"].rstrip("\n") + "\n\n" + extra
+    except Exception as exc:  # an optional section must not take the certification down
+        result = {"status": "NOT RUN", "reason": f"competitive analysis failed: {type(exc).__name__}: {exc}"}
     return _with_report(state, result, started)
 
 

@@ -4,16 +4,17 @@ from __future__ import annotations
 import time
 
 from dwagent.agents.context import RunContext
+from dwagent.agents.inputs.graph_config import graph_config_for, main_language
 from dwagent.agents.state import CertifyState
+from dwagent.tools.graph.api import graph_for
+from dwagent.tools.index import open_index
+from dwagent.tools.rules import engine
+from dwagent.tools.rules.registry import load_rules
 
 
 def catalogue_config(store, rubric):
     """The graph configuration the cross-file rules run with for this rubric and tree; `dwagent
     scan` uses it too, so scan and certify make one and the same rule run."""
-    try:
-        from dwagent.agents.inputs.graph_config import graph_config_for, main_language
-    except ImportError:
-        return None  # no code graph yet: the cross-file rules run with their own defaults
     return graph_config_for(rubric, main_language(store))
 
 
@@ -36,62 +37,33 @@ def _rules_progress(ctx: RunContext):
 
 
 def run_catalogue(ctx: RunContext) -> tuple[list[dict], dict]:
-    """Run every rule; returns (finding dicts, info). Missing rule engine ⇒ info says NOT RUN."""
-    try:
-        from dwagent.tools.index import open_index
-        from dwagent.tools.rules import engine
-    except ImportError as exc:
-        return [], {"status": "NOT RUN", "reason": f"rule engine unavailable: {exc}"}
-    if not hasattr(engine, "run_rules"):
-        return [], {"status": "NOT RUN", "reason": "rule engine unavailable: run_rules not implemented"}
+    """Run every rule; returns (finding dicts, info)."""
     store = open_index(ctx.root, index_dir=ctx.index_dir)
-    languages = {row[0] for row in store.conn.execute("SELECT DISTINCT language FROM files")}
-    config = catalogue_config(store, ctx.rubric.rubric)
     try:
-        detailed = getattr(engine, "run_rules_detailed", None)
-        if detailed is not None:
-            run = detailed(store, config=config, progress=_rules_progress(ctx))
-            findings, errors = run.findings, run.errors
-            info = {
-                "files_scanned": run.files_scanned,
-                "files_cached": run.files_cached,
-                "rules": len(run.rules),
-                "errors": sorted(f"{e.rule} {e.path}: {e.message}" for e in errors),
-            }
-        else:
-            findings, info = engine.run_rules(store, config=config), {}
-        if config is not None:
-            _remember_graph(store, config)
+        languages = {row[0] for row in store.conn.execute("SELECT DISTINCT language FROM files")}
+        config = catalogue_config(store, ctx.rubric.rubric)
+        run = engine.run_rules_detailed(store, config=config, progress=_rules_progress(ctx))
+        info = {
+            "files_scanned": run.files_scanned,
+            "files_cached": run.files_cached,
+            "rules": len(run.rules),
+            "errors": sorted(f"{e.rule} {e.path}: {e.message}" for e in run.errors),
+        }
+        # hand the graph the wiring rules just built to the later nodes of this run
+        ctx.graph_views.remember(store.conn, graph_for(store, config))  # a cache hit inside tools/graph
     finally:
-        close = getattr(store, "close", None)
-        if close:
-            close()
-    from dwagent.tools.rules.registry import load_rules
-
+        store.close()
     # A category counts as checked only when a rule for one of the tree's languages covers it
     # (a C#-only rule says nothing about a Python tree; claims and gates must not rely on it).
     categories = sorted(
         {reg.meta.category for reg in load_rules().values() if set(reg.meta.languages) & languages}
     )
     info = {"status": "RAN", "rules_version": engine.RULES_VERSION, "categories": categories, **info}
-    return [f.model_dump(mode="json") for f in findings], info
-
-
-def _remember_graph(store, config) -> None:
-    """Hand the graph the wiring rules just built to the later nodes (same process)."""
-    try:
-        from dwagent.agents.inputs.graph_cache import remember
-        from dwagent.tools.graph.api import graph_for
-    except ImportError:
-        return
-    remember(store.conn, graph_for(store, config))  # a cache hit inside tools/graph
+    return [f.model_dump(mode="json") for f in run.findings], info
 
 
 def evidence_node(state: CertifyState, ctx: RunContext) -> dict:
     """Graph node: rule findings as produced (the hostile reviewer judges them next)."""
     started = time.perf_counter()
     findings, info = run_catalogue(ctx)
-    update = {"raw_findings": findings, "rules_info": info, "timings": {"evidence": round(time.perf_counter() - started, 3)}}
-    if info.get("status") == "NOT RUN":
-        update["not_run"] = {"rules": info["reason"]}
-    return update
+    return {"raw_findings": findings, "rules_info": info, "timings": {"evidence": round(time.perf_counter() - started, 3)}}

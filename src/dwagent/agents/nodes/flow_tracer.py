@@ -8,12 +8,15 @@ from __future__ import annotations
 
 import time
 
-from dwagent.agents.verdict.cells import cell, code_evidence, evidence_table
 from dwagent.agents.context import RunContext
+from dwagent.agents.inputs.passages import PassageSearch, literal_words
 from dwagent.agents.inputs.sources import Sources
 from dwagent.agents.state import CertifyState
+from dwagent.agents.verdict.cells import cell, code_evidence, evidence_table
+from dwagent.agents.verdict.flow_cells import trace_with_graph
 from dwagent.models import SECURITY_CATEGORIES, Evidence
 from dwagent.rubric.schema import Flow
+from dwagent.tools.retrieve.hits import Filters
 
 # Which counted findings on a hop's member break which control.
 CONTROL_CATEGORIES = {
@@ -33,21 +36,11 @@ def _locate(sources: Sources, globs: tuple[str, ...]) -> dict | None:
     return sorted(hits, key=lambda s: (s["kind"] == "class", s["path"], s["start_line"]))[0]
 
 
-def _graph_trace():
-    try:
-        from dwagent.agents.verdict.flow_cells import trace_with_graph
-    except ImportError:
-        return None
-    return trace_with_graph
-
-
 def trace_flow(sources: Sources, flow: Flow, findings: list[dict]) -> tuple[dict, list[Evidence]]:
     """One flow's trace: hops (file:line), per-control cells and an overall status."""
-    traced = _graph_trace()
-    if traced is not None:
-        result = traced(sources, flow, findings)
-        if result is not None:
-            return result
+    result = trace_with_graph(sources, flow, findings)
+    if result is not None:
+        return result
     evidence: list[Evidence] = []
     hops = []
     entry = _locate(sources, flow.entry)
@@ -96,13 +89,66 @@ def trace_flow(sources: Sources, flow: Flow, findings: list[dict]) -> tuple[dict
     return row, evidence
 
 
-def flow_tracer_node(state: CertifyState, ctx: RunContext) -> dict:
-    """Graph node: every rubric flow."""
+# The fields of a finding the by-name trace reads: each flow task receives only these (the Send
+# payload is checkpointed once per flow, so the whole findings list would be copied N times).
+_TASK_FIELDS = ("id", "category", "file", "start_line")
+_CONTROL_ANY = frozenset().union(*CONTROL_CATEGORIES.values())
+
+
+def flow_tasks(state: CertifyState, ctx: RunContext) -> list[dict]:
+    """One payload per rubric flow, in rubric order, for the per-flow fan-out (graph.py sends
+    each to `trace_flow_node`): the flow id and the counted findings a trace can cite."""
+    counted = [
+        {k: f[k] for k in _TASK_FIELDS}
+        for f in state.get("findings", [])
+        if (f.get("suppression") or {}).get("kind") != "certifier-baseline" and f["category"] in _CONTROL_ANY
+    ]
+    return [{"flow_id": flow.id, "findings": counted} for flow in ctx.rubric.rubric.flows]
+
+
+def trace_flow_node(task: dict, ctx: RunContext) -> dict:
+    """Graph node run once per flow (a `Send` payload from `flow_tasks`): that flow's trace."""
     started = time.perf_counter()
-    rows, evidence = {}, []
-    counted = [f for f in state.get("findings", []) if (f.get("suppression") or {}).get("kind") != "certifier-baseline"]
+    flow = next(f for f in ctx.rubric.rubric.flows if f.id == task["flow_id"])
     with Sources.open(ctx) as sources:
-        for flow in ctx.rubric.rubric.flows:
-            rows[flow.id], evs = trace_flow(sources, flow, counted)
-            evidence.extend(evs)
-    return {"flows": rows, "evidence": evidence_table(evidence), "timings": {"flow_tracer": round(time.perf_counter() - started, 3)}}
+        row, evidence = trace_flow(sources, flow, task["findings"])
+        retrieved, dense_reason = cite_unreached(sources, flow, row)
+    if retrieved:
+        row = {**row, "evidence_ids": sorted({*row["evidence_ids"], *(e.id for e in retrieved)})}
+    update = {"flow_rows": {flow.id: row}, "evidence": evidence_table([*evidence, *retrieved]),
+              "timings": {f"flow_tracer.{flow.id}": round(time.perf_counter() - started, 3)}}
+    return {**update, "optional": {"dense": dense_reason}} if dense_reason else update
+
+
+# Waypoints of one flow the trace did not reach that are searched for in the tree: a bounded
+# number of index queries per flow.
+UNREACHED_QUERIES = 3
+
+
+def cite_unreached(sources: Sources, flow: Flow, row: dict) -> tuple[list[Evidence], str]:
+    """Retrieved passages that name a waypoint the trace could not reach (where the name lives,
+    off the traced path), and why dense ranking did not join ('' when it did or nothing ran).
+    The flow's status and cells do not change: the passages say where to look."""
+    globs = {"entry": flow.entry, **{w.name: w.symbols for w in flow.waypoints}}
+    search = PassageSearch(sources, UNREACHED_QUERIES)
+    found: list[Evidence] = []
+    for hop in row.get("hops", []):
+        usable = [g for g in globs.get(hop["name"], ()) if literal_words(g)] if not hop["found"] else []
+        if usable:
+            found += search.matching(usable[0], note=f"flow {flow.id} waypoint {hop['name']}, not reached by the trace",
+                                     filters=Filters(role="production"))
+    return found, search.dense_reason if search.used else ""
+
+
+def flows_traced_node(state: CertifyState, ctx: RunContext) -> dict:
+    """Graph node after the per-flow fan-out (also reached directly when the rubric has no flow):
+    the flow rows in rubric order, whatever order the parallel tasks finished in; and the flow
+    tracer's cost beside the per-flow figures: `cpu.flow_tracer` sums the tasks' CPU seconds (what
+    the one-node tracer reported), `flow_tracer` is the longest task's wall time (the tasks run
+    in parallel, so their wall times do not add up)."""
+    rows = state.get("flow_rows", {})
+    timings = state.get("timings", {})
+    wall = [v for k, v in timings.items() if k.startswith("flow_tracer.")]
+    cpu = [v for k, v in timings.items() if k.startswith("cpu.flow_tracer.")]
+    return {"flows": {flow.id: rows[flow.id] for flow in ctx.rubric.rubric.flows if flow.id in rows},
+            "timings": {"flow_tracer": round(max(wall, default=0.0), 3), "cpu.flow_tracer": round(sum(cpu), 3)}}

@@ -14,11 +14,13 @@ import time
 from pathlib import Path
 
 from dwagent.agents.context import RunContext
-from dwagent.agents.review.guards import find_guards
-from dwagent.agents.verdict.policy import downgrade
+from dwagent.agents.inputs.passages import PassageSearch
 from dwagent.agents.inputs.sources import Sources
+from dwagent.agents.review.guards import find_guards
 from dwagent.agents.state import CertifyState
+from dwagent.agents.verdict.policy import downgrade
 from dwagent.models import SEVERITY_ORDER, Evidence, Finding, ReviewRecord, Suppression
+from dwagent.tools.retrieve.hits import Filters
 from dwagent.tools.verify import check_quote
 
 # Categories whose risk an environment/option guard genuinely limits (a dev-only TLS bypass is
@@ -154,10 +156,64 @@ def review_findings(findings: list[Finding], ctx: RunContext, sources: Sources |
     return reviewed, dropped, sorted(log)
 
 
-def _llm_pass(kept: list[Finding], ctx: RunContext, sources) -> tuple[list[Finding], dict]:
+# Severe findings whose enclosing member is searched for elsewhere in the tree (its possible
+# callers), most severe first: a bounded number of index queries on any tree size.
+CALLER_QUERIES = 12
+CALLER_SEVERITIES = frozenset({"critical", "high"})
+# A call by name says which member it reaches only when few members share the name: past this
+# many declarations (`GetAsync`, `CreateAsync`...) a name match is noise, and no search is spent.
+MAX_SAME_NAME = 3
+
+
+def _declarations(sources: Sources, name: str) -> int:
+    row = sources.conn.execute("SELECT COUNT(*) FROM symbols WHERE name = ? AND kind IN ('method', 'function', 'constructor', 'property')",
+                               (name,)).fetchone()
+    return int(row[0]) if row else 0
+
+
+def cite_callers(findings: list[Finding], sources: Sources) -> tuple[list[Finding], dict[str, dict], str]:
+    """Findings with retrieved passages that name their enclosing member outside it (lexical,
+    not resolved: a possible caller), the passages by id, and why dense ranking did not join
+    ('' when it did). Nothing about a finding's severity or status changes."""
+    search = PassageSearch(sources, CALLER_QUERIES)
+    evidence: dict[str, dict] = {}
+    by_member: dict[tuple[str, int], list[Evidence]] = {}
+    out: list[Finding] = []
+    for f in findings:  # already in Finding.sort_key order: most severe first
+        if f.suppression is not None or f.severity not in CALLER_SEVERITIES:
+            out.append(f)
+            continue
+        member = sources.enclosing_member(f.file, f.start_line)
+        if not member:
+            out.append(f)
+            continue
+        key = (f.file, int(member["start_line"]))
+        if key not in by_member and _declarations(sources, member["name"]) > MAX_SAME_NAME:
+            by_member[key] = []
+        if key not in by_member:
+            by_member[key] = search.naming(
+                member["name"], note=f"calls {member['name']}, the {member['kind']} around this finding (by name: a possible caller)",
+                filters=Filters(role="production"), exclude=(f.file, int(member["start_line"]), int(member["end_line"])),
+                calls_only=True)
+        found = by_member[key]
+        if not found:
+            out.append(f)
+            continue
+        ids = tuple(e.id for e in found)
+        for e in found:
+            evidence[e.id] = e.model_dump(mode="json")
+        record = ReviewRecord(challenge="callers", outcome="noted",
+                              detail=f"{len(found)} retrieved passage(s) call {member['name']} (by name)", evidence_ids=ids)
+        out.append(_with(f, record, evidence_ids=tuple(sorted({*f.evidence_ids, *ids}))))
+    return out, evidence, search.dense_reason if search.used else ""
+
+
+def _llm_pass(kept: list[Finding], ctx: RunContext, sources, retrieved: dict[str, dict]) -> tuple[list[Finding], dict]:
     from dwagent.agents.nodes.llm_stages import llm_review
 
-    out, evidence = llm_review(kept, ctx.gateway, Path(ctx.root), sources)
+    # the call sites cite_callers retrieved, per finding: context for the model's challenge
+    callers = {f.id: tuple(Evidence.model_validate(retrieved[i]) for i in f.evidence_ids if i in retrieved) for f in kept}
+    out, evidence = llm_review(kept, ctx.gateway, Path(ctx.root), sources, {k: v for k, v in callers.items() if v})
     out.sort(key=Finding.sort_key)
     return out, evidence
 
@@ -168,10 +224,11 @@ def findings_node(state: CertifyState, ctx: RunContext) -> dict:
     raw = [Finding.model_validate(d) for d in state.get("raw_findings", [])]
     with Sources.open(ctx) as sources:
         kept, dropped, log = review_findings(raw, ctx, sources)
+        kept, retrieved, dense_reason = cite_callers(kept, sources)
         llm_evidence: dict = {}
         if ctx.gateway is not None:
-            kept, llm_evidence = _llm_pass(kept, ctx, sources)
-    evidence = dict(llm_evidence)
+            kept, llm_evidence = _llm_pass(kept, ctx, sources, retrieved)
+    evidence = {**retrieved, **llm_evidence}
     for f in kept:
         for ev in (*f.guards, *f.related):
             evidence[ev.id] = ev.model_dump(mode="json")
@@ -181,6 +238,7 @@ def findings_node(state: CertifyState, ctx: RunContext) -> dict:
         "evidence": evidence,
         "log": log,
         "timings": {"hostile_reviewer.findings": round(time.perf_counter() - started, 3)},
+        **({"optional": {"dense": dense_reason}} if dense_reason else {}),
     }
 
 

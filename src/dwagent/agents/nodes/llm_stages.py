@@ -43,15 +43,15 @@ def _bounded(f: Finding, record, lowered: bool) -> Finding:
                                 "properties": props})
 
 
-def llm_review(findings: list[Finding], gateway, root: Path, sources=None) -> tuple[list[Finding], dict[str, dict]]:
+def llm_review(findings: list[Finding], gateway, root: Path, sources=None,
+               callers: dict[str, tuple[Evidence, ...]] | None = None) -> tuple[list[Finding], dict[str, dict]]:
     """Challenge the selected severe findings and triage the low-confidence ones with the model;
-    returns (findings, cited evidence). A finding selected for the challenge is not triaged too."""
+    returns (findings, cited evidence). A finding selected for the challenge is not triaged too.
+    `callers` are the call sites the reviewer retrieved per finding id: the model sees them as
+    context (re-verified before sending), like the enclosing member."""
     if gateway is None:
         return findings, {}
-    try:
-        from dwagent.agents.llm import assist, review
-    except ImportError:
-        return findings, {}
+    from dwagent.agents.llm import assist, review
     if hasattr(gateway, "register_secrets"):
         gateway.register_secrets(findings)  # the redactor must know the secrets before any prompt
     chosen = {f.id for f in review.select_for_challenge(findings)}
@@ -59,7 +59,9 @@ def llm_review(findings: list[Finding], gateway, root: Path, sources=None) -> tu
     out, evidence = [], {}
     for f in findings:
         if f.id in chosen:
-            outcome = review.llm_challenge(gateway, f, review.ReviewContext(root=root, enclosing=_enclosing(sources, f), guards=f.guards))
+            context = review.ReviewContext(root=root, enclosing=_enclosing(sources, f), guards=f.guards,
+                                           callers=(callers or {}).get(f.id, ()))
+            outcome = review.llm_challenge(gateway, f, context)
             lowered = outcome.status in ("refuted", "downgraded")
         elif f.id in triaged:
             outcome = assist.llm_triage(gateway, f, review.ReviewContext(root=root, enclosing=_enclosing(sources, f), guards=f.guards))
@@ -100,9 +102,9 @@ def llm_flows_node(state: dict, ctx) -> dict:
     started = time.perf_counter()
     if ctx.gateway is None:
         return {}
-    from dwagent.agents.nodes.flow_tracer import CONTROL_CATEGORIES
-    from dwagent.agents.llm.flow_assist import resolve_flow_hops
     from dwagent.agents.inputs.sources import Sources
+    from dwagent.agents.llm.flow_assist import resolve_flow_hops
+    from dwagent.agents.nodes.flow_tracer import CONTROL_CATEGORIES
 
     counted = [f for f in state.get("findings", []) if (f.get("suppression") or {}).get("kind") != "certifier-baseline"]
     with Sources.open(ctx) as sources:

@@ -6,14 +6,14 @@ from __future__ import annotations
 import re
 import time
 
-from dwagent.agents.verdict.cells import absence, cell, code_evidence, evidence_table, row_status
 from dwagent.agents.context import RunContext
 from dwagent.agents.inputs.globs import match_ident
-from dwagent.agents.verdict.boundary_cells import boundary_cell, entry_point_rows, entry_points_for
-from dwagent.agents.verdict.plugin_cells import degradation_cell, lifecycle_cell
-from dwagent.agents.verdict.policy import at_least, counts
 from dwagent.agents.inputs.sources import Sources
 from dwagent.agents.state import CertifyState
+from dwagent.agents.verdict.boundary_cells import boundary_cell, entry_point_rows, entry_points_for
+from dwagent.agents.verdict.cells import absence, cell, code_evidence, evidence_table, row_status
+from dwagent.agents.verdict.plugin_cells import degradation_cell, lifecycle_cell
+from dwagent.agents.verdict.policy import at_least, counts
 from dwagent.models import Evidence
 
 STUB_CATEGORIES = frozenset({"not-implemented", "stub-return", "fake-async-delay"})
@@ -82,10 +82,7 @@ def _strategies_by_graph(sources, strategies: list[dict], folder: str):
     if getattr(sources, "graph_config", None) is None:
         return None
     try:
-        from dwagent.agents.inputs.graph_cache import view_for
-
-        view = getattr(sources, "_graph_view", None) or view_for(sources)
-        sources._graph_view = view
+        view = sources.graph_view()
     except Exception:  # the graph is optional evidence here; fall back to the index view
         return None
     graph = view.graph

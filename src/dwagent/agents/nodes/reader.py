@@ -7,11 +7,11 @@ from collections import Counter
 from pathlib import Path
 
 from dwagent.agents.context import RunContext
-from dwagent.agents.verdict.gates import run_command_gate
 from dwagent.agents.inputs.globs import match_path, path_matcher
 from dwagent.agents.inputs.skipped import skip_rows, unassessed_sources
 from dwagent.agents.inputs.sources import Sources
 from dwagent.agents.state import CertifyState
+from dwagent.agents.verdict.gates import run_command_gate
 from dwagent.rubric.schema import CommandGate
 from dwagent.tools.index.roles import ProjectMap
 

@@ -5,14 +5,16 @@ from __future__ import annotations
 import re
 import time
 
-from dwagent.agents.verdict.cells import absence, cell, code_evidence, evidence_table, row_status
 from dwagent.agents.context import RunContext
 from dwagent.agents.inputs.globs import match_ident
-from dwagent.agents.verdict.policy import at_least, counts
+from dwagent.agents.inputs.passages import PassageSearch, literal_words
 from dwagent.agents.inputs.sources import Sources
 from dwagent.agents.state import CertifyState
+from dwagent.agents.verdict.cells import absence, cell, code_evidence, evidence_table, row_status
+from dwagent.agents.verdict.policy import at_least, counts
 from dwagent.models import Evidence
 from dwagent.rubric.schema import Tier
+from dwagent.tools.retrieve.hits import Filters
 
 _OPTION_REF_KINDS = ("ident", "invoke", "attribute", "nameof", "string")
 
@@ -31,12 +33,9 @@ def _graph_option_sites(sources: Sources) -> list | None:
     if getattr(sources, "graph_config", None) is None:
         return None
     try:
-        from dwagent.agents.inputs.graph_cache import view_for
-
-        view = getattr(sources, "_graph_view", None) or view_for(sources)
+        view = sources.graph_view()
     except Exception:  # the graph is optional here: the index refs decide instead
         return None
-    sources._graph_view = view
     return list(view.graph.options)
 
 
@@ -215,6 +214,33 @@ def check_tier(sources: Sources, tier: Tier, findings: list[dict], flows: dict, 
     return row, evidence
 
 
+# Configuration formats searched for a tier's required options, and the query budget per run.
+CONFIG_LANGUAGES = ("json", "yaml", "yml", "toml", "ini", "xml", "config")
+OPTION_QUERIES = 8
+
+
+def cite_option_config(sources: Sources, tiers, rows: dict[str, dict]) -> tuple[list[Evidence], str]:
+    """Retrieved passages of configuration files that name a tier's required options (where a
+    deployment would set them), added to the tier row's evidence; and why dense ranking did not
+    join ('' when it did or nothing ran). Cells and statuses do not change."""
+    present = {r[0] for r in sources.conn.execute("SELECT DISTINCT language FROM files")}
+    languages = [lang for lang in CONFIG_LANGUAGES if lang in present]
+    search = PassageSearch(sources, OPTION_QUERIES)
+    found: dict[str, Evidence] = {}
+    for tier in tiers:
+        ids: set[str] = set()
+        for glob in tier.required_options:
+            for lang in languages if literal_words(glob) else ():
+                for ev in search.matching(glob, k=1, note=f"configuration of tier {tier.id}'s required option",
+                                          filters=Filters(language=lang)):
+                    found[ev.id] = ev
+                    ids.add(ev.id)
+        if ids:
+            row = rows[tier.id]
+            rows[tier.id] = {**row, "evidence_ids": sorted({*row["evidence_ids"], *ids})}
+    return list(found.values()), search.dense_reason if search.used else ""
+
+
 def tier_checker_node(state: CertifyState, ctx: RunContext) -> dict:
     """Graph node: the tier matrix (needs the flow traces, so it runs after the tracer)."""
     started = time.perf_counter()
@@ -231,4 +257,7 @@ def tier_checker_node(state: CertifyState, ctx: RunContext) -> dict:
         for tier in tiers:
             rows[tier.id], evs = check_tier(sources, tier, findings, state.get("flows", {}), option_refs, sites, ran)
             evidence.extend(evs)
-    return {"tiers": rows, "evidence": evidence_table(evidence), "timings": {"tier_checker": round(time.perf_counter() - started, 3)}}
+        retrieved, dense_reason = cite_option_config(sources, tiers, rows)
+    update = {"tiers": rows, "evidence": evidence_table([*evidence, *retrieved]),
+              "timings": {"tier_checker": round(time.perf_counter() - started, 3)}}
+    return {**update, "optional": {"dense": dense_reason}} if dense_reason else update

@@ -16,9 +16,9 @@ from __future__ import annotations
 
 import re
 
-from dwagent.tools.rules.guard_conditions import Atom, guard_atom
 from dwagent.models import Evidence, Finding
 from dwagent.tools.parse import language_for, parse
+from dwagent.tools.rules.guard_conditions import Atom, guard_atom
 from dwagent.tools.verify import check_quote
 
 _MEMBER_TYPES = frozenset({

@@ -5,26 +5,11 @@ from __future__ import annotations
 from dwagent.models import Finding
 
 
-def _view(sources):
-    from dwagent.agents.inputs.graph_cache import view_for
-
-    cached = getattr(sources, "_graph_view", None)
-    if cached is None:
-        cached = view_for(sources)
-        sources._graph_view = cached
-        sources._types_by_file = {}
-        for t in cached.graph.types.values():
-            for loc in t.locations:
-                sources._types_by_file.setdefault(loc.file, []).append((loc.start_line, loc.end_line, t))
-    return cached
-
-
 def reachability_of(sources, finding: Finding) -> str:
     """reachable / unreachable / unknown for the innermost type around the finding."""
     if getattr(sources, "graph_config", None) is None:
         return finding.reachability
-    _view(sources)
-    around = [(end - start, t) for start, end, t in sources._types_by_file.get(finding.file, []) if start <= finding.start_line <= end]
+    around = [(end - start, t) for start, end, t in sources.types_by_file().get(finding.file, []) if start <= finding.start_line <= end]
     if not around:
         return "unknown"
     # The outermost live type decides for nested types: a nested type of a live type may be

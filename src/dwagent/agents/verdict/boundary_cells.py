@@ -37,11 +37,7 @@ def entry_points_for(sources) -> list | None:
     """The inventory (EntryPoint values) of the audited tree, or None when no graph is available."""
     if getattr(sources, "graph_config", None) is None:
         return None
-    try:
-        from dwagent.agents.inputs.graph_cache import view_for
-    except ImportError:
-        return None
-    return list(view_for(sources).graph.entry_points)
+    return list(sources.graph_view().graph.entry_points)
 
 
 def boundary_cell(sources, entries: list | None, folder: str, findings: list[dict]) -> tuple[dict, list[Evidence]]:

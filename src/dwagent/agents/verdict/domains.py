@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import re
 
-from dwagent.agents.verdict.cells import absence, cell
 from dwagent.agents.inputs.globs import match_path
+from dwagent.agents.verdict.cells import absence, cell
 from dwagent.agents.verdict.policy import at_least, finding_effect
 from dwagent.rubric.schema import Domain, FindingCheck, FlowsCheck, PluginsCheck, Rubric
 

@@ -7,6 +7,8 @@ import re
 from dwagent.agents.verdict.cells import absence, cell, code_evidence
 from dwagent.models import Evidence
 from dwagent.rubric.schema import Flow
+from dwagent.tools.graph.flowtypes import FlowSpec
+from dwagent.tools.graph.trace import trace_flow
 
 # Rubric control -> the tracer's flow-level check name(s).
 CONTROL_CHECKS = {"async": ("async",), "errors": ("error-handling",), "cancellation": ("cancellation",), "cleanup": ("disposal",)}
@@ -42,16 +44,9 @@ def _unauthenticated_entries(view, hops) -> list:
 
 def trace_with_graph(sources, flow: Flow, findings: list[dict]):
     """(row, evidence) for one flow traced over the code graph; None when the graph is unavailable."""
-    try:
-        from dwagent.agents.inputs.graph_cache import view_for
-        from dwagent.tools.graph.flowtypes import FlowSpec
-        from dwagent.tools.graph.trace import trace_flow
-    except ImportError:
-        return None
     if getattr(sources, "graph_config", None) is None:
         return None
-    view = getattr(sources, "_graph_view", None) or view_for(sources)
-    sources._graph_view = view
+    view = sources.graph_view()
     spec = FlowSpec(
         name=flow.id,
         entry=glob_waypoint(flow.entry),

@@ -18,8 +18,8 @@ import re
 from bisect import bisect_right
 from collections import deque
 
-from dwagent.agents.verdict.cells import absence, cell, code_evidence
 from dwagent.agents.inputs.globs import match_ident
+from dwagent.agents.verdict.cells import absence, cell, code_evidence
 from dwagent.models import Evidence
 from dwagent.tools.source_text import read_text
 

@@ -3,9 +3,9 @@
 (`versus_offline` compares two `dwagent eval` results dicts, fixture by fixture; `dwagent eval
 --llm SPEC` adds it to its results as `vs_offline`, against the committed offline baseline.)
 
-Offline, every rule hit stands. Assisted, the hostile-review pass challenges every hit
-(`challenge_findings(..., min_severity="low", apply=True)`) and only verified refutations or
-downgrades count. Labels come from the fixtures themselves: a hit whose lines carry
+Offline, every rule hit stands. Assisted, the hostile reviewer's challenge (agents/llm/review.py)
+is put to every production hit (`select_for_challenge(..., min_severity="low")`) and only verified
+refutations or downgrades count. Labels come from the fixtures themselves: a hit whose lines carry
 `ruleid: <its rule>` is a true positive, any other hit a false positive (so an unlabelled but
 genuine hit of another rule in a fixture counts as a false positive: the "benefit" figure is an
 upper bound, the "harm" figure is exact). The report says how
@@ -26,7 +26,7 @@ from pathlib import Path
 
 from dwagent.agents.llm.config import LLMOverrides, load_settings
 from dwagent.agents.llm.gateway import LLMGateway
-from dwagent.agents.llm.review_pass import challenge_findings
+from dwagent.agents.llm.review import ReviewContext, apply_challenge, llm_challenge, select_for_challenge
 from dwagent.models import Finding
 
 _LABEL = re.compile(r"ruleid:\s*([A-Z]+-\d+)")
@@ -42,6 +42,25 @@ def is_labelled_true(root: Path, finding: Finding) -> bool:
     return any(finding.rule in _LABEL.findall(line) for line in span)
 
 
+def _challenge_all(gateway: LLMGateway, findings: list[Finding], root: Path) -> tuple[set[str], set[str], dict[str, str]]:
+    """(refuted keys, downgraded keys, key -> challenge status) over every selected finding, in
+    the deterministic sort order so a budget cap always cuts the same tail."""
+    gateway.register_secrets(list(findings))
+    dropped: set[str] = set()
+    downgraded: set[str] = set()
+    outcomes: dict[str, str] = {}
+    for finding in select_for_challenge(findings, "low", 10_000):
+        key = finding.id or finding.fingerprint
+        outcome = llm_challenge(gateway, finding, ReviewContext(root=root, guards=finding.guards))
+        outcomes[key] = outcome.status
+        updated = apply_challenge(finding, outcome)
+        if updated is None:
+            dropped.add(key)
+        elif updated.review and updated.review[-1].outcome == "downgraded":
+            downgraded.add(key)
+    return dropped, downgraded, outcomes
+
+
 def compare(root: Path, offline: list[Finding], gateway: LLMGateway | None) -> dict:
     """Score the offline findings and (when a gateway is given) the assisted ones."""
     truth = {f.id or f.fingerprint: is_labelled_true(root, f) for f in offline}
@@ -51,15 +70,13 @@ def compare(root: Path, offline: list[Finding], gateway: LLMGateway | None) -> d
     }
     if gateway is None:
         return result
-    review = challenge_findings(gateway, offline, root, min_severity="low", cap=10_000, apply=True)
-    dropped = {f.id or f.fingerprint for f in review.dropped}
-    downgraded = {f.id or f.fingerprint for f in review.findings if f.review and f.review[-1].outcome == "downgraded"}
+    dropped, downgraded, outcomes = _challenge_all(gateway, offline, root)
     result["assisted"] = {
         "true_positives_refuted": sum(1 for k in dropped if truth.get(k)),
         "false_positives_refuted": sum(1 for k in dropped if truth.get(k) is False),
         "true_positives_downgraded": sum(1 for k in downgraded if truth.get(k)),
         "false_positives_downgraded": sum(1 for k in downgraded if truth.get(k) is False),
-        "outcomes": dict(sorted({s: list(review.outcomes.values()).count(s) for s in set(review.outcomes.values())}.items())),
+        "outcomes": dict(sorted({s: list(outcomes.values()).count(s) for s in set(outcomes.values())}.items())),
     }
     result["llm"] = gateway.ledger.to_dict()
     return result
@@ -103,11 +120,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--budget-usd", type=float, default=None)
     parser.add_argument("--no-cache", action="store_true")
     args = parser.parse_args(argv)
+    from dwagent.evals.rule_fixtures import fixtures_dir
     from dwagent.tools.index import build_index
     from dwagent.tools.index.store import open_index
     from dwagent.tools.rules.engine import run_rules
-
-    from dwagent.tools.rules.fixtures import fixtures_dir
 
     root = (args.fixtures or fixtures_dir()).resolve()
     with tempfile.TemporaryDirectory() as index_dir:

@@ -24,9 +24,11 @@ import time
 from pathlib import Path
 
 from dwagent.agents.llm.assist import DEFAULT_TRIAGE_CAP, select_for_triage
+from dwagent.agents.llm.flow_assist import DEFAULT_HOP_CAP
 from dwagent.agents.llm.gateway import DEFAULT_MAX_OUTPUT_TOKENS
 from dwagent.agents.llm.prices import price_for
 from dwagent.agents.llm.providers.jsonschema import strict_json_schema
+from dwagent.agents.llm.rationales import DEFAULT_ROW_CAP
 from dwagent.agents.llm.review import (
     DEFAULT_CHALLENGE_CAP,
     ReviewContext,
@@ -34,12 +36,10 @@ from dwagent.agents.llm.review import (
     finding_summary,
     select_for_challenge,
 )
-from dwagent.agents.llm.flow_assist import DEFAULT_HOP_CAP
-from dwagent.agents.llm.rationales import DEFAULT_ROW_CAP
 from dwagent.agents.llm.schemas import ChallengeReply, TriageReply
-from dwagent.competitors.prose import DEFAULT_LLM_PRODUCT_CAP
 from dwagent.agents.llm.templates import load_prompt, render
 from dwagent.agents.llm.tokens import TokenCounter
+from dwagent.competitors.prose import DEFAULT_LLM_PRODUCT_CAP
 from dwagent.models import Evidence, Finding
 
 TYPICAL_OUTPUT = {"challenge": 300, "triage": 250, "flow": 200, "rationale": 350, "competitor": 400}  # tokens

@@ -93,7 +93,7 @@ class BodyGen:
             elif shape == 3:
                 f.add(f"var {v} = items", indent)
                 f.add(f"    .Where(i => i.Size > {rng.randint(0, 4096)})", indent)
-                f.add(f"    .OrderBy(i => i.Name, StringComparer.Ordinal)", indent)
+                f.add("    .OrderBy(i => i.Name, StringComparer.Ordinal)", indent)
                 f.add("    .Select(i => i.Size)", indent)
                 f.add("    .ToList();", indent)
                 f.add(f"total += {v}.Count;", indent)

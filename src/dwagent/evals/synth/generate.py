@@ -25,10 +25,26 @@ from dwagent.evals.synth.code import BodyGen, SourceFile
 from dwagent.evals.synth.plant import plant, plant_negatives
 from dwagent.evals.synth.plugins import PluginPlan, emit_plugin
 from dwagent.evals.synth.profile import (
-    ACTIONS, DOMAINS, NOUNS, PLUGIN_SIZES, PREFIXES, PRODUCT, PROFILE_LINES, ROOT_SIZES, VARIANTS,
+    ACTIONS,
+    DOMAINS,
+    NOUNS,
+    PLUGIN_SIZES,
+    PREFIXES,
+    PRODUCT,
+    PROFILE_LINES,
+    ROOT_SIZES,
+    VARIANTS,
 )
 from dwagent.evals.synth.projects import (
-    Topic, bus_topics, class_fields, csproj, kernel, methods, presets, sdk_contracts, usings,
+    Topic,
+    bus_topics,
+    class_fields,
+    csproj,
+    kernel,
+    methods,
+    presets,
+    sdk_contracts,
+    usings,
 )
 
 MANIFEST = ".synth-manifest.json"
@@ -52,7 +68,7 @@ def generate(out: Path, lines: int = 1_200_000, seed: int = 7) -> dict:
     topics = _plan_topics(plans, rng)
     # ~0.5% of classes unwired: estimate classes from the line budget (~1 class per 200 lines).
     n_unwired = max(2, round(lines / 200 * UNWIRED_RATE))
-    for i in range(n_unwired):
+    for _i in range(n_unwired):
         rng.choice(plans).unwired += 1
 
     files: list[SourceFile] = []

@@ -46,7 +46,7 @@ def emit_plugin(plan: PluginPlan, rng: random.Random, gen: BodyGen) -> tuple[lis
     for name in services:
         files.append(_service(plan, name, gen, per_file))
     used: set[str] = set()
-    for i in range(plan.unwired):
+    for _ in range(plan.unwired):
         name = _unique(f"{rng.choice(VARIANTS)}{rng.choice(NOUNS)}Helper", used)
         f = _helper(plan, name, gen, min(per_file, 220))
         files.append(f)
@@ -173,7 +173,7 @@ def _main(plan: PluginPlan, base: str, services: list[str], models: list[str]) -
         f.add("var best = _strategies.OrderByDescending(s => s.Priority).FirstOrDefault();", 2)
         f.add("if (best is null)", 2)
         f.add("{", 2)
-        f.add(f'Logger.LogWarning("No strategy for {{Topic}}", message.Topic);', 3)
+        f.add('Logger.LogWarning("No strategy for {Topic}", message.Topic);', 3)
         f.add("return;", 3)
         f.add("}", 2)
         f.add("await best.HandleAsync(message, ct).ConfigureAwait(false);", 2)

@@ -61,7 +61,7 @@ def methods(gen: BodyGen, f: SourceFile, budget: int, model: str, indent: int = 
         f.add("/// <summary>", indent)
         f.add(f"/// {verb}s the {noun.lower()} set and returns a score.", indent)
         if rng.random() < 0.5:
-            f.add(f"/// Items with an empty name are ignored; sizes are taken as reported.", indent)
+            f.add("/// Items with an empty name are ignored; sizes are taken as reported.", indent)
         f.add("/// </summary>", indent)
         f.add('/// <param name="items">The items to inspect.</param>', indent)
         if is_async:

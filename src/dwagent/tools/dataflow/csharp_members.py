@@ -85,7 +85,7 @@ class _Members:
             if recv in ("string", "String") and name in ("Format", "Concat", "Join"):
                 holes = args[1:] if name != "Concat" else args
                 fmt = self._format_text(args[0]) if name == "Format" and args else None
-                prefixes = {h.start_byte: re.sub(r"\{\d+[^}]*\}", "{}", fmt.split("{%d" % i)[0]) if fmt and "{%d" % i in fmt
+                prefixes = {h.start_byte: re.sub(r"\{\d+[^}]*\}", "{}", fmt.split(f"{{{i}")[0]) if fmt and f"{{{i}" in fmt
                             else "{}" for i, h in enumerate(holes)}
                 return self._built(e, [(a, False) for a in holes], cat, prefixes)
             return merge(*(tuple(o.via(self.hop(e, f"through `{recv}.{name}`")) for o in self.origins(a, cat)) for a in args))

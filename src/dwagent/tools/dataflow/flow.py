@@ -57,7 +57,7 @@ class Origin:
     def rank(self) -> int:
         return TRUST_RANK[self.trust]
 
-    def via(self, hop: Hop | None) -> "Origin":
+    def via(self, hop: Hop | None) -> Origin:
         """This origin, extended by one more hop (duplicates and None are ignored)."""
         if hop is None or (self.hops and self.hops[-1] == hop):
             return self

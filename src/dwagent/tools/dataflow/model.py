@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 import yaml
@@ -82,12 +82,12 @@ class Model:
         return (*self.rejectors.get("all", ()), *self.rejectors.get(category, ()))
 
 
-@lru_cache(maxsize=None)
+@cache
 def _compiled(pattern: str) -> re.Pattern:
     return re.compile(pattern)
 
 
-@lru_cache(maxsize=None)
+@cache
 def load_model(language: str) -> Model:
     """The model for `language` ('csharp' or 'python')."""
     raw = yaml.safe_load((_DIR / f"{language}.yaml").read_text(encoding="utf-8"))
@@ -109,7 +109,7 @@ def sinks(language: str) -> dict:
     return _sinks(language)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _sinks(language: str) -> dict:
     path = _DIR / f"{language}-sinks.yaml"
     return yaml.safe_load(path.read_text(encoding="utf-8")) if path.is_file() else {}

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
-from functools import lru_cache
+from functools import cache
 from typing import Iterable
 
 from dwagent.tools.dataflow.flow import TRUST_RANK, Hop, Origin, grade, merge
@@ -44,7 +44,7 @@ class _Spec:
     prefilter: re.Pattern | None
 
 
-@lru_cache(maxsize=None)
+@cache
 def _spec(language: str, category: str) -> _Spec:
     raw = sinks(language).get(category) or {}
 

@@ -15,7 +15,7 @@ from dwagent.tools.graph.model import CodeGraph
 from dwagent.tools.graph.persist import content_key, load_graph
 from dwagent.tools.graph.source import SourceLines
 
-_CACHE: dict[tuple[int, str], "GraphView"] = {}
+_CACHE: dict[tuple[int, str], GraphView] = {}
 
 
 @dataclass

@@ -44,8 +44,8 @@ from dataclasses import replace
 from dwagent.tools.graph import bus as busmod
 from dwagent.tools.graph.calls import CallLinker
 from dwagent.tools.graph.config import GraphConfig
-from dwagent.tools.graph.entrypoints import find_entry_points
 from dwagent.tools.graph.declarations import load_declarations, private_fields
+from dwagent.tools.graph.entrypoints import find_entry_points
 from dwagent.tools.graph.liveness import compute_liveness
 from dwagent.tools.graph.model import TOPIC_PREFIX, BusSite, CodeGraph, Edge, FieldUse
 from dwagent.tools.graph.reflect import ScopeScan, find_discoveries
@@ -87,7 +87,7 @@ class _Builder(CallLinker):
         self.instantiate = set(config.instantiate_methods)
         self.filters = set(config.scan_filters)
         self.extension_owner: dict[str, list[str]] = defaultdict(list)
-        for q, m in methods.items():
+        for _q, m in methods.items():
             # `(this T x` -- also when the parameter list starts on the next line
             if _EXTENSION_SIGNATURE.search(m.signature) and m.container in types:
                 self.extension_owner[m.name].append(m.container)

@@ -24,13 +24,14 @@ from dwagent.tools.graph.dispatch import Dispatch
 from dwagent.tools.graph.exposure import (
     FALLBACK_POLICY,
     Status,
+    attribute_line,
     cite,
     classify_bind,
     classify_tls,
+    declaration_line,
     find_auth_step,
     find_key_middleware,
 )
-from dwagent.tools.graph.exposure import attribute_line, declaration_line
 from dwagent.tools.graph.model import CodeGraph, TypeNode
 from dwagent.tools.graph.source import SourceLines
 
@@ -292,7 +293,7 @@ class _Finder:
             auth = Status("required", cite(file, line, stmt.splitlines()[0]))
         else:
             auth = find_key_middleware(file, body, arg0.strip()) or self.fallback or find_auth_step([(file, _lambda_lines(stmt, line))]) \
-                or Status("none", f"no RequireAuthorization, fallback policy, credential middleware or check in the handler")
+                or Status("none", "no RequireAuthorization, fallback policy, credential middleware or check in the handler")
         detail = f"{name} {arg0.strip()[:80]}" + (" (state-changing verb)" if name in MAP_STATE else "")
         self.out.append(EntryPoint("http-endpoint", file, line, scope, owner, bind.value, bind.evidence, tls.value,
                                    tls.evidence, auth.value, auth.evidence, (), detail))

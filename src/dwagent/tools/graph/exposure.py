@@ -109,7 +109,7 @@ def find_key_middleware(file: str, body: list[tuple[int, str]], route: str = "")
     """An inline middleware that rejects requests without a credential (`app.Use(...)` that reads
     an Authorization/API-key header and answers 401). A `route` the middleware lets through
     (`if (path.StartsWithSegments("/health")) { await next(); return; }`) is `anonymous`."""
-    for i, (n, text) in enumerate(body):
+    for i, (_n, text) in enumerate(body):
         if re.search(r"\.Use\s*\(\s*async|\.Use\s*\(\s*\(|@\w+\.before_request|\bmiddleware\b", text):
             window = body[i:i + 25]
             has_key = next(((m, t) for m, t in window if API_KEY_MIDDLEWARE.search(t)), None)

@@ -62,7 +62,7 @@ def _finding(rule: str, view: GraphView, file: str, line: int, message: str, roo
 def presence_only_verifiers(view: GraphView) -> list[Finding]:
     """DWA-365 findings."""
     out = []
-    for q, m in sorted(view.graph.methods.items()):
+    for _q, m in sorted(view.graph.methods.items()):
         if m.role != "production" or m.kind not in ("method", "function") or not VERIFIER.match(m.name):
             continue
         if "abstract" in m.modifiers or not re.search(r"\bbool\b|-> bool|Task<bool>", m.signature):
@@ -84,7 +84,7 @@ def presence_only_verifiers(view: GraphView) -> list[Finding]:
 def unbounded_shutdown_waits(view: GraphView) -> list[Finding]:
     """DWA-366 findings."""
     out = []
-    for q, m in sorted(view.graph.methods.items()):
+    for _q, m in sorted(view.graph.methods.items()):
         if m.role != "production" or m.kind not in ("method", "function") or not STOPPER.match(m.name):
             continue
         body = view.source.span(m.file, m.start_line, m.end_line)
@@ -148,7 +148,7 @@ OPTION_HOLDER = re.compile(r"(?:Options|Config|Configuration|Settings|Policy)$")
 def unread_security_options(view: GraphView) -> list[Finding]:
     """DWA-369 findings: one per holder type, listing its never-read security switches."""
     by_owner: dict[str, list] = {}
-    for q, m in sorted(view.graph.methods.items()):
+    for _q, m in sorted(view.graph.methods.items()):
         if m.role != "production" or m.kind != "property" or not SECURITY_OPTION.search(m.name):
             continue
         if not re.search(r"\bbool\b", m.signature) or not OPTION_HOLDER.search(m.container.rpartition(".")[2]):

@@ -15,7 +15,6 @@ from dwagent.tools.graph.model import FieldUse, OptionSite
 from dwagent.tools.graph.resolve import TypeIndex
 from dwagent.tools.graph.source import SourceLines
 
-
 MAX_READ_SITES = 3  # read sites kept per option (one is enough to prove it is read)
 
 

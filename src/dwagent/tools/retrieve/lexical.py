@@ -58,26 +58,33 @@ class _Fts:
 
 
 class LexicalSearcher:
-    """bm25 search over the index's chunks and the side database's cards."""
+    """bm25 search over the index's chunks and the side database's cards. Without a card store
+    (`cards=None`: the certification graph, which must not build the cards on its cold path)
+    only chunks are searched."""
 
-    def __init__(self, index: sqlite3.Connection, cards: CardStore) -> None:
+    def __init__(self, index: sqlite3.Connection, cards: CardStore | None) -> None:
         self.index = index
         self.cards = cards
         self._chunk_fts = _Fts(index, "chunks_fts", "SELECT COUNT(*) FROM chunks")
-        self._card_fts = _Fts(cards.conn, "cards_fts", "SELECT COUNT(*) FROM cards")
+        self._card_fts = _Fts(cards.conn, "cards_fts", "SELECT COUNT(*) FROM cards") if cards is not None else None
 
     def refresh_stats(self) -> None:
         """Re-read document counts (after the cards or the index changed)."""
-        for fts, sql in ((self._chunk_fts, "SELECT COUNT(*) FROM chunks"), (self._card_fts, "SELECT COUNT(*) FROM cards")):
-            fts.docs = fts.conn.execute(sql).fetchone()[0]
+        self._chunk_fts.docs = self.index.execute("SELECT COUNT(*) FROM chunks").fetchone()[0]
+        if self._card_fts is not None:
+            self._card_fts.docs = self._card_fts.conn.execute("SELECT COUNT(*) FROM cards").fetchone()[0]
 
-    def chunks(self, query: str, k: int, filters: Filters = Filters()) -> list[Hit]:
-        """Top-k chunks by bm25 for the query's terms (identifiers and their parts)."""
-        terms, all_common = self._chunk_fts.prune_with_commonness(query_terms(query))
+    def chunks(self, query: str, k: int, filters: Filters = Filters(), prefix: bool = False) -> list[Hit]:
+        """Top-k chunks by bm25 for the query's terms (identifiers and their parts); with
+        `prefix`, a term also matches tokens it begins (`encrypt` finds `EncryptionEnabled`)."""
+        if prefix:  # a prefix has no document frequency of its own: nothing to prune
+            terms, all_common = query_terms(query), False
+        else:
+            terms, all_common = self._chunk_fts.prune_with_commonness(query_terms(query))
         if not terms:
             return []
         # Only common words left: requiring all of them keeps the match set (and the cost) small.
-        match = " AND ".join(fts_or_query([t]) for t in terms) if all_common else fts_or_query(terms)
+        match = " AND ".join(fts_or_query([t]) for t in terms) if all_common else fts_or_query(terms, prefix)
         where, params = filters.sql("f")
         cols = "c.symbol, c.kind, c.start_line, c.end_line, c.text, f.path, f.language, f.project, f.role"
         if where:
@@ -99,6 +106,8 @@ class LexicalSearcher:
 
     def card_hits(self, query: str, k: int, filters: Filters = Filters()) -> list[Hit]:
         """Top-k declaration cards by bm25 over split names (weighted) and card text."""
+        if self._card_fts is None or self.cards is None:
+            return []
         terms, all_common = self._card_fts.prune_with_commonness(query_terms(query))
         if not terms:
             return []

@@ -54,9 +54,11 @@ def split_text(text: str) -> str:
     return " ".join(words(text))
 
 
-def fts_or_query(terms: list[str]) -> str:
-    """An FTS5 MATCH expression that ORs quoted terms (quoting neutralises FTS syntax in input)."""
-    return " OR ".join('"' + t.replace('"', '""') + '"' for t in terms)
+def fts_or_query(terms: list[str], prefix: bool = False) -> str:
+    """An FTS5 MATCH expression that ORs quoted terms (quoting neutralises FTS syntax in input);
+    with `prefix`, each term also matches the longer tokens it starts (`"encrypt"*`)."""
+    star = "*" if prefix else ""
+    return " OR ".join('"' + t.replace('"', '""') + '"' + star for t in terms)
 
 
 def identifiers_as_words(text: str) -> str:

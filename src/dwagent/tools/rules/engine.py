@@ -24,10 +24,9 @@ from pathlib import Path
 from typing import Iterable
 
 from dwagent.models import Evidence, Finding
-from dwagent.tools.parse.context import FileContext
 from dwagent.tools.dataflow.crossfile import upgrade_across_files
+from dwagent.tools.parse.context import FileContext
 from dwagent.tools.rules.options import drop_subclassed, resolve_option_defaults
-from dwagent.tools.rules.suppress import mark_inline
 from dwagent.tools.rules.registry import (
     RuleMeta,
     load_rules,
@@ -35,6 +34,7 @@ from dwagent.tools.rules.registry import (
     renumber_occurrences,
     select_rules,
 )
+from dwagent.tools.rules.suppress import mark_inline
 from dwagent.tools.source_text import read_canonical
 
 _RULES_DIR = Path(__file__).resolve().parent

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import hashlib
 import importlib
-import importlib.util
 import re
 from dataclasses import dataclass, field
 from typing import Callable, Iterable, Literal
@@ -30,7 +29,6 @@ ROLES: tuple[str, ...] = ("production", "test", "generated")
 SECURITY_SEVERITY: dict[str, float] = {"critical": 9.5, "high": 8.0, "medium": 5.5, "low": 3.0}
 
 # Modules that hold rules; imported (in this order) the first time the catalogue is asked for.
-# find_spec guards modules another engineer has not landed yet.
 RULE_MODULES: tuple[str, ...] = (
     "dwagent.tools.rules.csharp.tls",
     "dwagent.tools.rules.csharp.secrets",
@@ -195,12 +193,7 @@ def load_rules() -> dict[str, RegisteredRule]:
     global _loaded
     if not _loaded:
         for name in RULE_MODULES:
-            try:
-                found = importlib.util.find_spec(name)
-            except ModuleNotFoundError:
-                found = None
-            if found is not None:
-                importlib.import_module(name)
+            importlib.import_module(name)  # a missing module is an error, never a silently smaller catalogue
         _loaded = True
     return dict(sorted(_REGISTRY.items()))
 

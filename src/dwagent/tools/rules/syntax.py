@@ -6,7 +6,7 @@ One tree-sitter query per language captures every node type any rule looks at, o
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+from functools import cache
 
 import tree_sitter
 
@@ -83,7 +83,7 @@ TYPE_TYPES = frozenset(
 STRING_TYPES = frozenset({"string_literal", "verbatim_string_literal", "raw_string_literal"})
 
 
-@lru_cache(maxsize=None)
+@cache
 def _query(language: str) -> tree_sitter.Query:
     source = " ".join(f"({t}) @{t}" for t in CAPTURED[language])
     return tree_sitter.Query(grammar(language), source)

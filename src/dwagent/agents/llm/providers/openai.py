@@ -19,8 +19,8 @@ from dwagent.agents.llm.providers.interface import (
     RetryableError,
     StructuredRequest,
     classify_status,
-    status_error_detail,
     retry_after_seconds,
+    status_error_detail,
 )
 
 # Reasoning models reject a temperature other than the default.

@@ -8,7 +8,6 @@ from typing import Iterable
 from dwagent.tools.parse.context import FileContext
 from dwagent.tools.rules.registry import Hit, file_rule
 from dwagent.tools.rules.syntax import (
-    mentions,
     ancestor,
     block_statements,
     camel_words,
@@ -16,6 +15,7 @@ from dwagent.tools.rules.syntax import (
     hit,
     line,
     member_body,
+    mentions,
     modifiers,
     name_of,
     nodes,

@@ -5,19 +5,18 @@ import re
 from typing import Iterable
 
 from dwagent.tools.parse.context import FileContext
+from dwagent.tools.rules.csharp.guards import bypass_guard
+from dwagent.tools.rules.csharp.interproc import local_initialiser
 from dwagent.tools.rules.names import (
+    PUBLIC_WORDS,
     is_compared_secret_name,
     is_placeholder,
     is_secret_name,
-    PUBLIC_WORDS,
     literal_secret_kind,
     produces_secret,
 )
-from dwagent.tools.rules.csharp.guards import bypass_guard
-from dwagent.tools.rules.csharp.interproc import local_initialiser
 from dwagent.tools.rules.registry import Hit, file_rule
 from dwagent.tools.rules.syntax import (
-    mentions,
     STRING_TYPES,
     arguments,
     callee,
@@ -26,6 +25,7 @@ from dwagent.tools.rules.syntax import (
     enclosing_type,
     hit,
     interpolations,
+    mentions,
     name_of,
     nodes,
     string_value,

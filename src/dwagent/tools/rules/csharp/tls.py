@@ -9,12 +9,12 @@ from dwagent.tools.rules.bypass_guard import guard_severity
 from dwagent.tools.rules.csharp.guards import bypass_guard
 from dwagent.tools.rules.registry import Hit, file_rule
 from dwagent.tools.rules.syntax import (
-    mentions,
     arguments,
-    camel_words,
     callee,
+    camel_words,
     hit,
     member_body,
+    mentions,
     name_of,
     nodes,
     string_value,

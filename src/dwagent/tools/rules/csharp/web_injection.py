@@ -18,8 +18,8 @@ from typing import Iterable
 from dwagent.tools.dataflow.csharp import CSharpFlows
 from dwagent.tools.dataflow.sinks import csharp_sink_sites, report
 from dwagent.tools.parse.context import FileContext
-from dwagent.tools.rules.registry import Hit, file_rule
 from dwagent.tools.rules.csharp.interproc import local_initialiser
+from dwagent.tools.rules.registry import Hit, file_rule
 from dwagent.tools.rules.syntax import arguments, callee, enclosing_member, hit, nodes, text, unwrap
 
 _flows: tuple[FileContext | None, CSharpFlows | None] = (None, None)

@@ -4,12 +4,16 @@ from __future__ import annotations
 import re
 from typing import Iterable
 
+from dwagent.tools.dataflow.sinks import Site, report
 from dwagent.tools.parse.context import FileContext
+from dwagent.tools.rules.bypass_guard import guard_severity
 from dwagent.tools.rules.names import (
     is_placeholder,
     is_secret_name,
     literal_secret_kind,
 )
+from dwagent.tools.rules.python.guards import bypass_guard
+from dwagent.tools.rules.python.injection_sinks import flows_for
 from dwagent.tools.rules.python.syntax import (
     built_from_input,
     call_name,
@@ -19,10 +23,6 @@ from dwagent.tools.rules.python.syntax import (
     positional,
     string_literal,
 )
-from dwagent.tools.rules.bypass_guard import guard_severity
-from dwagent.tools.rules.python.guards import bypass_guard
-from dwagent.tools.dataflow.sinks import Site, report
-from dwagent.tools.rules.python.injection_sinks import flows_for
 from dwagent.tools.rules.registry import Hit, file_rule
 from dwagent.tools.rules.syntax import ancestor, hit, mentions, nodes, text
 

@@ -1,0 +1,1 @@
+"""Package-wide checks: import direction, no guarded own imports, every module imports, wheel contents."""
