@@ -239,6 +239,10 @@ class Rubric(_Strict):
     conventions: Conventions = Conventions()
     plugins: Plugins = Plugins()
     claims: Claims = Claims()
+    # The rubric asks for a competitive analysis as part of the certification: only then are the
+    # (one call per product) model-written comparison paragraphs requested. The offline analysis
+    # section is written either way.
+    competitive_analysis: bool = False
     # Overlay of code-graph settings (tools/graph/config.py GraphConfig field names), applied
     # after the conventions above are mapped; for what the conventions cannot say.
     graph: dict[str, Any] = Field(default_factory=dict)

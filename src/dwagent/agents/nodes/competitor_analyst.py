@@ -37,7 +37,9 @@ def competitor_node(state: CertifyState, ctx: RunContext) -> dict:
             analysis = analyse_evidence(report_evidence(state, ctx), index_dir=ctx.index_dir,
                                         product=ctx.root.name)
             result = report_dict(analysis)  # status RAN, summary, markdown, matrix, recommendations
-            if ctx.gateway is not None:  # optional model-written paragraphs, appended after the checks
+            # Optional model-written paragraphs, appended after the checks; one call per product,
+            # so only when the rubric asks for a competitive analysis (not for every small tree).
+            if ctx.gateway is not None and getattr(ctx.rubric.rubric, "competitive_analysis", False):
                 from dwagent.competitors.prose import llm_comparisons_markdown
 
                 try:
