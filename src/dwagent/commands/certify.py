@@ -10,6 +10,7 @@ import typer
 import yaml
 from rich.console import Console
 
+from dwagent.commands import llm as llm_options
 from dwagent.errors import InputError, UsageError
 
 console = Console(stderr=True)
@@ -38,7 +39,8 @@ def _load_baseline(path: Path | None, root: Path) -> tuple[dict[str, str], str]:
     return out, real.as_posix()
 
 
-def _gateway(spec: str | None, budget_usd: float | None = None, max_tokens: int | None = None, no_cache: bool = False):
+def _gateway(spec: str | None, budget_usd: float | None = None, max_tokens: int | None = None, no_cache: bool = False,
+             structured: str | None = None, timeout_s: float | None = None, max_retries: int | None = None):
     """The LLM gateway for `--llm SPEC`, else DWAGENT_LLM / dwagent.toml / [tool.dwagent] in the
     current directory (never the audited tree); None when the result is `none` (fully deterministic)."""
     if spec in ("", "none"):
@@ -47,7 +49,8 @@ def _gateway(spec: str | None, budget_usd: float | None = None, max_tokens: int 
         from dwagent.agents.llm.gateway import LLMGateway
     except ImportError as exc:
         raise UsageError(f"--llm {spec}: the LLM gateway is not available ({exc})", hint="use --llm none") from exc
-    return LLMGateway.from_cli(spec, budget_usd=budget_usd, max_tokens=max_tokens, no_cache=no_cache)
+    return LLMGateway.from_cli(spec, budget_usd=budget_usd, max_tokens=max_tokens, no_cache=no_cache,
+                               structured=structured, timeout_s=timeout_s, max_retries=max_retries)
 
 
 def certify_command(
@@ -63,6 +66,9 @@ def certify_command(
     index_dir: Path | None = typer.Option(None, "--index-dir", help="Folder for the index (default: per-tree cache)."),
     baseline: Path | None = typer.Option(None, "--baseline", help="Certifier's baseline (outside the tree) of accepted findings."),
     no_exec: bool = typer.Option(False, "--no-exec", help="Do not run the tree's build/test commands (gates NOT RUN)."),
+    llm_structured: str | None = llm_options.structured_option(),
+    llm_timeout: float | None = llm_options.timeout_option(),
+    llm_retries: int | None = llm_options.retries_option(),
 ) -> None:
     """Certify (or refuse to certify) a codebase. Exit 0 CERTIFIED, 1 otherwise, 2 error."""
     from dwagent.agents.context import RunContext
@@ -88,9 +94,12 @@ def certify_command(
         else:
             console.print(f"  [dim]{node}: {event}[/]", highlight=False)
 
+    gateway = _gateway(llm, budget_usd, max_tokens, no_cache, llm_structured, llm_timeout, llm_retries)
+    if gateway is not None and not quiet:
+        gateway.announce = lambda line: console.print(f"  [dim]{line}[/]", highlight=False)
     ctx = RunContext(
         root=root, rubric=loaded, index_dir=index_dir, execute_gates=not no_exec, baseline=accepted,
-        baseline_source=baseline_source, gateway=_gateway(llm, budget_usd, max_tokens, no_cache), llm_spec=llm or "none", progress=progress,
+        baseline_source=baseline_source, gateway=gateway, llm_spec=llm or "none", progress=progress,
     )
     result = certify(ctx, resume=resume)
     report = Report.model_validate(result.report)

@@ -115,12 +115,14 @@ class LLMGateway:
 
     @classmethod
     def from_cli(cls, spec: str | None, *, budget_usd: float | None = None, max_tokens: int | None = None,
-                 no_cache: bool = False) -> LLMGateway | None:
+                 no_cache: bool = False, structured: str | None = None, timeout_s: float | None = None,
+                 max_retries: int | None = None) -> LLMGateway | None:
         """The gateway for a command's `--llm` and cap options, resolved CLI > env > config file
         (never the audited tree); None when the result is no LLM."""
         from dwagent.agents.llm.config import LLMOverrides, load_settings
 
-        overrides = LLMOverrides(llm=spec, budget_usd=budget_usd, max_tokens=max_tokens, no_cache=no_cache)
+        overrides = LLMOverrides(llm=spec, budget_usd=budget_usd, max_tokens=max_tokens, no_cache=no_cache,
+                                 structured=structured, timeout_s=timeout_s, max_retries=max_retries)
         return cls.from_settings(load_settings(overrides))
 
     # -- secrets -------------------------------------------------------------------------------
@@ -282,6 +284,11 @@ class LLMGateway:
                 return self.profile.mode
             return next_mode(self.settings, self.profile)
 
+    def save_profile(self) -> None:
+        """Store what is known about the endpoint (mode, rejections, rate, context size)."""
+        with self._lock:
+            self._endpoints.save(self._endpoint_key, self.profile)
+
     def _timeout(self, input_tokens: int, output_tokens: int) -> float:
         if self._timeout_fixed:
             return self.settings.timeout_s
@@ -422,7 +429,8 @@ def _backoff(attempt: int, retry_after: float | None) -> float:
 
 
 def _parse(text: str, schema: type[M]) -> tuple[M | None, str]:
-    """Validate the reply; tolerate a ```json fence some local models add."""
+    """Validate the reply; tolerate a ```json fence some local models add, and (plain mode) prose
+    around the object: the outermost {...} is tried when the whole text is not valid."""
     body = text.strip()
     if body.startswith("```"):
         body = body.strip("`")
@@ -430,4 +438,11 @@ def _parse(text: str, schema: type[M]) -> tuple[M | None, str]:
     try:
         return schema.model_validate_json(body.strip()), ""
     except ValidationError as exc:
-        return None, "; ".join(f"{'.'.join(map(str, e['loc'])) or 'reply'}: {e['msg']}" for e in exc.errors())
+        errors = "; ".join(f"{'.'.join(map(str, e['loc'])) or 'reply'}: {e['msg']}" for e in exc.errors())
+    start, end = body.find("{"), body.rfind("}")
+    if 0 <= start < end and (start > 0 or end < len(body) - 1):
+        try:
+            return schema.model_validate_json(body[start:end + 1]), ""
+        except ValidationError:
+            pass
+    return None, errors

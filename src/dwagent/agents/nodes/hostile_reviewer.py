@@ -132,8 +132,9 @@ def review_findings(findings: list[Finding], ctx: RunContext, sources: Sources |
 
 
 def _llm_pass(kept: list[Finding], ctx: RunContext, sources) -> tuple[list[Finding], dict]:
-    from dwagent.agents.nodes.llm_stages import llm_review
+    from dwagent.agents.nodes.llm_stages import announce_llm_plan, llm_review
 
+    announce_llm_plan(kept, ctx.gateway, ctx.rubric.rubric)
     out, evidence = llm_review(kept, ctx.gateway, Path(ctx.root), sources)
     out.sort(key=Finding.sort_key)
     return out, evidence
