@@ -50,7 +50,7 @@ def test_validation_500_is_negotiated_away_not_an_outage(make_harness):
     # json_object carries the schema (llama.cpp grammar) and states it in the system message too
     sent = h.script.bodies()[1]
     assert sent["response_format"]["schema"]["properties"]["verdict"]["enum"] == ["refuted", "confirmed", "downgraded"]
-    assert "JSON schema ChallengeReply" in sent["messages"][0]["content"]
+    assert sent["messages"][-1]["content"].rstrip().endswith("}") and "JSON schema ChallengeReply" in sent["messages"][-1]["content"]
 
 
 def test_negotiated_mode_is_cached_per_endpoint_outside_the_tree(make_harness, tmp_path):
@@ -80,7 +80,7 @@ def test_plain_mode_extracts_the_json_object_from_prose(make_harness):
     assert ask(h.gateway) == ChallengeReply.model_validate(CONFIRM)
     body = h.script.bodies()[0]
     assert "response_format" not in body and "tools" not in body
-    assert "JSON schema ChallengeReply" in body["messages"][0]["content"]
+    assert "JSON schema ChallengeReply" in body["messages"][-1]["content"]
 
 
 def test_explicit_rejected_mode_is_a_configuration_problem_naming_the_fix(make_harness):

@@ -77,8 +77,10 @@ class OpenAIProvider(Provider):
             args["temperature"] = 0
         if request.mode in ("json_object", "plain"):
             # The schema travels in the instructions too: json_object alone only promises *some*
-            # JSON object (and OpenAI requires the word JSON in the messages for it).
-            args["messages"][0]["content"] = request.system + schema_instruction(request)
+            # JSON object (and OpenAI requires the word JSON in the messages for it). It goes at
+            # the end of the user message, after the data blocks: some chat templates (gemma in
+            # llama-cpp-python) drop the system message altogether.
+            args["messages"][1]["content"] = request.user + schema_instruction(request)
         if request.timeout_s is not None:
             args["timeout"] = request.timeout_s
         if request.mode == "tool":
