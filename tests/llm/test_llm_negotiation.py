@@ -202,3 +202,14 @@ def test_gateway_from_cli_passes_the_transport_options(tmp_path, monkeypatch):
     gateway = LLMGateway.from_cli(f"openai-compatible:m@{LOCAL}", structured="tool", timeout_s=12, max_retries=0)
     assert gateway is not None
     assert (gateway.settings.structured, gateway.settings.timeout_s, gateway.settings.max_retries) == ("tool", 12.0, 0)
+
+
+def test_a_forced_mode_does_not_replace_the_negotiated_one(make_harness, tmp_path):
+    cache = tmp_path / "c"
+    ask(_local(make_harness, 2, cache_dir=cache).gateway)  # auto: negotiates json_object
+    forced = make_harness("openai-compatible", "gemma", [openai_reply(json.dumps(CONFIRM))], base_url=LOCAL,
+                          cache_dir=cache, structured="plain", use_cache=False)
+    ask(forced.gateway)
+    again = _local(make_harness, 1, cache_dir=cache, use_cache=False)
+    ask(again.gateway)
+    assert [(b.get("response_format") or {}).get("type") for b in again.script.bodies()] == ["json_object"]

@@ -312,7 +312,10 @@ class LLMGateway:
     def _succeeded(self, mode: str, input_tokens: int, output_tokens: int, seconds: float) -> None:
         with self._lock:
             self.profile.observe(input_tokens, output_tokens, seconds)
-            self.profile.mode = mode
+            if self.settings.structured == "auto":
+                # Only a negotiated mode is remembered: a mode the user forced for one command
+                # says nothing about what `auto` should use next time.
+                self.profile.mode = mode
             self._endpoints.save(self._endpoint_key, self.profile)
 
     def _send(self, agent: str, request: StructuredRequest) -> ProviderReply | None:
@@ -397,15 +400,15 @@ class LLMGateway:
         self.ledger.record_call(agent, input_tokens, output_tokens, self.price.cost(input_tokens, output_tokens))
 
     # -- doctor --------------------------------------------------------------------------------
-    def ping(self) -> tuple[bool, str]:
+    def ping(self, agent: str = "doctor") -> tuple[bool, str]:
         """Send one tiny request outside the cache (negotiating the structured mode if needed);
         (ok, what happened)."""
         from dwagent.agents.llm.schemas import PingReply
 
         started = time.monotonic()
-        result = self.complete_structured("doctor", "ping", {"request": {"say": "pong"}}, PingReply, 20, use_cache=False)
+        result = self.complete_structured(agent, "ping", {"request": {"say": "pong"}}, PingReply, 20, use_cache=False)
         seconds = time.monotonic() - started
-        usage = self.ledger.usage("doctor")
+        usage = self.ledger.usage(agent)
         if result is None:
             return False, ", ".join(f"{k} x{v}" for k, v in sorted(usage.reasons.items())) or "no reply"
         return True, (f"reply {result.reply!r}; {usage.input_tokens} input + {usage.output_tokens} output tokens "

@@ -107,6 +107,10 @@ def announce_llm_plan(findings: list[Finding], gateway, rubric) -> str:
     """Show the token plan before the first model call ("~N calls, ~T tokens, ~M minutes")."""
     if gateway is None or not hasattr(gateway, "plan"):
         return ""
+    if getattr(gateway, "profile", None) is not None and not gateway.profile.tokens_per_s:
+        # An endpoint never measured: one tiny request negotiates the structured mode and gives
+        # the rate, so the plan has minutes and the first real call a timeout that fits.
+        gateway.ping(agent="endpoint_probe")
     return gateway.plan(llm_call_plan(findings, rubric))
 
 

@@ -2,8 +2,8 @@
 
 Structured output follows the request's mode (negotiated per endpoint by the gateway, see
 agents/llm/capabilities.py): `response_format` json_schema (strict), json_object with a `schema`
-(llama-cpp-python's extension; the schema is also stated in the system message), a forced function
-call, or plain JSON asked for in the system message.
+(llama-cpp-python's extension; the schema is also stated in the user message), a forced function
+call, or plain JSON asked for in the user message.
 """
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ import httpx2
 import openai
 
 from dwagent.agents.llm.config import LLMSettings
+from dwagent.agents.llm.providers.jsonschema import bounded_json_schema
 from dwagent.agents.llm.providers.interface import (
     Provider,
     ProviderError,
@@ -83,6 +84,7 @@ class OpenAIProvider(Provider):
             args["messages"][1]["content"] = request.user + schema_instruction(request)
         if request.timeout_s is not None:
             args["timeout"] = request.timeout_s
+        schema = bounded_json_schema(request.json_schema) if self.local else request.json_schema
         if request.mode == "tool":
             args["tools"] = [
                 {
@@ -90,14 +92,14 @@ class OpenAIProvider(Provider):
                     "function": {
                         "name": request.schema_name,
                         "description": "Return the answer as the arguments of this function.",
-                        "parameters": request.json_schema,
+                        "parameters": schema,
                         "strict": True,
                     },
                 }
             ]
             args["tool_choice"] = {"type": "function", "function": {"name": request.schema_name}}
         elif request.mode == "json_object":
-            args["response_format"] = {"type": "json_object", "schema": request.json_schema}
+            args["response_format"] = {"type": "json_object", "schema": schema}
         elif request.mode == "json_schema":
             args["response_format"] = {
                 "type": "json_schema",
