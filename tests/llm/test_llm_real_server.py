@@ -30,6 +30,7 @@ MODEL = os.environ.get("DWAGENT_LLM_SERVER_MODEL", "gemma3-270m").strip()
 SERVER_LOG = os.environ.get("DWAGENT_LLM_SERVER_LOG", "").strip()
 SPEC = f"openai-compatible:{MODEL}@{URL}"
 CLI_TIMEOUT_S = 1800
+DWAGENT = Path(sys.executable).with_name("dwagent")  # the installed console script, as a user runs it
 
 pytestmark = [pytest.mark.llm_server,
               pytest.mark.skipif(not URL, reason="needs DWAGENT_LLM_SERVER_URL (a running model server; see .ci/llm-e2e.sh)")]
@@ -92,7 +93,7 @@ def _env(cache: Path, **extra: str) -> dict[str, str]:
 
 
 def _dwagent(args: list[str], cwd: Path, env: dict[str, str], stdin: str | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "dwagent", *args], cwd=cwd, env=env, input=stdin, text=True,
+    return subprocess.run([str(DWAGENT), *args], cwd=cwd, env=env, input=stdin, text=True,
                           capture_output=True, timeout=CLI_TIMEOUT_S)
 
 
