@@ -44,7 +44,9 @@ def _pairs(tmp_path):
 def _gateway(tmp_path, handler):
     settings = LLMSettings(provider="openai-compatible", model="m", base_url="http://127.0.0.1:9/v1", api_key="k",
                            cache_dir=tmp_path / "cache", use_cache=False, max_retries=0, structured="json_object")
-    return LLMGateway(settings, make_provider(settings, httpx2.Client(transport=httpx2.MockTransport(handler))))
+    gateway = LLMGateway(settings, make_provider(settings, httpx2.Client(transport=httpx2.MockTransport(handler))))
+    gateway.profile.tokens_per_s = 20.0  # a measured endpoint: no probe call before the review
+    return gateway
 
 
 def test_labels_join_findings_by_rule_path_and_line_hash(tmp_path):

@@ -117,6 +117,8 @@ def measure(pairs: list[tuple[dict, Finding]], root: Path, gateway: LLMGateway |
     if gateway is None:
         return result
     findings = [f for _, f in pairs]
+    if not gateway.profile.tokens_per_s:
+        gateway.ping(agent="endpoint_probe")  # mode and rate first, as certify does
     started = time.monotonic()
     reviewed, _ = llm_review(findings, gateway, root)
     seconds = time.monotonic() - started
@@ -173,6 +175,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--budget-usd", type=float, default=None)
     parser.add_argument("--no-cache", action="store_true")
     parser.add_argument("--structured", default=None)
+    parser.add_argument("--timeout", type=float, default=None, help="fixed per-call timeout (a shared local server queues)")
     args = parser.parse_args(argv)
     label_files = args.labels if args.labels is not None else sorted(Path("evals/real").glob("*.yaml"))
     labels = load_labels(label_files) if label_files else []
@@ -190,7 +193,7 @@ def main(argv: list[str] | None = None) -> int:
         missed = 0
     chosen = sample(pairs, args.limit)
     settings = load_settings(LLMOverrides(llm=args.llm, budget_usd=args.budget_usd, no_cache=args.no_cache,
-                                          structured=args.structured))
+                                          structured=args.structured, timeout_s=args.timeout))
     result = measure(chosen, root, LLMGateway.from_settings(settings), missed if args.limit is None else 0)
     result["source"] = source
     print(json.dumps(result, indent=2, sort_keys=True))
