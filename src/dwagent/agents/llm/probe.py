@@ -19,7 +19,7 @@ from dwagent.agents.llm.gateway import LLMGateway
 
 _CONTEXT_FIELDS = ("context_length", "max_model_len", "context_window", "max_context_length", "n_ctx", "n_ctx_train")
 OVERFLOW_PROBE_WORDS = 40_000  # more tokens than the contexts such local servers are started with
-OVERFLOW_PROBE_TIMEOUT_S = 30.0
+OVERFLOW_PROBE_TIMEOUT_S = 120.0  # a shared local server may be busy with another client first
 
 
 @dataclass
