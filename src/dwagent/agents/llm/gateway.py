@@ -42,6 +42,8 @@ from dwagent.agents.llm.providers import (
 )
 from dwagent.agents.llm.providers.jsonschema import strict_json_schema
 from dwagent.agents.llm.redact import Redactor
+from dwagent.agents.llm.reply_parsing import backoff_seconds as _backoff
+from dwagent.agents.llm.reply_parsing import parse_reply as _parse
 from dwagent.agents.llm.templates import load_prompt, render
 from dwagent.agents.llm.tokens import TokenCounter
 from dwagent.errors import UsageError
@@ -50,8 +52,6 @@ from dwagent.models import Finding
 M = TypeVar("M", bound=BaseModel)
 
 DEFAULT_MAX_OUTPUT_TOKENS = 700
-BACKOFF_BASE_S = 1.0
-BACKOFF_CAP_S = 30.0
 OUTAGE_LIMIT = 2  # consecutive calls failing after all retries before the model is switched off
 MIN_RETRY_OUTPUT_TOKENS = 64  # a retry after a timeout halves the output allowance, down to this
 REPAIR_NOTE = (
@@ -422,30 +422,3 @@ class LLMGateway:
         if self.announce is not None:
             self.announce(line)
         return line
-
-
-def _backoff(attempt: int, retry_after: float | None) -> float:
-    """Exponential backoff (1, 2, 4 ... s, capped), or the server's Retry-After when it gave one."""
-    if retry_after is not None:
-        return min(retry_after, BACKOFF_CAP_S)
-    return min(BACKOFF_BASE_S * 2 ** (attempt - 1), BACKOFF_CAP_S)
-
-
-def _parse(text: str, schema: type[M]) -> tuple[M | None, str]:
-    """Validate the reply; tolerate a ```json fence some local models add, and (plain mode) prose
-    around the object: the outermost {...} is tried when the whole text is not valid."""
-    body = text.strip()
-    if body.startswith("```"):
-        body = body.strip("`")
-        body = body[4:] if body.lower().startswith("json") else body
-    try:
-        return schema.model_validate_json(body.strip()), ""
-    except ValidationError as exc:
-        errors = "; ".join(f"{'.'.join(map(str, e['loc'])) or 'reply'}: {e['msg']}" for e in exc.errors())
-    start, end = body.find("{"), body.rfind("}")
-    if 0 <= start < end and (start > 0 or end < len(body) - 1):
-        try:
-            return schema.model_validate_json(body[start:end + 1]), ""
-        except ValidationError:
-            pass
-    return None, errors
