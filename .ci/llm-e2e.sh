@@ -32,6 +32,7 @@ SERVER_PID=$!
 stop_server() {
   kill "$SERVER_PID" 2>/dev/null || true
   wait "$SERVER_PID" 2>/dev/null || true
+  rm -f "$MODEL_FILE"  # 253 MB; the server log stays in $WORK
 }
 trap stop_server EXIT
 
