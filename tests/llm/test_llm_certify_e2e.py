@@ -62,7 +62,9 @@ def dwshape_runs(tmp_path_factory):
 
 def test_every_llm_agent_ran_and_verdicts_match_offline(dwshape_runs):
     (off, _), (llm, out), gateway, server = dwshape_runs
-    assert set(server.schemas()) == {"ChallengeReply", "FlowHopReply", "ProseReply"}
+    # PingReply: the endpoint was never measured, so one tiny probe came first (mode and rate)
+    assert set(server.schemas()) == {"PingReply", "ChallengeReply", "FlowHopReply", "ProseReply"}
+    assert server.schemas()[0] == "PingReply" and server.schemas().count("PingReply") == 1
     assert llm.verdict == off.verdict and _severities(llm) == _severities(off)
     offline_status, llm_status = _statuses(off), _statuses(llm)
     assert set(llm_status) == set(offline_status)
@@ -153,18 +155,28 @@ def test_canary_obedient_model_changes_no_verdict(small_tree, tmp_path):
 
 
 def test_budget_cut_mid_run_finishes_deterministically(small_tree, tmp_path):
-    # the dw rubric: it asks for the competitive analysis, whose per-product prose exhausts the budget
-    # (the generic rubric runs no competitor analyst)
-    offline, _ = _run(small_tree, tmp_path / "w", "offline", "dw")
+    # the generic rubric asks for no competitor prose: the cap is split between the review,
+    # rationale and flow stages, and one of them runs out of its own share
+    offline, _ = _run(small_tree, tmp_path / "w", "offline", "generic")
     with FakeServer() as server:
-        gateway = _gateway(server.url, tmp_path / "cache", max_tokens=4000)
-        assisted, out = _run(small_tree, tmp_path / "w", "llm", "dw", gateway)
+        gateway = _gateway(server.url, tmp_path / "cache", max_tokens=8000)
+        assisted, out = _run(small_tree, tmp_path / "w", "llm", "generic", gateway)
     run = json.loads((out / "run.json").read_text())["llm"]
-    assert run["budget_exhausted"] == "max-tokens" and 0 < run["totals"]["calls"] < 10
-    assert "competitor_analyst" in run["agents_without_model"]
+    # the cap is split by stage: the review got its share first, a later stage ran out of its own
+    assert run["stages_exhausted"] and 0 < run["totals"]["calls"] < 10
+    assert run["agents"]["hostile_reviewer"]["calls"] > 0
+    assert set(run["agents_without_model"]) <= {"rationale", "flow_tracer", "hostile_reviewer", "triage"}
     assert assisted.verdict == offline.verdict and _statuses(assisted) == _statuses(offline)
     md = (out / "CERTIFICATION.md").read_text()
-    assert "The max-tokens cap was reached" in md and "Agents that ran without the model at least once" in md
+    assert "The share of the cap for stage(s)" in md and "Agents that ran without the model at least once" in md
+
+
+def test_generic_rubric_asks_for_no_competitor_prose(small_tree, tmp_path):
+    with FakeServer() as server:
+        gateway = _gateway(server.url, tmp_path / "cache")
+        _run(small_tree, tmp_path / "w", "llm", "generic", gateway)
+    run = gateway.ledger.to_dict()
+    assert run["totals"]["calls"] > 0 and "competitor_analyst" not in run["agents"]
 
 
 def test_unchanged_rerun_is_served_from_the_cache(small_tree, tmp_path):
@@ -175,7 +187,9 @@ def test_unchanged_rerun_is_served_from_the_cache(small_tree, tmp_path):
         _run(small_tree, tmp_path / "w", "second", "generic", gateway)
     assert sent > 0 and len(server.requests) == sent
     totals = gateway.ledger.to_dict()["totals"]
-    assert totals["calls"] == 0 and totals["cache_hits"] == sent and totals["cost_usd"] == 0
+    # every call but the first run's endpoint probe (never cached; the rate is known now)
+    probes = server.schemas().count("PingReply")
+    assert probes == 1 and totals["calls"] == 0 and totals["cache_hits"] == sent - probes and totals["cost_usd"] == 0
 
 
 def test_certify_cli_with_local_model_writes_usage_and_prose(small_tree, tmp_path, monkeypatch):

@@ -40,10 +40,11 @@ def test_max_tokens_cap_stops_before_any_request(make_harness):
 
 
 def test_budget_exhaustion_is_sticky_and_recorded_per_agent(make_harness):
-    # The first call fits a $0.01 budget on claude-sonnet-5-5; its reported usage (100k input
-    # tokens = $0.20) exhausts it, so every later call falls back without a request.
+    # The first call fits the review stage's share (45%) of a $0.02 budget on claude-sonnet-5-5;
+    # its reported usage (100k input tokens = $0.20) exhausts the whole budget, so every later
+    # call falls back without a request.
     steps = [anthropic_reply(CONFIRM, input_tokens=100_000, output_tokens=50)]
-    h = make_harness("anthropic", "claude-sonnet-5-5", steps, budget_usd=0.01, use_cache=False)
+    h = make_harness("anthropic", "claude-sonnet-5-5", steps, budget_usd=0.02, use_cache=False)
     assert ask(h.gateway) is not None
     assert ask(h.gateway, agent="triage") is None
     assert ask(h.gateway, agent="flow_tracer") is None

@@ -105,11 +105,16 @@ def test_retired_model_disables_the_model_visibly(make_harness):
     assert ledger["agents"]["triage"]["reasons"] == {"fallback:disabled:" + ledger["disabled"]: 1}
 
 
-def test_bad_request_is_not_retried(make_harness):
+def test_bad_request_is_not_retried_and_is_a_configuration_problem(make_harness):
     h = make_harness("anthropic", "claude-sonnet-5-5", [error_reply(400, "temperature is not supported")])
     assert ask(h.gateway) is None
     assert h.sleeps == []
-    assert h.gateway.ledger.usage("hostile_reviewer").reasons["fallback:http-400"] == 1
+    reasons = h.gateway.ledger.usage("hostile_reviewer").reasons
+    assert reasons["fallback:rejected-request"] == 1 and reasons["failure:mode-rejected:tool"] == 1
+    # the only mode Anthropic has was refused: a configuration problem, said as one, not "unreachable"
+    disabled = h.gateway.ledger.disabled
+    assert disabled.startswith("configuration:") and "temperature is not supported" in disabled
+    assert "unreachable" not in disabled
 
 
 def test_reasoning_models_get_low_effort_and_room_to_answer(make_harness):

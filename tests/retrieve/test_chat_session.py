@@ -125,7 +125,29 @@ def test_llm_sentence_citing_a_span_changed_on_disk_is_removed(chat_report, tmp_
     turn = s.ask(fid, "why?")
     s.close()
     assert turn["data"]["removed_claims"] == 1
-    assert "(nothing verifiable)" in turn["answer"]
+    # never worse than offline: the verified offline sections stay, and the answer says why
+    assert turn["data"]["mode"] == "llm-no-verified-sentence"
+    assert "## Finding" in turn["answer"] and "(nothing verifiable)" not in turn["answer"]
+    assert any("verified offline analysis is shown" in gap for gap in turn["data"]["not_answered"])
+
+
+def test_llm_answer_with_no_surviving_sentence_keeps_callers_and_gap_lines_match_the_mode(chat_report, tmp_path):
+    report_dir, root, fid = chat_report
+    offline = _session(report_dir)
+    offline_turn = offline.ask(fid, "who calls this?")
+    offline_fix = offline.ask(fid, "how do I fix it?")
+    offline.close()
+    reply = {"sentences": [{"text": "Nobody calls it.", "evidence_ids": ["E-000000000000"]}]}
+    s = _session(report_dir, _gateway(tmp_path, reply, []))
+    turn = s.ask(fid, "who calls this?")
+    fix = s.ask(fid, "how do I fix it?")
+    s.close()
+    # every offline section and cited span is still there
+    for section in offline_turn["data"]["sections"]:
+        assert section in turn["data"]["sections"]
+    assert "src/App/Service.cs:11" in turn["answer"] and "Nobody calls it" not in turn["answer"]
+    assert "offline mode does not write code" in offline_fix["answer"]
+    assert "offline mode" not in fix["answer"] and "a concrete patch: not verified" in fix["answer"]
 
 
 def test_llm_failure_falls_back_to_the_offline_answer(chat_report, tmp_path):

@@ -9,6 +9,7 @@ import typer
 import yaml
 from rich.console import Console
 
+from dwagent.commands import llm as llm_options
 from dwagent.errors import InputError, UsageError
 from dwagent.tools.walk import DEFAULT_MAX_FILE_BYTES
 
@@ -64,14 +65,16 @@ def _previous_report(path: Path | None):
     return load_report(target)
 
 
-def _gateway(spec: str | None, budget_usd: float | None = None, max_tokens: int | None = None, no_cache: bool = False):
+def _gateway(spec: str | None, budget_usd: float | None = None, max_tokens: int | None = None, no_cache: bool = False,
+             structured: str | None = None, timeout_s: float | None = None, max_retries: int | None = None):
     """The LLM gateway for `--llm SPEC`, else DWAGENT_LLM / dwagent.toml / [tool.dwagent] in the
     current directory (never the audited tree); None when the result is `none` (fully deterministic)."""
     if spec in ("", "none"):
         return None
     from dwagent.agents.llm.gateway import LLMGateway
 
-    return LLMGateway.from_cli(spec, budget_usd=budget_usd, max_tokens=max_tokens, no_cache=no_cache)
+    return LLMGateway.from_cli(spec, budget_usd=budget_usd, max_tokens=max_tokens, no_cache=no_cache,
+                               structured=structured, timeout_s=timeout_s, max_retries=max_retries)
 
 
 def certify_command(
@@ -91,6 +94,9 @@ def certify_command(
     no_exec: bool = typer.Option(False, "--no-exec", help="Do not run the tree's build/test commands (gates NOT RUN)."),
     exclude: list[str] = typer.Option([], "--exclude", help="Gitignore-style glob to skip (repeatable; recorded as a skip)."),
     max_file_size: int = typer.Option(DEFAULT_MAX_FILE_BYTES, "--max-file-size", min=1, help="Size cap in bytes: larger files are skipped with that reason."),
+    llm_structured: str | None = llm_options.structured_option(),
+    llm_timeout: float | None = llm_options.timeout_option(),
+    llm_retries: int | None = llm_options.retries_option(),
 ) -> None:
     """Certify (or refuse to certify) a codebase. Exit 0 CERTIFIED, 1 otherwise, 2 error.
 
@@ -141,9 +147,12 @@ def certify_command(
         elif node != "resume":
             display.stage(node, event)
 
+    gateway = _gateway(llm, budget_usd, max_tokens, no_cache, llm_structured, llm_timeout, llm_retries)
+    if gateway is not None and not quiet:
+        gateway.announce = lambda line: console.print(f"  [dim]{line}[/]", highlight=False)
     ctx = RunContext(
         root=root, rubric=loaded, index_dir=index_dir, execute_gates=not no_exec, baseline=accepted,
-        baseline_source=baseline_source, gateway=_gateway(llm, budget_usd, max_tokens, no_cache), llm_spec=llm or "none", progress=progress,
+        baseline_source=baseline_source, gateway=gateway, llm_spec=llm or "none", progress=progress,
         exclude=tuple(opts["exclude"]) + extra_exclude, max_file_bytes=int(opts["max_file_size"]), index_progress=display.counter("indexing") or False,
     )
     try:

@@ -5,7 +5,29 @@ from pathlib import Path
 
 import typer
 
-from dwagent.agents.llm.config import LLMOverrides, LLMSettings, load_settings
+from dwagent.agents.llm.config import STRUCTURED_MODES, LLMOverrides, LLMSettings, load_settings
+
+# The transport options every command with --llm takes (same precedence: flag > env > config file).
+STRUCTURED_HELP = ("How structured answers are requested: " + " | ".join(STRUCTURED_MODES)
+                   + " (default auto: negotiated once per endpoint and cached). Env DWAGENT_LLM_STRUCTURED.")
+TIMEOUT_HELP = ("Seconds before one model call times out (default 60, raised to what the measured token rate "
+                "needs; a value you set is kept as is). Env DWAGENT_LLM_TIMEOUT_S.")
+RETRIES_HELP = "Retries of a failed call (429/5xx/timeout; default 3; 0 = none). Env DWAGENT_LLM_MAX_RETRIES."
+
+
+def structured_option():
+    """`--llm-structured MODE` for any command that takes --llm."""
+    return typer.Option(None, "--llm-structured", help=STRUCTURED_HELP)
+
+
+def timeout_option():
+    """`--llm-timeout SECONDS` for any command that takes --llm."""
+    return typer.Option(None, "--llm-timeout", help=TIMEOUT_HELP)
+
+
+def retries_option():
+    """`--llm-retries N` for any command that takes --llm."""
+    return typer.Option(None, "--llm-retries", help=RETRIES_HELP)
 
 
 def describe(settings: LLMSettings) -> list[tuple[str, str]]:
@@ -32,9 +54,28 @@ def describe(settings: LLMSettings) -> list[tuple[str, str]]:
     rows.append(("budget usd", f"{settings.budget_usd:g}" if settings.budget_usd is not None else "none"))
     rows.append(("max tokens", str(settings.max_tokens) if settings.max_tokens is not None else "none"))
     rows.append(("timeout s / retries", f"{settings.timeout_s:g} / {settings.max_retries}"))
+    rows.append(("structured", settings.structured))
+    if settings.enabled:
+        from dwagent.agents.llm.capabilities import EndpointStore, endpoint_key
+
+        known = EndpointStore(settings.cache_dir).load(endpoint_key(settings))
+        rows.append(("endpoint (cached)", _endpoint_text(known)))
     for name, origin in settings.sources:
         rows.append((f"{name} from", origin))
     return rows
+
+
+def _endpoint_text(profile) -> str:
+    """What is known about the endpoint: chosen mode, rejected modes, rate, context size."""
+    if not profile.mode and not profile.rejected and not profile.tokens_per_s:
+        return "not probed yet (--ping negotiates and measures)"
+    parts = [f"mode {profile.mode or 'none accepted'}"]
+    if profile.rejected:
+        parts.append("rejected " + ", ".join(sorted(profile.rejected)))
+    if profile.tokens_per_s:
+        parts.append(f"~{profile.tokens_per_s:.1f} tokens/s")
+    parts.append(f"context {profile.context_size}" if profile.context_size else "context size unknown")
+    return "; ".join(parts)
 
 
 def register(app: typer.Typer) -> None:
@@ -47,10 +88,15 @@ def register(app: typer.Typer) -> None:
         max_tokens: int | None = typer.Option(None, "--max-tokens", help="Token cap for LLM calls in one run."),
         cache_dir: Path | None = typer.Option(None, "--cache-dir", help="Where cached responses live."),
         no_cache: bool = typer.Option(False, "--no-cache", help="Bypass the response cache."),
-        ping: bool = typer.Option(False, "--ping", help="Send one tiny request to the configured model."),
+        ping: bool = typer.Option(False, "--ping", help="Send one tiny request to the configured model: negotiates "
+                                  "the structured mode afresh and measures the token rate and context size."),
+        structured: Optional[str] = structured_option(),
+        timeout_s: Optional[float] = timeout_option(),
+        max_retries: Optional[int] = retries_option(),
     ) -> None:
         """Show the LLM configuration (never the key) and optionally test the connection."""
-        settings = load_settings(LLMOverrides(llm, budget_usd, max_tokens, no_cache, cache_dir))
+        settings = load_settings(LLMOverrides(llm, budget_usd, max_tokens, no_cache, cache_dir, structured, timeout_s,
+                                              max_retries))
         width = max(len(label) for label, _ in describe(settings))
         for label, value in describe(settings):
             typer.echo(f"{label:<{width}}  {value}")
@@ -60,11 +106,11 @@ def register(app: typer.Typer) -> None:
             typer.echo("ping: no LLM configured (--llm none); nothing to ping")
             return
         from dwagent.agents.llm.gateway import LLMGateway
+        from dwagent.agents.llm.probe import probe_endpoint
 
         gateway = LLMGateway.from_settings(settings)
         assert gateway is not None
-        ok, detail = gateway.ping()
-        typer.echo(f"ping: {'ok' if ok else 'FAILED'}: {detail}")
-        if gateway.ledger.disabled:
-            typer.echo(f"model disabled for this run: {gateway.ledger.disabled}")
-        raise typer.Exit(0 if ok else 1)
+        report = probe_endpoint(gateway)
+        for line in report.lines():
+            typer.echo(line)
+        raise typer.Exit(0 if report.ok else 1)

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import typer
 
+from dwagent.commands import llm as llm_options
 from dwagent.errors import DwagentError, UsageError
 
 MODES = ("lexical", "dense", "hybrid")
@@ -90,7 +91,8 @@ def search_command(
     raise typer.Exit(0)
 
 
-def _session(report_dir: Path, root: Path | None, llm: str | None, no_dense: bool):
+def _session(report_dir: Path, root: Path | None, llm: str | None, no_dense: bool, structured: str | None = None,
+             timeout_s: float | None = None, max_retries: int | None = None):
     from dwagent.agents.chat.context import build_tools
     from dwagent.agents.chat.report_loader import load_report
     from dwagent.agents.chat.session import ChatSession
@@ -99,7 +101,7 @@ def _session(report_dir: Path, root: Path | None, llm: str | None, no_dense: boo
     from dwagent.agents.llm.gateway import LLMGateway
 
     # Same resolution as certify (CLI > env > config file); the default is no LLM.
-    gateway = LLMGateway.from_cli(llm)
+    gateway = LLMGateway.from_cli(llm, structured=structured, timeout_s=timeout_s, max_retries=max_retries)
     if gateway is not None:
         gateway.register_secrets(list(report.findings))  # never send a found secret to the model
     tools = build_tools(report, dense="off" if no_dense else "if-built")
@@ -114,9 +116,12 @@ def ask_command(
     llm: str | None = typer.Option(None, "--llm", help="none (default) or a provider spec, as for certify."),
     no_dense: bool = typer.Option(False, "--no-dense", help="Do not use dense retrieval for similar code."),
     as_json: bool = typer.Option(False, "--json", help="Print the answer as JSON."),
+    llm_structured: str | None = llm_options.structured_option(),
+    llm_timeout: float | None = llm_options.timeout_option(),
+    llm_retries: int | None = llm_options.retries_option(),
 ) -> None:
     """Answer one question about one finding, citing the code (saved to the conversation)."""
-    session = _session(report_dir, root, llm, no_dense)
+    session = _session(report_dir, root, llm, no_dense, llm_structured, llm_timeout, llm_retries)
     try:
         turn = session.ask(finding_id, question)
     finally:
@@ -134,11 +139,14 @@ def chat_command(
     root: Path | None = typer.Option(None, "--root", help="Where the audited tree is (default: from run.json)."),
     llm: str | None = typer.Option(None, "--llm", help="none (default) or a provider spec, as for certify."),
     no_dense: bool = typer.Option(False, "--no-dense", help="Do not use dense retrieval for similar code."),
+    llm_structured: str | None = llm_options.structured_option(),
+    llm_timeout: float | None = llm_options.timeout_option(),
+    llm_retries: int | None = llm_options.retries_option(),
 ) -> None:
     """Talk about a report's findings: /finding ID, /evidence, /history, /quit. Conversations resume."""
     from dwagent.agents.chat.repl import Repl
 
-    session = _session(report_dir, root, llm, no_dense)
+    session = _session(report_dir, root, llm, no_dense, llm_structured, llm_timeout, llm_retries)
     try:
         if sys.stdin.isatty():
             import readline  # noqa: F401  (line editing and in-session history for input())

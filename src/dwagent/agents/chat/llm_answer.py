@@ -9,12 +9,18 @@ cited span must be code rather than a comment or text that addresses the auditor
 attacker's note back does not make it true). A failing sentence is removed and the answer says
 how many were. When the gateway declines (no provider, budget, outage) the offline answer is
 shown, marked as such.
+
+Never worse than offline: the verified offline sections (where, callers, reachability, cited
+code) are always kept, below the model's verified sentences; when no sentence survives the
+answer says so and is the offline answer plus that note. Gap lines are rewritten for the mode
+(offline.LLM_MODE_GAPS), so an LLM answer never says what "offline mode" cannot do.
 """
 from __future__ import annotations
 
 from pathlib import Path
 
 from dwagent.agents.chat.evidence import Answer, Citation
+from dwagent.agents.chat.offline import LLM_MODE_GAPS
 from dwagent.agents.llm.citations import is_comment_only, reads_like_instruction
 from dwagent.agents.llm.schemas import ProseReply
 from dwagent.agents.llm.templates import CodeBlock
@@ -75,11 +81,15 @@ def answer_with_llm(gateway, root: Path, finding: Finding, question: str, histor
         for i, c in zip(ids, cited):
             used[i] = c
         kept.append(f"{text} [{', '.join(c.location for c in cited)}]")
-    gaps = list(offline.not_answered)
+    gaps = [LLM_MODE_GAPS.get(gap, gap) for gap in offline.not_answered]
     if removed:
         gaps.append(f"{removed} sentence(s) of the model's answer were removed: no verifiable code citation")
     if not kept:
-        gaps.append("the model gave no sentence with a verifiable citation")
-    body = "\n".join(f"- {s}" for s in kept) or "(nothing verifiable)"
-    return Answer(offline.intent, (("Answer (LLM, citations verified)", body),),
-                  tuple(used[i] for i in sorted(used)), tuple(gaps), "llm", removed)
+        gaps.append("the model gave no sentence with a verifiable citation: the verified offline analysis is shown instead")
+        return Answer(offline.intent, offline.sections, offline.citations, tuple(gaps), "llm-no-verified-sentence", removed)
+    body = "\n".join(f"- {s}" for s in kept)
+    citations = tuple(used[i] for i in sorted(used))
+    seen = {(c.file, c.start_line, c.end_line) for c in citations}
+    citations += tuple(c for c in offline.citations if (c.file, c.start_line, c.end_line) not in seen)
+    return Answer(offline.intent, (("Answer (LLM, citations verified)", body), *offline.sections),
+                  citations, tuple(gaps), "llm", removed)

@@ -14,6 +14,15 @@ from dwagent.agents.chat.tools import ChatTools, Declaration
 from dwagent.models import Finding
 
 MAX_SIMILAR = 8
+# Gap lines that describe what *offline* mode cannot do. An LLM answer built on top of the
+# offline one says the same gap in its own terms (agents/chat/llm_answer.py), never "offline
+# mode does not ..." next to a model's text.
+PATCH_GAP = "a concrete patch: offline mode does not write code (use --llm for a proposed, cited patch)"
+DOMINANCE_GAP = "whether any listed check dominates every path to the finding is NOT VERIFIED offline"
+LLM_MODE_GAPS = {
+    PATCH_GAP: "a concrete patch: not verified (a patch in the model's answer is a proposal; only its cited lines were checked)",
+    DOMINANCE_GAP: "whether any listed check dominates every path to the finding is NOT VERIFIED (the model's answer does not prove it)",
+}
 
 
 def finding_summary(f: Finding) -> str:
@@ -146,7 +155,7 @@ class OfflineAnswerer:
                              f"{len(nearby)} line(s) before {len(sites)} call site(s) ({how}); "
                              "a listed line is a candidate, not proof that it guards this path"))
             cites += nearby
-        gaps.append("whether any listed check dominates every path to the finding is NOT VERIFIED offline")
+        gaps.append(DOMINANCE_GAP)
         return Answer("guard", tuple(sections), tuple(cites), tuple(gaps))
 
     def _similar(self, f: Finding, question: str) -> Answer:
@@ -170,7 +179,7 @@ class OfflineAnswerer:
         doc = rule_doc(f.rule)
         if doc:
             sections.append((f"Rule {f.rule}", doc))
-        gaps = ("a concrete patch: offline mode does not write code (use --llm for a proposed, cited patch)",)
+        gaps = (PATCH_GAP,)
         return Answer("fix", tuple(sections), (finding_citation(self.tools, f),), gaps)
 
     def _unknown(self, f: Finding, question: str) -> Answer:

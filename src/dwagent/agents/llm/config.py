@@ -17,6 +17,13 @@ from dwagent.errors import InputError, UsageError
 
 ProviderName = Literal["none", "openai", "anthropic", "openai-compatible"]
 PROVIDERS: tuple[str, ...] = ("none", "openai", "anthropic", "openai-compatible")
+# How a structured answer is asked for. "auto" negotiates per endpoint (agents/llm/capabilities.py):
+# json_schema (OpenAI strict), json_object (+ schema: llama.cpp's extension), a forced tool call,
+# or plain JSON requested in the prompt and repaired once when malformed.
+StructuredMode = Literal["auto", "json_schema", "json_object", "tool", "plain"]
+STRUCTURED_MODES: tuple[str, ...] = ("auto", "json_schema", "json_object", "tool", "plain")
+DEFAULT_TIMEOUT_S = 60.0
+DEFAULT_MAX_RETRIES = 3
 
 # Local servers (Ollama, vLLM, llama.cpp, LM Studio) ignore the key but the SDK requires one.
 # We never send a real OPENAI_API_KEY to an arbitrary URL, so local endpoints get this dummy
@@ -47,6 +54,9 @@ class LLMOverrides:
     max_tokens: int | None = None
     no_cache: bool = False
     cache_dir: Path | None = None
+    structured: str | None = None
+    timeout_s: float | None = None
+    max_retries: int | None = None
 
 
 @dataclass(frozen=True)
@@ -62,9 +72,9 @@ class LLMSettings:
     max_tokens: int | None = None
     use_cache: bool = True
     cache_dir: Path = Path(".dwagent-cache")
-    timeout_s: float = 60.0
-    max_retries: int = 3
-    structured: Literal["json_schema", "tool"] = "json_schema"
+    timeout_s: float = DEFAULT_TIMEOUT_S
+    max_retries: int = DEFAULT_MAX_RETRIES
+    structured: StructuredMode = "auto"
     sources: tuple[tuple[str, str], ...] = ()  # (setting, where it came from), sorted
 
     @property
@@ -145,6 +155,20 @@ def _number(value: object, kind: type, what: str, origin: str) -> float | int:
     return number
 
 
+def _retries(value: object, origin: str) -> int:
+    """A retry count: a whole number >= 0 (0 = one attempt only)."""
+    if value is None:
+        return DEFAULT_MAX_RETRIES
+    try:
+        number = int(str(value).strip()) if not isinstance(value, bool) else -1
+    except ValueError:
+        number = -1
+    if number < 0:
+        raise UsageError(f"max_retries from {origin} must be a whole number >= 0, got {value!r}",
+                         "set max_retries (--llm-retries, DWAGENT_LLM_MAX_RETRIES) to 0, 1, 2 ...")
+    return number
+
+
 def load_settings(
     overrides: LLMOverrides | None = None,
     env: Mapping[str, str] | None = None,
@@ -173,11 +197,13 @@ def load_settings(
     budget = pick("budget_usd", overrides.budget_usd, "DWAGENT_BUDGET_USD")
     max_tokens = pick("max_tokens", overrides.max_tokens, "DWAGENT_MAX_TOKENS")
     cache_dir = pick("cache_dir", overrides.cache_dir, "DWAGENT_CACHE_DIR")
-    timeout = table.get("timeout_s", 60.0)
-    retries = table.get("max_retries", 3)
-    structured = str(table.get("structured", "json_schema"))
-    if structured not in ("json_schema", "tool"):
-        raise UsageError(f"structured = {structured!r} in {file_name}", "use json_schema or tool")
+    timeout = pick("timeout_s", overrides.timeout_s, "DWAGENT_LLM_TIMEOUT_S")
+    retries = pick("max_retries", overrides.max_retries, "DWAGENT_LLM_MAX_RETRIES")
+    structured_value = pick("structured", overrides.structured, "DWAGENT_LLM_STRUCTURED")
+    structured = str(structured_value).strip().lower().replace("-", "_") if structured_value is not None else "auto"
+    if structured not in STRUCTURED_MODES:
+        raise UsageError(f"structured = {structured_value!r} from {sources['structured']}",
+                         "use " + ", ".join(STRUCTURED_MODES) + " (--llm-structured, DWAGENT_LLM_STRUCTURED or structured = ...)")
 
     key_env = KEY_ENV.get(spec.provider, "")
     api_key = env.get(key_env, "") if key_env else ""
@@ -193,8 +219,8 @@ def load_settings(
         max_tokens=int(_number(max_tokens, int, "max_tokens", sources["max_tokens"])) if max_tokens is not None else None,
         use_cache=not overrides.no_cache,
         cache_dir=Path(str(cache_dir)).expanduser() if cache_dir is not None else default_cache_dir(env),
-        timeout_s=float(_number(timeout, float, "timeout_s", file_name or "default")),
-        max_retries=int(retries) if isinstance(retries, int) and retries >= 0 else 3,
+        timeout_s=float(_number(timeout, float, "timeout_s", sources["timeout_s"])) if timeout is not None else DEFAULT_TIMEOUT_S,
+        max_retries=_retries(retries, sources.get("max_retries", "")),
         structured=structured,  # type: ignore[arg-type]
         sources=tuple(sorted(sources.items())),
     )

@@ -4,34 +4,46 @@ None always means "use your deterministic behaviour", and the reason is in the l
 gateway owns the policy around every call: redaction, the response cache, token and dollar caps,
 retries with backoff, one repair attempt for malformed output, and switching the model off for
 the rest of the run when it is gone (404) or the key is refused, loudly, not silently.
+
+It also negotiates how a structured answer is asked for (agents/llm/capabilities.py): a server
+that rejects a mode is a configuration fact, remembered per endpoint, not an outage; per-call
+timeouts follow the endpoint's measured rate, and a retry after a timeout asks for fewer tokens.
+Caps are split by stage (agents/llm/budget.py) so no stage can starve a more valuable one.
 """
 from __future__ import annotations
 
 import json
 import threading
 import time
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, Callable, Mapping, TypeVar
 
 import httpx2
 from pydantic import BaseModel, ValidationError
 
+from dwagent.agents.llm.budget import stage_cap, stage_of
 from dwagent.agents.llm.cache import ResponseCache, cache_key
+from dwagent.agents.llm.capabilities import EndpointStore, context_size_from, endpoint_key, fix_hint, next_mode
 from dwagent.agents.llm.config import LLMSettings
 from dwagent.agents.llm.ledger import UsageLedger
 from dwagent.agents.llm.prices import Price, price_for
 from dwagent.agents.llm.providers import (
     AuthError,
+    ContextOverflowError,
     ModelUnavailableError,
     Provider,
     ProviderError,
     ProviderReply,
     RefusalError,
+    RequestRejectedError,
     StructuredRequest,
     make_provider,
 )
 from dwagent.agents.llm.providers.jsonschema import strict_json_schema
 from dwagent.agents.llm.redact import Redactor
+from dwagent.agents.llm.reply_parsing import backoff_seconds as _backoff
+from dwagent.agents.llm.reply_parsing import parse_reply as _parse
 from dwagent.agents.llm.templates import load_prompt, render
 from dwagent.agents.llm.tokens import TokenCounter
 from dwagent.errors import UsageError
@@ -40,9 +52,8 @@ from dwagent.models import Finding
 M = TypeVar("M", bound=BaseModel)
 
 DEFAULT_MAX_OUTPUT_TOKENS = 700
-BACKOFF_BASE_S = 1.0
-BACKOFF_CAP_S = 30.0
 OUTAGE_LIMIT = 2  # consecutive calls failing after all retries before the model is switched off
+MIN_RETRY_OUTPUT_TOKENS = 64  # a retry after a timeout halves the output allowance, down to this
 REPAIR_NOTE = (
     "\n\nYour previous reply could not be used: it was not a JSON object matching the schema "
     "{schema_name}. Validation said: {errors}\nReply again with only the JSON object."
@@ -78,6 +89,13 @@ class LLMGateway:
         self._reserved_tokens = 0
         self._reserved_cost = 0.0
         self._consecutive_outages = 0
+        self._reserved_by_stage: dict[str, tuple[int, float]] = {}
+        self._endpoints = EndpointStore(settings.cache_dir)
+        self._endpoint_key = endpoint_key(settings)
+        self.profile = self._endpoints.load(self._endpoint_key)
+        # A fixed timeout the user set is kept as is; the default is only a floor under the rate.
+        self._timeout_fixed = any(name == "timeout_s" for name, _ in settings.sources)
+        self.announce: Callable[[str], None] | None = None  # where the token plan is shown (stderr)
 
     @classmethod
     def from_settings(cls, settings: LLMSettings, http_client: httpx2.Client | None = None) -> LLMGateway | None:
@@ -97,12 +115,14 @@ class LLMGateway:
 
     @classmethod
     def from_cli(cls, spec: str | None, *, budget_usd: float | None = None, max_tokens: int | None = None,
-                 no_cache: bool = False) -> LLMGateway | None:
+                 no_cache: bool = False, structured: str | None = None, timeout_s: float | None = None,
+                 max_retries: int | None = None) -> LLMGateway | None:
         """The gateway for a command's `--llm` and cap options, resolved CLI > env > config file
         (never the audited tree); None when the result is no LLM."""
         from dwagent.agents.llm.config import LLMOverrides, load_settings
 
-        overrides = LLMOverrides(llm=spec, budget_usd=budget_usd, max_tokens=max_tokens, no_cache=no_cache)
+        overrides = LLMOverrides(llm=spec, budget_usd=budget_usd, max_tokens=max_tokens, no_cache=no_cache,
+                                 structured=structured, timeout_s=timeout_s, max_retries=max_retries)
         return cls.from_settings(load_settings(overrides))
 
     # -- secrets -------------------------------------------------------------------------------
@@ -120,6 +140,20 @@ class LLMGateway:
                 return "budget-usd"
         return ""
 
+    def _over_stage_cap(self, stage: str, tokens: int, cost: float) -> str:
+        """Which cap this stage's share would exceed ("" when it fits or the agent has no stage)."""
+        if not stage:
+            return ""
+        spent_tokens, spent_cost = self.ledger.stage_spent(stage)
+        held_tokens, held_cost = self._reserved_by_stage.get(stage, (0, 0.0))
+        token_cap = stage_cap(self.settings.max_tokens, stage)
+        if token_cap is not None and spent_tokens + held_tokens + tokens > token_cap:
+            return "max-tokens"
+        cost_cap = stage_cap(self.settings.budget_usd, stage)
+        if cost_cap is not None and spent_cost + held_cost + cost > cost_cap:
+            return "budget-usd"
+        return ""
+
     def _reserve(self, agent: str, input_tokens: int, output_tokens: int) -> bool:
         """Admit a call whose worst case (estimated input + the full output allowance) fits the caps."""
         tokens, cost = input_tokens + output_tokens, self.price.cost(input_tokens, output_tokens)
@@ -134,14 +168,32 @@ class LLMGateway:
                 self.ledger.budget_exhausted = cap
                 self.ledger.record_fallback(agent, f"budget-exhausted:{cap}")
                 return False
+            stage = stage_of(agent)
+            if stage and stage in self.ledger.stages_exhausted:
+                self.ledger.record_fallback(agent, f"stage-budget-exhausted:{stage}")
+                return False
+            stage_over = self._over_stage_cap(stage, tokens, cost)
+            if stage_over:
+                # The same rule per stage: the first call that does not fit closes the stage.
+                self.ledger.stages_exhausted.add(stage)
+                self.ledger.record_fallback(agent, f"stage-budget-exhausted:{stage}")
+                return False
             self._reserved_tokens += tokens
             self._reserved_cost += cost
+            if stage:
+                held_tokens, held_cost = self._reserved_by_stage.get(stage, (0, 0.0))
+                self._reserved_by_stage[stage] = (held_tokens + tokens, held_cost + cost)
             return True
 
-    def _release(self, input_tokens: int, output_tokens: int) -> None:
+    def _release(self, agent: str, input_tokens: int, output_tokens: int) -> None:
         with self._lock:
-            self._reserved_tokens -= input_tokens + output_tokens
-            self._reserved_cost -= self.price.cost(input_tokens, output_tokens)
+            tokens, cost = input_tokens + output_tokens, self.price.cost(input_tokens, output_tokens)
+            self._reserved_tokens -= tokens
+            self._reserved_cost -= cost
+            stage = stage_of(agent)
+            if stage:
+                held_tokens, held_cost = self._reserved_by_stage.get(stage, (0, 0.0))
+                self._reserved_by_stage[stage] = (held_tokens - tokens, held_cost - cost)
 
     # -- the call ------------------------------------------------------------------------------
     def complete_structured(
@@ -212,9 +264,7 @@ class LLMGateway:
         self.ledger.record_failure(agent, "malformed-output")
         self.ledger.record_repair(agent)
         note = REPAIR_NOTE.format(schema_name=request.schema_name, errors=errors[:600])
-        repair = StructuredRequest(
-            request.system, request.user + note, request.schema_name, request.json_schema, request.max_output_tokens
-        )
+        repair = replace(request, user=request.user + note)
         reply = self._send(agent, repair)
         if reply is None:
             return None
@@ -223,6 +273,50 @@ class LLMGateway:
             self.ledger.record_failure(agent, "malformed-output-after-repair")
             self.ledger.record_fallback(agent, "malformed-output")
         return parsed
+
+    # -- structured mode and timing -------------------------------------------------------------
+    @property
+    def mode(self) -> str:
+        """The structured mode calls use now ("" when the endpoint rejected every candidate)."""
+        with self._lock:
+            if self.profile.mode and self.profile.mode not in self.profile.rejected and (
+                    self.settings.structured in ("auto", self.profile.mode)):
+                return self.profile.mode
+            return next_mode(self.settings, self.profile)
+
+    def save_profile(self) -> None:
+        """Store what is known about the endpoint (mode, rejections, rate, context size)."""
+        with self._lock:
+            self._endpoints.save(self._endpoint_key, self.profile)
+
+    def _timeout(self, input_tokens: int, output_tokens: int) -> float:
+        if self._timeout_fixed:
+            return self.settings.timeout_s
+        with self._lock:
+            return self.profile.timeout_for(input_tokens, output_tokens, self.settings.timeout_s)
+
+    def _mode_rejected(self, agent: str, mode: str, exc: RequestRejectedError) -> bool:
+        """Record that the endpoint rejected `mode`; True when another mode is left to try."""
+        self.ledger.record_failure(agent, f"mode-rejected:{mode}")
+        with self._lock:
+            self.profile.rejected[mode] = exc.detail[:300]
+            if self.profile.mode == mode:
+                self.profile.mode = ""
+            self._endpoints.save(self._endpoint_key, self.profile)
+            left = next_mode(self.settings, self.profile)
+            if not left and not self.ledger.disabled:
+                # Not an outage: the server answers, but not to anything we know how to ask.
+                self.ledger.disabled = f"configuration: {fix_hint(self.settings, self.profile)} (server said: {exc.detail[:160]})"
+        return bool(left)
+
+    def _succeeded(self, mode: str, input_tokens: int, output_tokens: int, seconds: float) -> None:
+        with self._lock:
+            self.profile.observe(input_tokens, output_tokens, seconds)
+            if self.settings.structured == "auto":
+                # Only a negotiated mode is remembered: a mode the user forced for one command
+                # says nothing about what `auto` should use next time.
+                self.profile.mode = mode
+            self._endpoints.save(self._endpoint_key, self.profile)
 
     def _send(self, agent: str, request: StructuredRequest) -> ProviderReply | None:
         """One logical call with retries; None after recording failure and fallback."""
@@ -233,9 +327,33 @@ class LLMGateway:
             return None
         try:
             attempt = 0
+            max_output = request.max_output_tokens
             while True:
+                mode = self.mode
+                if not mode:
+                    self.ledger.record_fallback(agent, "no-structured-mode")
+                    return None
+                sent = replace(request, mode=mode, max_output_tokens=max_output,
+                               timeout_s=self._timeout(estimate, max_output))
+                started = time.monotonic()
                 try:
-                    reply = self.provider.complete(request)
+                    reply = self.provider.complete(sent)
+                except RequestRejectedError as exc:
+                    if self.settings.structured == "auto" and self._mode_rejected(agent, mode, exc):
+                        continue  # negotiation: the next mode, at once (no backoff, no retry used)
+                    if self.settings.structured != "auto":
+                        self._mode_rejected(agent, mode, exc)
+                    self.ledger.record_fallback(agent, "rejected-request")
+                    return None
+                except ContextOverflowError as exc:
+                    size = context_size_from(exc.detail)
+                    if size:
+                        with self._lock:
+                            self.profile.context_size = size
+                            self._endpoints.save(self._endpoint_key, self.profile)
+                    self.ledger.record_failure(agent, exc.reason)
+                    self.ledger.record_fallback(agent, exc.reason)
+                    return None
                 except RefusalError as exc:
                     self._charge(agent, estimate, 0)
                     self.ledger.record_failure(agent, exc.reason)
@@ -251,6 +369,9 @@ class LLMGateway:
                     if exc.retryable and attempt < self.settings.max_retries:
                         attempt += 1
                         self.ledger.record_retry(agent, exc.reason)
+                        if exc.reason == "timeout":
+                            # Regenerating the same long answer would time out again: ask for less.
+                            max_output = max(MIN_RETRY_OUTPUT_TOKENS, max_output // 2)
                         self._sleep(_backoff(attempt, exc.retry_after))
                         continue
                     self.ledger.record_failure(agent, exc.reason)
@@ -261,10 +382,11 @@ class LLMGateway:
                 self._consecutive_outages = 0
                 input_tokens = reply.input_tokens if reply.input_tokens is not None else estimate
                 output_tokens = reply.output_tokens if reply.output_tokens is not None else self.counter.count(reply.text)
+                self._succeeded(mode, input_tokens, output_tokens, time.monotonic() - started)
                 self._charge(agent, input_tokens, output_tokens)
                 return reply
         finally:
-            self._release(estimate, allowance)
+            self._release(agent, estimate, allowance)
 
     def _note_outage(self, exc: ProviderError) -> None:
         """Two calls in a row that failed after all retries: the endpoint is down. Stop paying
@@ -278,31 +400,25 @@ class LLMGateway:
         self.ledger.record_call(agent, input_tokens, output_tokens, self.price.cost(input_tokens, output_tokens))
 
     # -- doctor --------------------------------------------------------------------------------
-    def ping(self) -> tuple[bool, str]:
-        """Send one tiny request outside the cache; (ok, what happened)."""
+    def ping(self, agent: str = "doctor") -> tuple[bool, str]:
+        """Send one tiny request outside the cache (negotiating the structured mode if needed);
+        (ok, what happened)."""
         from dwagent.agents.llm.schemas import PingReply
 
-        result = self.complete_structured("doctor", "ping", {"request": {"say": "pong"}}, PingReply, 20, use_cache=False)
-        usage = self.ledger.usage("doctor")
+        started = time.monotonic()
+        result = self.complete_structured(agent, "ping", {"request": {"say": "pong"}}, PingReply, 20, use_cache=False)
+        seconds = time.monotonic() - started
+        usage = self.ledger.usage(agent)
         if result is None:
             return False, ", ".join(f"{k} x{v}" for k, v in sorted(usage.reasons.items())) or "no reply"
-        return True, f"reply {result.reply!r}; {usage.input_tokens} input + {usage.output_tokens} output tokens"
+        return True, (f"reply {result.reply!r}; {usage.input_tokens} input + {usage.output_tokens} output tokens "
+                      f"in {seconds:.1f} s")
 
+    def plan(self, calls: Mapping[str, int]) -> str:
+        """The run's token plan as one line, and shown through `announce` when set."""
+        from dwagent.agents.llm.budget import plan_for
 
-def _backoff(attempt: int, retry_after: float | None) -> float:
-    """Exponential backoff (1, 2, 4 ... s, capped), or the server's Retry-After when it gave one."""
-    if retry_after is not None:
-        return min(retry_after, BACKOFF_CAP_S)
-    return min(BACKOFF_BASE_S * 2 ** (attempt - 1), BACKOFF_CAP_S)
-
-
-def _parse(text: str, schema: type[M]) -> tuple[M | None, str]:
-    """Validate the reply; tolerate a ```json fence some local models add."""
-    body = text.strip()
-    if body.startswith("```"):
-        body = body.strip("`")
-        body = body[4:] if body.lower().startswith("json") else body
-    try:
-        return schema.model_validate_json(body.strip()), ""
-    except ValidationError as exc:
-        return None, "; ".join(f"{'.'.join(map(str, e['loc'])) or 'reply'}: {e['msg']}" for e in exc.errors())
+        line = plan_for(calls, self.profile.tokens_per_s, self.settings.max_tokens).line()
+        if self.announce is not None:
+            self.announce(line)
+        return line

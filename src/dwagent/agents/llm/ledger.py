@@ -55,6 +55,7 @@ class UsageLedger:
         self._agents: dict[str, AgentUsage] = {}
         self._lock = threading.Lock()
         self.budget_exhausted = ""  # which cap was hit ("" when none)
+        self.stages_exhausted: set[str] = set()  # stages whose share of a cap ran out (agents/llm/budget.py)
         self.disabled = ""  # why the model was switched off for the rest of the run
         self.price_known = True
         self.token_count_exact = True
@@ -130,7 +131,8 @@ class UsageLedger:
             prose = {agent: dict(sorted(items.items())) for agent, items in sorted(self._prose.items())}
             return {"agents": agents, "budget_exhausted": self.budget_exhausted, "disabled": self.disabled,
                     "events": self._events, "model": self.model, "price_known": self.price_known, "prose": prose,
-                    "provider": self.provider, "token_count_exact": self.token_count_exact}
+                    "provider": self.provider, "stages_exhausted": sorted(self.stages_exhausted),
+                    "token_count_exact": self.token_count_exact}
 
     def restore(self, state: dict[str, Any]) -> bool:
         """Replace the counters with a `to_state()` snapshot of the same provider and model (a
@@ -145,6 +147,7 @@ class UsageLedger:
             }
             self._prose = {agent: dict(items) for agent, items in state.get("prose", {}).items()}
             self.budget_exhausted = state.get("budget_exhausted", "")
+            self.stages_exhausted = set(state.get("stages_exhausted", ()))
             self.disabled = state.get("disabled", "")
             self.price_known = state.get("price_known", True)
             self.token_count_exact = state.get("token_count_exact", True)
@@ -156,6 +159,14 @@ class UsageLedger:
         with self._lock:
             current = self._agents.get(agent, AgentUsage())
             return AgentUsage(**{**current.__dict__, "reasons": Counter(current.reasons)})
+
+    def stage_spent(self, stage: str) -> tuple[int, float]:
+        """Tokens and dollars spent so far by the agents of one budget stage."""
+        from dwagent.agents.llm.budget import stage_of
+
+        with self._lock:
+            usages = [u for name, u in self._agents.items() if stage_of(name) == stage]
+            return sum(u.input_tokens + u.output_tokens for u in usages), sum(u.cost_usd for u in usages)
 
     @property
     def total_tokens(self) -> int:
@@ -195,6 +206,7 @@ class UsageLedger:
             "price_known": self.price_known,
             "prose": prose,
             "provider": self.provider,
+            "stages_exhausted": sorted(self.stages_exhausted),
             "token_count_exact": self.token_count_exact,
             "totals": totals,
         }
@@ -215,6 +227,9 @@ def summary_lines(section: dict[str, Any]) -> list[str]:
         lines.append(f"The model was switched off during the run: {section['disabled']}.")
     if section.get("budget_exhausted"):
         lines.append(f"The {section['budget_exhausted']} cap was reached; later requests used deterministic behaviour.")
+    if section.get("stages_exhausted"):
+        lines.append("The share of the cap for stage(s) " + ", ".join(section["stages_exhausted"])
+                     + " was reached; their later requests used deterministic behaviour (other stages kept theirs).")
     if section.get("agents_without_model"):
         lines.append("Agents that ran without the model at least once: " + ", ".join(section["agents_without_model"]) + ".")
     for agent, usage in section["agents"].items():

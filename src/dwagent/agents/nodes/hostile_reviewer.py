@@ -209,8 +209,9 @@ def cite_callers(findings: list[Finding], sources: Sources) -> tuple[list[Findin
 
 
 def _llm_pass(kept: list[Finding], ctx: RunContext, sources, retrieved: dict[str, dict]) -> tuple[list[Finding], dict]:
-    from dwagent.agents.nodes.llm_stages import llm_review
+    from dwagent.agents.nodes.llm_stages import announce_llm_plan, llm_review
 
+    announce_llm_plan(kept, ctx.gateway, ctx.rubric.rubric)
     # the call sites cite_callers retrieved, per finding: context for the model's challenge
     callers = {f.id: tuple(Evidence.model_validate(retrieved[i]) for i in f.evidence_ids if i in retrieved) for f in kept}
     out, evidence = llm_review(kept, ctx.gateway, Path(ctx.root), sources, {k: v for k, v in callers.items() if v})

@@ -78,6 +78,44 @@ def llm_review(findings: list[Finding], gateway, root: Path, sources=None,
     return out, evidence
 
 
+def llm_call_plan(findings: list[Finding], rubric) -> dict[str, int]:
+    """How many calls of each kind this run should make: exact for the findings passes, the caps'
+    bounds for flows (every waypoint unresolved), rationales and competitor paragraphs."""
+    from dwagent.agents.llm import assist, review
+    from dwagent.agents.llm.flow_assist import DEFAULT_HOP_CAP
+    from dwagent.agents.llm.rationales import DEFAULT_ROW_CAP
+
+    chosen = {f.id for f in review.select_for_challenge(findings)}
+    triage = [f for f in assist.select_for_triage(findings) if f.id not in chosen]
+    hops = sum(1 + len(flow.waypoints) for flow in rubric.flows)
+    rows = len(rubric.domains) + len(rubric.tiers)
+    if getattr(rubric, "derive_domains", False):
+        # one derived domain per top-level project; those with findings are the rows with citations
+        rows += len({f.file.split("/", 1)[0] for f in findings}) + 1
+    products = 0
+    if getattr(rubric, "competitive_analysis", False):
+        try:
+            from dwagent.competitors.loader import default_kb
+            from dwagent.competitors.prose import DEFAULT_LLM_PRODUCT_CAP
+
+            products = min(DEFAULT_LLM_PRODUCT_CAP, len(default_kb()))
+        except Exception:  # no KB: no competitor calls to plan for
+            products = 0
+    return {"challenge": len(chosen), "triage": len(triage), "flow": min(DEFAULT_HOP_CAP, hops),
+            "rationale": min(DEFAULT_ROW_CAP, rows), "competitor": products}
+
+
+def announce_llm_plan(findings: list[Finding], gateway, rubric) -> str:
+    """Show the token plan before the first model call ("~N calls, ~T tokens, ~M minutes")."""
+    if gateway is None or not hasattr(gateway, "plan"):
+        return ""
+    if getattr(gateway, "profile", None) is not None and not gateway.profile.tokens_per_s:
+        # An endpoint never measured: one tiny request negotiates the structured mode and gives
+        # the rate, so the plan has minutes and the first real call a timeout that fits.
+        gateway.ping(agent="endpoint_probe")
+    return gateway.plan(llm_call_plan(findings, rubric))
+
+
 def resume_llm(gateway, values: dict) -> None:
     """Before `--resume` continues a checkpoint: the ledger as the last completed step left it
     (usage, cited prose, budget and disabled state) and the redactor's secrets from the findings

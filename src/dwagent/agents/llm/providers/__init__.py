@@ -5,11 +5,13 @@ from typing import TYPE_CHECKING
 
 from dwagent.agents.llm.providers.interface import (
     AuthError,
+    ContextOverflowError,
     ModelUnavailableError,
     Provider,
     ProviderError,
     ProviderReply,
     RefusalError,
+    RequestRejectedError,
     RetryableError,
     StructuredRequest,
 )
@@ -21,11 +23,13 @@ if TYPE_CHECKING:
 
 __all__ = [
     "AuthError",
+    "ContextOverflowError",
     "ModelUnavailableError",
     "Provider",
     "ProviderError",
     "ProviderReply",
     "RefusalError",
+    "RequestRejectedError",
     "RetryableError",
     "StructuredRequest",
     "make_provider",

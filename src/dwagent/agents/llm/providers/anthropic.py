@@ -39,8 +39,10 @@ class AnthropicProvider(Provider):
         )
 
     def complete(self, request: StructuredRequest) -> ProviderReply:
+        extra = {"timeout": request.timeout_s} if request.timeout_s is not None else {}
         try:
             response = self.client.messages.create(
+                **extra,
                 model=self.model,
                 max_tokens=request.max_output_tokens,
                 system=request.system,

@@ -19,6 +19,10 @@ class StructuredRequest:
     schema_name: str
     json_schema: dict[str, Any] = field(hash=False)
     max_output_tokens: int = 800
+    # How the structure is asked for (agents/llm/capabilities.py): json_schema, json_object,
+    # tool or plain. Providers without the notion (Anthropic: always a tool) ignore it.
+    mode: str = "json_schema"
+    timeout_s: float | None = None  # per-call timeout; None = the client's default
 
 
 @dataclass(frozen=True)
@@ -63,6 +67,16 @@ class AuthError(ProviderError):
     """The key is missing, wrong or not allowed to use this model (401/403)."""
 
 
+class RequestRejectedError(ProviderError):
+    """The server refused the request's shape (a parameter or value it does not take: HTTP 400,
+    422, or a 5xx whose body is a validation message). A configuration problem: retrying the same
+    request fails the same way, and the server is not down."""
+
+
+class ContextOverflowError(ProviderError):
+    """The prompt plus the output allowance do not fit the model's context window."""
+
+
 class Provider(ABC):
     """One configured model behind an SDK client."""
 
@@ -80,6 +94,12 @@ class Provider(ABC):
 
 def classify_status(status: int, detail: str, retry_after: float | None) -> ProviderError:
     """Map an HTTP status from either SDK to our error kinds."""
+    from dwagent.agents.llm.capabilities import is_context_overflow, is_validation_error
+
+    if status in (400, 413, 422) and is_context_overflow(detail):
+        return ContextOverflowError("context-overflow", detail)
+    if status != 429 and is_validation_error(status, detail):
+        return RequestRejectedError(f"rejected-{status}", detail)
     if status == 429 or status == 408 or status == 409 or status >= 500:
         return RetryableError(f"http-{status}", detail, retry_after)
     if status == 404:

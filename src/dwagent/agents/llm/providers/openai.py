@@ -1,7 +1,9 @@
 """OpenAI and OpenAI-compatible servers (Ollama, vLLM, llama.cpp, LM Studio) via the official SDK.
 
-Structured output uses `response_format` json_schema (strict) by default, or a forced function
-call when `structured = "tool"` (some local servers honour tools better than json_schema).
+Structured output follows the request's mode (negotiated per endpoint by the gateway, see
+agents/llm/capabilities.py): `response_format` json_schema (strict), json_object with a `schema`
+(llama-cpp-python's extension; the schema is also stated in the user message), a forced function
+call, or plain JSON asked for in the user message.
 """
 from __future__ import annotations
 
@@ -11,6 +13,7 @@ import httpx2
 import openai
 
 from dwagent.agents.llm.config import LLMSettings
+from dwagent.agents.llm.providers.jsonschema import bounded_json_schema
 from dwagent.agents.llm.providers.interface import (
     Provider,
     ProviderError,
@@ -23,6 +26,13 @@ from dwagent.agents.llm.providers.interface import (
     status_error_detail,
 )
 
+def schema_instruction(request: StructuredRequest) -> str:
+    """The output contract as text, for modes where the server does not enforce the schema."""
+    schema = json.dumps(request.json_schema, sort_keys=True, separators=(",", ":"))
+    return (f"\n\nReply with only one JSON object (no prose, no code fence) that matches the JSON schema "
+            f"{request.schema_name}: {schema}")
+
+
 # Reasoning models reject a temperature other than the default.
 _NO_TEMPERATURE_PREFIXES = ("o1", "o3", "o4", "gpt-5")
 REASONING_ALLOWANCE = 3
@@ -34,7 +44,6 @@ class OpenAIProvider(Provider):
     def __init__(self, settings: LLMSettings, http_client: httpx2.Client | None = None) -> None:
         self.name = settings.provider
         self.model = settings.model
-        self.structured = settings.structured
         self.local = settings.provider == "openai-compatible"
         self.client = openai.OpenAI(
             api_key=settings.api_key or "missing-key",
@@ -67,20 +76,31 @@ class OpenAIProvider(Provider):
             args["max_completion_tokens"] = self.output_allowance(request)
         else:
             args["temperature"] = 0
-        if self.structured == "tool":
+        if request.mode in ("json_object", "plain"):
+            # The schema travels in the instructions too: json_object alone only promises *some*
+            # JSON object (and OpenAI requires the word JSON in the messages for it). It goes at
+            # the end of the user message, after the data blocks: some chat templates (gemma in
+            # llama-cpp-python) drop the system message altogether.
+            args["messages"][1]["content"] = request.user + schema_instruction(request)
+        if request.timeout_s is not None:
+            args["timeout"] = request.timeout_s
+        schema = bounded_json_schema(request.json_schema) if self.local else request.json_schema
+        if request.mode == "tool":
             args["tools"] = [
                 {
                     "type": "function",
                     "function": {
                         "name": request.schema_name,
                         "description": "Return the answer as the arguments of this function.",
-                        "parameters": request.json_schema,
+                        "parameters": schema,
                         "strict": True,
                     },
                 }
             ]
             args["tool_choice"] = {"type": "function", "function": {"name": request.schema_name}}
-        else:
+        elif request.mode == "json_object":
+            args["response_format"] = {"type": "json_object", "schema": schema}
+        elif request.mode == "json_schema":
             args["response_format"] = {
                 "type": "json_schema",
                 "json_schema": {"name": request.schema_name, "schema": request.json_schema, "strict": True},
