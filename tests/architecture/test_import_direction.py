@@ -22,7 +22,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("dwagent.agents",),
     ("dwagent.evals",),
     ("dwagent.commands",),
-    ("dwagent.cli",),
+    ("dwagent.cli", "dwagent.__main__"),
 )
 
 

@@ -7,6 +7,7 @@ import json
 
 import httpx2
 import pytest
+from llm_fakes import CONFIRM, ask, error_reply, openai_reply
 
 from dwagent.agents.llm.budget import STAGE_SHARES, plan_for
 from dwagent.agents.llm.capabilities import EndpointProfile, EndpointStore, is_validation_error
@@ -14,7 +15,6 @@ from dwagent.agents.llm.config import LLMOverrides, load_settings
 from dwagent.agents.llm.gateway import LLMGateway
 from dwagent.agents.llm.schemas import ChallengeReply, ProseReply
 from dwagent.errors import UsageError
-from llm_fakes import CONFIRM, ask, error_reply, openai_reply
 
 LOCAL = "http://127.0.0.1:8765/v1"
 # The shape llama-cpp-python 0.3.x gives an unknown response_format type.

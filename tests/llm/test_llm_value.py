@@ -4,13 +4,13 @@ from __future__ import annotations
 import json
 
 import httpx2
+from llm_fakes import openai_reply
 
 from dwagent.agents.llm.config import LLMSettings
 from dwagent.agents.llm.gateway import LLMGateway
 from dwagent.agents.llm.providers import make_provider
 from dwagent.evals.bench.llm_value import line_sha1, match_labels, measure, sample
 from dwagent.models import Finding
-from llm_fakes import openai_reply
 
 TLS = "        handler.ServerCertificateCustomValidationCallback = (m, c, ch, e) => true;"
 KEY = '    private const string Key = "not-a-secret-demo-value";'

@@ -15,7 +15,7 @@ from dwagent.tools.dataflow.python import PythonFlows
 from dwagent.tools.parse.context import FileContext
 from dwagent.tools.rules import engine
 from dwagent.tools.rules.engine import scan_file
-from dwagent.tools.rules.syntax import nodes, text
+from dwagent.tools.syntax.tree import nodes, text
 
 
 def _cs(src: str, path: str = "T.cs") -> FileContext:

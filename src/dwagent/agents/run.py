@@ -113,10 +113,10 @@ def prepare_follow_up(ctx: RunContext) -> float:
     started = time.perf_counter()
     if ctx.progress:
         ctx.progress("follow_up", "start")
-    try:
-        from dwagent.tools.index import open_index
-        from dwagent.tools.retrieve.hybrid import Retriever
+    from dwagent.tools.index import open_index
+    from dwagent.tools.retrieve.hybrid import Retriever
 
+    try:
         with open_index(ctx.root, ctx.index_dir) as store:
             Retriever(store.conn, store.root, dense="off")  # refreshes the card store
     except Exception as exc:  # noqa: BLE001 - optional preparation, said and skipped

@@ -90,9 +90,9 @@ def register(app: typer.Typer) -> None:
         no_cache: bool = typer.Option(False, "--no-cache", help="Bypass the response cache."),
         ping: bool = typer.Option(False, "--ping", help="Send one tiny request to the configured model: negotiates "
                                   "the structured mode afresh and measures the token rate and context size."),
-        structured: Optional[str] = structured_option(),
-        timeout_s: Optional[float] = timeout_option(),
-        max_retries: Optional[int] = retries_option(),
+        structured: str | None = structured_option(),
+        timeout_s: float | None = timeout_option(),
+        max_retries: int | None = retries_option(),
     ) -> None:
         """Show the LLM configuration (never the key) and optionally test the connection."""
         settings = load_settings(LLMOverrides(llm, budget_usd, max_tokens, no_cache, cache_dir, structured, timeout_s,

@@ -60,12 +60,12 @@ def _certify_graph_config(report: Report, index: sqlite3.Connection):
     source = rubric_info.get("source") if isinstance(rubric_info, dict) else None
     if not source:
         return None
+    from types import SimpleNamespace
+
+    from dwagent.agents.inputs.graph_config import graph_config_for, main_language
+    from dwagent.rubric.loader import load_rubric
+
     try:
-        from types import SimpleNamespace
-
-        from dwagent.agents.inputs.graph_config import graph_config_for, main_language
-        from dwagent.rubric.loader import load_rubric
-
         return graph_config_for(load_rubric(str(source)).rubric, main_language(SimpleNamespace(conn=index)))
     except Exception:  # an old or moved rubric: the default configuration still answers
         return None

@@ -94,10 +94,10 @@ def llm_call_plan(findings: list[Finding], rubric) -> dict[str, int]:
         rows += len({f.file.split("/", 1)[0] for f in findings}) + 1
     products = 0
     if getattr(rubric, "competitive_analysis", False):
-        try:
-            from dwagent.competitors.loader import default_kb
-            from dwagent.competitors.prose import DEFAULT_LLM_PRODUCT_CAP
+        from dwagent.competitors.loader import default_kb
+        from dwagent.competitors.prose import DEFAULT_LLM_PRODUCT_CAP
 
+        try:
             products = min(DEFAULT_LLM_PRODUCT_CAP, len(default_kb()))
         except Exception:  # no KB: no competitor calls to plan for
             products = 0

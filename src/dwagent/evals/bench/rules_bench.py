@@ -57,7 +57,7 @@ def rule_times(tree: Path, sample: int) -> dict:
     from dwagent.tools.parse import language_for
     from dwagent.tools.parse.context import FileContext
     from dwagent.tools.rules.registry import load_rules
-    from dwagent.tools.rules.syntax import nodes
+    from dwagent.tools.syntax.tree import nodes
 
     files = sorted(p for p in tree.rglob("*") if p.is_file() and language_for(p.name) in ("csharp", "python"))
     random.Random(7).shuffle(files)

@@ -118,7 +118,7 @@ def _caller_source(name, index, arity, category, raise_on, texts, every, languag
     `name` in another file that passes a raising origin, following pass-through parameters of the
     callers `depth` levels up; None when there is none."""
     from dwagent.tools.parse.context import FileContext
-    from dwagent.tools.rules.syntax import ancestor, name_of
+    from dwagent.tools.syntax.tree import ancestor, name_of
 
     seen = 0
     for path in sorted(texts):
@@ -166,7 +166,7 @@ def _texts_calling(texts: dict[str, str], name: str) -> dict[str, str]:
 
 
 def _param_names(ctx, fn) -> list[str]:
-    from dwagent.tools.rules.syntax import text
+    from dwagent.tools.syntax.tree import text
 
     params = fn.child_by_field_name("parameters")
     out = []
@@ -181,14 +181,14 @@ def _param_names(ctx, fn) -> list[str]:
 
 def _call_index(ctx, language: str) -> dict[str, list]:
     """Every call of a file by callee name: (call node, positional arguments), in document order."""
-    from dwagent.tools.rules.syntax import arguments, callee, nodes
+    from dwagent.tools.syntax.tree import arguments, callee, nodes
 
     out: dict[str, list] = {}
     if language == "csharp":
         for call in nodes(ctx, "invocation_expression"):
             out.setdefault(callee(ctx, call)[1], []).append((call, arguments(call)))
         return out
-    from dwagent.tools.rules.python.syntax import call_name
+    from dwagent.tools.syntax.python import call_name
 
     for call in nodes(ctx, "call"):
         argn = call.child_by_field_name("arguments")

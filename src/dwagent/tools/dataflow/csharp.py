@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 from functools import cached_property
 
+from dwagent.tools.dataflow.constants import NUMERIC_TYPE
 from dwagent.tools.dataflow.csharp_members import _Members
 from dwagent.tools.dataflow.csharp_names import _Names
 from dwagent.tools.dataflow.csharp_support import (
@@ -33,8 +34,7 @@ from dwagent.tools.dataflow.csharp_support import (
 from dwagent.tools.dataflow.flow import Hop, Origin, merge
 from dwagent.tools.dataflow.model import load_model
 from dwagent.tools.parse.context import FileContext
-from dwagent.tools.rules.csharp.taint import NUMERIC_TYPE
-from dwagent.tools.rules.syntax import arguments, const_names, interpolations, line, name_of, nodes, text, unwrap
+from dwagent.tools.syntax.tree import arguments, const_names, interpolations, line, name_of, nodes, text, unwrap
 
 MAX_DEPTH = 14
 LITERALS = frozenset({"string_literal", "verbatim_string_literal", "raw_string_literal", "integer_literal",

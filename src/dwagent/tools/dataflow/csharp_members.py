@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
+from dwagent.tools.dataflow.constants import _constant_map
 from dwagent.tools.dataflow.csharp_support import (
     FUNCTIONS,
     SUMMARY_DEPTH,
@@ -18,8 +19,7 @@ from dwagent.tools.dataflow.csharp_support import (
     _walk,
 )
 from dwagent.tools.dataflow.flow import Origin, merge
-from dwagent.tools.rules.csharp.taint import _constant_map
-from dwagent.tools.rules.syntax import ancestor, arguments, callee, modifiers, name_of, text
+from dwagent.tools.syntax.tree import ancestor, arguments, callee, modifiers, name_of, text
 
 
 class _Members:

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import re
 
+from dwagent.tools.dataflow.constants import NUMERIC_TYPE, _constant_choice, _constant_map
 from dwagent.tools.dataflow.csharp_support import FUNCTIONS, _contains, _short, _splice
 from dwagent.tools.dataflow.flow import Hop, Origin, merge
-from dwagent.tools.rules.csharp.taint import NUMERIC_TYPE, _constant_choice, _constant_map
-from dwagent.tools.rules.syntax import ancestor, arguments, attributes, callee, line, member_body, modifiers, name_of, text, unwrap
+from dwagent.tools.syntax.tree import ancestor, arguments, attributes, callee, line, member_body, modifiers, name_of, text, unwrap
 
 
 class _Names:

@@ -5,7 +5,7 @@ import re
 from dataclasses import replace
 
 from dwagent.tools.dataflow.flow import Hop, Origin
-from dwagent.tools.rules.syntax import line, member_body, text, unwrap
+from dwagent.tools.syntax.tree import line, member_body, text, unwrap
 
 SUMMARY_DEPTH = 3  # in-file calls followed into their callees
 FUNCTIONS = ("method_declaration", "constructor_declaration", "local_function_statement", "operator_declaration",

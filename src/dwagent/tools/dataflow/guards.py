@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 
 from dwagent.tools.dataflow.model import Model
-from dwagent.tools.rules.syntax import text
+from dwagent.tools.syntax.tree import text
 
 _EXITS = {"csharp": ("return_statement", "throw_statement", "continue_statement", "break_statement", "goto_statement"),
           "python": ("return_statement", "raise_statement", "continue_statement", "break_statement")}
@@ -60,7 +60,7 @@ def receiver_is_fixed(ctx, language: str, receiver: str) -> bool:
     mods = m.group(1).split()
     if "const" in mods or ("static" in mods and "readonly" in mods):
         return True
-    from dwagent.tools.rules.csharp.taint import _constant_map
+    from dwagent.tools.dataflow.constants import _constant_map
 
     return _constant_map(ctx, last)
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from dwagent.tools.rules.syntax import ancestor, line, modifiers, name_of, nodes, text, unwrap
+from dwagent.tools.syntax.tree import ancestor, line, modifiers, name_of, nodes, text, unwrap
 
 MAX_HOPS = 3
 _CS_STRINGS = ("string_literal", "verbatim_string_literal", "raw_string_literal")

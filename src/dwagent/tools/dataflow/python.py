@@ -16,8 +16,8 @@ from dataclasses import replace
 from dwagent.tools.dataflow.flow import Hop, Origin, merge
 from dwagent.tools.dataflow.model import load_model
 from dwagent.tools.parse.context import FileContext
-from dwagent.tools.rules.python.syntax import call_name
-from dwagent.tools.rules.syntax import ancestor, decorator_text, line, nodes, text, unwrap
+from dwagent.tools.syntax.python import call_name
+from dwagent.tools.syntax.tree import ancestor, decorator_text, line, nodes, text, unwrap
 
 MAX_DEPTH = 14
 SUMMARY_DEPTH = 3

@@ -16,9 +16,9 @@ from typing import Iterable
 from dwagent.tools.dataflow.flow import TRUST_RANK, Hop, Origin, grade, merge
 from dwagent.tools.dataflow.guards import guarded
 from dwagent.tools.dataflow.model import sinks
-from dwagent.tools.rules.registry import Hit
-from dwagent.tools.rules.syntax import ancestor, arguments, callee, descendants, line, name_of, nodes, text, unwrap
-from dwagent.tools.rules.syntax import hit as make_hit
+from dwagent.tools.syntax.hit import Hit
+from dwagent.tools.syntax.tree import ancestor, arguments, callee, descendants, line, name_of, nodes, text, unwrap
+from dwagent.tools.syntax.tree import hit as make_hit
 
 CALLER_DEPTH = 2
 _NOTE_LOCAL = re.compile(r"^`(\w+)` = ")
@@ -111,7 +111,7 @@ def csharp_sink_sites(ctx, category: str) -> list[Site]:
 
 def python_sink_sites(ctx, category: str) -> list[Site]:
     """Sink sites of `category` in a Python file, in document order."""
-    from dwagent.tools.rules.python.syntax import call_name
+    from dwagent.tools.syntax.python import call_name
 
     spec = sinks("python").get(category) or {}
     out: list[Site] = []

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 
-from dwagent.tools.rules.syntax import camel_words
+from dwagent.tools.syntax.tree import camel_words
 
 SECRET_LAST_WORDS = frozenset(
     {"password", "passwd", "pwd", "passphrase", "secret", "credential", "credentials", "apikey", "privatekey"}

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from typing import Callable, Iterable, Literal
 
 from dwagent.models import CATEGORIES, SECURITY_CATEGORIES, Evidence, Finding
+from dwagent.tools.syntax.hit import Hit  # noqa: F401  (rules import it from here)
 
 RuleKind = Literal["file", "index"]
 
@@ -97,24 +98,6 @@ class RuleMeta:
     def name(self) -> str:
         """A SARIF-friendly PascalCase name derived from the title."""
         return "".join(w[:1].upper() + w[1:] for w in re.findall(r"[A-Za-z0-9]+", self.title))
-
-
-@dataclass(frozen=True)
-class Hit:
-    """What a per-file rule reports: a 1-based line span plus its message and optional overrides.
-
-    The engine turns a Hit into a Finding (excerpt read from the same source, fingerprint, scope).
-    """
-
-    start_line: int
-    end_line: int
-    message: str
-    severity: str | None = None
-    confidence: str | None = None
-    properties: tuple[tuple[str, str], ...] = ()
-    # a data-flow path, source first: (1-based line, note); the engine turns each hop into a
-    # related Evidence with the verbatim line so the verifier re-reads every step
-    hops: tuple[tuple[int, str], ...] = ()
 
 
 @dataclass(frozen=True)

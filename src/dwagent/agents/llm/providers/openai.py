@@ -13,7 +13,6 @@ import httpx2
 import openai
 
 from dwagent.agents.llm.config import LLMSettings
-from dwagent.agents.llm.providers.jsonschema import bounded_json_schema
 from dwagent.agents.llm.providers.interface import (
     Provider,
     ProviderError,
@@ -25,6 +24,8 @@ from dwagent.agents.llm.providers.interface import (
     retry_after_seconds,
     status_error_detail,
 )
+from dwagent.agents.llm.providers.jsonschema import bounded_json_schema
+
 
 def schema_instruction(request: StructuredRequest) -> str:
     """The output contract as text, for modes where the server does not enforce the schema."""

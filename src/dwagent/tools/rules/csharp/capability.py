@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from dwagent.tools.rules.names import TOKEN_QUALIFIERS_NOT_SECRET
-from dwagent.tools.rules.syntax import camel_words
+from dwagent.tools.syntax.tree import camel_words
 
 # Last words of a parameter name that make it the request's credential.
 CREDENTIAL_WORDS = frozenset({"token", "sig", "signature", "hmac", "mac", "otp", "secret", "capability", "nonce"})

@@ -8,7 +8,7 @@ from dwagent.tools.dataflow.sinks import csharp_sink_sites
 from dwagent.tools.parse.context import FileContext
 from dwagent.tools.rules.names import CONNECTION_PASSWORD, is_placeholder
 from dwagent.tools.rules.registry import Hit, file_rule
-from dwagent.tools.rules.syntax import hit
+from dwagent.tools.syntax.tree import hit
 
 
 @file_rule(id="DWA-161", title="Hard-coded credential passed to a credential API", category="hardcoded-secret",

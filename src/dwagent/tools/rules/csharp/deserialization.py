@@ -6,7 +6,7 @@ from typing import Iterable
 
 from dwagent.tools.parse.context import FileContext
 from dwagent.tools.rules.registry import Hit, file_rule
-from dwagent.tools.rules.syntax import arguments, enclosing_member, hit, nodes, text
+from dwagent.tools.syntax.tree import arguments, enclosing_member, hit, nodes, text
 
 DANGEROUS_FORMATTERS = ("BinaryFormatter", "NetDataContractSerializer", "SoapFormatter", "LosFormatter",
                         "ObjectStateFormatter")

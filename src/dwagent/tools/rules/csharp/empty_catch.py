@@ -5,7 +5,7 @@ from typing import Iterable
 
 from dwagent.tools.parse.context import FileContext
 from dwagent.tools.rules.registry import Hit, file_rule
-from dwagent.tools.rules.syntax import enclosing_member, hit, name_of, nodes, text
+from dwagent.tools.syntax.tree import enclosing_member, hit, name_of, nodes, text
 
 # Exceptions whose swallowing is a normal control-flow idiom (cancellation on shutdown).
 BENIGN = ("OperationCanceledException", "TaskCanceledException", "ThreadAbortException")

@@ -6,7 +6,7 @@ from typing import Iterable
 
 from dwagent.tools.parse.context import FileContext
 from dwagent.tools.rules.registry import Hit, file_rule
-from dwagent.tools.rules.syntax import enclosing_type, hit, modifiers, name_of, nodes, text
+from dwagent.tools.syntax.tree import enclosing_type, hit, modifiers, name_of, nodes, text
 
 COLLECTION_TYPE = re.compile(
     r"^(System\.Collections\.(Generic|Concurrent)\.)?(List|Dictionary|ConcurrentDictionary|HashSet|ConcurrentBag|"

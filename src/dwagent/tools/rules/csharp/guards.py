@@ -8,7 +8,7 @@ import tree_sitter
 
 from dwagent.tools.parse.context import FileContext
 from dwagent.tools.rules.bypass_guard import BypassGuard, judge_branches
-from dwagent.tools.rules.syntax import MEMBER_TYPES, name_of, nodes, text
+from dwagent.tools.syntax.tree import MEMBER_TYPES, name_of, nodes, text
 
 _STOP = MEMBER_TYPES | {"lambda_expression", "anonymous_method_expression"}
 

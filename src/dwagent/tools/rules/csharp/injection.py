@@ -17,7 +17,7 @@ from dwagent.tools.rules.csharp.interproc import (
 from dwagent.tools.rules.csharp.taint import built_from_input, hole_is_input, local_build_site
 from dwagent.tools.rules.csharp.web_injection import flows_for
 from dwagent.tools.rules.registry import Hit, file_rule
-from dwagent.tools.rules.syntax import arguments, callee, enclosing_member, line, name_of, nodes, text, unwrap
+from dwagent.tools.syntax.tree import arguments, callee, enclosing_member, line, name_of, nodes, text, unwrap
 
 SQL_COMMAND_TYPES = ("SqlCommand", "SqliteCommand", "NpgsqlCommand", "MySqlCommand", "OracleCommand",
                      "OleDbCommand", "OdbcCommand", "SqlDataAdapter", "SQLiteCommand", "DbCommand")

@@ -14,7 +14,7 @@ virtual dispatch. What this adds to the per-method rules:
 from __future__ import annotations
 
 from dwagent.tools.parse.context import FileContext
-from dwagent.tools.rules.syntax import (
+from dwagent.tools.syntax.tree import (
     arguments,
     block_statements,
     callee,

@@ -9,7 +9,7 @@ from dwagent.tools.parse.context import FileContext
 from dwagent.tools.rules.csharp.capability import checks_credential
 from dwagent.tools.rules.names import PRIVILEGED_ACTION
 from dwagent.tools.rules.registry import Hit, file_rule
-from dwagent.tools.rules.syntax import (
+from dwagent.tools.syntax.tree import (
     arguments,
     callee,
     descendants,

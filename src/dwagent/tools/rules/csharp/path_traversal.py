@@ -10,7 +10,7 @@ from dwagent.tools.parse.context import FileContext
 from dwagent.tools.rules.csharp.interproc import argument_for, callers, local_initialiser, resolve, returned
 from dwagent.tools.rules.csharp.web_injection import flows_for
 from dwagent.tools.rules.registry import Hit, file_rule
-from dwagent.tools.rules.syntax import (
+from dwagent.tools.syntax.tree import (
     arguments,
     callee,
     const_names,

@@ -6,7 +6,7 @@ from typing import Iterable
 from dwagent.tools.parse.context import FileContext
 from dwagent.tools.rules.names import random_for_secret
 from dwagent.tools.rules.registry import Hit, file_rule
-from dwagent.tools.rules.syntax import camel_words, enclosing_member, hit, name_of, nodes, text
+from dwagent.tools.syntax.tree import camel_words, enclosing_member, hit, name_of, nodes, text
 
 
 @file_rule(

@@ -16,7 +16,7 @@ from dwagent.tools.rules.names import (
     produces_secret,
 )
 from dwagent.tools.rules.registry import Hit, file_rule
-from dwagent.tools.rules.syntax import (
+from dwagent.tools.syntax.tree import (
     STRING_TYPES,
     arguments,
     callee,

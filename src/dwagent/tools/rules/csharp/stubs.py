@@ -7,7 +7,7 @@ from typing import Iterable
 
 from dwagent.tools.parse.context import FileContext
 from dwagent.tools.rules.registry import Hit, file_rule
-from dwagent.tools.rules.syntax import (
+from dwagent.tools.syntax.tree import (
     ancestor,
     block_statements,
     camel_words,

@@ -8,7 +8,7 @@ from dwagent.tools.parse.context import FileContext
 from dwagent.tools.rules.bypass_guard import guard_severity
 from dwagent.tools.rules.csharp.guards import bypass_guard
 from dwagent.tools.rules.registry import Hit, file_rule
-from dwagent.tools.rules.syntax import (
+from dwagent.tools.syntax.tree import (
     arguments,
     callee,
     camel_words,

@@ -20,7 +20,7 @@ from dwagent.tools.dataflow.sinks import csharp_sink_sites, report
 from dwagent.tools.parse.context import FileContext
 from dwagent.tools.rules.csharp.interproc import local_initialiser
 from dwagent.tools.rules.registry import Hit, file_rule
-from dwagent.tools.rules.syntax import arguments, callee, enclosing_member, hit, nodes, text, unwrap
+from dwagent.tools.syntax.tree import arguments, callee, enclosing_member, hit, nodes, text, unwrap
 
 _flows: tuple[FileContext | None, CSharpFlows | None] = (None, None)
 

@@ -5,7 +5,7 @@ from typing import Iterable
 
 from dwagent.tools.parse.context import FileContext
 from dwagent.tools.rules.registry import Hit, file_rule
-from dwagent.tools.rules.syntax import hit, nodes, text, unwrap
+from dwagent.tools.syntax.tree import hit, nodes, text, unwrap
 
 RESOLVERS = ("XmlUrlResolver", "XmlSecureResolver")
 

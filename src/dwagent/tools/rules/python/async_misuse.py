@@ -5,9 +5,9 @@ import re
 from typing import Iterable
 
 from dwagent.tools.parse.context import FileContext
-from dwagent.tools.rules.python.syntax import call_name
 from dwagent.tools.rules.registry import Hit, file_rule
-from dwagent.tools.rules.syntax import (
+from dwagent.tools.syntax.python import call_name
+from dwagent.tools.syntax.tree import (
     ancestor,
     hit,
     nodes,

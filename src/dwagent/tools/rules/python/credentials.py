@@ -9,7 +9,7 @@ from dwagent.tools.dataflow.sinks import python_sink_sites
 from dwagent.tools.parse.context import FileContext
 from dwagent.tools.rules.names import is_placeholder
 from dwagent.tools.rules.registry import Hit, file_rule
-from dwagent.tools.rules.syntax import hit
+from dwagent.tools.syntax.tree import hit
 
 _URL_PASSWORD = re.compile(r"^[a-z][\w+.-]*://[^:/@\s]+:([^@/\s]+)@")
 

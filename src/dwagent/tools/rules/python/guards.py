@@ -9,7 +9,7 @@ import tree_sitter
 
 from dwagent.tools.parse.context import FileContext
 from dwagent.tools.rules.bypass_guard import BypassGuard, judge_branches
-from dwagent.tools.rules.syntax import text
+from dwagent.tools.syntax.tree import text
 
 _SCOPES = frozenset({"function_definition", "class_definition", "lambda", "module"})
 _EXITS = frozenset({"return_statement", "raise_statement", "continue_statement", "break_statement"})

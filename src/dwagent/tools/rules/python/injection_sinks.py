@@ -16,9 +16,9 @@ from typing import Iterable
 from dwagent.tools.dataflow.python import PythonFlows
 from dwagent.tools.dataflow.sinks import python_sink_sites, report
 from dwagent.tools.parse.context import FileContext
-from dwagent.tools.rules.python.syntax import call_name, keyword
 from dwagent.tools.rules.registry import Hit, file_rule
-from dwagent.tools.rules.syntax import hit, nodes, text
+from dwagent.tools.syntax.python import call_name, keyword
+from dwagent.tools.syntax.tree import hit, nodes, text
 
 _flows: tuple[FileContext | None, PythonFlows | None] = (None, None)
 

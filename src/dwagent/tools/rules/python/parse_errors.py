@@ -7,7 +7,7 @@ from typing import Iterable
 
 from dwagent.tools.parse.context import FileContext
 from dwagent.tools.rules.registry import Hit, file_rule
-from dwagent.tools.rules.syntax import hit, nodes, text
+from dwagent.tools.syntax.tree import hit, nodes, text
 
 # Errors that mean "the input was malformed": swallowing them turns bad data into a silent default.
 # Absence errors (KeyError, FileNotFoundError, ImportError...) are the normal probe-and-fallback

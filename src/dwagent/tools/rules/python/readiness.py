@@ -8,9 +8,9 @@ from typing import Iterable
 from dwagent.tools.parse.context import FileContext
 from dwagent.tools.rules.csharp.readiness import TODO
 from dwagent.tools.rules.python.parse_errors import silent_body
-from dwagent.tools.rules.python.syntax import call_name
 from dwagent.tools.rules.registry import Hit, file_rule
-from dwagent.tools.rules.syntax import ancestor, camel_words, hit, line, mentions, nodes, text
+from dwagent.tools.syntax.python import call_name
+from dwagent.tools.syntax.tree import ancestor, camel_words, hit, line, mentions, nodes, text
 
 
 @file_rule(

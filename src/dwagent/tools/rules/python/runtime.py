@@ -5,9 +5,9 @@ import re
 from typing import Iterable
 
 from dwagent.tools.parse.context import FileContext
-from dwagent.tools.rules.python.syntax import is_constant
 from dwagent.tools.rules.registry import Hit, file_rule
-from dwagent.tools.rules.syntax import hit, nodes, text
+from dwagent.tools.syntax.python import is_constant
+from dwagent.tools.syntax.tree import hit, nodes, text
 
 WAIT_NAMES = re.compile(r"(?i)sleep|wait|delay|backoff|retry|throttl|poll|pause|debounce|jitter|cooldown|heartbeat|tick")
 CONSTANT_RETURN = re.compile(r"^return(\s+(True|False|None|-?\d+(\.\d+)?|['\"].*['\"]|\w+|\{\}|\[\]|\(\)))?$", re.S)

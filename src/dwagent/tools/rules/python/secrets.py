@@ -11,14 +11,14 @@ from dwagent.tools.rules.names import (
     produces_secret,
     random_for_secret,
 )
-from dwagent.tools.rules.python.syntax import (
+from dwagent.tools.rules.registry import Hit, file_rule
+from dwagent.tools.syntax.python import (
     call_name,
     keyword,
     local_value,
     positional,
 )
-from dwagent.tools.rules.registry import Hit, file_rule
-from dwagent.tools.rules.syntax import (
+from dwagent.tools.syntax.tree import (
     ancestor,
     camel_words,
     hit,

@@ -14,7 +14,8 @@ from dwagent.tools.rules.names import (
 )
 from dwagent.tools.rules.python.guards import bypass_guard
 from dwagent.tools.rules.python.injection_sinks import flows_for
-from dwagent.tools.rules.python.syntax import (
+from dwagent.tools.rules.registry import Hit, file_rule
+from dwagent.tools.syntax.python import (
     built_from_input,
     call_name,
     is_constant,
@@ -23,8 +24,7 @@ from dwagent.tools.rules.python.syntax import (
     positional,
     string_literal,
 )
-from dwagent.tools.rules.registry import Hit, file_rule
-from dwagent.tools.rules.syntax import ancestor, hit, mentions, nodes, text
+from dwagent.tools.syntax.tree import ancestor, hit, mentions, nodes, text
 
 SUBPROCESS_FUNCS = frozenset({"run", "call", "check_call", "check_output", "Popen"})
 ALWAYS_SHELL = {("subprocess", "getoutput"), ("subprocess", "getstatusoutput"), ("os", "system"), ("os", "popen")}

@@ -7,7 +7,7 @@ from typing import Iterable
 
 from dwagent.tools.parse.context import FileContext
 from dwagent.tools.rules.registry import Hit, file_rule
-from dwagent.tools.rules.syntax import ancestor, line, nodes, text
+from dwagent.tools.syntax.tree import ancestor, line, nodes, text
 
 CHECK_NAME = re.compile(r"^_*(validate|verify|authorize|authorise|authenticate|check|is_valid|is_authori[sz]ed|"
                         r"is_authenticated|has_permission|has_access|can_access|is_allowed|is_permitted)(_|$)")

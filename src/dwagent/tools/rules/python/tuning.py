@@ -6,7 +6,7 @@ from typing import Iterable
 
 from dwagent.tools.parse.context import FileContext
 from dwagent.tools.rules.registry import Hit, file_rule
-from dwagent.tools.rules.syntax import ancestor, hit, nodes, text
+from dwagent.tools.syntax.tree import ancestor, hit, nodes, text
 
 TIME_KEYWORDS = frozenset({
     "timeout", "connect_timeout", "read_timeout", "write_timeout", "pool_timeout", "request_timeout",

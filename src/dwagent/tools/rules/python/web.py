@@ -10,9 +10,9 @@ from dwagent.tools.parse.context import FileContext
 from dwagent.tools.rules.csharp.capability import checks_credential
 from dwagent.tools.rules.names import PRIVILEGED_ACTION
 from dwagent.tools.rules.python.injection_sinks import flows_for
-from dwagent.tools.rules.python.syntax import call_name, positional
 from dwagent.tools.rules.registry import Hit, file_rule
-from dwagent.tools.rules.syntax import (
+from dwagent.tools.syntax.python import call_name, positional
+from dwagent.tools.syntax.tree import (
     ancestor,
     decorator_text,
     line,

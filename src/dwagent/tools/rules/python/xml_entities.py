@@ -4,9 +4,9 @@ from __future__ import annotations
 from typing import Iterable
 
 from dwagent.tools.parse.context import FileContext
-from dwagent.tools.rules.python.syntax import call_name, keyword
 from dwagent.tools.rules.registry import Hit, file_rule
-from dwagent.tools.rules.syntax import (
+from dwagent.tools.syntax.python import call_name, keyword
+from dwagent.tools.syntax.tree import (
     hit,
     mentions,
     nodes,

@@ -6,7 +6,7 @@ import re
 import tree_sitter
 
 from dwagent.tools.parse.context import FileContext
-from dwagent.tools.rules.syntax import text
+from dwagent.tools.syntax.tree import text
 
 
 def call_name(ctx: FileContext, call: tree_sitter.Node) -> tuple[str, str]:

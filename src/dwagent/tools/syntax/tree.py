@@ -12,7 +12,7 @@ import tree_sitter
 
 from dwagent.tools.parse import grammar
 from dwagent.tools.parse.context import FileContext
-from dwagent.tools.rules.registry import Hit
+from dwagent.tools.syntax.hit import Hit
 
 # Node types any rule asks for; everything else is reached from these by navigation.
 CAPTURED: dict[str, tuple[str, ...]] = {
