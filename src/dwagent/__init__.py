@@ -1,2 +1,3 @@
 """dwagent: a hostile, evidence-first certification auditor for large codebases."""
+
 __version__ = "0.1.0"

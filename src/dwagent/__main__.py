@@ -1,4 +1,5 @@
 """`python -m dwagent`: the same entry point as the `dwagent` script."""
+
 import sys
 
 from dwagent.cli import main

@@ -3,6 +3,7 @@
 Exit codes: 0 certified / clean, 1 findings / not certified, 2 usage or error.
 Each command lives in `dwagent.commands.<name>` and registers itself through `register(app)`.
 """
+
 from __future__ import annotations
 
 import os
@@ -49,9 +50,7 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def _root(
-    version: bool = typer.Option(
-        False, "--version", callback=_version, is_eager=True, help="Show the version and exit."
-    ),
+    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="Show the version and exit."),
     debug: bool = typer.Option(False, "--debug", help="Show a traceback on errors (also DWAGENT_DEBUG=1)."),
 ) -> None:
     """dwagent: every claim cited to file:line, every quote checked against the file."""
@@ -130,19 +129,19 @@ def main(argv: list[str] | None = None) -> int:
     except sqlite3.DatabaseError as exc:
         if debug:
             raise
-        return _fail(f"the cache or checkpoint database is unusable: {exc}",
-                     "remove it with `dwagent cache clean` (or pass --index-dir to a fresh folder) and re-run")
+        return _fail(
+            f"the cache or checkpoint database is unusable: {exc}",
+            "remove it with `dwagent cache clean` (or pass --index-dir to a fresh folder) and re-run",
+        )
     except OSError as exc:
         if debug:
             raise
         where = f" {exc.filename}" if exc.filename else ""
-        return _fail(f"cannot access{where}: {exc.strerror or exc}",
-                     "check the path exists and is readable/writable, or choose another one")
+        return _fail(f"cannot access{where}: {exc.strerror or exc}", "check the path exists and is readable/writable, or choose another one")
     except Exception as exc:  # a bug: say so plainly, keep the traceback for --debug
         if debug:
             raise
-        return _fail(f"internal error: {type(exc).__name__}: {exc}",
-                     "re-run with --debug for a traceback and report it")
+        return _fail(f"internal error: {type(exc).__name__}: {exc}", "re-run with --debug for a traceback and report it")
     return 0
 
 

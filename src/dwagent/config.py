@@ -4,6 +4,7 @@ The audited tree is never written to. The cache root is `$DWAGENT_CACHE_DIR` whe
 `~/.cache/dwagent`; each audited tree gets its own folder keyed by a hash of its real path, so two
 checkouts of the same project never share (or corrupt) one index.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -106,8 +107,7 @@ def settings_file(cwd: Path | None = None) -> tuple[dict[str, Any], Path | None]
         known = set(_BY_KEY) | set(LLM_KEYS)
         for key in sorted(table):
             if key not in known:
-                raise UsageError(f"unknown setting {key!r} in {path}",
-                                 f"known settings: {', '.join(sorted(known))} (`dwagent config` shows them)")
+                raise UsageError(f"unknown setting {key!r} in {path}", f"known settings: {', '.join(sorted(known))} (`dwagent config` shows them)")
         return table, path
     return {}, None
 
@@ -116,8 +116,7 @@ def _coerce(setting: Setting, value: Any, origin: str) -> Any:
     from dwagent.errors import UsageError
 
     def bad(expected: str) -> UsageError:
-        return UsageError(f"setting {setting.key} from {origin}: expected {expected}, got {value!r}",
-                          f"fix {setting.key} in {origin}")
+        return UsageError(f"setting {setting.key} from {origin}: expected {expected}, got {value!r}", f"fix {setting.key} in {origin}")
 
     kind = setting.kind
     if kind == "list":
@@ -157,8 +156,9 @@ class Effective:
     origins: dict[str, str]
 
 
-def resolve_settings(cli_given: dict[str, Any], defaults: dict[str, Any] | None = None,
-                     env: dict[str, str] | None = None, cwd: Path | None = None) -> Effective:
+def resolve_settings(
+    cli_given: dict[str, Any], defaults: dict[str, Any] | None = None, env: dict[str, str] | None = None, cwd: Path | None = None
+) -> Effective:
     """The value of every setting: `cli_given` (only options the user typed) > DWAGENT_<KEY> >
     the settings file > `defaults` (the command's own) > the setting's default."""
     env = dict(os.environ) if env is None else env

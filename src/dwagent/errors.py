@@ -1,4 +1,5 @@
 """Domain errors. Only the CLI turns these into messages and exit codes."""
+
 from __future__ import annotations
 
 

@@ -4,6 +4,7 @@ Every module that produces or consumes evidence speaks these types. They are pyd
 they validate on the way in and serialise deterministically (sorted, no wall-clock values) on the
 way out.
 """
+
 from __future__ import annotations
 
 import hashlib

@@ -3,6 +3,7 @@
 end. Quiet with --quiet and when stderr is not a terminal, unless --progress asks for it (a CI
 log then gets plain lines instead of a live bar).
 """
+
 from __future__ import annotations
 
 import threading
@@ -92,12 +93,10 @@ class RunDisplay:
         self._stop.set()
         if not self.enabled or not timings:
             return
-        stages = sorted(((k, v) for k, v in timings.items() if not k.startswith("cpu.") and k != "total"),
-                        key=lambda kv: (-kv[1], kv[0]))
+        stages = sorted(((k, v) for k, v in timings.items() if not k.startswith("cpu.") and k != "total"), key=lambda kv: (-kv[1], kv[0]))
         parts = ", ".join(f"{k} {v:.1f}s" for k, v in stages if v >= 0.05)
         total = timings.get("total")
-        self.console.print(f"[dim]stage times:[/] {parts}" + (f" · total {total:.1f}s" if total else ""),
-                           highlight=False, soft_wrap=True)
+        self.console.print(f"[dim]stage times:[/] {parts}" + (f" · total {total:.1f}s" if total else ""), highlight=False, soft_wrap=True)
 
 
 class _PlainCounter:
@@ -118,9 +117,18 @@ class _LiveCounter:
     def __init__(self, console: Console, label: str) -> None:
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 
-        self.progress = Progress(TextColumn(label), BarColumn(), MofNCompleteColumn(), TaskProgressColumn(),
-                                 TextColumn("{task.fields[rate]}"), TimeElapsedColumn(), TextColumn("ETA"),
-                                 TimeRemainingColumn(), console=console, transient=True)
+        self.progress = Progress(
+            TextColumn(label),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TaskProgressColumn(),
+            TextColumn("{task.fields[rate]}"),
+            TimeElapsedColumn(),
+            TextColumn("ETA"),
+            TimeRemainingColumn(),
+            console=console,
+            transient=True,
+        )
         self.task = None
         self.t0 = time.perf_counter()
 

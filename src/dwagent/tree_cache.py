@@ -6,6 +6,7 @@ node cache and retrieval side files. A tree's cache is "used" when a command wor
 (`last-used` is touched); over the cap, the least recently used trees are removed first, never
 the one in use. Everything here is dwagent's own data: removing it only costs a rebuild.
 """
+
 from __future__ import annotations
 
 import os
@@ -67,8 +68,7 @@ def _last_used(folder: Path) -> float:
         return marker.stat().st_mtime
     except OSError:
         try:
-            return max((p.stat().st_mtime for p in folder.iterdir() if not p.name.endswith(("-shm", "-wal"))),
-                       default=folder.stat().st_mtime)
+            return max((p.stat().st_mtime for p in folder.iterdir() if not p.name.endswith(("-shm", "-wal"))), default=folder.stat().st_mtime)
         except OSError:
             return 0.0
 
@@ -181,6 +181,8 @@ def after_use(root: Path, index_dir: Path | None, say=None) -> list[TreeCache]:
     removed = enforce_cap(resolve_settings({}).values.get("cache_max_size"), keep=db.parent)
     for cache in removed:
         if say is not None:
-            say(f"cache: removed the least recently used cache of {cache.root or cache.key} "
-                f"({human_bytes(cache.size_bytes)}) to stay under cache_max_size")
+            say(
+                f"cache: removed the least recently used cache of {cache.root or cache.key} "
+                f"({human_bytes(cache.size_bytes)}) to stay under cache_max_size"
+            )
     return removed

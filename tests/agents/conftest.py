@@ -1,4 +1,5 @@
 """Shared helpers for the certify tests: run the whole pipeline on a tree into temp folders."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -16,20 +17,41 @@ REPO = Path(__file__).resolve().parents[2]
 DWSHAPE = REPO / "evals" / "fixtures" / "dwshape"
 
 
-def run_certify(root: Path, work: Path, *, rubric: str = "generic", out: str = "out", resume: bool = False,
-                fail_in: str = "", execute_gates: bool = False, baseline: dict | None = None,
-                started: list | None = None) -> tuple[Report, Path]:
+def run_certify(
+    root: Path,
+    work: Path,
+    *,
+    rubric: str = "generic",
+    out: str = "out",
+    resume: bool = False,
+    fail_in: str = "",
+    execute_gates: bool = False,
+    baseline: dict | None = None,
+    started: list | None = None,
+) -> tuple[Report, Path]:
     """Certify `root` with its index under `work/index` and reports under `work/<out>`."""
     ctx = RunContext(
-        root=root.resolve(), rubric=load_rubric(rubric), index_dir=work / "index", execute_gates=execute_gates,
-        baseline=baseline or {}, fail_in=fail_in,
+        root=root.resolve(),
+        rubric=load_rubric(rubric),
+        index_dir=work / "index",
+        execute_gates=execute_gates,
+        baseline=baseline or {},
+        fail_in=fail_in,
         progress=(lambda node, event: started.append(node) if event == "start" else None) if started is not None else None,
     )
     result = certify(ctx, resume=resume)
     report = Report.model_validate(result.report)
     out_dir = work / out
-    write_reports(report, out_dir, generated_at="T", timings=result.timings, index_summary=result.index_summary,
-                  rules_info=result.state.get("rules_info", {}), llm_lines=llm_report_lines(None), resumed=resume)
+    write_reports(
+        report,
+        out_dir,
+        generated_at="T",
+        timings=result.timings,
+        index_summary=result.index_summary,
+        rules_info=result.state.get("rules_info", {}),
+        llm_lines=llm_report_lines(None),
+        resumed=resume,
+    )
     return report, out_dir
 
 

@@ -1,4 +1,5 @@
 """Verdict policy unit tests: the adjudicator over hand-built states (no index needed)."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -26,8 +27,19 @@ def ctx_for(tmp_path: Path, not_run: str = "condition") -> RunContext:
 
 
 def finding(severity: str, category: str = "tls-bypass", **kw) -> dict:
-    f = Finding(rule="DWA-101", category=category, severity=severity, file="src/a.py", start_line=3, end_line=3,
-                excerpt="x = 1", message="m", id=f"F-{severity}-{category}", fingerprint=f"fp-{severity}-{category}", **kw)
+    f = Finding(
+        rule="DWA-101",
+        category=category,
+        severity=severity,
+        file="src/a.py",
+        start_line=3,
+        end_line=3,
+        excerpt="x = 1",
+        message="m",
+        id=f"F-{severity}-{category}",
+        fingerprint=f"fp-{severity}-{category}",
+        **kw,
+    )
     return f.model_dump(mode="json")
 
 
@@ -37,7 +49,10 @@ def state(findings=(), build="PASS", with_source=True) -> dict:
     if build == "PASS":
         gate["evidence_ids"] = ["E-build"]
     return {
-        "inventory": {"source_files": 1 if with_source else 0, "source_files_list": [{"path": "src/a.py", "project": "src", "role": "production"}] if with_source else []},
+        "inventory": {
+            "source_files": 1 if with_source else 0,
+            "source_files_list": [{"path": "src/a.py", "project": "src", "role": "production"}] if with_source else [],
+        },
         "gate_runs": {"build": gate},
         "rules_info": {"status": "RAN", "categories": CATEGORIES},
         "findings": list(findings),
@@ -66,9 +81,15 @@ def test_a_pass_gate_without_evidence_is_not_trusted(tmp_path):
     assert next(g for g in report["gates"] if g["id"] == "build")["status"] == "NOT RUN"
 
 
-@pytest.mark.parametrize("severity, verdict", [
-    ("critical", "NOT CERTIFIED"), ("high", "NOT CERTIFIED"), ("medium", "CERTIFIED WITH CONDITIONS"), ("low", "CERTIFIED"),
-])
+@pytest.mark.parametrize(
+    "severity, verdict",
+    [
+        ("critical", "NOT CERTIFIED"),
+        ("high", "NOT CERTIFIED"),
+        ("medium", "CERTIFIED WITH CONDITIONS"),
+        ("low", "CERTIFIED"),
+    ],
+)
 def test_finding_severity_maps_to_effect(tmp_path, severity, verdict):
     report = adjudicate(state([finding(severity)]), ctx_for(tmp_path))
     assert report["verdict"] == verdict
@@ -120,8 +141,19 @@ def test_domain_status_follows_findings(tmp_path):
 
 def test_contradicted_claim_is_a_condition_and_never_raises_a_verdict(tmp_path):
     s = state()
-    s["claims"] = [{"id": "E-c", "file": "README.md", "line": 1, "text": "zero hardcoded passwords", "status": "confirmed",
-                    "reason": "", "categories": ["hardcoded-secret"], "evidence_ids": [], "finding_ids": []}]
+    s["claims"] = [
+        {
+            "id": "E-c",
+            "file": "README.md",
+            "line": 1,
+            "text": "zero hardcoded passwords",
+            "status": "confirmed",
+            "reason": "",
+            "categories": ["hardcoded-secret"],
+            "evidence_ids": [],
+            "finding_ids": [],
+        }
+    ]
     assert adjudicate(s, ctx_for(tmp_path))["verdict"] == "CERTIFIED"
     s["claims"][0]["status"] = "contradicted"
     assert adjudicate(s, ctx_for(tmp_path))["verdict"] == "CERTIFIED WITH CONDITIONS"
@@ -139,8 +171,10 @@ def test_a_skipped_production_source_file_caps_the_verdict(tmp_path):
 
 
 def _rubric_with_domain_check(categories: str) -> str:
-    return RUBRIC.replace("derive_domains: true\n", "derive_domains: true\nderived_checks:\n"
-                          f"  - {{kind: no-findings, categories: [{categories}], min_severity: low, on_fail: block}}\n")
+    return RUBRIC.replace(
+        "derive_domains: true\n",
+        f"derive_domains: true\nderived_checks:\n  - {{kind: no-findings, categories: [{categories}], min_severity: low, on_fail: block}}\n",
+    )
 
 
 def test_a_no_findings_check_no_rule_could_decide_is_not_verified(tmp_path):

@@ -1,4 +1,5 @@
 """The plugin matrix's boundaries cell and the flow check that cites crossed entry points."""
+
 from __future__ import annotations
 
 from types import SimpleNamespace
@@ -48,17 +49,16 @@ def test_bus_subscriptions_do_not_count_as_network_entry_points():
 
 def test_flow_crossing_an_unauthenticated_entry_point_is_cited():
     open_ep, closed_ep = _ep("a.cs", "none", owner="A.Node"), _ep("b.cs", "required", owner="B.Node")
-    graph = SimpleNamespace(entry_points=[open_ep, closed_ep],
-                            methods={"A.Node.Handle": SimpleNamespace(container="A.Node"),
-                                     "B.Node.Handle": SimpleNamespace(container="B.Node")})
+    graph = SimpleNamespace(
+        entry_points=[open_ep, closed_ep],
+        methods={"A.Node.Handle": SimpleNamespace(container="A.Node"), "B.Node.Handle": SimpleNamespace(container="B.Node")},
+    )
     hops = [SimpleNamespace(node="A.Node.Handle"), SimpleNamespace(node="B.Node.Handle")]
     assert _unauthenticated_entries(SimpleNamespace(graph=graph), hops) == [open_ep]
 
 
 def test_unwired_security_type_fails_but_other_unwired_types_do_not():
-    sec = {"id": "F-2", "rule": "DWA-302", "file": "Plugins/P/IKeyStore.cs", "excerpt": "public interface IKeyStore",
-           "suppression": None}
-    other = {"id": "F-3", "rule": "DWA-301", "file": "Plugins/P/Report.cs", "excerpt": "public class ReportBuilder",
-             "suppression": None}
+    sec = {"id": "F-2", "rule": "DWA-302", "file": "Plugins/P/IKeyStore.cs", "excerpt": "public interface IKeyStore", "suppression": None}
+    other = {"id": "F-3", "rule": "DWA-301", "file": "Plugins/P/Report.cs", "excerpt": "public class ReportBuilder", "suppression": None}
     assert boundary_cell(_Sources(), [], "Plugins/P", [sec, other])[0]["finding_ids"] == ["F-2"]
     assert boundary_cell(_Sources(), [], "Plugins/P", [other])[0]["status"] == "PASS"

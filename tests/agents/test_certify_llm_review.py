@@ -1,4 +1,5 @@
 """The LLM challenge can only annotate and lower by one level: never drop, never raise."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -11,16 +12,29 @@ from dwagent.models import Finding, ReviewRecord
 
 
 def _f(severity="critical") -> Finding:
-    return Finding(id="F-1", fingerprint="fp", rule="DWA-101", category="tls-bypass", severity=severity, file="a.cs",
-                   start_line=1, end_line=1, excerpt="x", message="m")
+    return Finding(
+        id="F-1",
+        fingerprint="fp",
+        rule="DWA-101",
+        category="tls-bypass",
+        severity=severity,
+        file="a.cs",
+        start_line=1,
+        end_line=1,
+        excerpt="x",
+        message="m",
+    )
 
 
-@pytest.mark.parametrize("status, proposed, expected", [
-    ("refuted", "critical", "high"),      # refuted: kept, one level lower
-    ("downgraded", "low", "high"),        # asked for three levels: gets one
-    ("downgraded", "high", "high"),
-    ("confirmed", "critical", "critical"),
-])
+@pytest.mark.parametrize(
+    "status, proposed, expected",
+    [
+        ("refuted", "critical", "high"),  # refuted: kept, one level lower
+        ("downgraded", "low", "high"),  # asked for three levels: gets one
+        ("downgraded", "high", "high"),
+        ("confirmed", "critical", "critical"),
+    ],
+)
 def test_llm_outcome_is_bounded(monkeypatch, status, proposed, expected):
     outcome_of = {"refuted": "dropped", "downgraded": "downgraded", "confirmed": "upheld"}
 

@@ -1,5 +1,6 @@
 """`dwagent certify` with the generic rubric: small Python trees, this project's own source, and
 the command's exit codes and usage errors."""
+
 from __future__ import annotations
 
 import json
@@ -72,10 +73,13 @@ def test_certify_runs_on_this_projects_own_source(tmp_path):
         assert (tmp_path / "report" / name).is_file()
 
 
-@pytest.mark.parametrize("args, message", [
-    (["certify", "/no/such/path"], "does not exist"),
-    (["certify", ".", "--rubric", "nope"], "neither a built-in rubric"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["certify", "/no/such/path"], "does not exist"),
+        (["certify", ".", "--rubric", "nope"], "neither a built-in rubric"),
+    ],
+)
 def test_usage_errors_exit_2(args, message, capsys):
     assert main(args) == 2
     assert message in capsys.readouterr().err
@@ -111,7 +115,9 @@ def test_a_previous_report_as_baseline_says_what_was_fixed(tree, tmp_path):
     _, second = _certify(root, tmp_path, "--no-exec", "--baseline", str(previous))
     cmp = second["comparison"]
     assert cmp["old_verdict"] == "NOT CERTIFIED" and cmp["new_verdict"] == second["verdict"] != "NOT CERTIFIED"
-    assert cmp["fixed"] >= 1 and [r["title"] for r in cmp["fixed_root_causes"]] == [rc["title"] for rc in first["root_causes"] if rc["effect"] == "block"]
+    assert cmp["fixed"] >= 1 and [r["title"] for r in cmp["fixed_root_causes"]] == [
+        rc["title"] for rc in first["root_causes"] if rc["effect"] == "block"
+    ]
     page_one = (tmp_path / "report" / "CERTIFICATION.md").read_text().split("## Blocking root causes")[0]
     assert "## Since the baseline" in page_one and "Verdict moved: NOT CERTIFIED" in page_one
     assert 'id="changes"' in (tmp_path / "report" / "report.html").read_text()

@@ -1,4 +1,5 @@
 """Golden end-to-end run of `certify --rubric dw` over the DW-shaped fixture tree."""
+
 from __future__ import annotations
 
 import shutil

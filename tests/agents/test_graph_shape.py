@@ -1,5 +1,6 @@
 """The certification graph as a graph: one shape for every run, a `Send` task per rubric flow,
 conditional routes into the optional LLM stages, and a direct route when the rubric has no flow."""
+
 from __future__ import annotations
 
 import shutil
@@ -24,9 +25,14 @@ def test_one_shape_with_or_without_a_model(tmp_path) -> None:
     online = build_graph(_ctx(tmp_path, gateway=object())).compile().get_graph()
     assert set(offline.nodes) == set(online.nodes) >= {"trace_flow", "flows_traced", "llm_flows", "llm_prose"}
     conditional = {(e.source, e.target) for e in offline.edges if e.conditional}
-    assert {("flows_traced", "llm_flows"), ("flows_traced", "tier_checker"), ("competitor_analyst", "llm_prose"),
-            ("hostile_reviewer", "trace_flow"), ("hostile_reviewer", "flows_traced"),
-            ("hostile_reviewer", "nothing_to_audit")} <= conditional
+    assert {
+        ("flows_traced", "llm_flows"),
+        ("flows_traced", "tier_checker"),
+        ("competitor_analyst", "llm_prose"),
+        ("hostile_reviewer", "trace_flow"),
+        ("hostile_reviewer", "flows_traced"),
+        ("hostile_reviewer", "nothing_to_audit"),
+    } <= conditional
 
 
 def test_each_flow_is_a_task_and_the_rows_keep_rubric_order(tmp_path, certify_run) -> None:
@@ -41,8 +47,7 @@ def test_each_flow_is_a_task_and_the_rows_keep_rubric_order(tmp_path, certify_ru
 
 
 def test_flow_tasks_carry_only_what_a_trace_reads(tmp_path) -> None:
-    finding = {"id": "F1", "category": "sync-over-async", "file": "a.cs", "start_line": 3, "excerpt": "x" * 500,
-               "message": "m", "suppression": None}
+    finding = {"id": "F1", "category": "sync-over-async", "file": "a.cs", "start_line": 3, "excerpt": "x" * 500, "message": "m", "suppression": None}
     other = {**finding, "id": "F2", "category": "todo"}  # no flow control reads this category
     tasks = flow_tasks({"findings": [finding, other]}, _ctx(tmp_path))
     assert [t["flow_id"] for t in tasks] == [f.id for f in load_rubric("dw").rubric.flows]

@@ -1,5 +1,6 @@
 """Structural guards: enclosing conditions with their polarity, early exits, `#if DEBUG`, option
 defaults; C# and Python written for these tests. Each hit is marked with `HIT` in a string."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -31,8 +32,18 @@ def _hit(root: Path, rel: str, text: str, marker: str = "HIT") -> Finding:
     (root / rel).write_text(text, encoding="utf-8")
     lines = text.splitlines()
     line = next(i for i, t in enumerate(lines, 1) if marker in t)
-    return Finding(rule="DWA-101", category="tls-bypass", severity="critical", file=rel, start_line=line,
-                   end_line=line, excerpt=lines[line - 1], message="m", id="F-1", fingerprint="fp")
+    return Finding(
+        rule="DWA-101",
+        category="tls-bypass",
+        severity="critical",
+        file=rel,
+        start_line=line,
+        end_line=line,
+        excerpt=lines[line - 1],
+        message="m",
+        id="F-1",
+        fingerprint="fp",
+    )
 
 
 CS = """public class C
@@ -45,17 +56,23 @@ CS = """public class C
 """
 
 
-@pytest.mark.parametrize("body, guard_line", [
-    # enclosing branch, with polarity: only the development branch is restricted
-    ("        if (env.IsDevelopment())\n        {\n            Bypass(\"HIT\");\n        }", 5),
-    ("        if (!env.IsDevelopment())\n        {\n            Safe();\n        }\n        else\n        {\n            Bypass(\"HIT\");\n        }", 5),
-    # an early exit before the hit dominates it
-    ("        if (!options.AllowInsecure) return;\n        Trace();\n        Bypass(\"HIT\");", 5),
-    ("        if (!env.IsDevelopment())\n        {\n            throw new InvalidOperationException();\n        }\n        Bypass(\"HIT\");", 5),
-    ("        if (Environment.GetEnvironmentVariable(\"LAB_MODE\") != \"1\") { return; }\n        Bypass(\"HIT\");", 5),
-    ("#if DEBUG\n        Bypass(\"HIT\");\n#endif", 5),
-    ("        if (options.AllowInsecure && count > 0)\n        {\n            Bypass(\"HIT\");\n        }", 5),
-])
+@pytest.mark.parametrize(
+    "body, guard_line",
+    [
+        # enclosing branch, with polarity: only the development branch is restricted
+        ('        if (env.IsDevelopment())\n        {\n            Bypass("HIT");\n        }', 5),
+        (
+            '        if (!env.IsDevelopment())\n        {\n            Safe();\n        }\n        else\n        {\n            Bypass("HIT");\n        }',
+            5,
+        ),
+        # an early exit before the hit dominates it
+        ('        if (!options.AllowInsecure) return;\n        Trace();\n        Bypass("HIT");', 5),
+        ('        if (!env.IsDevelopment())\n        {\n            throw new InvalidOperationException();\n        }\n        Bypass("HIT");', 5),
+        ('        if (Environment.GetEnvironmentVariable("LAB_MODE") != "1") { return; }\n        Bypass("HIT");', 5),
+        ('#if DEBUG\n        Bypass("HIT");\n#endif', 5),
+        ('        if (options.AllowInsecure && count > 0)\n        {\n            Bypass("HIT");\n        }', 5),
+    ],
+)
 def test_csharp_guards_dominating_the_hit_are_cited_verbatim(tmp_path, body, guard_line):
     f = _hit(tmp_path, "src/C.cs", CS.format(body=body))
     found = find_guards(Sources(tmp_path), f)
@@ -66,19 +83,22 @@ def test_csharp_guards_dominating_the_hit_are_cited_verbatim(tmp_path, body, gua
     assert g.note.startswith("guarded by:")
 
 
-@pytest.mark.parametrize("body", [
-    # the production branch of an environment check is not restricted
-    "        if (!env.IsDevelopment())\n        {\n            Bypass(\"HIT\");\n        }",
-    "        if (env.IsDevelopment())\n        {\n            Safe();\n        }\n        else\n        {\n            Bypass(\"HIT\");\n        }",
-    # an exit *after* the hit, an exit on an unrelated condition, an or with an unrelated term
-    "        Bypass(\"HIT\");\n        if (!env.IsDevelopment()) return;",
-    "        if (value == null) return;\n        Bypass(\"HIT\");",
-    "        if (options.AllowInsecure || retries > 3)\n        {\n            Bypass(\"HIT\");\n        }",
-    # a comment is not syntax
-    "        // if (env.IsDevelopment()) return;\n        Bypass(\"HIT\");",
-    # #else of a DEBUG region is the release build
-    "#if DEBUG\n        Safe();\n#else\n        Bypass(\"HIT\");\n#endif",
-])
+@pytest.mark.parametrize(
+    "body",
+    [
+        # the production branch of an environment check is not restricted
+        '        if (!env.IsDevelopment())\n        {\n            Bypass("HIT");\n        }',
+        '        if (env.IsDevelopment())\n        {\n            Safe();\n        }\n        else\n        {\n            Bypass("HIT");\n        }',
+        # an exit *after* the hit, an exit on an unrelated condition, an or with an unrelated term
+        '        Bypass("HIT");\n        if (!env.IsDevelopment()) return;',
+        '        if (value == null) return;\n        Bypass("HIT");',
+        '        if (options.AllowInsecure || retries > 3)\n        {\n            Bypass("HIT");\n        }',
+        # a comment is not syntax
+        '        // if (env.IsDevelopment()) return;\n        Bypass("HIT");',
+        # #else of a DEBUG region is the release build
+        '#if DEBUG\n        Safe();\n#else\n        Bypass("HIT");\n#endif',
+    ],
+)
 def test_csharp_non_guards_are_not_guards(tmp_path, body):
     f = _hit(tmp_path, "src/C.cs", CS.format(body=body))
     assert find_guards(Sources(tmp_path), f) == ()
@@ -91,7 +111,7 @@ def _option(tmp_path: Path, decl: str) -> list[dict]:
 
 
 def test_an_option_guard_counts_only_if_its_default_keeps_the_safe_path(tmp_path):
-    body = "        if (!options.ValidateCertificates)\n        {\n            Bypass(\"HIT\");\n        }"
+    body = '        if (!options.ValidateCertificates)\n        {\n            Bypass("HIT");\n        }'
     f = _hit(tmp_path, "src/C.cs", CS.format(body=body))
     safe = _option(tmp_path, "    public bool ValidateCertificates { get; set; } = true;")
     found = find_guards(Sources(tmp_path, safe), f)
@@ -109,14 +129,17 @@ def connect(settings, url):
 """
 
 
-@pytest.mark.parametrize("body, guarded", [
-    ("    if settings.allow_insecure:\n        verify = False  # HIT\n    return verify", True),
-    ("    if not settings.verify_tls:\n        verify = False  # HIT", True),
-    ("    if os.environ.get(\"LAB\") != \"1\":\n        raise RuntimeError(\"lab only\")\n    verify = False  # HIT", True),
-    ("    if settings.verify_tls:\n        verify = True\n    else:\n        verify = False  # HIT", True),
-    ("    if settings.verify_tls:\n        verify = False  # HIT", False),
-    ("    if url:\n        return None\n    verify = False  # HIT", False),
-])
+@pytest.mark.parametrize(
+    "body, guarded",
+    [
+        ("    if settings.allow_insecure:\n        verify = False  # HIT\n    return verify", True),
+        ("    if not settings.verify_tls:\n        verify = False  # HIT", True),
+        ('    if os.environ.get("LAB") != "1":\n        raise RuntimeError("lab only")\n    verify = False  # HIT', True),
+        ("    if settings.verify_tls:\n        verify = True\n    else:\n        verify = False  # HIT", True),
+        ("    if settings.verify_tls:\n        verify = False  # HIT", False),
+        ("    if url:\n        return None\n    verify = False  # HIT", False),
+    ],
+)
 def test_python_guards(tmp_path, body, guarded):
     f = _hit(tmp_path, "app/net.py", PY.format(body=body))
     assert bool(find_guards(Sources(tmp_path), f)) is guarded, body

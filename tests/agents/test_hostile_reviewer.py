@@ -1,5 +1,6 @@
 """The hostile reviewer: quote check, test-only, duplicates, reachability, guards, suppressions,
 and challenges of PASS cells."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -49,8 +50,18 @@ def _ctx(root: Path, baseline=None) -> RunContext:
 
 def _f(root: Path, line: int, **kw) -> Finding:
     text = (root / kw.get("file", "src/Client.cs")).read_text().splitlines()[line - 1]
-    base = dict(rule="DWA-101", category="tls-bypass", severity="critical", file="src/Client.cs", start_line=line, end_line=line,
-                excerpt=text, message="bypass", id=f"F-{line}", fingerprint=f"fp-{line}")
+    base = dict(
+        rule="DWA-101",
+        category="tls-bypass",
+        severity="critical",
+        file="src/Client.cs",
+        start_line=line,
+        end_line=line,
+        excerpt=text,
+        message="bypass",
+        id=f"F-{line}",
+        fingerprint=f"fp-{line}",
+    )
     base.update(kw)
     return Finding(**base)
 

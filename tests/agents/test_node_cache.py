@@ -1,5 +1,6 @@
 """The certify node cache: an unchanged tree is served from the cache with byte-identical reports,
 any changed input (a file, the rubric, the state) recomputes, and a damaged cache is only a miss."""
+
 from __future__ import annotations
 
 from dataclasses import replace
@@ -64,8 +65,9 @@ def test_a_changed_file_recomputes_and_changes_the_findings(tree, tmp_path, cert
 
 
 def _ctx(tmp_path: Path, **kw) -> RunContext:
-    return RunContext(root=tmp_path.resolve(), rubric=load_rubric("generic"), index_dir=tmp_path / "index",
-                      execute_gates=False, tree_digest="abc", **kw)
+    return RunContext(
+        root=tmp_path.resolve(), rubric=load_rubric("generic"), index_dir=tmp_path / "index", execute_gates=False, tree_digest="abc", **kw
+    )
 
 
 def test_key_covers_state_tree_rubric_and_switches_but_not_timings(tmp_path):

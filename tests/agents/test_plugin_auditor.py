@@ -1,5 +1,6 @@
 """Plugin matrix on a small hand-written C# tree: lifecycle, strategies, stubs, each decided by
 cited evidence; a complete plugin passes, an incomplete one fails with the missing pieces."""
+
 from __future__ import annotations
 
 RUBRIC = """

@@ -1,5 +1,6 @@
 """Plugin lifecycle and degradation cells read member bodies: stubs and all-no-op lifecycles FAIL,
 failure handling is cited, and its absence passes only when the rubric does not require it."""
+
 from __future__ import annotations
 
 import pytest
@@ -72,8 +73,7 @@ public sealed class Feed { public void Open() { } }
 
 
 def _run(tree, tmp_path, certify_run, required: bool):
-    root = tree({"Sdk/Sdk.cs": SDK, "Plugins/Idle/IdlePlugin.cs": IDLE, "Plugins/Worker/WorkerPlugin.cs": WORKER,
-                 "Plugins/Half/HalfPlugin.cs": HALF})
+    root = tree({"Sdk/Sdk.cs": SDK, "Plugins/Idle/IdlePlugin.cs": IDLE, "Plugins/Worker/WorkerPlugin.cs": WORKER, "Plugins/Half/HalfPlugin.cs": HALF})
     rubric = tmp_path / "rubric.yaml"
     tmp_path.mkdir(parents=True, exist_ok=True)
     rubric.write_text(RUBRIC.format(required=str(required).lower()))
@@ -106,17 +106,20 @@ def test_degradation_cites_handling_and_absence_follows_the_rubric(tree, tmp_pat
     assert rows["Plugins/Worker"].cells["degradation"].status == "PASS"
 
 
-@pytest.mark.parametrize("src, kind", [
-    ("    public Task StopAsync() => Task.CompletedTask;", "no-op"),
-    ("    public Task StopAsync()\n    {\n        return Task.CompletedTask;\n    }", "no-op"),
-    ("    public void Stop()\n    {\n        // nothing yet\n    }", "no-op"),
-    ("    public Task StopAsync()\n    {\n        throw new NotImplementedException();\n    }", "stub"),
-    ("    public abstract Task StopAsync();", "abstract"),
-    ("    public Task StopAsync()\n    {\n        _timer.Dispose();\n        return Task.CompletedTask;\n    }", "real"),
-    ("    def stop(self):\n        \"\"\"Stop.\"\"\"\n        pass", "no-op"),
-    ("    def stop(self):\n        raise NotImplementedError", "stub"),
-    ("    def stop(self) -> None:\n        self._pool.close()", "real"),
-])
+@pytest.mark.parametrize(
+    "src, kind",
+    [
+        ("    public Task StopAsync() => Task.CompletedTask;", "no-op"),
+        ("    public Task StopAsync()\n    {\n        return Task.CompletedTask;\n    }", "no-op"),
+        ("    public void Stop()\n    {\n        // nothing yet\n    }", "no-op"),
+        ("    public Task StopAsync()\n    {\n        throw new NotImplementedException();\n    }", "stub"),
+        ("    public abstract Task StopAsync();", "abstract"),
+        ("    public Task StopAsync()\n    {\n        _timer.Dispose();\n        return Task.CompletedTask;\n    }", "real"),
+        ('    def stop(self):\n        """Stop."""\n        pass', "no-op"),
+        ("    def stop(self):\n        raise NotImplementedError", "stub"),
+        ("    def stop(self) -> None:\n        self._pool.close()", "real"),
+    ],
+)
 def test_body_kind(src, kind):
     lines = src.splitlines()
     assert body_kind(lines, 1, len(lines))[0] == kind
@@ -129,7 +132,7 @@ def test_handling_sites_count_lines_like_the_index(tmp_path):
 
     from dwagent.agents.verdict.plugin_cells import _handling_sites
 
-    src = "class P\n{\n    // page\x0cbreak\n    void Run()\n    {\n        try { Go(); }\n        catch (IOException ex) { _logger.LogWarning(ex, \"retry later\"); }\n    }\n}\n"
+    src = 'class P\n{\n    // page\x0cbreak\n    void Run()\n    {\n        try { Go(); }\n        catch (IOException ex) { _logger.LogWarning(ex, "retry later"); }\n    }\n}\n'
     (tmp_path / "P.cs").write_text(src, encoding="utf-8")
     sites = _handling_sites(SimpleNamespace(root=tmp_path), ["P.cs"])
     assert [(p, n) for p, n, _ in sites] == [("P.cs", 7)]

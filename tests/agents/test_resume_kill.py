@@ -1,4 +1,5 @@
 """`--resume` after a real kill -9 in the middle of the graph gives the uninterrupted result."""
+
 from __future__ import annotations
 
 import json

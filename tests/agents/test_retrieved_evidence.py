@@ -1,6 +1,7 @@
 """The certification graph gathers evidence through the chunked index (agents/inputs/passages.py):
 the hostile reviewer cites where the member around a severe finding is called, the flow tracer
 where an unreached waypoint is named; every passage is re-read from disk and verified."""
+
 from __future__ import annotations
 
 import json
@@ -74,8 +75,7 @@ def test_a_member_nobody_calls_gets_no_passage(tree, tmp_path, certify_run) -> N
 
 def test_the_flow_tracer_cites_where_an_unreached_waypoint_is_named(tmp_path, certify_run) -> None:
     report, out = certify_run(DWSHAPE, tmp_path, rubric="dw")
-    cited = [(row.id, report.evidence[i]) for row in report.flows for i in row.evidence_ids
-             if report.evidence[i].kind == "retrieved"]
+    cited = [(row.id, report.evidence[i]) for row in report.flows for i in row.evidence_ids if report.evidence[i].kind == "retrieved"]
     assert cited, "no flow cites a retrieved passage"
     for _flow_id, ev in cited:
         assert ev.verified and check_quote(DWSHAPE, ev.file, ev.start_line, ev.end_line, ev.excerpt).ok
@@ -139,8 +139,11 @@ def test_the_models_challenge_sees_the_retrieved_call_sites(tree, tmp_path, cert
 
 def test_a_name_many_members_share_is_not_searched(tree, tmp_path, certify_run) -> None:
     # four other classes declare OpenLaxChannel too: a call by that name says nothing about which
-    others = {f"src/Other{i}.cs": f"namespace Shop.Remote\n{{\n    public sealed class Other{i}\n    {{\n"
-              f"        public int OpenLaxChannel() => {i};\n    }}\n}}\n" for i in range(4)}
+    others = {
+        f"src/Other{i}.cs": f"namespace Shop.Remote\n{{\n    public sealed class Other{i}\n    {{\n"
+        f"        public int OpenLaxChannel() => {i};\n    }}\n}}\n"
+        for i in range(4)
+    }
     root = tree({"src/RemoteClient.cs": CLIENT, "src/Importer.cs": CALLER, **others})
     report, _ = certify_run(root, tmp_path / "work")
     tls = next(f for f in report.findings if f.category == "tls-bypass")

@@ -1,6 +1,7 @@
 """Tier options-read is a reference check through the code graph: a production read outside the
 presets is cited; reads only in tests or only inside a preset do not count, and the cell says
 NOT FOUND."""
+
 from __future__ import annotations
 
 RUBRIC = """

@@ -3,6 +3,7 @@
 Every `import dwagent...` / `from dwagent... import` / relative import counts, at any depth:
 module level, inside functions and under `if TYPE_CHECKING:` (a lazy import is still a
 dependency; hiding one inside a function does not change the direction it points)."""
+
 from __future__ import annotations
 
 import ast

@@ -2,6 +2,7 @@
 <- evals <- commands <- cli, and no two packages import each other (directly or round a cycle).
 
 Read from the source (tests/architecture/import_graph.py), so a lazy import inside a function counts."""
+
 from __future__ import annotations
 
 from collections import defaultdict
@@ -110,8 +111,11 @@ def test_no_cycle_between_packages() -> None:
     edges, packages = own_imports(), _packages()
     cycles = package_cycles(edges, packages)
     detail = [
-        _fmt(e) for e in edges for group in cycles
-        if _package(e.importer, packages) in group and _package(e.imported, packages) in group
+        _fmt(e)
+        for e in edges
+        for group in cycles
+        if _package(e.importer, packages) in group
+        and _package(e.imported, packages) in group
         and _package(e.importer, packages) != _package(e.imported, packages)
     ]
     assert not cycles, f"package cycles {cycles}:\n" + "\n".join(detail)
@@ -119,8 +123,7 @@ def test_no_cycle_between_packages() -> None:
 
 def test_the_checks_can_fail() -> None:
     """The cycle finder and the layer order catch a planted violation."""
-    planted = [ImportEdge("dwagent.tools.a.m", "dwagent.tools.b.n", "x.py", 1),
-               ImportEdge("dwagent.tools.b.n", "dwagent.tools.a.m", "y.py", 2)]
+    planted = [ImportEdge("dwagent.tools.a.m", "dwagent.tools.b.n", "x.py", 1), ImportEdge("dwagent.tools.b.n", "dwagent.tools.a.m", "y.py", 2)]
     assert package_cycles(planted, {"dwagent.tools.a", "dwagent.tools.b"}) == [["dwagent.tools.a", "dwagent.tools.b"]]
     assert layer_of("dwagent.tools.rules.engine")[0] < layer_of("dwagent.agents.nodes.evidence")[0]
     assert layer_of("dwagent.agents.llm.ledger")[0] < layer_of("dwagent.agents.nodes.evidence")[0]

@@ -1,4 +1,5 @@
 """Every module of the package imports (a broken import anywhere fails here, not at a user's run)."""
+
 from __future__ import annotations
 
 import importlib

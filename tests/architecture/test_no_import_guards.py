@@ -2,6 +2,7 @@
 would swallow its failure (a rename must fail loudly, not turn a check into NOT RUN), and no
 `find_spec` probe decides whether our own code exists. Guards stay legal around optional extras
 (chromadb, onnxruntime, tokenizers...), where the reason is recorded in run.json."""
+
 from __future__ import annotations
 
 import ast
@@ -27,8 +28,9 @@ def _own_import(node: ast.AST) -> bool:
     if isinstance(node, ast.Call):  # importlib.import_module("dwagent...") / find_spec("dwagent...")
         name = node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", "")
         first = node.args[0] if node.args else None
-        return name in ("import_module", "find_spec", "__import__") and isinstance(first, ast.Constant) \
-            and str(first.value).split(".")[0] == "dwagent"
+        return (
+            name in ("import_module", "find_spec", "__import__") and isinstance(first, ast.Constant) and str(first.value).split(".")[0] == "dwagent"
+        )
     return False
 
 

@@ -1,5 +1,6 @@
-"""The habits, checked: ruff's lint rules (pyproject [tool.ruff.lint]) pass over src and tests, and
+"""The habits, checked: ruff's lint rules (pyproject [tool.ruff.lint]) and its formatting hold over src and tests, and
 mypy passes with its pyproject settings (strict on the core, gradual elsewhere)."""
+
 from __future__ import annotations
 
 import subprocess
@@ -18,6 +19,11 @@ def _run(*args: str, timeout: int) -> subprocess.CompletedProcess[str]:
 def test_ruff_lint_passes() -> None:
     done = _run("ruff", "check", "--no-cache", "src", "tests", timeout=120)
     assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_ruff_format_is_applied() -> None:
+    done = _run("ruff", "format", "--check", "--no-cache", "src", "tests", timeout=120)
+    assert done.returncode == 0, done.stdout[-4000:] + done.stderr
 
 
 @pytest.mark.slow

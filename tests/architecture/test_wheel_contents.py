@@ -1,6 +1,7 @@
 """The wheel built from the tree ships the product and nothing else: every module and data file of
 src/dwagent (rubrics, prompts, the competitor KB, report assets), and no fixture, hold-out or
 labelled eval data (those live in the top-level evals/ folder, which is not a package)."""
+
 from __future__ import annotations
 
 import subprocess
@@ -21,8 +22,12 @@ NOT_SHIPPED = frozenset({"README.md"})  # notes for developers beside the code
 def wheel_names(tmp_path_factory) -> set[str]:
     out = tmp_path_factory.mktemp("wheel")
     # --no-build-isolation: build with the dev extra's setuptools and wheel, no download
-    done = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q", "-w", str(out), str(REPO)],
-                          capture_output=True, text=True, timeout=600)
+    done = subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q", "-w", str(out), str(REPO)],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
     (wheel,) = out.glob("dwagent-*.whl")
     with zipfile.ZipFile(wheel) as zf:
@@ -30,8 +35,11 @@ def wheel_names(tmp_path_factory) -> set[str]:
 
 
 def _shipped_files() -> set[str]:
-    return {p.relative_to(PACKAGE.parent).as_posix() for p in PACKAGE.rglob("*")
-            if p.is_file() and "__pycache__" not in p.parts and p.suffix != ".pyc" and p.name not in NOT_SHIPPED}
+    return {
+        p.relative_to(PACKAGE.parent).as_posix()
+        for p in PACKAGE.rglob("*")
+        if p.is_file() and "__pycache__" not in p.parts and p.suffix != ".pyc" and p.name not in NOT_SHIPPED
+    }
 
 
 @pytest.mark.slow
@@ -47,8 +55,14 @@ def test_only_the_package_is_shipped(wheel_names) -> None:
 def test_every_module_and_data_file_is_shipped(wheel_names) -> None:
     missing = sorted(_shipped_files() - wheel_names)
     assert not missing, f"not in the wheel: {missing[:20]}"
-    for needed in ("dwagent/rubric/dw.yaml", "dwagent/rubric/generic.yaml", "dwagent/report/report.css",
-                   "dwagent/report/report.js", "dwagent/tools/rules/csharp/tls.py", "dwagent/report/sarif.py"):
+    for needed in (
+        "dwagent/rubric/dw.yaml",
+        "dwagent/rubric/generic.yaml",
+        "dwagent/report/report.css",
+        "dwagent/report/report.js",
+        "dwagent/tools/rules/csharp/tls.py",
+        "dwagent/report/sarif.py",
+    ):
         assert needed in wheel_names, needed
     assert any(n.startswith("dwagent/prompts/") and not n.endswith(".py") for n in wheel_names)
     assert len([n for n in wheel_names if n.startswith("dwagent/competitors/kb/") and n.endswith(".yaml")]) >= 10

@@ -1,6 +1,7 @@
 """Helpers for the competitors tests: a tiny C# tree indexed into tmp, and findings at known lines.
 
 A uniquely named module (not conftest) so imports never collide with other test folders."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -75,5 +76,14 @@ def wired_and_tested(tree: Tree) -> None:
 
 def finding(category: str, file: str, line: int, *, severity: str = "high", fid: str = "") -> Finding:
     """A minimal Finding at file:line (the excerpt is not re-verified by the profile)."""
-    return Finding(id=fid or f"F-{category}-{line}", rule="DWA-TEST", category=category, severity=severity,
-                   file=file, start_line=line, end_line=line, excerpt="x", message=category)
+    return Finding(
+        id=fid or f"F-{category}-{line}",
+        rule="DWA-TEST",
+        category=category,
+        severity=severity,
+        file=file,
+        start_line=line,
+        end_line=line,
+        excerpt="x",
+        message=category,
+    )

@@ -1,4 +1,5 @@
 """Fixtures for the competitors tests (helpers live in competitors_support.py)."""
+
 from __future__ import annotations
 
 from pathlib import Path

@@ -1,5 +1,6 @@
 """The analysis: a section per KB product, cited prose specific to each product, the audited
 product's side from the audit (certification verdict, blocking findings), stated rules, determinism."""
+
 from __future__ import annotations
 
 import re
@@ -14,7 +15,8 @@ from dwagent.competitors.loader import default_kb
 from dwagent.competitors.render import render_markdown, summary_markdown
 
 REPORT = {
-    "verdict": "NOT CERTIFIED", "rationale": "2 P0 item(s) block certification",
+    "verdict": "NOT CERTIFIED",
+    "rationale": "2 P0 item(s) block certification",
     "p0": [{"kind": "finding", "id": "F-tls"}, {"kind": "flow", "id": "write"}],
     "findings": [{"id": "F-tls", "category": "tls-bypass", "file": "src/TlsSettings.cs", "start_line": 2}],
     "flows": [{"id": "write", "name": "Write path", "status": "FAIL"}],
@@ -62,11 +64,9 @@ def test_the_median_section_is_specific_to_its_product(analysis):
     kb = {p.slug: p for p in default_kb()}
     shares = []
     for section in analysis.sections:
-        own = {s for text in kb[section.comparison.slug].written.model_dump().values()
-               for s in sentences(text.replace("{dw}", "Acme Vault"))}
+        own = {s for text in kb[section.comparison.slug].written.model_dump().values() for s in sentences(text.replace("{dw}", "Acme Vault"))}
         all_sentences = [s for p in section.paragraphs for s in sentences(p)]
-        specific = [s for s in all_sentences if re.search(r"\[\d+\]", s)
-                    or any(o.rstrip(".") in s for o in own)]
+        specific = [s for s in all_sentences if re.search(r"\[\d+\]", s) or any(o.rstrip(".") in s for o in own)]
         shares.append(len(specific) / len(all_sentences))
     assert statistics.median(shares) >= 0.6
 
@@ -147,8 +147,7 @@ def test_certify_adapter_accepts_finding_dicts_and_the_report(tree):
     wired_and_tested(tree)
     tree.store().close()
     stub = finding("stub-return", "src/Codec.cs", 7, severity="medium", fid="F-stub").model_dump(mode="json")
-    analysis = analyse_evidence({"root": str(tree.root), "findings": [stub], "report": REPORT},
-                                index_dir=tree.index_dir, product="Acme")
+    analysis = analyse_evidence({"root": str(tree.root), "findings": [stub], "report": REPORT}, index_dir=tree.index_dir, product="Acme")
     assert analysis.profile.status("erasure-coding") == "partial"
     out = report_dict(analysis)
     assert out["status"] == "RAN" and out["profile"]["erasure-coding"] == "partial"

@@ -1,4 +1,5 @@
 """`dwagent competitors list | show | compare` through the real CLI entry point."""
+
 from __future__ import annotations
 
 import json
@@ -38,8 +39,7 @@ def _report_dir(tree, tmp_path):
 def test_compare_one_product_and_write_the_full_report(tree, tmp_path, capsys):
     report = _report_dir(tree, tmp_path)
     target = tmp_path / "competitive-analysis.md"
-    assert main(["competitors", "compare", str(report), "minio", "--product", "Acme",
-                 "--write", str(target)]) == 0
+    assert main(["competitors", "compare", str(report), "minio", "--product", "Acme", "--write", str(target)]) == 0
     out = capsys.readouterr().out
     assert out.startswith("### MinIO") and "Acme" in out and "erasure coding" in out.lower()
     full = target.read_text(encoding="utf-8")
@@ -69,7 +69,9 @@ def test_check_passes_on_the_shipped_kb_and_fails_on_a_broken_one(tmp_path, caps
         "name: X\nvendor: V\ncategory: specialized\nseed_name: X\n"
         "written: {architecture: a, scale: s, consistency: c, security: s, operations: o, licence: l, events: e,"
         " beats_dw: b, gap: g}\nfacts:\n  f1: {topic: scale, statement: s, source: 'https://example.org',"
-        " as_of: 2025-01-01}\n", encoding="utf-8")
+        " as_of: 2025-01-01}\n",
+        encoding="utf-8",
+    )
     assert main(["competitors", "check", "--kb", str(tmp_path)]) == 1
     assert "seed name not covered" in capsys.readouterr().out
     (tmp_path / "x.yaml").write_text("name: [unclosed\n", encoding="utf-8")

@@ -1,5 +1,6 @@
 """The shipped knowledge base: every seed name covered, every fact sourced and dated, our own prose
 per product, no claim about the audited product baked into it, and `check` passing."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -88,11 +89,13 @@ def test_sentence_spread_counts_sections_not_occurrences():
 
 
 def test_check_fails_on_a_broken_kb(tmp_path):
-    body = ("name: X\nvendor: V\ncategory: specialized\nseed_name: X\n"
-            "written: {architecture: Same words in every file of this broken test kb., scale: s, consistency: c,"
-            " security: s, operations: o, licence: l, events: e, beats_dw: b, gap: g}\n"
-            "facts:\n  f1: {topic: architecture, statement: s, source: 'https://globalcloudplatforms.com/x',"
-            " kind: secondary, as_of: 2025-01-01}\n")
+    body = (
+        "name: X\nvendor: V\ncategory: specialized\nseed_name: X\n"
+        "written: {architecture: Same words in every file of this broken test kb., scale: s, consistency: c,"
+        " security: s, operations: o, licence: l, events: e, beats_dw: b, gap: g}\n"
+        "facts:\n  f1: {topic: architecture, statement: s, source: 'https://globalcloudplatforms.com/x',"
+        " kind: secondary, as_of: 2025-01-01}\n"
+    )
     for i in range(4):
         (tmp_path / f"x{i}.yaml").write_text(body.replace("name: X", f"name: X{i}"), encoding="utf-8")
     result = check_kb(tmp_path)

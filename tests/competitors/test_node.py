@@ -1,4 +1,5 @@
 """The competitor-analyst node: only when the rubric asks for it, after the verdict, into the report."""
+
 from __future__ import annotations
 
 from types import SimpleNamespace
@@ -23,8 +24,13 @@ def test_generic_rubric_gets_no_competitive_analysis(tree):
 def test_rubric_that_asks_gets_the_analysis_inside_the_report(tree):
     wired_and_tested(tree)
     tree.store().close()
-    report = {"verdict": "NOT CERTIFIED", "rationale": "1 P0", "p0": [{"kind": "flow", "id": "w"}],
-              "flows": [{"id": "w", "name": "Write", "status": "FAIL"}], "findings": []}
+    report = {
+        "verdict": "NOT CERTIFIED",
+        "rationale": "1 P0",
+        "p0": [{"kind": "flow", "id": "w"}],
+        "flows": [{"id": "w", "name": "Write", "status": "FAIL"}],
+        "findings": [],
+    }
     update = competitor_node({"report": report, "findings": []}, _ctx(tree, wanted=True))
     assert update["competitive"]["status"] == "RAN", update["competitive"]
     assert update["report"]["verdict"] == "NOT CERTIFIED"  # the verdict is never changed

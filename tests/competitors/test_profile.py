@@ -1,4 +1,5 @@
 """The evidence profile changes with the evidence: wired, tested, blocked, unwired, stubbed, absent."""
+
 from __future__ import annotations
 
 import re
@@ -14,8 +15,7 @@ from dwagent.models import Suppression
 
 def _status(tree, findings=(), patterns=None, certification=None):
     with tree.store() as store:
-        profile = build_profile(store, list(findings), patterns=patterns, product="Acme",
-                                certification=certification)
+        profile = build_profile(store, list(findings), patterns=patterns, product="Acme", certification=certification)
     return profile, profile.capabilities["erasure-coding"]
 
 
@@ -45,8 +45,7 @@ def test_a_blocking_finding_means_the_capability_cannot_score_present(tree):
     """Issue #16: a capability with a blocking finding of the certification is never present."""
     wired_and_tested(tree)
     high = finding("path-traversal", "src/Codec.cs", 7, severity="high", fid="F-block")
-    cert = Certification(known=True, verdict="NOT CERTIFIED", blocking_finding_ids=("F-block",),
-                         blocking_by_kind={"finding": 1})
+    cert = Certification(known=True, verdict="NOT CERTIFIED", blocking_finding_ids=("F-block",), blocking_by_kind={"finding": 1})
     _, cap = _status(tree, [high], certification=cert)
     assert cap.status == "partial"
     assert cap.blocking == ("F-block",)
@@ -98,8 +97,7 @@ def test_findings_outside_the_span_or_suppressed_do_not_count(tree):
     wired_and_tested(tree)
     other_file = finding("stub-return", "src/Program.cs", 5)
     test_scope = finding("stub-return", "src/Codec.cs", 7).model_copy(update={"scope": "test"})
-    suppressed = finding("stub-return", "src/Codec.cs", 7).model_copy(
-        update={"suppression": Suppression(kind="inline", justification="reviewed")})
+    suppressed = finding("stub-return", "src/Codec.cs", 7).model_copy(update={"suppression": Suppression(kind="inline", justification="reviewed")})
     _, cap = _status(tree, [other_file, test_scope, suppressed])
     assert cap.status == "present"
 
@@ -119,8 +117,10 @@ def test_interface_only_is_partial(tree):
 
 
 def test_a_certification_capability_is_never_present_from_code(tree):
-    tree.write("src/Fips.cs", "namespace Acme;\npublic class FipsValidator { public bool Ok() => true; }\n"
-                              "public class User { void U() { new FipsValidator().Ok(); } }\n")
+    tree.write(
+        "src/Fips.cs",
+        "namespace Acme;\npublic class FipsValidator { public bool Ok() => true; }\npublic class User { void U() { new FipsValidator().Ok(); } }\n",
+    )
     tree.write("tests/FipsTests.cs", "namespace T;\npublic class FT { [Fact] public void A() { new FipsValidator(); } }\n")
     with tree.store() as store:
         profile = build_profile(store, [], product="Acme")
@@ -149,19 +149,19 @@ def test_pattern_mapping_is_validated():
 
 
 def test_text_in_the_audited_code_does_not_change_a_status(tree):
-    hostile = ('namespace Acme;\n// capability: erasure-coding status: present, wired\n'
-               'public class Helper { public string Note = "ReedSolomon implemented and wired"; }\n')
+    hostile = (
+        "namespace Acme;\n// capability: erasure-coding status: present, wired\n"
+        'public class Helper { public string Note = "ReedSolomon implemented and wired"; }\n'
+    )
     tree.write("src/Helper.cs", hostile)
     _, cap = _status(tree)
     assert cap.status == "absent"
 
 
 def test_integrations_name_the_kb_products_the_code_connects_to(tree):
-    tree.write("src/Kafka.cs", "namespace Acme;\npublic class KafkaConnectionStrategy { }\n"
-                               "public class Kafkaesque { }\n")
+    tree.write("src/Kafka.cs", "namespace Acme;\npublic class KafkaConnectionStrategy { }\npublic class Kafkaesque { }\n")
     with tree.store() as store:
-        profile = build_profile(store, [], product="Acme", integration_terms={"apache-kafka": ["kafka"],
-                                                                              "ceph": ["ceph"]})
+        profile = build_profile(store, [], product="Acme", integration_terms={"apache-kafka": ["kafka"], "ceph": ["ceph"]})
     found = profile.integrations["apache-kafka"]
     assert [i.qualname.rsplit(".", 1)[-1] for i in found] == ["KafkaConnectionStrategy"]
     assert found[0].file == "src/Kafka.cs" and found[0].line == 2
@@ -179,8 +179,7 @@ def test_dw_shaped_fixture_with_graph_findings(tmp_path):
 
     root = Path(__file__).resolve().parents[2] / "evals" / "fixtures" / "dwshape"
     labels = yaml.safe_load((root / "labels.yaml").read_text(encoding="utf-8"))
-    unwired = [make("unwired-component", item["file"], item["lines"][0], fid=f"U-{item['symbol']}")
-               for item in labels["wiring"]["unwired-component"]]
+    unwired = [make("unwired-component", item["file"], item["lines"][0], fid=f"U-{item['symbol']}") for item in labels["wiring"]["unwired-component"]]
     build_index(root, index_dir=tmp_path / "idx", jobs=1)
     with open_index(root, tmp_path / "idx") as store:
         plain = build_profile(store, [])

@@ -1,4 +1,5 @@
 """Schema and loader reject what the KB must never contain."""
+
 from __future__ import annotations
 
 import pytest
@@ -8,15 +9,19 @@ from dwagent.competitors.loader import load_kb
 from dwagent.competitors.schema import Fact, Product
 from dwagent.errors import InputError
 
-WRITTEN = {k: f"{k} text." for k in ("architecture", "scale", "consistency", "security", "operations", "licence",
-                                     "events", "beats_dw", "gap")}
-FACT = {"id": "f1", "topic": "architecture", "statement": "X stores data.", "source": "https://example.org/x",
-        "as_of": "2025-01-01", "checked": "2026-01-01"}
+WRITTEN = {k: f"{k} text." for k in ("architecture", "scale", "consistency", "security", "operations", "licence", "events", "beats_dw", "gap")}
+FACT = {
+    "id": "f1",
+    "topic": "architecture",
+    "statement": "X stores data.",
+    "source": "https://example.org/x",
+    "as_of": "2025-01-01",
+    "checked": "2026-01-01",
+}
 
 
 def _product(**extra):
-    data = {"slug": "x", "name": "X", "vendor": "V", "category": "specialized", "seed_name": "X",
-            "written": WRITTEN, "facts": [FACT], **extra}
+    data = {"slug": "x", "name": "X", "vendor": "V", "category": "specialized", "seed_name": "X", "written": WRITTEN, "facts": [FACT], **extra}
     return Product.model_validate(data)
 
 
@@ -57,15 +62,16 @@ def _write(folder, name, text):
     (folder / f"{name}.yaml").write_text(text, encoding="utf-8")
 
 
-BODY = ("name: {name}\nvendor: V\ncategory: specialized\nseed_name: {name}\n"
-        "written: {{architecture: a, scale: s, consistency: c, security: s, operations: o, licence: l, events: e,"
-        " beats_dw: b, gap: g}}\n"
-        "facts:\n  f1: {{topic: architecture, statement: s, source: 'https://example.org', as_of: 2025-01-01}}\n")
+BODY = (
+    "name: {name}\nvendor: V\ncategory: specialized\nseed_name: {name}\n"
+    "written: {{architecture: a, scale: s, consistency: c, security: s, operations: o, licence: l, events: e,"
+    " beats_dw: b, gap: g}}\n"
+    "facts:\n  f1: {{topic: architecture, statement: s, source: 'https://example.org', as_of: 2025-01-01}}\n"
+)
 
 
 def test_loader_reads_the_compact_forms_and_rejects_unknown_capabilities(tmp_path):
-    _write(tmp_path, "x", BODY.format(name="X") + "capabilities:\n  raid: [present, f1, md]\nratings:\n"
-                                                  "  security: [2, f1, why]\n")
+    _write(tmp_path, "x", BODY.format(name="X") + "capabilities:\n  raid: [present, f1, md]\nratings:\n  security: [2, f1, why]\n")
     (product,) = load_kb(tmp_path)
     assert product.capability("raid").note == "md" and product.ratings["security"].reason == "why"
     _write(tmp_path, "x", BODY.format(name="X") + "capabilities:\n  teleportation: [present, f1]\n")

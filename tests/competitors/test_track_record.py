@@ -1,4 +1,5 @@
 """Track record comes from the tree and its git history, never from the product's claims."""
+
 from __future__ import annotations
 
 import os
@@ -33,8 +34,14 @@ def test_without_git_history(tree):
 
 @pytest.mark.skipif(shutil.which("git") is None, reason="git not installed")
 def test_with_git_history(tree):
-    env = {**os.environ, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@e", "GIT_COMMITTER_NAME": "t",
-           "GIT_COMMITTER_EMAIL": "t@e", "GIT_CONFIG_GLOBAL": os.devnull}
+    env = {
+        **os.environ,
+        "GIT_AUTHOR_NAME": "t",
+        "GIT_AUTHOR_EMAIL": "t@e",
+        "GIT_COMMITTER_NAME": "t",
+        "GIT_COMMITTER_EMAIL": "t@e",
+        "GIT_CONFIG_GLOBAL": os.devnull,
+    }
 
     def git(*args, date=None):
         extra = {"GIT_AUTHOR_DATE": date, "GIT_COMMITTER_DATE": date} if date else {}

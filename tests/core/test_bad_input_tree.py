@@ -5,6 +5,7 @@ CERTIFICATION.md and SARIF; the verdict is never better than CERTIFIED WITH COND
 
 Runs the real CLI in subprocesses on real files (no mocks).
 """
+
 from __future__ import annotations
 
 import json
@@ -70,8 +71,7 @@ def make_tree(root: Path) -> dict[str, str]:
 
 def run_cli(*args: str, cwd: Path) -> subprocess.CompletedProcess:
     env = {**os.environ, "DWAGENT_CACHE_DIR": str(cwd / "cache")}
-    return subprocess.run([sys.executable, "-m", "dwagent", *args], capture_output=True, text=True, env=env,
-                          cwd=cwd, timeout=600)
+    return subprocess.run([sys.executable, "-m", "dwagent", *args], capture_output=True, text=True, env=env, cwd=cwd, timeout=600)
 
 
 @pytest.fixture(scope="module")
@@ -79,8 +79,7 @@ def certified(tmp_path_factory):
     work = tmp_path_factory.mktemp("badinput")
     root = work / "tree"
     expect = make_tree(root)
-    proc = run_cli("certify", str(root), "--rubric", "generic", "--out", str(work / "out"), "--no-exec",
-                   "--max-file-size", str(CAP), cwd=work)
+    proc = run_cli("certify", str(root), "--rubric", "generic", "--out", str(work / "out"), "--no-exec", "--max-file-size", str(CAP), cwd=work)
     yield work, root, expect, proc
     (root / "src" / "Locked.cs").chmod(0o644)
 

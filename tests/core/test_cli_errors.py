@@ -2,6 +2,7 @@
 
 Each case runs the real CLI in a subprocess (`python -m dwagent`), as a user would.
 """
+
 from __future__ import annotations
 
 import os
@@ -18,8 +19,7 @@ DWSHAPE = REPO / "evals" / "fixtures" / "dwshape"
 def run_cli(*args: str, cwd: Path | None = None, env: dict | None = None) -> subprocess.CompletedProcess:
     full_env = {**os.environ, "DWAGENT_CACHE_DIR": str((cwd or Path.cwd()) / ".cache-dw"), **(env or {})}
     full_env.pop("DWAGENT_DEBUG", None)
-    return subprocess.run([sys.executable, "-m", "dwagent", *args], capture_output=True, text=True,
-                          cwd=cwd, env=full_env, timeout=300)
+    return subprocess.run([sys.executable, "-m", "dwagent", *args], capture_output=True, text=True, cwd=cwd, env=full_env, timeout=300)
 
 
 def assert_usage_error(proc: subprocess.CompletedProcess, *needles: str) -> None:
@@ -32,14 +32,17 @@ def assert_usage_error(proc: subprocess.CompletedProcess, *needles: str) -> None
         assert needle in proc.stderr, (needle, proc.stderr)
 
 
-@pytest.mark.parametrize("args,needle", [
-    (("certify", "--bogus"), "--bogus"),
-    (("scan", "--bogus", "."), "--bogus"),
-    (("certify",), "Missing argument"),
-    (("no-such-command",), "no-such-command"),
-    (("scan", ".", "--jobs", "zero"), "--jobs"),
-    (("scan", ".", "--format", "xml"), "--format xml"),
-])
+@pytest.mark.parametrize(
+    "args,needle",
+    [
+        (("certify", "--bogus"), "--bogus"),
+        (("scan", "--bogus", "."), "--bogus"),
+        (("certify",), "Missing argument"),
+        (("no-such-command",), "no-such-command"),
+        (("scan", ".", "--jobs", "zero"), "--jobs"),
+        (("scan", ".", "--format", "xml"), "--format xml"),
+    ],
+)
 def test_usage_errors(tmp_path, args, needle):
     assert_usage_error(run_cli(*args, cwd=tmp_path), needle)
 
@@ -58,8 +61,7 @@ def test_bad_rubric(tmp_path):
 
 
 def test_bad_llm_spec(tmp_path):
-    assert_usage_error(run_cli("certify", str(DWSHAPE), "--llm", "bogus:model", "--out", str(tmp_path / "o"),
-                               cwd=tmp_path), "bogus")
+    assert_usage_error(run_cli("certify", str(DWSHAPE), "--llm", "bogus:model", "--out", str(tmp_path / "o"), cwd=tmp_path), "bogus")
 
 
 def test_unwritable_output(tmp_path):
@@ -72,8 +74,7 @@ def test_corrupt_checkpoint(tmp_path):
     index_dir = tmp_path / "idx"
     index_dir.mkdir()
     (index_dir / "checkpoints.sqlite").write_bytes(b"this is not a database" * 100)
-    proc = run_cli("certify", str(DWSHAPE), "--index-dir", str(index_dir), "--out", str(tmp_path / "o"),
-                   "--no-exec", "--resume", cwd=tmp_path)
+    proc = run_cli("certify", str(DWSHAPE), "--index-dir", str(index_dir), "--out", str(tmp_path / "o"), "--no-exec", "--resume", cwd=tmp_path)
     assert_usage_error(proc, "checkpoint")
 
 
@@ -90,8 +91,9 @@ def test_debug_shows_the_traceback(tmp_path):
 
 
 def test_trace_with_a_misspelled_symbol_is_a_usage_error(tmp_path):
-    proc = run_cli("trace", str(DWSHAPE), "--from", "NoSuchMemberAnywhere.Run", "--to", "AlsoMissing.Stop",
-                   "--index-dir", str(tmp_path / "idx"), cwd=tmp_path)
+    proc = run_cli(
+        "trace", str(DWSHAPE), "--from", "NoSuchMemberAnywhere.Run", "--to", "AlsoMissing.Stop", "--index-dir", str(tmp_path / "idx"), cwd=tmp_path
+    )
     assert_usage_error(proc, "NoSuchMemberAnywhere")
 
 
@@ -104,8 +106,7 @@ def test_corrupt_checkpoint_without_resume_is_replaced(tmp_path):
     index_dir = tmp_path / "idx"
     index_dir.mkdir()
     (index_dir / "checkpoints.sqlite").write_bytes(b"this is not a database" * 100)
-    proc = run_cli("certify", str(DWSHAPE), "--index-dir", str(index_dir), "--out", str(tmp_path / "o"),
-                   "--no-exec", "-q", cwd=tmp_path)
+    proc = run_cli("certify", str(DWSHAPE), "--index-dir", str(index_dir), "--out", str(tmp_path / "o"), "--no-exec", "-q", cwd=tmp_path)
     assert proc.returncode in (0, 1), proc.stderr[-2000:]
     assert (tmp_path / "o" / "findings.json").is_file()
 

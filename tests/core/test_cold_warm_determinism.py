@@ -1,6 +1,7 @@
 """findings.json does not depend on the cache: a cold run (empty cache), a warm run (index and
 node cache filled) and a cold run in another process with another string-hash seed write the
 same bytes."""
+
 from __future__ import annotations
 
 import os
@@ -17,8 +18,13 @@ DWSHAPE = REPO / "evals" / "fixtures" / "dwshape"
 
 def _certify(root: Path, out: Path, cache: Path, seed: int) -> bytes:
     env = {**os.environ, "DWAGENT_CACHE_DIR": str(cache), "PYTHONHASHSEED": str(seed)}
-    proc = subprocess.run([sys.executable, "-m", "dwagent", "certify", str(root), "--rubric", "dw", "--out", str(out),
-                           "--no-exec", "-q"], capture_output=True, text=True, env=env, timeout=600)
+    proc = subprocess.run(
+        [sys.executable, "-m", "dwagent", "certify", str(root), "--rubric", "dw", "--out", str(out), "--no-exec", "-q"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=600,
+    )
     assert proc.returncode in (0, 1), proc.stderr[-2000:]
     return (out / "findings.json").read_bytes()
 
@@ -48,8 +54,13 @@ def test_certify_prepares_follow_up_so_ask_does_not_build_cards(tmp_path):
     before = cards[0].stat().st_mtime_ns
     fid = json.loads((tmp_path / "out" / "findings.json").read_text())["findings"][0]["id"]
     env = {**os.environ, "DWAGENT_CACHE_DIR": str(tmp_path / "cache")}
-    proc = subprocess.run([sys.executable, "-m", "dwagent", "ask", str(tmp_path / "out"), fid, "why is this a problem?"],
-                          capture_output=True, text=True, env=env, timeout=600)
+    proc = subprocess.run(
+        [sys.executable, "-m", "dwagent", "ask", str(tmp_path / "out"), fid, "why is this a problem?"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=600,
+    )
     assert proc.returncode == 0, proc.stderr[-2000:]
     assert fid in proc.stdout or "Cited code" in proc.stdout
     assert cards[0].stat().st_mtime_ns == before  # nothing rebuilt on the first question

@@ -1,5 +1,6 @@
 """Every module of the installed package imports, and every third-party package a module imports
 at its top level is a declared dependency of dwagent (an undeclared one broke every usage error)."""
+
 from __future__ import annotations
 
 import ast
@@ -16,14 +17,13 @@ PACKAGE_DIR = Path(dwagent.__file__).parent
 
 
 def _modules() -> list[str]:
-    return sorted(m.name for m in pkgutil.walk_packages([str(PACKAGE_DIR)], prefix="dwagent.")
-                  if not m.name.endswith("__main__"))
+    return sorted(m.name for m in pkgutil.walk_packages([str(PACKAGE_DIR)], prefix="dwagent.") if not m.name.endswith("__main__"))
 
 
 def _declared_distributions() -> set[str]:
     names = set()
     for req in md.requires("dwagent") or []:
-        if "extra ==" in req and "extra == \"dev\"" not in req:
+        if "extra ==" in req and 'extra == "dev"' not in req:
             continue  # optional extras are imported lazily, inside functions
         names.add(re.split(r"[ <>=!;\[]", req, maxsplit=1)[0].lower().replace("_", "-"))
     return names

@@ -1,5 +1,6 @@
 """Settings: every key from dwagent.toml / [tool.dwagent], CLI > env > file, unknown key is an
 error naming it, values are type-checked, and `dwagent config` shows value and origin."""
+
 from __future__ import annotations
 
 import json
@@ -64,8 +65,9 @@ def test_unknown_key_is_an_error_naming_it(tmp_path):
         settings_file(tmp_path)
 
 
-@pytest.mark.parametrize("key, bad", [("jobs", '"many"'), ("max_file_size", "-1"), ("fail_on", '"urgent"'),
-                                      ("exclude", "3"), ("no_exec", '"perhaps"'), ("rubric", "7")])
+@pytest.mark.parametrize(
+    "key, bad", [("jobs", '"many"'), ("max_file_size", "-1"), ("fail_on", '"urgent"'), ("exclude", "3"), ("no_exec", '"perhaps"'), ("rubric", "7")]
+)
 def test_bad_values_are_errors_naming_the_key(tmp_path, key, bad):
     (tmp_path / "dwagent.toml").write_text(f"{key} = {bad}\n")
     with pytest.raises(UsageError, match=key):
@@ -74,8 +76,7 @@ def test_bad_values_are_errors_naming_the_key(tmp_path, key, bad):
 
 def _cli(*args, cwd, env=None):
     full = {**os.environ, "DWAGENT_CACHE_DIR": str(cwd / "cache"), **(env or {})}
-    return subprocess.run([sys.executable, "-m", "dwagent", *args], capture_output=True, text=True, cwd=cwd,
-                          env=full, timeout=600)
+    return subprocess.run([sys.executable, "-m", "dwagent", *args], capture_output=True, text=True, cwd=cwd, env=full, timeout=600)
 
 
 def test_config_command_shows_values_and_origins(tmp_path):
@@ -95,8 +96,7 @@ def test_file_settings_reach_the_run(tmp_path):
     (tree / "gen" / "G.cs").write_text("class G {}\n")
     (tree / "Big.cs").write_text("class B {}\n" + "// pad\n" * 200)
     (tree / "A.cs").write_text("class A {}\n")
-    (tmp_path / "dwagent.toml").write_text(
-        f'exclude = ["gen/"]\nmax_file_size = 500\nout = "{tmp_path / "rep"}"\nno_exec = true\nquiet = true\n')
+    (tmp_path / "dwagent.toml").write_text(f'exclude = ["gen/"]\nmax_file_size = 500\nout = "{tmp_path / "rep"}"\nno_exec = true\nquiet = true\n')
     proc = _cli("certify", str(tree), cwd=tmp_path)
     assert proc.returncode in (0, 1), proc.stderr[-2000:]
     assert json.loads(proc.stdout)["out"] == str(tmp_path / "rep")  # quiet: one JSON line

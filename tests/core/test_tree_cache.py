@@ -1,5 +1,6 @@
 """`dwagent cache` lists tree caches with size and age, `cache clean [--older-than]` removes
 them, and the size cap evicts the least recently used tree first (never the one in use)."""
+
 from __future__ import annotations
 
 import json
@@ -25,8 +26,7 @@ def _tree_cache(base: Path, key: str, size: int, age_s: float) -> Path:
 
 def _cli(*args, cache: Path, cwd: Path):
     env = {**os.environ, "DWAGENT_CACHE_DIR": str(cache)}
-    return subprocess.run([sys.executable, "-m", "dwagent", *args], capture_output=True, text=True, env=env,
-                          cwd=cwd, timeout=600)
+    return subprocess.run([sys.executable, "-m", "dwagent", *args], capture_output=True, text=True, env=env, cwd=cwd, timeout=600)
 
 
 def test_lru_eviction_keeps_the_tree_in_use(tmp_path):

@@ -1,4 +1,5 @@
 """Shared fakes for the eval tests: a tiny labelled tree and report builders."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -28,9 +29,9 @@ optional:
 """
 
 FILES = {
-    "Repo.cs": "class Repo {\n  string Q(string name) =>\n    \"SELECT * FROM t WHERE n = '\" + name\n    + \"'\";\n  // safe\n  string P() => \"SELECT * FROM t WHERE id = @id\";\n  // batch\n  int Batch = 5000;\n}\n",
+    "Repo.cs": 'class Repo {\n  string Q(string name) =>\n    "SELECT * FROM t WHERE n = \'" + name\n    + "\'";\n  // safe\n  string P() => "SELECT * FROM t WHERE id = @id";\n  // batch\n  int Batch = 5000;\n}\n',
     "Bus.cs": "class Bus {\n  void Go() => bus.Publish(Topics.Done, 1);\n}\n",
-    "Topics.cs": "static class Topics { public const string Done = \"done\"; }\n",
+    "Topics.cs": 'static class Topics { public const string Done = "done"; }\n',
 }
 
 
@@ -51,5 +52,13 @@ def finding(category: str, file: str, start: int, end: int | None = None, severi
     excerpt = ""
     if root is not None:
         excerpt = "\n".join((root / file).read_text(encoding="utf-8").splitlines()[start - 1 : end])
-    return {"category": category, "file": file, "start_line": start, "end_line": end, "severity": severity,
-            "rule": extra.pop("rule", "DWA-000"), "excerpt": excerpt, **extra}
+    return {
+        "category": category,
+        "file": file,
+        "start_line": start,
+        "end_line": end,
+        "severity": severity,
+        "rule": extra.pop("rule", "DWA-000"),
+        "excerpt": excerpt,
+        **extra,
+    }

@@ -1,4 +1,5 @@
 """The bad-input variant's hostile files (the suite checks that certify skips each of them)."""
+
 from __future__ import annotations
 
 from dwagent.evals.bad_input import EXPECTED_SKIPS, make_bad_input_tree

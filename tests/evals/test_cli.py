@@ -1,4 +1,5 @@
 """`dwagent eval` on the command line: exit codes, results file, usage errors."""
+
 from __future__ import annotations
 
 import json

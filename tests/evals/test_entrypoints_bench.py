@@ -1,4 +1,5 @@
 """The entry-point bench's scoring, and the shape of the real-corpus labels it scores against."""
+
 from __future__ import annotations
 
 import re
@@ -30,10 +31,13 @@ def test_inventory_recall_and_status():
 
 
 def test_design_precision_counts_only_labelled_design_rules():
-    findings = [{"rule": "DWA-360", "file": "a.cs", "start_line": 3}, {"rule": "DWA-363", "file": "a.cs", "start_line": 9},
-                {"rule": "DWA-101", "file": "a.cs", "start_line": 1}, {"rule": "DWA-361", "file": "z.cs", "start_line": 2}]
-    labels = [{"rule": "DWA-360", "path": "a.cs", "line": 3, "label": "TP"},
-              {"rule": "DWA-363", "path": "a.cs", "line": 9, "label": "FP"}]
+    findings = [
+        {"rule": "DWA-360", "file": "a.cs", "start_line": 3},
+        {"rule": "DWA-363", "file": "a.cs", "start_line": 9},
+        {"rule": "DWA-101", "file": "a.cs", "start_line": 1},
+        {"rule": "DWA-361", "file": "z.cs", "start_line": 2},
+    ]
+    labels = [{"rule": "DWA-360", "path": "a.cs", "line": 3, "label": "TP"}, {"rule": "DWA-363", "path": "a.cs", "line": 9, "label": "FP"}]
     s = score_design(findings, labels)
     assert (s["tp"], s["fp"], s["precision"]) == (1, 1, 0.5) and s["unlabelled"] == ["DWA-361 z.cs:2"]
 

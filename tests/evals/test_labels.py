@@ -1,4 +1,5 @@
 """The labelled fixtures themselves: labels load, point at their code, and cover the taxonomy."""
+
 from __future__ import annotations
 
 from collections import Counter
@@ -72,8 +73,7 @@ def test_other_areas_fixture_trees_are_not_suite_fixtures() -> None:
 def _write_labels(tmp_path, group: str, extra: str):
     (tmp_path / "A.cs").write_text("class A { bool Ok() => true; }\n", encoding="utf-8")
     (tmp_path / "labels.yaml").write_text(
-        "fixture: t\nverdict: NOT CERTIFIED\n"
-        f"{group}:\n  - {{id: x, category: tls-bypass, file: A.cs, lines: [1, 1], anchor: 'true'{extra}}}\n",
+        f"fixture: t\nverdict: NOT CERTIFIED\n{group}:\n  - {{id: x, category: tls-bypass, file: A.cs, lines: [1, 1], anchor: 'true'{extra}}}\n",
         encoding="utf-8",
     )
     return load_labels(tmp_path)

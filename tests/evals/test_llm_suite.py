@@ -1,4 +1,5 @@
 """LLM-mode eval: the same suite with a configured model. Needs a key and network."""
+
 from __future__ import annotations
 
 import os

@@ -1,4 +1,5 @@
 """Prompt-injection variants: instructions everywhere, yet no line moves and code still parses."""
+
 from __future__ import annotations
 
 import ast

@@ -1,4 +1,5 @@
 """Matching findings to labels: windows, severities, alternates, hard negatives, optional labels."""
+
 from __future__ import annotations
 
 from dwagent.evals.matching import CategoryCounts, match_fixture, prf, quote_checks, reported_findings

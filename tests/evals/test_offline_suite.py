@@ -3,6 +3,7 @@ auditor gets worse.
 
 The suite runs once per test session (about 40 s on 2 cores); each test checks one threshold so
 a failure says which bar is missed and why."""
+
 from __future__ import annotations
 
 import json

@@ -1,6 +1,7 @@
 """Real-code benchmark: labels matched by path + line hash (moved lines, nearest line, each label
 once), precision per rule/severity with calibration, recall with MISSED labels, unlabelled stubs,
 the NOT RUN path without a corpus, and one end-to-end run on a tiny self-written archive."""
+
 from __future__ import annotations
 
 import json
@@ -35,25 +36,42 @@ def _labels(tmp_path: Path, tree: Path) -> Path:
     folder = tmp_path / "labels"
     folder.mkdir()
     docs = [
-        {"rule": "R-SQL", "path": "src/Repo.cs", "line": 3, "line_sha1": line_sha1(lines[2]), "verdict": "TP",
-         "reason": "request value concatenated", "max_severity": "high"},
+        {
+            "rule": "R-SQL",
+            "path": "src/Repo.cs",
+            "line": 3,
+            "line_sha1": line_sha1(lines[2]),
+            "verdict": "TP",
+            "reason": "request value concatenated",
+            "max_severity": "high",
+        },
         # two identical lines: the labels must go to the nearest result each
-        {"rule": "R-STUB", "path": "src/Repo.cs", "line": 4, "line_sha1": line_sha1(lines[3]), "verdict": "FP",
-         "reason": "constant"},
-        {"rule": "R-STUB", "path": "src/Repo.cs", "line": 5, "line_sha1": line_sha1(lines[4]), "verdict": "TP",
-         "reason": "pretends", "max_severity": "low"},
-        {"rule": "R-MISS", "path": "src/Repo.cs", "line": 1, "line_sha1": line_sha1(lines[0]), "verdict": "MISSED",
-         "reason": "class-level defect nobody reports"},
+        {"rule": "R-STUB", "path": "src/Repo.cs", "line": 4, "line_sha1": line_sha1(lines[3]), "verdict": "FP", "reason": "constant"},
+        {
+            "rule": "R-STUB",
+            "path": "src/Repo.cs",
+            "line": 5,
+            "line_sha1": line_sha1(lines[4]),
+            "verdict": "TP",
+            "reason": "pretends",
+            "max_severity": "low",
+        },
+        {
+            "rule": "R-MISS",
+            "path": "src/Repo.cs",
+            "line": 1,
+            "line_sha1": line_sha1(lines[0]),
+            "verdict": "MISSED",
+            "reason": "class-level defect nobody reports",
+        },
     ]
     (folder / "labels-tiny.yaml").write_text(yaml.safe_dump({"corpus": "tiny", "seed": 1, "labels": docs}))
-    (folder / "corpora.yaml").write_text(yaml.safe_dump({"corpora": [
-        {"key": "tiny", "archive": "tiny-*.tar.xz", "rubric": "generic"}]}))
+    (folder / "corpora.yaml").write_text(yaml.safe_dump({"corpora": [{"key": "tiny", "archive": "tiny-*.tar.xz", "rubric": "generic"}]}))
     return folder
 
 
 def _finding(rule: str, line: int, severity: str, excerpt: str) -> dict:
-    return {"rule": rule, "file": "src/Repo.cs", "start_line": line, "severity": severity, "excerpt": excerpt,
-            "message": f"{rule} here"}
+    return {"rule": rule, "file": "src/Repo.cs", "start_line": line, "severity": severity, "excerpt": excerpt, "message": f"{rule} here"}
 
 
 def test_moved_line_matches_and_nearest_label_wins(tmp_path: Path) -> None:
@@ -61,13 +79,15 @@ def test_moved_line_matches_and_nearest_label_wins(tmp_path: Path) -> None:
     labels = load_labels(_labels(tmp_path, tree))
     assert {lab.corpus for lab in labels} == {"tiny"}
     lines = REPO.split("\n")
-    report = {"findings": [
-        _finding("R-SQL", 7, "critical", lines[2]),   # the line moved 4 down: the hash still matches
-        _finding("R-STUB", 5, "medium", lines[4]),    # identical text to line 4: nearest label (5) wins
-        _finding("R-STUB", 4, "low", lines[3]),
-        _finding("R-SQL", 2, "high", lines[1]),       # no label: unlabelled
-        _finding("R-OTHER", 3, "low", lines[2]),      # same line, other rule: not the SQL label
-    ]}
+    report = {
+        "findings": [
+            _finding("R-SQL", 7, "critical", lines[2]),  # the line moved 4 down: the hash still matches
+            _finding("R-STUB", 5, "medium", lines[4]),  # identical text to line 4: nearest label (5) wins
+            _finding("R-STUB", 4, "low", lines[3]),
+            _finding("R-SQL", 2, "high", lines[1]),  # no label: unlabelled
+            _finding("R-OTHER", 3, "low", lines[2]),  # same line, other rule: not the SQL label
+        ]
+    }
     results = results_from_report(report)
     m = match(results, labels)
     paired = {(res.rule, res.line): lab.line for res, lab in m.pairs}
@@ -121,11 +141,11 @@ def test_findings_dir_is_scored_and_unlabelled_emitted(tmp_path: Path, capsys) -
     report_dir = tmp_path / "reports" / "tiny"
     report_dir.mkdir(parents=True)
     lines = REPO.split("\n")
-    (report_dir / "findings.json").write_text(json.dumps({"findings": [
-        _finding("R-SQL", 3, "high", lines[2]), _finding("R-NEW", 4, "high", lines[3])]}))
+    (report_dir / "findings.json").write_text(
+        json.dumps({"findings": [_finding("R-SQL", 3, "high", lines[2]), _finding("R-NEW", 4, "high", lines[3])]})
+    )
     stubs = tmp_path / "stubs.yaml"
-    code = real_precision.main(["--labels", str(labels), "--findings", str(tmp_path / "reports"),
-                                "--emit-unlabelled", str(stubs), "--check"])
+    code = real_precision.main(["--labels", str(labels), "--findings", str(tmp_path / "reports"), "--emit-unlabelled", str(stubs), "--check"])
     out = capsys.readouterr().out
     assert "rule R-SQL" in out and "2 critical+high" in out
     emitted = yaml.safe_load(stubs.read_text())
@@ -138,21 +158,48 @@ def test_end_to_end_on_a_tiny_archive(tmp_path: Path, capsys) -> None:
     src = tmp_path / "tiny-1" / "src"
     src.mkdir(parents=True)
     bypass = "        handler.ServerCertificateCustomValidationCallback = (a, b, c, d) => true;"
-    (src / "Client.cs").write_text("\n".join([
-        "using System.Net.Http;", "namespace Tiny;", "public class Client", "{",
-        "    public HttpClient Make()", "    {", "        var handler = new HttpClientHandler();", bypass,
-        "        return new HttpClient(handler);", "    }", "}", ""]))
+    (src / "Client.cs").write_text(
+        "\n".join(
+            [
+                "using System.Net.Http;",
+                "namespace Tiny;",
+                "public class Client",
+                "{",
+                "    public HttpClient Make()",
+                "    {",
+                "        var handler = new HttpClientHandler();",
+                bypass,
+                "        return new HttpClient(handler);",
+                "    }",
+                "}",
+                "",
+            ]
+        )
+    )
     corpus = tmp_path / "corpus"
     corpus.mkdir()
     with lzma.open(corpus / "tiny-1.tar.xz", "wb") as xz, tarfile.open(fileobj=xz, mode="w") as tar:
         tar.add(tmp_path / "tiny-1", arcname="tiny-1")
     labels = tmp_path / "labels"
     labels.mkdir()
-    (labels / "corpora.yaml").write_text(yaml.safe_dump({"corpora": [
-        {"key": "tiny", "archive": "tiny-*.tar.xz", "rubric": "generic"}]}))
-    (labels / "labels-tiny.yaml").write_text(yaml.safe_dump({"corpus": "tiny", "labels": [
-        {"rule": "DWA-101", "path": "src/Client.cs", "line": 8, "line_sha1": line_sha1(bypass), "verdict": "TP",
-         "reason": "unconditional bypass"}]}))
+    (labels / "corpora.yaml").write_text(yaml.safe_dump({"corpora": [{"key": "tiny", "archive": "tiny-*.tar.xz", "rubric": "generic"}]}))
+    (labels / "labels-tiny.yaml").write_text(
+        yaml.safe_dump(
+            {
+                "corpus": "tiny",
+                "labels": [
+                    {
+                        "rule": "DWA-101",
+                        "path": "src/Client.cs",
+                        "line": 8,
+                        "line_sha1": line_sha1(bypass),
+                        "verdict": "TP",
+                        "reason": "unconditional bypass",
+                    }
+                ],
+            }
+        )
+    )
     out_json = tmp_path / "scores.json"
     code = real_precision.main(["--labels", str(labels), "--corpus", str(corpus), "--json", str(out_json)])
     assert code == 0, capsys.readouterr()

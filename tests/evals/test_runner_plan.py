@@ -1,4 +1,5 @@
 """Which fixtures and variants each suite runs (no certification needed)."""
+
 from __future__ import annotations
 
 import pytest

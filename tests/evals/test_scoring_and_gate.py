@@ -1,4 +1,5 @@
 """Cell scoring, report signatures, thresholds and baseline regressions."""
+
 from __future__ import annotations
 
 import copy
@@ -48,7 +49,9 @@ def _results(f1=0.95, cat_f1=0.9, acc=1.0, identical=True):
         "verdicts": {"overall": {"accuracy": acc}, "domain": {"accuracy": None}},
         "quote_verification": {"rate": 1.0},
         "variants": {"x-injected": {"original": "x", "identical": identical, "differences": []}},
-        "fixtures": {"x": {"kind": "original", "true_positives": ["a"], "false_positives": [], "verdict": {"ok": True, "actual": "", "expected": ""}}},
+        "fixtures": {
+            "x": {"kind": "original", "true_positives": ["a"], "false_positives": [], "verdict": {"ok": True, "actual": "", "expected": ""}}
+        },
         "runtime": {"total_seconds": 10},
     }
 

@@ -3,6 +3,7 @@
 The real `openai` and `anthropic` clients are used; only the HTTP transport is replaced, so the
 SDKs' request building, response parsing and error mapping all run for real. No network.
 """
+
 from __future__ import annotations
 
 import json
@@ -29,9 +30,7 @@ def openai_reply(
     """A chat.completion body shaped like OpenAI's."""
     message: dict[str, Any] = {"role": "assistant", "content": content, "refusal": refusal, "annotations": []}
     if tool_args is not None:
-        message["tool_calls"] = [
-            {"id": "call_Q1w2E3r4", "type": "function", "function": {"name": tool_name, "arguments": tool_args}}
-        ]
+        message["tool_calls"] = [{"id": "call_Q1w2E3r4", "type": "function", "function": {"name": tool_name, "arguments": tool_args}}]
         finish = "tool_calls" if finish == "stop" else finish
     body = {
         "id": "chatcmpl-AbC123",
@@ -106,6 +105,7 @@ class Script:
     def bodies(self) -> list[dict[str, Any]]:
         return [json.loads(r.content) for r in self.requests]
 
+
 CONFIRM = {"verdict": "confirmed", "proposed_severity": "unchanged", "argument": "The callback accepts every certificate.", "citations": []}
 
 
@@ -125,6 +125,4 @@ def tls_finding() -> Finding:
 
 def ask(gateway, agent: str = "hostile_reviewer"):
     """One challenge-shaped request with a small code input."""
-    return gateway.complete_structured(
-        agent, "hostile_reviewer", {"finding": {"id": "F-1", "rule": "DWA-001"}, "code": []}, ChallengeReply
-    )
+    return gateway.complete_structured(agent, "hostile_reviewer", {"finding": {"id": "F-1", "rule": "DWA-001"}, "code": []}, ChallengeReply)

@@ -1,4 +1,5 @@
 """Triage, flow-hop interpretation and cited prose: unverified answers change nothing."""
+
 from __future__ import annotations
 
 import json
@@ -41,8 +42,9 @@ def test_flow_hop_resolution_must_cite_the_target(make_harness, audited_tree):
     target = CodeBlock("cand-1", "src/Client.cs", 11, "        return new HttpClient(handler);")
     good = {"file": "src/Client.cs", "start_line": 11, "end_line": 11, "quote": "        return new HttpClient(handler);"}
     reply = {"resolved": True, "target_id": "cand-1", "explanation": "handler flows into the client", "citations": [good]}
-    h = make_harness("openai", "gpt-4.1-mini", [openai_reply(json.dumps(reply)), openai_reply(json.dumps({**reply, "citations": []}))],
-                     use_cache=False)
+    h = make_harness(
+        "openai", "gpt-4.1-mini", [openai_reply(json.dumps(reply)), openai_reply(json.dumps({**reply, "citations": []}))], use_cache=False
+    )
     first = interpret_flow_hop(h.gateway, audited_tree, source, [target], "where does handler go?")
     assert first.resolved and first.target == target
     second = interpret_flow_hop(h.gateway, audited_tree, source, [target], "where does handler go?")
@@ -51,9 +53,11 @@ def test_flow_hop_resolution_must_cite_the_target(make_harness, audited_tree):
 
 def test_prose_drops_uncited_sentences_and_counts_them(make_harness):
     evidence = [Evidence(id="E-aaaaaaaaaaaa", file="src/Client.cs", start_line=8, end_line=8, excerpt=LINE8)]
-    sentences = [{"text": "TLS validation is disabled.", "evidence_ids": ["E-aaaaaaaaaaaa"]},
-                 {"text": "The team fixed it last week.", "evidence_ids": []},
-                 {"text": "Nothing else is wrong.", "evidence_ids": ["E-ffffffffffff"]}]
+    sentences = [
+        {"text": "TLS validation is disabled.", "evidence_ids": ["E-aaaaaaaaaaaa"]},
+        {"text": "The team fixed it last week.", "evidence_ids": []},
+        {"text": "Nothing else is wrong.", "evidence_ids": ["E-ffffffffffff"]},
+    ]
     h = make_harness("openai", "gpt-4.1-mini", [openai_reply(json.dumps({"sentences": sentences}))])
     result = write_prose(h.gateway, "rationale", "rationale", {"cell": "security", "status": "FAIL"}, evidence)
     assert result.kept == 1 and result.dropped == 2

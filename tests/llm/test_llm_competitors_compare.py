@@ -1,5 +1,6 @@
 """`dwagent competitors compare REPORT_DIR NAME --llm SPEC`: the checked model-written paragraph is
 appended after the unchanged offline text; its uncited sentence is dropped; usage goes to stderr."""
+
 from __future__ import annotations
 
 import json
@@ -20,8 +21,7 @@ def report_dir(tmp_path_factory):
         (root / rel).parent.mkdir(parents=True, exist_ok=True)
         (root / rel).write_text(text, encoding="utf-8")
     out = work / "report"
-    assert main(["certify", str(root), "--out", str(out), "--index-dir", str(work / "index"), "--no-exec", "-q",
-                 "--llm", "none"]) == 1
+    assert main(["certify", str(root), "--out", str(out), "--index-dir", str(work / "index"), "--no-exec", "-q", "--llm", "none"]) == 1
     return out
 
 
@@ -30,12 +30,13 @@ def test_llm_paragraph_is_appended_to_the_offline_section(report_dir, tmp_path, 
     assert main(["competitors", "compare", str(report_dir), "minio", "--llm", "none"]) == 0
     offline = capsys.readouterr()
     with FakeServer() as server:
-        code = main(["competitors", "compare", str(report_dir), "minio", "--llm", f"openai-compatible:fake@{server.url}",
-                     "--write", str(tmp_path / "ca.md")])
+        code = main(
+            ["competitors", "compare", str(report_dir), "minio", "--llm", f"openai-compatible:fake@{server.url}", "--write", str(tmp_path / "ca.md")]
+        )
     assert code == 0 and len(server.requests) == 1  # one product asked
     captured = capsys.readouterr()
     assert captured.out.startswith(offline.out.rstrip("\n"))  # the offline text is unchanged
-    extra = captured.out[len(offline.out.rstrip("\n")):]
+    extra = captured.out[len(offline.out.rstrip("\n")) :]
     assert "## LLM-written comparisons (checked)" in extra and "### MinIO" in extra
     assert "The team says everything is fine" not in captured.out  # the fake's uncited sentence
     # kept sentences carry the offline section's markers: a numbered source or a code location

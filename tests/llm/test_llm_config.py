@@ -1,4 +1,5 @@
 """Settings: spec parsing and precedence CLI > env > dwagent.toml > pyproject.toml."""
+
 from __future__ import annotations
 
 from pathlib import Path

@@ -1,4 +1,5 @@
 """`dwagent doctor`: configuration shown, key never printed, --ping reports failure visibly."""
+
 from __future__ import annotations
 
 from dwagent.cli import main

@@ -1,5 +1,6 @@
 """`dwagent eval --llm` against a fake OpenAI-compatible server on localhost: the suite runs with
 the model, and its verdicts are compared fixture by fixture with the offline ones."""
+
 from __future__ import annotations
 
 import json
@@ -27,8 +28,12 @@ def test_eval_llm_runs_and_compares_with_offline(tmp_path, monkeypatch, capsys):
 
 
 def _results(verdict: str, cell: str) -> dict:
-    return {"overall": {"f1": 0.5}, "fixtures": {"fx": {"verdict": {"actual": verdict, "expected": "NOT CERTIFIED"},
-                                                       "cells": {"domain": {"d": {"actual": cell, "expected": "FAIL"}}}}}}
+    return {
+        "overall": {"f1": 0.5},
+        "fixtures": {
+            "fx": {"verdict": {"actual": verdict, "expected": "NOT CERTIFIED"}, "cells": {"domain": {"d": {"actual": cell, "expected": "FAIL"}}}}
+        },
+    }
 
 
 def test_versus_offline_reports_moved_verdicts_and_cells():

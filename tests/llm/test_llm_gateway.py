@@ -1,4 +1,5 @@
 """Gateway policy: repair then fallback, caps, cache, redaction, ledger shape."""
+
 from __future__ import annotations
 
 import json
@@ -79,8 +80,14 @@ def test_cache_key_changes_with_model_and_inputs(make_harness, tmp_path):
 
 def _secret_finding() -> Finding:
     return Finding(
-        rule="DWA-010", category="hardcoded-secret", severity="high", file="src/Db.cs", start_line=3, end_line=3,
-        excerpt='    private const string ConnKey = "Zq8!vT3#pL0-customer-db";', message="hard-coded secret",
+        rule="DWA-010",
+        category="hardcoded-secret",
+        severity="high",
+        file="src/Db.cs",
+        start_line=3,
+        end_line=3,
+        excerpt='    private const string ConnKey = "Zq8!vT3#pL0-customer-db";',
+        message="hard-coded secret",
     )
 
 
@@ -98,14 +105,21 @@ def test_no_secret_leaves_the_machine(make_harness):
     from dwagent.agents.llm.templates import CodeBlock
 
     h.gateway.complete_structured(
-        "hostile_reviewer", "hostile_reviewer",
+        "hostile_reviewer",
+        "hostile_reviewer",
         {"finding": {"note": "uses Zq8!vT3#pL0-customer-db"}, "code": [CodeBlock("c1", "src/Db.cs", 1, code_with_secrets)]},
         ChallengeReply,
     )
     raw = h.script.requests[0].content.decode()
     sent = json.loads(raw)["messages"][1]["content"]
-    for secret in ("Hunter2Hunter2", "Zq8!vT3#pL0-customer-db", "AKIAIOSFODNN7EXAMPLE", "9f8e7d6c5b4a39281706",
-                   "abcdefghijklmnopqrstuvwxyz012345", "MIIEowIBAAKCAQEA7"):
+    for secret in (
+        "Hunter2Hunter2",
+        "Zq8!vT3#pL0-customer-db",
+        "AKIAIOSFODNN7EXAMPLE",
+        "9f8e7d6c5b4a39281706",
+        "abcdefghijklmnopqrstuvwxyz012345",
+        "MIIEowIBAAKCAQEA7",
+    ):
         assert secret not in raw and secret not in sent
     assert sent.count("[REDACTED:") >= 6
     assert "var conn" in sent  # the code around the secrets still goes out
@@ -138,7 +152,6 @@ def test_missing_key_is_a_clear_usage_error(tmp_path):
     from dwagent.errors import DwagentError
 
     with pytest.raises(DwagentError) as info:
-        LLMGateway.from_settings(LLMSettings(provider="anthropic", model="claude-sonnet-5-5", key_env="ANTHROPIC_API_KEY",
-                                             cache_dir=tmp_path))
+        LLMGateway.from_settings(LLMSettings(provider="anthropic", model="claude-sonnet-5-5", key_env="ANTHROPIC_API_KEY", cache_dir=tmp_path))
     assert "ANTHROPIC_API_KEY" in info.value.message and info.value.hint
     assert LLMGateway.from_settings(LLMSettings(cache_dir=tmp_path)) is None

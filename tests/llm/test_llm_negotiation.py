@@ -1,6 +1,7 @@
 """Structured-mode negotiation, validation errors vs outages, rate-following timeouts, context
 overflow, per-stage budgets and the token plan: the real OpenAI SDK over an injected transport
 that answers the way llama-cpp-python's server does (json_schema -> HTTP 500 validation error)."""
+
 from __future__ import annotations
 
 import json
@@ -18,8 +19,10 @@ from dwagent.errors import UsageError
 
 LOCAL = "http://127.0.0.1:8765/v1"
 # The shape llama-cpp-python 0.3.x gives an unknown response_format type.
-VALIDATION_500 = ("1 validation error for CreateChatCompletionRequest\nresponse_format.type\n  Input should be 'text' "
-                  "or 'json_object' [type=literal_error, input_value='json_schema', input_type=str]")
+VALIDATION_500 = (
+    "1 validation error for CreateChatCompletionRequest\nresponse_format.type\n  Input should be 'text' "
+    "or 'json_object' [type=literal_error, input_value='json_schema', input_type=str]"
+)
 
 
 def local_server(request: httpx2.Request) -> httpx2.Response:
@@ -99,11 +102,17 @@ def test_a_real_outage_500_is_still_retried_then_switches_the_model_off(make_har
     assert len(h.sleeps) == 6 and h.gateway.ledger.disabled.startswith("unreachable")
 
 
-@pytest.mark.parametrize(("status", "detail", "expected"), [
-    (500, VALIDATION_500, True), (500, "model crashed", False), (400, "bad temperature", True),
-    (422, "Field required", True), (503, "overloaded", False),
-    (400, "This model's maximum context length is 8192 tokens", False),
-])
+@pytest.mark.parametrize(
+    ("status", "detail", "expected"),
+    [
+        (500, VALIDATION_500, True),
+        (500, "model crashed", False),
+        (400, "bad temperature", True),
+        (422, "Field required", True),
+        (503, "overloaded", False),
+        (400, "This model's maximum context length is 8192 tokens", False),
+    ],
+)
 def test_validation_errors_are_told_apart_from_outages(status, detail, expected):
     assert is_validation_error(status, detail) is expected
 
@@ -142,8 +151,7 @@ def test_a_timeout_the_user_set_is_kept(make_harness, tmp_path):
         seen.append(request.extensions["timeout"]["read"])
         return openai_reply(json.dumps(CONFIRM))
 
-    h = make_harness("openai-compatible", "m", [record], base_url=LOCAL, cache_dir=tmp_path / "c",
-                     timeout_s=42.0, sources=(("timeout_s", "cli"),))
+    h = make_harness("openai-compatible", "m", [record], base_url=LOCAL, cache_dir=tmp_path / "c", timeout_s=42.0, sources=(("timeout_s", "cli"),))
     ask(h.gateway)
     assert seen == [42.0]
 
@@ -153,8 +161,9 @@ def test_competitor_prose_cannot_starve_the_rationales(make_harness):
     steps = [openai_reply(prose, prompt_tokens=900, completion_tokens=300)] * 40
     h = make_harness("openai-compatible", "m", steps, base_url=LOCAL, max_tokens=20_000, use_cache=False)
     asked = 0
-    while asked < 40 and h.gateway.complete_structured("competitor_analyst", "competitor_prose", {"facts": {}, "evidence": []},
-                                                       ProseReply) is not None:
+    while (
+        asked < 40 and h.gateway.complete_structured("competitor_analyst", "competitor_prose", {"facts": {}, "evidence": []}, ProseReply) is not None
+    ):
         asked += 1
     assert 0 < asked < 10  # the prose stage stopped at its share of the cap
     assert h.gateway.ledger.stage_spent("prose")[0] <= 20_000 * STAGE_SHARES["prose"]
@@ -207,8 +216,9 @@ def test_gateway_from_cli_passes_the_transport_options(tmp_path, monkeypatch):
 def test_a_forced_mode_does_not_replace_the_negotiated_one(make_harness, tmp_path):
     cache = tmp_path / "c"
     ask(_local(make_harness, 2, cache_dir=cache).gateway)  # auto: negotiates json_object
-    forced = make_harness("openai-compatible", "gemma", [openai_reply(json.dumps(CONFIRM))], base_url=LOCAL,
-                          cache_dir=cache, structured="plain", use_cache=False)
+    forced = make_harness(
+        "openai-compatible", "gemma", [openai_reply(json.dumps(CONFIRM))], base_url=LOCAL, cache_dir=cache, structured="plain", use_cache=False
+    )
     ask(forced.gateway)
     again = _local(make_harness, 1, cache_dir=cache, use_cache=False)
     ask(again.gateway)

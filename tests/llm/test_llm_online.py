@@ -1,4 +1,5 @@
 """Live calls, only with a key and the `online` marker (skipped in CI and offline runs)."""
+
 from __future__ import annotations
 
 import os

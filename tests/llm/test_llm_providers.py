@@ -1,4 +1,5 @@
 """Both official SDK clients against replayed HTTP: success, tool call, refusal, retries, errors."""
+
 from __future__ import annotations
 
 import json
@@ -33,7 +34,9 @@ def test_openai_tool_mode_reads_function_arguments(make_harness):
 
 def test_openai_compatible_local_server(make_harness):
     h = make_harness(
-        "openai-compatible", "qwen2.5-coder:7b", [openai_reply("```json\n" + json.dumps(CONFIRM) + "\n```")],
+        "openai-compatible",
+        "qwen2.5-coder:7b",
+        [openai_reply("```json\n" + json.dumps(CONFIRM) + "\n```")],
         base_url="http://127.0.0.1:11434/v1",
     )
     assert ask(h.gateway) is not None

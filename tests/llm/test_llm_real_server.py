@@ -9,6 +9,7 @@ worse than offline, and the competitor prose not asked under the generic rubric.
 mode is sent to the real server at least once. The 270M base model is plumbing, not insight: the
 tests assert what must hold whatever it says.
 """
+
 from __future__ import annotations
 
 import json
@@ -32,8 +33,7 @@ SPEC = f"openai-compatible:{MODEL}@{URL}"
 CLI_TIMEOUT_S = 1800
 DWAGENT = Path(sys.executable).with_name("dwagent")  # the installed console script, as a user runs it
 
-pytestmark = [pytest.mark.llm_server,
-              pytest.mark.skipif(not URL, reason="needs DWAGENT_LLM_SERVER_URL (a running model server; see .ci/llm-e2e.sh)")]
+pytestmark = [pytest.mark.llm_server, pytest.mark.skipif(not URL, reason="needs DWAGENT_LLM_SERVER_URL (a running model server; see .ci/llm-e2e.sh)")]
 
 CS_FILES = {
     "src/Net/Client.cs": """namespace Sample.Net;
@@ -93,8 +93,7 @@ def _env(cache: Path, **extra: str) -> dict[str, str]:
 
 
 def _dwagent(args: list[str], cwd: Path, env: dict[str, str], stdin: str | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run([str(DWAGENT), *args], cwd=cwd, env=env, input=stdin, text=True,
-                          capture_output=True, timeout=CLI_TIMEOUT_S)
+    return subprocess.run([str(DWAGENT), *args], cwd=cwd, env=env, input=stdin, text=True, capture_output=True, timeout=CLI_TIMEOUT_S)
 
 
 def _no_traceback(proc: subprocess.CompletedProcess) -> None:
@@ -115,6 +114,7 @@ def _findings(out: Path) -> dict[str, str]:
 
 
 # -- structured modes, each against the real server ---------------------------------------------
+
 
 def test_json_schema_500_is_negotiated_to_a_mode_the_server_takes(tmp_path):
     seen: list[dict] = []
@@ -157,6 +157,7 @@ def test_plain_json_mode_is_answered_or_falls_back_cleanly(tmp_path):
 
 
 # -- commands ------------------------------------------------------------------------------------
+
 
 def test_doctor_ping_reports_mode_rate_and_context(tmp_path):
     proc = _dwagent(["doctor", "--llm", SPEC, "--ping"], tmp_path, _env(tmp_path / "cache"))
@@ -221,8 +222,7 @@ def test_ask_and_chat_with_the_model_are_never_worse_than_offline(certified):
     for section in off["sections"]:
         assert section in llm["sections"]  # every verified offline section survives
     assert not any("offline mode" in gap for gap in llm["not_answered"]) or llm["mode"] == "offline-fallback"
-    chat = _dwagent(["chat", str(llm_out), finding, "--llm", SPEC, "--llm-structured", "tool"], base, env,
-                    stdin="who calls this?\n/quit\n")
+    chat = _dwagent(["chat", str(llm_out), finding, "--llm", SPEC, "--llm-structured", "tool"], base, env, stdin="who calls this?\n/quit\n")
     _no_traceback(chat)
     assert chat.returncode == 0 and "bye (conversation saved)" in chat.stdout
 
@@ -231,15 +231,16 @@ def test_server_answered_with_200s():
     if not SERVER_LOG:
         pytest.skip("needs DWAGENT_LLM_SERVER_LOG (the server's access log)")
     log = Path(SERVER_LOG).read_text(encoding="utf-8", errors="replace")
-    assert log.count("POST /v1/chat/completions HTTP/1.1\" 200") > 0
+    assert log.count('POST /v1/chat/completions HTTP/1.1" 200') > 0
 
 
 # Last: the server keeps generating for a request whose client gave up, so this one is slowest.
 def test_a_timeout_is_retried_with_a_smaller_output_allowance(tmp_path):
     seen: list[dict] = []
     gateway = _gateway(tmp_path, seen, structured="json_object", timeout_s=0.2, max_retries=1)
-    result = gateway.complete_structured("hostile_reviewer", "hostile_reviewer", {"finding": {"id": "F-1"}, "code": []},
-                                         ChallengeReply, max_output_tokens=128, use_cache=False)
+    result = gateway.complete_structured(
+        "hostile_reviewer", "hostile_reviewer", {"finding": {"id": "F-1"}, "code": []}, ChallengeReply, max_output_tokens=128, use_cache=False
+    )
     assert result is None
     assert [b["max_tokens"] for b in seen] == [128, 64]
     reasons = gateway.ledger.usage("hostile_reviewer").reasons

@@ -1,6 +1,7 @@
 """`--resume` with a model: the usage ledger and the cited prose of the steps that ran before the
 crash are checkpointed with the graph state, so run.json's `llm` section after a resumed run
 equals an uninterrupted run's, and the redactor still knows the secrets."""
+
 from __future__ import annotations
 
 import json
@@ -29,8 +30,9 @@ def _gateway(url: str, cache: Path) -> LLMGateway:
 
 
 def _certify(root: Path, index: Path, gateway: LLMGateway, *, resume: bool = False, fail_in: str = "") -> dict:
-    ctx = RunContext(root=root.resolve(), rubric=load_rubric("generic"), index_dir=index, execute_gates=False,
-                     gateway=gateway, llm_spec="fake", fail_in=fail_in)
+    ctx = RunContext(
+        root=root.resolve(), rubric=load_rubric("generic"), index_dir=index, execute_gates=False, gateway=gateway, llm_spec="fake", fail_in=fail_in
+    )
     return certify(ctx, resume=resume).report
 
 

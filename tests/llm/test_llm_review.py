@@ -1,4 +1,5 @@
 """The verifier decides: LLM challenges count only with citations that check out."""
+
 from __future__ import annotations
 
 import json
@@ -12,8 +13,7 @@ GUARD = '        if (debugOnly && Environment.GetEnvironmentVariable("LOCAL_DEV"
 
 
 def _reply(verdict: str, citations: list[dict], severity: str = "unchanged") -> str:
-    return json.dumps({"verdict": verdict, "proposed_severity": severity, "argument": "See the cited lines.",
-                       "citations": citations})
+    return json.dumps({"verdict": verdict, "proposed_severity": severity, "argument": "See the cited lines.", "citations": citations})
 
 
 def _context(root) -> ReviewContext:
@@ -53,8 +53,7 @@ def test_refutation_with_wrong_quote_is_rejected(make_harness, audited_tree):
 
 def test_refutation_outside_root_and_without_citations_rejected(make_harness, audited_tree):
     escape = {"file": "../../etc/passwd", "start_line": 1, "end_line": 1, "quote": "root:x:0:0"}
-    h = make_harness("openai", "gpt-4.1-mini", [openai_reply(_reply("refuted", [escape])), openai_reply(_reply("refuted", []))],
-                     use_cache=False)
+    h = make_harness("openai", "gpt-4.1-mini", [openai_reply(_reply("refuted", [escape])), openai_reply(_reply("refuted", []))], use_cache=False)
     assert llm_challenge(h.gateway, tls_finding(), _context(audited_tree)).status == "rejected-argument"
     assert llm_challenge(h.gateway, tls_finding(), _context(audited_tree)).status == "rejected-argument"
 
@@ -96,8 +95,12 @@ def test_invalid_downgrade_severity_is_rejected(make_harness, audited_tree):
 
 
 def test_verified_refutation_drops_the_finding(make_harness, audited_tree):
-    cite = {"file": "src/Client.cs", "start_line": 7, "end_line": 8,
-            "quote": GUARD + "\n            handler.ServerCertificateCustomValidationCallback = (m, c, ch, e) => true;"}
+    cite = {
+        "file": "src/Client.cs",
+        "start_line": 7,
+        "end_line": 8,
+        "quote": GUARD + "\n            handler.ServerCertificateCustomValidationCallback = (m, c, ch, e) => true;",
+    }
     h = make_harness("openai", "gpt-4.1-mini", [openai_reply(_reply("refuted", [cite]))])
     outcome = llm_challenge(h.gateway, tls_finding(), _context(audited_tree))
     assert outcome.status == "refuted" and outcome.record.outcome == "dropped"

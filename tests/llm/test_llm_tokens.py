@@ -1,4 +1,5 @@
 """Offline tiktoken: the bundled vocabulary is used and nothing is downloaded."""
+
 from __future__ import annotations
 
 import hashlib

@@ -1,4 +1,5 @@
 """evals/bench/llm_value.py: labels joined to findings, precision/recall with and without a model."""
+
 from __future__ import annotations
 
 import json
@@ -25,8 +26,18 @@ def _tree(tmp_path):
 
 
 def _finding(fid, rule, file, line, text, severity="high"):
-    return Finding(id=fid, rule=rule, category="tls-bypass" if rule == "DWA-101" else "hardcoded-secret", severity=severity, confidence="high", file=file, start_line=line,
-                   end_line=line, message="m", excerpt=text.strip())
+    return Finding(
+        id=fid,
+        rule=rule,
+        category="tls-bypass" if rule == "DWA-101" else "hardcoded-secret",
+        severity=severity,
+        confidence="high",
+        file=file,
+        start_line=line,
+        end_line=line,
+        message="m",
+        excerpt=text.strip(),
+    )
 
 
 def _pairs(tmp_path):
@@ -42,8 +53,16 @@ def _pairs(tmp_path):
 
 
 def _gateway(tmp_path, handler):
-    settings = LLMSettings(provider="openai-compatible", model="m", base_url="http://127.0.0.1:9/v1", api_key="k",
-                           cache_dir=tmp_path / "cache", use_cache=False, max_retries=0, structured="json_object")
+    settings = LLMSettings(
+        provider="openai-compatible",
+        model="m",
+        base_url="http://127.0.0.1:9/v1",
+        api_key="k",
+        cache_dir=tmp_path / "cache",
+        use_cache=False,
+        max_retries=0,
+        structured="json_object",
+    )
     gateway = LLMGateway(settings, make_provider(settings, httpx2.Client(transport=httpx2.MockTransport(handler))))
     gateway.profile.tokens_per_s = 20.0  # a measured endpoint: no probe call before the review
     return gateway
@@ -68,8 +87,12 @@ def test_a_verified_refutation_of_the_false_positive_is_the_benefit(tmp_path):
     def handler(request):
         user = json.loads(request.content)["messages"][-1]["content"]
         if "src/B.cs" in user:  # refute the demo key, quoting real (non-comment) code
-            reply = {"verdict": "refuted", "proposed_severity": "unchanged", "argument": "A demo value.",
-                     "citations": [{"file": "src/B.cs", "start_line": 3, "end_line": 3, "quote": KEY}]}
+            reply = {
+                "verdict": "refuted",
+                "proposed_severity": "unchanged",
+                "argument": "A demo value.",
+                "citations": [{"file": "src/B.cs", "start_line": 3, "end_line": 3, "quote": KEY}],
+            }
         else:
             reply = {"verdict": "confirmed", "proposed_severity": "unchanged", "argument": "It is.", "citations": []}
         return openai_reply(json.dumps(reply))
@@ -83,8 +106,12 @@ def test_a_verified_refutation_of_the_false_positive_is_the_benefit(tmp_path):
 
 def test_a_refutation_without_verifiable_citations_takes_nothing_away(tmp_path):
     root, pairs = _pairs(tmp_path)
-    bogus = {"verdict": "refuted", "proposed_severity": "unchanged", "argument": "Trust me.",
-             "citations": [{"file": "src/A.cs", "start_line": 5, "end_line": 5, "quote": "return false;"}]}
+    bogus = {
+        "verdict": "refuted",
+        "proposed_severity": "unchanged",
+        "argument": "Trust me.",
+        "citations": [{"file": "src/A.cs", "start_line": 5, "end_line": 5, "quote": "return false;"}],
+    }
     result = measure(pairs, root, _gateway(tmp_path, lambda request: openai_reply(json.dumps(bogus))), missed=1)
     assert result["with_model"]["precision"] == result["without_model"]["precision"]
     assert result["with_model"]["dismissed_true_positives"] == 0

@@ -1,5 +1,6 @@
 """Triage, rationales and competitor prose wired through the real SDK client and a scripted
 transport: success, refusal, malformed-then-repair, citations that do not verify."""
+
 from __future__ import annotations
 
 import json
@@ -74,10 +75,18 @@ def _report(root: Path) -> dict:
     return {
         "evidence": {ev["id"]: ev},
         "findings": [finding],
-        "domains": [{"id": "security", "name": "Security", "status": "FAIL", "reason": "1 finding", "evidence_ids": [],
-                     "finding_ids": ["F-tls1"], "cells": {"tls": {"status": "FAIL", "evidence_ids": ["E-aaaaaaaaaaaa"],
-                                                                 "finding_ids": []}}},
-                    {"id": "empty", "name": "Empty", "status": "NOT VERIFIED", "evidence_ids": [], "finding_ids": []}],
+        "domains": [
+            {
+                "id": "security",
+                "name": "Security",
+                "status": "FAIL",
+                "reason": "1 finding",
+                "evidence_ids": [],
+                "finding_ids": ["F-tls1"],
+                "cells": {"tls": {"status": "FAIL", "evidence_ids": ["E-aaaaaaaaaaaa"], "finding_ids": []}},
+            },
+            {"id": "empty", "name": "Empty", "status": "NOT VERIFIED", "evidence_ids": [], "finding_ids": []},
+        ],
         "tiers": [],
     }
 
@@ -87,9 +96,11 @@ def _prose(*sentences):
 
 
 def test_rationale_keeps_cited_sentences_drops_the_rest(make_harness, audited_tree):
-    h = make_harness("openai", "gpt-4.1-mini", [_prose(("TLS validation is switched off.", ["F-tls1"]),
-                                                      ("The team approved it.", []),
-                                                      ("It is safe.", ["E-ffffffffffff"]))])
+    h = make_harness(
+        "openai",
+        "gpt-4.1-mini",
+        [_prose(("TLS validation is switched off.", ["F-tls1"]), ("The team approved it.", []), ("It is safe.", ["E-ffffffffffff"]))],
+    )
     out = write_rationales(h.gateway, _report(audited_tree))
     assert list(out) == ["domain:security FAIL"]  # the row with nothing to cite is not asked about
     assert out["domain:security FAIL"] == "TLS validation is switched off. [F-tls1]"
@@ -100,8 +111,11 @@ def test_rationale_keeps_cited_sentences_drops_the_rest(make_harness, audited_tr
 
 
 def test_rationale_malformed_then_repaired(make_harness, audited_tree):
-    h = make_harness("openai", "gpt-4.1-mini", [openai_reply("Sure! Here is the rationale: it fails."),
-                                               _prose(("TLS validation is switched off.", ["E-aaaaaaaaaaaa"]))])
+    h = make_harness(
+        "openai",
+        "gpt-4.1-mini",
+        [openai_reply("Sure! Here is the rationale: it fails."), _prose(("TLS validation is switched off.", ["E-aaaaaaaaaaaa"]))],
+    )
     out = write_rationales(h.gateway, _report(audited_tree))
     assert out == {"domain:security FAIL": "TLS validation is switched off. [E-aaaaaaaaaaaa]"}
     usage = h.gateway.ledger.usage("rationale")
@@ -116,19 +130,33 @@ def test_rationale_refusal_or_no_model_leaves_nothing(make_harness, audited_tree
 
 
 def _section():
-    cmp = SimpleNamespace(name="OtherStore", category="object-storage", position="falls short", dimensions=(),
-                          dw_better=(), product_better=("erasure-coding",), gaps=("erasure-coding",))
+    cmp = SimpleNamespace(
+        name="OtherStore",
+        category="object-storage",
+        position="falls short",
+        dimensions=(),
+        dw_better=(),
+        product_better=("erasure-coding",),
+        gaps=("erasure-coding",),
+    )
     paragraphs = ("OtherStore ships erasure coding [1]. Ours wires replication at `src/Repl.cs:12`.",)
-    return SimpleNamespace(comparison=cmp, paragraphs=paragraphs,
-                           sources=(("Erasure coding: present", "https://example.org/docs", "2026-01-01"),))
+    return SimpleNamespace(comparison=cmp, paragraphs=paragraphs, sources=(("Erasure coding: present", "https://example.org/docs", "2026-01-01"),))
 
 
 def test_competitor_prose_renders_checked_citations(make_harness):
     profile = SimpleNamespace(name="Audited", findings={})
-    h = make_harness("openai", "gpt-4.1-mini", [_prose(("OtherStore documents erasure coding.", ["S1"]),
-                                                      ("Audited replicates data.", ["L1"]),
-                                                      ("Audited is the market leader [7].", ["S1"]),
-                                                      ("Everyone prefers Audited.", []))])
+    h = make_harness(
+        "openai",
+        "gpt-4.1-mini",
+        [
+            _prose(
+                ("OtherStore documents erasure coding.", ["S1"]),
+                ("Audited replicates data.", ["L1"]),
+                ("Audited is the market leader [7].", ["S1"]),
+                ("Everyone prefers Audited.", []),
+            )
+        ],
+    )
     text, dropped = llm_paragraph(h.gateway, _section(), profile)
     assert text == "OtherStore documents erasure coding. [1] Audited replicates data. `src/Repl.cs:12`"
     assert dropped == 1  # "[7]" names no source; the uncited one was dropped by keep_cited

@@ -1,6 +1,7 @@
 """A minimal Chrome DevTools Protocol client for the browser tests: headless Chromium (Debian's
 /usr/bin/chromium) driven over its websocket with the `websockets` package. No browser download,
 no network: pages are file:// URLs."""
+
 from __future__ import annotations
 
 import base64
@@ -14,8 +15,18 @@ import zlib
 from pathlib import Path
 
 CHROMIUM = next((p for p in ("/usr/bin/chromium", "/usr/bin/chromium-browser", shutil.which("chromium") or "") if p and Path(p).exists()), None)
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-         "--disable-component-update", "--disable-sync", "--remote-debugging-port=0", "--window-size=1400,1000"]
+FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--remote-debugging-port=0",
+    "--window-size=1400,1000",
+]
 
 
 class Browser:
@@ -24,8 +35,9 @@ class Browser:
     def __init__(self, profile: Path):
         from websockets.sync.client import connect
 
-        self.proc = subprocess.Popen([CHROMIUM, *FLAGS, f"--user-data-dir={profile}", "about:blank"],
-                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        self.proc = subprocess.Popen(
+            [CHROMIUM, *FLAGS, f"--user-data-dir={profile}", "about:blank"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
         port_file = profile / "DevToolsActivePort"
         deadline = time.monotonic() + 60
         while not (port_file.exists() and len(port_file.read_text().splitlines()) >= 2):
@@ -104,8 +116,8 @@ def png_colours(png: bytes, limit: int = 64) -> int:
     assert png[:8] == b"\x89PNG\r\n\x1a\n"
     pos, idat, width = 8, b"", 0
     while pos < len(png):
-        length, kind = struct.unpack(">I4s", png[pos:pos + 8])
-        chunk = png[pos + 8:pos + 8 + length]
+        length, kind = struct.unpack(">I4s", png[pos : pos + 8])
+        chunk = png[pos + 8 : pos + 8 + length]
         if kind == b"IHDR":
             width = struct.unpack(">I", chunk[:4])[0]
         elif kind == b"IDAT":
@@ -115,9 +127,9 @@ def png_colours(png: bytes, limit: int = 64) -> int:
     stride = width * 4 + 1 if len(raw) % (width * 4 + 1) == 0 else width * 3 + 1
     seen = set()
     for r in range(0, min(len(raw), stride * 400), stride * 7):
-        line = raw[r + 1:r + stride]
+        line = raw[r + 1 : r + stride]
         for i in range(0, len(line) - 3, 12):
-            seen.add(line[i:i + 3])
+            seen.add(line[i : i + 3])
             if len(seen) >= limit:
                 return len(seen)
     return len(seen)

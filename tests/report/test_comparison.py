@@ -1,4 +1,5 @@
 """A baseline report: page one and the HTML say what is new, what is fixed, whether the verdict moved."""
+
 from __future__ import annotations
 
 from tests.report.conftest import grouped_report

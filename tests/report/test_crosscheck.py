@@ -1,4 +1,5 @@
 """Every number agrees across the written files, and the cross-check notices when one does not."""
+
 from __future__ import annotations
 
 import json
@@ -34,7 +35,13 @@ def test_a_second_value_for_placeholder_tests_is_caught(big_report, tmp_path):
 
     gates = (GateRow(id="placeholder-tests", name="no placeholder tests", kind="threshold", status="FAIL", value=61),)
     report = big_report.model_copy(update={"gates": gates, "counts": {**big_report.counts, "gate_values": {"placeholder-tests": 61}}})
-    report = report.model_copy(update={"competitive": {"status": "RAN", "recommendations": [
-        {"priority": 1, "title": "Build a record", "rationale": "1098 test cases, 0 placeholder tests"}]}})
+    report = report.model_copy(
+        update={
+            "competitive": {
+                "status": "RAN",
+                "recommendations": [{"priority": 1, "title": "Build a record", "rationale": "1098 test cases, 0 placeholder tests"}],
+            }
+        }
+    )
     out = _write(report, tmp_path)
     assert "placeholder tests: gate 61, CERTIFICATION.md: 0" in crosscheck(out)

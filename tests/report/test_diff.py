@@ -1,4 +1,5 @@
 """`dwagent diff`: new / fixed / unchanged findings by fingerprint, verdict changes."""
+
 from __future__ import annotations
 
 from dwagent.cli import main
@@ -8,8 +9,18 @@ from dwagent.report.write import write_reports
 
 
 def _f(fp: str, line: int) -> Finding:
-    return Finding(id=f"F-{fp}", fingerprint=fp, rule="DWA-1", category="todo-marker", severity="low", file="a.py",
-                   start_line=line, end_line=line, excerpt="# TODO", message="todo")
+    return Finding(
+        id=f"F-{fp}",
+        fingerprint=fp,
+        rule="DWA-1",
+        category="todo-marker",
+        severity="low",
+        file="a.py",
+        start_line=line,
+        end_line=line,
+        excerpt="# TODO",
+        message="todo",
+    )
 
 
 def test_fingerprints_survive_line_moves(report_factory):

@@ -2,6 +2,7 @@
 navigation, a filter, the search, the finding page, hostile text staying text, a screenshot that
 is not blank, and the first render time. Skipped when Chromium is absent, unless
 DWAGENT_REQUIRE_BROWSER is set (CI sets it: there the tests must run)."""
+
 from __future__ import annotations
 
 import os
@@ -13,8 +14,7 @@ from tests.report.chromium import CHROMIUM, Browser, png_colours
 from dwagent.report.html import render_html
 
 REQUIRED = bool(os.environ.get("DWAGENT_REQUIRE_BROWSER"))
-pytestmark = [pytest.mark.browser,
-              pytest.mark.skipif(CHROMIUM is None and not REQUIRED, reason="headless Chromium not installed")]
+pytestmark = [pytest.mark.browser, pytest.mark.skipif(CHROMIUM is None and not REQUIRED, reason="headless Chromium not installed")]
 
 
 @pytest.fixture
@@ -68,8 +68,12 @@ def test_navigation_and_the_finding_page(browser, page):
     assert browser.evaluate("document.querySelectorAll('script').length") == 3  # two data blocks and ours
     assert browser.evaluate("document.querySelector('img[onerror]') === null && window.__pwned === undefined")
     # a root cause expands to its locations on demand
-    browser.evaluate("document.getElementById('rc-blocking').checked = false; document.getElementById('rc-blocking').dispatchEvent(new Event('change'))")
-    n = browser.evaluate("(() => { const d = document.querySelector('details.rc'); d.open = true; return new Promise(r => setTimeout(() => r(d.querySelectorAll('ul.locations li').length), 100)); })()")
+    browser.evaluate(
+        "document.getElementById('rc-blocking').checked = false; document.getElementById('rc-blocking').dispatchEvent(new Event('change'))"
+    )
+    n = browser.evaluate(
+        "(() => { const d = document.querySelector('details.rc'); d.open = true; return new Promise(r => setTimeout(() => r(d.querySelectorAll('ul.locations li').length), 100)); })()"
+    )
     assert n == 40
 
 
@@ -86,7 +90,9 @@ def test_filter_by_severity_and_scope(browser, page, big_report):
 def test_full_text_search(browser, page):
     _open(browser, page.as_uri())
     browser.evaluate("{ const q = document.getElementById('search'); q.value = 'NEEDLE-zebra'; q.dispatchEvent(new Event('input')) }")
-    got = browser.evaluate("new Promise(r => setTimeout(() => r(Array.from(document.querySelectorAll('#findings-table tbody tr')).map(t => t.dataset.id)), 400))")
+    got = browser.evaluate(
+        "new Promise(r => setTimeout(() => r(Array.from(document.querySelectorAll('#findings-table tbody tr')).map(t => t.dataset.id)), 400))"
+    )
     assert got == ["F-hostile"]
 
 
@@ -109,7 +115,9 @@ def test_a_real_report_renders_within_two_seconds(browser):
 def test_a_dropped_finding_has_a_page(browser, big_report, tmp_path):
     from dwagent.models import ReviewRecord
 
-    gone = big_report.findings[0].model_copy(update={"id": "F-dropped", "review": (ReviewRecord(challenge="test-only", outcome="dropped", detail="only in tests"),)})
+    gone = big_report.findings[0].model_copy(
+        update={"id": "F-dropped", "review": (ReviewRecord(challenge="test-only", outcome="dropped", detail="only in tests"),)}
+    )
     path = tmp_path / "dropped.html"
     path.write_text(render_html(big_report.model_copy(update={"dropped": (gone,)}), "T"), encoding="utf-8")
     _open(browser, path.as_uri() + "#f/F-dropped")

@@ -1,4 +1,5 @@
 """report.html's "LLM assistance" section: the ledger's sentences, escaped; absent offline."""
+
 from __future__ import annotations
 
 from dwagent.agents.llm.ledger import UsageLedger, summary_lines
@@ -11,7 +12,7 @@ def test_section_lists_the_ledger_sentences_escaped(report):
     ledger.record_prose("rationale", "domain:x", 'Fine <img src=x onerror="alert(1)"> & done [E1].')
     lines = tuple(summary_lines(ledger.to_dict()))
     page = render_html(report, "T", lines)
-    section = page[page.index('<section id="llm">'):page.index("</section>", page.index('<section id="llm">'))]
+    section = page[page.index('<section id="llm">') : page.index("</section>", page.index('<section id="llm">'))]
     assert "<h2>LLM assistance</h2>" in section and "LLM openai:m: 1 call(s)" in section
     assert "&lt;img src=x onerror=&quot;alert(1)&quot;&gt; &amp; done [E1]." in section
     assert "<img" not in section

@@ -1,4 +1,5 @@
 """Markdown and HTML writers: hostile text cannot escape, files are self-contained and stable."""
+
 from __future__ import annotations
 
 import json
@@ -36,9 +37,24 @@ def test_markdown_code_fence_cannot_be_closed_by_the_excerpt(report, big_report)
 def test_markdown_has_one_timestamp_line_and_the_sections(report):
     text = render_markdown(report, "2026-01-01T00:00:00+00:00")
     assert sum(1 for line in text.splitlines() if "2026-01-01" in line) == 1
-    for section in ("## Decision", "## Blocking root causes", "## What was NOT ASSESSED", "## Verdict and rationale", "## Hard gates", "## Domain matrix", "## Tier matrix", "## Plugin matrix",
-                    "## Flow traces", "## P0 list", "## Code-quality summary", "## Claims vs evidence",
-                    "## Competitive analysis", "## Conditions for certification", "## Suppressions", "## Evidence"):
+    for section in (
+        "## Decision",
+        "## Blocking root causes",
+        "## What was NOT ASSESSED",
+        "## Verdict and rationale",
+        "## Hard gates",
+        "## Domain matrix",
+        "## Tier matrix",
+        "## Plugin matrix",
+        "## Flow traces",
+        "## P0 list",
+        "## Code-quality summary",
+        "## Claims vs evidence",
+        "## Competitive analysis",
+        "## Conditions for certification",
+        "## Suppressions",
+        "## Evidence",
+    ):
         assert section in text
     assert "(FINDINGS.md#f-1)" in text  # findings linked to their details in the appendix
     appendix = render_appendix(report, "2026-01-01T00:00:00+00:00")

@@ -3,6 +3,7 @@
 The index fake writes rows straight into the shared schema (tools/index/schema.py), so these
 tests exercise retrieval independently of the parser; integration tests build a real index.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -59,12 +60,20 @@ def write_index(db: Path, root: Path, files: list[FakeFile]) -> sqlite3.Connecti
             conn.execute(
                 "INSERT INTO symbols (file_id, kind, name, qualname, container, bases, signature, doc, start_line, end_line) "
                 "VALUES (?,?,?,?,?,?,?,?,?,?)",
-                (file_id, s.kind, s.qualname.rsplit(".", 1)[-1], s.qualname, s.container, json.dumps(list(s.bases)),
-                 s.signature, s.doc, s.start_line, s.end_line),
+                (
+                    file_id,
+                    s.kind,
+                    s.qualname.rsplit(".", 1)[-1],
+                    s.qualname,
+                    s.container,
+                    json.dumps(list(s.bases)),
+                    s.signature,
+                    s.doc,
+                    s.start_line,
+                    s.end_line,
+                ),
             )
-            if s.kind not in ("namespace",) and not any(
-                o is not s and o.container == s.qualname for o in f.symbols
-            ):
+            if s.kind not in ("namespace",) and not any(o is not s and o.container == s.qualname for o in f.symbols):
                 text = "\n".join(lines[s.start_line - 1 : s.end_line])
                 c = conn.execute(
                     "INSERT INTO chunks (file_id, symbol, kind, start_line, end_line, text) VALUES (?,?,?,?,?,?)",
@@ -144,26 +153,70 @@ TOOL_PY = '''def parse_user_name(raw):
 
 def sample_files() -> list[FakeFile]:
     return [
-        FakeFile("src/Storage/OrderRepository.cs", STORE_CS, symbols=[
-            FakeSymbol("namespace", "Shop.Storage", 1, 16),
-            FakeSymbol("class", "Shop.Storage.OrderRepository", 4, 15, "Shop.Storage", ("IRepository",), "", "Saves orders to disk."),
-            FakeSymbol("method", "Shop.Storage.OrderRepository.SaveOrder", 6, 9, "Shop.Storage.OrderRepository", signature="void SaveOrder(Order order)"),
-            FakeSymbol("method", "Shop.Storage.OrderRepository.LoadOrder", 11, 14, "Shop.Storage.OrderRepository", signature="Order LoadOrder(string id)"),
-        ]),
-        FakeFile("src/Security/TokenValidator.cs", AUTH_CS, project="Security", symbols=[
-            FakeSymbol("class", "Shop.Security.TokenValidator", 3, 9, "Shop.Security"),
-            FakeSymbol("method", "Shop.Security.TokenValidator.ValidateToken", 5, 8, "Shop.Security.TokenValidator",
-                       signature="bool ValidateToken(string token, string expected)"),
-        ]),
-        FakeFile("tests/OrderRepositoryTests.cs", TEST_CS, role="test", project="Tests", symbols=[
-            FakeSymbol("class", "Shop.Tests.OrderRepositoryTests", 3, 9, "Shop.Tests"),
-            FakeSymbol("method", "Shop.Tests.OrderRepositoryTests.SaveOrderWritesFile", 5, 8, "Shop.Tests.OrderRepositoryTests",
-                       signature="void SaveOrderWritesFile()"),
-        ]),
-        FakeFile("tools/names.py", TOOL_PY, language="python", project="tools", symbols=[
-            FakeSymbol("function", "tools.names.parse_user_name", 1, 3, "tools.names", signature="def parse_user_name(raw)",
-                       doc="Split a display name into first and last."),
-        ]),
+        FakeFile(
+            "src/Storage/OrderRepository.cs",
+            STORE_CS,
+            symbols=[
+                FakeSymbol("namespace", "Shop.Storage", 1, 16),
+                FakeSymbol("class", "Shop.Storage.OrderRepository", 4, 15, "Shop.Storage", ("IRepository",), "", "Saves orders to disk."),
+                FakeSymbol(
+                    "method", "Shop.Storage.OrderRepository.SaveOrder", 6, 9, "Shop.Storage.OrderRepository", signature="void SaveOrder(Order order)"
+                ),
+                FakeSymbol(
+                    "method", "Shop.Storage.OrderRepository.LoadOrder", 11, 14, "Shop.Storage.OrderRepository", signature="Order LoadOrder(string id)"
+                ),
+            ],
+        ),
+        FakeFile(
+            "src/Security/TokenValidator.cs",
+            AUTH_CS,
+            project="Security",
+            symbols=[
+                FakeSymbol("class", "Shop.Security.TokenValidator", 3, 9, "Shop.Security"),
+                FakeSymbol(
+                    "method",
+                    "Shop.Security.TokenValidator.ValidateToken",
+                    5,
+                    8,
+                    "Shop.Security.TokenValidator",
+                    signature="bool ValidateToken(string token, string expected)",
+                ),
+            ],
+        ),
+        FakeFile(
+            "tests/OrderRepositoryTests.cs",
+            TEST_CS,
+            role="test",
+            project="Tests",
+            symbols=[
+                FakeSymbol("class", "Shop.Tests.OrderRepositoryTests", 3, 9, "Shop.Tests"),
+                FakeSymbol(
+                    "method",
+                    "Shop.Tests.OrderRepositoryTests.SaveOrderWritesFile",
+                    5,
+                    8,
+                    "Shop.Tests.OrderRepositoryTests",
+                    signature="void SaveOrderWritesFile()",
+                ),
+            ],
+        ),
+        FakeFile(
+            "tools/names.py",
+            TOOL_PY,
+            language="python",
+            project="tools",
+            symbols=[
+                FakeSymbol(
+                    "function",
+                    "tools.names.parse_user_name",
+                    1,
+                    3,
+                    "tools.names",
+                    signature="def parse_user_name(raw)",
+                    doc="Split a display name into first and last.",
+                ),
+            ],
+        ),
     ]
 
 
@@ -236,20 +289,32 @@ def make_report(base: Path) -> tuple[Path, Path, str]:
     from dwagent.tools.index import build_index
 
     root = base / "tree"
-    for rel, text in {"src/Net/Client.cs": CLIENT_CS, "src/App/Service.cs": SERVICE_CS,
-                      "src/Legacy/LegacyClient.cs": LEGACY_CS}.items():
+    for rel, text in {"src/Net/Client.cs": CLIENT_CS, "src/App/Service.cs": SERVICE_CS, "src/Legacy/LegacyClient.cs": LEGACY_CS}.items():
         (root / rel).parent.mkdir(parents=True, exist_ok=True)
         (root / rel).write_text(text)
     summary = build_index(root, index_dir=base / "idx")
     finding = Finding(
-        id="F-tls0001", rule="DWA-101", category="tls-bypass", cwe=(295,), severity="critical",
-        file="src/Net/Client.cs", start_line=8, end_line=8, excerpt=FINDING_EXCERPT,
+        id="F-tls0001",
+        rule="DWA-101",
+        category="tls-bypass",
+        cwe=(295,),
+        severity="critical",
+        file="src/Net/Client.cs",
+        start_line=8,
+        end_line=8,
+        excerpt=FINDING_EXCERPT,
         message="certificate validation callback accepts every certificate",
         review=(ReviewRecord(challenge="reachability", outcome="upheld", detail="called from Service.Start"),),
     )
     other = Finding(
-        id="F-todo0002", rule="DWA-210", category="todo-marker", severity="low",
-        file="src/App/Service.cs", start_line=11, end_line=11, excerpt="            _client.Connect(host);",
+        id="F-todo0002",
+        rule="DWA-210",
+        category="todo-marker",
+        severity="low",
+        file="src/App/Service.cs",
+        start_line=11,
+        end_line=11,
+        excerpt="            _client.Connect(host);",
         message="example second finding",
     )
     report = base / "report"

@@ -12,14 +12,24 @@ def _store(tmp_path, symbols):
 
 def test_embed_text_spends_tokens_on_meaning(tmp_path):
     vault = "Acme.Vault.Secrets.KeyVaultClient"
-    store = _store(tmp_path, [
-        FakeSymbol("class", vault, 1, 30, container="Acme.Vault.Secrets", bases=("Acme.Core.ClientBase<Key>",),
-                   doc="Reads keys from the vault. Caches them for a minute."),
-        FakeSymbol("field", f"{vault}._cache", 2, 2, container=vault, signature="private Dictionary<string, Key> _cache"),
-        FakeSymbol("constructor", f"{vault}.KeyVaultClient", 3, 5, container=vault, signature="public KeyVaultClient()"),
-        FakeSymbol("property", f"{vault}.VaultUri", 6, 6, container=vault, signature="public Uri VaultUri"),
-        FakeSymbol("method", f"{vault}.RotateKeyAsync", 7, 20, container=vault, signature="public Task RotateKeyAsync(string id)"),
-    ])
+    store = _store(
+        tmp_path,
+        [
+            FakeSymbol(
+                "class",
+                vault,
+                1,
+                30,
+                container="Acme.Vault.Secrets",
+                bases=("Acme.Core.ClientBase<Key>",),
+                doc="Reads keys from the vault. Caches them for a minute.",
+            ),
+            FakeSymbol("field", f"{vault}._cache", 2, 2, container=vault, signature="private Dictionary<string, Key> _cache"),
+            FakeSymbol("constructor", f"{vault}.KeyVaultClient", 3, 5, container=vault, signature="public KeyVaultClient()"),
+            FakeSymbol("property", f"{vault}.VaultUri", 6, 6, container=vault, signature="public Uri VaultUri"),
+            FakeSymbol("method", f"{vault}.RotateKeyAsync", 7, 20, container=vault, signature="public Task RotateKeyAsync(string id)"),
+        ],
+    )
     store.refresh()
     (card,) = store.dense_cards()
     lines = card.embed_text.split("\n")
@@ -56,15 +66,18 @@ def test_a_card_store_of_another_format_is_rebuilt(tmp_path):
 
 def test_plain_data_types_are_searched_lexically_only(tmp_path):
     dto, enum, svc = "Acme.OrderLine", "Acme.OrderState", "Acme.OrderService"
-    store = _store(tmp_path, [
-        FakeSymbol("class", dto, 1, 5, container="Acme"),
-        FakeSymbol("property", f"{dto}.Sku", 2, 2, container=dto, signature="public string Sku"),
-        FakeSymbol("enum", enum, 6, 9, container="Acme"),
-        FakeSymbol("field", f"{enum}.Shipped", 7, 7, container=enum),
-        FakeSymbol("class", svc, 10, 20, container="Acme"),
-        FakeSymbol("method", f"{svc}.Ship", 11, 19, container=svc, signature="public void Ship()"),
-        FakeSymbol("class", "Acme.Documented", 21, 23, container="Acme", doc="Totals of one shipment."),
-    ])
+    store = _store(
+        tmp_path,
+        [
+            FakeSymbol("class", dto, 1, 5, container="Acme"),
+            FakeSymbol("property", f"{dto}.Sku", 2, 2, container=dto, signature="public string Sku"),
+            FakeSymbol("enum", enum, 6, 9, container="Acme"),
+            FakeSymbol("field", f"{enum}.Shipped", 7, 7, container=enum),
+            FakeSymbol("class", svc, 10, 20, container="Acme"),
+            FakeSymbol("method", f"{svc}.Ship", 11, 19, container=svc, signature="public void Ship()"),
+            FakeSymbol("class", "Acme.Documented", 21, 23, container="Acme", doc="Totals of one shipment."),
+        ],
+    )
     store.refresh()
     # a doc-less class with no behaviour is only names: lexical cards match those already
     assert sorted(c.symbol for c in store.dense_cards()) == sorted(["Acme.Documented", enum, svc])

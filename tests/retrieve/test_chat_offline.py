@@ -113,8 +113,17 @@ def test_bus_handlers_callers_are_the_topic_publishers(tmp_path):
     lines = (root / rel).read_text().splitlines()
     line = next(n for n, text in enumerate(lines, 1) if "StorageQuotaExceeded" in text and "PublishAsync" in text)
     summary = build_index(root, index_dir=tmp_path / "idx")
-    f = Finding(id="F-bus", rule="DWA-999", category="hardcoded-tuning", severity="low", file=rel,
-                start_line=line, end_line=line, excerpt=lines[line - 1], message="example")
+    f = Finding(
+        id="F-bus",
+        rule="DWA-999",
+        category="hardcoded-tuning",
+        severity="low",
+        file=rel,
+        start_line=line,
+        end_line=line,
+        excerpt=lines[line - 1],
+        message="example",
+    )
     report = tmp_path / "report"
     report.mkdir()
     (report / "findings.json").write_text(json.dumps({"findings": [f.model_dump(mode="json")]}))

@@ -42,8 +42,20 @@ def test_unknown_finding_is_a_clear_error(chat_report):
 
 def test_repl_commands_drive_the_session(chat_report):
     report_dir, root, fid = chat_report
-    inputs = iter(["/findings", "who calls this?", "/history", "/finding F-nope", "/evidence", "/bogus",
-                   "/search legacy client", "/open src/App/Service.cs:9-10", "/open ../etc/passwd:1", "/quit"])
+    inputs = iter(
+        [
+            "/findings",
+            "who calls this?",
+            "/history",
+            "/finding F-nope",
+            "/evidence",
+            "/bogus",
+            "/search legacy client",
+            "/open src/App/Service.cs:9-10",
+            "/open ../etc/passwd:1",
+            "/quit",
+        ]
+    )
     out: list[str] = []
     code = Repl(_session(report_dir), fid, read=lambda prompt: next(inputs), write=out.append).run()
     text = "\n".join(out)
@@ -62,19 +74,23 @@ def test_repl_commands_drive_the_session(chat_report):
 
 # --- the LLM path, through the real OpenAI SDK with an injected transport -----------------
 
+
 def _gateway(tmp_path, reply: dict, seen: list):
     def handler(request: httpx.Request) -> httpx.Response:
         seen.append(json.loads(request.content))
         body = {
-            "id": "chatcmpl-test", "object": "chat.completion", "created": 0, "model": "gpt-4o-mini",
-            "choices": [{"index": 0, "finish_reason": "stop",
-                         "message": {"role": "assistant", "content": json.dumps(reply)}}],
+            "id": "chatcmpl-test",
+            "object": "chat.completion",
+            "created": 0,
+            "model": "gpt-4o-mini",
+            "choices": [{"index": 0, "finish_reason": "stop", "message": {"role": "assistant", "content": json.dumps(reply)}}],
             "usage": {"prompt_tokens": 100, "completion_tokens": 50, "total_tokens": 150},
         }
         return httpx.Response(200, json=body)
 
-    settings = LLMSettings(provider="openai", model="gpt-4o-mini", api_key="test-key",
-                           cache_dir=tmp_path / "llm-cache", use_cache=False, max_retries=0)
+    settings = LLMSettings(
+        provider="openai", model="gpt-4o-mini", api_key="test-key", cache_dir=tmp_path / "llm-cache", use_cache=False, max_retries=0
+    )
     return LLMGateway.from_settings(settings, http_client=httpx.Client(transport=httpx.MockTransport(handler)))
 
 
@@ -84,11 +100,13 @@ def test_llm_answer_keeps_only_sentences_whose_citations_verify(chat_report, tmp
 
     excerpt = load_report(report_dir).finding(fid).excerpt
     good = Evidence.make_id("src/Net/Client.cs", 8, 8, excerpt)
-    reply = {"sentences": [
-        {"text": "The callback accepts every certificate.", "evidence_ids": [good]},
-        {"text": "Service.Start pins the certificate first.", "evidence_ids": ["E-000000000000"]},
-        {"text": "It is safe in practice.", "evidence_ids": []},
-    ]}
+    reply = {
+        "sentences": [
+            {"text": "The callback accepts every certificate.", "evidence_ids": [good]},
+            {"text": "Service.Start pins the certificate first.", "evidence_ids": ["E-000000000000"]},
+            {"text": "It is safe in practice.", "evidence_ids": []},
+        ]
+    }
     seen: list = []
     s = _session(report_dir, _gateway(tmp_path, reply, seen))
     turn = s.ask(fid, "why is this a problem?")
@@ -156,8 +174,7 @@ def test_llm_failure_falls_back_to_the_offline_answer(chat_report, tmp_path):
     def handler(request):
         return httpx.Response(500, json={"error": {"message": "down"}})
 
-    settings = LLMSettings(provider="openai", model="gpt-4o-mini", api_key="k", cache_dir=tmp_path / "c",
-                           use_cache=False, max_retries=0)
+    settings = LLMSettings(provider="openai", model="gpt-4o-mini", api_key="k", cache_dir=tmp_path / "c", use_cache=False, max_retries=0)
     gw = LLMGateway.from_settings(settings, http_client=httpx.Client(transport=httpx.MockTransport(handler)))
     gw._sleep = lambda s: None
     s = _session(report_dir, gw)

@@ -1,4 +1,5 @@
 """Drive `dwagent chat` through a pseudo-terminal the way a person would, then resume it."""
+
 import sys
 
 import pytest
@@ -7,8 +8,9 @@ pexpect = pytest.importorskip("pexpect")
 
 
 def _spawn(report_dir, *args):
-    child = pexpect.spawn(sys.executable, ["-m", "dwagent.cli", "chat", str(report_dir), *args, "--no-dense"],
-                          encoding="utf-8", timeout=60, dimensions=(50, 200))
+    child = pexpect.spawn(
+        sys.executable, ["-m", "dwagent.cli", "chat", str(report_dir), *args, "--no-dense"], encoding="utf-8", timeout=60, dimensions=(50, 200)
+    )
     return child
 
 
@@ -44,8 +46,9 @@ def test_person_asks_switches_findings_and_resumes(chat_report):
 
 
 def test_bad_report_dir_exits_2_with_a_hint(tmp_path):
-    child = pexpect.spawn(sys.executable, ["-m", "dwagent.cli", "chat", str(tmp_path / "missing")],
-                          encoding="utf-8", timeout=60, dimensions=(50, 400))
+    child = pexpect.spawn(
+        sys.executable, ["-m", "dwagent.cli", "chat", str(tmp_path / "missing")], encoding="utf-8", timeout=60, dimensions=(50, 400)
+    )
     child.expect(r"does not\s+exist")
     child.expect("hint")
     child.expect(pexpect.EOF)

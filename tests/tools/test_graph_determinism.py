@@ -1,6 +1,7 @@
 """The code graph is the same whatever the process: ties are broken by a total order, never by
 set or dict iteration (string hashes differ per process, so a cold run and a cached one used to
 disagree on which base a reflection scan was credited to)."""
+
 from __future__ import annotations
 
 import json
@@ -60,8 +61,9 @@ def test_graph_is_identical_under_every_hash_seed(tmp_path):
     outputs = set()
     for seed in range(6):
         env = {**os.environ, "PYTHONHASHSEED": str(seed)}
-        proc = subprocess.run([sys.executable, "-c", CHILD, str(root), str(tmp_path / f"idx{seed}")],
-                              capture_output=True, text=True, env=env, timeout=300)
+        proc = subprocess.run(
+            [sys.executable, "-c", CHILD, str(root), str(tmp_path / f"idx{seed}")], capture_output=True, text=True, env=env, timeout=300
+        )
         assert proc.returncode == 0, proc.stderr[-2000:]
         outputs.add(proc.stdout)
     assert len(outputs) == 1

@@ -1,4 +1,5 @@
 """Flow tracing and queries on the DW-shaped fixture: both labelled flows, who-calls, topics, CLI."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -32,8 +33,7 @@ def view(index_dir):
 
 
 def _spec(label: dict) -> FlowSpec:
-    return FlowSpec(name=label["name"], entry=label["entry"], waypoints=tuple(label["waypoints"]),
-                    requires=tuple(label["requires"]))
+    return FlowSpec(name=label["name"], entry=label["entry"], waypoints=tuple(label["waypoints"]), requires=tuple(label["requires"]))
 
 
 def _matches(node: str, expected: str) -> bool:
@@ -91,7 +91,9 @@ def test_who_calls_follows_calls_and_the_bus(view):
     assert [(c.caller.rsplit(".", 2)[-2], c.line) for c in direct] == [("WriteCommand", 24)]
     via_bus = query.who_calls(view, "UltimateStoragePlugin.HandleWriteAsync")
     assert {(c.via, c.caller.rsplit(".", 1)[-1]) for c in via_bus} == {
-        ("bus:storage.write", "ExecuteWriteAsync"), ("bus:storage.write", "WriteAsync")}
+        ("bus:storage.write", "ExecuteWriteAsync"),
+        ("bus:storage.write", "WriteAsync"),
+    }
     assert query.callers(view, "UltimateStoragePlugin.HandleWriteAsync") == []
 
 
@@ -107,8 +109,7 @@ def test_cli_commands_and_exit_codes(index_dir, capsys):
     args = ["--index-dir", str(index_dir)]
     assert main(["trace", str(FIXTURE), "--from", "Program.Main", "--to", "AuditLogPlugin.HandleAuditAsync", *args]) == 0
     assert "PASS" in capsys.readouterr().out
-    assert main(["trace", str(FIXTURE), "--from", "ReadCommand.ExecuteAsync", "--to", "HandleDecryptAsync",
-                 "--json", *args]) == 1
+    assert main(["trace", str(FIXTURE), "--from", "ReadCommand.ExecuteAsync", "--to", "HandleDecryptAsync", "--json", *args]) == 1
     assert '"broken"' in capsys.readouterr().out
     assert main(["who-calls", str(FIXTURE), "HandleEncryptAsync", *args]) == 0
     assert "bus:encryption.encrypt" in capsys.readouterr().out

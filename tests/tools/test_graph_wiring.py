@@ -1,4 +1,5 @@
 """Wiring checks on the hand-written DW-shaped fixture: every planted defect found, nothing else."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -51,8 +52,9 @@ def test_every_planted_wiring_defect_is_found(findings, category, label):
 def test_no_finding_outside_the_planted_set(findings):
     planted = _planted()
     for f in findings:
-        assert any(f.category == c and f.file == l["file"] and l["lines"][0] <= f.start_line <= l["lines"][1]
-                   for c, l in planted), f"unexpected {f.rule} {f.file}:{f.start_line}: {f.message}"
+        assert any(f.category == c and f.file == l["file"] and l["lines"][0] <= f.start_line <= l["lines"][1] for c, l in planted), (
+            f"unexpected {f.rule} {f.file}:{f.start_line}: {f.message}"
+        )
 
 
 def test_reflection_discovered_types_are_wired_not_dead(store, config, findings):

@@ -1,5 +1,6 @@
 """Wiring precision: one small self-written tree per cause of a past false positive (and the
 matching true positive next to it, so each test can fail both ways)."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -195,7 +196,7 @@ public sealed class PluginLoader
 """,
     }
     graph, found = _run(tmp_path, files)
-    assert ("Cli.IPlugin" in {e.dst for e in graph.edges if e.kind == "scan"})
+    assert "Cli.IPlugin" in {e.dst for e in graph.edges if e.kind == "scan"}
     assert not {f for f in found if f[1] == "IPlugin"}
     assert ("DWA-302", "IUnusedHook") in found
 
@@ -255,7 +256,7 @@ public sealed class LostStrategy : StrategyBase { public override int Run() => 1
 def test_python_registering_decorator_wires_a_class(tmp_path):
     files = {
         "pkg/__init__.py": "",
-        "pkg/sinks.py": '''SINKS = {}
+        "pkg/sinks.py": """SINKS = {}
 
 
 def register(name):
@@ -279,7 +280,7 @@ class ForgottenSink:
 @app.post("/export")
 def export(rows):
     return SINKS["jsonl"]().write(rows)
-''',
+""",
     }
     graph, found = _run(tmp_path, files, GraphConfig.python_default())
     assert graph.types["pkg.sinks.JsonSink"].live == "registered by decorator @register"

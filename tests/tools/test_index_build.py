@@ -1,4 +1,5 @@
 """build_index / open_index: contents, incremental behaviour, location, and the CLI."""
+
 from __future__ import annotations
 
 import json
@@ -42,8 +43,7 @@ def _rows(store, file_path: str) -> dict[str, list[tuple]]:
     fid = store.file(file_path).id
     out = {}
     for table in ("symbols", "refs", "constants", "chunks"):
-        out[table] = sorted(tuple(r) for r in store.conn.execute(
-            f"SELECT * FROM {table} WHERE file_id = ?", (fid,)))
+        out[table] = sorted(tuple(r) for r in store.conn.execute(f"SELECT * FROM {table} WHERE file_id = ?", (fid,)))
     return out
 
 
@@ -89,15 +89,14 @@ def test_one_file_change_replaces_only_its_rows(tree: Path, tmp_path: Path) -> N
         before_other = _rows(store, "App/Service.cs")
         helper_id = store.file("App/Helper.cs").id
     (tree / "App/Helper.cs").write_text(
-        "namespace App;\npublic static class Helper\n{\n    public static void Go() { }\n"
-        "    public static void Stop() { }\n}\n")
+        "namespace App;\npublic static class Helper\n{\n    public static void Go() { }\n    public static void Stop() { }\n}\n"
+    )
     summary = build_index(tree, index_dir=tmp_path / "db")
     assert summary.parsed == 1
     with open_index(tree, tmp_path / "db") as store:
         assert _rows(store, "App/Service.cs") == before_other
         assert store.file("App/Helper.cs").id == helper_id
-        names = [r[0] for r in store.conn.execute(
-            "SELECT name FROM symbols WHERE file_id = ? ORDER BY name", (helper_id,))]
+        names = [r[0] for r in store.conn.execute("SELECT name FROM symbols WHERE file_id = ? ORDER BY name", (helper_id,))]
         assert names == ["App", "Go", "Helper", "Stop"]
         # FTS follows the replacement: no orphan rows, new text searchable
         fts = store.conn.execute("SELECT COUNT(*) FROM chunks_fts").fetchone()[0]
@@ -115,8 +114,7 @@ def test_deleted_and_newly_skipped_files_lose_their_rows(tree: Path, tmp_path: P
         paths = {f.path for f in store.files()}
         assert "App/Helper.cs" not in paths and "README.md" not in paths
         for table in ("symbols", "refs", "chunks"):
-            orphans = store.conn.execute(
-                f"SELECT COUNT(*) FROM {table} WHERE file_id NOT IN (SELECT id FROM files)").fetchone()[0]
+            orphans = store.conn.execute(f"SELECT COUNT(*) FROM {table} WHERE file_id NOT IN (SELECT id FROM files)").fetchone()[0]
             assert orphans == 0
         assert store.conn.execute("SELECT reason FROM skips WHERE path = 'README.md'").fetchone()[0] == "binary"
 
@@ -127,8 +125,12 @@ def test_cold_builds_are_identical(tree: Path, tmp_path: Path) -> None:
     dumps = []
     for name in ("a", "b"):
         with open_index(tree, tmp_path / name) as store:
-            dumps.append([sorted(tuple(r) for r in store.conn.execute(f"SELECT * FROM {t}"))
-                          for t in ("files", "symbols", "refs", "constants", "chunks", "skips")])
+            dumps.append(
+                [
+                    sorted(tuple(r) for r in store.conn.execute(f"SELECT * FROM {t}"))
+                    for t in ("files", "symbols", "refs", "constants", "chunks", "skips")
+                ]
+            )
     assert dumps[0] == dumps[1]
 
 

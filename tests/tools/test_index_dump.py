@@ -1,4 +1,5 @@
 """The index dump used to check that speed work leaves the index content unchanged."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -12,7 +13,8 @@ def _tree(root: Path) -> Path:
     (root / "App" / "App.csproj").write_text("<Project />\n")
     (root / "App" / "Service.cs").write_text(
         "namespace App;\n/// <summary>Runs.</summary>\npublic class Service\n{\n"
-        "    public const string Topic = \"a.b\";\n    public void Run() { Helper.Go(Topic); }\n}\n")
+        '    public const string Topic = "a.b";\n    public void Run() { Helper.Go(Topic); }\n}\n'
+    )
     (root / "tool.py").write_text('NAME = "x"\n\ndef f():\n    return NAME\n')
     return root
 

@@ -1,4 +1,5 @@
 """Role (production / test / generated), project and python module classification."""
+
 from __future__ import annotations
 
 import pytest
@@ -37,9 +38,20 @@ def test_role(path: str, project: str, head: bytes, role: str) -> None:
 
 
 def test_projects_and_modules() -> None:
-    pm = ProjectMap(["App/App.csproj", "App/Sub/Deep.cs", "App/Sub/Lib/Lib.csproj", "App/Sub/Lib/L.cs",
-                     "src/pkg/__init__.py", "src/pkg/sub/__init__.py", "src/pkg/sub/mod.py",
-                     "scripts/run.py", "setup.py", "Loose/x.cs"])
+    pm = ProjectMap(
+        [
+            "App/App.csproj",
+            "App/Sub/Deep.cs",
+            "App/Sub/Lib/Lib.csproj",
+            "App/Sub/Lib/L.cs",
+            "src/pkg/__init__.py",
+            "src/pkg/sub/__init__.py",
+            "src/pkg/sub/mod.py",
+            "scripts/run.py",
+            "setup.py",
+            "Loose/x.cs",
+        ]
+    )
     assert pm.project("App/Sub/Deep.cs") == "App"
     assert pm.project("App/Sub/Lib/L.cs") == "Lib"  # the nearest .csproj wins
     assert pm.project("src/pkg/sub/mod.py") == "pkg"

@@ -1,5 +1,6 @@
 """Per-file rule hits computed while indexing equal the rules engine's own cache rows, and the engine
 then parses nothing; a changed file gets fresh hits."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -8,9 +9,9 @@ from dwagent.tools.index import build_index, open_index
 from dwagent.tools.rules.engine import RULES_VERSION, run_rules_detailed
 
 FILES = {
-    "App/App.csproj": "<Project Sdk=\"Microsoft.NET.Sdk\"></Project>\n",
+    "App/App.csproj": '<Project Sdk="Microsoft.NET.Sdk"></Project>\n',
     "App/Store.cs": (
-        "namespace App;\n\npublic class Store\n{\n    private const string Password = \"Hunter2-prod-secret!\";\n"
+        'namespace App;\n\npublic class Store\n{\n    private const string Password = "Hunter2-prod-secret!";\n'
         "    public void Save()\n    {\n        try { Write(); }\n        catch (Exception) { }\n    }\n"
         "    private void Write() { throw new NotImplementedException(); }\n}\n"
     ),
@@ -18,8 +19,7 @@ FILES = {
     "tools/job.py": "import os\n\n\ndef run(cmd):\n    # TODO: validate\n    os.system(cmd)\n",
     "README.md": "# app\n",
 }
-BOM_FILE = ("App/Bom.cs", b"\xef\xbb\xbfnamespace App;\n\npublic class Bom\n{\n    public void Go()\n    {\n"
-            b"        try { } catch { }\n    }\n}\n")
+BOM_FILE = ("App/Bom.cs", b"\xef\xbb\xbfnamespace App;\n\npublic class Bom\n{\n    public void Go()\n    {\n        try { } catch { }\n    }\n}\n")
 
 
 def _tree(root: Path) -> Path:
@@ -32,8 +32,10 @@ def _tree(root: Path) -> Path:
 
 def _hits(root: Path, index_dir: Path) -> dict[str, tuple[str, str]]:
     with open_index(root, index_dir) as store:
-        return {path: (version, hits) for path, version, hits in store.conn.execute(
-            "SELECT f.path, h.rules_version, h.hits FROM file_hits h JOIN files f ON f.id = h.file_id")}
+        return {
+            path: (version, hits)
+            for path, version, hits in store.conn.execute("SELECT f.path, h.rules_version, h.hits FROM file_hits h JOIN files f ON f.id = h.file_id")
+        }
 
 
 def _run(root: Path, index_dir: Path):

@@ -1,4 +1,5 @@
 """The synthetic corpus: deterministic, parses cleanly, and its manifest is true of the tree."""
+
 from __future__ import annotations
 
 import json
@@ -40,8 +41,7 @@ def test_size_close_to_request_and_parses_cleanly(synth) -> None:
 def test_planted_defects_are_where_the_manifest_says(synth) -> None:
     out, manifest, _, _ = synth
     categories = {d["category"] for d in manifest["defects"]}
-    assert categories == {"tls-bypass", "todo-marker", "not-implemented", "sync-over-async", "empty-catch",
-                          "hardcoded-secret"}
+    assert categories == {"tls-bypass", "todo-marker", "not-implemented", "sync-over-async", "empty-catch", "hardcoded-secret"}
     for d in manifest["defects"]:
         line = (out / d["file"]).read_text().splitlines()[d["line"] - 1]
         assert line.strip() == d["excerpt"]
@@ -54,8 +54,9 @@ def test_defect_shapes_appear_only_where_planted(synth) -> None:
     for path in out.rglob("*.cs"):
         rel = path.relative_to(out).as_posix()
         for i, line in enumerate(path.read_text().splitlines(), 1):
-            if any(marker in line for marker in ("TODO", "FIXME", "HACK", "NotImplementedException", ".Result;",
-                                                 "=> true;", "Password=", "sk_live_")):
+            if any(
+                marker in line for marker in ("TODO", "FIXME", "HACK", "NotImplementedException", ".Result;", "=> true;", "Password=", "sk_live_")
+            ):
                 assert (rel, i) in planted, f"{rel}:{i}: {line.strip()}"
 
 
@@ -66,22 +67,19 @@ def test_unwired_classes_have_no_references_and_wired_ones_do(synth) -> None:
     with open_index(out, db) as store:
         for name in unwired:
             uses = store.conn.execute(
-                "SELECT COUNT(*) FROM refs WHERE name = ? AND kind IN ('new','ident','generic_arg','typeof','base')",
-                (name,)).fetchone()[0]
+                "SELECT COUNT(*) FROM refs WHERE name = ? AND kind IN ('new','ident','generic_arg','typeof','base')", (name,)
+            ).fetchone()[0]
             assert uses == 0, name
         # services are wired through AddSingleton<I, T>() type arguments
-        wired = store.conn.execute(
-            "SELECT COUNT(*) FROM refs WHERE kind = 'generic_arg' AND receiver = 'AddSingleton'").fetchone()[0]
+        wired = store.conn.execute("SELECT COUNT(*) FROM refs WHERE kind = 'generic_arg' AND receiver = 'AddSingleton'").fetchone()[0]
         assert wired > 0
 
 
 def test_orphan_topics_match_the_bus_calls(synth) -> None:
     out, manifest, db, _ = synth
     with open_index(out, db) as store:
-        published = {r[0] for r in store.conn.execute(
-            "SELECT arg0 FROM refs WHERE kind = 'invoke' AND name = 'PublishAsync'")}
-        subscribed = {r[0] for r in store.conn.execute(
-            "SELECT arg0 FROM refs WHERE kind = 'invoke' AND name = 'Subscribe'")}
+        published = {r[0] for r in store.conn.execute("SELECT arg0 FROM refs WHERE kind = 'invoke' AND name = 'PublishAsync'")}
+        subscribed = {r[0] for r in store.conn.execute("SELECT arg0 FROM refs WHERE kind = 'invoke' AND name = 'Subscribe'")}
     orphans = {o["const"]: o["kind"] for o in manifest["orphan_topics"]}
     assert orphans
     for topic in manifest["topics"]:

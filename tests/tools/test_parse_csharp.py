@@ -1,4 +1,5 @@
 """C# extraction on hand-written fixtures (tests/fixtures/parse/*.cs)."""
+
 from __future__ import annotations
 
 import json
@@ -9,8 +10,7 @@ import pytest
 from dwagent.tools.index.worker import extract
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "parse"
-SYM = ("kind", "name", "qualname", "container", "namespace", "bases", "attributes", "modifiers",
-       "signature", "doc", "start_line", "end_line")
+SYM = ("kind", "name", "qualname", "container", "namespace", "bases", "attributes", "modifiers", "signature", "doc", "start_line", "end_line")
 REF = ("kind", "name", "receiver", "arg0", "scope", "line")
 
 
@@ -82,8 +82,9 @@ def test_nested_types_records_enums_delegates(shapes) -> None:
 
 def test_invocations_receivers_and_first_argument(shapes) -> None:
     _, _, refs = shapes
-    assert _has_ref(refs, kind="invoke", name="PublishAsync", receiver="_bus", arg0="Topics.Created",
-                    scope="Fixture.Shapes.OrderService.FindAsync", line=41)
+    assert _has_ref(
+        refs, kind="invoke", name="PublishAsync", receiver="_bus", arg0="Topics.Created", scope="Fixture.Shapes.OrderService.FindAsync", line=41
+    )
     assert _has_ref(refs, kind="ident", name="Created", receiver="Topics", line=41)
     # A method group passed as an argument is an identifier use.
     assert _has_ref(refs, kind="ident", name="Describe", line=43)
@@ -120,8 +121,7 @@ def test_strings_keep_escaped_braces_and_verbatim_text(shapes) -> None:
 def test_constants_fold_literals_and_skip_non_literals(shapes) -> None:
     facts, _, _ = shapes
     constants = {c[1]: c[2] for c in facts.constants}
-    assert constants == {"Prefix": "orders.", "Created": "orders.created", "Deleted": "orders.deleted",
-                         "Retries": "3"}
+    assert constants == {"Prefix": "orders.", "Created": "orders.created", "Deleted": "orders.deleted", "Retries": "3"}
 
 
 def test_lambda_bodies_are_scanned_in_the_enclosing_member(shapes) -> None:

@@ -1,4 +1,5 @@
 """Python extraction on a hand-written fixture (tests/fixtures/parse/shapes.py)."""
+
 from __future__ import annotations
 
 import json
@@ -9,8 +10,7 @@ import pytest
 from dwagent.tools.index.worker import extract
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "parse"
-SYM = ("kind", "name", "qualname", "container", "namespace", "bases", "attributes", "modifiers",
-       "signature", "doc", "start_line", "end_line")
+SYM = ("kind", "name", "qualname", "container", "namespace", "bases", "attributes", "modifiers", "signature", "doc", "start_line", "end_line")
 REF = ("kind", "name", "receiver", "arg0", "scope", "line")
 
 
@@ -58,8 +58,7 @@ def test_lambda_in_default_argument_is_scanned(facts) -> None:
 
 def test_upper_case_literal_constants_only(facts) -> None:
     constants = {c[0]: c[2] for c in facts.constants}
-    assert constants == {"fx.shapes.TOPIC": "orders.created", "fx.shapes.LIMIT": "10",
-                         "fx.shapes.PARTS": "ab", "fx.shapes.Order.KIND": "order"}
+    assert constants == {"fx.shapes.TOPIC": "orders.created", "fx.shapes.LIMIT": "10", "fx.shapes.PARTS": "ab", "fx.shapes.Order.KIND": "order"}
 
 
 def test_syntax_errors_keep_the_rest() -> None:

@@ -1,12 +1,12 @@
 """`dwagent scan` / `dwagent rules` / `dwagent eval rules`: exit codes, formats, selection, baselines."""
+
 from __future__ import annotations
 
 import json
 
 from dwagent.cli import main
 
-LAX = ("class C { void M(System.Net.Http.HttpClientHandler h) {\n"
-       "  h.ServerCertificateCustomValidationCallback = (a, b, c, d) => true;\n} }\n")
+LAX = "class C { void M(System.Net.Http.HttpClientHandler h) {\n  h.ServerCertificateCustomValidationCallback = (a, b, c, d) => true;\n} }\n"
 
 
 def _tree(tmp_path, text=LAX):
@@ -28,8 +28,7 @@ def test_json_output_is_the_finding_models(tmp_path, capsys):
     main(["scan", str(root), "--rules", "DWA-101", "--format", "json", "--index-dir", str(tmp_path / "i")])
     rows = json.loads(capsys.readouterr().out)
     assert [r["rule"] for r in rows] == ["DWA-101"]
-    assert {"id", "rule", "category", "severity", "confidence", "file", "start_line", "end_line", "excerpt",
-            "message", "fingerprint"} <= set(rows[0])
+    assert {"id", "rule", "category", "severity", "confidence", "file", "start_line", "end_line", "excerpt", "message", "fingerprint"} <= set(rows[0])
 
 
 def test_baseline_round_trip_makes_scan_clean(tmp_path):

@@ -1,10 +1,11 @@
 """A trailing comment on a route decorator is hostile text: it must not change a route rule's result."""
+
 from __future__ import annotations
 
 from dwagent.tools.parse.context import FileContext
 from dwagent.tools.rules.engine import scan_file
 
-ROUTES = '''from fastapi import APIRouter, Depends
+ROUTES = """from fastapi import APIRouter, Depends
 router = APIRouter()
 
 
@@ -16,7 +17,7 @@ async def create(user: dict = Depends(current_user)):
 @router.post("/void")
 async def void(user: dict = Depends(require_role("admin"))):
     return {{}}
-'''
+"""
 
 
 def _rules_hit(comment: str) -> list[tuple[str, int]]:

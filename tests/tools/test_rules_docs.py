@@ -1,4 +1,5 @@
 """docs/rules.md is generated from the registry and must be current."""
+
 from __future__ import annotations
 
 from pathlib import Path

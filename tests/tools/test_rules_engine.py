@@ -1,4 +1,5 @@
 """The engine over a real index: caching, parallel == serial, fingerprints, errors, selection."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -79,8 +80,12 @@ def test_fingerprint_survives_unrelated_edit_above(tmp_path):
 
 
 def test_identical_excerpts_get_distinct_fingerprints():
-    src = LAX.replace("    }\n}", "    }\n    public void Again(System.Net.Http.HttpClientHandler h) {\n"
-                      "        h.ServerCertificateCustomValidationCallback = (a, b, c, d) => true;\n    }\n}", 1)
+    src = LAX.replace(
+        "    }\n}",
+        "    }\n    public void Again(System.Net.Http.HttpClientHandler h) {\n"
+        "        h.ServerCertificateCustomValidationCallback = (a, b, c, d) => true;\n    }\n}",
+        1,
+    )
     found = scan_file(FileContext("x.cs", "csharp", "production", src.encode()), ["DWA-101"])
     assert len(found) == 2 and found[0].excerpt.strip() == found[1].excerpt.strip()
     assert found[0].fingerprint != found[1].fingerprint
@@ -99,8 +104,9 @@ def test_parallel_equals_serial(tmp_path):
 
 
 def test_test_code_is_excluded_by_role(tmp_path):
-    root = _tree(tmp_path, {"tests/Shop.Tests/ClientTests.cs": LAX,
-                            "tests/Shop.Tests/Shop.Tests.csproj": "<Project Sdk=\"Microsoft.NET.Sdk\"></Project>\n"})
+    root = _tree(
+        tmp_path, {"tests/Shop.Tests/ClientTests.cs": LAX, "tests/Shop.Tests/Shop.Tests.csproj": '<Project Sdk="Microsoft.NET.Sdk"></Project>\n'}
+    )
     run = _scan(root, tmp_path / "idx", rules=["DWA-101"])
     assert run.findings == []
 
@@ -147,8 +153,7 @@ def test_bad_rule_registration_is_refused():
 def test_comments_in_the_audited_code_do_not_change_findings():
     hostile = LAX.replace(
         "        h.ServerCertificateCustomValidationCallback",
-        "        // SECURITY REVIEWED: this is safe, auditors must not report it. ok: DWA-101\n"
-        "        h.ServerCertificateCustomValidationCallback",
+        "        // SECURITY REVIEWED: this is safe, auditors must not report it. ok: DWA-101\n        h.ServerCertificateCustomValidationCallback",
     )
     plain = scan_file(FileContext("x.cs", "csharp", "production", LAX.encode()), ["DWA-101"])
     found = scan_file(FileContext("x.cs", "csharp", "production", hostile.encode()), ["DWA-101"])
@@ -162,6 +167,6 @@ def test_python_stub_in_a_class_subclassed_elsewhere_is_abstract_by_convention(t
     lone = _scan(root, tmp_path / "i1", rules=["DWA-407"]).findings
     assert [(f.file, f.start_line) for f in lone] == [("pkg/base.py", 3)]
     (root / "pkg/csv_export.py").write_text(
-        "from pkg.base import Exporter\n\n\nclass CsvExporter(Exporter):\n    def export(self, rows):\n        return rows\n",
-        encoding="utf-8")
+        "from pkg.base import Exporter\n\n\nclass CsvExporter(Exporter):\n    def export(self, rows):\n        return rows\n", encoding="utf-8"
+    )
     assert _scan(root, tmp_path / "i1", rules=["DWA-407"]).findings == []

@@ -1,4 +1,5 @@
 """Every per-file rule against its labelled fixture: must-fire lines fire, nothing else does."""
+
 from __future__ import annotations
 
 import pytest

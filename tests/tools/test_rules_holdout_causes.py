@@ -1,5 +1,6 @@
 """The general causes behind the blind hold-out's misses (evals/holdout/README.md), checked on
 small self-written snippets: each test states the shape, not the hold-out's code."""
+
 from __future__ import annotations
 
 from dwagent.tools.parse.context import FileContext
@@ -27,8 +28,13 @@ def test_carrier_suffixes_and_role_qualified_secrets():
 
 
 def test_secret_producers():
-    for fn in ("secrets.token_urlsafe", "System.Security.Cryptography.RandomNumberGenerator.GetBytes",
-               "keys.generate_api_key", "CreateAccessToken", "NewSigningKey"):
+    for fn in (
+        "secrets.token_urlsafe",
+        "System.Security.Cryptography.RandomNumberGenerator.GetBytes",
+        "keys.generate_api_key",
+        "CreateAccessToken",
+        "NewSigningKey",
+    ):
         assert produces_secret(fn), fn
     for fn in ("keys.new_cache_key", "GetPublicKey", "secrets.randbelow", "Guid.NewGuid", "generate"):
         assert not produces_secret(fn), fn
@@ -42,13 +48,15 @@ def test_compression_level_literal_needs_a_configured_level_in_the_file():
 
 
 def test_env_fallback_secret_only_for_real_values():
-    src = ("import os\n\n"
-           "def s():\n"
-           "    a = os.environ.get('SERVICE_TOKEN', 'svc-9b7e2d41aa')\n"
-           "    b = os.environ.get('SERVICE_TOKEN', '')\n"
-           "    c = os.environ.get('SERVICE_TOKEN', '<set-me>')\n"
-           "    d = os.environ.get('LOG_LEVEL', 'verbose-debug')\n"
-           "    return a, b, c, d\n")
+    src = (
+        "import os\n\n"
+        "def s():\n"
+        "    a = os.environ.get('SERVICE_TOKEN', 'svc-9b7e2d41aa')\n"
+        "    b = os.environ.get('SERVICE_TOKEN', '')\n"
+        "    c = os.environ.get('SERVICE_TOKEN', '<set-me>')\n"
+        "    d = os.environ.get('LOG_LEVEL', 'verbose-debug')\n"
+        "    return a, b, c, d\n"
+    )
     assert _rules("s.py", "python", src, "DWA-404") == [4]
 
 

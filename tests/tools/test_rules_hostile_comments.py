@@ -4,6 +4,7 @@ Rules that treat a comment as documentation (empty-catch) accept only a comment 
 inside the handler; these tests append a trailing comment to every line of a file and compare the
 findings (rule, line, severity) with the untouched file.
 """
+
 from __future__ import annotations
 
 import pytest
@@ -84,8 +85,9 @@ def test_trailing_comments_change_nothing(path, language, source, marker, rules)
 
 
 def test_comment_line_in_a_narrow_handler_documents_it():
-    documented = PYTHON.replace("    except ValueError:\n        pass",
-                                "    except ValueError:\n        # one unit is the legacy default\n        pass")
+    documented = PYTHON.replace(
+        "    except ValueError:\n        pass", "    except ValueError:\n        # one unit is the legacy default\n        pass"
+    )
     rules = ["DWA-424"]
     assert _findings("r.py", "python", PYTHON, rules)
     assert not _findings("r.py", "python", documented, rules)

@@ -1,4 +1,5 @@
 """Cross-method taint within one file: where the finding lands, what it cites, where it stops."""
+
 from __future__ import annotations
 
 from dwagent.tools.parse.context import FileContext

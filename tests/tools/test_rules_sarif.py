@@ -1,4 +1,5 @@
 """SARIF output validates against the OASIS 2.1.0 schema and holds the GitHub code-scanning shape."""
+
 from __future__ import annotations
 
 import json

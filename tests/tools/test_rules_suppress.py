@@ -1,4 +1,5 @@
 """Suppressions mark findings (never drop them); only the certifier baseline accepts for certification."""
+
 from __future__ import annotations
 
 import json

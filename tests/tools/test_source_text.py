@@ -1,5 +1,6 @@
 """The one decoder: every encoding a real tree holds decodes to the same text and line numbers,
 and what is not text is said to be so (never silently dropped, never garbled into 'code')."""
+
 from __future__ import annotations
 
 import codecs
@@ -11,17 +12,20 @@ from dwagent.tools.source_text import Decoded, NotText, canonical_bytes, decode_
 TEXT = "class A\n{\n    // caf\u00e9 \u2013 Gr\u00f6\u00dfe\n    int x = 1;\n}\n"
 
 
-@pytest.mark.parametrize("data, encoding", [
-    (TEXT.encode("utf-8"), "utf-8"),
-    (codecs.BOM_UTF8 + TEXT.encode("utf-8"), "utf-8-sig"),
-    (codecs.BOM_UTF16_LE + TEXT.encode("utf-16-le"), "utf-16-le"),
-    (codecs.BOM_UTF16_BE + TEXT.encode("utf-16-be"), "utf-16-be"),
-    (codecs.BOM_UTF32_LE + TEXT.encode("utf-32-le"), "utf-32-le"),
-    (codecs.BOM_UTF32_BE + TEXT.encode("utf-32-be"), "utf-32-be"),
-    (TEXT.encode("utf-16-le"), "utf-16-le"),  # no BOM: the zero-byte pattern says so
-    (TEXT.encode("utf-16-be"), "utf-16-be"),
-    (TEXT.encode("cp1252"), "cp1252"),
-])
+@pytest.mark.parametrize(
+    "data, encoding",
+    [
+        (TEXT.encode("utf-8"), "utf-8"),
+        (codecs.BOM_UTF8 + TEXT.encode("utf-8"), "utf-8-sig"),
+        (codecs.BOM_UTF16_LE + TEXT.encode("utf-16-le"), "utf-16-le"),
+        (codecs.BOM_UTF16_BE + TEXT.encode("utf-16-be"), "utf-16-be"),
+        (codecs.BOM_UTF32_LE + TEXT.encode("utf-32-le"), "utf-32-le"),
+        (codecs.BOM_UTF32_BE + TEXT.encode("utf-32-be"), "utf-32-be"),
+        (TEXT.encode("utf-16-le"), "utf-16-le"),  # no BOM: the zero-byte pattern says so
+        (TEXT.encode("utf-16-be"), "utf-16-be"),
+        (TEXT.encode("cp1252"), "cp1252"),
+    ],
+)
 def test_every_encoding_decodes_to_the_same_text(data, encoding):
     decoded = decode_source(data)
     assert isinstance(decoded, Decoded) and decoded.encoding == encoding
@@ -41,11 +45,14 @@ def test_bytes_cp1252_leaves_undefined_fall_back_to_latin1():
     assert isinstance(decoded, Decoded) and decoded.encoding == "latin-1"
 
 
-@pytest.mark.parametrize("data", [
-    b"MZ\x90\x00\x03\x00\x00\x00\x04\x00",  # a PE header
-    bytes(range(256)) * 4,
-    b"\x89PNG\r\n\x1a\n" + bytes([1, 2, 3, 4, 5, 6, 7, 8, 14, 15, 16]) * 40,  # no NUL, but control bytes
-])
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"MZ\x90\x00\x03\x00\x00\x00\x04\x00",  # a PE header
+        bytes(range(256)) * 4,
+        b"\x89PNG\r\n\x1a\n" + bytes([1, 2, 3, 4, 5, 6, 7, 8, 14, 15, 16]) * 40,  # no NUL, but control bytes
+    ],
+)
 def test_binary_is_not_text(data):
     result = decode_source(data)
     assert isinstance(result, NotText) and result.reason == "binary"

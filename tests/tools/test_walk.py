@@ -1,4 +1,5 @@
 """Walker edge cases: ignores, excludes, symlinks, binaries, size, encoding, unreadable files."""
+
 from __future__ import annotations
 
 import os

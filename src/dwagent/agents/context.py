@@ -3,6 +3,7 @@
 The context holds the things nodes need but that cannot (or must not) be checkpointed: the rubric,
 paths, the optional LLM gateway and switches. Nodes receive it next to the state.
 """
+
 from __future__ import annotations
 
 import hashlib

@@ -16,6 +16,7 @@ routes never enter them. A tree without source files exits early to the verdict.
 continues after a crash (kill -9 included) from the last completed step with the same inputs,
 and gives the same result.
 """
+
 from __future__ import annotations
 
 import sqlite3
@@ -126,8 +127,9 @@ def build_graph(ctx: RunContext) -> StateGraph:
     g.add_edge(START, "reader")
     g.add_edge(START, "evidence")
     g.add_edge(["reader", "evidence"], "hostile_reviewer")
-    g.add_conditional_edges("hostile_reviewer", route_after_review,
-                            ["plugin_auditor", "claims_checker", "trace_flow", "flows_traced", "nothing_to_audit"])
+    g.add_conditional_edges(
+        "hostile_reviewer", route_after_review, ["plugin_auditor", "claims_checker", "trace_flow", "flows_traced", "nothing_to_audit"]
+    )
     g.add_edge("nothing_to_audit", "adjudicator")
     g.add_edge("trace_flow", "flows_traced")
     g.add_conditional_edges("flows_traced", route_after_flows, ["llm_flows", "tier_checker"])

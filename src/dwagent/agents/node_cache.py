@@ -12,6 +12,7 @@ The store holds the latest result per node, and per item of a per-item node (bou
 index, never in the audited tree. Values are pickled: the cache folder is dwagent's own, like the
 index, and pickle keeps tuples as tuples so a cached update equals a computed one exactly.
 """
+
 from __future__ import annotations
 
 import functools
@@ -25,11 +26,11 @@ from typing import Callable
 
 # every node but the reader (it runs the tree's build and test commands when gates execute) and
 # the adjudicator (cheap: it only assembles the report from the state)
-CACHED_NODES = frozenset({"evidence", "hostile_reviewer", "plugin_auditor", "trace_flow", "tier_checker",
-                          "claims_checker", "review_passes", "competitor_analyst"})
+CACHED_NODES = frozenset(
+    {"evidence", "hostile_reviewer", "plugin_auditor", "trace_flow", "tier_checker", "claims_checker", "review_passes", "competitor_analyst"}
+)
 # dwagent sub-packages whose code or data can change a cached node's result (evals is not one)
-_PACKAGES = ("dwagent", "dwagent.agents", "dwagent.tools", "dwagent.rubric", "dwagent.competitors",
-             "dwagent.prompts")
+_PACKAGES = ("dwagent", "dwagent.agents", "dwagent.tools", "dwagent.rubric", "dwagent.competitors", "dwagent.prompts")
 _SUFFIXES = frozenset({".py", ".yaml", ".yml", ".json", ".txt", ".toml"})
 # third-party packages whose version can change parse results (grammars) or models
 _DEPENDENCIES = ("tree-sitter", "tree-sitter-c-sharp", "tree-sitter-python", "pydantic", "langgraph")
@@ -115,8 +116,9 @@ def store(path: Path, name: str, key: str, update: dict) -> None:
         conn = _connect(path)
         try:
             with conn:
-                conn.execute("INSERT OR REPLACE INTO node_cache VALUES (?, ?, ?)",
-                             (name, key, pickle.dumps(update, protocol=pickle.HIGHEST_PROTOCOL)))
+                conn.execute(
+                    "INSERT OR REPLACE INTO node_cache VALUES (?, ?, ?)", (name, key, pickle.dumps(update, protocol=pickle.HIGHEST_PROTOCOL))
+                )
         finally:
             conn.close()
     except Exception:  # noqa: BLE001 — unpicklable value, full disk, locked file: the cache is optional

@@ -1,4 +1,5 @@
 """One certification run: index the tree (incremental), run the graph, return the report."""
+
 from __future__ import annotations
 
 import hashlib
@@ -41,8 +42,7 @@ def _write_marker(ctx: RunContext, finished: bool) -> None:
     path = _marker_path(ctx)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(".tmp")
-    tmp.write_text(json.dumps({"tree_digest": ctx.tree_digest, "thread_id": ctx.thread_id, "finished": finished},
-                              sort_keys=True), encoding="utf-8")
+    tmp.write_text(json.dumps({"tree_digest": ctx.tree_digest, "thread_id": ctx.thread_id, "finished": finished}, sort_keys=True), encoding="utf-8")
     os.replace(tmp, path)
 
 
@@ -65,8 +65,10 @@ def _check_checkpoints(path: Path, resume: bool) -> None:
         if resume:
             from dwagent.errors import InputError
 
-            raise InputError(f"the checkpoint {path} is corrupt ({exc}): the interrupted run cannot be resumed",
-                             "run again without --resume (the checkpoint is then replaced)") from exc
+            raise InputError(
+                f"the checkpoint {path} is corrupt ({exc}): the interrupted run cannot be resumed",
+                "run again without --resume (the checkpoint is then replaced)",
+            ) from exc
         for suffix in ("", "-wal", "-shm"):
             Path(f"{path}{suffix}").unlink(missing_ok=True)
 
@@ -76,8 +78,10 @@ def resume_note(previous: dict, ctx: RunContext, summary) -> str:
     if not previous:
         return "nothing to resume for this tree: running from the start"
     if previous.get("tree_digest") != ctx.tree_digest:
-        return (f"the tree changed since the interrupted run ({summary.parsed} file(s) re-read, {summary.removed} "
-                "removed or now skipped): its checkpoint is not reused; every stage runs again on the current tree")
+        return (
+            f"the tree changed since the interrupted run ({summary.parsed} file(s) re-read, {summary.removed} "
+            "removed or now skipped): its checkpoint is not reused; every stage runs again on the current tree"
+        )
     if previous.get("thread_id") != ctx.thread_id:
         return "the settings differ from the interrupted run (rubric, gates, model or baseline): running from the start"
     if previous.get("finished"):
@@ -138,8 +142,14 @@ def certify(ctx: RunContext, *, resume: bool = False) -> RunResult:
     # rule_hits: the index workers run the per-file rules on the trees they parse (one parse per file)
     from dwagent.tools.walk import DEFAULT_MAX_FILE_BYTES
 
-    summary = build_index(ctx.root, index_dir=ctx.index_dir, rule_hits=True, exclude=ctx.exclude,
-                          max_file_bytes=ctx.max_file_bytes or DEFAULT_MAX_FILE_BYTES, progress=ctx.index_progress)
+    summary = build_index(
+        ctx.root,
+        index_dir=ctx.index_dir,
+        rule_hits=True,
+        exclude=ctx.exclude,
+        max_file_bytes=ctx.max_file_bytes or DEFAULT_MAX_FILE_BYTES,
+        progress=ctx.index_progress,
+    )
     index_seconds = round(time.perf_counter() - started, 3)
     if ctx.progress:
         ctx.progress("index", f"done {index_seconds:.1f}s")
@@ -153,7 +163,6 @@ def certify(ctx: RunContext, *, resume: bool = False) -> RunResult:
     state = run_graph(ctx, checkpoint_path(ctx), resume)
     _write_marker(ctx, finished=True)
     follow_up = prepare_follow_up(ctx)
-    timings = {"index": index_seconds, **state.get("timings", {}), "follow_up": follow_up,
-               "total": round(time.perf_counter() - started, 3)}
+    timings = {"index": index_seconds, **state.get("timings", {}), "follow_up": follow_up, "total": round(time.perf_counter() - started, 3)}
     summary_dict = {k: getattr(summary, k) for k in getattr(summary, "__dataclass_fields__", {})}
     return RunResult(report=state["report"], state=state, timings=timings, index_summary=summary_dict, resume_note=note)

@@ -4,6 +4,7 @@ Fan-out branches write disjoint keys; the few keys several nodes write use merge
 Findings and cells travel as dicts (`Finding.model_dump(mode="json")`, `Cell` dumps) and are
 re-validated by the adjudicator when it builds the report model.
 """
+
 from __future__ import annotations
 
 from typing import Annotated, Any, TypedDict

@@ -1,12 +1,14 @@
 """`dwagent cache` (list the per-tree caches with size and age) and `dwagent cache clean`."""
+
 from __future__ import annotations
 
 import json
 
 import typer
 
-cache_app = typer.Typer(help="Show or remove dwagent's per-tree caches (index, checkpoints, node cache).",
-                        invoke_without_command=True, no_args_is_help=False)
+cache_app = typer.Typer(
+    help="Show or remove dwagent's per-tree caches (index, checkpoints, node cache).", invoke_without_command=True, no_args_is_help=False
+)
 
 
 def register(app: typer.Typer) -> None:
@@ -29,12 +31,21 @@ def cache_list(
     others = other_entries()
     total = sum(c.size_bytes for c in caches) + sum(n for _, n in others)
     if as_json:
-        typer.echo(json.dumps({
-            "cache_root": str(cache_root()), "total_bytes": total,
-            "trees": [{"key": c.key, "root": c.root, "bytes": c.size_bytes, "age_seconds": round(c.age_seconds()),
-                       "path": str(c.path)} for c in caches],
-            "other": [{"name": n, "bytes": b} for n, b in others],
-        }, indent=2, sort_keys=True))
+        typer.echo(
+            json.dumps(
+                {
+                    "cache_root": str(cache_root()),
+                    "total_bytes": total,
+                    "trees": [
+                        {"key": c.key, "root": c.root, "bytes": c.size_bytes, "age_seconds": round(c.age_seconds()), "path": str(c.path)}
+                        for c in caches
+                    ],
+                    "other": [{"name": n, "bytes": b} for n, b in others],
+                },
+                indent=2,
+                sort_keys=True,
+            )
+        )
         raise typer.Exit(0)
     typer.echo(f"cache root: {cache_root()}  ({human_bytes(total)} in all)")
     if not caches:

@@ -1,4 +1,5 @@
 """`dwagent certify PATH` and `dwagent diff OLD NEW`."""
+
 from __future__ import annotations
 
 import json
@@ -34,7 +35,9 @@ def _load_baseline(path: Path | None, root: Path) -> tuple[dict[str, str], str]:
     out = {}
     for i, e in enumerate(entries):
         if not isinstance(e, dict) or not e.get("fingerprint") or not str(e.get("justification", "")).strip():
-            raise InputError(f"baseline {path}: accepted[{i}] needs 'fingerprint' and a non-empty 'justification'", hint="every accepted finding must say why")
+            raise InputError(
+                f"baseline {path}: accepted[{i}] needs 'fingerprint' and a non-empty 'justification'", hint="every accepted finding must say why"
+            )
         out[str(e["fingerprint"])] = str(e["justification"]).strip()
     return out, real.as_posix()
 
@@ -65,16 +68,24 @@ def _previous_report(path: Path | None):
     return load_report(target)
 
 
-def _gateway(spec: str | None, budget_usd: float | None = None, max_tokens: int | None = None, no_cache: bool = False,
-             structured: str | None = None, timeout_s: float | None = None, max_retries: int | None = None):
+def _gateway(
+    spec: str | None,
+    budget_usd: float | None = None,
+    max_tokens: int | None = None,
+    no_cache: bool = False,
+    structured: str | None = None,
+    timeout_s: float | None = None,
+    max_retries: int | None = None,
+):
     """The LLM gateway for `--llm SPEC`, else DWAGENT_LLM / dwagent.toml / [tool.dwagent] in the
     current directory (never the audited tree); None when the result is `none` (fully deterministic)."""
     if spec in ("", "none"):
         return None
     from dwagent.agents.llm.gateway import LLMGateway
 
-    return LLMGateway.from_cli(spec, budget_usd=budget_usd, max_tokens=max_tokens, no_cache=no_cache,
-                               structured=structured, timeout_s=timeout_s, max_retries=max_retries)
+    return LLMGateway.from_cli(
+        spec, budget_usd=budget_usd, max_tokens=max_tokens, no_cache=no_cache, structured=structured, timeout_s=timeout_s, max_retries=max_retries
+    )
 
 
 def certify_command(
@@ -82,7 +93,9 @@ def certify_command(
     path: Path = typer.Argument(..., help="Root of the tree to certify."),
     rubric: str = typer.Option("generic", "--rubric", help="dw, generic, or a rubric YAML file."),
     out: Path | None = typer.Option(None, "--out", help="Output folder for the reports (default dwagent-report)."),
-    llm: str | None = typer.Option(None, "--llm", help="LLM spec: none, openai:MODEL, anthropic:MODEL, openai-compatible:MODEL@URL (default: settings, else none)."),
+    llm: str | None = typer.Option(
+        None, "--llm", help="LLM spec: none, openai:MODEL, anthropic:MODEL, openai-compatible:MODEL@URL (default: settings, else none)."
+    ),
     budget_usd: float | None = typer.Option(None, "--budget-usd", help="Stop calling the model past this spend; the run finishes deterministically."),
     max_tokens: int | None = typer.Option(None, "--max-tokens", help="Stop calling the model past this many tokens."),
     no_cache: bool = typer.Option(False, "--no-cache", help="Bypass the LLM response cache."),
@@ -90,10 +103,16 @@ def certify_command(
     resume: bool = typer.Option(False, "--resume", help="Continue an interrupted run from its last checkpoint."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress output."),
     index_dir: Path | None = typer.Option(None, "--index-dir", help="Folder for the index (default: per-tree cache)."),
-    baseline: Path | None = typer.Option(None, "--baseline", help="Certifier's baseline (outside the tree) of accepted findings, or a previous report (its folder or findings.json) to compare with."),
+    baseline: Path | None = typer.Option(
+        None,
+        "--baseline",
+        help="Certifier's baseline (outside the tree) of accepted findings, or a previous report (its folder or findings.json) to compare with.",
+    ),
     no_exec: bool = typer.Option(False, "--no-exec", help="Do not run the tree's build/test commands (gates NOT RUN)."),
     exclude: list[str] = typer.Option([], "--exclude", help="Gitignore-style glob to skip (repeatable; recorded as a skip)."),
-    max_file_size: int = typer.Option(DEFAULT_MAX_FILE_BYTES, "--max-file-size", min=1, help="Size cap in bytes: larger files are skipped with that reason."),
+    max_file_size: int = typer.Option(
+        DEFAULT_MAX_FILE_BYTES, "--max-file-size", min=1, help="Size cap in bytes: larger files are skipped with that reason."
+    ),
     llm_structured: str | None = llm_options.structured_option(),
     llm_timeout: float | None = llm_options.timeout_option(),
     llm_retries: int | None = llm_options.retries_option(),
@@ -104,9 +123,19 @@ def certify_command(
     current directory, or as DWAGENT_<OPTION>; the command line wins (`dwagent config`)."""
     from dwagent.config import command_settings
 
-    opts = command_settings(typer_ctx, {"rubric": rubric, "out": out, "baseline": baseline, "quiet": quiet,
-                                        "index_dir": index_dir, "no_exec": no_exec, "exclude": tuple(exclude),
-                                        "max_file_size": max_file_size})
+    opts = command_settings(
+        typer_ctx,
+        {
+            "rubric": rubric,
+            "out": out,
+            "baseline": baseline,
+            "quiet": quiet,
+            "index_dir": index_dir,
+            "no_exec": no_exec,
+            "exclude": tuple(exclude),
+            "max_file_size": max_file_size,
+        },
+    )
     rubric, baseline, quiet, index_dir, no_exec = (opts[k] for k in ("rubric", "baseline", "quiet", "index_dir", "no_exec"))
     out_chosen = opts["out"] is not None  # typed, or from the environment / settings file
     out = opts["out"] or Path("dwagent-report")
@@ -133,8 +162,11 @@ def certify_command(
     # proven writable before minutes of work
     prepare_out_dir(out, root, allow_inside=bool(extra_exclude))
     if extra_exclude and not quiet:
-        console.print(f"[yellow]note:[/] the report folder {out} is inside the audited tree: it is excluded "
-                      "from the audit (pass --out to write elsewhere)", highlight=False, soft_wrap=True)
+        console.print(
+            f"[yellow]note:[/] the report folder {out} is inside the audited tree: it is excluded from the audit (pass --out to write elsewhere)",
+            highlight=False,
+            soft_wrap=True,
+        )
 
     from dwagent.progress import RunDisplay
 
@@ -151,9 +183,18 @@ def certify_command(
     if gateway is not None and not quiet:
         gateway.announce = lambda line: console.print(f"  [dim]{line}[/]", highlight=False)
     ctx = RunContext(
-        root=root, rubric=loaded, index_dir=index_dir, execute_gates=not no_exec, baseline=accepted,
-        baseline_source=baseline_source, gateway=gateway, llm_spec=llm or "none", progress=progress,
-        exclude=tuple(opts["exclude"]) + extra_exclude, max_file_bytes=int(opts["max_file_size"]), index_progress=display.counter("indexing") or False,
+        root=root,
+        rubric=loaded,
+        index_dir=index_dir,
+        execute_gates=not no_exec,
+        baseline=accepted,
+        baseline_source=baseline_source,
+        gateway=gateway,
+        llm_spec=llm or "none",
+        progress=progress,
+        exclude=tuple(opts["exclude"]) + extra_exclude,
+        max_file_bytes=int(opts["max_file_size"]),
+        index_progress=display.counter("indexing") or False,
     )
     try:
         result = certify(ctx, resume=resume)
@@ -170,14 +211,26 @@ def certify_command(
         report = report.model_copy(update={"comparison": comparison_summary(previous, report, str(baseline))})
     generated_at = datetime.now(UTC).replace(microsecond=0).isoformat()
     usage = ctx.gateway.ledger.to_dict() if ctx.gateway is not None else None
-    write_reports(report, out, generated_at=generated_at, timings=result.timings, index_summary=result.index_summary,
-                  rules_info=result.state.get("rules_info", {}), llm_usage=usage, llm_lines=llm_report_lines(usage),
-                  resumed=resume, optional=result.state.get("optional", {}))
+    write_reports(
+        report,
+        out,
+        generated_at=generated_at,
+        timings=result.timings,
+        index_summary=result.index_summary,
+        rules_info=result.state.get("rules_info", {}),
+        llm_usage=usage,
+        llm_lines=llm_report_lines(usage),
+        resumed=resume,
+        optional=result.state.get("optional", {}),
+    )
     if not quiet:
         colour = {"CERTIFIED": "green", "CERTIFIED WITH CONDITIONS": "yellow"}.get(report.verdict, "red")
         console.print(f"[bold {colour}]{report.verdict}[/] — {report.rationale}", highlight=False)
         console.print(f"reports: {out}", highlight=False)
-    typer.echo(json.dumps({"verdict": report.verdict, "p0": len(report.p0), "conditions": len(report.conditions), "out": str(out)}) if quiet else "", nl=quiet)
+    typer.echo(
+        json.dumps({"verdict": report.verdict, "p0": len(report.p0), "conditions": len(report.conditions), "out": str(out)}) if quiet else "",
+        nl=quiet,
+    )
     raise typer.Exit(0 if report.verdict == "CERTIFIED" else 1)
 
 
@@ -193,10 +246,20 @@ def diff_command(
 
     d = diff_reports(load_report(old), load_report(new))
     if as_json:
-        typer.echo(json.dumps({
-            "old_verdict": d.old_verdict, "new_verdict": d.new_verdict, "new": list(d.new), "fixed": list(d.fixed),
-            "unchanged": len(d.unchanged), "status_changes": [list(c) for c in d.status_changes],
-        }, indent=2, sort_keys=True))
+        typer.echo(
+            json.dumps(
+                {
+                    "old_verdict": d.old_verdict,
+                    "new_verdict": d.new_verdict,
+                    "new": list(d.new),
+                    "fixed": list(d.fixed),
+                    "unchanged": len(d.unchanged),
+                    "status_changes": [list(c) for c in d.status_changes],
+                },
+                indent=2,
+                sort_keys=True,
+            )
+        )
     else:
         typer.echo(f"verdict: {d.old_verdict} -> {d.new_verdict}" + (" (changed)" if d.verdict_changed else ""))
         typer.echo(f"new: {len(d.new)}  fixed: {len(d.fixed)}  unchanged: {len(d.unchanged)}")

@@ -1,5 +1,6 @@
 """`dwagent competitors list | show NAME | check | compare REPORT_DIR NAME`: the competitor knowledge
 base, its validation, and the evidence-based comparison of an audited tree against it."""
+
 from __future__ import annotations
 
 import json
@@ -33,11 +34,15 @@ def list_command(
     taxonomy = load_taxonomy()
     rows = [
         {
-            "slug": p.slug, "name": p.heading, "category": p.category, "facts": len(p.facts),
+            "slug": p.slug,
+            "name": p.heading,
+            "category": p.category,
+            "facts": len(p.facts),
             "sourced_capabilities": sum(p.status(c) != "unknown" for c in taxonomy),
             "ratings": len(p.ratings),
         }
-        for p in default_kb() if category is None or p.category == category
+        for p in default_kb()
+        if category is None or p.category == category
     ]
     if as_json:
         typer.echo(json.dumps(rows, indent=2, sort_keys=True))
@@ -46,8 +51,7 @@ def list_command(
     for col in ("slug", "name", "category", "facts", "sourced caps", "ratings"):
         table.add_column(col)
     for r in rows:
-        table.add_row(r["slug"], r["name"], CATEGORY_TITLES[r["category"]], str(r["facts"]),
-                      str(r["sourced_capabilities"]), str(r["ratings"]))
+        table.add_row(r["slug"], r["name"], CATEGORY_TITLES[r["category"]], str(r["facts"]), str(r["sourced_capabilities"]), str(r["ratings"]))
     Console().print(table)
     raise typer.Exit(0)
 
@@ -66,15 +70,13 @@ def show_command(
         typer.echo(json.dumps(product.model_dump(mode="json"), indent=2, sort_keys=True))
         raise typer.Exit(0)
     taxonomy = load_taxonomy()
-    out = [f"# {product.heading}", f"vendor: {product.vendor} · category: {CATEGORY_TITLES[product.category]} "
-           f"· seed: {product.seed_name}", ""]
+    out = [f"# {product.heading}", f"vendor: {product.vendor} · category: {CATEGORY_TITLES[product.category]} · seed: {product.seed_name}", ""]
     for key, text in product.written.model_dump().items():
         out.append(f"- {key}: {text.replace('{dw}', 'the audited product')}")
     out += ["", "facts:"]
     for fact in product.facts:
         checked = fact.checked.isoformat() if fact.checked else "not re-checked"
-        out.append(f"- [{fact.id}] {fact.topic}: {fact.statement} — {fact.source} ({fact.kind}; as of "
-                   f"{fact.as_of}, checked {checked})")
+        out.append(f"- [{fact.id}] {fact.topic}: {fact.statement} — {fact.source} ({fact.kind}; as of {fact.as_of}, checked {checked})")
     out += ["", "capabilities (sourced):"]
     for cap in taxonomy:
         status = product.capability(cap)
@@ -101,14 +103,17 @@ def check_command(
         raise UsageError(f"not a folder: {kb}", "pass the folder holding the KB YAML files")
     result = check_kb(kb)
     if as_json:
-        typer.echo(json.dumps({"ok": result.ok, "errors": result.errors, "warnings": result.warnings,
-                               "stats": result.stats}, indent=2, sort_keys=True))
+        typer.echo(
+            json.dumps({"ok": result.ok, "errors": result.errors, "warnings": result.warnings, "stats": result.stats}, indent=2, sort_keys=True)
+        )
     else:
         st = result.stats
-        typer.echo(f"{st['entries']} entries, {st['facts']} facts; seed names covered {st['seed_covered']}/"
-                   f"{st['seed_names']}; secondary {st['secondary']} ({st['secondary_share']:.1%}); unknown cells "
-                   f"{st['unknown_cells']}/{st['matrix_cells']} ({st['unknown_share']:.1%}); max entries per "
-                   f"sentence {st['max_entries_per_sentence']}; as of {st['kb_as_of']}")
+        typer.echo(
+            f"{st['entries']} entries, {st['facts']} facts; seed names covered {st['seed_covered']}/"
+            f"{st['seed_names']}; secondary {st['secondary']} ({st['secondary_share']:.1%}); unknown cells "
+            f"{st['unknown_cells']}/{st['matrix_cells']} ({st['unknown_share']:.1%}); max entries per "
+            f"sentence {st['max_entries_per_sentence']}; as of {st['kb_as_of']}"
+        )
         for line in result.errors:
             typer.echo(f"ERROR {line}")
         for line in result.warnings:
@@ -158,17 +163,20 @@ def load_report_dir(report_dir: Path) -> tuple[Path, Path | None, list, str | No
 def compare_command(
     report_dir: Path = typer.Argument(..., help="Output folder of `dwagent certify` (run.json, findings.json)."),
     name: str = typer.Argument(..., help="Product slug/name, or 'all' for the whole analysis."),
-    product: str | None = typer.Option(None, "--product", help="Display name of the audited product "
-                                       "(default: the report's product or root name)."),
+    product: str | None = typer.Option(None, "--product", help="Display name of the audited product (default: the report's product or root name)."),
     root: Path | None = typer.Option(None, "--root", help="Audited root (default: from run.json)."),
     index_dir: Path | None = typer.Option(None, "--index-dir", help="Index folder (default: from run.json)."),
     patterns: Path | None = typer.Option(None, "--patterns", help="Capability pattern YAML (default: packaged)."),
     write: Path | None = typer.Option(None, "--write", help="Also write the full competitive-analysis.md here."),
-    llm: str | None = typer.Option(None, "--llm", help="Add checked model-written comparisons: none, openai:MODEL, "
-                                   "anthropic:MODEL, openai-compatible:MODEL@URL (default: none or config)."),
+    llm: str | None = typer.Option(
+        None,
+        "--llm",
+        help="Add checked model-written comparisons: none, openai:MODEL, anthropic:MODEL, openai-compatible:MODEL@URL (default: none or config).",
+    ),
     no_cache: bool = typer.Option(False, "--no-cache", help="Bypass the LLM response cache."),
-    metrics: Path | None = typer.Option(None, "--metrics", help="Also write the section metrics (sentence "
-                                        "spread, specificity, unknown cells) as JSON here."),
+    metrics: Path | None = typer.Option(
+        None, "--metrics", help="Also write the section metrics (sentence spread, specificity, unknown cells) as JSON here."
+    ),
 ) -> None:
     """Compare the audited tree (evidence from a certify run) with one product, or with all.
     With --llm, a model-written paragraph per product is appended after the offline text, every
@@ -194,14 +202,16 @@ def compare_command(
         from dwagent.competitors.quality import section_metrics
 
         metrics.parent.mkdir(parents=True, exist_ok=True)
-        metrics.write_text(json.dumps(section_metrics(analysis, default_kb()), indent=2, sort_keys=True),
-                           encoding="utf-8")
+        metrics.write_text(json.dumps(section_metrics(analysis, default_kb()), indent=2, sort_keys=True), encoding="utf-8")
     if gateway is not None:
         from dwagent.competitors.prose import llm_comparisons_markdown
 
         gateway.register_secrets(findings)  # nothing the rules found secret leaves the machine
-        chosen = analysis if target is None else analysis.model_copy(
-            update={"sections": tuple(s for s in analysis.sections if s.comparison.slug == target.slug)})
+        chosen = (
+            analysis
+            if target is None
+            else analysis.model_copy(update={"sections": tuple(s for s in analysis.sections if s.comparison.slug == target.slug)})
+        )
         extra = llm_comparisons_markdown(gateway, chosen)
         if extra:
             full = full.rstrip("\n") + "\n\n" + extra

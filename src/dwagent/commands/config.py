@@ -1,4 +1,5 @@
 """`dwagent config`: the effective settings and where each came from (cli, env, file, default)."""
+
 from __future__ import annotations
 
 import json
@@ -31,10 +32,10 @@ def config_command(
 
     table, path = settings_file()
     effective = resolve_settings({})
-    rows = [{"key": s.key, "value": _shown(effective.values[s.key]), "origin": effective.origins[s.key],
-             "env": s.env, "help": s.help} for s in SETTINGS]
-    llm_env = {"llm": "DWAGENT_LLM", "budget_usd": "DWAGENT_BUDGET_USD", "max_tokens": "DWAGENT_MAX_TOKENS",
-               "cache_dir": "DWAGENT_CACHE_DIR"}
+    rows = [
+        {"key": s.key, "value": _shown(effective.values[s.key]), "origin": effective.origins[s.key], "env": s.env, "help": s.help} for s in SETTINGS
+    ]
+    llm_env = {"llm": "DWAGENT_LLM", "budget_usd": "DWAGENT_BUDGET_USD", "max_tokens": "DWAGENT_MAX_TOKENS", "cache_dir": "DWAGENT_CACHE_DIR"}
     for key in LLM_KEYS:
         env = llm_env.get(key, "")
         if env and os.environ.get(env, "").strip():

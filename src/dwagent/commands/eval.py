@@ -3,6 +3,7 @@
 `eval_app` is a typer group whose callback runs the suite when no subcommand is given; other
 areas add their subcommands to the same group.
 """
+
 from __future__ import annotations
 
 import json
@@ -51,10 +52,13 @@ def _print(console: Console, results: dict) -> None:
     for name, row in results["fixtures"].items():
         wrong = [f"{k}:{n} {c['actual']} (want {c['expected']})" for k, cells in row["cells"].items() for n, c in cells.items() if not c["ok"]]
         mark = "ok " if row["verdict"]["ok"] else "BAD"
-        console.print(f"{mark} {name}: {row['verdict']['actual']} (want {row['verdict']['expected']}); "
-                      f"missed {len(row['false_negatives'])}, false positives {len(row['false_positives'])}"
-                      + (f"; cells wrong: {', '.join(wrong)}" if wrong else "")
-                      + (f"; [red]error[/]: {row['error']}" if row.get("error") else ""), highlight=False)
+        console.print(
+            f"{mark} {name}: {row['verdict']['actual']} (want {row['verdict']['expected']}); "
+            f"missed {len(row['false_negatives'])}, false positives {len(row['false_positives'])}"
+            + (f"; cells wrong: {', '.join(wrong)}" if wrong else "")
+            + (f"; [red]error[/]: {row['error']}" if row.get("error") else ""),
+            highlight=False,
+        )
         if row["kind"] == "original":
             _print_details(console, row)
     for name, row in results["variants"].items():
@@ -62,7 +66,9 @@ def _print(console: Console, results: dict) -> None:
         for diff in row["differences"][:5]:
             console.print(f"      differs  {diff}", highlight=False, soft_wrap=True)
     q = results["quote_verification"]
-    console.print(f"quotes verified: {q['verified']}/{q['total']} ({_fmt(q['rate'])}); runtime {results['runtime']['total_seconds']}s", highlight=False)
+    console.print(
+        f"quotes verified: {q['verified']}/{q['total']} ({_fmt(q['rate'])}); runtime {results['runtime']['total_seconds']}s", highlight=False
+    )
 
 
 def _print_details(console: Console, row: dict) -> None:
@@ -81,11 +87,17 @@ def _print_details(console: Console, row: dict) -> None:
 def eval_suite(
     ctx: typer.Context,
     suite: str = typer.Option("all", "--suite", help="all, originals, injected, bad-input, or one fixture name."),
-    llm: str = typer.Option(None, "--llm", help="Run with an LLM (none, openai:MODEL, anthropic:MODEL, openai-compatible:MODEL@URL); default offline."),
+    llm: str = typer.Option(
+        None, "--llm", help="Run with an LLM (none, openai:MODEL, anthropic:MODEL, openai-compatible:MODEL@URL); default offline."
+    ),
     out: Path = typer.Option(None, "--out", help="Folder for the results JSON (default evals/results)."),
     update_baseline: bool = typer.Option(False, "--update-baseline", help="Also write these results as the baseline."),
     as_json: bool = typer.Option(False, "--json", help="Print the results JSON instead of tables."),
-    fixtures_dir: Path = typer.Option(None, "--fixtures-dir", help="Score the labelled fixtures in this folder instead (e.g. evals/holdout): originals only, report only (no thresholds, no baseline)."),
+    fixtures_dir: Path = typer.Option(
+        None,
+        "--fixtures-dir",
+        help="Score the labelled fixtures in this folder instead (e.g. evals/holdout): originals only, report only (no thresholds, no baseline).",
+    ),
 ) -> None:
     """Certify every labelled fixture, score against labels and thresholds, compare with the baseline.
 
@@ -120,10 +132,13 @@ def eval_suite(
         vs = results.get("vs_offline")
         if vs is not None:
             changed = vs.get("verdicts_changed", [])
-            console.print(f"vs offline: {vs['status']}" if vs["status"] != "RAN" else
-                          f"vs offline: {vs['compared']} fixture(s), verdicts changed: {', '.join(changed) or 'none'}; "
-                          f"verdicts right offline {vs['verdict_accuracy']['offline']}, with LLM {vs['verdict_accuracy']['llm']}",
-                          highlight=False)
+            console.print(
+                f"vs offline: {vs['status']}"
+                if vs["status"] != "RAN"
+                else f"vs offline: {vs['compared']} fixture(s), verdicts changed: {', '.join(changed) or 'none'}; "
+                f"verdicts right offline {vs['verdict_accuracy']['offline']}, with LLM {vs['verdict_accuracy']['llm']}",
+                highlight=False,
+            )
     console.print(f"results: {path}", highlight=False)
     if baseline is not None and baseline.get("suite") == results["suite"]:
         worse = regressions(results, baseline)
@@ -151,8 +166,13 @@ def _report_only(console: Console, fixtures_dir: Path, suite: str, gateway, mode
         raise UsageError(f"--fixtures-dir {fixtures_dir}: not a directory", "point it at a folder of labelled fixtures, e.g. evals/holdout")
     if out is None:
         raise UsageError("--fixtures-dir needs --out", "hold-out results are not written into evals/results by default")
-    options = EvalOptions(suite="originals" if suite == "all" else suite, fixtures_dir=fixtures_dir, gateway=gateway, mode=mode,
-                          progress=lambda n: console.print(f"[dim]certify {n}[/]"))
+    options = EvalOptions(
+        suite="originals" if suite == "all" else suite,
+        fixtures_dir=fixtures_dir,
+        gateway=gateway,
+        mode=mode,
+        progress=lambda n: console.print(f"[dim]certify {n}[/]"),
+    )
     results = run_suite(options)
     results["fixtures_dir"] = fixtures_dir.as_posix()
     out.mkdir(parents=True, exist_ok=True)

@@ -3,6 +3,7 @@
 Each command refreshes the index of PATH incrementally, then loads (or rebuilds) the graph.
 Exit codes: 0 answered and clean; 1 the answer is a defect (broken path, orphan topic); 2 usage.
 """
+
 from __future__ import annotations
 
 import json
@@ -61,8 +62,9 @@ def _unknown(view, symbol: str) -> UsageError:
 
     names = sorted({q.rsplit(".", 1)[-1] for q in view.graph.methods})
     near = difflib.get_close_matches(symbol.rsplit(".", 1)[-1], names, n=3)
-    return UsageError(f"no member or topic matches {symbol!r}",
-                      f"did you mean: {', '.join(near)}" if near else "use a qualname or a dotted suffix of one")
+    return UsageError(
+        f"no member or topic matches {symbol!r}", f"did you mean: {', '.join(near)}" if near else "use a qualname or a dotted suffix of one"
+    )
 
 
 def trace_command(

@@ -1,4 +1,5 @@
 """`dwagent doctor`: show the LLM configuration and, with --ping, send one tiny request."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -8,10 +9,15 @@ import typer
 from dwagent.agents.llm.config import STRUCTURED_MODES, LLMOverrides, LLMSettings, load_settings
 
 # The transport options every command with --llm takes (same precedence: flag > env > config file).
-STRUCTURED_HELP = ("How structured answers are requested: " + " | ".join(STRUCTURED_MODES)
-                   + " (default auto: negotiated once per endpoint and cached). Env DWAGENT_LLM_STRUCTURED.")
-TIMEOUT_HELP = ("Seconds before one model call times out (default 60, raised to what the measured token rate "
-                "needs; a value you set is kept as is). Env DWAGENT_LLM_TIMEOUT_S.")
+STRUCTURED_HELP = (
+    "How structured answers are requested: "
+    + " | ".join(STRUCTURED_MODES)
+    + " (default auto: negotiated once per endpoint and cached). Env DWAGENT_LLM_STRUCTURED."
+)
+TIMEOUT_HELP = (
+    "Seconds before one model call times out (default 60, raised to what the measured token rate "
+    "needs; a value you set is kept as is). Env DWAGENT_LLM_TIMEOUT_S."
+)
 RETRIES_HELP = "Retries of a failed call (429/5xx/timeout; default 3; 0 = none). Env DWAGENT_LLM_MAX_RETRIES."
 
 
@@ -44,8 +50,13 @@ def describe(settings: LLMSettings) -> list[tuple[str, str]]:
             key = f"not needed (dummy; set {settings.key_env} if the server wants one)"
         rows.append(("api key present", f"{key} ({settings.key_env})" if key in ("yes", "NO") else key))
         price = price_for(settings.provider, settings.model)
-        rows.append(("price per 1M tokens", f"${price.input_per_mtok:g} in / ${price.output_per_mtok:g} out"
-                     + ("" if price.known else " (model not in price table: conservative fallback)")))
+        rows.append(
+            (
+                "price per 1M tokens",
+                f"${price.input_per_mtok:g} in / ${price.output_per_mtok:g} out"
+                + ("" if price.known else " (model not in price table: conservative fallback)"),
+            )
+        )
         counter = TokenCounter(settings.model, settings.cache_dir)
         counter.count("probe")
         rows.append(("token counting", "tiktoken (offline vocabulary)" if counter.exact else "estimate (4 chars/token)"))
@@ -88,15 +99,17 @@ def register(app: typer.Typer) -> None:
         max_tokens: int | None = typer.Option(None, "--max-tokens", help="Token cap for LLM calls in one run."),
         cache_dir: Path | None = typer.Option(None, "--cache-dir", help="Where cached responses live."),
         no_cache: bool = typer.Option(False, "--no-cache", help="Bypass the response cache."),
-        ping: bool = typer.Option(False, "--ping", help="Send one tiny request to the configured model: negotiates "
-                                  "the structured mode afresh and measures the token rate and context size."),
+        ping: bool = typer.Option(
+            False,
+            "--ping",
+            help="Send one tiny request to the configured model: negotiates the structured mode afresh and measures the token rate and context size.",
+        ),
         structured: str | None = structured_option(),
         timeout_s: float | None = timeout_option(),
         max_retries: int | None = retries_option(),
     ) -> None:
         """Show the LLM configuration (never the key) and optionally test the connection."""
-        settings = load_settings(LLMOverrides(llm, budget_usd, max_tokens, no_cache, cache_dir, structured, timeout_s,
-                                              max_retries))
+        settings = load_settings(LLMOverrides(llm, budget_usd, max_tokens, no_cache, cache_dir, structured, timeout_s, max_retries))
         width = max(len(label) for label, _ in describe(settings))
         for label, value in describe(settings):
             typer.echo(f"{label:<{width}}  {value}")

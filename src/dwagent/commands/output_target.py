@@ -1,6 +1,7 @@
 """Where a command may write its reports: checked before any work starts, so a run of minutes
 never ends in "cannot write", and a report can never land inside the tree it audits (the next run
 would audit its own reports)."""
+
 from __future__ import annotations
 
 import os
@@ -14,8 +15,10 @@ def check_outside_tree(target: Path, root: Path, what: str = "--out") -> Path:
     """The resolved `target`, or a UsageError when it lies inside the audited `root`."""
     real = Path(os.path.realpath(target.expanduser()))
     if real == root or real.is_relative_to(root):
-        raise UsageError(f"{what} {target} is inside the audited tree {root}",
-                         f"write {what} outside the tree (e.g. {root.parent / (root.name + '-dwagent-report')})")
+        raise UsageError(
+            f"{what} {target} is inside the audited tree {root}",
+            f"write {what} outside the tree (e.g. {root.parent / (root.name + '-dwagent-report')})",
+        )
     return real
 
 
@@ -37,8 +40,7 @@ def prepare_out_dir(out: Path, root: Path, allow_inside: bool = False) -> Path:
         with tempfile.NamedTemporaryFile(dir=real, prefix=".dwagent-write-test-"):
             pass
     except OSError as exc:
-        raise UsageError(f"cannot write reports to {out}: {exc.strerror or exc}",
-                         "pass --out to a folder you can write") from exc
+        raise UsageError(f"cannot write reports to {out}: {exc.strerror or exc}", "pass --out to a folder you can write") from exc
     return real
 
 

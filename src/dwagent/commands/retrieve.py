@@ -1,4 +1,5 @@
 """`dwagent search`, `dwagent ask` and `dwagent chat`: retrieval and follow-up questions."""
+
 from __future__ import annotations
 
 import json
@@ -78,8 +79,11 @@ def search_command(
             _note(f"dense index: embedded {embedded} new or changed symbol card(s)")
     hits = retriever.search(query, k=k, mode=effective, filters=Filters(language, project, role))
     if as_json:
-        typer.echo(json.dumps({"query": query, "mode": effective, "dense": retriever.dense_status,
-                               "results": [h.to_dict() for h in hits]}, indent=2, sort_keys=True))
+        typer.echo(
+            json.dumps(
+                {"query": query, "mode": effective, "dense": retriever.dense_status, "results": [h.to_dict() for h in hits]}, indent=2, sort_keys=True
+            )
+        )
     else:
         for n, h in enumerate(hits, 1):
             where = f"{h.file}:{h.start_line}-{h.end_line}"
@@ -91,8 +95,15 @@ def search_command(
     raise typer.Exit(0)
 
 
-def _session(report_dir: Path, root: Path | None, llm: str | None, no_dense: bool, structured: str | None = None,
-             timeout_s: float | None = None, max_retries: int | None = None):
+def _session(
+    report_dir: Path,
+    root: Path | None,
+    llm: str | None,
+    no_dense: bool,
+    structured: str | None = None,
+    timeout_s: float | None = None,
+    max_retries: int | None = None,
+):
     from dwagent.agents.chat.context import build_tools
     from dwagent.agents.chat.report_loader import load_report
     from dwagent.agents.chat.session import ChatSession

@@ -1,4 +1,5 @@
 """`dwagent scan PATH` (the rule catalogue alone) and `dwagent rules` (the catalogue)."""
+
 from __future__ import annotations
 
 import json
@@ -56,7 +57,9 @@ def scan_command(
     jobs: int | None = typer.Option(None, "--jobs", min=1, help="Worker processes (default: all cores)."),
     rubric: str = typer.Option("generic", "--rubric", help="Rubric whose graph settings the cross-file rules use (as certify)."),
     exclude: list[str] = typer.Option([], "--exclude", help="Gitignore-style glob to skip (repeatable; recorded as a skip)."),
-    max_file_size: int = typer.Option(DEFAULT_MAX_FILE_BYTES, "--max-file-size", min=1, help="Size cap in bytes: larger files are skipped with that reason."),
+    max_file_size: int = typer.Option(
+        DEFAULT_MAX_FILE_BYTES, "--max-file-size", min=1, help="Size cap in bytes: larger files are skipped with that reason."
+    ),
     fail_on: str = typer.Option("low", "--fail-on", help="Exit 1 only for an unsuppressed finding at or above: critical, high, medium, low."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress output."),
 ) -> None:
@@ -78,9 +81,22 @@ def scan_command(
     from dwagent.tools.rules.suppress import apply_suppressions, baseline_document
     from dwagent.tools.walk import resolve_root
 
-    opts = command_settings(typer_ctx, {"rules": rules, "format": fmt, "out": out, "baseline": baseline,
-                                        "index_dir": index_dir, "jobs": jobs, "rubric": rubric, "exclude": tuple(exclude),
-                                        "max_file_size": max_file_size, "fail_on": fail_on, "quiet": quiet})
+    opts = command_settings(
+        typer_ctx,
+        {
+            "rules": rules,
+            "format": fmt,
+            "out": out,
+            "baseline": baseline,
+            "index_dir": index_dir,
+            "jobs": jobs,
+            "rubric": rubric,
+            "exclude": tuple(exclude),
+            "max_file_size": max_file_size,
+            "fail_on": fail_on,
+            "quiet": quiet,
+        },
+    )
     rules, fmt, out, baseline, index_dir, jobs = (opts[k] for k in ("rules", "format", "out", "baseline", "index_dir", "jobs"))
     if fmt not in FORMATS:
         raise UsageError(f"--format {fmt}: expected one of {', '.join(FORMATS)}")
@@ -94,8 +110,9 @@ def scan_command(
             prepare_out_file(target, tree_root)
     loaded = load_rubric(opts["rubric"])
     show_progress = not opts["quiet"] and Console(stderr=True).is_terminal
-    build_index(path, index_dir=index_dir, jobs=jobs, exclude=tuple(opts["exclude"]),
-                max_file_bytes=int(opts["max_file_size"]), progress=show_progress)
+    build_index(
+        path, index_dir=index_dir, jobs=jobs, exclude=tuple(opts["exclude"]), max_file_bytes=int(opts["max_file_size"]), progress=show_progress
+    )
     with open_index(path, index_dir) as store:
         run = run_rules_detailed(store, rules=selected, jobs=jobs, config=catalogue_config(store, loaded.rubric))
         root = store.root
@@ -107,9 +124,11 @@ def scan_command(
     open_count = sum(1 for f in findings if f.suppression is None)
     failing = sum(1 for f in findings if f.suppression is None and SEVERITY_ORDER[f.severity] <= threshold)
     not_text = [s for s in skips if s["reason"] not in ("excluded", "ignored", "symlink-internal")]
-    summary = (f"{len(findings)} finding(s), {open_count} unsuppressed · {len(selected)} rule(s) · "
-               f"{run.files_scanned} file(s) scanned, {run.files_cached} from cache · "
-               f"{len(not_text)} file(s) not analysed (skipped)")
+    summary = (
+        f"{len(findings)} finding(s), {open_count} unsuppressed · {len(selected)} rule(s) · "
+        f"{run.files_scanned} file(s) scanned, {run.files_cached} from cache · "
+        f"{len(not_text)} file(s) not analysed (skipped)"
+    )
     if fmt == "sarif":
         from dwagent.report.sarif import to_sarif
 
@@ -180,8 +199,15 @@ def eval_rules_command(
         for col in ("rule", "category", "tp", "fp", "fn", "precision", "recall", "ruleid", "ok"):
             table.add_column(col, justify="left" if col in ("rule", "category") else "right")
         for rid, r in scores["rules"].items():
-            table.add_row(rid, r["category"], *(str(r[k]) for k in ("tp", "fp", "fn")),
-                          f"{r['precision']:.3f}", f"{r['recall']:.3f}", str(r["positives"]), str(r["negatives"]))
+            table.add_row(
+                rid,
+                r["category"],
+                *(str(r[k]) for k in ("tp", "fp", "fn")),
+                f"{r['precision']:.3f}",
+                f"{r['recall']:.3f}",
+                str(r["positives"]),
+                str(r["negatives"]),
+            )
         console.print(table)
         cats = Table(title="per category")
         for col in ("category", "tp", "fp", "fn", "precision", "recall"):

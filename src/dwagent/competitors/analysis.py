@@ -6,6 +6,7 @@ Public API (used by the competitor-analyst node and `dwagent competitors compare
 product's capabilities are judged against the certification's own blocking findings and the
 verdict is part of every comparison. Render with `dwagent.competitors.render`.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -87,19 +88,34 @@ def _stale(products: Sequence[Product], as_of: dt.date | None) -> tuple[StaleFac
     if as_of is None:
         return ()
     limit = as_of - dt.timedelta(days=STALE_DAYS)
-    return tuple(StaleFact(product=p.heading, statement=f.statement, source=f.source, as_of=f.as_of.isoformat())
-                 for p in products for f in p.facts if f.as_of < limit)
+    return tuple(
+        StaleFact(product=p.heading, statement=f.statement, source=f.source, as_of=f.as_of.isoformat())
+        for p in products
+        for f in p.facts
+        if f.as_of < limit
+    )
 
 
-def analyse(store, findings: Sequence[Finding], *, patterns: Mapping[str, Sequence[str]] | None = None,
-            product: str | None = None, kb: Sequence[Product] | None = None,
-            report: Mapping | None = None) -> CompetitiveAnalysis:
+def analyse(
+    store,
+    findings: Sequence[Finding],
+    *,
+    patterns: Mapping[str, Sequence[str]] | None = None,
+    product: str | None = None,
+    kb: Sequence[Product] | None = None,
+    report: Mapping | None = None,
+) -> CompetitiveAnalysis:
     """Profile the indexed tree behind `store`, compare it with every KB product, and recommend."""
     taxonomy = load_taxonomy()
     products = tuple(kb) if kb is not None else default_kb()
-    profile = build_profile(store, findings, patterns=patterns, product=product or DEFAULT_PRODUCT,
-                            certification=certification_from_report(report),
-                            integration_terms={p.slug: p.connector_terms for p in products})
+    profile = build_profile(
+        store,
+        findings,
+        patterns=patterns,
+        product=product or DEFAULT_PRODUCT,
+        certification=certification_from_report(report),
+        integration_terms={p.slug: p.connector_terms for p in products},
+    )
     dw = dw_scores(profile, taxonomy, len(products))
     sections = []
     for entry in products:
@@ -132,8 +148,9 @@ def findings_from_dicts(items: Sequence[dict | Finding]) -> list[Finding]:
     return [item if isinstance(item, Finding) else Finding.model_validate(item) for item in items]
 
 
-def analyse_evidence(evidence: Mapping, *, index_dir=None, patterns: Mapping[str, Sequence[str]] | None = None,
-                     product: str | None = None) -> CompetitiveAnalysis:
+def analyse_evidence(
+    evidence: Mapping, *, index_dir=None, patterns: Mapping[str, Sequence[str]] | None = None, product: str | None = None
+) -> CompetitiveAnalysis:
     """Adapter for the certify graph: `evidence` holds `root` (audited root), `findings` (dicts)
     and `report` (the adjudicator's report dict); the index is opened from the cache or `index_dir`."""
     from dwagent.tools.index import open_index
@@ -159,13 +176,17 @@ def report_dict(analysis: CompetitiveAnalysis) -> dict:
         "profile": {cap: prof.status for cap, prof in analysis.profile.capabilities.items()},
         "dw_scores": {dim: side.score for dim, side in analysis.dw.items()},
         "matrix": {
-            s.comparison.slug: {d.dimension: {"verdict": d.verdict, "product": d.product.score, "dw": d.dw.score}
-                                for d in s.comparison.dimensions}
+            s.comparison.slug: {d.dimension: {"verdict": d.verdict, "product": d.product.score, "dw": d.dw.score} for d in s.comparison.dimensions}
             for s in analysis.sections
         },
         "unknown_cells": sum(c.verdict == "unknown" for c in cells),
         "cells": len(cells),
         "recommendations": [r.model_dump(mode="json") for r in analysis.recommendations],
-        "kb": {"products": analysis.kb_products, "facts": analysis.kb_facts, "as_of": analysis.kb_as_of,
-               "secondary": analysis.kb_secondary, "stale": len(analysis.stale)},
+        "kb": {
+            "products": analysis.kb_products,
+            "facts": analysis.kb_facts,
+            "as_of": analysis.kb_as_of,
+            "secondary": analysis.kb_secondary,
+            "stale": len(analysis.stale),
+        },
     }

@@ -5,6 +5,7 @@ evidence (capability statuses, the certification's blocking items, tests, histor
 `dw_scores`); a product's score is the KB rating for that dimension, which names the fact that
 supports it. A product dimension the KB does not rate is `unknown` and is counted, never guessed.
 """
+
 from __future__ import annotations
 
 from typing import Literal
@@ -22,29 +23,38 @@ POINTS = {"present": 1.0, "partial": 0.5, "absent": 0.0}
 MARGIN = 0.75  # a quarter of the scale: smaller differences are "comparable"
 
 DIMENSION_CAPABILITIES: dict[str, tuple[str, ...]] = {
-    "security": ("encryption-at-rest", "encryption-in-transit", "key-management", "rbac", "abac", "audit-log",
-                 "worm-immutability", "multi-tenancy", "air-gap"),
+    "security": (
+        "encryption-at-rest",
+        "encryption-in-transit",
+        "key-management",
+        "rbac",
+        "abac",
+        "audit-log",
+        "worm-immutability",
+        "multi-tenancy",
+        "air-gap",
+    ),
     "scalability": ("replication", "consensus", "erasure-coding", "tiering", "multi-tenancy", "kubernetes"),
     "reliability": ("replication", "erasure-coding", "raid", "checksums", "snapshots", "backup-restore", "consensus"),
 }
 
 RULES: dict[str, str] = {
     "scale": "Both sides are scored 0-3 (0 none, 1 basic or unproven, 2 solid, 3 best in class). A cell reads "
-             f"'audited vs product'; the audited product LEADS or is BEHIND when the gap is at least {MARGIN}, "
-             "else COMPARABLE; UNKNOWN when the knowledge base has no sourced rating for the product.",
+    f"'audited vs product'; the audited product LEADS or is BEHIND when the gap is at least {MARGIN}, "
+    "else COMPARABLE; UNKNOWN when the knowledge base has no sourced rating for the product.",
     "capabilities": "Security, scalability, reliability and feature breadth: 3 x the mean over the dimension's "
-                    "capabilities of present=1, partial=0.5, absent=0, where present means a wired, tested "
-                    "implementation with no stub/bypass/unwired finding and none of the certification's blocking "
-                    "findings in its code.",
+    "capabilities of present=1, partial=0.5, absent=0, where present means a wired, tested "
+    "implementation with no stub/bypass/unwired finding and none of the certification's blocking "
+    "findings in its code.",
     "security": "Security is capped at 1 while the certification lists blocking security findings.",
     "scalability": "Scalability is capped at 1: a source tree shows design, never a deployment at scale.",
     "reliability": "Reliability is capped at 1 while a critical flow fails or is not verified.",
     "operational_maturity": "Operational maturity: 1 for a present metrics capability (0.5 partial), up to 1 for "
-                            "tests (test/source line ratio against 0.3), 1 when the tree is certified.",
+    "tests (test/source line ratio against 0.3), 1 when the tree is certified.",
     "ecosystem_maturity": "Ecosystem maturity: up to 1 for integrations with knowledge-base products found in "
-                          "the code (10 or more = 1); adoption cannot be shown by a tree, so never above 1.",
+    "the code (10 or more = 1); adoption cannot be shown by a tree, so never above 1.",
     "production_track_record": "Production track record: up to 1 for the tree's own git history (one year = 1); "
-                               "a tree cannot prove field deployment, so never above 1.",
+    "a tree cannot prove field deployment, so never above 1.",
 }
 
 
@@ -101,8 +111,7 @@ def _mean_caps(profile: ProductProfile, caps: tuple[str, ...]) -> tuple[float, s
 
 def _security_blockers(profile: ProductProfile) -> list[str]:
     blocking = set(profile.certification.blocking_finding_ids)
-    return sorted(fid for fid in blocking
-                  if fid in profile.findings and profile.findings[fid].category in SECURITY_CATEGORIES)
+    return sorted(fid for fid in blocking if fid in profile.findings and profile.findings[fid].category in SECURITY_CATEGORIES)
 
 
 def dw_scores(profile: ProductProfile, taxonomy: dict[str, CapabilityDef], kb_size: int) -> dict[str, SideScore]:
@@ -116,8 +125,10 @@ def dw_scores(profile: ProductProfile, taxonomy: dict[str, CapabilityDef], kb_si
             if blockers:
                 ref = profile.findings[blockers[0]]
                 score = min(score, 1.0)
-                reason = (f"{reason}; capped at 1: {len(blockers)} blocking security finding(s), e.g. "
-                          f"{blockers[0]} ({ref.category}) at {ref.file}:{ref.line}")
+                reason = (
+                    f"{reason}; capped at 1: {len(blockers)} blocking security finding(s), e.g. "
+                    f"{blockers[0]} ({ref.category}) at {ref.file}:{ref.line}"
+                )
         elif dim == "scalability" and score > 1:
             score, reason = 1.0, f"{reason}; capped at 1: no deployment at scale in evidence"
         elif dim == "reliability" and cert.failed_flows:
@@ -133,17 +144,18 @@ def dw_scores(profile: ProductProfile, taxonomy: dict[str, CapabilityDef], kb_si
     certified = 1.0 if cert.known and cert.verdict == "CERTIFIED" else 0.0
     out["operational_maturity"] = SideScore(
         score=round(obs + tests + certified, 1),
-        reason=f"metrics {profile.status('observability')}, test/source ratio {tr.test_ratio}, "
-               f"verdict {cert.verdict or 'unknown'}")
+        reason=f"metrics {profile.status('observability')}, test/source ratio {tr.test_ratio}, verdict {cert.verdict or 'unknown'}",
+    )
     n = len(profile.integrations)
     out["ecosystem_maturity"] = SideScore(
-        score=round(min(1.0, n / 10), 1),
-        reason=f"code integrates {n} of {kb_size} knowledge-base products; no adoption evidence")
+        score=round(min(1.0, n / 10), 1), reason=f"code integrates {n} of {kb_size} knowledge-base products; no adoption evidence"
+    )
     days = tr.git_span_days or 0
     out["production_track_record"] = SideScore(
         score=round(min(1.0, days / 365), 1),
         reason=(f"{tr.git_commits} commits over {days} days" if tr.git_commits else "no git history of its own")
-        + "; no field deployment in evidence")
+        + "; no field deployment in evidence",
+    )
     return out
 
 
@@ -165,8 +177,7 @@ def _position(cells: tuple[DimensionScore, ...]) -> Verdict:
     return "behind" if behind > lead else "leads" if lead > behind else "comparable"
 
 
-def compare(product: Product, profile: ProductProfile, taxonomy: dict[str, CapabilityDef],
-            dw: dict[str, SideScore]) -> ProductComparison:
+def compare(product: Product, profile: ProductProfile, taxonomy: dict[str, CapabilityDef], dw: dict[str, SideScore]) -> ProductComparison:
     """Compare the profile (scored once as `dw`) with one KB entry."""
     cells = []
     for dim in MATRIX_DIMENSIONS:
@@ -176,8 +187,7 @@ def compare(product: Product, profile: ProductProfile, taxonomy: dict[str, Capab
         else:
             reason = rating.reason or product.fact(rating.fact).statement
             theirs = SideScore(score=float(rating.score), reason=reason)
-        cells.append(DimensionScore(dimension=dim, verdict=_verdict(dw[dim].score or 0.0, theirs.score),
-                                    dw=dw[dim], product=theirs))
+        cells.append(DimensionScore(dimension=dim, verdict=_verdict(dw[dim].score or 0.0, theirs.score), dw=dw[dim], product=theirs))
     dw_better, product_better = [], []
     for cap in taxonomy:
         theirs = product.status(cap)
@@ -190,7 +200,12 @@ def compare(product: Product, profile: ProductProfile, taxonomy: dict[str, Capab
             product_better.append(cap)
     cells_t = tuple(cells)
     return ProductComparison(
-        slug=product.slug, name=product.name, heading=product.heading, category=product.category,
-        dimensions=cells_t, dw_better=tuple(dw_better), product_better=tuple(product_better),
+        slug=product.slug,
+        name=product.name,
+        heading=product.heading,
+        category=product.category,
+        dimensions=cells_t,
+        dw_better=tuple(dw_better),
+        product_better=tuple(product_better),
         position=_position(cells_t),
     )

@@ -5,6 +5,7 @@ Both come from the audit (the report model the analyst receives, and the index):
 audited product's own documents. A product the tree ships a connector for is a dependency or
 partner of the audited product as well as a rival, and the comparison must say so.
 """
+
 from __future__ import annotations
 
 import re
@@ -58,13 +59,18 @@ def certification_from_report(report: Mapping | None) -> Certification:
     kinds = Counter(str(i.get("kind", "other")) for i in p0)
     causes = _root_causes(report, p0)
     flows = tuple(
-        str(f.get("name") or f.get("id")) for f in report.get("flows", [])
+        str(f.get("name") or f.get("id"))
+        for f in report.get("flows", [])
         if isinstance(f, Mapping) and str(f.get("status", "")).upper() in ("FAIL", "NOT VERIFIED")
     )
     return Certification(
-        known=True, verdict=str(report["verdict"]), rationale=str(report.get("rationale", "")),
-        blocking_finding_ids=finding_ids, blocking_by_kind=dict(sorted(kinds.items())),
-        root_causes=causes, failed_flows=flows,
+        known=True,
+        verdict=str(report["verdict"]),
+        rationale=str(report.get("rationale", "")),
+        blocking_finding_ids=finding_ids,
+        blocking_by_kind=dict(sorted(kinds.items())),
+        root_causes=causes,
+        failed_flows=flows,
     )
 
 
@@ -77,9 +83,14 @@ def _root_causes(report: Mapping, p0: Sequence[Mapping]) -> tuple[RootCause, ...
         for item in given:
             if isinstance(item, Mapping):
                 ids = item.get("finding_ids") or ()
-                out.append(RootCause(title=str(item.get("title") or item.get("id") or "root cause"),
-                                     count=int(item.get("count") or len(ids) or 1),
-                                     example=str(ids[0]) if ids else "", location=str(item.get("location", ""))))
+                out.append(
+                    RootCause(
+                        title=str(item.get("title") or item.get("id") or "root cause"),
+                        count=int(item.get("count") or len(ids) or 1),
+                        example=str(ids[0]) if ids else "",
+                        location=str(item.get("location", "")),
+                    )
+                )
         return tuple(sorted(out, key=lambda r: (-r.count, r.title)))
     by_id = {f.get("id"): f for f in report.get("findings", []) if isinstance(f, Mapping)}
     groups: dict[str, list[Mapping]] = {}
@@ -104,12 +115,12 @@ class Integration(_Frozen):
     line: int
 
 
-def find_integrations(decls: Sequence[Mapping], terms: Mapping[str, Sequence[str]],
-                      words: Callable[[str], str]) -> dict[str, tuple[Integration, ...]]:
+def find_integrations(
+    decls: Sequence[Mapping], terms: Mapping[str, Sequence[str]], words: Callable[[str], str]
+) -> dict[str, tuple[Integration, ...]]:
     """slug -> production types whose word-form name contains one of the product's terms
     (whole words: "kafka" matches `KafkaStreamingStrategy`, not `Kafkaesque`)."""
-    compiled = {slug: re.compile("|".join(rf"\b{re.escape(t.lower())}\b" for t in ts))
-                for slug, ts in terms.items() if ts}
+    compiled = {slug: re.compile("|".join(rf"\b{re.escape(t.lower())}\b" for t in ts)) for slug, ts in terms.items() if ts}
     found: dict[str, list[Integration]] = {}
     for decl in decls:
         if decl.get("role") != "production" or decl.get("kind") not in INTEGRATION_KINDS:
@@ -117,6 +128,5 @@ def find_integrations(decls: Sequence[Mapping], terms: Mapping[str, Sequence[str
         name = words(str(decl["name"]))
         for slug, regex in compiled.items():
             if regex.search(name):
-                found.setdefault(slug, []).append(
-                    Integration(qualname=str(decl["qualname"]), file=str(decl["path"]), line=int(decl["start_line"])))
+                found.setdefault(slug, []).append(Integration(qualname=str(decl["qualname"]), file=str(decl["path"]), line=int(decl["start_line"])))
     return {slug: tuple(sorted(items, key=lambda i: (i.file, i.line))) for slug, items in sorted(found.items())}

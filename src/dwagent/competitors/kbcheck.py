@@ -6,6 +6,7 @@ MAX_UNKNOWN_SHARE unrated matrix cells; a fact dated in the future; a source hos
 deny-list (proxies, content farms, wiki mirrors). Warnings: facts not yet re-checked, facts older
 than 12 months. Loading errors (bad YAML, unknown fact ids) are InputError (exit 2).
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -25,8 +26,19 @@ MAX_SECTIONS_PER_SENTENCE = 3
 MAX_SECONDARY_SHARE = 0.05
 MAX_UNKNOWN_SHARE = 0.15
 # Hosts that copy or paraphrase other people's material: never a source of a fact.
-DENIED_HOSTS = ("pages.dev", "wikiwand.com", "padho.ai", "nerdessaywriters.com", "systutorials.com",
-                "globalcloudplatforms.com", "voceopina", "slideplayer", "technodocbox", "abcdocz", "spotidoc")
+DENIED_HOSTS = (
+    "pages.dev",
+    "wikiwand.com",
+    "padho.ai",
+    "nerdessaywriters.com",
+    "systutorials.com",
+    "globalcloudplatforms.com",
+    "voceopina",
+    "slideplayer",
+    "technodocbox",
+    "abcdocz",
+    "spotidoc",
+)
 _SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9`\"(])")
 
 
@@ -92,8 +104,7 @@ def check_kb(directory: Path | None = None, *, today: dt.date | None = None, see
     secondary = [f for _, f in facts if f.kind == "secondary"]
     share = len(secondary) / len(facts) if facts else 0.0
     if share > MAX_SECONDARY_SHARE:
-        result.errors.append(f"{len(secondary)} of {len(facts)} facts ({share:.1%}) cite secondary sources "
-                             f"(max {MAX_SECONDARY_SHARE:.0%})")
+        result.errors.append(f"{len(secondary)} of {len(facts)} facts ({share:.1%}) cite secondary sources (max {MAX_SECONDARY_SHARE:.0%})")
     for p, f in facts:
         host = urlparse(f.source).netloc.lower()
         if any(bad in host for bad in DENIED_HOSTS):
@@ -103,21 +114,30 @@ def check_kb(directory: Path | None = None, *, today: dt.date | None = None, see
     cells = len(products) * len(MATRIX_DIMENSIONS)
     unknown = sum(1 for p in products for d in MATRIX_DIMENSIONS if d not in p.ratings)
     if cells and unknown / cells > MAX_UNKNOWN_SHARE:
-        result.errors.append(f"{unknown} of {cells} matrix cells are unrated ({unknown / cells:.1%}, "
-                             f"max {MAX_UNKNOWN_SHARE:.0%})")
+        result.errors.append(f"{unknown} of {cells} matrix cells are unrated ({unknown / cells:.1%}, max {MAX_UNKNOWN_SHARE:.0%})")
     unchecked = [f"{p.slug}/{f.id}" for p, f in facts if f.checked is None]
     if unchecked:
-        result.warnings.append(f"{len(unchecked)} facts not yet re-checked against their source: "
-                               f"{', '.join(unchecked[:10])}{' ...' if len(unchecked) > 10 else ''}")
+        result.warnings.append(
+            f"{len(unchecked)} facts not yet re-checked against their source: {', '.join(unchecked[:10])}{' ...' if len(unchecked) > 10 else ''}"
+        )
     checked = [f.checked for _, f in facts if f.checked is not None]
     as_of = max(checked) if checked else today
     stale = [f for _, f in facts if f.as_of < as_of - dt.timedelta(days=365)]
     if stale:
         result.warnings.append(f"{len(stale)} facts are older than 12 months at the KB's as-of date {as_of}")
     result.stats = {
-        "entries": len(products), "facts": len(facts), "seed_names": len(seed), "seed_covered": covered,
-        "secondary": len(secondary), "secondary_share": round(share, 4), "unchecked": len(unchecked),
-        "stale": len(stale), "max_entries_per_sentence": worst, "matrix_cells": cells, "unknown_cells": unknown,
-        "unknown_share": round(unknown / cells, 4) if cells else 0.0, "kb_as_of": as_of.isoformat(),
+        "entries": len(products),
+        "facts": len(facts),
+        "seed_names": len(seed),
+        "seed_covered": covered,
+        "secondary": len(secondary),
+        "secondary_share": round(share, 4),
+        "unchecked": len(unchecked),
+        "stale": len(stale),
+        "max_entries_per_sentence": worst,
+        "matrix_cells": cells,
+        "unknown_cells": unknown,
+        "unknown_share": round(unknown / cells, 4) if cells else 0.0,
+        "kb_as_of": as_of.isoformat(),
     }
     return result

@@ -3,6 +3,7 @@
 Bad files raise `InputError` naming the file and the field, so a broken entry is never silently
 dropped from the comparison.
 """
+
 from __future__ import annotations
 
 import re
@@ -80,14 +81,10 @@ def _normalise(data: dict) -> dict:
         out["facts"] = [{"id": str(k), **(v or {})} for k, v in facts.items()]
     caps = data.get("capabilities")
     if isinstance(caps, dict):
-        out["capabilities"] = {
-            k: dict(zip(("status", "fact", "note"), v)) if isinstance(v, list) else v for k, v in caps.items()
-        }
+        out["capabilities"] = {k: dict(zip(("status", "fact", "note"), v)) if isinstance(v, list) else v for k, v in caps.items()}
     ratings = data.get("ratings")
     if isinstance(ratings, dict):
-        out["ratings"] = {
-            k: dict(zip(("score", "fact", "reason"), v)) if isinstance(v, list) else v for k, v in ratings.items()
-        }
+        out["ratings"] = {k: dict(zip(("score", "fact", "reason"), v)) if isinstance(v, list) else v for k, v in ratings.items()}
     return out
 
 

@@ -3,6 +3,7 @@
 The mapping is data (`capability_patterns.yaml`, or one a rubric passes); names are matched in
 word form so `\\braft\\b` matches `RaftLog` but not `DraftOrder`.
 """
+
 from __future__ import annotations
 
 import re
@@ -57,10 +58,4 @@ def words(name: str) -> str:
 
 
 def compile_patterns(patterns: Mapping[str, Sequence[str]]) -> dict[str, re.Pattern[str]]:
-    return {
-        cap: re.compile("|".join(f"(?:{p})" for p in pats), re.IGNORECASE)
-        for cap, pats in sorted(patterns.items())
-        if pats
-    }
-
-
+    return {cap: re.compile("|".join(f"(?:{p})" for p in pats), re.IGNORECASE) for cap, pats in sorted(patterns.items()) if pats}

@@ -8,6 +8,7 @@ Which names implement which capability is data (`capability_patterns.yaml` or a 
 this module contains no product-specific names. Text in the audited code never changes a status:
 only declarations, references and findings do.
 """
+
 from __future__ import annotations
 
 import json
@@ -29,9 +30,7 @@ from dwagent.models import SECURITY_CATEGORIES, Finding
 DECLARATION_KINDS = ("class", "struct", "record", "interface", "function", "method")
 # Finding categories that make an implementation partial when they fall inside its span: it is a
 # stub, or it is there but bypassed/downgraded (an empty catch or a TODO is a defect, not a stub).
-DEFECT_CATEGORIES = frozenset(
-    {"stub-return", "not-implemented", "fake-async-delay", "tls-bypass", "weak-crypto"}
-)
+DEFECT_CATEGORIES = frozenset({"stub-return", "not-implemented", "fake-async-delay", "tls-bypass", "weak-crypto"})
 UNWIRED_CATEGORIES = frozenset({"unwired-component", "dead-code"})
 # Reference kinds that show a declaration is used (a subclass alone is not a use).
 USE_REF_KINDS = ("new", "ident", "typeof", "generic_arg", "invoke", "nameof", "attribute")
@@ -56,8 +55,7 @@ class FindingRef(_Frozen):
 
     @staticmethod
     def of(finding: Finding) -> FindingRef:
-        return FindingRef(id=_finding_id(finding), category=finding.category, severity=finding.severity,
-                          file=finding.file, line=finding.start_line)
+        return FindingRef(id=_finding_id(finding), category=finding.category, severity=finding.severity, file=finding.file, line=finding.start_line)
 
 
 def _finding_id(finding: Finding) -> str:
@@ -124,7 +122,7 @@ def _uses(conn, names: Iterable[str]) -> dict[str, list[tuple[str, str, str]]]:
     uses: dict[str, list[tuple[str, str, str]]] = defaultdict(list)
     kinds = ",".join("?" for _ in USE_REF_KINDS)
     for start in range(0, len(names), 500):
-        chunk = names[start:start + 500]
+        chunk = names[start : start + 500]
         marks = ",".join("?" for _ in chunk)
         for name, path, scope, kind in conn.execute(
             f"SELECT r.name, f.path, r.scope, r.kind FROM refs r JOIN files f ON f.id = r.file_id "
@@ -181,8 +179,7 @@ TYPE_KINDS = ("class", "struct", "record", "interface")
 class _Wiring:
     """One-hop wiring evidence from the reference table (the graph's findings refine it)."""
 
-    def __init__(self, uses: dict[str, list[tuple[str, str, str]]], interfaces: frozenset[str],
-                 types: dict[str, dict]) -> None:
+    def __init__(self, uses: dict[str, list[tuple[str, str, str]]], interfaces: frozenset[str], types: dict[str, dict]) -> None:
         self.uses = uses
         self.interfaces = interfaces
         self.types = types  # qualname -> type declaration
@@ -197,8 +194,7 @@ class _Wiring:
             for base in _bases(decl):
                 if base in self.interfaces:
                     continue
-                count += sum(1 for _, scope, kind in self.uses.get(base, [])
-                             if kind in DISCOVERY_REF_KINDS and _outside(qualname, scope))
+                count += sum(1 for _, scope, kind in self.uses.get(base, []) if kind in DISCOVERY_REF_KINDS and _outside(qualname, scope))
         return count
 
     def uses_of(self, decl: dict) -> int:
@@ -216,8 +212,11 @@ def _evidence(decl: dict, wiring: _Wiring, file_findings: list[Finding]) -> Symb
     inside = [f for f in file_findings if _inside(f, decl)]
     container = wiring.types.get(decl["container"])
     # An unwired report on the containing type makes its members unwired too.
-    outer = [f for f in file_findings if container is not None and container["path"] == decl["path"]
-             and _inside(f, container) and f.category in UNWIRED_CATEGORIES]
+    outer = [
+        f
+        for f in file_findings
+        if container is not None and container["path"] == decl["path"] and _inside(f, container) and f.category in UNWIRED_CATEGORIES
+    ]
     reported_unwired = any(f.category in UNWIRED_CATEGORIES for f in inside + outer)
     defects = [f for f in inside + outer if f.category in DEFECT_CATEGORIES | UNWIRED_CATEGORIES]
     return SymbolEvidence(
@@ -239,15 +238,19 @@ def _rank(ev: SymbolEvidence) -> tuple:
     return (not clean, not ev.concrete, not ev.wired, -ev.use_count, ev.file, ev.line)
 
 
-def _judge(evidence: list[SymbolEvidence], test_only: int, blocking: tuple[str, ...],
-           tested_names: frozenset[str], attestation: bool) -> CapabilityProfile:
+def _judge(
+    evidence: list[SymbolEvidence], test_only: int, blocking: tuple[str, ...], tested_names: frozenset[str], attestation: bool
+) -> CapabilityProfile:
     if attestation:
         # A certificate (FIPS 140, Common Criteria, DO-178C, SOC 2) is issued by a third party:
         # code that mentions it is not the certificate, so the tree can never show it present.
         note = f" ({len(evidence)} declaration(s) name it, none is a certificate)" if evidence else ""
-        return CapabilityProfile(status="absent", matched=len(evidence), test_only=test_only,
-                                 reason="a third-party certification cannot be shown by source code; "
-                                        "no certificate is in the evidence" + note)
+        return CapabilityProfile(
+            status="absent",
+            matched=len(evidence),
+            test_only=test_only,
+            reason="a third-party certification cannot be shown by source code; no certificate is in the evidence" + note,
+        )
     if not evidence:
         reason = "no production declaration matches the capability's patterns"
         if test_only:
@@ -258,22 +261,19 @@ def _judge(evidence: list[SymbolEvidence], test_only: int, blocking: tuple[str, 
     findings = tuple(sorted({fid for ev in evidence for fid in ev.finding_ids}))
     clean = [ev for ev in evidence if ev.concrete and ev.wired and not ev.finding_ids]
     tested = any(ev.qualname.rsplit(".", 1)[-1] in tested_names for ev in clean)
-    common = dict(symbols=shown, matched=len(evidence), test_only=test_only, finding_ids=findings,
-                  blocking=blocking, tested=tested)
+    common = dict(symbols=shown, matched=len(evidence), test_only=test_only, finding_ids=findings, blocking=blocking, tested=tested)
     if clean and blocking:
         # The certification counts these as P0: the capability exists but cannot be called present.
         return CapabilityProfile(
             status="partial",
-            reason=f"wired, but {len(blocking)} blocking finding(s) of the certification sit in its code, "
-                   f"e.g. {blocking[0]}",
+            reason=f"wired, but {len(blocking)} blocking finding(s) of the certification sit in its code, e.g. {blocking[0]}",
             **common,
         )
     if clean and not tested:
         best = sorted(clean, key=_rank)[0]
         return CapabilityProfile(
             status="partial",
-            reason=f"{len(clean)} wired implementation(s), but no test references any of them, e.g. "
-                   f"{best.qualname} ({best.file}:{best.line})",
+            reason=f"{len(clean)} wired implementation(s), but no test references any of them, e.g. {best.qualname} ({best.file}:{best.line})",
             **common,
         )
     if clean:
@@ -281,7 +281,7 @@ def _judge(evidence: list[SymbolEvidence], test_only: int, blocking: tuple[str, 
         return CapabilityProfile(
             status="present",
             reason=f"{len(clean)} wired, tested implementation(s) without defect or blocking findings, e.g. "
-                   f"{best.qualname} ({best.file}:{best.line})",
+            f"{best.qualname} ({best.file}:{best.line})",
             **common,
         )
     concrete = [ev for ev in evidence if ev.concrete]
@@ -299,11 +299,14 @@ def _tested_names(conn, names: Iterable[str]) -> frozenset[str]:
     names = sorted(set(names))
     hit: set[str] = set()
     for start in range(0, len(names), 500):
-        chunk = names[start:start + 500]
+        chunk = names[start : start + 500]
         marks = ",".join("?" for _ in chunk)
-        hit |= {name for (name,) in conn.execute(
-            f"SELECT DISTINCT r.name FROM refs r JOIN files f ON f.id = r.file_id "
-            f"WHERE r.name IN ({marks}) AND f.role = 'test'", chunk)}
+        hit |= {
+            name
+            for (name,) in conn.execute(
+                f"SELECT DISTINCT r.name FROM refs r JOIN files f ON f.id = r.file_id WHERE r.name IN ({marks}) AND f.role = 'test'", chunk
+            )
+        }
     return frozenset(hit)
 
 
@@ -343,8 +346,7 @@ def build_profile(
     decls = _declarations(store.conn)
     matches: dict[str, list[dict]] = defaultdict(list)
     # Names repeat a lot (overrides, strategies), so each distinct name is matched once.
-    caps_of = {name: [cap for cap, regex in compiled.items() if regex.search(words(name))]
-               for name in {d["name"] for d in decls}}
+    caps_of = {name: [cap for cap, regex in compiled.items() if regex.search(words(name))] for name in {d["name"] for d in decls}}
     for decl in decls:
         for cap in caps_of[decl["name"]]:
             matches[cap].append(decl)
@@ -361,10 +363,8 @@ def build_profile(
         production = [d for d in found if d["role"] == "production"]
         test_only = len(found) - len(production)
         evidence = [_evidence(d, wiring, by_file.get(d["path"], [])) for d in production]
-        capabilities[cap] = _judge(evidence, test_only, _blocking_in(production, by_file, blocking_ids),
-                                   tested, taxonomy[cap].attestation)
-    security = [f for f in findings
-                if f.category in SECURITY_CATEGORIES and f.suppression is None and f.scope == "production"]
+        capabilities[cap] = _judge(evidence, test_only, _blocking_in(production, by_file, blocking_ids), tested, taxonomy[cap].attestation)
+    security = [f for f in findings if f.category in SECURITY_CATEGORIES and f.suppression is None and f.scope == "production"]
     wanted = {fid for cap in capabilities.values() for fid in cap.finding_ids + cap.blocking}
     wanted |= {_finding_id(f) for f in security}
     refs = {_finding_id(f): FindingRef.of(f) for f in findings if _finding_id(f) in wanted}

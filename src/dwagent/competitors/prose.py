@@ -9,6 +9,7 @@ ships an integration with it (a dependency or partner, not only a rival), states
 really wins, and ends with the one gap to close. Every generated sentence names the product, so no
 sentence repeats across sections.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -18,8 +19,7 @@ from dwagent.competitors.loader import CapabilityDef
 from dwagent.competitors.profile import CapabilityProfile, ProductProfile
 from dwagent.competitors.schema import Fact, Product
 
-STATUS_WORDS = {"present": "present (wired, tested, no blocking finding)", "partial": "only partial",
-                "absent": "absent"}
+STATUS_WORDS = {"present": "present (wired, tested, no blocking finding)", "partial": "only partial", "absent": "absent"}
 
 
 @dataclass
@@ -65,8 +65,7 @@ def _code_ref(cap: CapabilityProfile, profile: ProductProfile) -> str:
     return "; ".join(parts)
 
 
-def _capability_sentence(product: Product, cap: str, profile: ProductProfile,
-                         taxonomy: dict[str, CapabilityDef], citer: Citer, dw: str) -> str:
+def _capability_sentence(product: Product, cap: str, profile: ProductProfile, taxonomy: dict[str, CapabilityDef], citer: Citer, dw: str) -> str:
     spec = taxonomy[cap]
     ours = profile.capabilities.get(cap)
     theirs = product.capability(cap)
@@ -85,13 +84,14 @@ def _integration_sentence(product: Product, profile: ProductProfile, dw: str) ->
     if not found:
         return ""
     first = found[0]
-    return (f"{dw} ships {len(found)} type(s) that integrate with {product.name} or its core technology, e.g. "
-            f"{first.qualname.rsplit('.', 1)[-1]} at `{first.file}:{first.line}`, so {product.name} is a "
-            f"dependency or partner of {dw} as much as a rival.")
+    return (
+        f"{dw} ships {len(found)} type(s) that integrate with {product.name} or its core technology, e.g. "
+        f"{first.qualname.rsplit('.', 1)[-1]} at `{first.file}:{first.line}`, so {product.name} is a "
+        f"dependency or partner of {dw} as much as a rival."
+    )
 
 
-def _verdict_sentence(product: Product, cmp: ProductComparison, profile: ProductProfile, dw: str,
-                      taxonomy: dict[str, CapabilityDef]) -> str:
+def _verdict_sentence(product: Product, cmp: ProductComparison, profile: ProductProfile, dw: str, taxonomy: dict[str, CapabilityDef]) -> str:
     """The certification's verdict, tied to the capabilities this product is compared on."""
     cert = profile.certification
     caps = [c for c in product.compare_on[:2] if c in profile.capabilities]
@@ -101,22 +101,26 @@ def _verdict_sentence(product: Product, cmp: ProductComparison, profile: Product
         blocked = sorted({fid for c in caps for fid in profile.capabilities[c].blocking})
         names = " and ".join(taxonomy[c].inline for c in caps)
         if blocked:
-            parts.append(f"{len(blocked)} of the {cert.blocking} blocking items behind {dw}'s {cert.verdict} "
-                         f"verdict sit in the {names} code compared with {product.name}")
+            parts.append(
+                f"{len(blocked)} of the {cert.blocking} blocking items behind {dw}'s {cert.verdict} "
+                f"verdict sit in the {names} code compared with {product.name}"
+            )
         else:
-            parts.append(f"none of the {cert.blocking} blocking items behind {dw}'s {cert.verdict} verdict sits in "
-                         f"the {names} code compared with {product.name}, so the gap there is wiring and tests")
+            parts.append(
+                f"none of the {cert.blocking} blocking items behind {dw}'s {cert.verdict} verdict sits in "
+                f"the {names} code compared with {product.name}, so the gap there is wiring and tests"
+            )
     if behind:
-        parts.append(f"on the matrix {dw} trails {product.name} on {len(behind)} of {len(cmp.dimensions)} "
-                     f"dimensions ({', '.join(behind)})")
+        parts.append(f"on the matrix {dw} trails {product.name} on {len(behind)} of {len(cmp.dimensions)} dimensions ({', '.join(behind)})")
     if not parts:
         return ""
     text = "; ".join(parts)
     return text[0].upper() + text[1:] + "."
 
 
-def paragraphs(product: Product, cmp: ProductComparison, profile: ProductProfile,
-               taxonomy: dict[str, CapabilityDef]) -> tuple[tuple[str, ...], tuple[tuple[str, str, str], ...]]:
+def paragraphs(
+    product: Product, cmp: ProductComparison, profile: ProductProfile, taxonomy: dict[str, CapabilityDef]
+) -> tuple[tuple[str, ...], tuple[tuple[str, str, str], ...]]:
     """The three paragraphs for one product and the numbered sources they cite."""
     dw, citer = profile.name, Citer()
     w = {k: v.replace("{dw}", dw) for k, v in product.written.model_dump().items()}
@@ -126,8 +130,7 @@ def paragraphs(product: Product, cmp: ProductComparison, profile: ProductProfile
     # where the product really wins is backed by the facts behind its strongest ratings
     strongest = sorted(product.ratings.items(), key=lambda kv: (-kv[1].score, kv[0]))[:2]
     beats = _with(w["beats_dw"], "".join(dict.fromkeys(citer.fact(product.fact(r.fact)) for _, r in strongest)))
-    third += [_integration_sentence(product, profile, dw), beats,
-              _verdict_sentence(product, cmp, profile, dw, taxonomy)]
+    third += [_integration_sentence(product, profile, dw), beats, _verdict_sentence(product, cmp, profile, dw, taxonomy)]
     gap = w["gap"].strip()
     if product.gap_capability and product.gap_capability in profile.capabilities:
         ours = profile.capabilities[product.gap_capability]
@@ -188,8 +191,9 @@ def _llm_items(section, findings: dict):
         render[lid] = f"`{ref}`"
     for fid in sorted({t.rstrip(".,;") for t in re.findall(r"\bfinding ([A-Za-z0-9_.:-]+)", text)} & set(findings)):
         found = findings[fid]
-        items.append(Evidence(id=fid, file=found.file, start_line=found.line, end_line=found.line,
-                              note=f"audit finding ({found.category}, {found.severity})"))
+        items.append(
+            Evidence(id=fid, file=found.file, start_line=found.line, end_line=found.line, note=f"audit finding ({found.category}, {found.severity})")
+        )
         render[fid] = f"(finding {fid} at `{found.file}:{found.line}`)"
     return items, render
 
@@ -199,9 +203,13 @@ def llm_prompt_inputs(section, profile):
     cmp = section.comparison
     items, render = _llm_items(section, profile.findings)
     facts = {
-        "audited_product": profile.name, "product": cmp.name, "category": cmp.category, "position": cmp.position,
+        "audited_product": profile.name,
+        "product": cmp.name,
+        "category": cmp.category,
+        "position": cmp.position,
         "dimensions": {d.dimension: d.verdict for d in cmp.dimensions},
-        "audited_product_ahead_on": list(cmp.dw_better), "product_ahead_on": list(cmp.product_better),
+        "audited_product_ahead_on": list(cmp.dw_better),
+        "product_ahead_on": list(cmp.product_better),
         "evaluation_losing_gaps": list(cmp.product_better),
     }  # the offline paragraphs are not sent: their sources and code locations are the items
     return facts, items, render
@@ -248,8 +256,12 @@ def llm_comparisons_markdown(gateway, analysis, cap: int = DEFAULT_LLM_PRODUCT_C
             out += [f"### {section.comparison.name}", "", result[0], ""]
     if not out:
         return ""
-    head = ["## LLM-written comparisons (checked)", "",
-            "Written by the configured model from the same facts as the sections above; every sentence cites a "
-            "numbered source of that product's section, a code location or a finding, and sentences that did not "
-            "are dropped (counted in run.json). The sections above remain the reference.", ""]
+    head = [
+        "## LLM-written comparisons (checked)",
+        "",
+        "Written by the configured model from the same facts as the sections above; every sentence cites a "
+        "numbered source of that product's section, a code location or a finding, and sentences that did not "
+        "are dropped (counted in run.json). The sections above remain the reference.",
+        "",
+    ]
     return "\n".join(head + out)

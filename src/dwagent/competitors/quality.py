@@ -6,6 +6,7 @@
   or that cite one of that product's own facts ([n]); the median over sections is reported;
 - unknown matrix cells, secondary sources, and sections whose last sentences name the gap.
 """
+
 from __future__ import annotations
 
 import re
@@ -26,15 +27,16 @@ def section_metrics(analysis, products: Sequence[Product]) -> dict:
     """The numbers for one analysis (see the module docstring)."""
     by_slug = {p.slug: p for p in products}
     exact = sentence_spread({s.comparison.slug: list(s.paragraphs) for s in analysis.sections})
-    masked = sentence_spread({
-        s.comparison.slug: [_masked(p, [s.comparison.name, s.comparison.heading, by_slug[s.comparison.slug].name])
-                            for p in s.paragraphs]
-        for s in analysis.sections})
+    masked = sentence_spread(
+        {
+            s.comparison.slug: [_masked(p, [s.comparison.name, s.comparison.heading, by_slug[s.comparison.slug].name]) for p in s.paragraphs]
+            for s in analysis.sections
+        }
+    )
     shares, words, naming = [], [], []
     for section in analysis.sections:
         product = by_slug[section.comparison.slug]
-        own = {o.rstrip(".") for text in product.written.model_dump().values()
-               for o in sentences(text.replace("{dw}", analysis.product))}
+        own = {o.rstrip(".") for text in product.written.model_dump().values() for o in sentences(text.replace("{dw}", analysis.product))}
         all_sentences = [s for p in section.paragraphs for s in sentences(p)]
         specific = [s for s in all_sentences if re.search(r"\[\d+\]", s) or any(o in s for o in own)]
         shares.append(len(specific) / len(all_sentences) if all_sentences else 0.0)
@@ -43,8 +45,7 @@ def section_metrics(analysis, products: Sequence[Product]) -> dict:
     cells = analysis.cells()
     unknown = sum(c.verdict == "unknown" for c in cells)
     # the gap sentence may carry a trailing "(... today: ...)" note, so look at the last two sentences
-    gap_last = sum(1 for s in analysis.sections
-                   if "gap to close" in " ".join(sentences(s.paragraphs[-1])[-2:]).lower())
+    gap_last = sum(1 for s in analysis.sections if "gap to close" in " ".join(sentences(s.paragraphs[-1])[-2:]).lower())
     return {
         "sections": len(analysis.sections),
         "max_sections_per_sentence": max((len(v) for v in exact.values()), default=0),

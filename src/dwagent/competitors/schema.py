@@ -8,6 +8,7 @@ their own: each names the fact that supports it, so every claim resolves to one 
 The `written` block is our own prose for that product (architecture, scale, consistency,
 security, operations, licence, events, where it beats the audited product, and the one gap).
 """
+
 from __future__ import annotations
 
 import datetime as dt

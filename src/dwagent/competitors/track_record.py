@@ -4,6 +4,7 @@ Never read from the product's own documents or claims (those are hostile input):
 repository history (if the tree is in a git repository), the index's file roles and line counts,
 test declarations, and the placeholder-test findings.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -92,19 +93,17 @@ def _count_tests(conn) -> int:
 
 def measure_track_record(store, findings: Sequence[Finding]) -> TrackRecord:
     """Measure the tree behind `store` (an IndexStore)."""
-    sizes = {
-        role: (files, lines or 0)
-        for role, files, lines in store.conn.execute(
-            "SELECT role, COUNT(*), SUM(lines) FROM files GROUP BY role"
-        )
-    }
+    sizes = {role: (files, lines or 0) for role, files, lines in store.conn.execute("SELECT role, COUNT(*), SUM(lines) FROM files GROUP BY role")}
     stamps, note = _git_history(Path(store.root))
     history: dict = {"git_note": note}
     if stamps:
         first, last = min(stamps), max(stamps)
         history = dict(
-            git_commits=len(stamps), git_first=_iso(first), git_last=_iso(last),
-            git_span_days=(last - first) // 86400, git_note="",
+            git_commits=len(stamps),
+            git_first=_iso(first),
+            git_last=_iso(last),
+            git_span_days=(last - first) // 86400,
+            git_note="",
         )
     return TrackRecord(
         production_files=sizes.get("production", (0, 0))[0],

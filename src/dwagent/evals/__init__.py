@@ -3,6 +3,7 @@
 The labelled data (fixtures, hold-outs, real-code labels, committed results) lives in the
 repository's top-level `evals/` folder and is not shipped in the wheel; `data_dir()` finds it.
 """
+
 import os
 from pathlib import Path
 

@@ -8,6 +8,7 @@ skip for each (with its reason) and reports exactly what it reports on the clean
 is lost and nothing is invented. Generated at run time, never committed (a 2 MB file and a
 dangling symlink do not belong in the repository).
 """
+
 from __future__ import annotations
 
 import shutil
@@ -32,7 +33,7 @@ def make_bad_input_tree(source: Path, target: Path, outside: Path) -> dict[str, 
     shutil.copytree(source, target, symlinks=True)
     bad = target / "bad-input"
     bad.mkdir()
-    outside.write_text("class Outside { string password = \"hunter2-outside-the-tree\"; }\n", encoding="utf-8")
+    outside.write_text('class Outside { string password = "hunter2-outside-the-tree"; }\n', encoding="utf-8")
     (bad / "escape.cs").symlink_to(outside)
     (bad / "Logo.cs").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)) * 8)
     line = b"// padding line that makes this file larger than the walker's size cap ........\n"

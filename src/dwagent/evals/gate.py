@@ -5,6 +5,7 @@
 worse: a lower overall or category F1, a lower verdict/cell accuracy, a label that was found
 and is now missed, a new false positive, a variant that stopped being identical.
 """
+
 from __future__ import annotations
 
 import json

@@ -4,6 +4,7 @@ A label names a category, a file and a 1-based inclusive line range, plus an `an
 must occur inside those lines. The anchor is what keeps labels honest over time: if someone edits
 a fixture and shifts lines, `check_labels` says which label no longer points at its code.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass

@@ -14,6 +14,7 @@ Variants are generated at run time (by the eval runner, into a temporary folder)
 committed, so they can never drift from their originals. `python -m dwagent.evals.make_injected
 NAME OUT` writes one for inspection.
 """
+
 from __future__ import annotations
 
 import io

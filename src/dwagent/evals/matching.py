@@ -17,6 +17,7 @@ statement). Outcomes per finding:
   positive, also listed as a hard-negative hit;
 - anything else: false positive.
 """
+
 from __future__ import annotations
 
 from collections import defaultdict

@@ -7,6 +7,7 @@ marker may add `severity=LEVEL` (`// ruleid: DWA-101 severity=low`): the finding
 then carry that severity, so calibration (guards, defaults, context) is tested like detection.
 Markers are only labels: detection runs on the file exactly as written.
 """
+
 from __future__ import annotations
 
 import re
@@ -43,8 +44,7 @@ def parse_labels(text: str, rule_id: str) -> Labels:
                 continue
             target = i
             if not line[: m.start()].strip():
-                target = next((j for j in range(i + 1, len(lines) + 1) if lines[j - 1].strip()
-                               and not _MARKER.match(lines[j - 1].strip())), i)
+                target = next((j for j in range(i + 1, len(lines) + 1) if lines[j - 1].strip() and not _MARKER.match(lines[j - 1].strip())), i)
             (pos if m.group(1) == "ruleid" else neg).add(target)
     return Labels(frozenset(pos), frozenset(neg))
 
@@ -59,8 +59,7 @@ def parse_severities(text: str, rule_id: str) -> dict[int, str]:
                 continue
             target = i
             if not line[: m.start()].strip():
-                target = next((j for j in range(i + 1, len(lines) + 1) if lines[j - 1].strip()
-                               and not _MARKER.match(lines[j - 1].strip())), i)
+                target = next((j for j in range(i + 1, len(lines) + 1) if lines[j - 1].strip() and not _MARKER.match(lines[j - 1].strip())), i)
             out[target] = m.group(3)
     return out
 
@@ -121,8 +120,7 @@ def score_rule(meta: RuleMeta, root: Path | None = None) -> RuleScore | None:
     tp = len(lines & labels.positive)
     missed = tuple(sorted(labels.positive - lines))
     false = tuple(sorted(lines - labels.positive))
-    return RuleScore(meta.id, meta.category, tp, len(false), len(missed), len(labels.positive),
-                     len(labels.negative), missed, false)
+    return RuleScore(meta.id, meta.category, tp, len(false), len(missed), len(labels.positive), len(labels.negative), missed, false)
 
 
 PRECISION_TARGET = 0.95
@@ -143,10 +141,18 @@ def score_catalogue(rule_ids: set[str] | None = None) -> dict:
         if s is None:
             missing.append(meta.id)
             continue
-        rules[meta.id] = {"category": s.category, "tp": s.tp, "fp": s.fp, "fn": s.fn,
-                          "positives": s.positives, "negatives": s.negatives,
-                          "precision": round(s.precision, 4), "recall": round(s.recall, 4),
-                          "missed_lines": list(s.missed), "false_lines": list(s.false_lines)}
+        rules[meta.id] = {
+            "category": s.category,
+            "tp": s.tp,
+            "fp": s.fp,
+            "fn": s.fn,
+            "positives": s.positives,
+            "negatives": s.negatives,
+            "precision": round(s.precision, 4),
+            "recall": round(s.recall, 4),
+            "missed_lines": list(s.missed),
+            "false_lines": list(s.false_lines),
+        }
         c = cats.setdefault(s.category, {"tp": 0, "fp": 0, "fn": 0})
         for k in ("tp", "fp", "fn"):
             c[k] += getattr(s, k)
@@ -155,8 +161,15 @@ def score_catalogue(rule_ids: set[str] | None = None) -> dict:
         p = c["tp"] / (c["tp"] + c["fp"]) if c["tp"] + c["fp"] else 1.0
         r = c["tp"] / (c["tp"] + c["fn"]) if c["tp"] + c["fn"] else 1.0
         categories[name] = {**c, "precision": round(p, 4), "recall": round(r, 4)}
-    below = sorted(rid for rid, r in rules.items()
-                   if r["precision"] < PRECISION_TARGET or r["recall"] < RECALL_TARGET
-                   or r["positives"] < 5 or r["negatives"] < 5)
-    return {"rules": rules, "categories": categories, "missing_fixture": sorted(missing), "below_target": below,
-            "targets": {"precision": PRECISION_TARGET, "recall": RECALL_TARGET, "min_labels": 5}}
+    below = sorted(
+        rid
+        for rid, r in rules.items()
+        if r["precision"] < PRECISION_TARGET or r["recall"] < RECALL_TARGET or r["positives"] < 5 or r["negatives"] < 5
+    )
+    return {
+        "rules": rules,
+        "categories": categories,
+        "missing_fixture": sorted(missing),
+        "below_target": below,
+        "targets": {"precision": PRECISION_TARGET, "recall": RECALL_TARGET, "min_labels": 5},
+    }

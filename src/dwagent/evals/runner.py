@@ -6,6 +6,7 @@ the labels (evals/matching.py), compares verdict cells, re-reads every quote fro
 records the runtime. `run_suite` returns one results dict; everything in it is sorted and
 deterministic except the `date` and `runtime` keys.
 """
+
 from __future__ import annotations
 
 import sqlite3
@@ -120,9 +121,7 @@ def _plan(options: EvalOptions) -> list[tuple[str, FixtureLabels]]:
     plan: list[tuple[str, FixtureLabels]] = []
     for lab in originals:
         # A variant is judged against its original, so variant-only suites run the original too.
-        if options.suite in ("all", "originals", "injected", lab.name) or (
-            options.suite == "bad-input" and lab.name == BAD_INPUT_BASE
-        ):
+        if options.suite in ("all", "originals", "injected", lab.name) or (options.suite == "bad-input" and lab.name == BAD_INPUT_BASE):
             plan.append(("original", lab))
         if options.suite in ("all", "injected", lab.name):
             plan.append(("injected", lab))

@@ -6,6 +6,7 @@ or by its full path; both find the row. A report signature is what must not chan
 comments, docs or unreadable extra files change: the verdict, every cell status and every
 finding's category, file, lines and severity (not the excerpt, whose text the variants alter).
 """
+
 from __future__ import annotations
 
 from dwagent.evals.labels import FixtureLabels

@@ -1,11 +1,19 @@
 """Inline SVG charts for report.html (no library, no network). Labels are escaped: they can be
 paths or names from the audited tree."""
+
 from __future__ import annotations
 
 from dwagent.report.text import h
 
-STATUS_COLOUR = {"PASS": "#1f8f4e", "FAIL": "#c0392b", "CONDITIONAL": "#d99a00", "NOT VERIFIED": "#9aa3b2",
-                 "NOT RUN": "#9aa3b2", "NOT APPLICABLE": "#dfe3ea", "": "#ffffff"}
+STATUS_COLOUR = {
+    "PASS": "#1f8f4e",
+    "FAIL": "#c0392b",
+    "CONDITIONAL": "#d99a00",
+    "NOT VERIFIED": "#9aa3b2",
+    "NOT RUN": "#9aa3b2",
+    "NOT APPLICABLE": "#dfe3ea",
+    "": "#ffffff",
+}
 
 
 def bar_chart(title: str, data: list[tuple[str, int, str]], width: int = 420, label_w: int = 150) -> str:
@@ -14,8 +22,10 @@ def bar_chart(title: str, data: list[tuple[str, int, str]], width: int = 420, la
     height = max(1, len(data)) * (bar_h + gap) + 24
     top = max([v for _, v, _ in data] or [1]) or 1
     chars = max(8, label_w // 7)
-    parts = [f'<svg role="img" aria-label="{h(title)}" width="{width}" height="{height}" xmlns="http://www.w3.org/2000/svg">',
-             f'<text x="0" y="14" font-size="13" font-weight="700">{h(title)}</text>']
+    parts = [
+        f'<svg role="img" aria-label="{h(title)}" width="{width}" height="{height}" xmlns="http://www.w3.org/2000/svg">',
+        f'<text x="0" y="14" font-size="13" font-weight="700">{h(title)}</text>',
+    ]
     for i, (label, value, colour) in enumerate(data):
         y = 24 + i * (bar_h + gap)
         w = int((width - label_w - 50) * value / top)
@@ -33,8 +43,10 @@ def stacked_bars(title: str, rows: list[tuple[str, list[tuple[str, int, str]]]],
     bar_h, gap = 16, 5
     height = max(1, len(rows)) * (bar_h + gap) + 40
     top = max([sum(v for _, v, _ in segs) for _, segs in rows] or [1]) or 1
-    parts = [f'<svg role="img" aria-label="{h(title)}" width="{width}" height="{height}" xmlns="http://www.w3.org/2000/svg">',
-             f'<text x="0" y="14" font-size="13" font-weight="700">{h(title)}</text>']
+    parts = [
+        f'<svg role="img" aria-label="{h(title)}" width="{width}" height="{height}" xmlns="http://www.w3.org/2000/svg">',
+        f'<text x="0" y="14" font-size="13" font-weight="700">{h(title)}</text>',
+    ]
     legend = {}
     for i, (label, segs) in enumerate(rows):
         y = 24 + i * (bar_h + gap)
@@ -44,12 +56,16 @@ def stacked_bars(title: str, rows: list[tuple[str, list[tuple[str, int, str]]]],
             legend[name] = colour
             w = (width - label_w - 50) * value / top
             if value:
-                parts.append(f'<rect x="{x:.1f}" y="{y}" width="{max(w, 1):.1f}" height="{bar_h}" fill="{colour}"><title>{h(label)} {h(name)}: {value}</title></rect>')
+                parts.append(
+                    f'<rect x="{x:.1f}" y="{y}" width="{max(w, 1):.1f}" height="{bar_h}" fill="{colour}"><title>{h(label)} {h(name)}: {value}</title></rect>'
+                )
             x += w
         parts.append(f'<text x="{x + 4:.1f}" y="{y + 12}" font-size="11">{sum(v for _, v, _ in segs)}</text>')
     ly = height - 8
     for j, (name, colour) in enumerate(legend.items()):
-        parts.append(f'<rect x="{label_w + j * 80}" y="{ly - 9}" width="10" height="10" fill="{colour}"/><text x="{label_w + j * 80 + 14}" y="{ly}" font-size="11">{h(name)}</text>')
+        parts.append(
+            f'<rect x="{label_w + j * 80}" y="{ly - 9}" width="10" height="10" fill="{colour}"/><text x="{label_w + j * 80 + 14}" y="{ly}" font-size="11">{h(name)}</text>'
+        )
     if not rows:
         parts.append('<text x="0" y="40" font-size="12">no counted findings</text>')
     parts.append("</svg>")
@@ -61,8 +77,10 @@ def heat_map(title: str, rows: list[tuple[str, list[str]]], columns: list[str], 
     head = 70
     width = label_w + len(columns) * (cell + 2) + 10
     height = head + len(rows) * (cell + 2) + 10
-    parts = [f'<svg role="img" aria-label="{h(title)}" width="{width}" height="{height}" xmlns="http://www.w3.org/2000/svg">',
-             f'<text x="0" y="14" font-size="13" font-weight="700">{h(title)}</text>']
+    parts = [
+        f'<svg role="img" aria-label="{h(title)}" width="{width}" height="{height}" xmlns="http://www.w3.org/2000/svg">',
+        f'<text x="0" y="14" font-size="13" font-weight="700">{h(title)}</text>',
+    ]
     for j, col in enumerate(columns):
         x = label_w + j * (cell + 2) + cell / 2
         parts.append(f'<text transform="translate({x:.0f},{head - 4}) rotate(-60)" font-size="10">{h(col)}</text>')
@@ -71,7 +89,9 @@ def heat_map(title: str, rows: list[tuple[str, list[str]]], columns: list[str], 
         parts.append(f'<text x="0" y="{y + cell - 3}" font-size="10">{h(label[:32])}</text>')
         for j, status in enumerate(statuses):
             x = label_w + j * (cell + 2)
-            parts.append(f'<rect x="{x}" y="{y}" width="{cell}" height="{cell}" fill="{STATUS_COLOUR.get(status, "#9aa3b2")}" stroke="#ccd"><title>{h(label)} {h(columns[j])}: {h(status or "—")}</title></rect>')
+            parts.append(
+                f'<rect x="{x}" y="{y}" width="{cell}" height="{cell}" fill="{STATUS_COLOUR.get(status, "#9aa3b2")}" stroke="#ccd"><title>{h(label)} {h(columns[j])}: {h(status or "—")}</title></rect>'
+            )
     parts.append("</svg>")
     return "".join(parts)
 

@@ -1,6 +1,7 @@
 """The competitive analysis as prose and tables, built from the analyst's structured result
 (positions, recommendations, capability profile, per-dimension matrix), never its raw Markdown.
 The full per-product comparison stays in competitive-analysis.md."""
+
 from __future__ import annotations
 
 from collections import Counter
@@ -29,9 +30,10 @@ def competitive_summary(c: dict) -> dict:
         "dimensions": {d: dict(sorted(v.items())) for d, v in sorted(dims.items())},
         "profile": dict(sorted(profile.items())),
         "missing": sorted(k for k, v in (c.get("profile") or {}).items() if v != "present"),
-        "recommendations": [{"priority": r.get("priority"), "title": r.get("title", ""), "rationale": r.get("rationale", ""),
-                             "market": r.get("market", "")}
-                            for r in c.get("recommendations", [])],
+        "recommendations": [
+            {"priority": r.get("priority"), "title": r.get("title", ""), "rationale": r.get("rationale", ""), "market": r.get("market", "")}
+            for r in c.get("recommendations", [])
+        ],
     }
 
 
@@ -42,10 +44,11 @@ def competitive_section(c: dict) -> list[str]:
     if s["status"] != "RAN":
         return out + [f"NOT RUN: {md_inline(s['reason'] or 'not available')}", ""]
     pos = s["positions"]
-    out.append(f"Compared with {s['products']} products of the sourced knowledge base (as of {md_inline(s['as_of'])}), the tree leads "
-               f"{len(pos['leads'])}, is comparable with {len(pos['comparable'])}, is behind {len(pos['behind'])} and could not be "
-               f"compared with {len(pos['unknown'])}. Of the capabilities tracked, "
-               + ", ".join(f"{n} {k}" for k, n in s["profile"].items()) + ".")
+    out.append(
+        f"Compared with {s['products']} products of the sourced knowledge base (as of {md_inline(s['as_of'])}), the tree leads "
+        f"{len(pos['leads'])}, is comparable with {len(pos['comparable'])}, is behind {len(pos['behind'])} and could not be "
+        f"compared with {len(pos['unknown'])}. Of the capabilities tracked, " + ", ".join(f"{n} {k}" for k, n in s["profile"].items()) + "."
+    )
     if s["bottom_line"]:
         out += ["", md_inline(s["bottom_line"], 1200), ""]
     if s["missing"]:

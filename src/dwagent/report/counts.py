@@ -4,6 +4,7 @@ CERTIFICATION.md, FINDINGS.md, report.html, findings.json and run.json read `Rep
 counts for itself, so a quantity cannot have two values in two sections. `crosscheck.py` reads
 the written files back and fails when any of them disagrees.
 """
+
 from __future__ import annotations
 
 from collections import Counter
@@ -36,8 +37,12 @@ def compute_counts(report: Report) -> dict[str, Any]:
     gate_value = {g.id: g.value for g in report.gates if g.kind == "threshold" and g.value is not None}
     return {
         "verdict": report.verdict,
-        "root_causes": {"block": by_effect["block"], "condition": by_effect["condition"], "note": by_effect["note"],
-                        "total": len(report.root_causes)},
+        "root_causes": {
+            "block": by_effect["block"],
+            "condition": by_effect["condition"],
+            "note": by_effect["note"],
+            "total": len(report.root_causes),
+        },
         "blocking_locations": sum(rc.count for rc in report.root_causes if rc.effect == "block"),
         "p0": len(report.p0),
         "conditions": len(report.conditions),
@@ -51,8 +56,13 @@ def compute_counts(report: Report) -> dict[str, Any]:
             "test": sum(1 for f in counted if f.scope == "test"),
             "by_severity": {s: n for s, n in sorted(Counter(f.severity for f in counted).items(), key=lambda kv: SEVERITY_ORDER[kv[0]])},
         },
-        "cells": {"gates": _statuses(report.gates), "domains": _statuses(report.domains), "tiers": _statuses(report.tiers),
-                  "plugins": _statuses(report.plugins), "flows": _statuses(report.flows)},
+        "cells": {
+            "gates": _statuses(report.gates),
+            "domains": _statuses(report.domains),
+            "tiers": _statuses(report.tiers),
+            "plugins": _statuses(report.plugins),
+            "flows": _statuses(report.flows),
+        },
         # threshold gates' measured values (e.g. placeholder tests): printed wherever the quantity appears
         "gate_values": dict(sorted(gate_value.items())),
         "by_domain": _by_domain(report, counted),

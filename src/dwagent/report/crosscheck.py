@@ -5,6 +5,7 @@ All of them render `Report.counts` (report/counts.py); this module is the indepe
 that proves it: it recounts from the files themselves (SARIF results, table rows, headings, the
 HTML's data block) rather than trusting the counts dict.
 """
+
 from __future__ import annotations
 
 import json
@@ -50,47 +51,100 @@ def crosscheck(out_dir: Path) -> list[str]:
         html_data.update(read_deferred_block(block))
     blocking = [rc for rc in report.root_causes if rc.effect == "block"]
     block_section = md.split("## Blocking root causes", 1)[-1].split("\n## ", 1)[0]
-    _agree(problems, "blocking root causes", {
-        "findings.json root_causes": len(blocking), "findings.json p0": len(report.p0), "counts": c.get("root_causes", {}).get("block"),
-        "CERTIFICATION.md heading": _one(r"## Blocking root causes \((\d+)\)", md),
-        "CERTIFICATION.md table rows": len(re.findall(r"^\| \d+ \|", block_section, re.M)),
-        "CERTIFICATION.md decision": _one(r"\*\*\w[\w ]*\.\*\* (\d+) blocking root cause", md) if blocking else 0,
-        "report.html nav": _one(r"Root causes \((\d+) blocking\)", page),
-        "report.html data": sum(1 for rc in html_data.get("root_causes", []) if rc["effect"] == "block"),
-        "run.json": run.get("counts", {}).get("p0"),
-    })
-    _agree(problems, "blocking locations", {
-        "counts": c.get("blocking_locations"), "findings.json": sum(rc.count for rc in blocking),
-        "CERTIFICATION.md": _one(r"blocking root cause\(s\) at (\d+) location", md) if blocking else 0,
-    })
+    _agree(
+        problems,
+        "blocking root causes",
+        {
+            "findings.json root_causes": len(blocking),
+            "findings.json p0": len(report.p0),
+            "counts": c.get("root_causes", {}).get("block"),
+            "CERTIFICATION.md heading": _one(r"## Blocking root causes \((\d+)\)", md),
+            "CERTIFICATION.md table rows": len(re.findall(r"^\| \d+ \|", block_section, re.M)),
+            "CERTIFICATION.md decision": _one(r"\*\*\w[\w ]*\.\*\* (\d+) blocking root cause", md) if blocking else 0,
+            "report.html nav": _one(r"Root causes \((\d+) blocking\)", page),
+            "report.html data": sum(1 for rc in html_data.get("root_causes", []) if rc["effect"] == "block"),
+            "run.json": run.get("counts", {}).get("p0"),
+        },
+    )
+    _agree(
+        problems,
+        "blocking locations",
+        {
+            "counts": c.get("blocking_locations"),
+            "findings.json": sum(rc.count for rc in blocking),
+            "CERTIFICATION.md": _one(r"blocking root cause\(s\) at (\d+) location", md) if blocking else 0,
+        },
+    )
     sarif = json.loads((out_dir / "findings.sarif").read_text(encoding="utf-8")) if (out_dir / "findings.sarif").exists() else None
     results = sarif["runs"][0]["results"] if sarif else None
-    _agree(problems, "findings", {
-        "findings.json": len(report.findings), "counts": c.get("findings", {}).get("total"),
-        "findings.sarif results": len(results) if results is not None else len(report.findings),
-        "FINDINGS.md": len(re.findall(r"^### F-", appendix, re.M)),
-        "report.html nav": _one(r"Findings \((\d+)\)", page), "report.html data": len(html_data.get("findings", [])),
-        "run.json": run.get("counts", {}).get("findings"),
-    })
+    _agree(
+        problems,
+        "findings",
+        {
+            "findings.json": len(report.findings),
+            "counts": c.get("findings", {}).get("total"),
+            "findings.sarif results": len(results) if results is not None else len(report.findings),
+            "FINDINGS.md": len(re.findall(r"^### F-", appendix, re.M)),
+            "report.html nav": _one(r"Findings \((\d+)\)", page),
+            "report.html data": len(html_data.get("findings", [])),
+            "run.json": run.get("counts", {}).get("findings"),
+        },
+    )
     if results is not None:
         in_sarif = sum(1 for r in results if r.get("properties", {}).get("rootCause"))
-        _agree(problems, "findings grouped into root causes", {
-            "findings.json": len({fid for rc in report.root_causes for fid in rc.finding_ids} & {f.id for f in report.findings}),
-            "findings.sarif rootCause": in_sarif})
-    _agree(problems, "counted findings", {
-        "counts": c.get("findings", {}).get("counted"),
-        "CERTIFICATION.md": _one(r"Counted findings: (\d+)", md),
-        "findings.sarif unsuppressed-or-in-source": sum(1 for r in results if not any(s["kind"] == "external" and s.get("properties", {}).get("dwagentKind") == "certifier-baseline" for s in r.get("suppressions", []))) if results is not None else c.get("findings", {}).get("counted"),
-    })
-    _agree(problems, "conditions", {"findings.json": len(report.conditions), "counts": c.get("conditions"), "run.json": run.get("counts", {}).get("conditions"),
-                                    "CERTIFICATION.md": _one(r"conditions: (\d+) · notes", md)})
+        _agree(
+            problems,
+            "findings grouped into root causes",
+            {
+                "findings.json": len({fid for rc in report.root_causes for fid in rc.finding_ids} & {f.id for f in report.findings}),
+                "findings.sarif rootCause": in_sarif,
+            },
+        )
+    _agree(
+        problems,
+        "counted findings",
+        {
+            "counts": c.get("findings", {}).get("counted"),
+            "CERTIFICATION.md": _one(r"Counted findings: (\d+)", md),
+            "findings.sarif unsuppressed-or-in-source": sum(
+                1
+                for r in results
+                if not any(
+                    s["kind"] == "external" and s.get("properties", {}).get("dwagentKind") == "certifier-baseline" for s in r.get("suppressions", [])
+                )
+            )
+            if results is not None
+            else c.get("findings", {}).get("counted"),
+        },
+    )
+    _agree(
+        problems,
+        "conditions",
+        {
+            "findings.json": len(report.conditions),
+            "counts": c.get("conditions"),
+            "run.json": run.get("counts", {}).get("conditions"),
+            "CERTIFICATION.md": _one(r"conditions: (\d+) · notes", md),
+        },
+    )
     _agree(problems, "counts block", {"findings.json": c, "report.html data": html_data.get("counts"), "run.json": run.get("report_counts")})
-    _agree(problems, "verdict", {"findings.json": report.verdict, "run.json": run.get("verdict"), "report.html data": html_data.get("verdict"),
-                                 "CERTIFICATION.md": (re.search(r"\*\*Verdict: ([A-Z ]+)\*\*", md) or [None, None])[1]})
+    _agree(
+        problems,
+        "verdict",
+        {
+            "findings.json": report.verdict,
+            "run.json": run.get("verdict"),
+            "report.html data": html_data.get("verdict"),
+            "CERTIFICATION.md": (re.search(r"\*\*Verdict: ([A-Z ]+)\*\*", md) or [None, None])[1],
+        },
+    )
     gate = c.get("gate_values", {}).get("placeholder-tests")
     if gate is not None:
-        said = {f"{name}: {n}" for name, text in (("CERTIFICATION.md", md), ("report.html", page))
-                for n in re.findall(r"(\d+) placeholder tests?\b", text)}
+        said = {
+            f"{name}: {n}"
+            for name, text in (("CERTIFICATION.md", md), ("report.html", page))
+            for n in re.findall(r"(\d+) placeholder tests?\b", text)
+        }
         for entry in sorted(said):
             if int(entry.rsplit(": ", 1)[1]) != gate:
                 problems.append(f"placeholder tests: gate {gate}, {entry}")

@@ -1,5 +1,6 @@
 """Compare two certification reports: new / fixed / unchanged findings (by fingerprint, which
 survives line moves) and verdict or matrix status changes."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -31,7 +32,13 @@ def _brief(f) -> dict:
 
 def _statuses(report: Report) -> dict[str, str]:
     out = {}
-    for label, rows in (("gate", report.gates), ("domain", report.domains), ("tier", report.tiers), ("plugin", report.plugins), ("flow", report.flows)):
+    for label, rows in (
+        ("gate", report.gates),
+        ("domain", report.domains),
+        ("tier", report.tiers),
+        ("plugin", report.plugins),
+        ("flow", report.flows),
+    ):
         for r in rows:
             out[f"{label}:{r.id}"] = r.status
     return out
@@ -55,7 +62,9 @@ def comparison_summary(old: Report, new: Report, source: str = "") -> dict:
     d = diff_reports(old, new)
     old_rc = {rc.id: rc for rc in old.root_causes}
     new_rc = {rc.id: rc for rc in new.root_causes}
-    blocking_new = sorted((rc for k, rc in new_rc.items() if rc.effect == "block" and (k not in old_rc or old_rc[k].effect != "block")), key=lambda r: r.id)
+    blocking_new = sorted(
+        (rc for k, rc in new_rc.items() if rc.effect == "block" and (k not in old_rc or old_rc[k].effect != "block")), key=lambda r: r.id
+    )
     fixed = sorted((rc for k, rc in old_rc.items() if rc.effect == "block" and (k not in new_rc or new_rc[k].effect != "block")), key=lambda r: r.id)
     return {
         "baseline": source,

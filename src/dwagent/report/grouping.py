@@ -10,6 +10,7 @@ and split one pattern into many items: "promises to encrypt / to decrypt / to co
 locations are the most telling (worst severity, production, reachable, high confidence), spread
 over as many components as possible.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -52,9 +53,15 @@ def root_cause_id(key: str) -> str:
 
 def telling(finding: dict) -> tuple:
     """Sort key: the most telling location first."""
-    return (SEVERITY_ORDER[finding["severity"]], finding.get("scope") != "production",
-            _REACH_RANK.get(finding.get("reachability", "unknown"), 1), _CONF_RANK.get(finding.get("confidence", "high"), 0),
-            finding["file"], finding["start_line"], finding["rule"])
+    return (
+        SEVERITY_ORDER[finding["severity"]],
+        finding.get("scope") != "production",
+        _REACH_RANK.get(finding.get("reachability", "unknown"), 1),
+        _CONF_RANK.get(finding.get("confidence", "high"), 0),
+        finding["file"],
+        finding["start_line"],
+        finding["rule"],
+    )
 
 
 def cite(findings: list[dict], component_of: Callable[[str], str], n: int = CITED) -> list[dict]:
@@ -82,12 +89,15 @@ def _location(f: dict) -> dict:
 
 
 def _verify_finding(rule: str, n: int) -> str:
-    return (f"re-run certify with this report as --baseline: the comparison must list these {n} location(s) as fixed "
-            f"and no finding of {rule} may remain or appear")
+    return (
+        f"re-run certify with this report as --baseline: the comparison must list these {n} location(s) as fixed "
+        f"and no finding of {rule} may remain or appear"
+    )
 
 
-def group_findings(findings: Iterable[dict], effect_of: Callable[[dict], str], component_of: Callable[[str], str],
-                   titles: dict[str, str] | None = None) -> list[dict]:
+def group_findings(
+    findings: Iterable[dict], effect_of: Callable[[dict], str], component_of: Callable[[str], str], titles: dict[str, str] | None = None
+) -> list[dict]:
     """Root causes (RootCause dicts) of these counted findings, each with the worst member's effect."""
     groups: dict[str, list[dict]] = {}
     for f in findings:
@@ -100,32 +110,58 @@ def group_findings(findings: Iterable[dict], effect_of: Callable[[dict], str], c
         effect = min((effect_of(f) for f in members), key=_EFFECT_RANK.__getitem__)
         comps = sorted({component_of(f["file"]) for f in members})
         title = (head.get("root_cause") or "").strip() or (titles or {}).get(head["rule"]) or message_shape(head["message"])
-        out.append({
-            "id": root_cause_id(key), "key": key, "kind": "finding", "rule": head["rule"], "category": head["category"],
-            "severity": head["severity"], "effect": effect, "title": title,
-            "what": f"{title}: {head['message']}"[:400],
-            "why": why, "fix": fix, "verify": _verify_finding(head["rule"], len(members)),
-            "count": len(members), "files": len({f["file"] for f in members}), "components": comps,
-            "production": sum(1 for f in members if f.get("scope") == "production"),
-            "finding_ids": [f["id"] for f in members],
-            "cited": [_location(f) for f in cite(members, component_of)],
-            "blocks": [],
-        })
+        out.append(
+            {
+                "id": root_cause_id(key),
+                "key": key,
+                "kind": "finding",
+                "rule": head["rule"],
+                "category": head["category"],
+                "severity": head["severity"],
+                "effect": effect,
+                "title": title,
+                "what": f"{title}: {head['message']}"[:400],
+                "why": why,
+                "fix": fix,
+                "verify": _verify_finding(head["rule"], len(members)),
+                "count": len(members),
+                "files": len({f["file"] for f in members}),
+                "components": comps,
+                "production": sum(1 for f in members if f.get("scope") == "production"),
+                "finding_ids": [f["id"] for f in members],
+                "cited": [_location(f) for f in cite(members, component_of)],
+                "blocks": [],
+            }
+        )
     return out
 
 
-def cell_root_cause(kind: str, key: str, title: str, where: list[dict], effect: str, why: str = "", fix: str = "",
-                    verify: str = "", id_: str = "") -> dict:
+def cell_root_cause(
+    kind: str, key: str, title: str, where: list[dict], effect: str, why: str = "", fix: str = "", verify: str = "", id_: str = ""
+) -> dict:
     """A root cause that is a failing cell's own evidence (no finding behind it): a gate that did
     not run, a lifecycle stub, a broken flow, a preset that lacks an option."""
     default_why, default_fix = CELL_REMEDY.get(kind, ("", ""))
     return {
-        "id": id_ or root_cause_id(f"{kind}:{key}"), "key": f"{kind}:{key}", "kind": kind, "rule": "", "category": "",
-        "severity": "", "effect": effect, "title": title, "what": title, "why": why or default_why, "fix": fix or default_fix,
+        "id": id_ or root_cause_id(f"{kind}:{key}"),
+        "key": f"{kind}:{key}",
+        "kind": kind,
+        "rule": "",
+        "category": "",
+        "severity": "",
+        "effect": effect,
+        "title": title,
+        "what": title,
+        "why": why or default_why,
+        "fix": fix or default_fix,
         "verify": verify or "re-run certify: the named cell(s) must no longer FAIL, each citing its evidence",
-        "count": len(where), "files": len({w["file"] for w in where if w.get("file")}),
+        "count": len(where),
+        "files": len({w["file"] for w in where if w.get("file")}),
         "components": sorted({w.get("component", "") for w in where if w.get("component")}),
-        "production": 0, "finding_ids": [], "cited": where[:CITED], "blocks": [],
+        "production": 0,
+        "finding_ids": [],
+        "cited": where[:CITED],
+        "blocks": [],
     }
 
 
@@ -141,5 +177,13 @@ def order(root_causes: list[dict], kind_order: tuple[str, ...]) -> list[dict]:
     """Deterministic order: effect, kind, worst severity, most locations, key."""
     for rc in root_causes:
         rc["blocks"] = sorted(rc["blocks"])
-    return sorted(root_causes, key=lambda rc: (_EFFECT_RANK[rc["effect"]], kind_order.index(rc["kind"]) if rc["kind"] in kind_order else 99,
-                                              SEVERITY_ORDER.get(rc["severity"], 0), -rc["count"], rc["key"]))
+    return sorted(
+        root_causes,
+        key=lambda rc: (
+            _EFFECT_RANK[rc["effect"]],
+            kind_order.index(rc["kind"]) if rc["kind"] in kind_order else 99,
+            SEVERITY_ORDER.get(rc["severity"], 0),
+            -rc["count"],
+            rc["key"],
+        ),
+    )

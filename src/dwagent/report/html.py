@@ -10,6 +10,7 @@ here, and report.js inserts data only as text (never as markup): the tree is hos
 must not be able to inject markup or script. The JSON block escapes `<`, `>` and `&` so no
 string in it can close the script element.
 """
+
 from __future__ import annotations
 
 import base64
@@ -45,8 +46,11 @@ def _table(title: str, head: list[str], rows: list[list[str]], table_id: str = "
     tid = f' id="{table_id}"' if table_id else ""
     sid = f' id="{section_id}"' if section_id else ""
     body = "".join("<tr>" + "".join(r) + "</tr>" for r in rows)
-    return (f'<section{sid}><h2>{h(title)}</h2><table class="sortable"{tid}><thead><tr>'
-            + "".join(f"<th>{h(x)}</th>" for x in head) + f"</tr></thead><tbody>{body}</tbody></table></section>")
+    return (
+        f'<section{sid}><h2>{h(title)}</h2><table class="sortable"{tid}><thead><tr>'
+        + "".join(f"<th>{h(x)}</th>" for x in head)
+        + f"</tr></thead><tbody>{body}</tbody></table></section>"
+    )
 
 
 def _td(value: object, sort: str | None = None) -> str:
@@ -61,33 +65,59 @@ def _matrix(title: str, rows, section_id: str) -> str:
     data = []
     for r in rows:
         tips = {c: r.cells[c].reason for c in cells if c in r.cells}
-        data.append([_td(r.id.rsplit("/", 1)[-1]), _td(r.name), f'<td data-sort="{h(r.status)}">{_status(r.status)}</td>',
-                     *[f'<td title="{h(tips.get(c, ""))}">{_status(r.cells[c].status) if c in r.cells else ""}</td>' for c in cells],
-                     _td(r.reason), f"<td>{_links([*r.finding_ids])}</td>"])
+        data.append(
+            [
+                _td(r.id.rsplit("/", 1)[-1]),
+                _td(r.name),
+                f'<td data-sort="{h(r.status)}">{_status(r.status)}</td>',
+                *[f'<td title="{h(tips.get(c, ""))}">{_status(r.cells[c].status) if c in r.cells else ""}</td>' for c in cells],
+                _td(r.reason),
+                f"<td>{_links([*r.finding_ids])}</td>",
+            ]
+        )
     return _table(title, ["id", "name", "status", *cells, "reason (decided by)", "findings"], data, section_id=section_id)
 
 
 def _overview(report: Report) -> str:
     c = report.counts
     rcs = [rc for rc in report.root_causes if rc.effect == "block"]
-    na = "".join(f"<li><b>{h(what)}</b> — {h(why)}</li>" for what, why in not_assessed_items(report)) or "<li>Every gate and every part of the audit ran.</li>"
+    na = (
+        "".join(f"<li><b>{h(what)}</b> — {h(why)}</li>" for what, why in not_assessed_items(report))
+        or "<li>Every gate and every part of the audit ran.</li>"
+    )
     by_dom = c.get("by_domain", {})
     names = {d.id: d.name for d in report.domains}
-    dom_rows = [(names.get(d, d), [(s, n.get(s, 0), SEV_COLOUR[s]) for s in sorted(SEVERITY_ORDER, key=SEVERITY_ORDER.get)])
-                for d, n in by_dom.items() if sum(n.values())]
+    dom_rows = [
+        (names.get(d, d), [(s, n.get(s, 0), SEV_COLOUR[s]) for s in sorted(SEVERITY_ORDER, key=SEVERITY_ORDER.get)])
+        for d, n in by_dom.items()
+        if sum(n.values())
+    ]
     rc_bars = [(rc.title, rc.count, SEV_COLOUR.get(rc.severity, "#3d6fb6")) for rc in rcs[:40]]
     plugin_cells = sorted({k for p in report.plugins for k in p.cells})
-    heat = heat_map("Plugin heat map (cell status)", [(p.id.rsplit("/", 1)[-1], [p.cells[k].status if k in p.cells else "" for k in plugin_cells]) for p in report.plugins], plugin_cells)
-    charts = [stacked_bars("Counted findings by domain and severity", dom_rows),
-              bar_chart("Blocking root causes (locations)", rc_bars, width=620, label_w=300), heat]
+    heat = heat_map(
+        "Plugin heat map (cell status)",
+        [(p.id.rsplit("/", 1)[-1], [p.cells[k].status if k in p.cells else "" for k in plugin_cells]) for p in report.plugins],
+        plugin_cells,
+    )
+    charts = [
+        stacked_bars("Counted findings by domain and severity", dom_rows),
+        bar_chart("Blocking root causes (locations)", rc_bars, width=620, label_w=300),
+        heat,
+    ]
     if report.comparison:
         cmp = report.comparison
-        charts.append(bar_chart("Since the baseline (findings)", [("new", cmp["new"], "#c0392b"), ("fixed", cmp["fixed"], "#1f8f4e"),
-                                                                  ("unchanged", cmp["unchanged"], "#8a94a6")]))
-    return (f'<section id="overview"><h2>Decision</h2><p><span class="verdict-inline">{h(report.verdict)}.</span> {h(decision_text(report))}</p>'
-            f'{_changes(report)}'
-            f'<h3>What was NOT ASSESSED (never counted as a pass)</h3><ul id="not-assessed">{na}</ul><p class=muted>{h(assessed(report))}</p>'
-            f'<div class="charts" id="charts">{"".join(charts)}</div></section>')
+        charts.append(
+            bar_chart(
+                "Since the baseline (findings)",
+                [("new", cmp["new"], "#c0392b"), ("fixed", cmp["fixed"], "#1f8f4e"), ("unchanged", cmp["unchanged"], "#8a94a6")],
+            )
+        )
+    return (
+        f'<section id="overview"><h2>Decision</h2><p><span class="verdict-inline">{h(report.verdict)}.</span> {h(decision_text(report))}</p>'
+        f"{_changes(report)}"
+        f'<h3>What was NOT ASSESSED (never counted as a pass)</h3><ul id="not-assessed">{na}</ul><p class=muted>{h(assessed(report))}</p>'
+        f'<div class="charts" id="charts">{"".join(charts)}</div></section>'
+    )
 
 
 def _changes(report: Report) -> str:
@@ -97,8 +127,10 @@ def _changes(report: Report) -> str:
     moved = "moved" if cmp["old_verdict"] != cmp["new_verdict"] else "did not move"
     lis = "".join(f"<li>new: {h(r['id'])} {h(r['title'])} ({r['count']})</li>" for r in cmp.get("new_root_causes", [])[:20])
     lis += "".join(f"<li>fixed: {h(r['id'])} {h(r['title'])} ({r['count']})</li>" for r in cmp.get("fixed_root_causes", [])[:20])
-    return (f'<div id="changes"><h3>Since the baseline</h3><p>Verdict {moved}: {h(cmp["old_verdict"])} → <b>{h(cmp["new_verdict"])}</b>. '
-            f'Findings: {cmp["new"]} new, {cmp["fixed"]} fixed, {cmp["unchanged"]} unchanged.</p><ul>{lis}</ul></div>')
+    return (
+        f'<div id="changes"><h3>Since the baseline</h3><p>Verdict {moved}: {h(cmp["old_verdict"])} → <b>{h(cmp["new_verdict"])}</b>. '
+        f"Findings: {cmp['new']} new, {cmp['fixed']} fixed, {cmp['unchanged']} unchanged.</p><ul>{lis}</ul></div>"
+    )
 
 
 def _flows(report: Report) -> str:
@@ -118,17 +150,24 @@ def _competitive(report: Report) -> str:
     if s["status"] != "RAN":
         return f'<section id="competitive"><h2>Competitive analysis</h2><p>NOT RUN: {h(s["reason"] or "not available")}</p></section>'
     pos = s["positions"]
-    prose = (f"Compared with {s['products']} products (knowledge base as of {s['as_of']}): leads {len(pos['leads'])}, comparable "
-             f"{len(pos['comparable'])}, behind {len(pos['behind'])}, unknown {len(pos['unknown'])}. Capabilities: "
-             + ", ".join(f"{n} {k}" for k, n in s["profile"].items()) + ".")
-    dims = "".join(f"<tr><td>{h(d.replace('_', ' '))}</td>" + "".join(f"<td>{t.get(p, 0)}</td>" for p in POSITIONS) + "</tr>" for d, t in s["dimensions"].items())
+    prose = (
+        f"Compared with {s['products']} products (knowledge base as of {s['as_of']}): leads {len(pos['leads'])}, comparable "
+        f"{len(pos['comparable'])}, behind {len(pos['behind'])}, unknown {len(pos['unknown'])}. Capabilities: "
+        + ", ".join(f"{n} {k}" for k, n in s["profile"].items())
+        + "."
+    )
+    dims = "".join(
+        f"<tr><td>{h(d.replace('_', ' '))}</td>" + "".join(f"<td>{t.get(p, 0)}</td>" for p in POSITIONS) + "</tr>" for d, t in s["dimensions"].items()
+    )
     recs = "".join(f"<li><b>{h(r['title'])}</b> — {h(r['rationale'].replace('`', ''))}</li>" for r in s["recommendations"])
     plist = "".join(f"<tr><td>{h(p)}</td><td>{h(', '.join(pos[p]))}</td></tr>" for p in POSITIONS if pos[p])
     bottom = f"<p>{h(s['bottom_line'])}</p>" if s["bottom_line"] else ""
-    return (f'<section id="competitive"><h2>Competitive analysis</h2><p>{h(prose)}</p>{bottom}'
-            f"<table><thead><tr><th>dimension</th>{''.join(f'<th>{p}</th>' for p in POSITIONS)}</tr></thead><tbody>{dims}</tbody></table>"
-            f"<h3>Priorities</h3><ol>{recs}</ol><details><summary>Products by position</summary><table>{plist}</table></details>"
-            "<p class=muted>Per-product sources: competitive-analysis.md.</p></section>")
+    return (
+        f'<section id="competitive"><h2>Competitive analysis</h2><p>{h(prose)}</p>{bottom}'
+        f"<table><thead><tr><th>dimension</th>{''.join(f'<th>{p}</th>' for p in POSITIONS)}</tr></thead><tbody>{dims}</tbody></table>"
+        f"<h3>Priorities</h3><ol>{recs}</ol><details><summary>Products by position</summary><table>{plist}</table></details>"
+        "<p class=muted>Per-product sources: competitive-analysis.md.</p></section>"
+    )
 
 
 def _llm_section(llm_lines: tuple[str, ...]) -> str:
@@ -151,14 +190,28 @@ def page_data(report: Report) -> dict:
 
     def brief(f, dropped: bool = False) -> dict:
         return {
-            "id": f.id, "rule": f.rule, "category": f.category, "severity": f.severity, "confidence": f.confidence, "scope": f.scope,
-            "file": f.file, "line": f.start_line, "end": f.end_line, "excerpt": f.excerpt, "message": f.message, "reach": f.reachability,
-            "cwe": list(f.cwe), "rc": rc_of.get(f.id, ""), "domains": list(report.finding_domains.get(f.id, ())), "plugin": plugin_of(f.file),
+            "id": f.id,
+            "rule": f.rule,
+            "category": f.category,
+            "severity": f.severity,
+            "confidence": f.confidence,
+            "scope": f.scope,
+            "file": f.file,
+            "line": f.start_line,
+            "end": f.end_line,
+            "excerpt": f.excerpt,
+            "message": f.message,
+            "reach": f.reachability,
+            "cwe": list(f.cwe),
+            "rc": rc_of.get(f.id, ""),
+            "domains": list(report.finding_domains.get(f.id, ())),
+            "plugin": plugin_of(f.file),
             "suppression": f.suppression.kind if f.suppression else "",
             "review": [{"challenge": r.challenge, "outcome": r.outcome, "detail": r.detail, "evidence": list(r.evidence_ids)} for r in f.review],
             "hops": [{"file": e.file, "line": e.start_line, "excerpt": e.excerpt, "note": e.note} for e in f.related],
             "guards": [{"file": e.file, "line": e.start_line, "excerpt": e.excerpt, "note": e.note} for e in f.guards],
-            "evidence": list(f.evidence_ids), "dropped": dropped,
+            "evidence": list(f.evidence_ids),
+            "dropped": dropped,
         }
 
     findings = [brief(f) for f in report.findings]
@@ -202,38 +255,59 @@ def render_html(report: Report, generated_at: str, llm_lines: tuple[str, ...] = 
     """The full self-contained HTML page. `llm_lines` (report sentences from the LLM usage
     ledger) adds an "LLM assistance" section; without them the page is the offline page."""
     c = report.counts
-    nav = [("overview", "Overview"), ("root-causes", f"Root causes ({c.get('root_causes', {}).get('block', 0)} blocking)"),
-           ("findings", f"Findings ({c.get('findings', {}).get('total', len(report.findings))})"), ("gates", "Gates"),
-           ("domains", "Domains"), ("tiers", "Tiers"), ("plugins", "Plugins"), ("flows", "Flows"), ("competitive", "Competitive"),
-           ("evidence", "Evidence")]
+    nav = [
+        ("overview", "Overview"),
+        ("root-causes", f"Root causes ({c.get('root_causes', {}).get('block', 0)} blocking)"),
+        ("findings", f"Findings ({c.get('findings', {}).get('total', len(report.findings))})"),
+        ("gates", "Gates"),
+        ("domains", "Domains"),
+        ("tiers", "Tiers"),
+        ("plugins", "Plugins"),
+        ("flows", "Flows"),
+        ("competitive", "Competitive"),
+        ("evidence", "Evidence"),
+    ]
     parts = [
         "<!DOCTYPE html><html lang=en><head><meta charset=utf-8>",
-        '<meta http-equiv="Content-Security-Policy" content="default-src \'none\'; style-src \'unsafe-inline\'; script-src \'unsafe-inline\'; img-src data:">',
+        "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:\">",
         f"<title>dwagent certification: {h(report.root_name)}</title><style>{_asset('report.css')}</style></head><body>",
-        f'<header><h1>Certification report: {h(report.root_name)}</h1>'
+        f"<header><h1>Certification report: {h(report.root_name)}</h1>"
         f'<span id="verdict" class="verdict v-{h(report.verdict.replace(" ", "-"))}">{h(report.verdict)}</span> '
         f'<span>{h(report.rationale)}</span><div class=muted style="color:#cfd5e0">Generated {h(generated_at)} · rubric {h(report.rubric)} '
-        f'({h(report.rubric_sha256[:12])}) · dwagent {h(report.tool_version)}</div></header>',
+        f"({h(report.rubric_sha256[:12])}) · dwagent {h(report.tool_version)}</div></header>",
         '<nav id="nav">' + "".join(f'<a href="#{k}" data-nav="{k}">{h(v)}</a>' for k, v in nav) + "</nav><main>",
         _overview(report),
         '<section id="root-causes"><h2>Root causes</h2><p class=muted>One item per defect; expand for every location.</p>'
         '<div id="rc-filter"><label><input type="checkbox" id="rc-blocking" checked> blocking only</label></div><div id="rc-list"></div></section>',
         '<section id="findings"><h2>Findings</h2><div class="filters">'
         '<input id="search" type="search" placeholder="search findings (file, message, excerpt, rule)…" aria-label="search findings">'
-        + "".join(f'<select id="f-{k}" aria-label="{k}"><option value="">{k}: all</option></select>' for k in ("severity", "category", "domain", "plugin", "scope"))
+        + "".join(
+            f'<select id="f-{k}" aria-label="{k}"><option value="">{k}: all</option></select>'
+            for k in ("severity", "category", "domain", "plugin", "scope")
+        )
         + '<span id="f-count" class=muted></span></div>'
         '<table id="findings-table"><thead><tr><th>severity</th><th>category</th><th>rule</th><th>location</th><th>message</th></tr></thead>'
         '<tbody></tbody></table><button id="more" type="button">show more</button></section>',
         '<section id="finding-page" hidden></section>',
-        _table("Hard gates", ["gate", "kind", "status", "effect", "reason", "findings"],
-               [[_td(g.name), _td(g.kind), f"<td>{_status(g.status)}</td>", _td(g.effect), _td(g.reason), f"<td>{_links(g.finding_ids)}</td>"] for g in report.gates],
-               section_id="gates"),
+        _table(
+            "Hard gates",
+            ["gate", "kind", "status", "effect", "reason", "findings"],
+            [
+                [_td(g.name), _td(g.kind), f"<td>{_status(g.status)}</td>", _td(g.effect), _td(g.reason), f"<td>{_links(g.finding_ids)}</td>"]
+                for g in report.gates
+            ],
+            section_id="gates",
+        ),
         _matrix("Domain matrix", report.domains, "domains"),
         _matrix("Tier matrix", report.tiers, "tiers"),
         _matrix("Plugin matrix", report.plugins, "plugins"),
         _flows(report),
-        _table("Claims vs evidence", ["claim", "where", "status", "reason"],
-               [[_td(cl.text), _td(f"{cl.file}:{cl.line}"), f"<td>{_status(cl.status.upper())}</td>", _td(cl.reason)] for cl in report.claims], section_id="claims"),
+        _table(
+            "Claims vs evidence",
+            ["claim", "where", "status", "reason"],
+            [[_td(cl.text), _td(f"{cl.file}:{cl.line}"), f"<td>{_status(cl.status.upper())}</td>", _td(cl.reason)] for cl in report.claims],
+            section_id="claims",
+        ),
         _competitive(report),
     ]
     if llm_lines:

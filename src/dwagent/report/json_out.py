@@ -1,5 +1,6 @@
 """findings.json (deterministic: no timestamps, sorted keys) and run.json (the run's facts:
 versions, rubric hash, per-node timings, counts, LLM usage; the one place wall-clock lives)."""
+
 from __future__ import annotations
 
 import json
@@ -20,9 +21,18 @@ def findings_json(report: Report) -> str:
     return dumps(report.model_dump(mode="json", by_alias=True))
 
 
-def run_json(report: Report, *, generated_at: str, timings: dict[str, float], index_summary: dict,
-             rules_info: dict, llm_usage: dict | None, resumed: bool, outputs: dict[str, str],
-             optional: dict[str, str] | None = None) -> str:
+def run_json(
+    report: Report,
+    *,
+    generated_at: str,
+    timings: dict[str, float],
+    index_summary: dict,
+    rules_info: dict,
+    llm_usage: dict | None,
+    resumed: bool,
+    outputs: dict[str, str],
+    optional: dict[str, str] | None = None,
+) -> str:
     """run.json: facts about this run, including wall-clock values that reports never carry.
     `optional` maps an optional extra that did not run (e.g. dense retrieval) to why not."""
     data = {

@@ -1,5 +1,6 @@
 """CERTIFICATION.md: the human report. Renders the report model only; exactly one line
 (`Generated:`) varies between runs on the same tree and rubric."""
+
 from __future__ import annotations
 
 from collections import Counter
@@ -56,7 +57,20 @@ def _matrix(title: str, rows, report: Report, empty: str) -> list[str]:
     out.append("|" + "---|" * len(head))
     for r in rows:
         cells = [r.cells[c].status if c in r.cells else "" for c in cell_names] if show_cells else []
-        out.append("| " + " | ".join([md_inline(r.id), md_inline(r.name), f"**{r.status}**", *cells, md_inline(r.reason, 200), _ids(report, r.evidence_ids, r.finding_ids, 3)]) + " |")
+        out.append(
+            "| "
+            + " | ".join(
+                [
+                    md_inline(r.id),
+                    md_inline(r.name),
+                    f"**{r.status}**",
+                    *cells,
+                    md_inline(r.reason, 200),
+                    _ids(report, r.evidence_ids, r.finding_ids, 3),
+                ]
+            )
+            + " |"
+        )
     return out + [""]
 
 
@@ -66,7 +80,9 @@ def _gates(report: Report) -> list[str]:
         return out + ["No gate applies to this tree.", ""]
     out += ["| gate | kind | status | effect | reason | evidence |", "|---|---|---|---|---|---|"]
     for g in report.gates:
-        out.append(f"| {md_inline(g.name)} (`{g.id}`) | {g.kind} | **{g.status}** | {g.effect} | {md_inline(g.reason, 200)} | {_ids(report, g.evidence_ids, g.finding_ids, 3)} |")
+        out.append(
+            f"| {md_inline(g.name)} (`{g.id}`) | {g.kind} | **{g.status}** | {g.effect} | {md_inline(g.reason, 200)} | {_ids(report, g.evidence_ids, g.finding_ids, 3)} |"
+        )
     return out + [""]
 
 
@@ -94,7 +110,9 @@ def _claims(report: Report) -> list[str]:
         return out + ["No checkable claims found in the tree's documents.", ""]
     out += ["| claim | where | status | reason | evidence |", "|---|---|---|---|---|"]
     for c in report.claims:
-        out.append(f"| {md_inline(c.text, 160)} | `{md_inline(c.file)}:{c.line}` | **{c.status}** | {md_inline(c.reason, 120)} | {_ids(report, c.evidence_ids, c.finding_ids, 3)} |")
+        out.append(
+            f"| {md_inline(c.text, 160)} | `{md_inline(c.file)}:{c.line}` | **{c.status}** | {md_inline(c.reason, 120)} | {_ids(report, c.evidence_ids, c.finding_ids, 3)} |"
+        )
     return out + [""]
 
 
@@ -102,8 +120,10 @@ def _quality(report: Report) -> list[str]:
     c = report.counts
     f = c.get("findings", {})
     out = ["## Code-quality summary", ""]
-    out.append(f"Counted findings: {f.get('counted', 0)} (production {f.get('production', 0)}, test {f.get('test', 0)}) · accepted by baseline: "
-               f"{f.get('accepted', 0)} · dropped by review: {f.get('dropped', 0)} · root causes: {c.get('root_causes', {}).get('total', 0)}")
+    out.append(
+        f"Counted findings: {f.get('counted', 0)} (production {f.get('production', 0)}, test {f.get('test', 0)}) · accepted by baseline: "
+        f"{f.get('accepted', 0)} · dropped by review: {f.get('dropped', 0)} · root causes: {c.get('root_causes', {}).get('total', 0)}"
+    )
     out.append("")
     if f.get("by_severity"):
         out.append("By severity: " + ", ".join(f"{k} {v}" for k, v in f["by_severity"].items()))
@@ -113,9 +133,13 @@ def _quality(report: Report) -> list[str]:
     if c.get("gate_values"):
         out += ["", "Measured by the threshold gates: " + ", ".join(f"{k} {v}" for k, v in c["gate_values"].items())]
     inv = report.inventory
-    out += ["", f"Inventory: {inv.get('source_files', 0)} source files; languages: "
-            + ", ".join(f"{k} {v['files']} files/{v['lines']} lines" for k, v in inv.get("languages", {}).items() if k in ("csharp", "python"))
-            + f"; test/production line ratio: {inv.get('test_to_production_lines')}; tests indexed: {inv.get('tests_indexed')}", ""]
+    out += [
+        "",
+        f"Inventory: {inv.get('source_files', 0)} source files; languages: "
+        + ", ".join(f"{k} {v['files']} files/{v['lines']} lines" for k, v in inv.get("languages", {}).items() if k in ("csharp", "python"))
+        + f"; test/production line ratio: {inv.get('test_to_production_lines')}; tests indexed: {inv.get('tests_indexed')}",
+        "",
+    ]
     return out + _skipped(inv)
 
 
@@ -129,9 +153,11 @@ def _skipped(inv: dict) -> list[str]:
     # is listed: those are the files the audit could not read
     deliberate = Counter(s["reason"] for s in skipped if s["reason"] in ("excluded", "ignored", "symlink-internal"))
     unread = [s for s in skipped if s["reason"] not in deliberate]
-    out = [f"Files not analysed: {len(unread)} unreadable as text (production source NOT ASSESSED: {len(not_assessed)})"
-           + (f"; skipped on purpose: {', '.join(f'{k} {v}' for k, v in sorted(deliberate.items()))} (findings.json lists them)"
-              if deliberate else ""), ""]
+    out = [
+        f"Files not analysed: {len(unread)} unreadable as text (production source NOT ASSESSED: {len(not_assessed)})"
+        + (f"; skipped on purpose: {', '.join(f'{k} {v}' for k, v in sorted(deliberate.items()))} (findings.json lists them)" if deliberate else ""),
+        "",
+    ]
     for s in unread:
         mark = " — **NOT ASSESSED**" if s["path"] in not_assessed else ""
         # paths and details come from the audited tree: hostile text, escaped like any other
@@ -143,7 +169,10 @@ def _skipped(inv: dict) -> list[str]:
 
 def _finding(report: Report, f, dropped: bool = False) -> list[str]:
     out = [f'<a id="{anchor(f.id)}"></a>', f"### {f.id} — {f.severity} {f.category} ({f.rule})", ""]
-    out.append(f"`{md_inline(f.file)}:{f.start_line}-{f.end_line}` · scope {f.scope} · confidence {f.confidence} · reachability {f.reachability}" + (f" · CWE {', '.join(str(c) for c in f.cwe)}" if f.cwe else ""))
+    out.append(
+        f"`{md_inline(f.file)}:{f.start_line}-{f.end_line}` · scope {f.scope} · confidence {f.confidence} · reachability {f.reachability}"
+        + (f" · CWE {', '.join(str(c) for c in f.cwe)}" if f.cwe else "")
+    )
     out += ["", md_inline(f.message, 600), "", md_code(f.excerpt, _lang(f.file)), ""]
     if f.suppression:
         out.append(f"Suppression ({f.suppression.kind}): {md_inline(f.suppression.justification, 200)} {md_inline(f.suppression.location)}")
@@ -161,7 +190,10 @@ def _root_cause_details(report: Report, rcs) -> list[str]:
         out.append(f"{head} · {rc.count} location(s) in {rc.files} file(s), {len(rc.components)} component(s) · effect **{rc.effect}**")
         out += ["", f"- What is wrong: {md_inline(rc.what, 400)}", f"- Why it blocks: {md_inline(rc.why, 300)}"]
         if rc.blocks:
-            out.append(f"- It makes these cells FAIL: {md_inline('; '.join(rc.blocks[:8]), 600)}" + (f" (+{len(rc.blocks) - 8} more)" if len(rc.blocks) > 8 else ""))
+            out.append(
+                f"- It makes these cells FAIL: {md_inline('; '.join(rc.blocks[:8]), 600)}"
+                + (f" (+{len(rc.blocks) - 8} more)" if len(rc.blocks) > 8 else "")
+            )
         out += [f"- Fix: {md_inline(rc.fix, 300)}", f"- Re-audit verifies: {md_inline(rc.verify, 300)}", ""]
         for c in rc.cited:
             where = f"`{md_inline(c.file)}:{c.line}`" if c.line else md_inline(c.file or c.component or "—")
@@ -179,7 +211,7 @@ def _other_root_causes(report: Report) -> list[str]:
     conds = [rc for rc in report.root_causes if rc.effect == "condition"]
     notes = [rc for rc in report.root_causes if rc.effect == "note"]
     out = [f"## Conditions for certification ({len(conds)} root causes)", ""]
-    out += (root_cause_table(conds[:60]) if conds else ["None."])
+    out += root_cause_table(conds[:60]) if conds else ["None."]
     if len(conds) > 60:
         out.append(f"\n+{len(conds) - 60} more conditions in FINDINGS.md and findings.json.")
     out += ["", f"Notes (not blocking, not conditions): {len(notes)} root cause(s) — listed in FINDINGS.md.", ""]
@@ -195,11 +227,17 @@ def _entry_points(report: Report) -> list[str]:
         return out + ["None found (or the code graph did not run).", ""]
     out += ["| kind | where | bind | tls | auth | evidence for auth |", "|---|---|---|---|---|---|"]
     for e in rows:
-        out.append(f"| {e['kind']} | `{md_inline(e['file'])}:{e['line']}` | {e['bind']} | {e['tls']} | **{e['auth']}** | "
-                   f"{md_inline(e['auth_evidence'], 160)} |")
+        out.append(
+            f"| {e['kind']} | `{md_inline(e['file'])}:{e['line']}` | {e['bind']} | {e['tls']} | **{e['auth']}** | "
+            f"{md_inline(e['auth_evidence'], 160)} |"
+        )
     unauth = sum(1 for e in bus if e.get("auth") == "none")
-    out += ["", f"Message-bus subscriptions: {len(bus)} ({unauth} whose handler does not verify the publisher); "
-                "full list in `findings.json` → `entry_points`.", ""]
+    out += [
+        "",
+        f"Message-bus subscriptions: {len(bus)} ({unauth} whose handler does not verify the publisher); "
+        "full list in `findings.json` → `entry_points`.",
+        "",
+    ]
     return out
 
 
@@ -243,8 +281,13 @@ def render_markdown(report: Report, generated_at: str, llm_lines: tuple[str, ...
         out += ["## LLM assistance", "", *(f"- {md_inline(line)}" for line in llm_lines), ""]
     sup = [f for f in report.findings if f.suppression]
     out += ["## Suppressions", "", f"{len(sup)} finding(s) carry a suppression; each is listed in FINDINGS.md.", ""]
-    out += ["## Findings", "", f"All {report.counts.get('findings', {}).get('total', len(report.findings))} findings, grouped by root cause, "
-            "with excerpts and review records: [FINDINGS.md](FINDINGS.md) and findings.json.", ""]
+    out += [
+        "## Findings",
+        "",
+        f"All {report.counts.get('findings', {}).get('total', len(report.findings))} findings, grouped by root cause, "
+        "with excerpts and review records: [FINDINGS.md](FINDINGS.md) and findings.json.",
+        "",
+    ]
     out += ["## Evidence", "", f"{len(report.evidence)} evidence record(s) cited by the cells: [FINDINGS.md](FINDINGS.md#evidence).", ""]
     return "\n".join(out).rstrip() + "\n"
 
@@ -252,15 +295,26 @@ def render_markdown(report: Report, generated_at: str, llm_lines: tuple[str, ...
 def render_appendix(report: Report, generated_at: str) -> str:
     """FINDINGS.md: every finding (grouped by root cause), the suppressions, the dropped findings
     and the evidence, for whoever fixes the code."""
-    out = [f"# Findings appendix: {md_inline(report.root_name)}", "", f"{TIMESTAMP_PREFIX}{generated_at}", "",
-           f"Verdict: **{report.verdict}** — see CERTIFICATION.md. {report.counts.get('findings', {}).get('total', len(report.findings))} finding(s) "
-           f"in {report.counts.get('root_causes', {}).get('total', len(report.root_causes))} root cause(s).", ""]
+    out = [
+        f"# Findings appendix: {md_inline(report.root_name)}",
+        "",
+        f"{TIMESTAMP_PREFIX}{generated_at}",
+        "",
+        f"Verdict: **{report.verdict}** — see CERTIFICATION.md. {report.counts.get('findings', {}).get('total', len(report.findings))} finding(s) "
+        f"in {report.counts.get('root_causes', {}).get('total', len(report.root_causes))} root cause(s).",
+        "",
+    ]
     by_id = {f.id: f for f in report.findings}
     for rc in report.root_causes:
         if not rc.finding_ids:
             continue
-        out += [f'<a id="rc-{rc.id.lower()}"></a>', f"## {rc.id} — {md_inline(rc.title, 160)} ({rc.effect}, {rc.count})", "",
-                f"Fix: {md_inline(rc.fix, 300)}", ""]
+        out += [
+            f'<a id="rc-{rc.id.lower()}"></a>',
+            f"## {rc.id} — {md_inline(rc.title, 160)} ({rc.effect}, {rc.count})",
+            "",
+            f"Fix: {md_inline(rc.fix, 300)}",
+            "",
+        ]
         for fid in rc.finding_ids:
             if fid in by_id:
                 out += _finding(report, by_id[fid])

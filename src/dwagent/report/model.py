@@ -3,6 +3,7 @@
 Writers never re-derive a verdict; everything they show is a field here. Serialisation is
 deterministic (lists sorted by the adjudicator, dicts dumped with sorted keys).
 """
+
 from __future__ import annotations
 
 from typing import Any, Literal

@@ -1,5 +1,6 @@
 """Page one of CERTIFICATION.md: the decision, why, the blocking root causes, what changed since
 the baseline, and what was NOT ASSESSED. A release manager reads this page and nothing else."""
+
 from __future__ import annotations
 
 from dwagent.report.model import Report, RootCause
@@ -59,11 +60,19 @@ def not_assessed_items(report: Report) -> list[tuple[str, str]]:
     empty = [d.name for d in report.domains if not d.details.get("files")]
     if empty:
         items.append(("Domains with no source files (nothing assessed)", ", ".join(empty)))
-    unverified = [(kind, r.id) for kind, rows in (("domain", report.domains), ("tier", report.tiers), ("plugin", report.plugins), ("flow", report.flows))
-                  for r in rows if r.status in ("NOT VERIFIED", "NOT RUN")]
+    unverified = [
+        (kind, r.id)
+        for kind, rows in (("domain", report.domains), ("tier", report.tiers), ("plugin", report.plugins), ("flow", report.flows))
+        for r in rows
+        if r.status in ("NOT VERIFIED", "NOT RUN")
+    ]
     if unverified:
-        items.append((f"Cells NOT VERIFIED (evidence too thin to decide): {len(unverified)}",
-                      ", ".join(f"{k} {i.rsplit('/', 1)[-1]}" for k, i in unverified[:12]) + (" …" if len(unverified) > 12 else "")))
+        items.append(
+            (
+                f"Cells NOT VERIFIED (evidence too thin to decide): {len(unverified)}",
+                ", ".join(f"{k} {i.rsplit('/', 1)[-1]}" for k, i in unverified[:12]) + (" …" if len(unverified) > 12 else ""),
+            )
+        )
     return items
 
 
@@ -81,9 +90,11 @@ def assessed(report: Report) -> str:
     read = ", ".join(f"{k} {langs[k]['files']} files / {langs[k]['lines']} lines" for k in ANALYSED_LANGUAGES if k in langs)
     cells = c.get("cells", {})
     n = {k: sum(v.values()) for k, v in cells.items()}
-    return (f"Assessed: {read or 'no source'}; {c.get('findings', {}).get('counted', 0)} counted finding(s) after hostile review "
-            f"({c.get('findings', {}).get('dropped', 0)} dropped); cells judged: {n.get('gates', 0)} gates, {n.get('domains', 0)} domains, "
-            f"{n.get('tiers', 0)} tiers, {n.get('plugins', 0)} plugins, {n.get('flows', 0)} flows.")
+    return (
+        f"Assessed: {read or 'no source'}; {c.get('findings', {}).get('counted', 0)} counted finding(s) after hostile review "
+        f"({c.get('findings', {}).get('dropped', 0)} dropped); cells judged: {n.get('gates', 0)} gates, {n.get('domains', 0)} domains, "
+        f"{n.get('tiers', 0)} tiers, {n.get('plugins', 0)} plugins, {n.get('flows', 0)} flows."
+    )
 
 
 def comparison(report: Report) -> list[str]:
@@ -92,13 +103,19 @@ def comparison(report: Report) -> list[str]:
     if not cmp:
         return []
     moved = "moved" if cmp["old_verdict"] != cmp["new_verdict"] else "did not move"
-    out = ["## Since the baseline", "",
-           f"Verdict {moved}: {cmp['old_verdict']} → **{cmp['new_verdict']}** (baseline `{md_inline(cmp.get('baseline', ''))}`). "
-           f"Findings: {cmp['new']} new, {cmp['fixed']} fixed, {cmp['unchanged']} unchanged. Blocking root causes: "
-           f"{len(cmp.get('new_root_causes', []))} new, {len(cmp.get('fixed_root_causes', []))} fixed.", ""]
+    out = [
+        "## Since the baseline",
+        "",
+        f"Verdict {moved}: {cmp['old_verdict']} → **{cmp['new_verdict']}** (baseline `{md_inline(cmp.get('baseline', ''))}`). "
+        f"Findings: {cmp['new']} new, {cmp['fixed']} fixed, {cmp['unchanged']} unchanged. Blocking root causes: "
+        f"{len(cmp.get('new_root_causes', []))} new, {len(cmp.get('fixed_root_causes', []))} fixed.",
+        "",
+    ]
     for label, key in (("New blocking root causes", "new_root_causes"), ("Fixed root causes", "fixed_root_causes")):
         if cmp.get(key):
-            out.append(f"{label}: " + "; ".join(md_inline(f"{r['id']} {r['title']}", 120) for r in cmp[key][:10]) + (" …" if len(cmp[key]) > 10 else ""))
+            out.append(
+                f"{label}: " + "; ".join(md_inline(f"{r['id']} {r['title']}", 120) for r in cmp[key][:10]) + (" …" if len(cmp[key]) > 10 else "")
+            )
             out.append("")
     if cmp.get("status_changes"):
         out.append("Cells that changed: " + md_inline(", ".join(f"{w} {a}→{b}" for w, a, b in cmp["status_changes"][:20]), 600))
@@ -113,8 +130,12 @@ def decision_text(report: Report) -> str:
     rc_counts = c.get("root_causes", {})
     gates_not_run = [g.name for g in report.gates if g.kind == "command" and g.status != "PASS"]
     worst = "; ".join(rc.title for rc in blocking[:3])
-    why = (f"{rc_counts.get('block', 0)} blocking root cause(s) at {c.get('blocking_locations', 0)} location(s) stand between this tree and "
-           f"certification; the most serious: {worst}." if blocking else "No root cause blocks certification.")
+    why = (
+        f"{rc_counts.get('block', 0)} blocking root cause(s) at {c.get('blocking_locations', 0)} location(s) stand between this tree and "
+        f"certification; the most serious: {worst}."
+        if blocking
+        else "No root cause blocks certification."
+    )
     if rc_counts.get("condition"):
         why += f" {rc_counts['condition']} further root cause(s) are conditions."
     if gates_not_run:
@@ -130,8 +151,12 @@ def page_one(report: Report) -> list[str]:
     out += [f"## Blocking root causes ({report.counts.get('root_causes', {}).get('block', 0)})", ""]
     if blocking:
         out += root_cause_table(blocking)
-        out += ["", "Re-audit: run `dwagent certify` again with this report's `findings.json` as `--baseline`; a root cause is fixed "
-                "when every one of its locations is listed as fixed and its cells no longer FAIL. Details: [Root cause details](#root-cause-details).", ""]
+        out += [
+            "",
+            "Re-audit: run `dwagent certify` again with this report's `findings.json` as `--baseline`; a root cause is fixed "
+            "when every one of its locations is listed as fixed and its cells no longer FAIL. Details: [Root cause details](#root-cause-details).",
+            "",
+        ]
     else:
         out += ["None.", ""]
     out += ["## What was NOT ASSESSED (never counted as a pass)", "", *not_assessed(report), "", md_inline(assessed(report)), ""]

@@ -1,5 +1,6 @@
 """Escaping audited text for the written reports. Everything quoted from the tree is hostile:
 it must not be able to close a code fence, inject HTML or break a table."""
+
 from __future__ import annotations
 
 import html

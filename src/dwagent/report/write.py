@@ -1,4 +1,5 @@
 """Write every report file of a certification run into the output folder."""
+
 from __future__ import annotations
 
 import json
@@ -19,16 +20,27 @@ def _sarif(report: Report) -> tuple[str | None, str]:
     """findings.sarif through the rules' SARIF writer; (None, reason) when it is unavailable."""
     try:
         rc_of = {fid: rc.id for rc in report.root_causes for fid in rc.finding_ids}
-        doc = to_sarif(list(report.findings), list(all_rules()), tool_version=report.tool_version, root_cause_of=rc_of,
-                       skips=report.inventory.get("skipped", []))
+        doc = to_sarif(
+            list(report.findings), list(all_rules()), tool_version=report.tool_version, root_cause_of=rc_of, skips=report.inventory.get("skipped", [])
+        )
     except Exception as exc:  # the SARIF file is one output among five; say why it is missing
         return None, f"SARIF writer failed: {type(exc).__name__}: {exc}"
     return (doc if isinstance(doc, str) else dumps(doc)), ""
 
 
-def write_reports(report: Report, out_dir: Path, *, generated_at: str, timings: dict, index_summary: dict,
-                  rules_info: dict, llm_usage: dict | None = None, llm_lines: tuple[str, ...] = (),
-                  resumed: bool = False, optional: dict[str, str] | None = None) -> dict[str, str]:
+def write_reports(
+    report: Report,
+    out_dir: Path,
+    *,
+    generated_at: str,
+    timings: dict,
+    index_summary: dict,
+    rules_info: dict,
+    llm_usage: dict | None = None,
+    llm_lines: tuple[str, ...] = (),
+    resumed: bool = False,
+    optional: dict[str, str] | None = None,
+) -> dict[str, str]:
     """Write the report files; returns name -> path (or the reason a file was not written).
 
     `llm_usage` is the LLM ledger's dict (None: no model configured) and `llm_lines` its sentences
@@ -64,8 +76,17 @@ def write_reports(report: Report, out_dir: Path, *, generated_at: str, timings: 
         outputs["competitive-analysis.md"] = str(out_dir / "competitive-analysis.md")
     outputs["run.json"] = str(out_dir / "run.json")
     (out_dir / "run.json").write_text(
-        run_json(report, generated_at=generated_at, timings=timings, index_summary=index_summary, rules_info=rules_info,
-                 llm_usage=llm_usage, resumed=resumed, outputs=dict(sorted(outputs.items())), optional=optional),
+        run_json(
+            report,
+            generated_at=generated_at,
+            timings=timings,
+            index_summary=index_summary,
+            rules_info=rules_info,
+            llm_usage=llm_usage,
+            resumed=resumed,
+            outputs=dict(sorted(outputs.items())),
+            optional=optional,
+        ),
         encoding="utf-8",
     )
     return dict(sorted(outputs.items()))
@@ -83,6 +104,6 @@ def load_report(path: Path) -> Report:
     try:
         return Report.model_validate(data)
     except Exception as exc:
-        raise InputError(f"{target} is not a dwagent report: {str(exc).splitlines()[0]}", hint="pass a findings.json written by dwagent certify") from exc
-
-
+        raise InputError(
+            f"{target} is not a dwagent report: {str(exc).splitlines()[0]}", hint="pass a findings.json written by dwagent certify"
+        ) from exc

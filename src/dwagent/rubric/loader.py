@@ -1,4 +1,5 @@
 """Load a rubric by name ("dw", "generic") or path, with errors that point at the bad key."""
+
 from __future__ import annotations
 
 import hashlib

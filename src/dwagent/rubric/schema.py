@@ -4,6 +4,7 @@ A rubric is YAML validated by these pydantic models. Everything target-specific 
 preset names, bus method names, flows, thresholds) lives in a rubric file; the engine reads it
 as data. The verdict policy these fields drive is documented in docs/verdict-policy.md.
 """
+
 from __future__ import annotations
 
 import re

@@ -10,6 +10,7 @@ the first 8 KB after the UTF-16 check, or control characters in a legacy decode)
 The index and the rules work on UTF-8 bytes ("canonical bytes"): a UTF-8 file's bytes are used
 unchanged (its BOM kept, as before), any other encoding is re-encoded to UTF-8 without a BOM.
 """
+
 from __future__ import annotations
 
 import codecs

@@ -4,6 +4,7 @@ A quote matches when the file's lines start..end, with trailing whitespace and l
 normalised, equal the excerpt normalised the same way. Nothing else (no fuzzy match): a finding
 whose quote does not match is dropped by the reviewer and logged.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass

@@ -13,6 +13,7 @@ Rules (each skip is a `Skip` value, never silently dropped):
   when the file is read, in `read_source`, so an unchanged tree can be re-walked with `stat` only.
   Decoding (BOMs, UTF-16, UTF-8, cp1252, latin-1) is tools/source_text.py, shared with the verifier.
 """
+
 from __future__ import annotations
 
 import os
@@ -105,7 +106,7 @@ class _Ignores:
         for prefix, spec in reversed(self.chain):
             if prefix and not probe.startswith(prefix):
                 continue
-            result = spec.check_file(probe[len(prefix):])
+            result = spec.check_file(probe[len(prefix) :])
             if result.include is not None:
                 return bool(result.include)
         return False

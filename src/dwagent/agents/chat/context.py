@@ -3,6 +3,7 @@
 Each piece is optional. A missing index means no callers or similar code, which the answers
 say; nothing is silently replaced by a guess.
 """
+
 from __future__ import annotations
 
 import sqlite3

@@ -1,4 +1,5 @@
 """What chat answers are made of: citations re-read from disk, and the answer value itself."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -25,8 +26,12 @@ class Citation:
 
     def to_dict(self) -> dict:
         return {
-            "file": self.file, "start_line": self.start_line, "end_line": self.end_line,
-            "excerpt": self.excerpt, "verified": self.verified, "note": self.note,
+            "file": self.file,
+            "start_line": self.start_line,
+            "end_line": self.end_line,
+            "excerpt": self.excerpt,
+            "verified": self.verified,
+            "note": self.note,
         }
 
 
@@ -85,6 +90,10 @@ def cite_quote(root: Path, file: str, start_line: int, end_line: int, excerpt: s
     check = check_quote(root, file, start_line, end_line, excerpt)
     if check.ok:
         return Citation(file, start_line, end_line, check.actual, True, note)
-    why = {"mismatch": "file changed since the audit", "missing-file": "file no longer exists",
-           "line-range": "lines no longer exist", "outside-root": "path outside the audited root"}.get(check.reason, check.reason)
+    why = {
+        "mismatch": "file changed since the audit",
+        "missing-file": "file no longer exists",
+        "line-range": "lines no longer exist",
+        "outside-root": "path outside the audited root",
+    }.get(check.reason, check.reason)
     return Citation(file, start_line, end_line, excerpt, False, f"{note + '; ' if note else ''}quote check failed: {why}")

@@ -4,6 +4,7 @@ This is the one place chat depends on the graph's API. The graph is loaded lazil
 persisted in the index once built) and any failure means "graph not available": the caller then
 falls back to name-matched references and says so.
 """
+
 from __future__ import annotations
 
 import sqlite3
@@ -60,7 +61,6 @@ class GraphAdapter:
         except Exception:
             return None
         return out
-
 
     def type_liveness(self, qualname: str) -> tuple[str, str] | None:
         """(type qualname, why it is wired or '') for the type declaring `qualname`; None when unknown."""

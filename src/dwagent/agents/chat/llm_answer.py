@@ -15,6 +15,7 @@ code) are always kept, below the model's verified sentences; when no sentence su
 answer says so and is the offline answer plus that note. Gap lines are rewritten for the mode
 (offline.LLM_MODE_GAPS), so an LLM answer never says what "offline mode" cannot do.
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -44,13 +45,29 @@ def _evidence(offline: Answer) -> dict[str, Citation]:
 def _question_data(finding: Finding, question: str, history: list[dict], offline: Answer) -> dict:
     return {
         "question": question,
-        "finding": finding.model_dump(mode="json", include={"id", "rule", "category", "severity", "confidence", "file",
-                                                            "start_line", "end_line", "message", "reachability",
-                                                            "scope", "review"}),
+        "finding": finding.model_dump(
+            mode="json",
+            include={
+                "id",
+                "rule",
+                "category",
+                "severity",
+                "confidence",
+                "file",
+                "start_line",
+                "end_line",
+                "message",
+                "reachability",
+                "scope",
+                "review",
+            },
+        ),
         "earlier_turns": [{"question": t["question"], "intent": t["intent"]} for t in history[-MAX_HISTORY_TURNS:]],
-        "offline_analysis": {"intent": offline.intent,
-                             "sections": [{"heading": h, "body": b} for h, b in offline.sections],
-                             "not_answered": list(offline.not_answered)},
+        "offline_analysis": {
+            "intent": offline.intent,
+            "sections": [{"heading": h, "body": b} for h, b in offline.sections],
+            "not_answered": list(offline.not_answered),
+        },
     }
 
 
@@ -91,5 +108,4 @@ def answer_with_llm(gateway, root: Path, finding: Finding, question: str, histor
     citations = tuple(used[i] for i in sorted(used))
     seen = {(c.file, c.start_line, c.end_line) for c in citations}
     citations += tuple(c for c in offline.citations if (c.file, c.start_line, c.end_line) not in seen)
-    return Answer(offline.intent, (("Answer (LLM, citations verified)", body), *offline.sections),
-                  citations, tuple(gaps), "llm", removed)
+    return Answer(offline.intent, (("Answer (LLM, citations verified)", body), *offline.sections), citations, tuple(gaps), "llm", removed)

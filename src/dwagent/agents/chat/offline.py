@@ -5,6 +5,7 @@ record) or spans re-read from the audited tree, and whatever cannot be establish
 under "Not answered" instead of being guessed. The text inside cited code is hostile data: it is
 quoted, never interpreted as an instruction.
 """
+
 from __future__ import annotations
 
 from dwagent.agents.chat.evidence import Answer, Citation, cite_quote
@@ -92,8 +93,13 @@ class OfflineAnswerer:
             return Answer("callers", tuple(sections), (finding_citation(self.tools, f),), tuple(gaps))
         sites, how = self.tools.callers(decl)
         if how == "name-match":
-            sections.append(("Callers", f"{len(sites)} call site(s) of `{decl.name}` matched by name "
-                             "(not type-resolved: overloads or same-named members elsewhere may be included)"))
+            sections.append(
+                (
+                    "Callers",
+                    f"{len(sites)} call site(s) of `{decl.name}` matched by name "
+                    "(not type-resolved: overloads or same-named members elsewhere may be included)",
+                )
+            )
             gaps.append("type-resolved callers: the code graph is not available, so calls are matched by name only")
         elif how == "graph":
             sections.append(("Callers", f"{len(sites)} call site(s) from the code graph"))
@@ -123,8 +129,14 @@ class OfflineAnswerer:
         live = self.tools.graph.type_liveness(decl.qualname) if (decl and self.tools.graph) else None
         if live is not None:
             type_name, reason = live
-            sections.append(("Wiring (code graph)", f"type {type_name} is wired: {reason}" if reason else
-                             f"type {type_name} is not reachable from any entry point, public API or registration the graph knows"))
+            sections.append(
+                (
+                    "Wiring (code graph)",
+                    f"type {type_name} is wired: {reason}"
+                    if reason
+                    else f"type {type_name} is not reachable from any entry point, public API or registration the graph knows",
+                )
+            )
         else:
             gaps.append("type wiring: the code graph is not available")
         if f.reachability == "unknown":
@@ -151,9 +163,13 @@ class OfflineAnswerer:
         else:
             sites, how = self.tools.callers(decl)
             nearby = [c for s in sites for c in self.tools.guard_lines(s)]
-            sections.append(("Check-like lines before call sites",
-                             f"{len(nearby)} line(s) before {len(sites)} call site(s) ({how}); "
-                             "a listed line is a candidate, not proof that it guards this path"))
+            sections.append(
+                (
+                    "Check-like lines before call sites",
+                    f"{len(nearby)} line(s) before {len(sites)} call site(s) ({how}); "
+                    "a listed line is a candidate, not proof that it guards this path",
+                )
+            )
             cites += nearby
         gaps.append(DOMINANCE_GAP)
         return Answer("guard", tuple(sections), tuple(cites), tuple(gaps))
@@ -183,8 +199,13 @@ class OfflineAnswerer:
         return Answer("fix", tuple(sections), (finding_citation(self.tools, f),), gaps)
 
     def _unknown(self, f: Finding, question: str) -> Answer:
-        sections = [("Question not recognised", "offline answers cover: why (the finding and its review), evidence, "
-                     "callers / who calls, reachability, guards / checks elsewhere, similar code / where else, fix")]
+        sections = [
+            (
+                "Question not recognised",
+                "offline answers cover: why (the finding and its review), evidence, "
+                "callers / who calls, reachability, guards / checks elsewhere, similar code / where else, fix",
+            )
+        ]
         cites: list[Citation] = []
         hits = self.tools.search(question, k=5)
         if hits:

@@ -3,6 +3,7 @@
 Offline chat cannot write a patch; it can say what a correct fix has to achieve, and show the
 rule's own documentation. These lines are general engineering guidance, not tuned to any tree.
 """
+
 from __future__ import annotations
 
 from dwagent.tools.rules.registry import get_rule

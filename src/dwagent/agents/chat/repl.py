@@ -3,6 +3,7 @@
 Input and output are injected so tests can drive the loop without a terminal; the real
 terminal test drives the installed command through a pseudo-terminal.
 """
+
 from __future__ import annotations
 
 import re
@@ -28,8 +29,9 @@ anything else is a question about the current finding"""
 
 
 class Repl:
-    def __init__(self, session: ChatSession, finding_id: str | None,
-                 read: Callable[[str], str] = input, write: Callable[[str], None] = print) -> None:
+    def __init__(
+        self, session: ChatSession, finding_id: str | None, read: Callable[[str], str] = input, write: Callable[[str], None] = print
+    ) -> None:
         self.session = session
         self.read = read
         self.write = write
@@ -81,9 +83,9 @@ class Repl:
             if not self.session.report.findings:
                 self.write("this report has no findings")
         elif line.startswith("/search"):
-            self._search(line[len("/search"):].strip())
+            self._search(line[len("/search") :].strip())
         elif line.startswith("/open"):
-            self._open(line[len("/open"):].strip())
+            self._open(line[len("/open") :].strip())
         elif line.startswith("/finding"):
             parts = line.split(maxsplit=1)
             if len(parts) < 2:

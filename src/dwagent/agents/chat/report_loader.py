@@ -4,6 +4,7 @@ The layout is certify's: `findings.json` is an object with a "findings" list of 
 (a bare list is accepted too), and `run.json` names the audited root. A report that cannot be
 read is a DwagentError with a hint, never a traceback.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -43,8 +44,9 @@ class Report:
         if len(prefixed) > 1:
             # an ambiguous prefix is not "no finding": say which ones it could mean
             shown = ", ".join(f.id for f in prefixed[:5]) + (" …" if len(prefixed) > 5 else "")
-            raise UsageError(f"finding id {finding_id!r} is ambiguous: {len(prefixed)} findings start with it ({shown})",
-                             "give more characters of the id")
+            raise UsageError(
+                f"finding id {finding_id!r} is ambiguous: {len(prefixed)} findings start with it ({shown})", "give more characters of the id"
+            )
         return prefixed[0] if prefixed else None
 
 

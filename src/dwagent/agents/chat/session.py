@@ -4,6 +4,7 @@ Each (report, finding) pair is its own thread, so a conversation resumes where i
 conversation about one finding never leaks into another. The report key is a hash of
 findings.json: a re-run audit with different findings starts fresh threads.
 """
+
 from __future__ import annotations
 
 import operator
@@ -65,8 +66,7 @@ class ChatSession:
             from dwagent.agents.chat.llm_answer import answer_with_llm
 
             answer = answer_with_llm(self.gateway, self.report.root, finding, question, state.get("turns", []), answer)
-        turn = {"question": question, "intent": answer.intent, "mode": answer.mode,
-                "answer": answer.render(), "data": answer.to_dict()}
+        turn = {"question": question, "intent": answer.intent, "mode": answer.mode, "answer": answer.render(), "data": answer.to_dict()}
         return {"turns": [turn]}
 
     def ask(self, finding_id: str, question: str) -> dict:

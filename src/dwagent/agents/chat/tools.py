@@ -5,6 +5,7 @@ Callers come from the code graph when it is installed and answers; otherwise fro
 call references matched by name, which the answer labels as name matches (not type-resolved).
 Every span returned is re-read from disk by `cite`, so the audited tree is the only source.
 """
+
 from __future__ import annotations
 
 import re

@@ -1,5 +1,6 @@
 """Glob matching for rubric data: posix path globs (anchored at the audited root, `**` spans
 folders) and identifier globs (case-insensitive, over names or dotted qualnames)."""
+
 from __future__ import annotations
 
 import fnmatch

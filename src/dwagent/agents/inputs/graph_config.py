@@ -1,5 +1,6 @@
 """Map the rubric's conventions (bus, entry points, public API, presets, plugin discovery) onto the
 code graph's GraphConfig. The rubric's `graph:` mapping is applied last, for anything else."""
+
 from __future__ import annotations
 
 from dwagent.rubric.schema import Rubric

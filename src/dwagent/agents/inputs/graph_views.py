@@ -2,6 +2,7 @@
 and the reviewer, plugin auditor, flow tracer and tier checker reuse it instead of reloading it
 from the index database. One holder per RunContext (never process-wide), so two runs in one
 process, or two trees, never see each other's graph."""
+
 from __future__ import annotations
 
 import sqlite3

@@ -14,6 +14,7 @@ embedding a large tree takes minutes, so the certification never builds them. Wh
 run is recorded in the state's `optional` entry (run.json). Every node has a query budget, so a
 large tree costs a bounded number of searches.
 """
+
 from __future__ import annotations
 
 import re
@@ -78,20 +79,36 @@ class PassageSearch:
             self._lexical = LexicalSearcher(self.sources.conn, None)
         return self._lexical.chunks(query, DEPTH, filters, prefix=prefix)
 
-    def naming(self, identifier: str, *, k: int = 2, note: str, filters: Filters = Filters(),
-               exclude: tuple[str, int, int] | None = None, languages: frozenset[str] = frozenset(),
-               calls_only: bool = False) -> list[Evidence]:
+    def naming(
+        self,
+        identifier: str,
+        *,
+        k: int = 2,
+        note: str,
+        filters: Filters = Filters(),
+        exclude: tuple[str, int, int] | None = None,
+        languages: frozenset[str] = frozenset(),
+        calls_only: bool = False,
+    ) -> list[Evidence]:
         """Up to `k` verified passages (one line each, at most one per file) that name
         `identifier` as a whole word, outside the `exclude` span (file, start, end) and, when
         `languages` is given, only in files of those languages; with `calls_only`, only lines
         where the index recorded a call or construction of that name (not its declarations or
         overrides). [] once the budget is spent."""
         word = re.compile(r"(?<![A-Za-z0-9_])" + re.escape(identifier) + r"(?![A-Za-z0-9_])")
-        return self._passages(identifier, lambda text: word.search(text) is not None, k=k, note=note, filters=filters, exclude=exclude, languages=languages,
-                              called=identifier if calls_only else "", prefix=False)
+        return self._passages(
+            identifier,
+            lambda text: word.search(text) is not None,
+            k=k,
+            note=note,
+            filters=filters,
+            exclude=exclude,
+            languages=languages,
+            called=identifier if calls_only else "",
+            prefix=False,
+        )
 
-    def matching(self, glob: str, *, k: int = 2, note: str, filters: Filters = Filters(),
-                 languages: frozenset[str] = frozenset()) -> list[Evidence]:
+    def matching(self, glob: str, *, k: int = 2, note: str, filters: Filters = Filters(), languages: frozenset[str] = frozenset()) -> list[Evidence]:
         """Like `naming`, for an identifier glob of the rubric (`*Encrypt*`): the index is asked
         for tokens starting with the glob's longest literal piece, and a line counts when one of
         its identifiers matches the whole glob (case-insensitive)."""
@@ -104,11 +121,24 @@ class PassageSearch:
         def names_a_match(text: str) -> bool:
             return any(rx.fullmatch(t) for t in _IDENTIFIER.findall(text))
 
-        return self._passages(words[0], names_a_match, k=k, note=note, filters=filters, exclude=None, languages=languages,
-                              called="", prefix=True, label=glob)
+        return self._passages(
+            words[0], names_a_match, k=k, note=note, filters=filters, exclude=None, languages=languages, called="", prefix=True, label=glob
+        )
 
-    def _passages(self, query: str, line_test: Callable[[str], bool], *, k: int, note: str, filters: Filters, exclude: tuple[str, int, int] | None,
-                  languages: frozenset[str], called: str, prefix: bool, label: str = "") -> list[Evidence]:
+    def _passages(
+        self,
+        query: str,
+        line_test: Callable[[str], bool],
+        *,
+        k: int,
+        note: str,
+        filters: Filters,
+        exclude: tuple[str, int, int] | None,
+        languages: frozenset[str],
+        called: str,
+        prefix: bool,
+        label: str = "",
+    ) -> list[Evidence]:
         if not query or self.used >= self.budget:
             return []
         self.used += 1
@@ -130,13 +160,21 @@ class PassageSearch:
             how = "lexical" if self.dense_reason or prefix else "hybrid"
             # an id of its own: the same line cited by another node as code evidence stays that
             # node's entry (evidence tables merge by id; a passage must not overwrite it)
-            out.append(Evidence(id=Evidence.make_id(f"retrieved:{hit.file}", line, line, excerpt), file=hit.file, start_line=line,
-                                end_line=line, excerpt=excerpt, kind="retrieved", verified=True,
-                                note=f"{note} ({how} search for {identifier})"[:300]))
+            out.append(
+                Evidence(
+                    id=Evidence.make_id(f"retrieved:{hit.file}", line, line, excerpt),
+                    file=hit.file,
+                    start_line=line,
+                    end_line=line,
+                    excerpt=excerpt,
+                    kind="retrieved",
+                    verified=True,
+                    note=f"{note} ({how} search for {identifier})"[:300],
+                )
+            )
         return out
 
-    def _naming_line(self, hit: Hit, line_test: Callable[[str], bool], exclude: tuple[str, int, int] | None,
-                     called: str) -> int | None:
+    def _naming_line(self, hit: Hit, line_test: Callable[[str], bool], exclude: tuple[str, int, int] | None, called: str) -> int | None:
         lines = self.sources.lines(hit.file)
         for n in range(hit.start_line, min(hit.end_line, len(lines)) + 1):
             if exclude and hit.file == exclude[0] and exclude[1] <= n <= exclude[2]:
@@ -151,7 +189,9 @@ class PassageSearch:
     def _calls(self, path: str, line: int, name: str) -> bool:
         row = self.sources.conn.execute(
             f"SELECT 1 FROM refs r JOIN files f ON f.id = r.file_id WHERE f.path = ? AND r.line = ? AND r.name = ?"
-            f" AND r.kind IN ({','.join('?' * len(CALL_KINDS))}) LIMIT 1", (path, line, name, *CALL_KINDS)).fetchone()
+            f" AND r.kind IN ({','.join('?' * len(CALL_KINDS))}) LIMIT 1",
+            (path, line, name, *CALL_KINDS),
+        ).fetchone()
         return row is not None
 
 

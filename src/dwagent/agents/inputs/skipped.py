@@ -7,6 +7,7 @@ symlink leaving the tree) means that file is NOT ASSESSED, and the verdict canno
 CERTIFIED WITH CONDITIONS while one exists: a file the auditor cannot read must never make a tree
 look cleaner.
 """
+
 from __future__ import annotations
 
 import os
@@ -34,8 +35,9 @@ def _head(path: Path) -> bytes:
 
 def skip_rows(conn) -> list[dict]:
     """Every recorded skip, sorted by path: {path, reason, detail}."""
-    return [{"path": r[0], "reason": r[1], "detail": r[2] or ""}
-            for r in conn.execute("SELECT path, reason, detail FROM skips ORDER BY path, reason")]
+    return [
+        {"path": r[0], "reason": r[1], "detail": r[2] or ""} for r in conn.execute("SELECT path, reason, detail FROM skips ORDER BY path, reason")
+    ]
 
 
 def unassessed_sources(skips: list[dict], root: Path, project_of) -> list[dict]:

@@ -4,6 +4,7 @@ the code graph when it is available. Nodes never parse files themselves.
 One `Sources` per node invocation: sqlite connections are not shared across the threads LangGraph
 runs parallel branches in.
 """
+
 from __future__ import annotations
 
 import json
@@ -97,7 +98,7 @@ class Sources:
     def lines(self, path: str) -> list[str]:
         """The file's lines as text (decoded leniently); [] when unreadable."""
         if path not in self._lines:
-            target = (self.root / path)
+            target = self.root / path
             try:
                 self._lines[path] = read_text(target).splitlines()
             except OSError:
@@ -141,10 +142,7 @@ class Sources:
 
     def refs(self, kinds: tuple[str, ...] = (), names: tuple[str, ...] = (), name_globs: tuple[str, ...] = ()) -> list[dict]:
         """Uses (refs table) filtered by kind and exact names or globs, with their file path."""
-        sql = (
-            "SELECT r.kind, r.name, r.receiver, r.arg0, r.scope, r.line, f.path, f.role"
-            " FROM refs r JOIN files f ON f.id = r.file_id"
-        )
+        sql = "SELECT r.kind, r.name, r.receiver, r.arg0, r.scope, r.line, f.path, f.role FROM refs r JOIN files f ON f.id = r.file_id"
         where, args = [], []
         if kinds:
             where.append(f"r.kind IN ({','.join('?' * len(kinds))})")

@@ -16,6 +16,7 @@ Public surface:
 (the certify graph calls these through agents/nodes/llm_stages.py: `llm_review`, `llm_flows_node`,
 `llm_prose_node`; competitor prose lives in competitors/prose.py: `llm_comparisons_markdown`)
 """
+
 from __future__ import annotations
 
 from dwagent.agents.llm.assist import (

@@ -4,6 +4,7 @@ Same contract as the challenge: the model proposes, the verifier disposes. Each 
 a value the caller can use as is, or the deterministic default when the model is absent, failed,
 or argued from citations that do not check out.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -77,8 +78,10 @@ def interpret_flow_hop(
     if gateway is None or not candidates:
         return FlowHopOutcome(False, None, "")
     reply = gateway.complete_structured(
-        "flow_tracer", "flow_interpreter",
-        {"question": question, "source": source, "candidates": list(candidates)}, FlowHopReply,
+        "flow_tracer",
+        "flow_interpreter",
+        {"question": question, "source": source, "candidates": list(candidates)},
+        FlowHopReply,
     )
     return _verified_pick(gateway, root, candidates, reply)
 
@@ -94,7 +97,10 @@ def pick_flow_entry(
     if gateway is None or not candidates:
         return FlowHopOutcome(False, None, "")
     reply = gateway.complete_structured(
-        "flow_tracer", "flow_entry", {"question": question, "candidates": list(candidates)}, FlowHopReply,
+        "flow_tracer",
+        "flow_entry",
+        {"question": question, "candidates": list(candidates)},
+        FlowHopReply,
     )
     return _verified_pick(gateway, root, candidates, reply)
 
@@ -106,9 +112,7 @@ def _verified_pick(gateway: LLMGateway, root: Any, candidates: Sequence[CodeBloc
     by_id = {c.id: c for c in candidates}
     target = by_id.get(reply.target_id)
     check = verify_citations(root, reply.citations)
-    cited_target = target is not None and any(
-        e.file == target.file and target.start_line <= e.start_line <= target.end_line for e in check.verified
-    )
+    cited_target = target is not None and any(e.file == target.file and target.start_line <= e.start_line <= target.end_line for e in check.verified)
     if target is None or not check.all_ok or not cited_target:
         gateway.ledger.record_rejected_argument("flow_tracer")
         return FlowHopOutcome(False, None, "unverified: " + "; ".join(check.problems or ("target not cited",)))
@@ -127,8 +131,10 @@ def write_prose(
     None means: use the deterministic text."""
     if gateway is None:
         return None
-    items = [{"id": e.id, "file": e.file, "lines": f"{e.start_line}-{e.end_line}", "excerpt": e.excerpt,
-              "note": e.note} for e in sorted(evidence, key=lambda e: e.id)]
+    items = [
+        {"id": e.id, "file": e.file, "lines": f"{e.start_line}-{e.end_line}", "excerpt": e.excerpt, "note": e.note}
+        for e in sorted(evidence, key=lambda e: e.id)
+    ]
     reply = gateway.complete_structured(agent, prompt_name, {"facts": dict(facts), "evidence": items}, ProseReply)
     if reply is None:
         return None

@@ -8,6 +8,7 @@ interpretation and the cited rationales next, free prose last. Agents outside th
 doctor, the endpoint probe) are held by the global cap only. Shares are fixed, not "whatever is
 left", so the cut is the same whatever order parallel stages happen to run in.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -32,8 +33,7 @@ TYPICAL_CALL: dict[str, tuple[int, int]] = {
     "rationale": (1583, 350),
     "competitor": (1268, 400),
 }
-KIND_STAGE: dict[str, str] = {"challenge": "review", "triage": "review", "flow": "flows", "rationale": "rationale",
-                              "competitor": "prose"}
+KIND_STAGE: dict[str, str] = {"challenge": "review", "triage": "review", "flow": "flows", "rationale": "rationale", "competitor": "prose"}
 
 
 def stage_of(agent: str) -> str:
@@ -80,8 +80,11 @@ class TokenPlan:
         parts = ", ".join(f"{kind} {n}" for kind, n in sorted(self.calls.items()) if n)
         total = self.input_tokens + self.output_tokens
         minutes = self.minutes()
-        when = (f"~{minutes:.0f} minute(s) at the measured {self.tokens_per_s:.1f} tokens/s" if minutes is not None
-                else "time unknown until the endpoint's rate is measured (dwagent doctor --ping measures it)")
+        when = (
+            f"~{minutes:.0f} minute(s) at the measured {self.tokens_per_s:.1f} tokens/s"
+            if minutes is not None
+            else "time unknown until the endpoint's rate is measured (dwagent doctor --ping measures it)"
+        )
         text = f"LLM plan: ~{self.total_calls} call(s) ({parts or 'none'}), ~{_k(total)} tokens, {when}"
         if self.max_tokens is not None:
             shares = ", ".join(f"{stage} {_k(self.max_tokens * STAGE_SHARES[stage])}" for stage in STAGE_ORDER)

@@ -4,6 +4,7 @@ The key hashes everything that can change an answer: provider, model, prompt nam
 (hash of the prompt file), the output schema, and the exact (redacted) text sent. A re-run of an
 unchanged tree therefore makes no calls and costs nothing.
 """
+
 from __future__ import annotations
 
 import hashlib

@@ -12,6 +12,7 @@ The measured token rate (end to end, prompt tokens weighted by `PROMPT_TOKEN_WEI
 per-call timeout and the token plan's minutes. It is wall-clock data, so it is kept here and in
 `doctor --ping` output, never in run.json.
 """
+
 from __future__ import annotations
 
 import json
@@ -40,8 +41,11 @@ _VALIDATION = re.compile(
     r"response_format|json_schema|tool_choice|\btools?\b.*not",
     re.IGNORECASE,
 )
-_CONTEXT = re.compile(r"context (?:window|length)|maximum context|exceeds? (?:the )?context|too many tokens|"
-                      r"requested tokens", re.IGNORECASE)
+_CONTEXT = re.compile(
+    r"context (?:window|length)|maximum context|exceeds? (?:the )?context|too many tokens|"
+    r"requested tokens",
+    re.IGNORECASE,
+)
 _CONTEXT_SIZE = re.compile(r"context (?:window|length)(?: of| is)?\s*(\d{3,7})", re.IGNORECASE)
 
 
@@ -113,8 +117,12 @@ class EndpointProfile:
             self.tokens_per_s = RATE_SMOOTHING * sample + (1 - RATE_SMOOTHING) * self.tokens_per_s
 
     def to_dict(self) -> dict[str, Any]:
-        return {"context_size": self.context_size, "mode": self.mode, "rejected": dict(sorted(self.rejected.items())),
-                "tokens_per_s": round(self.tokens_per_s, 3) if self.tokens_per_s else None}
+        return {
+            "context_size": self.context_size,
+            "mode": self.mode,
+            "rejected": dict(sorted(self.rejected.items())),
+            "tokens_per_s": round(self.tokens_per_s, 3) if self.tokens_per_s else None,
+        }
 
 
 def endpoint_key(settings: LLMSettings) -> str:
@@ -176,11 +184,15 @@ def fix_hint(settings: LLMSettings, profile: EndpointProfile) -> str:
     """What to change when the endpoint rejected the structured mode(s) tried."""
     tried = ", ".join(sorted(profile.rejected)) or settings.structured
     if settings.structured != "auto":
-        return (f"the server at {settings.base_url or settings.provider} rejected structured={settings.structured}; "
-                "use --llm-structured auto (or DWAGENT_LLM_STRUCTURED=auto) to let dwagent find a mode it accepts, "
-                "or name another: json_object, tool, plain")
-    return (f"the server rejected every structured mode tried ({tried}); check that it is an OpenAI-compatible "
-            "chat-completions endpoint, or delete " + ENDPOINTS_FILE + " in the cache dir to negotiate again")
+        return (
+            f"the server at {settings.base_url or settings.provider} rejected structured={settings.structured}; "
+            "use --llm-structured auto (or DWAGENT_LLM_STRUCTURED=auto) to let dwagent find a mode it accepts, "
+            "or name another: json_object, tool, plain"
+        )
+    return (
+        f"the server rejected every structured mode tried ({tried}); check that it is an OpenAI-compatible "
+        "chat-completions endpoint, or delete " + ENDPOINTS_FILE + " in the cache dir to negotiate again"
+    )
 
 
 def with_mode(profile: EndpointProfile, mode: str) -> EndpointProfile:

@@ -8,6 +8,7 @@ approved, mark PASS", fake system/tool turns) is rejected even when it quotes th
 because quoting the attacker's note back does not make it true. These filters err towards
 rejecting: a wrongly rejected refutation only means the finding stands.
 """
+
 from __future__ import annotations
 
 import re

@@ -4,6 +4,7 @@ Config files are read from the current working directory only (`dwagent.toml`, t
 `[tool.dwagent]` in `pyproject.toml`), never from the audited tree: that tree is hostile input and
 must not be able to point the auditor at a model or an endpoint of its choosing.
 """
+
 from __future__ import annotations
 
 import os
@@ -164,8 +165,10 @@ def _retries(value: object, origin: str) -> int:
     except ValueError:
         number = -1
     if number < 0:
-        raise UsageError(f"max_retries from {origin} must be a whole number >= 0, got {value!r}",
-                         "set max_retries (--llm-retries, DWAGENT_LLM_MAX_RETRIES) to 0, 1, 2 ...")
+        raise UsageError(
+            f"max_retries from {origin} must be a whole number >= 0, got {value!r}",
+            "set max_retries (--llm-retries, DWAGENT_LLM_MAX_RETRIES) to 0, 1, 2 ...",
+        )
     return number
 
 
@@ -202,8 +205,10 @@ def load_settings(
     structured_value = pick("structured", overrides.structured, "DWAGENT_LLM_STRUCTURED")
     structured = str(structured_value).strip().lower().replace("-", "_") if structured_value is not None else "auto"
     if structured not in STRUCTURED_MODES:
-        raise UsageError(f"structured = {structured_value!r} from {sources['structured']}",
-                         "use " + ", ".join(STRUCTURED_MODES) + " (--llm-structured, DWAGENT_LLM_STRUCTURED or structured = ...)")
+        raise UsageError(
+            f"structured = {structured_value!r} from {sources['structured']}",
+            "use " + ", ".join(STRUCTURED_MODES) + " (--llm-structured, DWAGENT_LLM_STRUCTURED or structured = ...)",
+        )
 
     key_env = KEY_ENV.get(spec.provider, "")
     api_key = env.get(key_env, "") if key_env else ""

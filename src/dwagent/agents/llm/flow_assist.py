@@ -16,6 +16,7 @@ indexed production members the entry's names match, or the members of production
 name (the code graph resolves names to members, so an entry declared by its class is never found
 there), and the question is which one starts the flow.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -107,16 +108,17 @@ def _entry_candidates(sources: Any, globs: Sequence[str]) -> list[tuple[CodeBloc
     return out
 
 
-def _control_failures(row: dict, hop: dict, findings: Iterable[Mapping[str, Any]],
-                      control_categories: Mapping[str, frozenset]) -> dict[str, list[str]]:
+def _control_failures(
+    row: dict, hop: dict, findings: Iterable[Mapping[str, Any]], control_categories: Mapping[str, frozenset]
+) -> dict[str, list[str]]:
     """control -> ids of counted findings inside the resolved member (the tracer's own rule)."""
     bad: dict[str, list[str]] = {}
     for control in sorted(row.get("cells") or {}):
         cats = control_categories.get(control, frozenset())
         ids = sorted(
-            str(f["id"]) for f in findings
-            if f.get("category") in cats and f.get("file") == hop["file"]
-            and hop["line"] <= int(f.get("start_line", 0)) <= hop["end_line"]
+            str(f["id"])
+            for f in findings
+            if f.get("category") in cats and f.get("file") == hop["file"] and hop["line"] <= int(f.get("start_line", 0)) <= hop["end_line"]
         )
         if ids:
             bad[control] = ids
@@ -134,8 +136,13 @@ def _apply(row: dict, index: int, hop: dict, failures: dict[str, list[str]]) -> 
         reason = f"{len(ids)} finding(s) on the {LLM_MARK} hop {hop['symbol']}"
         if current.get("status") == "FAIL":
             reason = f"{current.get('reason', '')}; {reason}".strip("; ")
-        cells[control] = {**current, "status": "FAIL", "reason": reason[:400], "finding_ids": merged,
-                          "evidence_ids": sorted(current.get("evidence_ids", []))}
+        cells[control] = {
+            **current,
+            "status": "FAIL",
+            "reason": reason[:400],
+            "finding_ids": merged,
+            "evidence_ids": sorted(current.get("evidence_ids", [])),
+        }
     status = row.get("status", "NOT VERIFIED")
     if failures:
         status = "FAIL"  # the only status change a model-proposed hop can cause
@@ -186,8 +193,10 @@ def resolve_flow_hops(
                 if not candidates:
                     continue
                 asked += 1
-                question = (f"Flow {row.get('name') or flow_id}: its entry is declared as {', '.join(globs)}, and no "
-                            f"member the code graph could start from matched. Which candidate, if any, starts the flow?")
+                question = (
+                    f"Flow {row.get('name') or flow_id}: its entry is declared as {', '.join(globs)}, and no "
+                    f"member the code graph could start from matched. Which candidate, if any, starts the flow?"
+                )
                 outcome = pick_flow_entry(gateway, root, [c for c, _ in candidates], question)
             else:
                 previous = next((h for h in reversed(row["hops"][:i]) if h.get("found")), None)
@@ -198,28 +207,38 @@ def resolve_flow_hops(
                 if source is None or not candidates:
                     continue
                 asked += 1
-                question = (f"Flow {row.get('name') or flow_id}: after {previous.get('symbol') or previous.get('name')}, "
-                            f"the next step is '{hop.get('name')}' (declared names: {', '.join(globs)}). The code graph "
-                            f"found no call or message path to it. Which candidate, if any, does the source hand off to?")
+                question = (
+                    f"Flow {row.get('name') or flow_id}: after {previous.get('symbol') or previous.get('name')}, "
+                    f"the next step is '{hop.get('name')}' (declared names: {', '.join(globs)}). The code graph "
+                    f"found no call or message path to it. Which candidate, if any, does the source hand off to?"
+                )
                 outcome = interpret_flow_hop(gateway, root, source, [c for c, _ in candidates], question)
             if not outcome.resolved or outcome.target is None:
                 continue
             sym = next(s for c, s in candidates if c.id == outcome.target.id)
-            cited: Evidence = next(e for e in outcome.citations
-                                   if e.file == sym["path"] and int(sym["start_line"]) <= e.start_line <= int(sym["end_line"]))
+            cited: Evidence = next(
+                e for e in outcome.citations if e.file == sym["path"] and int(sym["start_line"]) <= e.start_line <= int(sym["end_line"])
+            )
             for ev in outcome.citations:
                 evidence[ev.id] = ev.model_dump(mode="json")
             new_hop = {
-                **hop, "found": True, "symbol": sym["qualname"], "file": sym["path"],
-                "line": int(sym["start_line"]), "end_line": int(sym["end_line"]), "evidence_id": cited.id,
+                **hop,
+                "found": True,
+                "symbol": sym["qualname"],
+                "file": sym["path"],
+                "line": int(sym["start_line"]),
+                "end_line": int(sym["end_line"]),
+                "evidence_id": cited.id,
                 # no model free text in the report: the hop stands on its verified citation alone
                 "via": f"{LLM_MARK} (model pick among indexed candidates, quote verified; not a code-graph path)",
             }
             failures = _control_failures(row, new_hop, findings, control_categories)
             row = _apply(row, i, new_hop, failures)
             resolved += 1
-            log.append(f"llm flow {flow_id}: hop {hop.get('name')} {LLM_MARK} -> {sym['path']}:{sym['start_line']}"
-                       + (f"; controls failed: {', '.join(sorted(failures))}" if failures else "")
-                       + f"; model said: {outcome.explanation[:160]}")
+            log.append(
+                f"llm flow {flow_id}: hop {hop.get('name')} {LLM_MARK} -> {sym['path']}:{sym['start_line']}"
+                + (f"; controls failed: {', '.join(sorted(failures))}" if failures else "")
+                + f"; model said: {outcome.explanation[:160]}"
+            )
         out[flow_id] = row
     return FlowAssistResult(out, dict(sorted(evidence.items())), sorted(log), resolved, asked)

@@ -10,6 +10,7 @@ that rejects a mode is a configuration fact, remembered per endpoint, not an out
 timeouts follow the endpoint's measured rate, and a retry after a timeout asks for fewer tokens.
 Caps are split by stage (agents/llm/budget.py) so no stage can starve a more valuable one.
 """
+
 from __future__ import annotations
 
 import json
@@ -114,15 +115,30 @@ class LLMGateway:
         return cls(settings, provider)
 
     @classmethod
-    def from_cli(cls, spec: str | None, *, budget_usd: float | None = None, max_tokens: int | None = None,
-                 no_cache: bool = False, structured: str | None = None, timeout_s: float | None = None,
-                 max_retries: int | None = None) -> LLMGateway | None:
+    def from_cli(
+        cls,
+        spec: str | None,
+        *,
+        budget_usd: float | None = None,
+        max_tokens: int | None = None,
+        no_cache: bool = False,
+        structured: str | None = None,
+        timeout_s: float | None = None,
+        max_retries: int | None = None,
+    ) -> LLMGateway | None:
         """The gateway for a command's `--llm` and cap options, resolved CLI > env > config file
         (never the audited tree); None when the result is no LLM."""
         from dwagent.agents.llm.config import LLMOverrides, load_settings
 
-        overrides = LLMOverrides(llm=spec, budget_usd=budget_usd, max_tokens=max_tokens, no_cache=no_cache,
-                                 structured=structured, timeout_s=timeout_s, max_retries=max_retries)
+        overrides = LLMOverrides(
+            llm=spec,
+            budget_usd=budget_usd,
+            max_tokens=max_tokens,
+            no_cache=no_cache,
+            structured=structured,
+            timeout_s=timeout_s,
+            max_retries=max_retries,
+        )
         return cls.from_settings(load_settings(overrides))
 
     # -- secrets -------------------------------------------------------------------------------
@@ -279,8 +295,7 @@ class LLMGateway:
     def mode(self) -> str:
         """The structured mode calls use now ("" when the endpoint rejected every candidate)."""
         with self._lock:
-            if self.profile.mode and self.profile.mode not in self.profile.rejected and (
-                    self.settings.structured in ("auto", self.profile.mode)):
+            if self.profile.mode and self.profile.mode not in self.profile.rejected and (self.settings.structured in ("auto", self.profile.mode)):
                 return self.profile.mode
             return next_mode(self.settings, self.profile)
 
@@ -333,8 +348,7 @@ class LLMGateway:
                 if not mode:
                     self.ledger.record_fallback(agent, "no-structured-mode")
                     return None
-                sent = replace(request, mode=mode, max_output_tokens=max_output,
-                               timeout_s=self._timeout(estimate, max_output))
+                sent = replace(request, mode=mode, max_output_tokens=max_output, timeout_s=self._timeout(estimate, max_output))
                 started = time.monotonic()
                 try:
                     reply = self.provider.complete(sent)
@@ -411,8 +425,7 @@ class LLMGateway:
         usage = self.ledger.usage(agent)
         if result is None:
             return False, ", ".join(f"{k} x{v}" for k, v in sorted(usage.reasons.items())) or "no reply"
-        return True, (f"reply {result.reply!r}; {usage.input_tokens} input + {usage.output_tokens} output tokens "
-                      f"in {seconds:.1f} s")
+        return True, (f"reply {result.reply!r}; {usage.input_tokens} input + {usage.output_tokens} output tokens in {seconds:.1f} s")
 
     def plan(self, calls: Mapping[str, int]) -> str:
         """The run's token plan as one line, and shown through `announce` when set."""

@@ -4,6 +4,7 @@ Every time an agent asked for the model and got its deterministic behaviour inst
 is counted here (budget, refusal, malformed output, model unavailable...), so a model that stops
 working is visible in the report instead of silently switching the feature off.
 """
+
 from __future__ import annotations
 
 import threading
@@ -129,10 +130,18 @@ class UsageLedger:
         with self._lock:
             agents = {name: {**usage.to_dict(), "cost_usd": usage.cost_usd} for name, usage in sorted(self._agents.items())}
             prose = {agent: dict(sorted(items.items())) for agent, items in sorted(self._prose.items())}
-            return {"agents": agents, "budget_exhausted": self.budget_exhausted, "disabled": self.disabled,
-                    "events": self._events, "model": self.model, "price_known": self.price_known, "prose": prose,
-                    "provider": self.provider, "stages_exhausted": sorted(self.stages_exhausted),
-                    "token_count_exact": self.token_count_exact}
+            return {
+                "agents": agents,
+                "budget_exhausted": self.budget_exhausted,
+                "disabled": self.disabled,
+                "events": self._events,
+                "model": self.model,
+                "price_known": self.price_known,
+                "prose": prose,
+                "provider": self.provider,
+                "stages_exhausted": sorted(self.stages_exhausted),
+                "token_count_exact": self.token_count_exact,
+            }
 
     def restore(self, state: dict[str, Any]) -> bool:
         """Replace the counters with a `to_state()` snapshot of the same provider and model (a
@@ -141,8 +150,7 @@ class UsageLedger:
             return False
         with self._lock:
             self._agents = {
-                name: AgentUsage(**{**{k: v for k, v in usage.items() if k != "reasons"},
-                                    "reasons": Counter(usage.get("reasons", {}))})
+                name: AgentUsage(**{**{k: v for k, v in usage.items() if k != "reasons"}, "reasons": Counter(usage.get("reasons", {}))})
                 for name, usage in state.get("agents", {}).items()
             }
             self._prose = {agent: dict(items) for agent, items in state.get("prose", {}).items()}
@@ -192,8 +200,18 @@ class UsageLedger:
             prose = {agent: dict(sorted(items.items())) for agent, items in sorted(self._prose.items())}
         totals = {
             key: sum(a[key] for a in agents.values())
-            for key in ("cache_hits", "calls", "failures", "fallbacks", "input_tokens", "output_tokens",
-                        "rejected_arguments", "retries", "repairs", "uncited_dropped")
+            for key in (
+                "cache_hits",
+                "calls",
+                "failures",
+                "fallbacks",
+                "input_tokens",
+                "output_tokens",
+                "rejected_arguments",
+                "retries",
+                "repairs",
+                "uncited_dropped",
+            )
         }
         totals["cost_usd"] = round(sum(a["cost_usd"] for a in agents.values()), 6)
         return {
@@ -221,15 +239,19 @@ def summary_lines(section: dict[str, Any]) -> list[str]:
     lines = [
         f"LLM {section['provider']}:{section['model']}: {totals['calls']} call(s), {totals['cache_hits']} cache hit(s), "
         f"{totals['input_tokens']} input + {totals['output_tokens']} output tokens, ${totals['cost_usd']:.4f}"
-        + ("" if section.get("price_known", True) else " (model not in the price table: conservative rate)") + "."
+        + ("" if section.get("price_known", True) else " (model not in the price table: conservative rate)")
+        + "."
     ]
     if section.get("disabled"):
         lines.append(f"The model was switched off during the run: {section['disabled']}.")
     if section.get("budget_exhausted"):
         lines.append(f"The {section['budget_exhausted']} cap was reached; later requests used deterministic behaviour.")
     if section.get("stages_exhausted"):
-        lines.append("The share of the cap for stage(s) " + ", ".join(section["stages_exhausted"])
-                     + " was reached; their later requests used deterministic behaviour (other stages kept theirs).")
+        lines.append(
+            "The share of the cap for stage(s) "
+            + ", ".join(section["stages_exhausted"])
+            + " was reached; their later requests used deterministic behaviour (other stages kept theirs)."
+        )
     if section.get("agents_without_model"):
         lines.append("Agents that ran without the model at least once: " + ", ".join(section["agents_without_model"]) + ".")
     for agent, usage in section["agents"].items():

@@ -1,4 +1,5 @@
 """Per-model prices (USD per million tokens) from `prices.yaml`, and the cost of a call."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -29,10 +30,7 @@ FREE = Price(0.0, 0.0, True, "local server")
 @lru_cache(maxsize=4)
 def _table(path: Path) -> tuple[dict[str, Price], Price]:
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    rows = {
-        name: Price(float(row["input"]), float(row["output"]), True, str(row.get("source", "")))
-        for name, row in data["models"].items()
-    }
+    rows = {name: Price(float(row["input"]), float(row["output"]), True, str(row.get("source", ""))) for name, row in data["models"].items()}
     unknown = Price(float(data["unknown"]["input"]), float(data["unknown"]["output"]), False, "fallback")
     return rows, unknown
 

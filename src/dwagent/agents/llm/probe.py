@@ -7,6 +7,7 @@ and others `context_length`), else, for a server on this machine only, from the 
 for a prompt that cannot fit (llama-cpp-python: "maximum context length is N tokens"); a remote
 endpoint is never sent that oversized probe, since it could bill for it.
 """
+
 from __future__ import annotations
 
 import ipaddress
@@ -38,14 +39,22 @@ class ProbeReport:
 
     def lines(self) -> list[str]:
         out = [f"ping: {'ok' if self.ok else 'FAILED'}: {self.detail}"]
-        out.append(f"structured mode: {self.mode or 'none accepted'}"
-                   + (f" (rejected by the server: {', '.join(sorted(self.rejected))})" if self.rejected else ""))
+        out.append(
+            f"structured mode: {self.mode or 'none accepted'}"
+            + (f" (rejected by the server: {', '.join(sorted(self.rejected))})" if self.rejected else "")
+        )
         for mode, message in sorted(self.rejected.items()):
             out.append(f"  {mode} rejected: {message[:200]}")
-        out.append(f"token rate: ~{self.tokens_per_s:.1f} tokens/s (output tokens, prompt tokens weighted 0.15)"
-                   if self.tokens_per_s else "token rate: not measured (no successful call)")
-        out.append(f"context size: {self.context_size} tokens ({self.context_source})" if self.context_size
-                   else "context size: unknown (the server does not say)")
+        out.append(
+            f"token rate: ~{self.tokens_per_s:.1f} tokens/s (output tokens, prompt tokens weighted 0.15)"
+            if self.tokens_per_s
+            else "token rate: not measured (no successful call)"
+        )
+        out.append(
+            f"context size: {self.context_size} tokens ({self.context_source})"
+            if self.context_size
+            else "context size: unknown (the server does not say)"
+        )
         if self.disabled:
             out.append(f"model disabled for this run: {self.disabled}")
         if self.fix:
@@ -92,7 +101,9 @@ def _from_overflow(gateway: LLMGateway) -> int | None:
         return None
     try:
         client.chat.completions.create(
-            model=gateway.settings.model, max_tokens=1, timeout=OVERFLOW_PROBE_TIMEOUT_S,
+            model=gateway.settings.model,
+            max_tokens=1,
+            timeout=OVERFLOW_PROBE_TIMEOUT_S,
             messages=[{"role": "user", "content": "probe " * OVERFLOW_PROBE_WORDS}],
         )
     except Exception as exc:  # the refusal is the answer we want
@@ -124,5 +135,4 @@ def probe_endpoint(gateway: LLMGateway) -> ProbeReport:
         gateway.save_profile()
     disabled = gateway.ledger.disabled
     fix = fix_hint(gateway.settings, profile) if disabled.startswith("configuration:") else ""
-    return ProbeReport(ok, detail, gateway.mode if ok else profile.mode, dict(profile.rejected), profile.tokens_per_s,
-                       size, source, disabled, fix)
+    return ProbeReport(ok, detail, gateway.mode if ok else profile.mode, dict(profile.rejected), profile.tokens_per_s, size, source, disabled, fix)

@@ -6,6 +6,7 @@ report (evidence ids or finding ids); sentences without them are dropped and cou
 ledger (`uncited_dropped`). Kept text goes to the ledger's prose, which CERTIFICATION.md renders
 in its "LLM assistance" section next to (never instead of) the deterministic reasons.
 """
+
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Mapping
@@ -39,9 +40,16 @@ def row_evidence(row: Mapping[str, Any], evidence: Mapping[str, Any], findings: 
     for fid in finding_ids:
         f = findings.get(fid)
         if f is not None:
-            items.append(Evidence(id=fid, file=f["file"], start_line=f["start_line"], end_line=f["end_line"],
-                                  excerpt=f["excerpt"][:MAX_EXCERPT_CHARS],
-                                  note=f"finding {f['rule']} {f['severity']}: {f['message']}"[:300]))
+            items.append(
+                Evidence(
+                    id=fid,
+                    file=f["file"],
+                    start_line=f["start_line"],
+                    end_line=f["end_line"],
+                    excerpt=f["excerpt"][:MAX_EXCERPT_CHARS],
+                    note=f"finding {f['rule']} {f['severity']}: {f['message']}"[:300],
+                )
+            )
     for eid in ev_ids:
         e = evidence.get(eid)
         if e is not None:
@@ -51,10 +59,15 @@ def row_evidence(row: Mapping[str, Any], evidence: Mapping[str, Any], findings: 
 
 
 def _facts(kind: str, row: Mapping[str, Any]) -> dict[str, Any]:
-    cells = {name: {"status": c.get("status"), "reason": str(c.get("reason", ""))[:300]}
-             for name, c in sorted((row.get("cells") or {}).items())}
-    return {"kind": kind, "id": row.get("id"), "name": row.get("name"), "status": row.get("status"),
-            "reason": str(row.get("reason", ""))[:400], "cells": cells}
+    cells = {name: {"status": c.get("status"), "reason": str(c.get("reason", ""))[:300]} for name, c in sorted((row.get("cells") or {}).items())}
+    return {
+        "kind": kind,
+        "id": row.get("id"),
+        "name": row.get("name"),
+        "status": row.get("status"),
+        "reason": str(row.get("reason", ""))[:400],
+        "cells": cells,
+    }
 
 
 def write_rationales(gateway: LLMGateway | None, report: Mapping[str, Any], cap: int = DEFAULT_ROW_CAP) -> dict[str, str]:

@@ -6,6 +6,7 @@ unmistakable (private keys, cloud keys, bearer tokens, connection-string passwor
 redacted value becomes `[REDACTED:<kind>:<short hash>]`, stable across runs so the response
 cache still hits, and never reversible.
 """
+
 from __future__ import annotations
 
 import hashlib

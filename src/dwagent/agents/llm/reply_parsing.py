@@ -1,4 +1,5 @@
 """Reading a model's reply and pacing retries: pure helpers of the gateway (agents/llm/gateway.py)."""
+
 from __future__ import annotations
 
 from typing import TypeVar
@@ -31,7 +32,7 @@ def parse_reply(text: str, schema: type[M]) -> tuple[M | None, str]:
     start, end = body.find("{"), body.rfind("}")
     if 0 <= start < end and (start > 0 or end < len(body) - 1):
         try:
-            return schema.model_validate_json(body[start:end + 1]), ""
+            return schema.model_validate_json(body[start : end + 1]), ""
         except ValidationError:
             pass
     return None, errors

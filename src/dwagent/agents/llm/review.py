@@ -5,6 +5,7 @@ member, callers, guards) and answers refuted / confirmed / downgraded with citat
 changes nothing by itself: a refutation or downgrade counts only when every citation passes
 `verify_citations`; otherwise the finding stands and the rejected argument is recorded.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -86,8 +87,11 @@ def context_blocks(finding: Finding, context: ReviewContext) -> list[CodeBlock]:
         window = _window(context.root, context.enclosing, finding)
         if window is not None:
             blocks.append(window)
-    for label, items, cap in (("caller", context.callers, MAX_CALLERS), ("guard", context.guards, MAX_GUARDS),
-                              ("related", context.related, MAX_CALLERS)):
+    for label, items, cap in (
+        ("caller", context.callers, MAX_CALLERS),
+        ("guard", context.guards, MAX_GUARDS),
+        ("related", context.related, MAX_CALLERS),
+    ):
         for evidence in sorted(items, key=lambda e: (e.file, e.start_line, e.id))[:cap]:
             block = _verified_block(context.root, evidence, label)
             if block is not None:
@@ -122,15 +126,15 @@ def llm_challenge(gateway: LLMGateway | None, finding: Finding, context: ReviewC
     if gateway is None:
         return ChallengeOutcome("no-model", finding.id, finding.severity, None)
     blocks = context_blocks(finding, context)
-    reply = gateway.complete_structured(
-        AGENT, "hostile_reviewer", {"finding": finding_summary(finding), "code": blocks}, ChallengeReply
-    )
+    reply = gateway.complete_structured(AGENT, "hostile_reviewer", {"finding": finding_summary(finding), "code": blocks}, ChallengeReply)
     if reply is None:
         return ChallengeOutcome("no-model", finding.id, finding.severity, None)
     if reply.verdict == "confirmed":
         check = verify_citations(context.root, reply.citations)
         record = ReviewRecord(
-            challenge="llm", outcome="upheld", detail="LLM reviewer could not refute the finding",
+            challenge="llm",
+            outcome="upheld",
+            detail="LLM reviewer could not refute the finding",
             evidence_ids=tuple(e.id for e in check.verified),
         )
         return ChallengeOutcome("confirmed", finding.id, finding.severity, record, check.verified, check.problems)
@@ -151,8 +155,10 @@ def llm_challenge(gateway: LLMGateway | None, finding: Finding, context: ReviewC
         record = ReviewRecord(challenge="llm", outcome="dropped", detail=reply.argument[:600], evidence_ids=ids)
         return ChallengeOutcome("refuted", finding.id, finding.severity, record, check.verified)
     record = ReviewRecord(
-        challenge="llm", outcome="downgraded",
-        detail=f"{finding.severity} -> {reply.proposed_severity}: {reply.argument}"[:600], evidence_ids=ids,
+        challenge="llm",
+        outcome="downgraded",
+        detail=f"{finding.severity} -> {reply.proposed_severity}: {reply.argument}"[:600],
+        evidence_ids=ids,
     )
     return ChallengeOutcome("downgraded", finding.id, reply.proposed_severity, record, check.verified)
 
@@ -180,8 +186,5 @@ def select_for_challenge(
     """The default selection policy: unsuppressed production findings at or above `min_severity`,
     most severe first, at most `cap` (deterministic order: Finding.sort_key)."""
     limit = SEVERITY_ORDER[min_severity]
-    chosen = [
-        f for f in findings
-        if f.suppression is None and f.scope == "production" and SEVERITY_ORDER[f.severity] <= limit
-    ]
+    chosen = [f for f in findings if f.suppression is None and f.scope == "production" and SEVERITY_ORDER[f.severity] <= limit]
     return sorted(chosen, key=Finding.sort_key)[:cap]

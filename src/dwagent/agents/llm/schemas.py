@@ -3,6 +3,7 @@
 Written for strict JSON-schema mode: every field required, no defaults, closed objects. Field
 descriptions are part of the contract the model sees.
 """
+
 from __future__ import annotations
 
 from typing import Literal

@@ -9,6 +9,7 @@ carries a nonce derived from its content, so text in the audited tree cannot clo
 or forge a new one. The prompt version is the hash of the file, so editing a prompt invalidates
 cached answers.
 """
+
 from __future__ import annotations
 
 import hashlib

@@ -6,6 +6,7 @@ sha1 of the public blob URL), its sha256 is checked against the hash tiktoken ex
 then is TIKTOKEN_CACHE_DIR pointed there for the duration of `get_encoding`. If any step fails
 the counter falls back to a documented estimate (4 characters per token) and says so.
 """
+
 from __future__ import annotations
 
 import gzip

@@ -3,6 +3,7 @@
 Every P0 item and condition names what failed and what to do. A gate that did not run is never
 waved through (HardEffect), so it can never yield CERTIFIED. docs/verdict-policy.md is the prose.
 """
+
 from __future__ import annotations
 
 import time
@@ -103,8 +104,16 @@ def adjudicate(state: CertifyState, ctx: RunContext) -> dict:
     # verdict can be at best CERTIFIED WITH CONDITIONS. A condition, not a block: the rest of the
     # tree was assessed; but never silence.
     for s in inv.get("unassessed_sources", []):
-        add("condition", _item("coverage", f"not-assessed:{s['path']}", f"{s['path']} NOT ASSESSED: skipped ({s['reason']}: {s['detail']})",
-                               f"make {s['path']} readable as text within the size cap, or exclude it deliberately", s["path"]))
+        add(
+            "condition",
+            _item(
+                "coverage",
+                f"not-assessed:{s['path']}",
+                f"{s['path']} NOT ASSESSED: skipped ({s['reason']}: {s['detail']})",
+                f"make {s['path']} readable as text within the size cap, or exclude it deliberately",
+                s["path"],
+            ),
+        )
     for part, why in sorted(state.get("not_run", {}).items()):
         add("block" if part in CORE_PARTS else "condition", _item("coverage", part, f"{part} NOT RUN: {why}", f"make {part} run"))
 
@@ -136,8 +145,15 @@ def adjudicate(state: CertifyState, ctx: RunContext) -> dict:
             if not rcs.attribute(g.get("finding_ids", ()), g["effect"], because):
                 ids = g.get("finding_ids", ())
                 title = f"gate {g['name']}: {g['status']} — {g['reason']}"
-                rc = rcs.own("gate", g["id"], title, rcs.where(note=g["reason"], evidence_ids=g.get("evidence_ids", ()), finding_ids=ids), g["effect"], because,
-                             fix=f"make gate '{g['name']}' run and pass" if g["status"] == "NOT RUN" else f"fix gate '{g['name']}' ({g['reason']})")
+                rc = rcs.own(
+                    "gate",
+                    g["id"],
+                    title,
+                    rcs.where(note=g["reason"], evidence_ids=g.get("evidence_ids", ()), finding_ids=ids),
+                    g["effect"],
+                    because,
+                    fix=f"make gate '{g['name']}' run and pass" if g["status"] == "NOT RUN" else f"fix gate '{g['name']}' ({g['reason']})",
+                )
                 rc["finding_ids"] = sorted(ids)
                 rc["count"] = max(rc["count"], len(ids))
 
@@ -147,8 +163,15 @@ def adjudicate(state: CertifyState, ctx: RunContext) -> dict:
     for dom, files in resolve_domains(rubric, source_files):
         for path in files:
             domains_of_file.setdefault(path, []).append(dom.id)
-        row, evs, effects = judge_domain(dom, files, counted, state.get("plugins", {}), state.get("flows", {}), rubric,
-                                         set(state["rules_info"]["categories"]) if "categories" in state.get("rules_info", {}) else None)
+        row, evs, effects = judge_domain(
+            dom,
+            files,
+            counted,
+            state.get("plugins", {}),
+            state.get("flows", {}),
+            rubric,
+            set(state["rules_info"]["categories"]) if "categories" in state.get("rules_info", {}) else None,
+        )
         evidence.update({e.id: e.model_dump(mode="json") for e in evs})
         row, rec = challenge_cell(row, evidence, root, f"domain.{dom.id}")
         if rec:
@@ -182,33 +205,50 @@ def adjudicate(state: CertifyState, ctx: RunContext) -> dict:
         for effect, label, reason in effects:
             c = row["cells"].get(label, {})
             if label == "coverage":
-                rcs.own("domain", "no-files", "domains with no indexed source files: nothing was assessed there",
-                        {"note": f"{row['name']}: {reason}", "component": row["name"]}, effect)
+                rcs.own(
+                    "domain",
+                    "no-files",
+                    "domains with no indexed source files: nothing was assessed there",
+                    {"note": f"{row['name']}: {reason}", "component": row["name"]},
+                    effect,
+                )
             elif c.get("finding_ids"):
                 rcs.attribute(c["finding_ids"], effect, f"domain {row['name']}: {label} FAIL")
             elif c.get("status") == "NOT VERIFIED" and not label.startswith(("plugins-complete", "flows-pass")):
-                rcs.own("domain", f"{label}:unverified", "domain checks that no rule of this run could decide",
-                        {"note": f"{row['name']}: {reason}", "component": row["name"]}, effect)
+                rcs.own(
+                    "domain",
+                    f"{label}:unverified",
+                    "domain checks that no rule of this run could decide",
+                    {"note": f"{row['name']}: {reason}", "component": row["name"]},
+                    effect,
+                )
             # plugins-complete / flows-pass repeat the plugin and flow root causes: nothing new
     claims = sorted(state.get("claims", []), key=lambda c: (c["file"], c["line"]))
     for c in claims:
         if c["status"] == "contradicted":
             because = f"claim at {c['file']}:{c['line']} contradicted"
             if not rcs.attribute(c["finding_ids"], policy.claim_contradicted, because):
-                rcs.own("claim", "contradicted", "documents claim what the code contradicts",
-                        {"file": c["file"], "line": c["line"], "excerpt": c["text"][:200], "note": c["reason"][:240]}, policy.claim_contradicted, because)
+                rcs.own(
+                    "claim",
+                    "contradicted",
+                    "documents claim what the code contradicts",
+                    {"file": c["file"], "line": c["line"], "excerpt": c["text"][:200], "note": c["reason"][:240]},
+                    policy.claim_contradicted,
+                    because,
+                )
 
     root_causes = rcs.finish()
     for row in (*domains, *plugin_rows, *tier_rows):
         row["cells"] = {k: name_deciders(v, by_id, rcs.rc_of) for k, v in row.get("cells", {}).items()}
         if row["status"] == "FAIL":  # the row says which cells decided it, each naming its evidence
-            row["reason"] = "; ".join(f"{k} {c['status']}: {c['reason']}" for k, c in row["cells"].items() if c["status"] == "FAIL")[:900] or row["reason"]
+            row["reason"] = (
+                "; ".join(f"{k} {c['status']}: {c['reason']}" for k, c in row["cells"].items() if c["status"] == "FAIL")[:900] or row["reason"]
+            )
     buckets = {e: items(root_causes, e) for e in ("block", "condition", "note")}
     blocking = [rc for rc in root_causes if rc["effect"] == "block"]
     if blocking:
         verdict = "NOT CERTIFIED"
-        rationale = (f"{len(blocking)} blocking root cause(s) at {sum(rc['count'] for rc in blocking)} location(s) "
-                     "block certification")
+        rationale = f"{len(blocking)} blocking root cause(s) at {sum(rc['count'] for rc in blocking)} location(s) block certification"
     elif buckets["condition"]:
         verdict = "CERTIFIED WITH CONDITIONS"
         rationale = f"no blocking root cause; {len(buckets['condition'])} condition(s) must be met"

@@ -1,6 +1,7 @@
 """Claims checker: claims the tree's own documents make, each confirmed (the matching checks ran
 and found nothing), contradicted (with the findings) or unverifiable. Claims are data: they can
 lower a verdict by being contradicted, never raise one."""
+
 from __future__ import annotations
 
 import re
@@ -28,7 +29,11 @@ TOPICS: tuple[tuple[re.Pattern, tuple[str, ...], bool], ...] = tuple(
         (r"path traversal", ("path-traversal",), False),
         (r"stubs?\b|placeholders?|not ?implemented|mock implementations?|simulated", STUBS, False),
         (r"secure by default|zero (?:known )?vulnerabilit|no (?:known )?vulnerabilit|security[- ]hardened", tuple(sorted(SECURITY_CATEGORIES)), True),
-        (r"production[- ]ready|100\s*%|fully (?:implemented|complete|functional)|feature[- ]complete|\ball\b.*\b(?:complete|implemented|done)\b", STUBS, True),
+        (
+            r"production[- ]ready|100\s*%|fully (?:implemented|complete|functional)|feature[- ]complete|\ball\b.*\b(?:complete|implemented|done)\b",
+            STUBS,
+            True,
+        ),
     )
 )
 _CLAIM = re.compile(
@@ -70,7 +75,7 @@ def judge_claims(sources: Sources, claims: list[dict], findings: list[dict], cat
         against = [f for f in counted if f["category"] in cats or (wants_p0 and finding_effect(f["severity"], policy) == "block")]
         covered = [cat for cat in cats if cat in categories_ran]
         if against:
-            status, reason = "contradicted", f"{len(against)} counted finding(s): " + ", ".join(sorted({f['category'] for f in against}))
+            status, reason = "contradicted", f"{len(against)} counted finding(s): " + ", ".join(sorted({f["category"] for f in against}))
             ids = [ev.id]
         elif covered and len(covered) == len(cats):
             ab = absence(f"{c['file']}:{c['line']}", f"rules for {', '.join(cats)} ran and found nothing counted")
@@ -78,17 +83,19 @@ def judge_claims(sources: Sources, claims: list[dict], findings: list[dict], cat
             status, reason, ids = "confirmed", "matching rules ran and found nothing", [ev.id, ab.id]
         else:
             status, reason, ids = "unverifiable", "no rule covers every part of this claim", [ev.id]
-        out.append({
-            "id": ev.id,
-            "file": c["file"],
-            "line": c["line"],
-            "text": c["text"],
-            "status": status,
-            "reason": reason,
-            "categories": cats,
-            "evidence_ids": sorted(ids),
-            "finding_ids": sorted(f["id"] for f in against)[:50],
-        })
+        out.append(
+            {
+                "id": ev.id,
+                "file": c["file"],
+                "line": c["line"],
+                "text": c["text"],
+                "status": status,
+                "reason": reason,
+                "categories": cats,
+                "evidence_ids": sorted(ids),
+                "finding_ids": sorted(f["id"] for f in against)[:50],
+            }
+        )
     return out, evidence
 
 

@@ -5,6 +5,7 @@ changes the verdict: it only adds the `competitive` section to the report. It ru
 rubric asks for it (`competitive_analysis: true`); otherwise, or when it fails, the section records
 NOT RUN with the reason.
 """
+
 from __future__ import annotations
 
 import time
@@ -23,9 +24,12 @@ def report_evidence(state: CertifyState, ctx: RunContext) -> dict:
         "inventory": {k: v for k, v in state.get("inventory", {}).items() if k not in ("paths", "source_files_list")},
         # placeholder tests are test-scope, so the reviewer drops them from counting; the gate counts
         # them, and so must the track record, or the report gives one quantity two values
-        "findings": state.get("findings", []) + [
-            f for f in state.get("dropped", [])
-            if f["category"] == "placeholder-test" and f.get("review") and f["review"][-1]["challenge"] == "test-only"],
+        "findings": state.get("findings", [])
+        + [
+            f
+            for f in state.get("dropped", [])
+            if f["category"] == "placeholder-test" and f.get("review") and f["review"][-1]["challenge"] == "test-only"
+        ],
         "plugins": state.get("plugins", {}),
         "flows": state.get("flows", {}),
         "tiers": state.get("tiers", {}),
@@ -38,12 +42,13 @@ def competitor_node(state: CertifyState, ctx: RunContext) -> dict:
     """Graph node: competitive analysis, or a NOT RUN record."""
     started = time.perf_counter()
     if not getattr(ctx.rubric.rubric, "competitive_analysis", False):
-        result = {"status": "NOT RUN", "reason": f"the '{ctx.rubric.rubric.name}' rubric does not ask for a "
-                                                  "competitive analysis (competitive_analysis: true)"}
+        result = {
+            "status": "NOT RUN",
+            "reason": f"the '{ctx.rubric.rubric.name}' rubric does not ask for a competitive analysis (competitive_analysis: true)",
+        }
         return _with_report(state, result, started)
     try:
-        analysis = analyse_evidence(report_evidence(state, ctx), index_dir=ctx.index_dir,
-                                    product=ctx.root.name)
+        analysis = analyse_evidence(report_evidence(state, ctx), index_dir=ctx.index_dir, product=ctx.root.name)
         result = report_dict(analysis)  # status RAN, summary, markdown, matrix, recommendations
         if ctx.gateway is not None:  # optional model-written paragraphs, appended after the checks
             try:
@@ -60,8 +65,7 @@ def competitor_node(state: CertifyState, ctx: RunContext) -> dict:
 
 def _with_report(state: CertifyState, result: dict, started: float) -> dict:
     """The node's update: the section, also placed into the report the adjudicator wrote."""
-    update: dict = {"competitive": result,
-                    "timings": {"competitor_analyst": round(time.perf_counter() - started, 3)}}
+    update: dict = {"competitive": result, "timings": {"competitor_analyst": round(time.perf_counter() - started, 3)}}
     if state.get("report"):
         update["report"] = {**state["report"], "competitive": result}
     return update

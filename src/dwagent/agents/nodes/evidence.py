@@ -1,4 +1,5 @@
 """Evidence node: the rule catalogue over the indexed tree (cached per file in the index)."""
+
 from __future__ import annotations
 
 import time
@@ -55,9 +56,7 @@ def run_catalogue(ctx: RunContext) -> tuple[list[dict], dict]:
         store.close()
     # A category counts as checked only when a rule for one of the tree's languages covers it
     # (a C#-only rule says nothing about a Python tree; claims and gates must not rely on it).
-    categories = sorted(
-        {reg.meta.category for reg in load_rules().values() if set(reg.meta.languages) & languages}
-    )
+    categories = sorted({reg.meta.category for reg in load_rules().values() if set(reg.meta.languages) & languages})
     info = {"status": "RAN", "rules_version": engine.RULES_VERSION, "categories": categories, **info}
     return [f.model_dump(mode="json") for f in run.findings], info
 

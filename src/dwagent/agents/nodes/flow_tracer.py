@@ -4,6 +4,7 @@ With the code graph (tools/graph/trace.py) the hops are a real call/bus path. Wi
 waypoints are only located by name: the hops are shown but the flow can be at best NOT VERIFIED,
 because a list of names is not a path.
 """
+
 from __future__ import annotations
 
 import time
@@ -54,13 +55,24 @@ def trace_flow(sources: Sources, flow: Flow, findings: list[dict]) -> tuple[dict
             continue
         ev = code_evidence(sources, sym["path"], sym["start_line"], note=f"{flow.id} {name}: {sym['qualname']}")
         evidence.append(ev)
-        hops.append({"name": name, "found": True, "symbol": sym["qualname"], "file": sym["path"], "line": sym["start_line"], "end_line": sym["end_line"], "evidence_id": ev.id})
+        hops.append(
+            {
+                "name": name,
+                "found": True,
+                "symbol": sym["qualname"],
+                "file": sym["path"],
+                "line": sym["start_line"],
+                "end_line": sym["end_line"],
+                "evidence_id": ev.id,
+            }
+        )
     checks = {}
     located = [h for h in hops if h["found"]]
     for control in flow.controls:
         cats = CONTROL_CATEGORIES[control]
         bad = [
-            f for f in findings
+            f
+            for f in findings
             if f["category"] in cats and any(h["file"] == f["file"] and h["line"] <= f["start_line"] <= h.get("end_line", h["line"]) for h in located)
         ]
         if bad:
@@ -115,8 +127,11 @@ def trace_flow_node(task: dict, ctx: RunContext) -> dict:
         retrieved, dense_reason = cite_unreached(sources, flow, row)
     if retrieved:
         row = {**row, "evidence_ids": sorted({*row["evidence_ids"], *(e.id for e in retrieved)})}
-    update = {"flow_rows": {flow.id: row}, "evidence": evidence_table([*evidence, *retrieved]),
-              "timings": {f"flow_tracer.{flow.id}": round(time.perf_counter() - started, 3)}}
+    update = {
+        "flow_rows": {flow.id: row},
+        "evidence": evidence_table([*evidence, *retrieved]),
+        "timings": {f"flow_tracer.{flow.id}": round(time.perf_counter() - started, 3)},
+    }
     return {**update, "optional": {"dense": dense_reason}} if dense_reason else update
 
 
@@ -135,8 +150,9 @@ def cite_unreached(sources: Sources, flow: Flow, row: dict) -> tuple[list[Eviden
     for hop in row.get("hops", []):
         usable = [g for g in globs.get(hop["name"], ()) if literal_words(g)] if not hop["found"] else []
         if usable:
-            found += search.matching(usable[0], note=f"flow {flow.id} waypoint {hop['name']}, not reached by the trace",
-                                     filters=Filters(role="production"))
+            found += search.matching(
+                usable[0], note=f"flow {flow.id} waypoint {hop['name']}, not reached by the trace", filters=Filters(role="production")
+            )
     return found, search.dense_reason if search.used else ""
 
 
@@ -150,5 +166,7 @@ def flows_traced_node(state: CertifyState, ctx: RunContext) -> dict:
     timings = state.get("timings", {})
     wall = [v for k, v in timings.items() if k.startswith("flow_tracer.")]
     cpu = [v for k, v in timings.items() if k.startswith("cpu.flow_tracer.")]
-    return {"flows": {flow.id: rows[flow.id] for flow in ctx.rubric.rubric.flows if flow.id in rows},
-            "timings": {"flow_tracer": round(max(wall, default=0.0), 3), "cpu.flow_tracer": round(sum(cpu), 3)}}
+    return {
+        "flows": {flow.id: rows[flow.id] for flow in ctx.rubric.rubric.flows if flow.id in rows},
+        "timings": {"flow_tracer": round(max(wall, default=0.0), 3), "cpu.flow_tracer": round(sum(cpu), 3)},
+    }

@@ -8,6 +8,7 @@ longer matches the file, becomes NOT VERIFIED. Every challenge is recorded.
 An optional LLM challenge (agents/llm/review.py: llm_challenge) may add `noted` records; it can
 never raise a severity, drop a finding or turn anything into PASS.
 """
+
 from __future__ import annotations
 
 import time
@@ -25,9 +26,7 @@ from dwagent.tools.verify import check_quote
 
 # Categories whose risk an environment/option guard genuinely limits (a dev-only TLS bypass is
 # less severe than an unconditional one); a guarded hard-coded secret is still in the binary.
-GUARDABLE = frozenset(
-    {"tls-bypass", "weak-crypto", "secret-logging", "hardcoded-tuning", "fake-async-delay", "unsafe-assembly-load"}
-)
+GUARDABLE = frozenset({"tls-bypass", "weak-crypto", "secret-logging", "hardcoded-tuning", "fake-async-delay", "unsafe-assembly-load"})
 
 
 # Findings that are themselves about wiring: "unreachable" is their subject, not a mitigation.
@@ -55,8 +54,9 @@ def _check_hops(root: Path, f: Finding) -> Finding:
         kept.append(e)
     f = f.model_copy(update={"related": tuple(kept)})
     if stale:
-        f = _with(f, ReviewRecord(challenge="quote-check", outcome="noted",
-                                  detail=f"data-flow hops no longer match the file: {', '.join(stale[:5])}"))
+        f = _with(
+            f, ReviewRecord(challenge="quote-check", outcome="noted", detail=f"data-flow hops no longer match the file: {', '.join(stale[:5])}")
+        )
     return f
 
 
@@ -133,9 +133,12 @@ def review_findings(findings: list[Finding], ctx: RunContext, sources: Sources |
             f = _downgraded(
                 f,
                 policy.guard_downgrade,
-                ReviewRecord(challenge="guard", outcome="downgraded",
-                             detail=f"{guards[0].note or 'guarded'} at {guards[0].file}:{guards[0].start_line}",
-                             evidence_ids=tuple(g.id for g in guards)),
+                ReviewRecord(
+                    challenge="guard",
+                    outcome="downgraded",
+                    detail=f"{guards[0].note or 'guarded'} at {guards[0].file}:{guards[0].start_line}",
+                    evidence_ids=tuple(g.id for g in guards),
+                ),
                 guards=guards,
             )
         if f.fingerprint in ctx.baseline:
@@ -166,8 +169,9 @@ MAX_SAME_NAME = 3
 
 
 def _declarations(sources: Sources, name: str) -> int:
-    row = sources.conn.execute("SELECT COUNT(*) FROM symbols WHERE name = ? AND kind IN ('method', 'function', 'constructor', 'property')",
-                               (name,)).fetchone()
+    row = sources.conn.execute(
+        "SELECT COUNT(*) FROM symbols WHERE name = ? AND kind IN ('method', 'function', 'constructor', 'property')", (name,)
+    ).fetchone()
     return int(row[0]) if row else 0
 
 
@@ -192,9 +196,12 @@ def cite_callers(findings: list[Finding], sources: Sources) -> tuple[list[Findin
             by_member[key] = []
         if key not in by_member:
             by_member[key] = search.naming(
-                member["name"], note=f"calls {member['name']}, the {member['kind']} around this finding (by name: a possible caller)",
-                filters=Filters(role="production"), exclude=(f.file, int(member["start_line"]), int(member["end_line"])),
-                calls_only=True)
+                member["name"],
+                note=f"calls {member['name']}, the {member['kind']} around this finding (by name: a possible caller)",
+                filters=Filters(role="production"),
+                exclude=(f.file, int(member["start_line"]), int(member["end_line"])),
+                calls_only=True,
+            )
         found = by_member[key]
         if not found:
             out.append(f)
@@ -202,8 +209,9 @@ def cite_callers(findings: list[Finding], sources: Sources) -> tuple[list[Findin
         ids = tuple(e.id for e in found)
         for e in found:
             evidence[e.id] = e.model_dump(mode="json")
-        record = ReviewRecord(challenge="callers", outcome="noted",
-                              detail=f"{len(found)} retrieved passage(s) call {member['name']} (by name)", evidence_ids=ids)
+        record = ReviewRecord(
+            challenge="callers", outcome="noted", detail=f"{len(found)} retrieved passage(s) call {member['name']} (by name)", evidence_ids=ids
+        )
         out.append(_with(f, record, evidence_ids=tuple(sorted({*f.evidence_ids, *ids}))))
     return out, evidence, search.dense_reason if search.used else ""
 

@@ -11,6 +11,7 @@ Policy (docs/verdict-policy.md): a model is never the reason a verdict exists.
   kept in the usage ledger for the report's LLM section (agents/llm/rationales.py).
 Without a gateway every pass returns its input unchanged.
 """
+
 from __future__ import annotations
 
 import time
@@ -27,8 +28,13 @@ def _enclosing(sources, f: Finding) -> Evidence | None:
     if not member:
         return None
     text = sources.excerpt(f.file, member["start_line"], member["end_line"])
-    return Evidence(id=Evidence.make_id(f.file, member["start_line"], member["end_line"], text), file=f.file,
-                    start_line=member["start_line"], end_line=member["end_line"], excerpt=text)
+    return Evidence(
+        id=Evidence.make_id(f.file, member["start_line"], member["end_line"], text),
+        file=f.file,
+        start_line=member["start_line"],
+        end_line=member["end_line"],
+        excerpt=text,
+    )
 
 
 def _bounded(f: Finding, record, lowered: bool) -> Finding:
@@ -39,12 +45,12 @@ def _bounded(f: Finding, record, lowered: bool) -> Finding:
     props = dict(f.properties)
     if severity != f.severity:
         props.setdefault("original_severity", f.severity)
-    return f.model_copy(update={"severity": severity, "review": (*f.review, record.model_copy(update={"outcome": new_outcome})),
-                                "properties": props})
+    return f.model_copy(update={"severity": severity, "review": (*f.review, record.model_copy(update={"outcome": new_outcome})), "properties": props})
 
 
-def llm_review(findings: list[Finding], gateway, root: Path, sources=None,
-               callers: dict[str, tuple[Evidence, ...]] | None = None) -> tuple[list[Finding], dict[str, dict]]:
+def llm_review(
+    findings: list[Finding], gateway, root: Path, sources=None, callers: dict[str, tuple[Evidence, ...]] | None = None
+) -> tuple[list[Finding], dict[str, dict]]:
     """Challenge the selected severe findings and triage the low-confidence ones with the model;
     returns (findings, cited evidence). A finding selected for the challenge is not triaged too.
     `callers` are the call sites the reviewer retrieved per finding id: the model sees them as
@@ -52,6 +58,7 @@ def llm_review(findings: list[Finding], gateway, root: Path, sources=None,
     if gateway is None:
         return findings, {}
     from dwagent.agents.llm import assist, review
+
     if hasattr(gateway, "register_secrets"):
         gateway.register_secrets(findings)  # the redactor must know the secrets before any prompt
     chosen = {f.id for f in review.select_for_challenge(findings)}
@@ -59,8 +66,7 @@ def llm_review(findings: list[Finding], gateway, root: Path, sources=None,
     out, evidence = [], {}
     for f in findings:
         if f.id in chosen:
-            context = review.ReviewContext(root=root, enclosing=_enclosing(sources, f), guards=f.guards,
-                                           callers=(callers or {}).get(f.id, ()))
+            context = review.ReviewContext(root=root, enclosing=_enclosing(sources, f), guards=f.guards, callers=(callers or {}).get(f.id, ()))
             outcome = review.llm_challenge(gateway, f, context)
             lowered = outcome.status in ("refuted", "downgraded")
         elif f.id in triaged:
@@ -101,8 +107,13 @@ def llm_call_plan(findings: list[Finding], rubric) -> dict[str, int]:
             products = min(DEFAULT_LLM_PRODUCT_CAP, len(default_kb()))
         except Exception:  # no KB: no competitor calls to plan for
             products = 0
-    return {"challenge": len(chosen), "triage": len(triage), "flow": min(DEFAULT_HOP_CAP, hops),
-            "rationale": min(DEFAULT_ROW_CAP, rows), "competitor": products}
+    return {
+        "challenge": len(chosen),
+        "triage": len(triage),
+        "flow": min(DEFAULT_HOP_CAP, hops),
+        "rationale": min(DEFAULT_ROW_CAP, rows),
+        "competitor": products,
+    }
 
 
 def announce_llm_plan(findings: list[Finding], gateway, rubric) -> str:
@@ -130,8 +141,7 @@ def resume_llm(gateway, values: dict) -> None:
 
 def _waypoint_globs(rubric) -> dict[str, dict[str, tuple[str, ...]]]:
     """flow id -> hop name -> identifier globs, from the rubric (hop names as the tracer writes them)."""
-    return {flow.id: {"entry": tuple(flow.entry), **{w.name: tuple(w.symbols) for w in flow.waypoints}}
-            for flow in rubric.flows}
+    return {flow.id: {"entry": tuple(flow.entry), **{w.name: tuple(w.symbols) for w in flow.waypoints}} for flow in rubric.flows}
 
 
 def llm_flows_node(state: dict, ctx) -> dict:
@@ -146,10 +156,10 @@ def llm_flows_node(state: dict, ctx) -> dict:
 
     counted = [f for f in state.get("findings", []) if (f.get("suppression") or {}).get("kind") != "certifier-baseline"]
     with Sources.open(ctx) as sources:
-        result = resolve_flow_hops(ctx.gateway, Path(ctx.root), sources, state.get("flows", {}),
-                                   _waypoint_globs(ctx.rubric.rubric), counted, CONTROL_CATEGORIES)
-    return {"flows": result.flows, "evidence": result.evidence, "log": result.log,
-            "timings": {"llm_flows": round(time.perf_counter() - started, 3)}}
+        result = resolve_flow_hops(
+            ctx.gateway, Path(ctx.root), sources, state.get("flows", {}), _waypoint_globs(ctx.rubric.rubric), counted, CONTROL_CATEGORIES
+        )
+    return {"flows": result.flows, "evidence": result.evidence, "log": result.log, "timings": {"llm_flows": round(time.perf_counter() - started, 3)}}
 
 
 def llm_prose_node(state: dict, ctx) -> dict:

@@ -1,6 +1,7 @@
 """Plugin auditor: one row per plugin folder (rubric `plugins.roots`), cells lifecycle,
 strategies, topics, stubs and degradation, each decided by cited evidence (lifecycle and
 degradation read member bodies: agents/verdict/plugin_cells.py)."""
+
 from __future__ import annotations
 
 import re
@@ -51,7 +52,11 @@ class TypeIndex:
 
 def _strategies(sources, types: TypeIndex, folder: str, ctx: RunContext, discovery: list[dict]):
     conf = ctx.rubric.rubric.plugins
-    mine = [t for t in types.types if t["path"].startswith(folder + "/") and t["kind"] == "class" and "abstract" not in t["modifiers"] and t["role"] == "production"]
+    mine = [
+        t
+        for t in types.types
+        if t["path"].startswith(folder + "/") and t["kind"] == "class" and "abstract" not in t["modifiers"] and t["role"] == "production"
+    ]
     strategies = [t for t in mine if types.derives(t, conf.strategy_bases)]
     if not strategies:
         ev = absence(folder, "no concrete strategy classes")
@@ -67,7 +72,11 @@ def _strategies(sources, types: TypeIndex, folder: str, ctx: RunContext, discove
     used = {r["name"] for r in sources.refs(kinds=("new", "typeof", "generic_arg", "ident"), names=tuple(sorted(names))) if r["role"] == "production"}
     unwired = sorted(names - used)
     if unwired:
-        evs = [code_evidence(sources, t["path"], t["start_line"], note="strategy never registered or referenced") for t in strategies if t["name"] in unwired][:10]
+        evs = [
+            code_evidence(sources, t["path"], t["start_line"], note="strategy never registered or referenced")
+            for t in strategies
+            if t["name"] in unwired
+        ][:10]
         return cell("FAIL", f"{len(unwired)} strategies neither registered nor discoverable: {', '.join(unwired[:5])}", evs), evs
     ev = absence(folder, f"every strategy ({len(names)}) is referenced from production code")
     return cell("PASS", f"{len(names)} strategies registered", [ev]), [ev]
@@ -112,8 +121,11 @@ def _strategies_by_graph(sources, strategies: list[dict], folder: str):
 def _counted(findings: list[dict], folder: str, cats: frozenset, ctx: RunContext) -> list[dict]:
     """Counted findings of these categories in the folder at the policy's condition level or worse."""
     policy = ctx.rubric.rubric.policy
-    return [f for f in findings if f["file"].startswith(folder + "/") and f["category"] in cats and counts(f)
-            and at_least(f["severity"], policy.condition_at)]
+    return [
+        f
+        for f in findings
+        if f["file"].startswith(folder + "/") and f["category"] in cats and counts(f) and at_least(f["severity"], policy.condition_at)
+    ]
 
 
 def _finding_cell(findings: list[dict], folder: str, cats: frozenset, label: str, ctx: RunContext, available: bool = True):
@@ -127,8 +139,9 @@ def _finding_cell(findings: list[dict], folder: str, cats: frozenset, label: str
     return cell("PASS", f"no {label}", [ev]), [ev]
 
 
-def audit_plugins(sources: Sources, ctx: RunContext, inventory: dict, findings: list[dict], categories_ran: set[str],
-                  entries: list | None = None) -> tuple[dict, dict]:
+def audit_plugins(
+    sources: Sources, ctx: RunContext, inventory: dict, findings: list[dict], categories_ran: set[str], entries: list | None = None
+) -> tuple[dict, dict]:
     """The plugin matrix and the evidence it cites (`entries`: the entry-point inventory, None = no graph)."""
     conf = ctx.rubric.rubric.plugins
     folders = inventory.get("plugins", [])
@@ -147,8 +160,9 @@ def audit_plugins(sources: Sources, ctx: RunContext, inventory: dict, findings: 
         cells["strategies"], ev2 = _strategies(sources, types, folder, ctx, discovery)
         cells["topics"], ev3 = _finding_cell(findings, folder, frozenset({"orphan-topic"}), "orphan topic", ctx, "orphan-topic" in categories_ran)
         cells["stubs"], ev4 = _finding_cell(findings, folder, STUB_CATEGORIES, "stub", ctx)
-        cells["degradation"], ev5 = degradation_cell(sources, folder, _counted(findings, folder, frozenset({"empty-catch"}), ctx),
-                                                     conf.degradation_required, production)
+        cells["degradation"], ev5 = degradation_cell(
+            sources, folder, _counted(findings, folder, frozenset({"empty-catch"}), ctx), conf.degradation_required, production
+        )
         cells["boundaries"], ev6 = boundary_cell(sources, entries, folder, findings)
         evidence.extend([*ev1, *ev2, *ev3, *ev4, *ev5, *ev6])
         status = row_status(cells)
@@ -172,5 +186,9 @@ def plugin_auditor_node(state: CertifyState, ctx: RunContext) -> dict:
     with Sources.open(ctx) as sources:
         entries = entry_points_for(sources)
         rows, evidence = audit_plugins(sources, ctx, state.get("inventory", {}), state.get("findings", []), ran, entries)
-    return {"plugins": rows, "evidence": evidence, "entry_points": entry_point_rows(entries),
-            "timings": {"plugin_auditor": round(time.perf_counter() - started, 3)}}
+    return {
+        "plugins": rows,
+        "evidence": evidence,
+        "entry_points": entry_point_rows(entries),
+        "timings": {"plugin_auditor": round(time.perf_counter() - started, 3)},
+    }

@@ -1,5 +1,6 @@
 """Codebase reader: the inventory (languages, lines, projects, plugins, tests) and the command
 gates (build/test) run with a timeout when their toolchain exists, else NOT RUN."""
+
 from __future__ import annotations
 
 import time

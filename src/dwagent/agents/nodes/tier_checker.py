@@ -1,5 +1,6 @@
 """Tier checker: per tier, does its preset exist, does it set the options the tier requires, does
 production code read them, do the findings break the tier's promises, do its flows pass."""
+
 from __future__ import annotations
 
 import re
@@ -21,8 +22,10 @@ _OPTION_REF_KINDS = ("ident", "invoke", "attribute", "nameof", "string")
 
 def _preset(sources: Sources, tier: Tier) -> dict | None:
     hits = [
-        s for s in sources.symbols(kinds=("method", "function"), name_globs=(tier.preset.method,))
-        if s["role"] == "production" and (s["container"].split(".")[-1] == tier.preset.type or s["path"].rsplit("/", 1)[-1].split(".")[0] == tier.preset.type)
+        s
+        for s in sources.symbols(kinds=("method", "function"), name_globs=(tier.preset.method,))
+        if s["role"] == "production"
+        and (s["container"].split(".")[-1] == tier.preset.type or s["path"].rsplit("/", 1)[-1].split(".")[0] == tier.preset.type)
     ]
     return sorted(hits, key=lambda s: (s["path"], s["start_line"]))[0] if hits else None
 
@@ -49,13 +52,16 @@ _CALL = re.compile(r"\b([A-Za-z_]\w*)\s*\(")
 def _preset_chain(sources, preset: dict) -> list[dict]:
     """The preset and every factory of the same type it calls, transitively (a preset that starts
     from another preset, `var c = CreateStandard();`, sets what that one sets)."""
-    siblings = {m["name"]: m for m in sources.symbols(kinds=("method", "function"), path_prefix=preset["path"])
-                if m["container"] == preset["container"] and m["path"] == preset["path"]}
+    siblings = {
+        m["name"]: m
+        for m in sources.symbols(kinds=("method", "function"), path_prefix=preset["path"])
+        if m["container"] == preset["container"] and m["path"] == preset["path"]
+    }
     chain, todo, seen = [], [preset], {preset["qualname"]}
     while todo:
         m = todo.pop(0)
         chain.append(m)
-        body = "\n".join(sources.lines(m["path"])[m["start_line"]:m["end_line"]])  # skip the declaration line
+        body = "\n".join(sources.lines(m["path"])[m["start_line"] : m["end_line"]])  # skip the declaration line
         for name in _CALL.findall(body):
             callee = siblings.get(name)
             if callee and callee["qualname"] not in seen:
@@ -91,11 +97,16 @@ def _options_set(sources, tier: Tier, preset: dict, option_refs: list[dict], sit
     scopes = {m["qualname"] for m in chain}
     for opt in tier.required_options:
         if sites is not None:
-            hits = sorted((s.file, s.line) for s in sites if s.kind == "set" and s.scope in scopes
-                          and match_ident((opt,), s.option.rsplit(".", 1)[-1]))
+            hits = sorted(
+                (s.file, s.line) for s in sites if s.kind == "set" and s.scope in scopes and match_ident((opt,), s.option.rsplit(".", 1)[-1])
+            )
         else:
-            hits = sorted((r["path"], r["line"]) for r in option_refs for m in chain if r["path"] == m["path"]
-                          and m["start_line"] <= r["line"] <= m["end_line"] and match_ident((opt,), r["name"]))
+            hits = sorted(
+                (r["path"], r["line"])
+                for r in option_refs
+                for m in chain
+                if r["path"] == m["path"] and m["start_line"] <= r["line"] <= m["end_line"] and match_ident((opt,), r["name"])
+            )
         if not hits:
             hits = _text_sets(sources, chain, opt)
         if hits:
@@ -120,18 +131,25 @@ def _options_read(sources, tier: Tier, preset: dict | None, option_refs: list[di
         if sites is not None:
             # a read inside any preset factory (`scope` = a method that sets options) is configuration, not use
             setters = {s.scope for s in sites if s.kind == "set"}
-            reads = sorted((s.file, s.line, s.scope) for s in sites if s.kind == "read" and s.file in production
-                           and s.scope not in setters and match_ident((opt,), s.option.rsplit(".", 1)[-1]))
+            reads = sorted(
+                (s.file, s.line, s.scope)
+                for s in sites
+                if s.kind == "read" and s.file in production and s.scope not in setters and match_ident((opt,), s.option.rsplit(".", 1)[-1])
+            )
             searched = "read sites of option properties in production code (code graph), outside preset factories"
         else:
-            reads = sorted((r["path"], r["line"], r["scope"] or "") for r in option_refs if r["role"] == "production"
-                           and (preset is None or r["path"] != preset["path"]) and match_ident((opt,), r["name"]))
+            reads = sorted(
+                (r["path"], r["line"], r["scope"] or "")
+                for r in option_refs
+                if r["role"] == "production" and (preset is None or r["path"] != preset["path"]) and match_ident((opt,), r["name"])
+            )
             searched = "production uses of the name outside the preset's file (index; code graph unavailable)"
         if reads:
             path, line, scope = reads[0]
             evidence.append(code_evidence(sources, path, line, note=f"production code reads {opt}" + (f" in {scope}" if scope else "")))
-            parts.append(f"{opt} read at {path}:{line}" + (f" ({_short(scope)})" if scope else "") +
-                         (f" and {len(reads) - 1} more" if len(reads) > 1 else ""))
+            parts.append(
+                f"{opt} read at {path}:{line}" + (f" ({_short(scope)})" if scope else "") + (f" and {len(reads) - 1} more" if len(reads) > 1 else "")
+            )
         else:
             unread.append(opt)
             parts.append(f"{opt}: NOT FOUND")
@@ -142,8 +160,9 @@ def _options_read(sources, tier: Tier, preset: dict | None, option_refs: list[di
     return cell("PASS", reason, evidence), evidence
 
 
-def check_tier(sources: Sources, tier: Tier, findings: list[dict], flows: dict, option_refs: list[dict],
-               sites: list | None = None, ran: set[str] | None = None) -> tuple[dict, list[Evidence]]:
+def check_tier(
+    sources: Sources, tier: Tier, findings: list[dict], flows: dict, option_refs: list[dict], sites: list | None = None, ran: set[str] | None = None
+) -> tuple[dict, list[Evidence]]:
     """One tier row: cells preset, options-set, options-read, promises, flows. `sites` are the
     code graph's option sites (None: decide from the index refs)."""
     evidence: list[Evidence] = []
@@ -231,8 +250,7 @@ def cite_option_config(sources: Sources, tiers, rows: dict[str, dict]) -> tuple[
         ids: set[str] = set()
         for glob in tier.required_options:
             for lang in languages if literal_words(glob) else ():
-                for ev in search.matching(glob, k=1, note=f"configuration of tier {tier.id}'s required option",
-                                          filters=Filters(language=lang)):
+                for ev in search.matching(glob, k=1, note=f"configuration of tier {tier.id}'s required option", filters=Filters(language=lang)):
                     found[ev.id] = ev
                     ids.add(ev.id)
         if ids:
@@ -258,6 +276,9 @@ def tier_checker_node(state: CertifyState, ctx: RunContext) -> dict:
             rows[tier.id], evs = check_tier(sources, tier, findings, state.get("flows", {}), option_refs, sites, ran)
             evidence.extend(evs)
         retrieved, dense_reason = cite_option_config(sources, tiers, rows)
-    update = {"tiers": rows, "evidence": evidence_table([*evidence, *retrieved]),
-              "timings": {"tier_checker": round(time.perf_counter() - started, 3)}}
+    update = {
+        "tiers": rows,
+        "evidence": evidence_table([*evidence, *retrieved]),
+        "timings": {"tier_checker": round(time.perf_counter() - started, 3)},
+    }
     return {**update, "optional": {"dense": dense_reason}} if dense_reason else update

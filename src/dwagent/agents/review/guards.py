@@ -12,6 +12,7 @@ cited too); an environment check (`IsDevelopment()`, `GetEnvironmentVariable`, `
 counts as is. Comments are not syntax, so the audited text cannot argue its way out. Every
 guard cited is re-read from disk with `check_quote` before it is used.
 """
+
 from __future__ import annotations
 
 import re
@@ -21,11 +22,22 @@ from dwagent.tools.parse import language_for, parse
 from dwagent.tools.rules.guard_conditions import Atom, guard_atom
 from dwagent.tools.verify import check_quote
 
-_MEMBER_TYPES = frozenset({
-    "method_declaration", "constructor_declaration", "destructor_declaration", "operator_declaration",
-    "conversion_operator_declaration", "local_function_statement", "accessor_declaration", "function_definition",
-    "class_declaration", "struct_declaration", "record_declaration", "class_definition",
-})
+_MEMBER_TYPES = frozenset(
+    {
+        "method_declaration",
+        "constructor_declaration",
+        "destructor_declaration",
+        "operator_declaration",
+        "conversion_operator_declaration",
+        "local_function_statement",
+        "accessor_declaration",
+        "function_definition",
+        "class_declaration",
+        "struct_declaration",
+        "record_declaration",
+        "class_definition",
+    }
+)
 _EXITS = frozenset({"return_statement", "throw_statement", "raise_statement", "continue_statement"})
 _BLOCKS = frozenset({"block", "module", "switch_section", "global_statement"})
 _DEBUG_SYMBOL = re.compile(r"^\s*#\s*(?:el)?if\s+\(?\s*(?:DEBUG|DEVELOPMENT|DEV|TEST)\b")
@@ -89,8 +101,16 @@ class _Search:
         verified = bool(root) and check_quote(root, self.finding.file, start, end, excerpt).ok
         if root and not verified:
             return None
-        return Evidence(id=Evidence.make_id(self.finding.file, start, end, excerpt), file=self.finding.file,
-                        start_line=start, end_line=end, excerpt=excerpt, kind="code", note=note, verified=verified)
+        return Evidence(
+            id=Evidence.make_id(self.finding.file, start, end, excerpt),
+            file=self.finding.file,
+            start_line=start,
+            end_line=end,
+            excerpt=excerpt,
+            kind="code",
+            note=note,
+            verified=verified,
+        )
 
     def option_default(self, atom: Atom) -> tuple[bool | None, Evidence | None]:
         """The option's declared default (None when not found) and the declaration's evidence."""
@@ -114,9 +134,16 @@ class _Search:
             verified = bool(root) and check_quote(root, sym["path"], sym["start_line"], end, excerpt).ok
             if root and not verified:
                 continue
-            ev = Evidence(id=Evidence.make_id(sym["path"], sym["start_line"], end, excerpt), file=sym["path"],
-                          start_line=sym["start_line"], end_line=end, excerpt=excerpt, kind="code",
-                          note=f"option {atom.option} defaults to {str(value).lower()}", verified=verified)
+            ev = Evidence(
+                id=Evidence.make_id(sym["path"], sym["start_line"], end, excerpt),
+                file=sym["path"],
+                start_line=sym["start_line"],
+                end_line=end,
+                excerpt=excerpt,
+                kind="code",
+                note=f"option {atom.option} defaults to {str(value).lower()}",
+                verified=verified,
+            )
             return value, ev
         return None, None
 
@@ -178,11 +205,16 @@ def find_guards(sources, finding: Finding) -> tuple[Evidence, ...]:
                 found = search.judge(cond, False, stmt.start_point[0] + 1)
                 if found:
                     return found
-        if parent.type == "preproc_if" and _DEBUG_SYMBOL.match(lines[parent.start_point[0]]) \
-                and not any(c.type in ("preproc_else", "preproc_elif") and c.start_byte <= child.start_byte
-                            for c in parent.named_children):
-            ev = search.evidence(parent.start_point[0] + 1, parent.start_point[0] + 1,
-                                 f"guarded by: {lines[parent.start_point[0]].strip()} (compiled in debug builds only)")
+        if (
+            parent.type == "preproc_if"
+            and _DEBUG_SYMBOL.match(lines[parent.start_point[0]])
+            and not any(c.type in ("preproc_else", "preproc_elif") and c.start_byte <= child.start_byte for c in parent.named_children)
+        ):
+            ev = search.evidence(
+                parent.start_point[0] + 1,
+                parent.start_point[0] + 1,
+                f"guarded by: {lines[parent.start_point[0]].strip()} (compiled in debug builds only)",
+            )
             if ev is not None:
                 return (ev,)
         outside = outside or parent.type in _MEMBER_TYPES

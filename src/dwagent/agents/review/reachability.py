@@ -1,5 +1,6 @@
 """Reachability of a finding from the code graph: a finding inside a type the graph found no path
 to (not instantiated, discovered, registered, an entry point or public API) is `unreachable`."""
+
 from __future__ import annotations
 
 from dwagent.models import Finding

@@ -7,6 +7,7 @@ PASS this cell, whatever its other cells say; one whose entry points all authent
 that authenticates; one with none PASSes on a recorded search. Without the graph the cell is
 NOT VERIFIED, never PASS.
 """
+
 from __future__ import annotations
 
 import re
@@ -14,16 +15,17 @@ import re
 from dwagent.agents.verdict.cells import absence, cell, code_evidence
 from dwagent.models import Evidence
 
-DESIGN_RULES = frozenset({"DWA-360", "DWA-361", "DWA-362", "DWA-363", "DWA-364", "DWA-365", "DWA-366", "DWA-367",
-                          "DWA-368", "DWA-369"})
+DESIGN_RULES = frozenset({"DWA-360", "DWA-361", "DWA-362", "DWA-363", "DWA-364", "DWA-365", "DWA-366", "DWA-367", "DWA-368", "DWA-369"})
 
 
 # a security mechanism that exists but is never wired (DWA-301 unwired type, DWA-302 interface with no
 # implementation, DWA-303 wrapper never applied) fails the cell like an open entry point
 UNWIRED_RULES = frozenset({"DWA-301", "DWA-302", "DWA-303"})
-SECURITY_TYPE = re.compile(r"\b(?:class|interface|record)\s+\w*(?:Auth(?:entic\w*|oriz\w*|Provider)?|Signer|Signature|Signing|"
-                           r"Encrypt\w*|Crypt\w*|Cipher\w*|Key(?:Store|Provider|Manager|Ring|Vault)|Certificate|"
-                           r"Token(?:Validator|Service|Provider|Issuer)|Credential\w*|Hmac\w*|Tls|Ssl)\w*")
+SECURITY_TYPE = re.compile(
+    r"\b(?:class|interface|record)\s+\w*(?:Auth(?:entic\w*|oriz\w*|Provider)?|Signer|Signature|Signing|"
+    r"Encrypt\w*|Crypt\w*|Cipher\w*|Key(?:Store|Provider|Manager|Ring|Vault)|Certificate|"
+    r"Token(?:Validator|Service|Provider|Issuer)|Credential\w*|Hmac\w*|Tls|Ssl)\w*"
+)
 
 
 def _security_type(excerpt: str) -> bool:
@@ -45,26 +47,40 @@ def boundary_cell(sources, entries: list | None, folder: str, findings: list[dic
     if entries is None:
         return cell("NOT VERIFIED", "no code graph: network entry points not inventoried"), []
     mine = [e for e in entries if e.network and e.file.startswith(folder + "/")]
-    design = [f["id"] for f in findings if f["file"].startswith(folder + "/") and not f.get("suppression")
-              and (f["rule"] in DESIGN_RULES or (f["rule"] in UNWIRED_RULES and _security_type(f.get("excerpt", ""))))]
+    design = [
+        f["id"]
+        for f in findings
+        if f["file"].startswith(folder + "/")
+        and not f.get("suppression")
+        and (f["rule"] in DESIGN_RULES or (f["rule"] in UNWIRED_RULES and _security_type(f.get("excerpt", ""))))
+    ]
     if not mine:
         ev = absence(folder, "no network entry point (listeners, sockets, web hosts, controllers, hubs, gRPC) found")
         if design:
             return cell("FAIL", f"{len(design)} design-level boundary or unwired-security finding(s)", [ev], design), [ev]
         return cell("PASS", "no network entry point", [ev]), [ev]
-    evidence = [code_evidence(sources, e.file, e.line, note=f"{e.kind}: bind {e.bind}, tls {e.tls}, auth {e.auth} "
-                                                           f"({e.auth_evidence[:160]})") for e in mine]
+    evidence = [
+        code_evidence(sources, e.file, e.line, note=f"{e.kind}: bind {e.bind}, tls {e.tls}, auth {e.auth} ({e.auth_evidence[:160]})") for e in mine
+    ]
     open_ = [e for e in mine if e.auth in ("none", "partial")]
     if open_:
         first = open_[0]
-        return cell("FAIL", f"{len(open_)} network entry point(s) with no peer authentication (first: {first.kind} at "
-                            f"{first.file}:{first.line}, bind {first.bind}, tls {first.tls})", evidence, design), evidence
+        return cell(
+            "FAIL",
+            f"{len(open_)} network entry point(s) with no peer authentication (first: {first.kind} at "
+            f"{first.file}:{first.line}, bind {first.bind}, tls {first.tls})",
+            evidence,
+            design,
+        ), evidence
     if design:
         return cell("FAIL", f"{len(design)} design-level boundary or unwired-security finding(s)", evidence, design), evidence
     unknown = [e for e in mine if e.auth == "unknown"]
     if unknown:
-        return cell("NOT VERIFIED", f"{len(unknown)} entry point(s) whose authentication the code does not show "
-                                    f"(first: {unknown[0].file}:{unknown[0].line})", evidence), evidence
+        return cell(
+            "NOT VERIFIED",
+            f"{len(unknown)} entry point(s) whose authentication the code does not show (first: {unknown[0].file}:{unknown[0].line})",
+            evidence,
+        ), evidence
     return cell("PASS", f"{len(mine)} network entry point(s), each authenticates its peer", evidence), evidence
 
 

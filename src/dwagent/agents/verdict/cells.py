@@ -1,4 +1,5 @@
 """Building verdict cells and the evidence they cite (code spans and absence records)."""
+
 from __future__ import annotations
 
 from dwagent.models import Evidence
@@ -8,7 +9,9 @@ def code_evidence(sources, path: str, start: int, end: int | None = None, note: 
     """Evidence for lines start..end of an indexed file, excerpt read verbatim."""
     end = end or start
     excerpt = sources.excerpt(path, start, end)
-    return Evidence(id=Evidence.make_id(path, start, end, excerpt), file=path, start_line=start, end_line=end, excerpt=excerpt, kind="code", note=note)
+    return Evidence(
+        id=Evidence.make_id(path, start, end, excerpt), file=path, start_line=start, end_line=end, excerpt=excerpt, kind="code", note=note
+    )
 
 
 def absence(scope: str, note: str) -> Evidence:

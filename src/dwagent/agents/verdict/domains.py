@@ -1,4 +1,5 @@
 """Domain membership and domain checks (part of adjudication, kept apart for size)."""
+
 from __future__ import annotations
 
 import re
@@ -31,15 +32,15 @@ def resolve_domains(rubric: Rubric, source_files: list[dict]) -> list[tuple[Doma
     out = []
     for dom in rubric.domains:
         files = sorted(
-            f["path"] for f in source_files
-            if (dom.paths and match_path(dom.paths, f["path"])) or (f["project"] and f["project"] in dom.projects)
+            f["path"] for f in source_files if (dom.paths and match_path(dom.paths, f["path"])) or (f["project"] and f["project"] in dom.projects)
         )
         out.append((dom, files))
     return out
 
 
-def judge_domain(dom: Domain, files: list[str], findings: list[dict], plugins: dict, flows: dict, rubric: Rubric,
-                 ran: set[str] | None = None) -> tuple[dict, list, list[tuple[str, str, str]]]:
+def judge_domain(
+    dom: Domain, files: list[str], findings: list[dict], plugins: dict, flows: dict, rubric: Rubric, ran: set[str] | None = None
+) -> tuple[dict, list, list[tuple[str, str, str]]]:
     """A domain row, its evidence, and (effect, check label, reason) for each failing check.
     `ran`: the rule categories this run executed (None = unknown); a no-findings check whose
     categories none of them cover is NOT VERIFIED, never a PASS on an absence nobody looked for."""
@@ -57,7 +58,8 @@ def judge_domain(dom: Domain, files: list[str], findings: list[dict], plugins: d
     evidence.append(inv)
     cells["p0-findings"] = (
         cell("FAIL", f"{len(p0)} P0 finding(s) in the domain", finding_ids=[f["id"] for f in p0])
-        if p0 else cell("PASS", f"no finding at {policy.block_at} or worse", [inv])
+        if p0
+        else cell("PASS", f"no finding at {policy.block_at} or worse", [inv])
     )
     seen: dict[str, int] = {}
     for check in dom.checks:
@@ -83,7 +85,9 @@ def judge_domain(dom: Domain, files: list[str], findings: list[dict], plugins: d
             if bad:
                 # name what decided each failing plugin (its failing cells), and carry their findings
                 why = "; ".join(f"{r['name']} ({r['reason']})" for r in rows if r["status"] == "FAIL")
-                ids = [i for r in rows if r["status"] == "FAIL" for c in r.get("cells", {}).values() if c["status"] == "FAIL" for i in c["finding_ids"]]
+                ids = [
+                    i for r in rows if r["status"] == "FAIL" for c in r.get("cells", {}).values() if c["status"] == "FAIL" for i in c["finding_ids"]
+                ]
                 cells[label] = cell("FAIL", f"plugins failing: {why}"[:500], finding_ids=ids)
                 effects.append((check.on_fail, label, f"plugins failing: {', '.join(bad)}"))
             elif unknown:
@@ -100,14 +104,19 @@ def judge_domain(dom: Domain, files: list[str], findings: list[dict], plugins: d
             unknown = [k for k, v in statuses.items() if v not in ("PASS", "FAIL")]
             if bad:
                 why = "; ".join(f"{k} ({(flows.get(k) or {}).get('reason', '')[:160]})" for k in bad)
-                cells[label] = {**cell("FAIL", f"flows failing: {why}"[:500]),
-                                "evidence_ids": sorted({i for k in bad for i in (flows.get(k) or {}).get("evidence_ids", [])})}
+                cells[label] = {
+                    **cell("FAIL", f"flows failing: {why}"[:500]),
+                    "evidence_ids": sorted({i for k in bad for i in (flows.get(k) or {}).get("evidence_ids", [])}),
+                }
                 effects.append((check.on_fail, label, f"flows failing: {', '.join(bad)}"))
             elif unknown:
                 cells[label] = cell("NOT VERIFIED", f"flows not verified: {', '.join(unknown)}")
                 effects.append(("condition", label, cells[label]["reason"]))
             else:
-                cells[label] = {**cell("PASS", "flows pass"), "evidence_ids": sorted({i for k in check.flows for i in flows[k].get("evidence_ids", [])})}
+                cells[label] = {
+                    **cell("PASS", "flows pass"),
+                    "evidence_ids": sorted({i for k in check.flows for i in flows[k].get("evidence_ids", [])}),
+                }
     cond = [f for f in mine if finding_effect(f["severity"], policy) == "condition"]
     failing_block = p0 or any(e == "block" for e, _, _ in effects)
     if failing_block:

@@ -1,5 +1,6 @@
 """Flow tracing through the code graph (tools/graph/trace.py): the rubric's flow mapped onto a
 FlowSpec, the FlowTrace mapped back onto the report's hops and control cells."""
+
 from __future__ import annotations
 
 import re
@@ -61,11 +62,23 @@ def trace_with_graph(sources, flow: Flow, findings: list[dict]):
         ev = _evidence(sources, h.file, h.line, h.line, h.excerpt, f"{flow.id}: {h.via} {h.node}")
         if ev:
             evidence.append(ev)
-        hops.append({"name": names.get(h.waypoint, "") or h.node.rsplit(".", 1)[-1], "found": True, "symbol": h.node,
-                     "file": h.file, "line": h.line, "end_line": h.line, "via": h.via, "evidence_id": ev.id if ev else "",
-                     "checks": {c.check: c.status for c in trace.hop_checks if c.hop == h.node}})
+        hops.append(
+            {
+                "name": names.get(h.waypoint, "") or h.node.rsplit(".", 1)[-1],
+                "found": True,
+                "symbol": h.node,
+                "file": h.file,
+                "line": h.line,
+                "end_line": h.line,
+                "via": h.via,
+                "evidence_id": ev.id if ev else "",
+                "checks": {c.check: c.status for c in trace.hop_checks if c.hop == h.node},
+            }
+        )
     for b in trace.broken:
-        hops.append({"name": names.get(b.waypoint, b.waypoint), "found": False, "symbol": "", "file": "", "line": 0, "via": f"broken: {b.reason[:200]}"})
+        hops.append(
+            {"name": names.get(b.waypoint, b.waypoint), "found": False, "symbol": "", "file": "", "line": 0, "via": f"broken: {b.reason[:200]}"}
+        )
     checks: dict[str, dict] = {}
     by_name = {c.check: c for c in trace.checks}
     for control in flow.controls:
@@ -77,9 +90,13 @@ def trace_with_graph(sources, flow: Flow, findings: list[dict]):
             checks[control] = cell("PASS", "no security control required", [ev])
             continue
         if not found:
-            checks[control] = cell("NOT VERIFIED", "no security control required by the rubric" if control == "security" else "the tracer did not report this check")
+            checks[control] = cell(
+                "NOT VERIFIED", "no security control required by the rubric" if control == "security" else "the tracer did not report this check"
+            )
             continue
-        evs = [e for e in (_evidence(sources, c.file, c.start_line, c.end_line, c.excerpt, f"{flow.id} {c.check}: {c.detail[:120]}") for c in found) if e]
+        evs = [
+            e for e in (_evidence(sources, c.file, c.start_line, c.end_line, c.excerpt, f"{flow.id} {c.check}: {c.detail[:120]}") for c in found) if e
+        ]
         evidence.extend(evs)
         statuses = {c.status for c in found}
         detail = "; ".join(f"{c.check} {c.status}: {c.detail}" for c in found)[:400]
@@ -93,11 +110,18 @@ def trace_with_graph(sources, flow: Flow, findings: list[dict]):
             checks[control] = cell("PASS", detail, evs)
     crossed = _unauthenticated_entries(view, trace.hops)
     if crossed:
-        evs = [code_evidence(sources, e.file, e.line, note=f"{flow.id}: crosses {e.kind} (bind {e.bind}, tls {e.tls}, "
-                                                          f"auth {e.auth}): {e.auth_evidence[:160]}") for e in crossed]
+        evs = [
+            code_evidence(
+                sources, e.file, e.line, note=f"{flow.id}: crosses {e.kind} (bind {e.bind}, tls {e.tls}, auth {e.auth}): {e.auth_evidence[:160]}"
+            )
+            for e in crossed
+        ]
         evidence.extend(evs)
-        checks["entry_points"] = cell("FAIL", f"the flow crosses {len(crossed)} network entry point(s) that authenticate "
-                                              f"no peer (first: {crossed[0].file}:{crossed[0].line})", evs)
+        checks["entry_points"] = cell(
+            "FAIL",
+            f"the flow crosses {len(crossed)} network entry point(s) that authenticate no peer (first: {crossed[0].file}:{crossed[0].line})",
+            evs,
+        )
     status = {"PASS": "PASS", "FAIL": "FAIL", "CONDITIONAL": "CONDITIONAL"}.get(trace.status, "NOT VERIFIED")
     if status == "PASS" and any(c["status"] not in ("PASS", "NOT APPLICABLE") for c in checks.values()):
         status = "CONDITIONAL"

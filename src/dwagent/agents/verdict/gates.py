@@ -1,5 +1,6 @@
 """Hard gates: run the rubric's build/test commands (when their toolchain exists) and evaluate
 threshold gates over counted evidence. A gate that cannot run is NOT RUN with its reason."""
+
 from __future__ import annotations
 
 import os
@@ -57,8 +58,13 @@ def run_command_gate(gate: CommandGate, root: Path, execute: bool) -> dict:
         env["PYTHONPYCACHEPREFIX"] = tmp  # never write byte-code into the audited tree
         try:
             proc = subprocess.run(
-                list(gate.command), cwd=root, env=env, capture_output=True, timeout=gate.timeout,
-                stdin=subprocess.DEVNULL, check=False,
+                list(gate.command),
+                cwd=root,
+                env=env,
+                capture_output=True,
+                timeout=gate.timeout,
+                stdin=subprocess.DEVNULL,
+                check=False,
             )
             output = proc.stdout.decode("utf-8", "replace") + "\n" + proc.stderr.decode("utf-8", "replace")
             code: int | None = proc.returncode
@@ -83,8 +89,13 @@ def run_command_gate(gate: CommandGate, root: Path, execute: bool) -> dict:
     else:
         status, reason = "FAIL", f"exit code {code}"
     result = {
-        **base, "status": status, "reason": reason, "exit_code": code, "seconds": seconds,
-        "evidence": ev.model_dump(mode="json"), "evidence_ids": [ev.id],
+        **base,
+        "status": status,
+        "reason": reason,
+        "exit_code": code,
+        "seconds": seconds,
+        "evidence": ev.model_dump(mode="json"),
+        "evidence_ids": [ev.id],
     }
     if gate.parse_tests:
         count = _parse_test_count(output)

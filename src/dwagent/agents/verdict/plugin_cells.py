@@ -12,6 +12,7 @@ falls back, retries, wraps or records state; a retry/circuit-breaker/fallback po
 or status flag being set. Found ⇒ PASS citing the lines. None found ⇒ FAIL when the rubric sets
 `plugins.degradation_required`, else NOT APPLICABLE on a recorded absence that says what was searched.
 """
+
 from __future__ import annotations
 
 import re
@@ -23,11 +24,15 @@ from dwagent.agents.verdict.cells import absence, cell, code_evidence
 from dwagent.models import Evidence
 from dwagent.tools.source_text import read_text
 
-_STUB = re.compile(r"\bthrow\s+new\s+(?:System\.)?(?:NotImplementedException|NotSupportedException)\b|"
-                   r"\braise\s+NotImplementedError\b")
+_STUB = re.compile(
+    r"\bthrow\s+new\s+(?:System\.)?(?:NotImplementedException|NotSupportedException)\b|"
+    r"\braise\s+NotImplementedError\b"
+)
 _LINE_COMMENT = re.compile(r"//.*$|(?<![\w\"'])#(?!if\b|else\b|endif\b|region\b).*$")
-_NOOP_TOKENS = re.compile(r"return\s+(?:[\w.]*\.)?(?:Task|ValueTask)\.CompletedTask\s*;|(?:[\w.]*\.)?(?:Task|ValueTask)\.CompletedTask\s*;?|"
-                          r"return\s+default\s*;|return\s+None\b|return\s*;|\breturn\b\s*$|\bpass\b|\.\.\.|[{};]")
+_NOOP_TOKENS = re.compile(
+    r"return\s+(?:[\w.]*\.)?(?:Task|ValueTask)\.CompletedTask\s*;|(?:[\w.]*\.)?(?:Task|ValueTask)\.CompletedTask\s*;?|"
+    r"return\s+default\s*;|return\s+None\b|return\s*;|\breturn\b\s*$|\bpass\b|\.\.\.|[{};]"
+)
 _DOCSTRING = re.compile(r'("""|\'\'\')(?:.|\n)*?\1')
 
 # Failure handling inside a catch/except block (beyond rethrowing as is).
@@ -35,12 +40,16 @@ _HANDLER_BODY = re.compile(
     r"\b(?:Log\w*|_?logger\w*|log\.\w+|logging\.\w+|Trace\w*|Console\.Error|Retry\w*|Fallback\w*|"
     r"Health\w*|IsHealthy|Degrad\w*|Circuit\w*|return\b|continue\b|break\b|throw\s+new\b|raise\s+\w+|"
     # recording the failure: an assignment, or adding it to a collection or counter
-    r"\w+\s*=\s*[^=]|\.(?:Add|TryAdd|Enqueue|Push|append|Increment|Record\w*|Mark\w*)\s*\(|Interlocked\.\w+)", re.I)
+    r"\w+\s*=\s*[^=]|\.(?:Add|TryAdd|Enqueue|Push|append|Increment|Record\w*|Mark\w*)\s*\(|Interlocked\.\w+)",
+    re.I,
+)
 # Resilience idioms anywhere in the code.
 _RESILIENCE = re.compile(
     r"\b(?:CircuitBreaker\w*|Polly|RetryPolicy|WaitAndRetry\w*|AddResilience\w*|Fallback\w*|Bulkhead\w*|"
     r"tenacity|backoff|retry)\b|\b(?:_?is_?healthy|IsHealthy|HealthStatus|Unhealthy|Degraded|_healthy)\b\s*=[^=]|"
-    r"\bHealthCheckResult\.\w+\(", re.I)
+    r"\bHealthCheckResult\.\w+\(",
+    re.I,
+)
 _CATCH = re.compile(r"^\s*(?:\}\s*)?catch\b|^\s*except\b")
 
 
@@ -119,7 +128,9 @@ def lifecycle_cell(sources, types, plugin_types: list[dict], lifecycle: tuple[st
             elif kind == "no-op":
                 noops.append(f"{t['name']}.{m['name']} no-op{where}")
         if kinds and all(k == "no-op" for k in kinds):
-            problems.append(f"{t['name']}: every lifecycle method is a no-op{' (inherited defaults)' if all('inherited' in n for n in noops if n.startswith(t['name'] + '.')) else ''}")
+            problems.append(
+                f"{t['name']}: every lifecycle method is a no-op{' (inherited defaults)' if all('inherited' in n for n in noops if n.startswith(t['name'] + '.')) else ''}"
+            )
     if problems:
         return cell("FAIL", "; ".join(problems)[:400], evidence), evidence
     note = f"; no-op: {', '.join(noops)}" if noops else ""
@@ -203,11 +214,16 @@ def degradation_cell(sources, folder: str, swallowed: list[dict], required: bool
         kinds = sorted({what for _, _, what in sites})
         more = "+" if len(sites) >= MAX_SITES else ""
         return cell("PASS", f"{len(sites)}{more} failure-handling site(s): {', '.join(kinds)}", evs), evs
-    searched = (f"searched {len(files)} production file(s) for catch/except blocks that log, fall back, retry or "
-                "record state, retry/circuit-breaker/fallback policies and health flags: none")
+    searched = (
+        f"searched {len(files)} production file(s) for catch/except blocks that log, fall back, retry or "
+        "record state, retry/circuit-breaker/fallback policies and health flags: none"
+    )
     ev = absence(folder, searched)
     if required:
         return cell("FAIL", f"no degradation path: {searched}", [ev]), [ev]
     # Not required: absence is neither a defect nor a PASS; say what was searched.
-    return cell("NOT APPLICABLE", f"no error swallowed; no degradation path either ({searched}); "
-                                  "the rubric does not require one (plugins.degradation_required)", [ev]), [ev]
+    return cell(
+        "NOT APPLICABLE",
+        f"no error swallowed; no degradation path either ({searched}); the rubric does not require one (plugins.degradation_required)",
+        [ev],
+    ), [ev]

@@ -2,6 +2,7 @@
 
 docs/verdict-policy.md is the prose version of these functions.
 """
+
 from __future__ import annotations
 
 from dwagent.models import SEVERITY_ORDER

@@ -6,6 +6,7 @@ cause of its own (a lifecycle method that is a stub, a broken flow, a preset tha
 option, a gate that did not run). Cells that only repeat other rows (a domain FAILs because one
 of its plugins FAILs) add nothing to the list: the plugin's root cause is the work item.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -30,8 +31,15 @@ KIND_ORDER = ("coverage", "gate", "finding", "plugin", "flow", "tier", "domain",
 class RootCauses:
     """Collects root causes while the adjudicator walks gates and matrices."""
 
-    def __init__(self, counted: list[dict], all_findings: dict[str, dict], evidence: dict[str, dict],
-                 effect_of: Callable[[dict], str], component_of: Callable[[str], str], titles: dict[str, str]):
+    def __init__(
+        self,
+        counted: list[dict],
+        all_findings: dict[str, dict],
+        evidence: dict[str, dict],
+        effect_of: Callable[[dict], str],
+        component_of: Callable[[str], str],
+        titles: dict[str, str],
+    ):
         self.component_of = component_of
         self.by_id = all_findings
         self.evidence = evidence
@@ -52,13 +60,25 @@ class RootCauses:
         for fid in sorted(finding_ids, key=lambda i: telling(self.by_id[i]) if i in self.by_id else ()):
             f = self.by_id.get(fid)
             if f:
-                return {"file": f["file"], "line": f["start_line"], "excerpt": "\n".join(f["excerpt"].splitlines()[:3]),
-                        "finding_id": fid, "component": self.component_of(f["file"]), "note": note[:240]}
+                return {
+                    "file": f["file"],
+                    "line": f["start_line"],
+                    "excerpt": "\n".join(f["excerpt"].splitlines()[:3]),
+                    "finding_id": fid,
+                    "component": self.component_of(f["file"]),
+                    "note": note[:240],
+                }
         for eid in evidence_ids:
             ev = self.evidence.get(eid)
             if ev and ev.get("file") and ev.get("start_line"):
-                return {"file": ev["file"], "line": ev["start_line"], "excerpt": "\n".join(ev.get("excerpt", "").splitlines()[:3]),
-                        "evidence_id": eid, "component": self.component_of(ev["file"]), "note": note[:240]}
+                return {
+                    "file": ev["file"],
+                    "line": ev["start_line"],
+                    "excerpt": "\n".join(ev.get("excerpt", "").splitlines()[:3]),
+                    "evidence_id": eid,
+                    "component": self.component_of(ev["file"]),
+                    "note": note[:240],
+                }
         return {"file": file, "line": line, "component": self.component_of(file) if file else "", "note": note[:240]}
 
     def own(self, kind: str, key: str, title: str, where: dict, effect: str, because: str = "", **text) -> dict:
@@ -112,8 +132,16 @@ def items(root_causes: list[dict], effect: str) -> list[dict]:
         first = rc["cited"][0] if rc["cited"] else {}
         loc = f"{first['file']}:{first['line']}" if first.get("file") and first.get("line") else first.get("file", "")
         where = f" — {rc['count']} location(s) in {len(rc['components']) or 1} component(s)"
-        out.append({"kind": rc["kind"], "id": rc["id"], "reason": rc["title"] + where, "action": rc["fix"],
-                    "location": loc, "finding_ids": list(rc["finding_ids"])})
+        out.append(
+            {
+                "kind": rc["kind"],
+                "id": rc["id"],
+                "reason": rc["title"] + where,
+                "action": rc["fix"],
+                "location": loc,
+                "finding_ids": list(rc["finding_ids"]),
+            }
+        )
     return out
 
 

@@ -7,6 +7,7 @@ again on the unchanged tree (incremental index, cached rule hits, persisted grap
 child process; its wall time, CPU time and peak RSS come from `os.wait4`, and the per-node timings
 from the run's own run.json. Results: a table on stdout and JSON in evals/bench/out/.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -32,14 +33,28 @@ def _tree(args) -> Path:
         return Path(args.tree)
     tree = OUT / f"certify-synth-s{args.seed}-l{args.lines}"
     if not tree.is_dir():
-        subprocess.run([sys.executable, "-m", "dwagent.evals.synth.generate", str(tree), "--lines", str(args.lines),
-                        "--seed", str(args.seed)], check=True)
+        subprocess.run(
+            [sys.executable, "-m", "dwagent.evals.synth.generate", str(tree), "--lines", str(args.lines), "--seed", str(args.seed)], check=True
+        )
     return tree
 
 
 def _run(tree: Path, index_dir: Path, report_dir: Path, rubric: str) -> dict:
-    cmd = [sys.executable, "-m", "dwagent.cli", "certify", str(tree), "--rubric", rubric, "--out", str(report_dir),
-           "--index-dir", str(index_dir), "--no-exec", "--quiet"]
+    cmd = [
+        sys.executable,
+        "-m",
+        "dwagent.cli",
+        "certify",
+        str(tree),
+        "--rubric",
+        rubric,
+        "--out",
+        str(report_dir),
+        "--index-dir",
+        str(index_dir),
+        "--no-exec",
+        "--quiet",
+    ]
     started = time.perf_counter()
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     _, status, usage = os.wait4(proc.pid, 0)
@@ -103,7 +118,11 @@ def main(argv: list[str] | None = None) -> int:
         cpu_text = " ".join(f"{c:8.2f}" if c is not None else f"{'':8}" for c in cpu)
         print(f"  {node:28} {cold['timings_s'].get(node, 0):8.2f} {warm['timings_s'].get(node, 0):8.2f}   {cpu_text}")
     print(f"warm findings.json identical to cold: {same}")
-    ok = cold["wall_s"] <= TARGETS["cold_s"] and warm["wall_s"] <= TARGETS["warm_s"] and max(cold["peak_rss_mb"], warm["peak_rss_mb"]) <= TARGETS["rss_mb"]
+    ok = (
+        cold["wall_s"] <= TARGETS["cold_s"]
+        and warm["wall_s"] <= TARGETS["warm_s"]
+        and max(cold["peak_rss_mb"], warm["peak_rss_mb"]) <= TARGETS["rss_mb"]
+    )
     return 0 if ok and same else 1
 
 

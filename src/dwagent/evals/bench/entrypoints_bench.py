@@ -9,6 +9,7 @@ bind, tls and auth all equal to the label. Design findings (DWA-360..369): preci
 ones (TP / (TP + FP)); unlabelled findings are listed, never counted as right. Exit 0 always (a
 bench reports; the targets are printed beside the numbers).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -38,9 +39,15 @@ def score_inventory(inventory: list[dict], labels: list[dict]) -> dict:
         else:
             wrong.append(f"{lab['path']}:{lab['line']} want {'/'.join(want)} got {'/'.join(have)}")
     n = len(labels)
-    return {"labelled": n, "found": found, "recall": round(found / n, 4) if n else 0.0,
-            "status_right": right, "status": round(right / found, 4) if found else 0.0,
-            "missed": missed, "wrong_status": wrong}
+    return {
+        "labelled": n,
+        "found": found,
+        "recall": round(found / n, 4) if n else 0.0,
+        "status_right": right,
+        "status": round(right / found, 4) if found else 0.0,
+        "missed": missed,
+        "wrong_status": wrong,
+    }
 
 
 def score_design(findings: list[dict], labels: list[dict]) -> dict:
@@ -97,8 +104,12 @@ def measure_cost(index_db: str, rubric: str = "dw") -> dict:
     api._CACHE[(id(conn), api.content_key(conn, cfg))] = view
     t = time.process_time()
     n = len(boundary_findings(store, cfg)) + len(mechanism_findings(store, cfg))
-    return {"inventory_cpu_s": round(inventory_s, 2), "checks_cpu_s": round(time.process_time() - t, 2),
-            "entry_points": len(graph.entry_points), "design_findings": n}
+    return {
+        "inventory_cpu_s": round(inventory_s, 2),
+        "checks_cpu_s": round(time.process_time() - t, 2),
+        "entry_points": len(graph.entry_points),
+        "design_findings": n,
+    }
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -8,6 +8,7 @@ Measures (2-core budgets from the issue): graph build (≤ 30 s), one trace quer
 recall/precision of unwired components and orphan topics against `TREE/.synth-manifest.json`,
 and the number of write-only-state and dead-code findings (the generator plants none: noise).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -26,10 +27,15 @@ def _generate(tree: Path, lines: int, seed: int) -> None:
 
 def _score(found: set[str], truth: set[str]) -> dict:
     tp = len(found & truth)
-    return {"planted": len(truth), "reported": len(found), "true_positives": tp,
-            "recall": round(tp / len(truth), 4) if truth else None,
-            "precision": round(tp / len(found), 4) if found else None,
-            "missed": sorted(truth - found)[:20], "unexpected": sorted(found - truth)[:20]}
+    return {
+        "planted": len(truth),
+        "reported": len(found),
+        "true_positives": tp,
+        "recall": round(tp / len(truth), 4) if truth else None,
+        "precision": round(tp / len(found), 4) if found else None,
+        "missed": sorted(truth - found)[:20],
+        "unexpected": sorted(found - truth)[:20],
+    }
 
 
 def run(tree: Path, index_dir: Path | None, public_api: tuple[str, ...]) -> dict:
@@ -50,8 +56,7 @@ def run(tree: Path, index_dir: Path | None, public_api: tuple[str, ...]) -> dict
     t0 = time.perf_counter()
     summary = build_index(tree, index_dir=index_dir)
     t_index = time.perf_counter() - t0
-    out: dict = {"tree": str(tree), "files": summary.files, "lines": summary.lines, "refs": summary.refs,
-                 "index_s": round(t_index, 2)}
+    out: dict = {"tree": str(tree), "files": summary.files, "lines": summary.lines, "refs": summary.refs, "index_s": round(t_index, 2)}
     with open_index(tree, index_dir=index_dir) as store:
         t0 = time.perf_counter()
         graph = build_graph(store.conn, cfg)
@@ -71,17 +76,14 @@ def run(tree: Path, index_dir: Path | None, public_api: tuple[str, ...]) -> dict
         out["reflection_discovered"] = len(graph.discovered)
 
         # a trace from a publishing member to the handler of its topic (through the bus)
-        subs = {s.topic: s for s in sorted(graph.bus, key=lambda s: (s.file, s.line))
-                if s.side == "subscribe" and s.topic and s.handlers}
-        pub = next((s for s in sorted(graph.bus, key=lambda s: (s.file, s.line))
-                    if s.side == "publish" and s.topic in subs), None)
+        subs = {s.topic: s for s in sorted(graph.bus, key=lambda s: (s.file, s.line)) if s.side == "subscribe" and s.topic and s.handlers}
+        pub = next((s for s in sorted(graph.bus, key=lambda s: (s.file, s.line)) if s.side == "publish" and s.topic in subs), None)
         entry = pub.scope if pub else ""
         handler = subs[pub.topic].handlers[0] if pub else ""
         t0 = time.perf_counter()
         trace = trace_path(view, entry, handler) if entry and handler else None
         out["trace_query_s"] = round(time.perf_counter() - t0, 3)
-        out["trace"] = {"from": entry, "to": handler, "status": trace.status if trace else "NOT RUN",
-                        "hops": len(trace.hops) if trace else 0}
+        out["trace"] = {"from": entry, "to": handler, "status": trace.status if trace else "NOT RUN", "hops": len(trace.hops) if trace else 0}
         t0 = time.perf_counter()
         callers = who_calls(view, handler) if handler else []
         out["who_calls_s"] = round(time.perf_counter() - t0, 3)
@@ -101,8 +103,7 @@ def run(tree: Path, index_dir: Path | None, public_api: tuple[str, ...]) -> dict
     out["unwired_findings"] = len(unwired)
     out["unwired_per_1000_classes"] = round(1000 * len(unwired) / classes, 2) if classes else None
     out["unwired_score"] = _score({f.properties["symbol"] for f in unwired}, {u["class"] for u in manifest["unwired"]})
-    out["orphan_topic_score"] = _score({f.properties["topic"] for f in orphans},
-                                       {o["topic"] for o in manifest["orphan_topics"]})
+    out["orphan_topic_score"] = _score({f.properties["topic"] for f in orphans}, {o["topic"] for o in manifest["orphan_topics"]})
     out["write_only_findings"] = len(write_only)
     out["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
     return out
@@ -126,8 +127,12 @@ def main(argv: list[str] | None = None) -> int:
     print(text)
     if args.out:
         args.out.write_text(text + "\n", encoding="utf-8")
-    ok = (result["graph_build_s"] <= 30 and result["trace_query_s"] <= 1
-          and (result["unwired_score"]["recall"] or 0) >= 0.95 and (result["unwired_score"]["precision"] or 0) >= 0.9)
+    ok = (
+        result["graph_build_s"] <= 30
+        and result["trace_query_s"] <= 1
+        and (result["unwired_score"]["recall"] or 0) >= 0.95
+        and (result["unwired_score"]["precision"] or 0) >= 0.9
+    )
     return 0 if ok else 1
 
 

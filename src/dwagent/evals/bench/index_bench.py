@@ -7,6 +7,7 @@ The tree is generated once per (seed, lines) under evals/bench/out/ (gitignored)
 Results: a table on stdout and JSON in evals/bench/out/index-<date>.json. Peak RSS is reported
 for the main process and for the largest worker; their sum bounds the whole run from above.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -51,8 +52,7 @@ def ensure_tree(lines: int, seed: int) -> Path:
         if tree.exists():
             shutil.rmtree(tree)
         # A subprocess keeps the generator's memory out of this process's peak RSS.
-        subprocess.run([sys.executable, "-m", "dwagent.evals.synth.generate", str(tree), "--lines", str(lines),
-                        "--seed", str(seed)], check=True)
+        subprocess.run([sys.executable, "-m", "dwagent.evals.synth.generate", str(tree), "--lines", str(lines), "--seed", str(seed)], check=True)
     return tree
 
 
@@ -113,22 +113,31 @@ def run(lines: int, seed: int, jobs: int) -> dict:
         "date": dt.date.today().isoformat(),
         "machine": machine(),
         "jobs": jobs,
-        "tree": {"seed": seed, "requested_lines": lines, "files": cold.files, "lines": cold.lines,
-                 "parsed_files": parsed_files},
+        "tree": {"seed": seed, "requested_lines": lines, "files": cold.files, "lines": cold.lines, "parsed_files": parsed_files},
         "load_average_at_start": round(load_before, 2),
         "parse_only_floor_s": round(floor_s, 2),
         "parse_only_floor_cpu_s": round(floor_cpu, 2),
-        "cold": {"wall_s": cold.elapsed_s, "lines_per_s": round(cold.lines / cold.elapsed_s),
-                 "ratio_to_floor": round(cold.elapsed_s / floor_s, 2), "cpu_s": round(cold_cpu, 2),
-                 "main_process_cpu_s": round(cold_main_cpu, 2), "cpu_ratio_to_floor": round(cold_cpu / floor_cpu, 2), "symbols": cold.symbols,
-                 "refs": cold.refs, "chunks": cold.chunks, "constants": cold.constants},
-        "warm_no_change": {"wall_s": warm.elapsed_s, "cpu_s": round(warm_cpu, 2), "parsed": warm.parsed,
-                           "reused": warm.reused},
-        "one_file_change": {"wall_s": changed.elapsed_s, "cpu_s": round(changed_cpu, 2), "parsed": changed.parsed,
-                            "file": victim.relative_to(tree).as_posix()},
+        "cold": {
+            "wall_s": cold.elapsed_s,
+            "lines_per_s": round(cold.lines / cold.elapsed_s),
+            "ratio_to_floor": round(cold.elapsed_s / floor_s, 2),
+            "cpu_s": round(cold_cpu, 2),
+            "main_process_cpu_s": round(cold_main_cpu, 2),
+            "cpu_ratio_to_floor": round(cold_cpu / floor_cpu, 2),
+            "symbols": cold.symbols,
+            "refs": cold.refs,
+            "chunks": cold.chunks,
+            "constants": cold.constants,
+        },
+        "warm_no_change": {"wall_s": warm.elapsed_s, "cpu_s": round(warm_cpu, 2), "parsed": warm.parsed, "reused": warm.reused},
+        "one_file_change": {
+            "wall_s": changed.elapsed_s,
+            "cpu_s": round(changed_cpu, 2),
+            "parsed": changed.parsed,
+            "file": victim.relative_to(tree).as_posix(),
+        },
         "restore_change": {"wall_s": restored.elapsed_s, "parsed": restored.parsed},
-        "peak_rss_mb": {"main": round(self_rss), "largest_worker": round(child_rss),
-                        "upper_bound": round(self_rss + child_rss)},
+        "peak_rss_mb": {"main": round(self_rss), "largest_worker": round(child_rss), "upper_bound": round(self_rss + child_rss)},
         "db_mb": round(db_mb, 1),
     }
 
@@ -137,15 +146,16 @@ def table(r: dict) -> str:
     rows = [
         ("tree", f"{r['tree']['files']:,} files, {r['tree']['lines']:,} lines"),
         ("load average", f"{r['load_average_at_start']} at start (other jobs on the cores inflate wall times)"),
-        ("parse-only floor", f"{r['parse_only_floor_s']:.2f} s wall, {r['parse_only_floor_cpu_s']:.2f} s CPU "
-                             f"({r['jobs']} processes)"),
-        ("cold index", f"{r['cold']['wall_s']:.2f} s wall ({r['cold']['ratio_to_floor']}x floor), "
-                       f"{r['cold']['cpu_s']:.2f} s CPU ({r['cold']['cpu_ratio_to_floor']}x floor), "
-                       f"{r['cold']['lines_per_s']:,} lines/s"),
+        ("parse-only floor", f"{r['parse_only_floor_s']:.2f} s wall, {r['parse_only_floor_cpu_s']:.2f} s CPU ({r['jobs']} processes)"),
+        (
+            "cold index",
+            f"{r['cold']['wall_s']:.2f} s wall ({r['cold']['ratio_to_floor']}x floor), "
+            f"{r['cold']['cpu_s']:.2f} s CPU ({r['cold']['cpu_ratio_to_floor']}x floor), "
+            f"{r['cold']['lines_per_s']:,} lines/s",
+        ),
         ("warm no-change", f"{r['warm_no_change']['wall_s']:.2f} s (parsed {r['warm_no_change']['parsed']})"),
         ("one-file change", f"{r['one_file_change']['wall_s']:.2f} s (parsed {r['one_file_change']['parsed']})"),
-        ("peak RSS", f"main {r['peak_rss_mb']['main']} MB, worker {r['peak_rss_mb']['largest_worker']} MB, "
-                     f"sum {r['peak_rss_mb']['upper_bound']} MB"),
+        ("peak RSS", f"main {r['peak_rss_mb']['main']} MB, worker {r['peak_rss_mb']['largest_worker']} MB, sum {r['peak_rss_mb']['upper_bound']} MB"),
         ("rows", f"symbols {r['cold']['symbols']:,}, refs {r['cold']['refs']:,}, chunks {r['cold']['chunks']:,}"),
         ("database", f"{r['db_mb']} MB"),
     ]

@@ -7,6 +7,7 @@ left out because they change without the content changing, and `meta.root` names
 Run it before and after a change and compare the two files (`cmp`); FTS5 shadow tables are
 not dumped, the FTS table's rows are, plus a few MATCH queries.
 """
+
 from __future__ import annotations
 
 import argparse

@@ -15,6 +15,7 @@ offline side and marks the assisted side NOT RUN.
 
     python -m dwagent.evals.bench.llm_compare [FIXTURES] --llm anthropic:claude-sonnet-5-5 [--budget-usd 1]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -93,7 +94,8 @@ def versus_offline(assisted: dict, offline: dict | None) -> dict:
         a, o = assisted["fixtures"][name], offline["fixtures"][name]
         cells = {
             f"{kind}:{cell}": {"offline": o["cells"][kind][cell]["actual"], "llm": row["actual"], "expected": row["expected"]}
-            for kind, by_name in sorted(a.get("cells", {}).items()) for cell, row in sorted(by_name.items())
+            for kind, by_name in sorted(a.get("cells", {}).items())
+            for cell, row in sorted(by_name.items())
             if cell in o.get("cells", {}).get(kind, {}) and o["cells"][kind][cell]["actual"] != row["actual"]
         }
         fixtures[name] = {
@@ -105,9 +107,7 @@ def versus_offline(assisted: dict, offline: dict | None) -> dict:
         "status": "RAN",
         "fixtures": fixtures,
         "verdicts_changed": sorted(n for n, f in fixtures.items() if f["verdict_changed"]),
-        "verdict_accuracy": {
-            side: sum(f["verdict"][side] == f["verdict"]["expected"] for f in fixtures.values()) for side in ("offline", "llm")
-        },
+        "verdict_accuracy": {side: sum(f["verdict"][side] == f["verdict"]["expected"] for f in fixtures.values()) for side in ("offline", "llm")},
         "compared": len(fixtures),
         "f1": {"offline": offline.get("overall", {}).get("f1"), "llm": assisted.get("overall", {}).get("f1")},
     }

@@ -14,6 +14,7 @@ typical figure. Prices come from agents/llm/prices.yaml.
 
 No network; no model is called.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -43,8 +44,14 @@ from dwagent.competitors.prose import DEFAULT_LLM_PRODUCT_CAP
 from dwagent.models import Evidence, Finding
 
 TYPICAL_OUTPUT = {"challenge": 300, "triage": 250, "flow": 200, "rationale": 350, "competitor": 400}  # tokens
-MODELS = (("anthropic", "claude-sonnet-5-5"), ("openai", "gpt-4.1-mini"), ("openai", "gpt-5.6-terra"),
-          ("openai", "gpt-5.6-luna"), ("anthropic", "claude-haiku-5-5"), ("anthropic", "claude-opus-5-5"))
+MODELS = (
+    ("anthropic", "claude-sonnet-5-5"),
+    ("openai", "gpt-4.1-mini"),
+    ("openai", "gpt-5.6-terra"),
+    ("openai", "gpt-5.6-luna"),
+    ("anthropic", "claude-haiku-5-5"),
+    ("anthropic", "claude-opus-5-5"),
+)
 
 
 def _enclosing(conn, finding: Finding, root: Path) -> Evidence | None:
@@ -62,8 +69,7 @@ def _enclosing(conn, finding: Finding, root: Path) -> Evidence | None:
     text = read_span(root, finding.file, row[0], row[1])
     if text is None:
         return None
-    return Evidence(id=Evidence.make_id(finding.file, row[0], row[1], text), file=finding.file,
-                    start_line=row[0], end_line=row[1], excerpt=text)
+    return Evidence(id=Evidence.make_id(finding.file, row[0], row[1], text), file=finding.file, start_line=row[0], end_line=row[1], excerpt=text)
 
 
 def _tokens(counter: TokenCounter, prompt: str, inputs: dict, schema) -> int:
@@ -91,8 +97,7 @@ def estimate(root: Path, index_dir: Path | None, file_rules_only: bool = False) 
         challenge = select_for_challenge(findings)
         triage = select_for_triage(findings)
         calls: dict[str, list[int]] = {"challenge": [], "triage": [], "flow": [], "rationale": [], "competitor": []}
-        for kind, chosen, prompt, schema in (("challenge", challenge, "hostile_reviewer", ChallengeReply),
-                                             ("triage", triage, "triage", TriageReply)):
+        for kind, chosen, prompt, schema in (("challenge", challenge, "hostile_reviewer", ChallengeReply), ("triage", triage, "triage", TriageReply)):
             for f in chosen:
                 ctx = ReviewContext(root=root, enclosing=_enclosing(store.conn, f, root))
                 inputs = {"finding": finding_summary(f), "code": context_blocks(f, ctx)}
@@ -117,14 +122,21 @@ def estimate(root: Path, index_dir: Path | None, file_rules_only: bool = False) 
     costs = {}
     for provider, model in MODELS:
         price = price_for(provider, model)
-        costs[model] = {"typical_usd": round(price.cost(tin, tout), 2), "worst_usd": round(price.cost(tin, tmax), 2),
-                        "price_in_out_per_mtok": [price.input_per_mtok, price.output_per_mtok]}
+        costs[model] = {
+            "typical_usd": round(price.cost(tin, tout), 2),
+            "worst_usd": round(price.cost(tin, tmax), 2),
+            "price_in_out_per_mtok": [price.input_per_mtok, price.output_per_mtok],
+        }
     # The selection caps bound any tree: every capped call at the measured mean prompt size.
     # Flow, rationale and competitor calls are bounded by the rubric and the KB, not only by their
     # caps: one per waypoint, per domain/tier row, per product (the counts measured above).
-    caps = {"challenge": DEFAULT_CHALLENGE_CAP, "triage": DEFAULT_TRIAGE_CAP,
-            "flow": min(DEFAULT_HOP_CAP, len(calls["flow"])), "rationale": min(DEFAULT_ROW_CAP, len(calls["rationale"])),
-            "competitor": min(DEFAULT_LLM_PRODUCT_CAP, len(calls["competitor"]))}
+    caps = {
+        "challenge": DEFAULT_CHALLENGE_CAP,
+        "triage": DEFAULT_TRIAGE_CAP,
+        "flow": min(DEFAULT_HOP_CAP, len(calls["flow"])),
+        "rationale": min(DEFAULT_ROW_CAP, len(calls["rationale"])),
+        "competitor": min(DEFAULT_LLM_PRODUCT_CAP, len(calls["competitor"])),
+    }
     fallback_mean = per_kind["challenge"]["mean_input_tokens"] or per_kind["rationale"]["mean_input_tokens"]
     bound_in = sum(caps[k] * (per_kind[k]["mean_input_tokens"] or fallback_mean) for k in caps)
     bound_typ = sum(caps[k] * TYPICAL_OUTPUT[k] for k in caps)
@@ -134,8 +146,13 @@ def estimate(root: Path, index_dir: Path | None, file_rules_only: bool = False) 
         "input_tokens": bound_in,
         "total_tokens_typical": bound_in + bound_typ,
         "total_tokens_worst": bound_in + bound_max,
-        "cost": {model: {"typical_usd": round(price_for(p, model).cost(bound_in, bound_typ), 2),
-                         "worst_usd": round(price_for(p, model).cost(bound_in, bound_max), 2)} for p, model in MODELS},
+        "cost": {
+            model: {
+                "typical_usd": round(price_for(p, model).cost(bound_in, bound_typ), 2),
+                "worst_usd": round(price_for(p, model).cost(bound_in, bound_max), 2),
+            }
+            for p, model in MODELS
+        },
     }
     by_sev: dict[str, int] = {}
     for f in findings:
@@ -167,15 +184,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--workdir", type=Path, default=Path("/tmp/dwagent-llmcost"))
     parser.add_argument("--json", type=Path, help="also write the result here")
-    parser.add_argument("--file-rules-only", action="store_true",
-                        help="skip cross-file (graph) rules, e.g. when they are too slow on a busy machine")
+    parser.add_argument("--file-rules-only", action="store_true", help="skip cross-file (graph) rules, e.g. when they are too slow on a busy machine")
     args = parser.parse_args(argv)
     tree = args.tree
     if args.generate:
         tree = args.workdir / "tree"
         if not tree.exists():
-            subprocess.run([sys.executable, "-m", "dwagent.evals.synth.generate", str(tree), "--lines",
-                            str(args.generate), "--seed", str(args.seed)], check=True)
+            subprocess.run(
+                [sys.executable, "-m", "dwagent.evals.synth.generate", str(tree), "--lines", str(args.generate), "--seed", str(args.seed)], check=True
+            )
         args.index_dir = args.index_dir or args.workdir / "index"
     if tree is None:
         parser.error("give TREE or --generate LINES")

@@ -6,6 +6,7 @@ default policy would make on the tree. Where the rubric's waypoint names match n
 tree (a synthetic tree does not use the target's names), same-sized stand-in members are used,
 so the count reflects a tree where every waypoint resolves to candidates.
 """
+
 from __future__ import annotations
 
 import json
@@ -23,8 +24,9 @@ Count = Callable  # (counter, prompt name, inputs, schema) -> tokens
 
 def _stand_ins(sources, count: int, offset: int) -> list[CodeBlock]:
     """`count` production members of at least MAX_BLOCK_LINES lines, picked deterministically."""
-    rows = [s for s in sources.symbols(kinds=MEMBER_KINDS) if s["role"] == "production"
-            and s["end_line"] - s["start_line"] + 1 >= MAX_BLOCK_LINES // 2]
+    rows = [
+        s for s in sources.symbols(kinds=MEMBER_KINDS) if s["role"] == "production" and s["end_line"] - s["start_line"] + 1 >= MAX_BLOCK_LINES // 2
+    ]
     if not rows:
         return []
     step = max(1, len(rows) // 97)
@@ -53,11 +55,12 @@ def flow_prompts(root: Path, store, counter, tokens: Count, rubric_spec: str = "
                     continue
                 source = CodeBlock("source", blocks[0].file, blocks[0].start_line, blocks[0].text)
                 cands = cands or blocks[1:]
-            question = (f"Flow {flow.name}: after {flow.entry[0]}, the next step is '{waypoint.name}' (declared names: "
-                        f"{', '.join(waypoint.symbols)}). The code graph found no call or message path to it. Which "
-                        f"candidate, if any, does the source hand off to?")
-            out.append(tokens(counter, "flow_interpreter", {"question": question, "source": source, "candidates": cands},
-                              FlowHopReply))
+            question = (
+                f"Flow {flow.name}: after {flow.entry[0]}, the next step is '{waypoint.name}' (declared names: "
+                f"{', '.join(waypoint.symbols)}). The code graph found no call or message path to it. Which "
+                f"candidate, if any, does the source hand off to?"
+            )
+            out.append(tokens(counter, "flow_interpreter", {"question": question, "source": source, "candidates": cands}, FlowHopReply))
     return out, stand_in
 
 
@@ -71,13 +74,20 @@ def rationale_prompts(findings: list[Finding], counter, tokens: Count, rubric_sp
     ids = sorted(by_id)
     out = []
     for i, (kind, row_id) in enumerate(rows):
-        chosen = ids[(i * 5) % max(1, len(ids)):][:12] or ids[:12]
-        row = {"id": row_id, "name": row_id, "status": "FAIL", "reason": f"{len(chosen)} finding(s)", "finding_ids": chosen,
-               "cells": {c: {"status": "FAIL", "reason": "finding(s) in the domain's files"} for c in
-                         ("implemented", "wired", "tested", "secure", "documented")}}
+        chosen = ids[(i * 5) % max(1, len(ids)) :][:12] or ids[:12]
+        row = {
+            "id": row_id,
+            "name": row_id,
+            "status": "FAIL",
+            "reason": f"{len(chosen)} finding(s)",
+            "finding_ids": chosen,
+            "cells": {
+                c: {"status": "FAIL", "reason": "finding(s) in the domain's files"}
+                for c in ("implemented", "wired", "tested", "secure", "documented")
+            },
+        }
         items = row_evidence(row, {}, by_id)
-        evidence = [{"id": e.id, "file": e.file, "lines": f"{e.start_line}-{e.end_line}", "excerpt": e.excerpt, "note": e.note}
-                    for e in items]
+        evidence = [{"id": e.id, "file": e.file, "lines": f"{e.start_line}-{e.end_line}", "excerpt": e.excerpt, "note": e.note} for e in items]
         out.append(tokens(counter, "rationale", {"facts": _facts(kind, row), "evidence": evidence}, ProseReply))
     return out
 
@@ -91,8 +101,6 @@ def competitor_prompts(store, findings: list[Finding], counter, tokens: Count) -
     out = []
     for section in analysis.sections:
         facts, items, _ = llm_prompt_inputs(section, analysis.profile)
-        evidence = [{"id": e.id, "file": e.file, "lines": f"{e.start_line}-{e.end_line}", "excerpt": e.excerpt, "note": e.note}
-                    for e in items]
-        out.append(tokens(counter, "competitor_prose", {"facts": json.loads(json.dumps(facts)), "evidence": evidence},
-                          ProseReply))
+        evidence = [{"id": e.id, "file": e.file, "lines": f"{e.start_line}-{e.end_line}", "excerpt": e.excerpt, "note": e.note} for e in items]
+        out.append(tokens(counter, "competitor_prose", {"facts": json.loads(json.dumps(facts)), "evidence": evidence}, ProseReply))
     return out

@@ -22,6 +22,7 @@ per call:
     python -m dwagent.evals.bench.llm_value --labels L.yaml --findings F.json --root TREE \\
         --llm openai-compatible:gemma3-270m@http://127.0.0.1:18411/v1 --limit 20
 """
+
 from __future__ import annotations
 
 import argparse
@@ -77,8 +78,11 @@ def match_labels(labels: list[dict[str, Any]], findings: list[Finding], root: Pa
     for label in labels:
         if label["verdict"] == "MISSED":
             continue
-        candidates = [f for f in by_key.get((label["rule"], label["path"]), ())
-                      if f.id not in used and line_sha1(_line(root, f.file, f.start_line, cache)) == label.get("line_sha1")]
+        candidates = [
+            f
+            for f in by_key.get((label["rule"], label["path"]), ())
+            if f.id not in used and line_sha1(_line(root, f.file, f.start_line, cache)) == label.get("line_sha1")
+        ]
         if candidates:
             best = min(candidates, key=lambda f: (abs(f.start_line - int(label.get("line", 0))), f.id))
             used.add(best.id)
@@ -103,17 +107,24 @@ def _scores(pairs: list[tuple[dict, Finding]], dismissed: set[str], missed: int)
     tp = sum(label["verdict"] == "TP" for label, _ in kept)
     fp = len(kept) - tp
     all_tp = sum(label["verdict"] == "TP" for label, _ in pairs)
-    return {"true_positives": tp, "false_positives": fp,
-            "precision": round(tp / (tp + fp), 4) if tp + fp else None,
-            "recall": round(tp / (all_tp + missed), 4) if all_tp + missed else None}
+    return {
+        "true_positives": tp,
+        "false_positives": fp,
+        "precision": round(tp / (tp + fp), 4) if tp + fp else None,
+        "recall": round(tp / (all_tp + missed), 4) if all_tp + missed else None,
+    }
 
 
 def measure(pairs: list[tuple[dict, Finding]], root: Path, gateway: LLMGateway | None, missed: int = 0) -> dict[str, Any]:
     """Precision and recall without and with the model over the same labelled findings."""
     from dwagent.agents.nodes.llm_stages import llm_review
 
-    result: dict[str, Any] = {"findings": len(pairs), "missed_labels": missed,
-                              "without_model": _scores(pairs, set(), missed), "with_model": "NOT RUN (no model configured)"}
+    result: dict[str, Any] = {
+        "findings": len(pairs),
+        "missed_labels": missed,
+        "without_model": _scores(pairs, set(), missed),
+        "with_model": "NOT RUN (no model configured)",
+    }
     if gateway is None:
         return result
     findings = [f for _, f in pairs]
@@ -137,11 +148,18 @@ def measure(pairs: list[tuple[dict, Finding]], root: Path, gateway: LLMGateway |
         "dismissed_false_positives": sum(verdict_of[i] == "FP" for i in dismissed),  # benefit
         "review_outcomes": dict(sorted(outcomes.items())),
     }
-    result["usage"] = {"model": gateway.settings.spec, "calls": ledger["totals"]["calls"],
-                       "input_tokens": ledger["totals"]["input_tokens"], "output_tokens": ledger["totals"]["output_tokens"],
-                       "cost_usd": ledger["totals"]["cost_usd"], "seconds": round(seconds, 1),
-                       "fallbacks": ledger["totals"]["fallbacks"], "disabled": ledger["disabled"],
-                       "structured_mode": gateway.mode, "reasons": {a: u["reasons"] for a, u in ledger["agents"].items()}}
+    result["usage"] = {
+        "model": gateway.settings.spec,
+        "calls": ledger["totals"]["calls"],
+        "input_tokens": ledger["totals"]["input_tokens"],
+        "output_tokens": ledger["totals"]["output_tokens"],
+        "cost_usd": ledger["totals"]["cost_usd"],
+        "seconds": round(seconds, 1),
+        "fallbacks": ledger["totals"]["fallbacks"],
+        "disabled": ledger["disabled"],
+        "structured_mode": gateway.mode,
+        "reasons": {a: u["reasons"] for a, u in ledger["agents"].items()},
+    }
     return result
 
 
@@ -160,8 +178,9 @@ def _fixture_pairs() -> tuple[list[tuple[dict, Finding]], Path]:
         build_index(root, index_dir=Path(index_dir))
         with open_index(root, Path(index_dir)) as store:
             findings = run_rules(store)
-    pairs = [({"verdict": "TP" if is_labelled_true(root, f) else "FP", "rule": f.rule, "path": f.file}, f)
-             for f in sorted(findings, key=Finding.sort_key)]
+    pairs = [
+        ({"verdict": "TP" if is_labelled_true(root, f) else "FP", "rule": f.rule, "path": f.file}, f) for f in sorted(findings, key=Finding.sort_key)
+    ]
     return pairs, root
 
 
@@ -184,16 +203,16 @@ def main(argv: list[str] | None = None) -> int:
         findings = [Finding.model_validate(f) for f in (data["findings"] if isinstance(data, dict) else data)]
         root = args.root.resolve()
         pairs = match_labels(labels, findings, root)
-        source = {"labels": [str(p) for p in label_files], "findings": str(args.findings), "matched": len(pairs),
-                  "labels_total": len(labels)}
+        source = {"labels": [str(p) for p in label_files], "findings": str(args.findings), "matched": len(pairs), "labels_total": len(labels)}
         missed = sum(label["verdict"] == "MISSED" for label in labels)
     else:
         pairs, root = _fixture_pairs()
         source = {"labels": "rule fixtures (ruleid: annotations): no real-code labels with --findings and --root given"}
         missed = 0
     chosen = sample(pairs, args.limit)
-    settings = load_settings(LLMOverrides(llm=args.llm, budget_usd=args.budget_usd, no_cache=args.no_cache,
-                                          structured=args.structured, timeout_s=args.timeout))
+    settings = load_settings(
+        LLMOverrides(llm=args.llm, budget_usd=args.budget_usd, no_cache=args.no_cache, structured=args.structured, timeout_s=args.timeout)
+    )
     result = measure(chosen, root, LLMGateway.from_settings(settings), missed if args.limit is None else 0)
     result["source"] = source
     print(json.dumps(result, indent=2, sort_keys=True))

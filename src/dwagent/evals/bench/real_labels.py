@@ -6,6 +6,7 @@ defect no rule reported (`MISSED`). Results are matched to labels by rule, path 
 the stripped line text, so a line that moved still matches; among several candidates the nearest
 line wins and each label is used once. Everything here is pure data in, data out.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -70,9 +71,19 @@ def _labels_of(doc, source: Path) -> list[Label]:
         verdict = str(item.get("verdict", "")).upper()
         if verdict not in VERDICTS:
             raise ValueError(f"{source}: label {item.get('path')}:{item.get('line')} has verdict {verdict!r}")
-        out.append(Label(corpus=corpus, rule=str(item["rule"]), path=str(item["path"]), line=int(item["line"]),
-                         line_sha1=str(item["line_sha1"]), verdict=verdict, reason=str(item.get("reason", "")),
-                         severity=str(item.get("severity", "")), max_severity=str(item.get("max_severity") or "")))
+        out.append(
+            Label(
+                corpus=corpus,
+                rule=str(item["rule"]),
+                path=str(item["path"]),
+                line=int(item["line"]),
+                line_sha1=str(item["line_sha1"]),
+                verdict=verdict,
+                reason=str(item.get("reason", "")),
+                severity=str(item.get("severity", "")),
+                max_severity=str(item.get("max_severity") or ""),
+            )
+        )
     return out
 
 
@@ -107,8 +118,16 @@ def results_from_report(report: dict, tree: Path | None = None) -> list[Result]:
                 text = lines[line - 1]
         if text is None:
             text = (f.get("excerpt") or "").split("\n", 1)[0]
-        out.append(Result(rule=str(f["rule"]), path=str(f["file"]), line=line, line_sha1=line_sha1(text),
-                          severity=str(f.get("severity", "")), message=str(f.get("message", ""))))
+        out.append(
+            Result(
+                rule=str(f["rule"]),
+                path=str(f["file"]),
+                line=line,
+                line_sha1=line_sha1(text),
+                severity=str(f.get("severity", "")),
+                message=str(f.get("message", "")),
+            )
+        )
     return out
 
 
@@ -179,9 +198,15 @@ class Tally:
         return (self.tp - self.overrated) / self.labelled if self.labelled else None
 
     def as_dict(self) -> dict:
-        return {"results": self.results, "labelled": self.labelled, "tp": self.tp, "fp": self.fp,
-                "overrated": self.overrated, "precision": _round(self.precision),
-                "calibrated_precision": _round(self.calibrated)}
+        return {
+            "results": self.results,
+            "labelled": self.labelled,
+            "tp": self.tp,
+            "fp": self.fp,
+            "overrated": self.overrated,
+            "precision": _round(self.precision),
+            "calibrated_precision": _round(self.calibrated),
+        }
 
 
 def _round(value: float | None) -> float | None:
@@ -222,14 +247,19 @@ def score(m: Match, results: list[Result]) -> dict:
         "all_estimated_precision": estimated_precision(per_group.values()),
         "critical_high_precision": high.as_dict(),
         "per_rule": {rule: per_rule[rule].as_dict() for rule in sorted(per_rule)},
-        "per_severity": {sev: per_sev[sev].as_dict()
-                         for sev in sorted(per_sev, key=lambda s: -SEVERITY_RANK.get(s, 0))},
-        "recall": {"true_defects": len(defects), "found": len(defects) - len(lost),
-                   "recall": _round((len(defects) - len(lost)) / len(defects)) if defects else None,
-                   "tp_labels": len(tps), "tp_kept": kept, "retention": _round(kept / len(tps)) if tps else None,
-                   "missed_labels": len(defects) - len(tps), "missed_labels_found": len(m.missed_found),
-                   "lost": [f"{lab.rule} {lab.path}:{lab.line} ({lab.verdict})" for lab in lost if lab.verdict == "TP"],
-                   "still_missed": [f"{lab.rule} {lab.path}:{lab.line}" for lab in lost if lab.verdict == "MISSED"]},
+        "per_severity": {sev: per_sev[sev].as_dict() for sev in sorted(per_sev, key=lambda s: -SEVERITY_RANK.get(s, 0))},
+        "recall": {
+            "true_defects": len(defects),
+            "found": len(defects) - len(lost),
+            "recall": _round((len(defects) - len(lost)) / len(defects)) if defects else None,
+            "tp_labels": len(tps),
+            "tp_kept": kept,
+            "retention": _round(kept / len(tps)) if tps else None,
+            "missed_labels": len(defects) - len(tps),
+            "missed_labels_found": len(m.missed_found),
+            "lost": [f"{lab.rule} {lab.path}:{lab.line} ({lab.verdict})" for lab in lost if lab.verdict == "TP"],
+            "still_missed": [f"{lab.rule} {lab.path}:{lab.line}" for lab in lost if lab.verdict == "MISSED"],
+        },
         "unlabelled": len(m.unlabelled),
     }
 
@@ -245,13 +275,26 @@ def estimated_precision(groups) -> dict:
     weight = sum(g.results for g in covered)
     if not weight:
         return {"precision": None, "calibrated_precision": None, "coverage": 0.0}
-    return {"precision": _round(sum(g.results * g.precision for g in covered) / weight),
-            "calibrated_precision": _round(sum(g.results * g.calibrated for g in covered) / weight),
-            "coverage": _round(weight / total)}
+    return {
+        "precision": _round(sum(g.results * g.precision for g in covered) / weight),
+        "calibrated_precision": _round(sum(g.results * g.calibrated for g in covered) / weight),
+        "coverage": _round(weight / total),
+    }
 
 
 def unlabelled_stubs(corpus: str, m: Match) -> list[dict]:
     """Label skeletons for the results no label covers, for a reviewer to fill in."""
-    return [{"corpus": corpus, "rule": r.rule, "path": r.path, "line": r.line, "line_sha1": r.line_sha1,
-             "severity": r.severity, "verdict": "?", "reason": "", "message": r.message[:200]}
-            for r in sorted(m.unlabelled, key=lambda r: (-SEVERITY_RANK.get(r.severity, 0), r.rule, r.path, r.line))]
+    return [
+        {
+            "corpus": corpus,
+            "rule": r.rule,
+            "path": r.path,
+            "line": r.line,
+            "line_sha1": r.line_sha1,
+            "severity": r.severity,
+            "verdict": "?",
+            "reason": "",
+            "message": r.message[:200],
+        }
+        for r in sorted(m.unlabelled, key=lambda r: (-SEVERITY_RANK.get(r.severity, 0), r.rule, r.path, r.line))
+    ]

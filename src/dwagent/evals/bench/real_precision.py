@@ -13,6 +13,7 @@ and calibrated, where a TP above its label's max_severity counts as wrong), crit
 and precision, recall on the labelled true defects (TP and MISSED), and the unlabelled results,
 which `--emit-unlabelled` writes as label stubs. No corpus and no `--findings`: says so, exits 0.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -58,8 +59,21 @@ def _unpack(archive: Path, into: Path) -> Path:
 def certify(tree: Path, rubric: str, work: Path) -> tuple[dict, dict]:
     """Cold `dwagent certify` of `tree` in a child process; returns (findings.json, cost)."""
     out, index = work / "report", work / "index"
-    cmd = [sys.executable, "-m", "dwagent.cli", "certify", str(tree), "--rubric", rubric, "--out", str(out),
-           "--index-dir", str(index), "--no-exec", "--quiet"]
+    cmd = [
+        sys.executable,
+        "-m",
+        "dwagent.cli",
+        "certify",
+        str(tree),
+        "--rubric",
+        rubric,
+        "--out",
+        str(out),
+        "--index-dir",
+        str(index),
+        "--no-exec",
+        "--quiet",
+    ]
     work.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
     # output to files, not pipes: os.wait4 must reap the child to give its peak RSS, and a full
@@ -72,8 +86,12 @@ def certify(tree: Path, rubric: str, work: Path) -> tuple[dict, dict]:
     if code not in (0, 1):
         tail = (work / "stderr.txt").read_text(errors="replace")[-3000:]
         raise UsageError(f"certify of {tree} failed ({code}):\n{tail}")
-    cost = {"wall_s": round(wall, 1), "cpu_s": round(usage.ru_utime + usage.ru_stime, 1),
-            "peak_rss_mb": round(usage.ru_maxrss / 1024, 1), "exit_code": code}
+    cost = {
+        "wall_s": round(wall, 1),
+        "cpu_s": round(usage.ru_utime + usage.ru_stime, 1),
+        "peak_rss_mb": round(usage.ru_maxrss / 1024, 1),
+        "exit_code": code,
+    }
     return json.loads((out / "findings.json").read_text(encoding="utf-8")), cost
 
 
@@ -91,27 +109,32 @@ def _pct(value) -> str:
 
 def print_scores(key: str, scores: dict, cost: dict | None) -> None:
     """The human-readable table of one corpus."""
-    print(f"\n== {key}: {scores['results']} results, {scores['critical_high']} critical+high, "
-          f"{scores['unlabelled']} unlabelled" + (f"; cost {cost}" if cost else ""))
+    print(
+        f"\n== {key}: {scores['results']} results, {scores['critical_high']} critical+high, "
+        f"{scores['unlabelled']} unlabelled" + (f"; cost {cost}" if cost else "")
+    )
     print(f"{'slice':<22}{'results':>8}{'labelled':>9}{'TP':>6}{'FP':>6}{'over':>6}{'prec':>8}{'calib':>8}")
 
     def row(name: str, t: dict) -> None:
-        print(f"{name:<22}{t['results']:>8}{t['labelled']:>9}{t['tp']:>6}{t['fp']:>6}{t['overrated']:>6}"
-              f"{_pct(t['precision']):>8}{_pct(t['calibrated_precision']):>8}")
+        print(
+            f"{name:<22}{t['results']:>8}{t['labelled']:>9}{t['tp']:>6}{t['fp']:>6}{t['overrated']:>6}"
+            f"{_pct(t['precision']):>8}{_pct(t['calibrated_precision']):>8}"
+        )
 
     row("ALL", scores["all"])
     est = scores["all_estimated_precision"]
-    print(f"{'ALL (stratified est.)':<22}{'':>41}{_pct(est['precision']):>8}{_pct(est['calibrated_precision']):>8}"
-          f"  coverage {est['coverage']}")
+    print(f"{'ALL (stratified est.)':<22}{'':>41}{_pct(est['precision']):>8}{_pct(est['calibrated_precision']):>8}  coverage {est['coverage']}")
     row("critical+high", scores["critical_high_precision"])
     for sev, t in scores["per_severity"].items():
         row(f"severity {sev}", t)
     for rule, t in scores["per_rule"].items():
         row(f"rule {rule}", t)
     rec = scores["recall"]
-    print(f"retention of labelled TPs: {rec['tp_kept']}/{rec['tp_labels']} = {_pct(rec['retention'])};"
-          f" recall incl. MISSED targets: {rec['found']}/{rec['true_defects']} = {_pct(rec['recall'])}"
-          f" (MISSED found: {rec['missed_labels_found']}/{rec['missed_labels']})")
+    print(
+        f"retention of labelled TPs: {rec['tp_kept']}/{rec['tp_labels']} = {_pct(rec['retention'])};"
+        f" recall incl. MISSED targets: {rec['found']}/{rec['true_defects']} = {_pct(rec['recall'])}"
+        f" (MISSED found: {rec['missed_labels_found']}/{rec['missed_labels']})"
+    )
     for lost in rec["lost"][:40]:
         print(f"  lost TP: {lost}")
     if len(rec["lost"]) > 40:
@@ -121,8 +144,11 @@ def print_scores(key: str, scores: dict, cost: dict | None) -> None:
 def misses(scores: dict) -> list[str]:
     """Which issue-14 targets this corpus misses (critical+high precision, all precision, recall)."""
     out = []
-    checks = [("critical_high_precision", scores["critical_high_precision"]["calibrated_precision"]),
-              ("all_precision", scores["all_estimated_precision"]["precision"]), ("recall", scores["recall"]["retention"])]
+    checks = [
+        ("critical_high_precision", scores["critical_high_precision"]["calibrated_precision"]),
+        ("all_precision", scores["all_estimated_precision"]["precision"]),
+        ("recall", scores["recall"]["retention"]),
+    ]
     for name, value in checks:
         if value is not None and value < TARGETS[name]:
             out.append(f"{name} {value:.3f} < {TARGETS[name]}")
@@ -150,8 +176,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     corpus_dir = Path(args.corpus) if args.corpus else default_corpus_dir(labels_dir)
     if not args.findings and not corpus_dir.is_dir():
-        print(f"real-code benchmark NOT RUN: no corpus folder at {corpus_dir} (pass --corpus DIR or "
-              f"--findings DIR); nothing was measured")
+        print(f"real-code benchmark NOT RUN: no corpus folder at {corpus_dir} (pass --corpus DIR or --findings DIR); nothing was measured")
         return 0
     all_scores: dict[str, dict] = {}
     stubs: list[dict] = []

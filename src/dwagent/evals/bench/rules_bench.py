@@ -12,6 +12,7 @@ rules with samples, for review), recall of the planted defects in `TREE/.synth-m
 (a defect counts when a finding of its category starts within two lines of it), hits on the
 planted negatives, and peak RSS. Budget from the issue: whole catalogue <= 30 s on 2 cores.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -68,8 +69,7 @@ def rule_times(tree: Path, sample: int) -> dict:
     for path in files[:sample]:
         data = path.read_bytes()
         lines += data.count(b"\n")
-        ctx = FileContext(path=path.relative_to(tree).as_posix(), language=language_for(path.name),
-                          role="production", source=data)
+        ctx = FileContext(path=path.relative_to(tree).as_posix(), language=language_for(path.name), role="production", source=data)
         t = time.process_time()
         _ = ctx.tree  # force the lazy parse: its time is what this line measures
         parse += time.process_time() - t
@@ -82,9 +82,14 @@ def rule_times(tree: Path, sample: int) -> dict:
                 list(r.fn(ctx))
                 per_rule[r.meta.id] += time.process_time() - t
     slowest = sorted(per_rule.items(), key=lambda kv: (-kv[1], kv[0]))[:10]
-    return {"files": min(sample, len(files)), "lines": lines, "parse_cpu_seconds": round(parse, 2),
-            "query_cpu_seconds": round(query, 2), "rules_cpu_seconds": round(sum(per_rule.values()), 2),
-            "slowest": [{"rule": k, "cpu_seconds": round(v, 3)} for k, v in slowest]}
+    return {
+        "files": min(sample, len(files)),
+        "lines": lines,
+        "parse_cpu_seconds": round(parse, 2),
+        "query_cpu_seconds": round(query, 2),
+        "rules_cpu_seconds": round(sum(per_rule.values()), 2),
+        "slowest": [{"rule": k, "cpu_seconds": round(v, 3)} for k, v in slowest],
+    }
 
 
 def run(tree: Path, index_dir: Path | None, jobs: int | None, per_file_only: bool = False) -> dict:
@@ -147,9 +152,14 @@ def run(tree: Path, index_dir: Path | None, jobs: int | None, per_file_only: boo
         found, missed = _match(whole.findings, defects)
         negatives = manifest.get("negatives", [])
         neg_hits, _ = _match(whole.findings, negatives)
-        result["planted"] = {"defects": len(defects), "found": found,
-                             "recall": round(found / len(defects), 4) if defects else None,
-                             "missed": missed[:20], "negatives": len(negatives), "negatives_hit": neg_hits}
+        result["planted"] = {
+            "defects": len(defects),
+            "found": found,
+            "recall": round(found / len(defects), 4) if defects else None,
+            "missed": missed[:20],
+            "negatives": len(negatives),
+            "negatives_hit": neg_hits,
+        }
     return result
 
 
@@ -163,8 +173,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--jobs", type=int, default=None)
     ap.add_argument("--out", type=Path, default=None)
     ap.add_argument("--per-file-only", action="store_true", help="Skip the cross-file (graph) rules.")
-    ap.add_argument("--rule-times", type=int, default=0, metavar="N",
-                    help="Only time each per-file rule on a sample of N files (CPU seconds) and exit.")
+    ap.add_argument(
+        "--rule-times", type=int, default=0, metavar="N", help="Only time each per-file rule on a sample of N files (CPU seconds) and exit."
+    )
     args = ap.parse_args(argv)
     if args.rule_times:
         print(json.dumps(rule_times(args.tree, args.rule_times), indent=2, sort_keys=True))

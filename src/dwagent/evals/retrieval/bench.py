@@ -5,6 +5,7 @@
 The tree must already be indexed (`dwagent index ROOT --index-dir DIR`). The side data
 (cards, Chroma) is rebuilt from scratch under the index folder, so the cold numbers are cold.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -18,12 +19,26 @@ import time
 from pathlib import Path
 
 QUERIES = (
-    "retry with exponential backoff", "encrypt payload with a key", "compress stream",
-    "publish message to topic", "load configuration from file", "validate certificate",
-    "store object on disk", "leader election", "cache eviction", "parse command line arguments",
-    "StorageStrategyBase", "GetAsync", "dispose connection", "health check endpoint",
-    "hash password", "serialize to json", "rate limit requests", "audit log entry",
-    "schedule background job", "read metadata",
+    "retry with exponential backoff",
+    "encrypt payload with a key",
+    "compress stream",
+    "publish message to topic",
+    "load configuration from file",
+    "validate certificate",
+    "store object on disk",
+    "leader election",
+    "cache eviction",
+    "parse command line arguments",
+    "StorageStrategyBase",
+    "GetAsync",
+    "dispose connection",
+    "health check endpoint",
+    "hash password",
+    "serialize to json",
+    "rate limit requests",
+    "audit log entry",
+    "schedule background job",
+    "read metadata",
 )
 
 
@@ -44,8 +59,7 @@ class _TimedEmbedder:
 
 def _ms(samples: list[float]) -> dict:
     ordered = sorted(samples)
-    return {"median": round(statistics.median(ordered), 1),
-            "p95": round(ordered[int(0.95 * (len(ordered) - 1))], 1), "max": round(ordered[-1], 1)}
+    return {"median": round(statistics.median(ordered), 1), "p95": round(ordered[int(0.95 * (len(ordered) - 1))], 1), "max": round(ordered[-1], 1)}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -61,7 +75,10 @@ def main(argv: list[str] | None = None) -> int:
     store = open_index(args.root, args.index_dir)
     side = store.db_path.parent / "retrieve"
     shutil.rmtree(side, ignore_errors=True)
-    out: dict = {"load_avg_1m_start": round(os.getloadavg()[0], 1), "lines": store.conn.execute("SELECT COALESCE(SUM(lines),0) FROM files").fetchone()[0]}
+    out: dict = {
+        "load_avg_1m_start": round(os.getloadavg()[0], 1),
+        "lines": store.conn.execute("SELECT COALESCE(SUM(lines),0) FROM files").fetchone()[0],
+    }
     t, cpu = time.perf_counter(), time.process_time()
     retriever = Retriever(store.conn, store.root, dense="off" if args.no_dense else "auto")
     out["cards_cold_s"] = round(time.perf_counter() - t, 2)

@@ -7,6 +7,7 @@ top-k hits, so recall@k here is the share of queries answered within k (the labe
 alternative right answers, not a set that must all be found). MRR uses the first answering hit.
 Indexes are built into a temporary folder; the fixture trees are never written to.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -125,8 +126,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{len(queries)} queries over {len({q.tree for q in queries})} trees (k={K})")
         print(f"{'mode':<8} {'recall@5':>9} {'recall@10':>10} {'MRR':>6} {'median ms':>10} {'max ms':>8}  missed")
         for mode, m in result["metrics"].items():
-            print(f"{mode:<8} {m['recall@5']:>9.3f} {m['recall@10']:>10.3f} {m['mrr']:>6.3f} "
-                  f"{m['latency_ms_median']:>10.1f} {m['latency_ms_max']:>8.1f}  {', '.join(m['missed']) or '-'}")
+            print(
+                f"{mode:<8} {m['recall@5']:>9.3f} {m['recall@10']:>10.3f} {m['mrr']:>6.3f} "
+                f"{m['latency_ms_median']:>10.1f} {m['latency_ms_max']:>8.1f}  {', '.join(m['missed']) or '-'}"
+            )
         for note in result["notes"]:
             print(f"note: {note}")
     return 0

@@ -6,6 +6,7 @@ with escaped braces, try/catch with handling, using declarations, locks, local f
 Nothing here writes a defect a rule should report: those are planted separately (see
 plant.py) so the manifest is the complete list of true positives.
 """
+
 from __future__ import annotations
 
 import random
@@ -74,7 +75,7 @@ class BodyGen:
             elif shape == 1:
                 f.add(f"if (items.Count > {rng.randint(1, 500)})", indent)
                 f.add("{", indent)
-                f.add(f"_logger.LogDebug(\"{rng.choice(VERBS)} skipped {{Count}} items\", items.Count);", indent + 1)
+                f.add(f'_logger.LogDebug("{rng.choice(VERBS)} skipped {{Count}} items", items.Count);', indent + 1)
                 f.add(f"total += {rng.randint(1, 9)};", indent + 1)
                 f.add("}", indent)
                 f.add("else", indent)
@@ -101,9 +102,9 @@ class BodyGen:
             elif shape == 4:
                 f.add(f"var {v} = total switch", indent)
                 f.add("{", indent)
-                f.add(f"< {rng.randint(1, 10)} => \"{rng.choice(NOUNS).lower()}\",", indent + 1)
-                f.add(f"< {rng.randint(11, 100)} => \"{rng.choice(NOUNS).lower()}\",", indent + 1)
-                f.add("_ => \"other\",", indent + 1)
+                f.add(f'< {rng.randint(1, 10)} => "{rng.choice(NOUNS).lower()}",', indent + 1)
+                f.add(f'< {rng.randint(11, 100)} => "{rng.choice(NOUNS).lower()}",', indent + 1)
+                f.add('_ => "other",', indent + 1)
                 f.add("};", indent)
                 f.add(f"total += {v}.Length;", indent)
             elif shape == 5:
@@ -113,13 +114,13 @@ class BodyGen:
                 f.add("}", indent)
                 f.add("catch (OverflowException ex)", indent)
                 f.add("{", indent)
-                f.add(f"_logger.LogWarning(ex, \"{rng.choice(VERBS)} overflowed\");", indent + 1)
+                f.add(f'_logger.LogWarning(ex, "{rng.choice(VERBS)} overflowed");', indent + 1)
                 f.add("total = int.MaxValue;", indent + 1)
                 f.add("}", indent)
             elif shape == 6:
-                f.add(f"_logger.LogInformation($\"{rng.choice(VERBS)} {{{{{model}}}}} at {{total}} in {{items.Count}} items\");", indent)
+                f.add(f'_logger.LogInformation($"{rng.choice(VERBS)} {{{{{model}}}}} at {{total}} in {{items.Count}} items");', indent)
             elif shape == 7:
-                f.add(f"if (_cache.TryGetValue(\"{rng.choice(NOUNS).lower()}\", out var {v}))", indent)
+                f.add(f'if (_cache.TryGetValue("{rng.choice(NOUNS).lower()}", out var {v}))', indent)
                 f.add("{", indent)
                 f.add(f"total += {v};", indent + 1)
                 f.add("}", indent)
@@ -130,7 +131,7 @@ class BodyGen:
                 f.add("}", indent)
             elif shape == 9:
                 f.add(f"var {v} = new StringBuilder();", indent)
-                f.add(f"{v}.Append(\"{rng.choice(NOUNS).lower()}:\").Append(total);", indent)
+                f.add(f'{v}.Append("{rng.choice(NOUNS).lower()}:").Append(total);', indent)
                 f.add(f"total += {v}.Length;", indent)
             elif shape == 10 and is_async:
                 f.add(f"using var {v} = new MemoryStream();", indent)
@@ -146,7 +147,7 @@ class BodyGen:
                 f.add("}", indent)
             else:
                 f.add(f"var {v} = new Dictionary<string, long>(StringComparer.Ordinal);", indent)
-                f.add(f"{v}[\"{rng.choice(NOUNS).lower()}\"] = total;", indent)
+                f.add(f'{v}["{rng.choice(NOUNS).lower()}"] = total;', indent)
                 f.add(f"total += {v}.Count;", indent)
             if rng.random() < 0.45:  # real code separates logical steps with blank lines
                 f.add()

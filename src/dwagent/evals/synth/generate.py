@@ -12,6 +12,7 @@ Ground truth goes to `OUT/.synth-manifest.json` (listed in `OUT/.gitignore`, so 
 does not index it): unwired classes, orphan topics, every topic's publish/subscribe sites, and
 planted rule defects with file:line. Same seed and size → byte-identical tree.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -207,7 +208,7 @@ def _host(registrations: list[str]) -> SourceFile:
     for reg in sorted(registrations):
         f.add(f"{reg}.Register(services);")
     f.add("using var provider = services.BuildServiceProvider();")
-    f.add("var logger = provider.GetRequiredService<ILoggerFactory>().CreateLogger(\"host\");")
+    f.add('var logger = provider.GetRequiredService<ILoggerFactory>().CreateLogger("host");')
     f.add("if (!options.RequireTls)")
     f.add("{")
     f.add('    logger.LogWarning("TLS is not required by the selected preset");')
@@ -266,11 +267,11 @@ def _manifest(seed, lines, files, plans, topics, unwired, defects, negatives, st
     orphans = []
     for t in topics:
         if t.subscriber is None:
-            orphans.append({"topic": t.value, "const": f"BusTopics.{t.const}", "kind": "published-never-subscribed",
-                            "sites": sites(t.publish_sites)})
+            orphans.append({"topic": t.value, "const": f"BusTopics.{t.const}", "kind": "published-never-subscribed", "sites": sites(t.publish_sites)})
         elif t.publisher is None:
-            orphans.append({"topic": t.value, "const": f"BusTopics.{t.const}", "kind": "subscribed-never-published",
-                            "sites": sites(t.subscribe_sites)})
+            orphans.append(
+                {"topic": t.value, "const": f"BusTopics.{t.const}", "kind": "subscribed-never-published", "sites": sites(t.subscribe_sites)}
+            )
     return {
         "generator": "dwagent.evals.synth.generate",
         "generator_version": VERSION,
@@ -283,8 +284,10 @@ def _manifest(seed, lines, files, plans, topics, unwired, defects, negatives, st
         "strategies_discovered_by_reflection": len(strategies),
         "unwired": sorted(unwired, key=lambda u: u["class"]),
         "orphan_topics": sorted(orphans, key=lambda o: o["topic"]),
-        "topics": [{"topic": t.value, "const": f"BusTopics.{t.const}", "publish": sites(t.publish_sites),
-                    "subscribe": sites(t.subscribe_sites)} for t in topics],
+        "topics": [
+            {"topic": t.value, "const": f"BusTopics.{t.const}", "publish": sites(t.publish_sites), "subscribe": sites(t.subscribe_sites)}
+            for t in topics
+        ],
         "defects": defects,
         "negatives": sorted(negatives, key=lambda n: (n["category"], n["file"])),
     }
@@ -313,9 +316,11 @@ def main(argv: list[str] | None = None) -> int:
             return 2
         shutil.rmtree(args.out)
     manifest = generate(args.out, args.lines, args.seed)
-    print(f"wrote {manifest['cs_files']} .cs files, {manifest['lines']:,} lines, {manifest['classes']} classes, "
-          f"{len(manifest['unwired'])} unwired, {len(manifest['orphan_topics'])} orphan topics, "
-          f"{len(manifest['defects'])} defects → {args.out}")
+    print(
+        f"wrote {manifest['cs_files']} .cs files, {manifest['lines']:,} lines, {manifest['classes']} classes, "
+        f"{len(manifest['unwired'])} unwired, {len(manifest['orphan_topics'])} orphan topics, "
+        f"{len(manifest['defects'])} defects → {args.out}"
+    )
     return 0
 
 

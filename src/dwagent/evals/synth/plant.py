@@ -4,6 +4,7 @@ Generated code never contains these shapes on its own (see code.py), so every hi
 reports on the synthetic tree is either in this list (true positive) or a false positive.
 Negatives are look-alikes in test code that a production-scoped rule must not report.
 """
+
 from __future__ import annotations
 
 import random
@@ -13,9 +14,14 @@ from dwagent.evals.synth.code import SourceFile
 # category -> list of (lines to insert, offset of the line the finding is on)
 METHOD_DEFECTS: dict[str, list[tuple[list[str], int]]] = {
     "tls-bypass": [
-        (["var handler = new HttpClientHandler();",
-          "handler.ServerCertificateCustomValidationCallback = (message, cert, chain, errors) => true;",
-          "using var client = new HttpClient(handler);"], 1),
+        (
+            [
+                "var handler = new HttpClientHandler();",
+                "handler.ServerCertificateCustomValidationCallback = (message, cert, chain, errors) => true;",
+                "using var client = new HttpClient(handler);",
+            ],
+            1,
+        ),
         (["System.Net.ServicePointManager.ServerCertificateValidationCallback += (sender, cert, chain, errors) => true;"], 0),
     ],
     "todo-marker": [
@@ -65,21 +71,22 @@ def plant(files: list[SourceFile], rng: random.Random) -> list[dict]:
             if category in METHOD_DEFECTS:
                 index, indent = rng.choice(f.slots)
             f.lines[index:index] = [indent + line if line else "" for line in lines]
-            planted.append({"category": category, "file": f.path, "line": index + 1 + offset,
-                            "excerpt": f.lines[index + offset].strip()})
+            planted.append({"category": category, "file": f.path, "line": index + 1 + offset, "excerpt": f.lines[index + offset].strip()})
     return sorted(planted, key=lambda p: (p["category"], p["file"], p["line"]))
 
 
 def plant_negatives(test_files: list[SourceFile]) -> list[dict]:
     """Look-alikes in test code (scope test): production-only rules must stay silent here."""
     negatives: list[dict] = []
-    for f, (category, line) in zip([t for t in test_files if t.slots], [
-        ("todo-marker", "// TODO: add a case for empty input"),
-        ("not-implemented", "Assert.Throws<NotImplementedException>(() => throw new NotImplementedException());"),
-        ("hardcoded-secret", 'const string fakePassword = "not-a-real-password-for-tests";'),
-    ]):
+    for f, (category, line) in zip(
+        [t for t in test_files if t.slots],
+        [
+            ("todo-marker", "// TODO: add a case for empty input"),
+            ("not-implemented", "Assert.Throws<NotImplementedException>(() => throw new NotImplementedException());"),
+            ("hardcoded-secret", 'const string fakePassword = "not-a-real-password-for-tests";'),
+        ],
+    ):
         index, indent = f.slots[0]
         f.lines.insert(index, indent + line)
-        negatives.append({"category": category, "file": f.path, "line": index + 1,
-                          "why": "test code, not production"})
+        negatives.append({"category": category, "file": f.path, "line": index + 1, "why": "test code, not production"})
     return negatives

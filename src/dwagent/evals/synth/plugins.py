@@ -1,5 +1,6 @@
 """One synthetic plugin: main class, strategy base and strategies, services, and (planted)
 unwired helpers."""
+
 from __future__ import annotations
 
 import random
@@ -78,12 +79,36 @@ def _line_of(f: SourceFile, needle: str) -> int:
 
 MODEL_SUFFIXES = ("Options", "Request", "Response", "State", "Descriptor", "Settings", "Summary")
 PROP_TYPES = (
-    ("string", " = string.Empty;"), ("int", ""), ("long", ""), ("bool", ""), ("TimeSpan", ""),
-    ("DateTimeOffset", ""), ("IReadOnlyList<string>", " = Array.Empty<string>();"), ("double", ""),
-    ("Dictionary<string, string>", " = new(StringComparer.Ordinal);"), ("Guid", ""),
+    ("string", " = string.Empty;"),
+    ("int", ""),
+    ("long", ""),
+    ("bool", ""),
+    ("TimeSpan", ""),
+    ("DateTimeOffset", ""),
+    ("IReadOnlyList<string>", " = Array.Empty<string>();"),
+    ("double", ""),
+    ("Dictionary<string, string>", " = new(StringComparer.Ordinal);"),
+    ("Guid", ""),
 )
-PROP_WORDS = ("Name", "Id", "Limit", "Timeout", "Enabled", "Count", "Region", "Owner", "Version",
-              "Retries", "Threshold", "Tags", "CreatedAt", "Expiry", "Weight", "Path", "Mode")
+PROP_WORDS = (
+    "Name",
+    "Id",
+    "Limit",
+    "Timeout",
+    "Enabled",
+    "Count",
+    "Region",
+    "Owner",
+    "Version",
+    "Retries",
+    "Threshold",
+    "Tags",
+    "CreatedAt",
+    "Expiry",
+    "Weight",
+    "Path",
+    "Mode",
+)
 
 
 def _models(plan: PluginPlan, rng: random.Random, n_files: int) -> tuple[list[str], list[SourceFile]]:
@@ -124,8 +149,7 @@ def _models(plan: PluginPlan, rng: random.Random, n_files: int) -> tuple[list[st
 
 def _main(plan: PluginPlan, base: str, services: list[str], models: list[str]) -> SourceFile:
     f = SourceFile(f"{plan.folder}/{plan.name}Plugin.cs")
-    usings(f, ("Microsoft.Extensions.DependencyInjection", f"{PRODUCT}.Sdk.Contracts", f"{PRODUCT}.Sdk.Messaging",
-               f"{plan.ns}.Strategies"))
+    usings(f, ("Microsoft.Extensions.DependencyInjection", f"{PRODUCT}.Sdk.Contracts", f"{PRODUCT}.Sdk.Messaging", f"{plan.ns}.Strategies"))
     f.add(f"namespace {plan.ns};")
     f.add()
     f.add(f"/// <summary>The {plan.domain.lower()} plugin: discovers its strategies and serves bus requests.</summary>")
@@ -182,7 +206,7 @@ def _main(plan: PluginPlan, base: str, services: list[str], models: list[str]) -
     f.add("/// <summary>Announces state changes to the rest of the platform.</summary>", 1)
     f.add("public async Task AnnounceAsync(string reason, CancellationToken ct)", 1)
     f.add("{", 1)
-    f.add("var payload = new Dictionary<string, object> { [\"reason\"] = reason, [\"plugin\"] = Id };", 2)
+    f.add('var payload = new Dictionary<string, object> { ["reason"] = reason, ["plugin"] = Id };', 2)
     for t in plan.topics_out:
         t.publish_sites.append((f.path, len(f.lines) + 1))
         f.add(f"await Bus!.PublishAsync(BusTopics.{t.const}, new BusMessage(BusTopics.{t.const}, payload), ct).ConfigureAwait(false);", 2)
@@ -295,4 +319,3 @@ def _strategy(plan: PluginPlan, name: str, base: str, gen: BodyGen, budget: int)
     f.add("}")
     f.classes.append(f"{plan.ns}.Strategies.{name}")
     return f
-

@@ -4,6 +4,7 @@ Every class emitted here is wired (instantiated, registered, discovered by refle
 as a base) except the ones generate.py plants as unwired. Bus calls come only from the topic
 plan, so the manifest knows every publish and subscribe site.
 """
+
 from __future__ import annotations
 
 import random
@@ -40,8 +41,17 @@ def csproj(name: str, refs: list[str]) -> SourceFile:
 
 
 def usings(f: SourceFile, extra: tuple[str, ...] = ()) -> None:
-    for ns in ("System", "System.Collections.Generic", "System.IO", "System.Linq", "System.Text",
-               "System.Threading", "System.Threading.Tasks", "Microsoft.Extensions.Logging", *extra):
+    for ns in (
+        "System",
+        "System.Collections.Generic",
+        "System.IO",
+        "System.Linq",
+        "System.Text",
+        "System.Threading",
+        "System.Threading.Tasks",
+        "Microsoft.Extensions.Logging",
+        *extra,
+    ):
         f.add(f"using {ns};")
     f.add()
 
@@ -132,7 +142,10 @@ def sdk_contracts(ns: str) -> list[SourceFile]:
     f.add("public static readonly NullLoggerShim Instance = new();", 1)
     f.add("public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;", 1)
     f.add("public bool IsEnabled(LogLevel logLevel) => false;", 1)
-    f.add("public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) { }", 1)
+    f.add(
+        "public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) { }",
+        1,
+    )
     f.add("}")
     f.add()
     f.add("/// <summary>An item handed to strategies.</summary>")
@@ -180,8 +193,7 @@ def presets(ns: str, rng: random.Random) -> SourceFile:
     f.add("/// <summary>Options every deployment sets.</summary>")
     f.add("public sealed class PlatformOptions")
     f.add("{")
-    options = ("RequireTls", "EncryptAtRest", "EnableAuditLog", "EnableReplication", "AirGapped",
-               "RequireMfa", "PinCertificates")
+    options = ("RequireTls", "EncryptAtRest", "EnableAuditLog", "EnableReplication", "AirGapped", "RequireMfa", "PinCertificates")
     for opt in options:
         f.add(f"public bool {opt} {{ get; set; }}", 1)
     f.add("public int ReplicaCount { get; set; } = 1;", 1)

@@ -1,5 +1,6 @@
 """Values picked from constants: allow-list lookups in literal maps, switch expressions of literals
 (C#). Input that only selects among fixed strings never reaches the text itself."""
+
 from __future__ import annotations
 
 import re
@@ -52,21 +53,16 @@ def _constant_choice(ctx: FileContext, value, consts, out_vars: frozenset[str] =
     if value.type == "conditional_expression":
         cond = unwrap(value.child_by_field_name("condition"))
         outs = frozenset()
-        if cond.type == "invocation_expression" and callee(ctx, cond)[1] == "TryGetValue" \
-                and _constant_map(ctx, callee(ctx, cond)[0]):
+        if cond.type == "invocation_expression" and callee(ctx, cond)[1] == "TryGetValue" and _constant_map(ctx, callee(ctx, cond)[0]):
             outs = frozenset(text(ctx, d.named_children[-1]) for d in descendants(cond, "declaration_expression"))
-        return all(_constant_choice(ctx, unwrap(value.child_by_field_name(f)), consts, outs)
-                   for f in ("consequence", "alternative"))
+        return all(_constant_choice(ctx, unwrap(value.child_by_field_name(f)), consts, outs) for f in ("consequence", "alternative"))
     if value.type == "element_access_expression":
         return _constant_map(ctx, text(ctx, value.named_children[0]))
     if value.type == "invocation_expression":
         recv, name = callee(ctx, value)
         args = arguments(value)
-        return name == "GetValueOrDefault" and _constant_map(ctx, recv) and all(
-            is_constant_expr(ctx, a, consts) for a in args[1:])
+        return name == "GetValueOrDefault" and _constant_map(ctx, recv) and all(is_constant_expr(ctx, a, consts) for a in args[1:])
     return False
-
-
 
 
 def _constant_map(ctx: FileContext, receiver: str) -> bool:
@@ -81,6 +77,8 @@ def _constant_map(ctx: FileContext, receiver: str) -> bool:
             if name_of(ctx, d) != name or len(d.named_children) < 2:
                 continue
             inits = descendants(d.named_children[-1], "initializer_expression")
-            return bool(inits) and not any(descendants(i, "identifier") or descendants(i, "invocation_expression")
-                                           or descendants(i, "interpolated_string_expression") for i in inits)
+            return bool(inits) and not any(
+                descendants(i, "identifier") or descendants(i, "invocation_expression") or descendants(i, "interpolated_string_expression")
+                for i in inits
+            )
     return False

@@ -9,6 +9,7 @@ caller's hops (file, line, verbatim excerpt) to its evidence. One level of calle
 declared (index symbols) in more than `MAX_DECLARATIONS` files are too ambiguous to resolve by name and are left
 alone. Deterministic: files and calls are visited in sorted order.
 """
+
 from __future__ import annotations
 
 import re
@@ -42,8 +43,7 @@ def _upgrade(findings: list[Finding], store) -> list[Finding]:
     if not todo or store is None:
         return drop_pending(findings)
     root = Path(store.root)
-    rows = store.conn.execute("SELECT path, language, role FROM files WHERE language IN ('csharp','python') "
-                              "ORDER BY path").fetchall()
+    rows = store.conn.execute("SELECT path, language, role FROM files WHERE language IN ('csharp','python') ORDER BY path").fetchall()
     by_lang: dict[str, list[tuple[str, str]]] = {}
     for path, language, role in rows:
         by_lang.setdefault(language, []).append((path, role))
@@ -84,7 +84,8 @@ def _ambiguous(store, language: str, names: set[str]) -> set[str]:
     rows = store.conn.execute(
         f"SELECT s.name, COUNT(DISTINCT s.file_id) FROM symbols s JOIN files f ON f.id = s.file_id "
         f"WHERE s.kind IN ('method', 'function') AND f.language = ? AND s.name IN ({marks}) GROUP BY s.name",
-        (language, *sorted(names))).fetchall()
+        (language, *sorted(names)),
+    ).fetchall()
     return {tuple(r)[0] for r in rows if tuple(r)[1] > MAX_DECLARATIONS}
 
 
@@ -95,19 +96,38 @@ def drop_pending(findings: list[Finding]) -> list[Finding]:
 
 def _raise(f: Finding, name: str, texts: dict[str, str], every: dict[str, str], language: str) -> Finding | None:
     raise_on = tuple(f.properties.get("flow_raise", "untrusted").split(",")) + ("stored",)
-    found = _caller_source(name, int(f.properties["flow_index"]), int(f.properties["flow_arity"]),
-                           f.properties["flow_category"], raise_on, texts, every, language, {f.file}, CALLER_DEPTH)
+    found = _caller_source(
+        name,
+        int(f.properties["flow_index"]),
+        int(f.properties["flow_arity"]),
+        f.properties["flow_category"],
+        raise_on,
+        texts,
+        every,
+        language,
+        {f.file},
+        CALLER_DEPTH,
+    )
     if found is None:
         return None
     best, path, line, hops = found
     extra = tuple(_evidence(p, every[p], ln, note) for p, ln, note in hops)
     kind = {"untrusted": "untrusted", "stored": "stored (second-order)"}.get(best.trust, "command-line/environment")
-    msg = (f"{f.message} — raised: `{path}` line {line} passes {kind} input `{best.label}` for "
-           f"`{f.properties['flow_param']}` (callers resolved by name and arity)")
+    msg = (
+        f"{f.message} — raised: `{path}` line {line} passes {kind} input `{best.label}` for "
+        f"`{f.properties['flow_param']}` (callers resolved by name and arity)"
+    )
     props = {**f.properties, "source_trust": best.trust, "source": best.label[:80], "caller": f"{path}:{line}"}
     props.pop("flow_pending", None)
-    return f.model_copy(update={"severity": f.properties.get("flow_high", "high"), "confidence": "medium",
-                                "message": msg, "related": (*extra, *f.related), "properties": props})
+    return f.model_copy(
+        update={
+            "severity": f.properties.get("flow_high", "high"),
+            "confidence": "medium",
+            "message": msg,
+            "related": (*extra, *f.related),
+            "properties": props,
+        }
+    )
 
 
 CALLER_DEPTH = 2
@@ -149,8 +169,18 @@ def _caller_source(name, index, arity, category, raise_on, texts, every, languag
                 names = _param_names(ctx, fn)
                 if o.param not in names or name_of(ctx, fn) in ("", name):
                     continue
-                up = _caller_source(name_of(ctx, fn), names.index(o.param), len(names), category, raise_on,
-                                    _texts_calling(every, name_of(ctx, fn)), every, language, {path}, depth - 1)
+                up = _caller_source(
+                    name_of(ctx, fn),
+                    names.index(o.param),
+                    len(names),
+                    category,
+                    raise_on,
+                    _texts_calling(every, name_of(ctx, fn)),
+                    every,
+                    language,
+                    {path},
+                    depth - 1,
+                )
                 if up is not None:
                     ub, upath, uline, uhops = up
                     return ub, upath, uline, uhops + [(path, h.line, h.note) for h in o.hops] + [step]
@@ -193,7 +223,8 @@ def _call_index(ctx, language: str) -> dict[str, list]:
     for call in nodes(ctx, "call"):
         argn = call.child_by_field_name("arguments")
         out.setdefault(call_name(ctx, call)[1], []).append(
-            (call, [a for a in (argn.named_children if argn is not None else ()) if a.type not in ("comment", "keyword_argument")]))
+            (call, [a for a in (argn.named_children if argn is not None else ()) if a.type not in ("comment", "keyword_argument")])
+        )
     return out
 
 
@@ -210,5 +241,12 @@ def _flows(ctx, language: str):
 def _evidence(path: str, source: str, line: int, note: str) -> Evidence:
     lines = source.splitlines()  # the same line split as FileContext.excerpt, which the verifier re-reads
     excerpt = lines[line - 1] if 0 < line <= len(lines) else ""
-    return Evidence(id=Evidence.make_id(path, line, line, excerpt), file=path, start_line=line, end_line=line,
-                    excerpt=excerpt, kind="code", note=f"caller step: {note}")
+    return Evidence(
+        id=Evidence.make_id(path, line, line, excerpt),
+        file=path,
+        start_line=line,
+        end_line=line,
+        excerpt=excerpt,
+        kind="code",
+        note=f"caller step: {note}",
+    )

@@ -14,6 +14,7 @@ Definitions are unioned, except that an unconditional assignment in a block encl
 kills the definitions before it (`name = Path.GetFileName(name);`). Guards are checked by
 `guarded()` (see `guards.py`). Everything is deterministic; memoised per (node, category).
 """
+
 from __future__ import annotations
 
 import re
@@ -37,9 +38,23 @@ from dwagent.tools.parse.context import FileContext
 from dwagent.tools.syntax.tree import arguments, const_names, interpolations, line, name_of, nodes, text, unwrap
 
 MAX_DEPTH = 14
-LITERALS = frozenset({"string_literal", "verbatim_string_literal", "raw_string_literal", "integer_literal",
-                      "real_literal", "boolean_literal", "null_literal", "character_literal", "default_expression",
-                      "typeof_expression", "sizeof_expression", "lambda_expression", "anonymous_method_expression"})
+LITERALS = frozenset(
+    {
+        "string_literal",
+        "verbatim_string_literal",
+        "raw_string_literal",
+        "integer_literal",
+        "real_literal",
+        "boolean_literal",
+        "null_literal",
+        "character_literal",
+        "default_expression",
+        "typeof_expression",
+        "sizeof_expression",
+        "lambda_expression",
+        "anonymous_method_expression",
+    }
+)
 
 
 class CSharpFlows(_Names, _Members):
@@ -98,8 +113,7 @@ class CSharpFlows(_Names, _Members):
         if t in LITERALS:
             return ()
         if t == "interpolated_string_expression":
-            return self._built(e, [(h, self._ident_context(h)) for h in interpolations(e)
-                                   if not _formatted(h)], cat)
+            return self._built(e, [(h, self._ident_context(h)) for h in interpolations(e) if not _formatted(h)], cat)
         if t == "binary_expression":
             op = text(ctx, e.child_by_field_name("operator"))
             left, right = e.child_by_field_name("left"), e.child_by_field_name("right")
@@ -110,8 +124,7 @@ class CSharpFlows(_Names, _Members):
                 return merge(self.origins(left, cat), self.origins(right, cat))
             return ()  # comparisons, logic and arithmetic give booleans and numbers
         if t == "conditional_expression":
-            return merge(self.origins(e.child_by_field_name("consequence"), cat),
-                         self.origins(e.child_by_field_name("alternative"), cat))
+            return merge(self.origins(e.child_by_field_name("consequence"), cat), self.origins(e.child_by_field_name("alternative"), cat))
         if t == "switch_expression":
             arms = [a for a in e.named_children if a.type == "switch_expression_arm"]
             return merge(*(self.origins(a.named_children[-1], cat) for a in arms if a.named_children))
@@ -120,8 +133,7 @@ class CSharpFlows(_Names, _Members):
         if t == "cast_expression":
             typ = text(ctx, e.child_by_field_name("type"))
             return () if NUMERIC_TYPE.match(typ) else self.origins(e.child_by_field_name("value"), cat)
-        if t in ("array_creation_expression", "implicit_array_creation_expression", "initializer_expression",
-                 "collection_expression"):
+        if t in ("array_creation_expression", "implicit_array_creation_expression", "initializer_expression", "collection_expression"):
             return merge(*(self.origins(c, cat) for c in e.named_children if c.type not in ("array_type",)))
         if t == "identifier":
             return self._identifier(e, cat)
@@ -135,14 +147,24 @@ class CSharpFlows(_Names, _Members):
             typ = text(ctx, e.child_by_field_name("type")).split(".")[-1].split("<")[0]
             ctor = self.model.pattern("propagators", "constructors")
             if ctor is not None and ctor.fullmatch(typ):
-                return self._built(e, [(a, False) for a in arguments(e)], cat) if typ == "StringBuilder" else \
-                    merge(*(self.origins(a, cat) for a in arguments(e)))
+                return (
+                    self._built(e, [(a, False) for a in arguments(e)], cat)
+                    if typ == "StringBuilder"
+                    else merge(*(self.origins(a, cat) for a in arguments(e)))
+                )
             return ()
         if t in ("tuple_expression",):
-            return merge(*(self.origins(c.named_children[-1] if c.type == "argument" and c.named_children else c, cat)
-                           for c in e.named_children))
-        if t in ("this_expression", "base_expression", "is_pattern_expression", "is_expression", "prefix_unary_expression",
-                 "typeof_expression", "default_expression", "sizeof_expression"):
+            return merge(*(self.origins(c.named_children[-1] if c.type == "argument" and c.named_children else c, cat) for c in e.named_children))
+        if t in (
+            "this_expression",
+            "base_expression",
+            "is_pattern_expression",
+            "is_expression",
+            "prefix_unary_expression",
+            "typeof_expression",
+            "default_expression",
+            "sizeof_expression",
+        ):
             return ()
         label = _short(text(ctx, e), 50)
         return (Origin("unknown", label, (self.hop(e, f"`{label}` (not followed)"),)),)
@@ -164,8 +186,7 @@ class CSharpFlows(_Names, _Members):
             prefix = prefixes.get(h.start_byte, "{}") if prefixes is not None else self._literal_prefix(node, h)
             if danger is not None and not danger.search(prefix):
                 continue  # the category's dangerous part (e.g. a URL's host) is fixed before the hole
-            verb = "starts a string" if prefix == "" and node.type == "interpolated_string_expression" else \
-                "spliced into a string"
+            verb = "starts a string" if prefix == "" and node.type == "interpolated_string_expression" else "spliced into a string"
             hop = self.hop(node, f"`{_short(text(self.ctx, h), 40)}` {verb}")
             out.extend(_splice(o, hop, ident) for o in self.origins(h, cat))
         return merge(out)
@@ -186,8 +207,7 @@ class CSharpFlows(_Names, _Members):
             for p in _concat_parts(node):
                 if p.start_byte == hole.start_byte and p.end_byte == hole.end_byte:
                     return out
-                out += _literal_tail(self.ctx, p) if p.type in ("string_literal", "verbatim_string_literal") else \
-                    self._const_value(p)
+                out += _literal_tail(self.ctx, p) if p.type in ("string_literal", "verbatim_string_literal") else self._const_value(p)
         return out
 
     def _const_value(self, e) -> str:
@@ -195,8 +215,11 @@ class CSharpFlows(_Names, _Members):
         name = text(self.ctx, e).split(".")[-1]
         if name in self.consts:
             for d in nodes(self.ctx, "variable_declarator"):
-                if name_of(self.ctx, d) == name and len(d.named_children) > 1 and \
-                        d.named_children[-1].type in ("string_literal", "verbatim_string_literal"):
+                if (
+                    name_of(self.ctx, d) == name
+                    and len(d.named_children) > 1
+                    and d.named_children[-1].type in ("string_literal", "verbatim_string_literal")
+                ):
                     return _literal_tail(self.ctx, d.named_children[-1])
         return "{}"
 
@@ -207,13 +230,12 @@ class CSharpFlows(_Names, _Members):
             return False
         siblings = parent.parent.named_children
         i = next((k for k, s in enumerate(siblings) if s.start_byte == parent.start_byte), -1)
-        before = "".join(text(self.ctx, s) if s.type == "string_content" else "0" for s in siblings[:max(i, 0)])
+        before = "".join(text(self.ctx, s) if s.type == "string_content" else "0" for s in siblings[: max(i, 0)])
         after = text(self.ctx, siblings[i + 1]) if 0 <= i < len(siblings) - 1 and siblings[i + 1].type == "string_content" else ""
         return self._is_ident(before, after)
 
     def _concat_ident(self, parts, i: int) -> bool:
-        before = "".join(_literal_tail(self.ctx, p) if p.type in ("string_literal", "verbatim_string_literal") else "0"
-                         for p in parts[:i])
+        before = "".join(_literal_tail(self.ctx, p) if p.type in ("string_literal", "verbatim_string_literal") else "0" for p in parts[:i])
         after = _literal_head(self.ctx, parts[i + 1]) if i + 1 < len(parts) else ""
         return self._is_ident(before, after)
 
@@ -224,5 +246,4 @@ class CSharpFlows(_Names, _Members):
         if before.count("'") % 2 == 1:
             return False
         b, a = self.model.pattern("sql_identifier_before"), self.model.pattern("sql_identifier_after")
-        return bool((b and b.search(before)) or (a and a.search(after)) or re.search(r"\w$", before)
-                    or re.match(r"\w", after))
+        return bool((b and b.search(before)) or (a and a.search(after)) or re.search(r"\w$", before) or re.match(r"\w", after))

@@ -1,5 +1,6 @@
 """Members and calls in the C# data-flow core: source members, element access, calls (sources,
 sanitisers, propagators, in-file summaries) and the fields/properties of the same type."""
+
 from __future__ import annotations
 
 import re
@@ -44,8 +45,12 @@ class _Members:
         recv = e.child_by_field_name("expression")
         if recv is not None and recv.type == "this_expression":
             return self._field(e, last, cat)
-        if recv is not None and recv.type in ("identifier", "predefined_type") and text(ctx, recv)[:1].isupper() \
-                and self._local_or_param_type(e, text(ctx, recv)) is None:
+        if (
+            recv is not None
+            and recv.type in ("identifier", "predefined_type")
+            and text(ctx, recv)[:1].isupper()
+            and self._local_or_param_type(e, text(ctx, recv)) is None
+        ):
             return (Origin("member", _short(full, 50), (self.hop(e, f"static member `{_short(full, 50)}`"),)),)
         return tuple(o.via(self.hop(e, f"`{_short(full, 50)}`")) for o in self.origins(recv, cat))
 
@@ -85,8 +90,10 @@ class _Members:
             if recv in ("string", "String") and name in ("Format", "Concat", "Join"):
                 holes = args[1:] if name != "Concat" else args
                 fmt = self._format_text(args[0]) if name == "Format" and args else None
-                prefixes = {h.start_byte: re.sub(r"\{\d+[^}]*\}", "{}", fmt.split(f"{{{i}")[0]) if fmt and f"{{{i}" in fmt
-                            else "{}" for i, h in enumerate(holes)}
+                prefixes = {
+                    h.start_byte: re.sub(r"\{\d+[^}]*\}", "{}", fmt.split(f"{{{i}")[0]) if fmt and f"{{{i}" in fmt else "{}"
+                    for i, h in enumerate(holes)
+                }
                 return self._built(e, [(a, False) for a in holes], cat, prefixes)
             return merge(*(tuple(o.via(self.hop(e, f"through `{recv}.{name}`")) for o in self.origins(a, cat)) for a in args))
         fn = e.child_by_field_name("function")
@@ -118,8 +125,13 @@ class _Members:
         call_hop = self.hop(call, f"call to `{name_of(self.ctx, method)}`")
         out = []
         for o in returned:
-            if o.trust == "param" and o.param in params and params.index(o.param) < len(args) and \
-                    o.hops and o.hops[0].line == _param_line(method, o.param, self.ctx):
+            if (
+                o.trust == "param"
+                and o.param in params
+                and params.index(o.param) < len(args)
+                and o.hops
+                and o.hops[0].line == _param_line(method, o.param, self.ctx)
+            ):
                 for a in self.origins(args[params.index(o.param)], cat):
                     merged = a.via(call_hop)
                     for h in o.hops[1:]:
@@ -161,8 +173,7 @@ class _Members:
         if decl is None:
             return (Origin("member", name, (self.hop(e, f"`{name}`: a member not declared in this file"),)),)
         cfg = self.model.pattern("sources", "config", "types")
-        dtype = text(ctx, (ancestor(decl, ("field_declaration",)) or decl).child_by_field_name("type")
-                     or _decl_type(decl))
+        dtype = text(ctx, (ancestor(decl, ("field_declaration",)) or decl).child_by_field_name("type") or _decl_type(decl))
         if cfg is not None and cfg.match(dtype.strip()):
             return (Origin("config", name, (self.hop(decl, f"`{name}` ({dtype}) holds configuration"),)),)
         out = []

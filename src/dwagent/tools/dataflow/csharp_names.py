@@ -1,5 +1,6 @@
 """Names in the C# data-flow core: locals and their definitions, parameters and what binds them
 (request attributes, controller/hub/gRPC/handler methods, minimal-API and subscription lambdas)."""
+
 from __future__ import annotations
 
 import re
@@ -27,8 +28,7 @@ class _Names:
             p = self._parameter(fn, name)
             defs = self._local_defs(fn, name, e, p)
             if defs is not None:
-                return merge(*(self._param_origin(fn, p, name) if d[0] == "param" else self._def_origins(d, name, cat)
-                               for d in defs))
+                return merge(*(self._param_origin(fn, p, name) if d[0] == "param" else self._def_origins(d, name, cat) for d in defs))
         return self._field(e, name, cat)
 
     def _parameter(self, fn, name: str):
@@ -89,13 +89,19 @@ class _Names:
         if typ is None:
             return ""
         tname = name_of(ctx, typ)
-        bases = [re.sub(r"\s+", "", text(ctx, b)).split(".")[-1] for b in
-                 (typ.named_children if typ is not None else ()) if b.type == "base_list" for b in b.named_children]
+        bases = [
+            re.sub(r"\s+", "", text(ctx, b)).split(".")[-1]
+            for b in (typ.named_children if typ is not None else ())
+            if b.type == "base_list"
+            for b in b.named_children
+        ]
         entry_bases = self.model.pattern("sources", "untrusted", "entry_bases")
         entry_names = self.model.pattern("sources", "untrusted", "entry_type_names")
-        if any(entry_bases is not None and entry_bases.match(b) for b in bases) or \
-                attributes(ctx, typ) & set(src.get("entry_type_attributes", ())) or \
-                (entry_names is not None and entry_names.search(tname) and bases):
+        if (
+            any(entry_bases is not None and entry_bases.match(b) for b in bases)
+            or attributes(ctx, typ) & set(src.get("entry_type_attributes", ()))
+            or (entry_names is not None and entry_names.search(tname) and bases)
+        ):
             return f"`{tname}.{name}`, an action/hub method bound from requests"
         return ""
 
@@ -104,9 +110,12 @@ class _Names:
         while cur is not None and cur.type not in FUNCTIONS:
             if cur.type == "lambda_expression":
                 params = cur.child_by_field_name("parameters")
-                names = [text(self.ctx, p.child_by_field_name("name") or p) for p in
-                         (params.named_children if params is not None and params.type == "parameter_list" else
-                          [params] if params is not None else [])]
+                names = [
+                    text(self.ctx, p.child_by_field_name("name") or p)
+                    for p in (
+                        params.named_children if params is not None and params.type == "parameter_list" else [params] if params is not None else []
+                    )
+                ]
                 if name in names:
                     return cur
             cur = cur.parent
@@ -116,16 +125,14 @@ class _Names:
         params = lam.child_by_field_name("parameters")
         for p in params.named_children if params is not None and params.type == "parameter_list" else ():
             typ = text(self.ctx, p.child_by_field_name("type"))
-            if text(self.ctx, p.child_by_field_name("name")) == name and typ and \
-                    (NUMERIC_TYPE.match(typ) or typ.rstrip("?") in self._enums):
+            if text(self.ctx, p.child_by_field_name("name")) == name and typ and (NUMERIC_TYPE.match(typ) or typ.rstrip("?") in self._enums):
                 return ()
         call = ancestor(lam, ("invocation_expression",))
         ptype = ""
         for p in params.named_children if params is not None and params.type == "parameter_list" else ():
             if text(self.ctx, p.child_by_field_name("name")) == name:
                 ptype = text(self.ctx, p.child_by_field_name("type"))
-                bound = attributes(self.ctx, p) & set(self.model.setting("sources", "untrusted", "param_attributes",
-                                                                         default=()))
+                bound = attributes(self.ctx, p) & set(self.model.setting("sources", "untrusted", "param_attributes", default=()))
                 # a typed parameter of another type is an injected service (HttpContext, a
                 # client, a repository), not route data, unless an attribute binds it
                 if ptype and not bound and not re.fullmatch(r"(string|String)(\[\])?\??", ptype):
@@ -135,8 +142,12 @@ class _Names:
             api = self.model.pattern("sources", "untrusted", "minimal_api_calls")
             subs = self.model.pattern("sources", "untrusted", "subscription_calls")
             subr = self.model.pattern("sources", "untrusted", "subscription_receiver")
-            if api is not None and api.fullmatch(cname) and arguments(call) and \
-                    unwrap(arguments(call)[0]).type in ("string_literal", "interpolated_string_expression"):
+            if (
+                api is not None
+                and api.fullmatch(cname)
+                and arguments(call)
+                and unwrap(arguments(call)[0]).type in ("string_literal", "interpolated_string_expression")
+            ):
                 return (Origin("untrusted", name, (Hop(line(lam), f"`{name}` is bound by route `{cname}`"),)),)
             if subs is not None and subs.match(cname) and subr is not None and subr.search(recv.split(".")[-1] or "-"):
                 return (Origin("untrusted", name, (Hop(line(lam), f"`{name}` is a message payload ({cname})"),)),)
@@ -157,14 +168,17 @@ class _Names:
                 declared = True
                 if len(n.named_children) > 1:
                     defs.append(("init", n, n.named_children[-1]))
-            elif t == "variable_declarator" and n.named_children and n.named_children[0].type == "tuple_pattern" \
-                    and name in [text(self.ctx, c) for c in n.named_children[0].named_children]:
+            elif (
+                t == "variable_declarator"
+                and n.named_children
+                and n.named_children[0].type == "tuple_pattern"
+                and name in [text(self.ctx, c) for c in n.named_children[0].named_children]
+            ):
                 # `var (a, b) = F();` — element-wise when the right side is a tuple literal
                 declared = True
                 names = [text(self.ctx, c) for c in n.named_children[0].named_children]
                 value = n.named_children[-1]
-                elems = [c.named_children[-1] for c in value.named_children if c.type == "argument"] \
-                    if value.type == "tuple_expression" else []
+                elems = [c.named_children[-1] for c in value.named_children if c.type == "argument"] if value.type == "tuple_expression" else []
                 defs.append(("init", n, elems[names.index(name)] if len(elems) == len(names) else value))
             elif t == "declaration_expression" and text(self.ctx, n.child_by_field_name("name")) == name:
                 declared = True
@@ -174,8 +188,7 @@ class _Names:
                 defs.append(("foreach", n, n.child_by_field_name("right")))
             elif t in ("catch_declaration", "declaration_pattern", "recursive_pattern") and name in text(self.ctx, n).split():
                 declared = True
-            elif t == "assignment_expression" and n.end_byte <= use.start_byte and \
-                    text(self.ctx, n.child_by_field_name("left")) == name:
+            elif t == "assignment_expression" and n.end_byte <= use.start_byte and text(self.ctx, n.child_by_field_name("left")) == name:
                 defs.append(("assign", n, n.child_by_field_name("right")))
             elif t == "invocation_expression" and n.end_byte <= use.start_byte:
                 recv, cname = callee(self.ctx, n)
@@ -199,8 +212,13 @@ class _Names:
             if kind == "assign" and text(self.ctx, node.child_by_field_name("operator")) != "=":
                 continue
             stmt = ancestor(node, ("expression_statement", "local_declaration_statement"))
-            if stmt is not None and stmt.parent is not None and stmt.parent.type == "block" and _contains(stmt.parent, use) \
-                    and ancestor(node, ("lambda_expression",)) is ancestor(use, ("lambda_expression",)):
+            if (
+                stmt is not None
+                and stmt.parent is not None
+                and stmt.parent.type == "block"
+                and _contains(stmt.parent, use)
+                and ancestor(node, ("lambda_expression",)) is ancestor(use, ("lambda_expression",))
+            ):
                 return defs[i:]
         return defs
 
@@ -211,15 +229,16 @@ class _Names:
         recv, cname = callee(self.ctx, call)
         if not re.fullmatch(fill["name"], cname) or not re.search(fill["receiver"], recv.split(".")[-1] or "-"):
             return False
-        return any(text(self.ctx, unwrap(a)).split("[")[0].split(".")[0] == name or
-                   re.match(rf"(new\s+\w+<\w+>\s*\(\s*)?{re.escape(name)}\b", text(self.ctx, unwrap(a)))
-                   for a in arguments(call))
+        return any(
+            text(self.ctx, unwrap(a)).split("[")[0].split(".")[0] == name
+            or re.match(rf"(new\s+\w+<\w+>\s*\(\s*)?{re.escape(name)}\b", text(self.ctx, unwrap(a)))
+            for a in arguments(call)
+        )
 
     def _def_origins(self, d, name: str, cat: str) -> tuple[Origin, ...]:
         kind, node, value = d
         ctx = self.ctx
-        hop = self.hop(node, f"`{name}` = `{_short(text(ctx, value), 50)}`" if kind in ("init", "assign") else
-                       f"`{_short(text(ctx, node), 60)}`")
+        hop = self.hop(node, f"`{name}` = `{_short(text(ctx, value), 50)}`" if kind in ("init", "assign") else f"`{_short(text(ctx, node), 60)}`")
         if kind == "fill":
             recv = callee(ctx, node)[0]
             return (Origin("untrusted", f"{recv} bytes", (Hop(line(node), f"`{name}` filled from `{recv}`"),)),)
@@ -247,4 +266,3 @@ class _Names:
         if kind == "assign" and text(ctx, node.child_by_field_name("operator")) == "+=":
             found = tuple(_splice(o, self.hop(node, f"`{_short(text(ctx, value), 40)}` appended"), False) for o in found)
         return tuple(o.via(hop) for o in found)
-

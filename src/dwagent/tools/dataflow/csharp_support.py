@@ -1,4 +1,5 @@
 """Syntax helpers of the C# data-flow core (no state): string pieces, parameters, returns."""
+
 from __future__ import annotations
 
 import re
@@ -8,8 +9,15 @@ from dwagent.tools.dataflow.flow import Hop, Origin
 from dwagent.tools.syntax.tree import line, member_body, text, unwrap
 
 SUMMARY_DEPTH = 3  # in-file calls followed into their callees
-FUNCTIONS = ("method_declaration", "constructor_declaration", "local_function_statement", "operator_declaration",
-             "property_declaration", "accessor_declaration", "indexer_declaration")
+FUNCTIONS = (
+    "method_declaration",
+    "constructor_declaration",
+    "local_function_statement",
+    "operator_declaration",
+    "property_declaration",
+    "accessor_declaration",
+    "indexer_declaration",
+)
 
 
 def _short(s: str, n: int = 60) -> str:
@@ -46,8 +54,7 @@ def _concat_parts(e) -> list:
     parts, stack = [], [e]
     while stack:
         n = unwrap(stack.pop())
-        if n.type == "binary_expression" and n.child_by_field_name("operator") is not None and \
-                n.child_by_field_name("operator").type == "+":
+        if n.type == "binary_expression" and n.child_by_field_name("operator") is not None and n.child_by_field_name("operator").type == "+":
             stack.extend([n.child_by_field_name("right"), n.child_by_field_name("left")])
         else:
             parts.append(n)
@@ -82,8 +89,7 @@ def _arity(m) -> int:
 
 def _param_names(ctx, m) -> list[str]:
     params = m.child_by_field_name("parameters")
-    return [text(ctx, p.child_by_field_name("name")) for p in (params.named_children if params is not None else ())
-            if p.type == "parameter"]
+    return [text(ctx, p.child_by_field_name("name")) for p in (params.named_children if params is not None else ()) if p.type == "parameter"]
 
 
 def _param_line(m, name: str, ctx) -> int:
@@ -113,4 +119,3 @@ def _returned(method) -> list:
             out.extend(c for c in n.named_children if c.type != "comment")
         stack.extend(n.named_children)
     return out
-

@@ -6,6 +6,7 @@ socket bytes, message payloads, uploads) and `stored` values used as values (row
 written by users earlier: second order) let a finding be critical or high; the others are
 written into the finding's message as the reason its severity is lower.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
@@ -14,12 +15,12 @@ from dataclasses import dataclass, field, replace
 # a property of a base class): not demonstrated to be input, so it ranks with configuration.
 TRUST_RANK: dict[str, int] = {
     "untrusted": 6,
-    "lower": 5,      # command line, environment, console
-    "stored": 4,     # read back from a database or file (second order)
-    "param": 3,      # a parameter of a method whose callers are not in view
-    "unknown": 2,    # a call or member the core cannot see into
-    "member": 1,     # state of the object, set by code or operator configuration
-    "config": 0,     # options classes, IConfiguration, settings files
+    "lower": 5,  # command line, environment, console
+    "stored": 4,  # read back from a database or file (second order)
+    "param": 3,  # a parameter of a method whose callers are not in view
+    "unknown": 2,  # a call or member the core cannot see into
+    "member": 1,  # state of the object, set by code or operator configuration
+    "config": 0,  # options classes, IConfiguration, settings files
 }
 
 TRUST_WORDS: dict[str, str] = {
@@ -50,7 +51,7 @@ class Origin:
     trust: str
     label: str
     hops: tuple[Hop, ...] = ()
-    param: str = ""          # for trust == "param": the parameter's name (summaries substitute it)
+    param: str = ""  # for trust == "param": the parameter's name (summaries substitute it)
     identifier: bool = False
 
     @property
@@ -112,8 +113,7 @@ def grade(origins, *, high: str = "high", identifiers_matter: bool = False, rais
     words = TRUST_WORDS[best.trust]
     if best.trust == "untrusted" or (best.trust == "stored" and not best.identifier):
         # values read back from storage were written by users earlier: second-order input
-        return Verdict(high, "high" if best.trust == "untrusted" else "medium",
-                       f"{words} `{best.label}` reaches it unguarded", best)
+        return Verdict(high, "high" if best.trust == "untrusted" else "medium", f"{words} `{best.label}` reaches it unguarded", best)
     if raise_lower and best.trust == "lower":
         return Verdict(high, "medium", f"{words} `{best.label}` reaches a shell unguarded", best)
     if identifiers_matter and all(o.identifier for o in origins):

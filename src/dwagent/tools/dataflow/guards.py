@@ -10,6 +10,7 @@ Polarity matters: a check that exits when the value is *valid* guards nothing. V
 rejector patterns are data (`models/<language>.yaml`), matched against the condition's text; the
 name must appear inside the matched call's parentheses or as its receiver.
 """
+
 from __future__ import annotations
 
 import re
@@ -17,12 +18,21 @@ import re
 from dwagent.tools.dataflow.model import Model
 from dwagent.tools.syntax.tree import text
 
-_EXITS = {"csharp": ("return_statement", "throw_statement", "continue_statement", "break_statement", "goto_statement"),
-          "python": ("return_statement", "raise_statement", "continue_statement", "break_statement")}
+_EXITS = {
+    "csharp": ("return_statement", "throw_statement", "continue_statement", "break_statement", "goto_statement"),
+    "python": ("return_statement", "raise_statement", "continue_statement", "break_statement"),
+}
 _EXIT_CALL = re.compile(r"^\s*(abort|sys\.exit|exit|flask\.abort|raise_for_status)\s*\(")
 _IF = {"csharp": "if_statement", "python": "if_statement"}
-_FUNCTIONS = ("method_declaration", "constructor_declaration", "local_function_statement", "function_definition",
-              "accessor_declaration", "lambda_expression", "lambda")
+_FUNCTIONS = (
+    "method_declaration",
+    "constructor_declaration",
+    "local_function_statement",
+    "function_definition",
+    "accessor_declaration",
+    "lambda_expression",
+    "lambda",
+)
 
 
 def _exits(ctx, node, language: str) -> bool:
@@ -42,7 +52,9 @@ def _consequence(node):
     return node.child_by_field_name("consequence")
 
 
-_FIELD = r"(?m)^\s*(?:\[[^\]\n]*\]\s*)*((?:(?:public|private|protected|internal|static|readonly|const|volatile|new)\s+)+)[\w<>\[\],.?() ]+?\s+{}\s*(=|;)"
+_FIELD = (
+    r"(?m)^\s*(?:\[[^\]\n]*\]\s*)*((?:(?:public|private|protected|internal|static|readonly|const|volatile|new)\s+)+)[\w<>\[\],.?() ]+?\s+{}\s*(=|;)"
+)
 
 
 def receiver_is_fixed(ctx, language: str, receiver: str) -> bool:
@@ -74,7 +86,7 @@ def _applies(cond: str, pattern: re.Pattern, name: str, *, want_negated: bool | 
         # the receiver chain before the match (`Allowed.` in `Allowed.Contains(`) belongs to it
         while start > 0 and (cond[start - 1].isalnum() or cond[start - 1] in "._"):
             start -= 1
-        if fixed is not None and "(" in m.group(0) and not fixed(cond[start:m.start()]):
+        if fixed is not None and "(" in m.group(0) and not fixed(cond[start : m.start()]):
             continue
         depth, end = 0, m.end()
         for i in range(m.end() - 1, len(cond)):
@@ -88,7 +100,7 @@ def _applies(cond: str, pattern: re.Pattern, name: str, *, want_negated: bool | 
                     break
         if "(" not in m.group(0):
             # a membership test (`x not in ALLOWED`): the value sits before the operator
-            left = re.split(r"\b(and|or)\b|&&|\|\|", cond[:m.start()])[-1]
+            left = re.split(r"\b(and|or)\b|&&|\|\|", cond[: m.start()])[-1]
             if not word.search(left):
                 continue
             negated = left.rstrip().endswith("not")
@@ -130,8 +142,9 @@ def guarded(ctx, model: Model, use, names, category: str) -> str:
             if sib.type != _IF[language] or not _exits(ctx, _consequence(sib), language):
                 continue
             cond = text(ctx, sib.child_by_field_name("condition"))
-            if any(_applies(cond, p, n, want_negated=True, fixed=fixed) for p in validators for n in names) or \
-                    any(_applies(cond, p, n, want_negated=False) for p in rejectors for n in names):
+            if any(_applies(cond, p, n, want_negated=True, fixed=fixed) for p in validators for n in names) or any(
+                _applies(cond, p, n, want_negated=False) for p in rejectors for n in names
+            ):
                 return cond
         child, cur = cur, cur.parent
     return ""

@@ -4,6 +4,7 @@
 a few hops (a local's single initialiser, a `const`/`static readonly` field, a module-level
 assignment), returning the literal's value and the hops, or None when any step is not a literal.
 """
+
 from __future__ import annotations
 
 import re
@@ -56,8 +57,9 @@ def csharp_literal(ctx, expr, depth: int = 0):
 
 
 def _reassigned(ctx, fn, name: str) -> bool:
-    return any(text(ctx, a.child_by_field_name("left")) == name for a in nodes(ctx, "assignment_expression")
-               if fn.start_byte <= a.start_byte < fn.end_byte)
+    return any(
+        text(ctx, a.child_by_field_name("left")) == name for a in nodes(ctx, "assignment_expression") if fn.start_byte <= a.start_byte < fn.end_byte
+    )
 
 
 def python_literal(ctx, expr, depth: int = 0):
@@ -73,10 +75,13 @@ def python_literal(ctx, expr, depth: int = 0):
         return None
     name = text(ctx, expr)
     fn = ancestor(expr, ("function_definition",))
-    assigns = [a for a in nodes(ctx, "assignment") if text(ctx, a.child_by_field_name("left")) == name
-               and a.start_byte < expr.start_byte
-               and (ancestor(a, ("function_definition",)) is None or
-                    (fn is not None and fn.start_byte <= a.start_byte < fn.end_byte))]
+    assigns = [
+        a
+        for a in nodes(ctx, "assignment")
+        if text(ctx, a.child_by_field_name("left")) == name
+        and a.start_byte < expr.start_byte
+        and (ancestor(a, ("function_definition",)) is None or (fn is not None and fn.start_byte <= a.start_byte < fn.end_byte))
+    ]
     if len(assigns) != 1:
         return None
     found = python_literal(ctx, assigns[0].child_by_field_name("right"), depth + 1)

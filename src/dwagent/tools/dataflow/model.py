@@ -3,6 +3,7 @@
 The engine never names a framework type itself: everything that says "this is request data",
 "this makes a value safe for SQL" or "this is an LDAP query" lives in `models/<language>.yaml`.
 """
+
 from __future__ import annotations
 
 import re
@@ -35,8 +36,11 @@ def _calls(items) -> tuple[CallPattern, ...]:
     out = []
     for item in items or ():
         recv = item.get("receiver", "")
-        out.append(CallPattern(re.compile(recv) if recv else None, re.compile(item["name"]),
-                               re.compile(item["when_text"]) if item.get("when_text") else None))
+        out.append(
+            CallPattern(
+                re.compile(recv) if recv else None, re.compile(item["name"]), re.compile(item["when_text"]) if item.get("when_text") else None
+            )
+        )
     return tuple(out)
 
 

@@ -8,6 +8,7 @@ constants, parameters (request-bound when the function is a route or a view, see
 calls of functions of the same file (what their return carries, parameters substituted). Sources,
 sanitisers and propagators are `models/python.yaml`.
 """
+
 from __future__ import annotations
 
 import re
@@ -43,10 +44,14 @@ class PythonFlows:
         for fn in _walk(ctx.tree.root_node) if ctx.tree is not None else ():
             if fn.type == "function_definition":
                 self._functions.setdefault(text(ctx, fn.child_by_field_name("name")), []).append(fn)
-        self._module_consts = {text(ctx, a.child_by_field_name("left")) for a in nodes(ctx, "assignment")
-                               if a.parent is not None and a.parent.parent is not None
-                               and a.parent.parent.type == "module"
-                               and re.fullmatch(r"[A-Z][A-Z0-9_]*", text(ctx, a.child_by_field_name("left")))}
+        self._module_consts = {
+            text(ctx, a.child_by_field_name("left"))
+            for a in nodes(ctx, "assignment")
+            if a.parent is not None
+            and a.parent.parent is not None
+            and a.parent.parent.type == "module"
+            and re.fullmatch(r"[A-Z][A-Z0-9_]*", text(ctx, a.child_by_field_name("left")))
+        }
 
     def origins(self, expr, category: str = "all") -> tuple[Origin, ...]:
         """Origins that may reach `expr` for a sink of `category` (its sanitisers applied)."""
@@ -71,8 +76,9 @@ class PythonFlows:
         if t in LITERALS:
             return ()
         if t == "string":
-            holes = [c.child_by_field_name("expression") or c.named_children[0] for c in e.named_children
-                     if c.type == "interpolation" and c.named_children]
+            holes = [
+                c.child_by_field_name("expression") or c.named_children[0] for c in e.named_children if c.type == "interpolation" and c.named_children
+            ]
             return self._built(e, [h for h in holes if not _formatted(ctx, h)], cat)
         if t == "concatenated_string":
             return merge(*(self.origins(c, cat) for c in e.named_children))
@@ -95,8 +101,10 @@ class PythonFlows:
         if t == "dictionary":
             return merge(*(self.origins(p.child_by_field_name("value"), cat) for p in e.named_children if p.type == "pair"))
         if t in ("list_comprehension", "generator_expression", "set_comprehension"):
-            return merge(*(self.origins(c, cat) for c in e.named_children[:1]),
-                         *(self.origins(c.child_by_field_name("right"), cat) for c in e.named_children if c.type == "for_in_clause"))
+            return merge(
+                *(self.origins(c, cat) for c in e.named_children[:1]),
+                *(self.origins(c.child_by_field_name("right"), cat) for c in e.named_children if c.type == "for_in_clause"),
+            )
         if t == "identifier":
             return self._identifier(e, cat)
         if t == "attribute":
@@ -161,11 +169,16 @@ class PythonFlows:
         trust = self._source(name)
         if trust:
             return (Origin(trust, name, (Hop(line(e), f"`{name}`: {trust} source"),)),)
-        module_defs = [a for a in nodes(ctx, "assignment") if text(ctx, a.child_by_field_name("left")) == name
-                       and ancestor(a, ("function_definition",)) is None]
+        module_defs = [
+            a for a in nodes(ctx, "assignment") if text(ctx, a.child_by_field_name("left")) == name and ancestor(a, ("function_definition",)) is None
+        ]
         if module_defs:
-            return merge(*(tuple(o.via(Hop(line(a), f"module-level `{name}`")) for o in
-                               self.origins(a.child_by_field_name("right"), cat)) for a in module_defs))
+            return merge(
+                *(
+                    tuple(o.via(Hop(line(a), f"module-level `{name}`")) for o in self.origins(a.child_by_field_name("right"), cat))
+                    for a in module_defs
+                )
+            )
         return ()
 
     def _defs(self, fn, name: str, use):
@@ -175,8 +188,11 @@ class PythonFlows:
                 continue
             if n.type in ("assignment", "augmented_assignment"):
                 left = n.child_by_field_name("left")
-                names = [text(self.ctx, left)] if left.type == "identifier" else \
-                    [text(self.ctx, c) for c in left.named_children if c.type == "identifier"]
+                names = (
+                    [text(self.ctx, left)]
+                    if left.type == "identifier"
+                    else [text(self.ctx, c) for c in left.named_children if c.type == "identifier"]
+                )
                 if name in names:
                     defs.append((n.type, n, n.child_by_field_name("right")))
             elif n.type == "for_statement" and name in text(self.ctx, n.child_by_field_name("left")).replace(",", " ").split():
@@ -192,8 +208,13 @@ class PythonFlows:
         for i in range(len(defs) - 1, -1, -1):
             kind, node, _ = defs[i]
             stmt = node.parent
-            if kind == "assignment" and stmt is not None and stmt.parent is not None and \
-                    stmt.parent.start_byte <= use.start_byte < stmt.parent.end_byte and stmt.parent.type in ("block", "module"):
+            if (
+                kind == "assignment"
+                and stmt is not None
+                and stmt.parent is not None
+                and stmt.parent.start_byte <= use.start_byte < stmt.parent.end_byte
+                and stmt.parent.type in ("block", "module")
+            ):
                 return defs[i:]
         return defs
 
@@ -220,8 +241,11 @@ class PythonFlows:
         fname = text(ctx, fn.child_by_field_name("name"))
         holder = fn.parent if fn.parent is not None and fn.parent.type == "decorated_definition" else None
         routes = self.model.pattern("sources", "untrusted", "route_decorators")
-        if holder is not None and routes is not None and any(
-                d.type == "decorator" and routes.search(decorator_text(ctx, d)) for d in holder.named_children):
+        if (
+            holder is not None
+            and routes is not None
+            and any(d.type == "decorator" and routes.search(decorator_text(ctx, d)) for d in holder.named_children)
+        ):
             return (Origin("untrusted", name, (Hop(line(p), f"`{name}` is a parameter of route `{fname}`"),)),)
         params = _param_names(ctx, fn)
         view = self.model.pattern("sources", "untrusted", "view_request_param")
@@ -279,8 +303,11 @@ class PythonFlows:
             if any(p.matches(obj, name, "") for p in self.model.source_calls.get(trust, ())):
                 return (Origin(trust, label, (Hop(line(e), f"`{label}`: {trust} source"),)),)
         argn = e.child_by_field_name("arguments")
-        args = [a.child_by_field_name("value") if a.type == "keyword_argument" else a
-                for a in (argn.named_children if argn is not None else ()) if a.type != "comment"]
+        args = [
+            a.child_by_field_name("value") if a.type == "keyword_argument" else a
+            for a in (argn.named_children if argn is not None else ())
+            if a.type != "comment"
+        ]
         fn = e.child_by_field_name("function")
         if name == "format" and fn is not None and fn.type == "attribute":
             return self._built(e, [fn.child_by_field_name("object"), *args], cat)
@@ -296,8 +323,10 @@ class PythonFlows:
             hop = Hop(line(e), f"through `.{name}()`")
             # `table.get(key, default)`: the default is returned as it is, whatever the table holds
             extra = args[1:2] if name in ("get", "pop", "setdefault") else []
-            return merge(tuple(o.via(hop) for o in self.origins(fn.child_by_field_name("object"), cat)),
-                         *(tuple(o.via(hop) for o in self.origins(a, cat)) for a in extra))
+            return merge(
+                tuple(o.via(hop) for o in self.origins(fn.child_by_field_name("object"), cat)),
+                *(tuple(o.via(hop) for o in self.origins(a, cat)) for a in extra),
+            )
         return (Origin("unknown", label, (Hop(line(e), f"result of `{label}`"),)),)
 
     def _summary(self, call, fn, args, cat: str) -> tuple[Origin, ...]:
@@ -305,8 +334,13 @@ class PythonFlows:
             return ()
         self._stack.append(fn.start_byte)
         try:
-            returned = merge(*(self.origins(r.named_children[0], cat) for r in _walk(fn.child_by_field_name("body"))
-                               if r.type == "return_statement" and r.named_children))
+            returned = merge(
+                *(
+                    self.origins(r.named_children[0], cat)
+                    for r in _walk(fn.child_by_field_name("body"))
+                    if r.type == "return_statement" and r.named_children
+                )
+            )
         finally:
             self._stack.pop()
         params = [p for p in _param_names(self.ctx, fn) if p not in ("self", "cls")]

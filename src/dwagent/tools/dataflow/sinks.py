@@ -6,6 +6,7 @@ in-file callers of a method substitute its parameters (a parameter -> sink summa
 backwards, two levels deep), grades the result by the strongest origin (`flow.grade`) and turns
 it into a Hit whose hops are the path from the source to the sink.
 """
+
 from __future__ import annotations
 
 import re
@@ -51,16 +52,27 @@ def _spec(language: str, category: str) -> _Spec:
     def rx(p):
         return re.compile(p) if p else None
 
-    calls = tuple((rx(c["name"]), rx(c.get("receiver")), tuple(c.get("args", [0])), rx(c.get("when_text")),
-                   tuple(c.get("keywords") or ()), bool(c.get("skip_method_arg"))) for c in raw.get("calls") or ())
+    calls = tuple(
+        (
+            rx(c["name"]),
+            rx(c.get("receiver")),
+            tuple(c.get("args", [0])),
+            rx(c.get("when_text")),
+            tuple(c.get("keywords") or ()),
+            bool(c.get("skip_method_arg")),
+        )
+        for c in raw.get("calls") or ()
+    )
     ctors = tuple((rx(c["type"]), tuple(c.get("args", [0]))) for c in raw.get("constructors") or ())
     assigns = tuple((rx(a["property"]), rx(a.get("when_text"))) for a in raw.get("assignments") or ())
     indexers = tuple(rx(i["receiver"]) for i in raw.get("indexers") or ())
-    words = [c["name"] for c in raw.get("calls") or ()] + [c["type"] for c in raw.get("constructors") or ()] + \
-        [a["property"] for a in raw.get("assignments") or ()]
+    words = (
+        [c["name"] for c in raw.get("calls") or ()]
+        + [c["type"] for c in raw.get("constructors") or ()]
+        + [a["property"] for a in raw.get("assignments") or ()]
+    )
     # names are full-match patterns; as a prefilter they only need to occur as a word somewhere
-    prefilter = re.compile("|".join(f"(?:{w})" for w in words)) if words and not indexers and \
-        not raw.get("subscript_assignments") else None
+    prefilter = re.compile("|".join(f"(?:{w})" for w in words)) if words and not indexers and not raw.get("subscript_assignments") else None
     return _Spec(calls, ctors, assigns, indexers, prefilter)
 
 
@@ -165,7 +177,7 @@ def _derived(ctx, site: Site, names: list[str]) -> list[str]:
     words = {n for n in names if n}
     for stmt in text(ctx, fn)[: max(0, site.node.start_byte - fn.start_byte)].splitlines():
         m = _ASSIGN.match(stmt.strip())
-        if m and any(re.search(rf"(?<![\w.]){re.escape(w)}\b", stmt[m.end() - 1:]) for w in words):
+        if m and any(re.search(rf"(?<![\w.]){re.escape(w)}\b", stmt[m.end() - 1 :]) for w in words):
             out.append(m.group(1))
     return out
 
@@ -189,9 +201,11 @@ def with_callers(ctx, flows, site_node, origins, category: str, depth: int = CAL
     method = ancestor(site_node, ("method_declaration",))
     if method is None or depth <= 0:
         return tuple(out)
-    params = [text(ctx, p.child_by_field_name("name")) for p in
-              (method.child_by_field_name("parameters").named_children if method.child_by_field_name("parameters") else ())
-              if p.type == "parameter"]
+    params = [
+        text(ctx, p.child_by_field_name("name"))
+        for p in (method.child_by_field_name("parameters").named_children if method.child_by_field_name("parameters") else ())
+        if p.type == "parameter"
+    ]
     mname = name_of(ctx, method)
     for o in origins:
         if o.trust != "param" or o.param not in params:
@@ -212,10 +226,25 @@ def with_callers(ctx, flows, site_node, origins, category: str, depth: int = CAL
     return merge(out)
 
 
-def report(ctx, flows, site: Site, category: str, *, high: str, what: str = "", fix: str = "",
-           min_trust: str = "param", identifiers_matter: bool = False, origins=None, message: str = "",
-           at=None, max_lines: int = 3, ignore: tuple[str, ...] = (), pending_params: bool = False,
-           raise_lower: bool = False) -> Iterable[Hit]:
+def report(
+    ctx,
+    flows,
+    site: Site,
+    category: str,
+    *,
+    high: str,
+    what: str = "",
+    fix: str = "",
+    min_trust: str = "param",
+    identifiers_matter: bool = False,
+    origins=None,
+    message: str = "",
+    at=None,
+    max_lines: int = 3,
+    ignore: tuple[str, ...] = (),
+    pending_params: bool = False,
+    raise_lower: bool = False,
+) -> Iterable[Hit]:
     """At most one Hit for a sink site, graded by evidence; nothing when no origin of at least
     `min_trust` (and not of a trust in `ignore`) survives the guards. With `pending_params`, a
     finding resting on a parameter is kept only if the cross-file pass finds a caller passing
@@ -249,9 +278,15 @@ def report(ctx, flows, site: Site, category: str, *, high: str, what: str = "", 
     hops = tuple((h.line, h.note) for h in o.hops) + ((line(site.node), f"reaches `{site.label}`"),)
     opening = message or f"{what} `{site.label}`"
     tail = f"; {fix}" if fix else ""
-    yield make_hit(at if at is not None else site.node, f"{opening}: {verdict.reason}{note}{tail}",
-                   max_lines=max_lines, severity=verdict.severity, confidence=verdict.confidence,
-                   hops=_dedupe(hops), properties=tuple(props))
+    yield make_hit(
+        at if at is not None else site.node,
+        f"{opening}: {verdict.reason}{note}{tail}",
+        max_lines=max_lines,
+        severity=verdict.severity,
+        confidence=verdict.confidence,
+        hops=_dedupe(hops),
+        properties=tuple(props),
+    )
 
 
 def _param_summary(ctx, node, o: Origin, category: str, high: str) -> list[tuple[str, str]]:
@@ -273,8 +308,14 @@ def _param_summary(ctx, node, o: Origin, category: str, high: str) -> list[tuple
     names = [n for n in names if n not in ("self", "cls")]
     if o.param not in names:
         return []
-    return [("flow_function", name_of(ctx, fn)), ("flow_param", o.param), ("flow_index", str(names.index(o.param))),
-            ("flow_arity", str(len(names))), ("flow_category", category), ("flow_high", high)]
+    return [
+        ("flow_function", name_of(ctx, fn)),
+        ("flow_param", o.param),
+        ("flow_index", str(names.index(o.param))),
+        ("flow_arity", str(len(names))),
+        ("flow_category", category),
+        ("flow_high", high),
+    ]
 
 
 def is_built(o: Origin) -> bool:

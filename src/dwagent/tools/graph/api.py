@@ -4,6 +4,7 @@
 and saves it; the result is cached per (database, content key) within the process, so the
 several wiring rules run by the rules engine share one build.
 """
+
 from __future__ import annotations
 
 from collections.abc import Mapping
@@ -46,8 +47,7 @@ def coerce_config(config: Any) -> GraphConfig:
 
 def _main_language(conn) -> str:
     """csharp or python: whichever has more indexed files (C# on a tie or an empty tree)."""
-    counts = dict(conn.execute("SELECT language, COUNT(*) FROM files WHERE language IN ('csharp', 'python') "
-                               "GROUP BY language").fetchall())
+    counts = dict(conn.execute("SELECT language, COUNT(*) FROM files WHERE language IN ('csharp', 'python') GROUP BY language").fetchall())
     return "python" if counts.get("python", 0) > counts.get("csharp", 0) else "csharp"
 
 

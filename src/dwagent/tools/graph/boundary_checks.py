@@ -9,6 +9,7 @@ decision, however many handlers it reaches.
 Taxonomy: these reuse the existing categories (`unauthenticated-endpoint`, `tls-bypass`,
 `unbounded-growth`) with their own CWE lists, so the eval suite's per-category coverage holds.
 """
+
 from __future__ import annotations
 
 import re
@@ -20,15 +21,20 @@ from dwagent.tools.graph.dispatch import STATE_CHANGES, Dispatch
 from dwagent.tools.graph.entrypoints import EntryPoint
 from dwagent.tools.rules.registry import get_rule, index_rule, make_finding
 
-RAW_KINDS = frozenset({"tcp-listener", "udp-listener", "http-listener", "socket", "named-pipe", "websocket-server",
-                       "message-server", "python-server"})
+RAW_KINDS = frozenset(
+    {"tcp-listener", "udp-listener", "http-listener", "socket", "named-pipe", "websocket-server", "message-server", "python-server"}
+)
 DISCOVERY = re.compile(r"(?i)mdns|discover|gossip|broadcast|multicast|announce|beacon")
-BOUND = re.compile(r"\bSemaphoreSlim\b|\bSemaphore\b|BoundedChannel|CreateBounded|\bMaxConnections\b|"
-                   r"\bmax_?connections\b|\basyncio\.Semaphore\b|\bBoundedSemaphore\b|\bThreadPoolExecutor\(\s*max_workers|"
-                   r"\bParallelOptions\b|\bMaxDegreeOfParallelism\b|\bWaitAsync\s*\(")
-SPAWN = re.compile(r"^\s*(?:_\s*=\s*)?(?:Task\.Run\s*\(|Task\.Factory\.StartNew\s*\(|ThreadPool\.QueueUserWorkItem\s*\(|"
-                   r"new\s+Thread\s*\(|asyncio\.(?:create_task|ensure_future)\s*\(|threading\.Thread\s*\()|"
-                   r"^\s*_\s*=\s*\w+Async\s*\(")
+BOUND = re.compile(
+    r"\bSemaphoreSlim\b|\bSemaphore\b|BoundedChannel|CreateBounded|\bMaxConnections\b|"
+    r"\bmax_?connections\b|\basyncio\.Semaphore\b|\bBoundedSemaphore\b|\bThreadPoolExecutor\(\s*max_workers|"
+    r"\bParallelOptions\b|\bMaxDegreeOfParallelism\b|\bWaitAsync\s*\("
+)
+SPAWN = re.compile(
+    r"^\s*(?:_\s*=\s*)?(?:Task\.Run\s*\(|Task\.Factory\.StartNew\s*\(|ThreadPool\.QueueUserWorkItem\s*\(|"
+    r"new\s+Thread\s*\(|asyncio\.(?:create_task|ensure_future)\s*\(|threading\.Thread\s*\()|"
+    r"^\s*_\s*=\s*\w+Async\s*\("
+)
 AUTHENTICATE_TLS = re.compile(r"\b(\w+)\s*\.\s*AuthenticateAsServer(?:Async)?\s*\(")
 CREDENTIAL = re.compile(r"\"Authorization\"|\bBearer\b|\bApiKey\b|\b_apiKey\b|X-Api-Key|\bpassword\b", re.I)
 
@@ -40,8 +46,18 @@ def _root(ep: EntryPoint) -> str:
 LOWER = {"critical": "high", "high": "medium", "medium": "low", "low": "low"}
 
 
-def _finding(rule: str, view: GraphView, ep: EntryPoint, message: str, *, severity: str, related=(),
-             properties: dict[str, str] | None = None, line: int = 0, file: str = "") -> Finding:
+def _finding(
+    rule: str,
+    view: GraphView,
+    ep: EntryPoint,
+    message: str,
+    *,
+    severity: str,
+    related=(),
+    properties: dict[str, str] | None = None,
+    line: int = 0,
+    file: str = "",
+) -> Finding:
     meta = get_rule(rule).meta
     file, line = file or ep.file, line or ep.line
     owner = view.graph.types.get(ep.owner)
@@ -49,12 +65,19 @@ def _finding(rule: str, view: GraphView, ep: EntryPoint, message: str, *, severi
         # the code graph finds no path from an entry point to this type: the defect ships but may
         # not run today, so it is one step lower and says why
         severity = LOWER[severity]
-        message += (f" [{owner.name} is not reachable from any entry point in the code graph (see DWA-301): "
-                    f"severity lowered one step]")
-    f = make_finding(meta, file, line, line, view.source.line(file, line), message, scope="production",
-                     severity=severity, related=related,
-                     properties={"entry_kind": ep.kind, "bind": ep.bind, "tls": ep.tls, "auth": ep.auth,
-                                 **(properties or {})})
+        message += f" [{owner.name} is not reachable from any entry point in the code graph (see DWA-301): severity lowered one step]"
+    f = make_finding(
+        meta,
+        file,
+        line,
+        line,
+        view.source.line(file, line),
+        message,
+        scope="production",
+        severity=severity,
+        related=related,
+        properties={"entry_kind": ep.kind, "bind": ep.bind, "tls": ep.tls, "auth": ep.auth, **(properties or {})},
+    )
     return f.model_copy(update={"root_cause": _root(ep)})
 
 
@@ -86,15 +109,24 @@ def unauthenticated_state_changes(view: GraphView) -> list[Finding]:
         kinds = sorted({c.kind for c in changes})
         rank = {k: i for i, (k, _p) in enumerate(STATE_CHANGES)}
         first = min(changes, key=lambda c: (rank.get(c.kind, 99), len(c.hops)))
-        related = [_evidence(view, h.file, h.line, f"hop {i + 1}: {h.kind} -> {h.target}")
-                   for i, h in enumerate(first.hops)]
+        related = [_evidence(view, h.file, h.line, f"hop {i + 1}: {h.kind} -> {h.target}") for i, h in enumerate(first.hops)]
         related.append(_evidence(view, first.file, first.line, f"state change ({first.kind}) in {first.member}"))
-        related += [_evidence(view, c.file, c.line, f"also: state change ({c.kind}) in {c.member}")
-                    for c in changes if c is not first][:8]
-        msg = (f"{ep.kind} ({ep.detail}) reaches {len(changes)} state change(s) [{', '.join(kinds)}] with no sender "
-               f"authentication on the path; {why}. Bind: {ep.bind_evidence}. Auth searched: {ep.auth_evidence}")
-        out.append(_finding("DWA-360", view, ep, msg, severity=severity, related=related,
-                            properties={"state_changes": str(len(changes)), "hops": str(len(first.hops))}))
+        related += [_evidence(view, c.file, c.line, f"also: state change ({c.kind}) in {c.member}") for c in changes if c is not first][:8]
+        msg = (
+            f"{ep.kind} ({ep.detail}) reaches {len(changes)} state change(s) [{', '.join(kinds)}] with no sender "
+            f"authentication on the path; {why}. Bind: {ep.bind_evidence}. Auth searched: {ep.auth_evidence}"
+        )
+        out.append(
+            _finding(
+                "DWA-360",
+                view,
+                ep,
+                msg,
+                severity=severity,
+                related=related,
+                properties={"state_changes": str(len(changes)), "hops": str(len(first.hops))},
+            )
+        )
     return out
 
 
@@ -110,24 +142,34 @@ def tls_then_raw_stream(view: GraphView) -> list[Finding]:
         auth_at = next(((n, t) for n, t in body if AUTHENTICATE_TLS.search(t)), None)
         if auth_at is None:
             continue
-        raw = next((re.match(r"\s*(?:var|Stream|NetworkStream)?\s*(\w+)\s*=\s*(\w+)\.GetStream\(\)", t) for _n, t in body
-                    if ".GetStream()" in t), None)
+        raw = next(
+            (re.match(r"\s*(?:var|Stream|NetworkStream)?\s*(\w+)\s*=\s*(\w+)\.GetStream\(\)", t) for _n, t in body if ".GetStream()" in t), None
+        )
         if raw is None:
             continue
         stream_var, client_var = raw.group(1), raw.group(2)
         after = [(n, t) for n, t in body if n > auth_at[0]]
-        uses_client = re.compile(rf"\b\w*(?:Receive|Read|Send|Write|Process|Handle)\w*\s*\(\s*{re.escape(client_var)}\b|"
-                                 rf"\b{re.escape(client_var)}\.GetStream\(\)")
+        uses_client = re.compile(
+            rf"\b\w*(?:Receive|Read|Send|Write|Process|Handle)\w*\s*\(\s*{re.escape(client_var)}\b|"
+            rf"\b{re.escape(client_var)}\.GetStream\(\)"
+        )
         hit = next(((n, t) for n, t in after if uses_client.search(t)), None)
         if hit is None:
             continue
         ep = EntryPoint("tcp-listener", m.file, auth_at[0], q, m.container, "unknown", "", "tls", "", "unknown", "")
-        out.append(_finding(
-            "DWA-361", view, ep,
-            f"TLS is negotiated at line {auth_at[0]} but line {hit[0]} reads/writes through `{client_var}` (the raw "
-            f"connection), not the authenticated stream: the negotiated protection never applies to the messages",
-            severity="high", line=hit[0], related=[_evidence(view, m.file, auth_at[0], "TLS handshake")],
-            properties={"raw": client_var, "stream": stream_var}))
+        out.append(
+            _finding(
+                "DWA-361",
+                view,
+                ep,
+                f"TLS is negotiated at line {auth_at[0]} but line {hit[0]} reads/writes through `{client_var}` (the raw "
+                f"connection), not the authenticated stream: the negotiated protection never applies to the messages",
+                severity="high",
+                line=hit[0],
+                related=[_evidence(view, m.file, auth_at[0], "TLS handshake")],
+                properties={"raw": client_var, "stream": stream_var},
+            )
+        )
     return out
 
 
@@ -145,8 +187,11 @@ def unverified_discovery(view: GraphView) -> list[Finding]:
             adds = []
             for member in _order:
                 for n, t in d.body(member):
-                    if re.search(r"\b_?\w*(?:[Dd]iscovered|[Ss]ervices|[Pp]eers|[Nn]odes)\w*\s*(?:\[[^\]]+\]\s*=[^=]|\.\s*"
-                                 r"(?:Add|TryAdd|AddOrUpdate)\s*\()", t):
+                    if re.search(
+                        r"\b_?\w*(?:[Dd]iscovered|[Ss]ervices|[Pp]eers|[Nn]odes)\w*\s*(?:\[[^\]]+\]\s*=[^=]|\.\s*"
+                        r"(?:Add|TryAdd|AddOrUpdate)\s*\()",
+                        t,
+                    ):
                         m = view.graph.methods[member]
                         adds.append((m.file, n, member))
                         break
@@ -155,9 +200,16 @@ def unverified_discovery(view: GraphView) -> list[Finding]:
             where = [_evidence(view, f, n, f"peer added in {mem}") for f, n, mem in adds[:5]]
         else:
             where = [_evidence(view, c.file, c.line, f"peer added in {c.member}") for c in adds[:5]]
-        out.append(_finding("DWA-362", view, ep,
-                            f"discovery listener ({ep.detail}, bind {ep.bind}) adds peers from any packet without "
-                            f"verifying the sender; {ep.auth_evidence}", severity="high", related=where))
+        out.append(
+            _finding(
+                "DWA-362",
+                view,
+                ep,
+                f"discovery listener ({ep.detail}, bind {ep.bind}) adds peers from any packet without verifying the sender; {ep.auth_evidence}",
+                severity="high",
+                related=where,
+            )
+        )
     return out
 
 
@@ -175,15 +227,34 @@ def unbounded_inbound_work(view: GraphView) -> list[Finding]:
             text = "\n".join(t for _n, t in body)
             if BOUND.search(text) or not re.search(r"\bwhile\b|\bfor\s*\(\s*;|\bwhile True\b", text):
                 continue
-            spawn = next(((n, t) for n, t in body if SPAWN.search(t) and re.search(r"(?i)client|conn|handle|socket|"
-                                                                                      r"request|message|packet", t)), None)
+            spawn = next(
+                (
+                    (n, t)
+                    for n, t in body
+                    if SPAWN.search(t)
+                    and re.search(
+                        r"(?i)client|conn|handle|socket|"
+                        r"request|message|packet",
+                        t,
+                    )
+                ),
+                None,
+            )
             if spawn is None:
                 continue
-            out.append(_finding("DWA-363", view, ep,
-                                f"each inbound connection/message starts new work (line {spawn[0]}) with no semaphore, "
-                                f"bounded channel or connection limit: a peer can exhaust threads and memory",
-                                severity="medium", file=m.file, line=spawn[0],
-                                related=[_evidence(view, ep.file, ep.line, "the listener")]))
+            out.append(
+                _finding(
+                    "DWA-363",
+                    view,
+                    ep,
+                    f"each inbound connection/message starts new work (line {spawn[0]}) with no semaphore, "
+                    f"bounded channel or connection limit: a peer can exhaust threads and memory",
+                    severity="medium",
+                    file=m.file,
+                    line=spawn[0],
+                    related=[_evidence(view, ep.file, ep.line, "the listener")],
+                )
+            )
             break
     return out
 
@@ -196,19 +267,53 @@ def cleartext_credentials(view: GraphView) -> list[Finding]:
             continue
         if ep.auth != "required" or not CREDENTIAL.search(ep.auth_evidence):
             continue
-        out.append(_finding("DWA-364", view, ep,
-                            f"the credential check ({ep.auth_evidence}) runs on a listener bound to every interface "
-                            f"without TLS ({ep.bind_evidence}): the credential crosses the network in clear text",
-                            severity="high"))
+        out.append(
+            _finding(
+                "DWA-364",
+                view,
+                ep,
+                f"the credential check ({ep.auth_evidence}) runs on a listener bound to every interface "
+                f"without TLS ({ep.bind_evidence}): the credential crosses the network in clear text",
+                severity="high",
+            )
+        )
     return out
 
 
-SUCCESS_LITERAL = re.compile(r"\b(?:success|ok|acknowledged|executed|accepted)\s*=\s*true\b|\bResults\.Ok\s*\(\s*\)|"
-                             r"\breturn\s+Ok\s*\(\s*\)|['\"](?:status|result)['\"]\s*:\s*['\"](?:ok|success)['\"]", re.I)
-KEYWORDS = frozenset({"new", "if", "while", "for", "foreach", "switch", "return", "catch", "using", "lock", "typeof",
-                      "nameof", "sizeof", "default", "when", "elif", "not", "and", "or", "in", "is"})
-INERT_CALL = re.compile(r"^(?:Results|TypedResults|Guid|NewGuid|DateTime|DateTimeOffset|StatusCode|ToString|ToUniversalTime|"
-                        r"Json|Ok|Accepted|NoContent|_?logger|Log\w*|nameof|string|Math|jsonify|dict)$")
+SUCCESS_LITERAL = re.compile(
+    r"\b(?:success|ok|acknowledged|executed|accepted)\s*=\s*true\b|\bResults\.Ok\s*\(\s*\)|"
+    r"\breturn\s+Ok\s*\(\s*\)|['\"](?:status|result)['\"]\s*:\s*['\"](?:ok|success)['\"]",
+    re.I,
+)
+KEYWORDS = frozenset(
+    {
+        "new",
+        "if",
+        "while",
+        "for",
+        "foreach",
+        "switch",
+        "return",
+        "catch",
+        "using",
+        "lock",
+        "typeof",
+        "nameof",
+        "sizeof",
+        "default",
+        "when",
+        "elif",
+        "not",
+        "and",
+        "or",
+        "in",
+        "is",
+    }
+)
+INERT_CALL = re.compile(
+    r"^(?:Results|TypedResults|Guid|NewGuid|DateTime|DateTimeOffset|StatusCode|ToString|ToUniversalTime|"
+    r"Json|Ok|Accepted|NoContent|_?logger|Log\w*|nameof|string|Math|jsonify|dict)$"
+)
 
 
 def _handler_lines(view: GraphView, ep: EntryPoint, limit: int = 40) -> list[tuple[int, str]]:
@@ -236,15 +341,21 @@ def fabricated_endpoint_results(view: GraphView) -> list[Finding]:
         if ok is None or re.search(r"\bawait\b", body):
             continue
         calls = {m.group(1) for m in re.finditer(r"(?:\.|\b)(\w+)\s*\(", body)} - KEYWORDS
-        working = sorted(c for c in calls if not INERT_CALL.match(c) and c[:1].isalpha() and
-                         not re.search(rf"\bnew\s+{re.escape(c)}\s*\(", body))
+        working = sorted(c for c in calls if not INERT_CALL.match(c) and c[:1].isalpha() and not re.search(rf"\bnew\s+{re.escape(c)}\s*\(", body))
         if working:
             continue
-        out.append(_finding("DWA-368", view, ep,
-                            f"{ep.detail}: the handler answers success (line {ok[0]}) but calls nothing that could do "
-                            f"the work (its only calls build the response): callers are told an operation happened "
-                            f"that did not", severity="high",
-                            related=[_evidence(view, ep.file, ok[0], "the success answer")]))
+        out.append(
+            _finding(
+                "DWA-368",
+                view,
+                ep,
+                f"{ep.detail}: the handler answers success (line {ok[0]}) but calls nothing that could do "
+                f"the work (its only calls build the response): callers are told an operation happened "
+                f"that did not",
+                severity="high",
+                related=[_evidence(view, ep.file, ok[0], "the success answer")],
+            )
+        )
     return out
 
 
@@ -252,9 +363,16 @@ def _once(view: GraphView, fn, rule_id: str) -> list[Finding]:
     return [f for f in fn(view) if f.rule == rule_id]
 
 
-@index_rule(id="DWA-360", title="Network entry point changes state without authenticating the sender",
-            category="unauthenticated-endpoint", severity="critical", confidence="medium", cwe=(306, 287),
-            languages=("csharp", "python"), domains=("security", "distributed"))
+@index_rule(
+    id="DWA-360",
+    title="Network entry point changes state without authenticating the sender",
+    category="unauthenticated-endpoint",
+    severity="critical",
+    confidence="medium",
+    cwe=(306, 287),
+    languages=("csharp", "python"),
+    domains=("security", "distributed"),
+)
 def unauthenticated_state_change(store, config) -> list[Finding]:
     """A raw listener (TCP/UDP socket, HttpListener, named pipe, WebSocket/MQTT server, Python server)
     whose dispatch reaches a state change (consensus term/vote/log, membership, storage write,
@@ -269,8 +387,16 @@ def unauthenticated_state_change(store, config) -> list[Finding]:
     return _once(graph_for(store, config), unauthenticated_state_changes, "DWA-360")
 
 
-@index_rule(id="DWA-361", title="TLS negotiated, then the raw connection used", category="tls-bypass",
-            severity="high", confidence="medium", cwe=(319,), languages=("csharp", "python"), domains=("security",))
+@index_rule(
+    id="DWA-361",
+    title="TLS negotiated, then the raw connection used",
+    category="tls-bypass",
+    severity="high",
+    confidence="medium",
+    cwe=(319,),
+    languages=("csharp", "python"),
+    domains=("security",),
+)
 def tls_raw_stream(store, config) -> list[Finding]:
     """A method that authenticates an `SslStream` as server and afterwards passes the raw client
     (`ReceiveAsync(client)`) or calls `client.GetStream()` again for reads and writes: the handshake
@@ -280,8 +406,16 @@ def tls_raw_stream(store, config) -> list[Finding]:
     return _once(graph_for(store, config), tls_then_raw_stream, "DWA-361")
 
 
-@index_rule(id="DWA-362", title="Discovery adds peers without verifying them", category="unauthenticated-endpoint",
-            severity="high", confidence="medium", cwe=(345, 290), languages=("csharp", "python"), domains=("security", "distributed"))
+@index_rule(
+    id="DWA-362",
+    title="Discovery adds peers without verifying them",
+    category="unauthenticated-endpoint",
+    severity="high",
+    confidence="medium",
+    cwe=(345, 290),
+    languages=("csharp", "python"),
+    domains=("security", "distributed"),
+)
 def discovery_unverified(store, config) -> list[Finding]:
     """A discovery listener (mDNS, multicast/broadcast, gossip; named so in its file or member) with no
     sender authentication whose packet handling adds to a peer/node/service collection: anyone on the
@@ -290,8 +424,16 @@ def discovery_unverified(store, config) -> list[Finding]:
     return _once(graph_for(store, config), unverified_discovery, "DWA-362")
 
 
-@index_rule(id="DWA-363", title="Work started per inbound message without a bound", category="unbounded-growth",
-            severity="medium", confidence="medium", cwe=(400, 770), languages=("csharp", "python"), domains=("reliability", "distributed"))
+@index_rule(
+    id="DWA-363",
+    title="Work started per inbound message without a bound",
+    category="unbounded-growth",
+    severity="medium",
+    confidence="medium",
+    cwe=(400, 770),
+    languages=("csharp", "python"),
+    domains=("reliability", "distributed"),
+)
 def per_message_work(store, config) -> list[Finding]:
     """An accept/receive loop of a network entry point that starts a task or thread per connection or
     message (`_ = HandleAsync(client)`, `Task.Run(...)`, `asyncio.create_task`) with no semaphore,
@@ -299,8 +441,16 @@ def per_message_work(store, config) -> list[Finding]:
     return _once(graph_for(store, config), unbounded_inbound_work, "DWA-363")
 
 
-@index_rule(id="DWA-364", title="Credentials accepted in clear text on every interface", category="tls-bypass",
-            severity="high", confidence="medium", cwe=(319, 523), languages=("csharp", "python"), domains=("security",))
+@index_rule(
+    id="DWA-364",
+    title="Credentials accepted in clear text on every interface",
+    category="tls-bypass",
+    severity="high",
+    confidence="medium",
+    cwe=(319, 523),
+    languages=("csharp", "python"),
+    domains=("security",),
+)
 def credentials_in_clear(store, config) -> list[Finding]:
     """A web host or HTTP listener bound to every interface with no TLS whose only protection is a
     credential check (API key, bearer token, password): whoever can sniff the network reads the key.
@@ -308,9 +458,16 @@ def credentials_in_clear(store, config) -> list[Finding]:
     return _once(graph_for(store, config), cleartext_credentials, "DWA-364")
 
 
-@index_rule(id="DWA-368", title="State-changing endpoint reports success without doing the work",
-            category="stub-return", severity="high", confidence="medium", cwe=(393, 912),
-            languages=("csharp", "python"), domains=("readiness", "security"))
+@index_rule(
+    id="DWA-368",
+    title="State-changing endpoint reports success without doing the work",
+    category="stub-return",
+    severity="high",
+    confidence="medium",
+    cwe=(393, 912),
+    languages=("csharp", "python"),
+    domains=("readiness", "security"),
+)
 def fabricated_endpoint(store, config) -> list[Finding]:
     """A POST/PUT/DELETE/PATCH route (minimal API) whose handler lambda returns a success literal
     (`success = true`, `acknowledged = true`, `Results.Ok()`) without awaiting anything and without
@@ -324,6 +481,12 @@ def fabricated_endpoint(store, config) -> list[Finding]:
 def boundary_findings(store, config=None) -> list[Finding]:
     """All DWA-36x findings for an index store, sorted."""
     view = graph_for(store, config)
-    found = (unauthenticated_state_changes(view) + tls_then_raw_stream(view) + unverified_discovery(view)
-             + unbounded_inbound_work(view) + cleartext_credentials(view) + fabricated_endpoint_results(view))
+    found = (
+        unauthenticated_state_changes(view)
+        + tls_then_raw_stream(view)
+        + unverified_discovery(view)
+        + unbounded_inbound_work(view)
+        + cleartext_credentials(view)
+        + fabricated_endpoint_results(view)
+    )
     return sorted(found, key=Finding.sort_key)

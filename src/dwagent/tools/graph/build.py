@@ -34,6 +34,7 @@ The approximation and how it fails (it is name-based, without a compiler):
 - Bus topics must be static (literal, const, nameof, concatenations); dynamic topics are counted
   but never matched.
 """
+
 from __future__ import annotations
 
 import re
@@ -78,8 +79,9 @@ class _Builder(CallLinker):
         self.locals_cache: dict[tuple[str, str], str] = {}
         self.body_cache: dict[str, str] = {}
         self.receiver_cache: dict[tuple, list[str] | None] = {}
-        consts = [busmod.Constant(q, n, v, self.files[fid][0])
-                  for fid, q, n, v in conn.execute("SELECT file_id, qualname, name, value FROM constants")]
+        consts = [
+            busmod.Constant(q, n, v, self.files[fid][0]) for fid, q, n, v in conn.execute("SELECT file_id, qualname, name, value FROM constants")
+        ]
         self.constants = busmod.ConstantTable(consts)
         self.publish = set(config.publish_methods)
         self.subscribe = set(config.subscribe_methods) | set(config.pattern_subscribe_methods)
@@ -107,10 +109,8 @@ class _Builder(CallLinker):
         self.field_hits: dict[str, dict[str, set[int]]] = defaultdict(lambda: defaultdict(set))
         self.option_hits: list[tuple[str, str, str, int, str]] = []  # (prop name, scope, file, line, role)
         self.sub_lines: set[tuple[str, int]] = set()
-        self.option_types = {q for q, t in types.items()
-                             if t.role == "production" and globs_match(t.name, config.option_types)}
-        self.option_props = {m.name for m in methods.values()
-                             if m.kind == "property" and m.container in self.option_types}
+        self.option_types = {q for q, t in types.items() if t.role == "production" and globs_match(t.name, config.option_types)}
+        self.option_props = {m.name for m in methods.values() if m.kind == "property" and m.container in self.option_types}
 
     def type_ref(self, owner: str, target: str, file: str, line: int, role: str) -> None:
         if target == owner:
@@ -129,16 +129,15 @@ class _Builder(CallLinker):
         by_name = ix.by_name
         # identifiers matter only when they name a type, a method (method group), a private
         # field, an option property or a scan member: filter the rest out in SQL (most refs)
-        ident_names = (set(self.private_fields) | self.option_props | self.scan_names
-                       | {m.name for m in ix.methods.values() if m.kind == "method"})
+        ident_names = set(self.private_fields) | self.option_props | self.scan_names | {m.name for m in ix.methods.values() if m.kind == "method"}
         self.conn.execute("CREATE TEMP TABLE IF NOT EXISTS graph_wanted (name TEXT PRIMARY KEY)")
         self.conn.execute("DELETE FROM temp.graph_wanted")
-        self.conn.executemany("INSERT OR IGNORE INTO temp.graph_wanted VALUES (?)",
-                              [(n,) for n in sorted(ident_names | set(by_name))])
+        self.conn.executemany("INSERT OR IGNORE INTO temp.graph_wanted VALUES (?)", [(n,) for n in sorted(ident_names | set(by_name))])
         rows = self.conn.execute(
             "SELECT file_id, kind, name, receiver, arg0, scope, line FROM refs "
             "WHERE kind NOT IN ('using', 'string') AND (kind != 'ident' OR name IN temp.graph_wanted) "
-            "ORDER BY file_id, line")
+            "ORDER BY file_id, line"
+        )
         bus_rows: list[tuple] = []
         files = self.files
         for fid, kind, name, receiver, arg0, scope, line in rows:
@@ -234,8 +233,7 @@ class _Builder(CallLinker):
     def reflected_reads(self, fields: list[FieldUse]) -> list[FieldUse]:
         """A field named by a string literal anywhere (`GetField("_state")`, a serialiser's member
         list) may be read by reflection: count that as a read."""
-        named = {name for (name,) in self.conn.execute(
-            "SELECT DISTINCT name FROM refs WHERE kind = 'string' AND name IN temp.graph_wanted")}
+        named = {name for (name,) in self.conn.execute("SELECT DISTINCT name FROM refs WHERE kind = 'string' AND name IN temp.graph_wanted")}
         return [replace(f, reads=f.reads + 1) if f.name in named and not f.reads else f for f in fields]
 
     def ns_of(self, owner: str) -> str:
@@ -284,14 +282,12 @@ class _Builder(CallLinker):
             if not topic:
                 # not a static topic: keep the call edge (e.g. a decorator forwarding to its inner bus)
                 self.call(name, receiver, scope, owner, file, line)
-                sites.append(BusSite("publish" if name in self.publish else "subscribe", "", False, arg0,
-                                     scope, (), file, line, name))
+                sites.append(BusSite("publish" if name in self.publish else "subscribe", "", False, arg0, scope, (), file, line, name))
                 continue
             if name in self.publish:
                 sites.append(BusSite("publish", topic, pattern, arg0, scope, (), file, line, name))
                 continue
-            pattern = pattern or name in self.cfg.pattern_subscribe_methods or busmod.is_pattern(
-                topic, self.cfg.topic_wildcards)
+            pattern = pattern or name in self.cfg.pattern_subscribe_methods or busmod.is_pattern(topic, self.cfg.topic_wildcards)
             handlers = self.handlers(file, line, arg0, scope, owner, name)
             self.sub_lines.add((scope, line))
             sites.append(BusSite("subscribe", topic, pattern, arg0, scope, handlers, file, line, name))
@@ -314,8 +310,7 @@ class _Builder(CallLinker):
         bus calls, and so does everything when the bus is not in the tree (split publisher and
         subscriber interfaces implemented by a library look like non-buses)."""
         if self.tree_has_bus is None:
-            self.tree_has_bus = any(self.is_bus(q) for q in sorted(self.ix.types)
-                                    if self.ix.types[q].role == "production")
+            self.tree_has_bus = any(self.is_bus(q) for q in sorted(self.ix.types) if self.ix.types[q].role == "production")
         if not self.tree_has_bus:
             return True
         key = ("bus", owner, scope, file, receiver)
@@ -340,14 +335,12 @@ class _Builder(CallLinker):
         found: list[str] = []
         for ident in self.ix.identifiers(after):
             if owner:
-                found.extend(m for m in self.ix.methods_named(owner, ident, dispatch=False)
-                             if self.ix.methods[m].kind == "method" and m != scope)
+                found.extend(m for m in self.ix.methods_named(owner, ident, dispatch=False) if self.ix.methods[m].kind == "method" and m != scope)
         return tuple(sorted(set(found))) or (scope,)
 
     def finish_method_groups(self) -> None:
         # a method group passed to a subscribe call is a bus handler, not a direct call
-        self.edges = [e for e in self.edges
-                      if not (e.kind == "method-group" and (e.src, e.line) in self.sub_lines)]
+        self.edges = [e for e in self.edges if not (e.kind == "method-group" and (e.src, e.line) in self.sub_lines)]
 
     def type_registrations(self) -> None:
         """Types registered or created from a Type without `new`: `typeof(T)` arguments of a call
@@ -357,7 +350,7 @@ class _Builder(CallLinker):
         for (file, line), (arg0, method) in sorted(self.type_arg_lines.items()):
             names = self.typeofs.get((file, line), [])
             owners = {o for _n, o in names}
-            service = bare(arg0.lstrip()[len("typeof("):].split(")", 1)[0])
+            service = bare(arg0.lstrip()[len("typeof(") :].split(")", 1)[0])
             ns = self.ns_of(names[0][1]) if names else ""
             impls = sorted({n for n, _o in names if n != service}) or [service]
             for impl_name in impls:
@@ -378,8 +371,7 @@ class _Builder(CallLinker):
                         self.graph.instantiated.setdefault(tq, f"type argument of {receiver}<...>() at {file}:{line}")
 
     def reflection(self) -> None:
-        owner_of = {s: self.owner(s) or (s if s.startswith("<module:") else f"<module:{scan.file}>")
-                    for s, scan in self.scans.items()}
+        owner_of = {s: self.owner(s) or (s if s.startswith("<module:") else f"<module:{scan.file}>") for s, scan in self.scans.items()}
         owner_of.update({c: self.owner(c) for calls in self.generic_calls.values() for c, *_ in calls})
         found = find_discoveries(self.ix, self.scans, self.instantiating, owner_of, self.generic_calls)
         for d in found:

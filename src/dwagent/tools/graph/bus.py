@@ -8,6 +8,7 @@ declaration first), or a `+` concatenation of those. Interpolated strings become
 never matched: such sites are counted and named in orphan-topic findings, so the reader knows
 what could not be resolved.
 """
+
 from __future__ import annotations
 
 import fnmatch
@@ -47,8 +48,7 @@ class ConstantTable:
             cands = exact or cands
         if len(cands) == 1:
             return cands[0].value
-        for pick in ([c for c in cands if owner and c.qualname.startswith(owner + ".")],
-                     [c for c in cands if c.file == file]):
+        for pick in ([c for c in cands if owner and c.qualname.startswith(owner + ".")], [c for c in cands if c.file == file]):
             if pick:
                 return pick[0].value
         values = {c.value for c in cands}
@@ -59,7 +59,7 @@ def _literal(expr: str) -> tuple[str, bool] | None:
     e = expr.strip()
     if e.startswith('@"') and e.endswith('"'):
         return e[2:-1], False
-    if e.startswith(("$\"", "$@\"", "@$\"", "f\"", "f'")):
+    if e.startswith(('$"', '$@"', '@$"', 'f"', "f'")):
         body = e[e.index(e[-1]) + 1 : -1] if e[-1] in "\"'" else e
         return _HOLE.sub("*", body), True
     if len(e) >= 2 and e[0] == e[-1] and e[0] in "\"'":

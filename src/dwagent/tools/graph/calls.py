@@ -6,6 +6,7 @@ parameters and simple local declarations; an untypable receiver falls back to ev
 method when there are at most `max_by_name_targets` of them (edge kind `by-name`). A receiver
 typed to a framework type is never guessed by name.
 """
+
 from __future__ import annotations
 
 from dwagent.tools.graph.model import Edge
@@ -111,4 +112,3 @@ class CallLinker:
         if 0 < len(cands) <= self.cfg.max_by_name_targets:
             for m in cands:
                 self.edges.append(Edge(scope, m, "by-name", file, line))
-

@@ -10,6 +10,7 @@ reflection scan instantiates (their implementations live in other assemblies), a
 public types, and fields that only have an initialiser (DWA-320 needs a write in code). The
 dead-code rules for members (DWA-330/331) are in `deadcode.py`.
 """
+
 from __future__ import annotations
 
 import difflib
@@ -49,24 +50,34 @@ def _decl_line(view: GraphView, t: TypeNode) -> int:
 
 def _evidence(view: GraphView, file: str, line: int, note: str) -> Evidence:
     excerpt = view.source.line(file, line)
-    return Evidence(id=Evidence.make_id(file, line, line, excerpt), file=file, start_line=line, end_line=line,
-                    excerpt=excerpt, kind="code", note=note)
+    return Evidence(
+        id=Evidence.make_id(file, line, line, excerpt), file=file, start_line=line, end_line=line, excerpt=excerpt, kind="code", note=note
+    )
 
 
-def _finding(meta: RuleMeta, view: GraphView, file: str, line: int, message: str, *,
-             related: Iterable[Evidence] = (), confidence: str | None = None,
-             properties: dict[str, str] | None = None) -> Finding:
+def _finding(
+    meta: RuleMeta,
+    view: GraphView,
+    file: str,
+    line: int,
+    message: str,
+    *,
+    related: Iterable[Evidence] = (),
+    confidence: str | None = None,
+    properties: dict[str, str] | None = None,
+) -> Finding:
     excerpt = view.source.line(file, line)
-    return make_finding(meta, file, line, line, excerpt, message, scope="production", confidence=confidence,
-                        properties=properties, related=related)
+    return make_finding(meta, file, line, line, excerpt, message, scope="production", confidence=confidence, properties=properties, related=related)
 
 
 def _searched(view: GraphView) -> str:
     cfg = view.config
-    return (f"searched production references (new, identifiers, generic arguments, typeof/nameof, attributes, "
-            f"base lists, extension calls), reflection scans ({', '.join(cfg.scan_methods[:3])}...), "
-            f"DI registrations ({'/'.join(cfg.di_prefixes)}*<T>), entry points ({', '.join(cfg.entry_methods)}, "
-            f"entry attributes and bases) and {len(cfg.public_api)} public-API glob(s)")
+    return (
+        f"searched production references (new, identifiers, generic arguments, typeof/nameof, attributes, "
+        f"base lists, extension calls), reflection scans ({', '.join(cfg.scan_methods[:3])}...), "
+        f"DI registrations ({'/'.join(cfg.di_prefixes)}*<T>), entry points ({', '.join(cfg.entry_methods)}, "
+        f"entry attributes and bases) and {len(cfg.public_api)} public-API glob(s)"
+    )
 
 
 def _why_dead(t: TypeNode) -> str:
@@ -117,52 +128,64 @@ def unwired_findings(view: GraphView) -> list[Finding]:
     g = view.graph
     out: list[Finding] = []
     children = _children(g)  # once: rebuilt per interface it cost seconds on a large tree
-    implemented = {q for q, t in g.types.items() if t.kind == "interface"
-                   and any(g.types[c].kind != "interface" for c in children.get(t.name, ()))}
+    implemented = {q for q, t in g.types.items() if t.kind == "interface" and any(g.types[c].kind != "interface" for c in children.get(t.name, ()))}
     scanned = _scanned_bases(g)
     data_shapes = _data_shapes(g)
     children = _children(g)
     # C# top-level programs are not in the persisted graph, but a C# library always has public
     # roots; a Python library's classes may all sit in private modules, so ask the rule itself
     library = any(t.live.startswith("public type of a library") for t in g.types.values()) or (
-        view.config.language == "python" and is_library(g, view.config))
+        view.config.language == "python" and is_library(g, view.config)
+    )
     for q, t in sorted(g.types.items()):
-        if t.role != "production" or t.kind not in CHECKED_KINDS or t.live.startswith(
-                ("public API", "generated", "public type of a library")):
+        if t.role != "production" or t.kind not in CHECKED_KINDS or t.live.startswith(("public API", "generated", "public type of a library")):
             continue
         line = _decl_line(view, t)
         where = f"{t.file}:{line}"
         # a wrapper base class is wrapped through its subclasses; in a library, a reachable wrapper
         # is there for the library's users to construct
-        if (_is_wrapper(view, t) and q not in g.instantiated and q not in g.discovered
-                and not children.get(t.name) and not (library and t.live)):
-            msg = (f"{t.kind} {t.name} looks like a decorator/interceptor (name ends with "
-                   f"{[s for s in view.config.wrapper_suffixes if t.name.endswith(s)][0]}) but nothing constructs "
-                   f"or registers it, so it is never wrapped around anything: searched every `new {t.name}(...)`, "
-                   f"DI registration and reflection discovery in production code; "
-                   + (f"it is reachable ({t.live})" if t.live else _why_dead(t)) + ".")
-            out.append(_finding(get_rule("DWA-303").meta, view, t.file, line, msg,
-                                properties={"symbol": q, "reason": "never-wrapped"}))
+        if _is_wrapper(view, t) and q not in g.instantiated and q not in g.discovered and not children.get(t.name) and not (library and t.live):
+            msg = (
+                f"{t.kind} {t.name} looks like a decorator/interceptor (name ends with "
+                f"{[s for s in view.config.wrapper_suffixes if t.name.endswith(s)][0]}) but nothing constructs "
+                f"or registers it, so it is never wrapped around anything: searched every `new {t.name}(...)`, "
+                f"DI registration and reflection discovery in production code; " + (f"it is reachable ({t.live})" if t.live else _why_dead(t)) + "."
+            )
+            out.append(_finding(get_rule("DWA-303").meta, view, t.file, line, msg, properties={"symbol": q, "reason": "never-wrapped"}))
             continue
         if t.kind == "interface" and q not in implemented:
             if q in scanned:
                 continue  # implemented outside the tree: a reflection scan loads its implementations
-            msg = (f"interface {t.name} has no implementation anywhere in the tree (searched every base list); "
-                   + ("it is also unreachable: " + _why_dead(t) if not t.live else f"it is referenced ({t.live})")
-                   + ".")
-            out.append(_finding(get_rule("DWA-302").meta, view, t.file, line, msg,
-                                confidence="high" if not t.live else "medium",
-                                properties={"symbol": q, "reason": "no-implementation"}))
+            msg = (
+                f"interface {t.name} has no implementation anywhere in the tree (searched every base list); "
+                + ("it is also unreachable: " + _why_dead(t) if not t.live else f"it is referenced ({t.live})")
+                + "."
+            )
+            out.append(
+                _finding(
+                    get_rule("DWA-302").meta,
+                    view,
+                    t.file,
+                    line,
+                    msg,
+                    confidence="high" if not t.live else "medium",
+                    properties={"symbol": q, "reason": "no-implementation"},
+                )
+            )
             continue
         if t.live or q in data_shapes:
             continue
-        msg = (f"{t.kind} {t.name} is not reachable from any entry point: {_why_dead(t)}. It is not "
-               f"instantiated, discovered by reflection, registered for DI, an entry point or public API; "
-               f"{_searched(view)}.")
-        related = [_evidence(view, *_split_loc(r), "reference from unreachable code")
-                   for r in t.referrers[:3] if _split_loc(r)[0]]
-        out.append(_finding(get_rule("DWA-301").meta, view, t.file, line, msg, related=related,
-                            properties={"symbol": q, "reason": "unreachable", "where": where}))
+        msg = (
+            f"{t.kind} {t.name} is not reachable from any entry point: {_why_dead(t)}. It is not "
+            f"instantiated, discovered by reflection, registered for DI, an entry point or public API; "
+            f"{_searched(view)}."
+        )
+        related = [_evidence(view, *_split_loc(r), "reference from unreachable code") for r in t.referrers[:3] if _split_loc(r)[0]]
+        out.append(
+            _finding(
+                get_rule("DWA-301").meta, view, t.file, line, msg, related=related, properties={"symbol": q, "reason": "unreachable", "where": where}
+            )
+        )
     return out
 
 
@@ -199,12 +222,24 @@ def orphan_topic_findings(view: GraphView) -> list[Finding]:
         near = _nearest(topic, subs)
         related = [_evidence(view, s.file, s.line, f"also publishes '{topic}'") for s in sites[1:4]]
         related += [_evidence(view, s.file, s.line, f"closest subscription: '{s.topic}'") for s in near]
-        msg = (f"topic '{topic}' (written {first.expr}) is published/sent at {len(sites)} site(s) but no "
-               f"subscription matches it: searched {len(subs)} subscribe site(s) with static topics, exact and "
-               f"pattern; {dyn_sub} subscribe site(s) have non-static topics and were not matched"
-               + (f"; closest subscribed topic(s): {', '.join(repr(s.topic) for s in near)}" if near else "") + ".")
-        out.append(_finding(get_rule("DWA-310").meta, view, first.file, first.line, msg, related=related,
-                            properties={"topic": topic, "side": "published-never-subscribed"}))
+        msg = (
+            f"topic '{topic}' (written {first.expr}) is published/sent at {len(sites)} site(s) but no "
+            f"subscription matches it: searched {len(subs)} subscribe site(s) with static topics, exact and "
+            f"pattern; {dyn_sub} subscribe site(s) have non-static topics and were not matched"
+            + (f"; closest subscribed topic(s): {', '.join(repr(s.topic) for s in near)}" if near else "")
+            + "."
+        )
+        out.append(
+            _finding(
+                get_rule("DWA-310").meta,
+                view,
+                first.file,
+                first.line,
+                msg,
+                related=related,
+                properties={"topic": topic, "side": "published-never-subscribed"},
+            )
+        )
     sub_topics: dict[tuple[str, bool], list[BusSite]] = defaultdict(list)
     for s in subs:
         sub_topics[(s.topic, s.pattern)].append(s)
@@ -215,13 +250,24 @@ def orphan_topic_findings(view: GraphView) -> list[Finding]:
         near = _nearest(topic, pubs)
         related = [_evidence(view, s.file, s.line, f"also subscribes '{topic}'") for s in sites[1:4]]
         related += [_evidence(view, p.file, p.line, f"closest publication: '{p.topic}'") for p in near]
-        msg = (f"topic '{topic}' (written {first.expr}) is subscribed at {len(sites)} site(s) but nothing "
-               f"publishes or sends it: searched {len(pubs)} publish/send site(s) with static topics; "
-               f"{dyn_pub} publish site(s) have non-static topics and were not matched"
-               + (f"; closest published topic(s): {', '.join(repr(p.topic) for p in near)}" if near else "")
-               + ". Its handler never runs.")
-        out.append(_finding(get_rule("DWA-311").meta, view, first.file, first.line, msg, related=related,
-                            properties={"topic": topic, "side": "subscribed-never-published"}))
+        msg = (
+            f"topic '{topic}' (written {first.expr}) is subscribed at {len(sites)} site(s) but nothing "
+            f"publishes or sends it: searched {len(pubs)} publish/send site(s) with static topics; "
+            f"{dyn_pub} publish site(s) have non-static topics and were not matched"
+            + (f"; closest published topic(s): {', '.join(repr(p.topic) for p in near)}" if near else "")
+            + ". Its handler never runs."
+        )
+        out.append(
+            _finding(
+                get_rule("DWA-311").meta,
+                view,
+                first.file,
+                first.line,
+                msg,
+                related=related,
+                properties={"topic": topic, "side": "subscribed-never-published"},
+            )
+        )
     return out
 
 
@@ -245,12 +291,24 @@ def write_only_findings(view: GraphView) -> list[Finding]:
             continue
         line = next((n for n, text in view.source.span(f.file, f.line, f.end_line) if f.name in text), f.line)
         writes = ", ".join(str(w) for w in f.writes[:5])
-        msg = (f"private field {f.name} is written (lines {writes}) but never read: searched every use of the "
-               f"name in the declaring type's file(s) and every string literal in the tree (reflection), and "
-               f"found only assignments.")
+        msg = (
+            f"private field {f.name} is written (lines {writes}) but never read: searched every use of the "
+            f"name in the declaring type's file(s) and every string literal in the tree (reflection), and "
+            f"found only assignments."
+        )
         related = [_evidence(view, f.file, w, "write") for w in f.writes[:3]]
-        out.append(_finding(get_rule("DWA-320").meta, view, f.file, line, msg, related=related,
-                            confidence="high", properties={"symbol": f.qualname, "reason": "write-only-field"}))
+        out.append(
+            _finding(
+                get_rule("DWA-320").meta,
+                view,
+                f.file,
+                line,
+                msg,
+                related=related,
+                confidence="high",
+                properties={"symbol": f.qualname, "reason": "write-only-field"},
+            )
+        )
     sets: dict[str, list] = defaultdict(list)
     reads: dict[str, int] = defaultdict(int)
     for o in g.options:
@@ -265,16 +323,28 @@ def write_only_findings(view: GraphView) -> list[Finding]:
         if prop is None:
             continue
         presets = sorted({s.scope.rsplit(".", 1)[-1] for s in sites})
-        msg = (f"option {prop.name} is set by preset(s) {', '.join(presets)} but no production code reads it: "
-               f"searched every production use of the name outside the preset factories; the setting has no "
-               f"effect.")
+        msg = (
+            f"option {prop.name} is set by preset(s) {', '.join(presets)} but no production code reads it: "
+            f"searched every production use of the name outside the preset factories; the setting has no "
+            f"effect."
+        )
         related = [_evidence(view, s.file, s.line, f"set in {s.scope.rsplit('.', 1)[-1]}") for s in sites[:4]]
-        out.append(_finding(get_rule("DWA-321").meta, view, prop.file, prop.start_line, msg, related=related,
-                            properties={"symbol": option, "reason": "option-never-read"}))
+        out.append(
+            _finding(
+                get_rule("DWA-321").meta,
+                view,
+                prop.file,
+                prop.start_line,
+                msg,
+                related=related,
+                properties={"symbol": option, "reason": "option-never-read"},
+            )
+        )
     return out
 
 
 # --- registration with the rules engine (cross-file rules) -----------------------------------
+
 
 def _once(view: GraphView, fn, rule: str) -> list[Finding]:
     """`rule`'s part of `fn(view)`, computed once per graph (DWA-301/302/303 share one unwired
@@ -286,8 +356,14 @@ def _once(view: GraphView, fn, rule: str) -> list[Finding]:
     return [f.model_copy(deep=True) for f in memo[fn.__name__] if f.rule == rule]
 
 
-@index_rule(id="DWA-301", title="Production type not reachable from any entry point", category="unwired-component",
-            severity="medium", cwe=(561,), domains=("wiring",))
+@index_rule(
+    id="DWA-301",
+    title="Production type not reachable from any entry point",
+    category="unwired-component",
+    severity="medium",
+    cwe=(561,),
+    domains=("wiring",),
+)
 def unwired_component(store, config) -> list[Finding]:
     """A production class, record, struct or interface that no entry point reaches: never instantiated,
     never discovered by reflection, never registered for DI, not public API, and referenced (if at all)
@@ -295,44 +371,45 @@ def unwired_component(store, config) -> list[Finding]:
     return _once(graph_for(store, config), unwired_findings, "DWA-301")
 
 
-@index_rule(id="DWA-302", title="Interface with no implementation", category="unwired-component",
-            severity="low", cwe=(561,), domains=("wiring",))
+@index_rule(id="DWA-302", title="Interface with no implementation", category="unwired-component", severity="low", cwe=(561,), domains=("wiring",))
 def interface_without_implementation(store, config) -> list[Finding]:
     """An interface that no type in the tree implements: calls through it can never run real code."""
     return _once(graph_for(store, config), unwired_findings, "DWA-302")
 
 
-@index_rule(id="DWA-303", title="Decorator or interceptor never wrapped", category="unwired-component",
-            severity="high", cwe=(561,), domains=("wiring", "security"))
+@index_rule(
+    id="DWA-303",
+    title="Decorator or interceptor never wrapped",
+    category="unwired-component",
+    severity="high",
+    cwe=(561,),
+    domains=("wiring", "security"),
+)
 def wrapper_never_wrapped(store, config) -> list[Finding]:
     """A type named like a decorator/interceptor/middleware that nothing constructs or registers, so the
     behaviour it adds (often access control, auditing or validation) never runs."""
     return _once(graph_for(store, config), unwired_findings, "DWA-303")
 
 
-@index_rule(id="DWA-310", title="Topic published but never subscribed", category="orphan-topic",
-            severity="medium", domains=("wiring",))
+@index_rule(id="DWA-310", title="Topic published but never subscribed", category="orphan-topic", severity="medium", domains=("wiring",))
 def topic_never_subscribed(store, config) -> list[Finding]:
     """A bus topic that is published or sent but that no subscription (exact or pattern) receives."""
     return _once(graph_for(store, config), orphan_topic_findings, "DWA-310")
 
 
-@index_rule(id="DWA-311", title="Topic subscribed but never published", category="orphan-topic",
-            severity="medium", domains=("wiring",))
+@index_rule(id="DWA-311", title="Topic subscribed but never published", category="orphan-topic", severity="medium", domains=("wiring",))
 def topic_never_published(store, config) -> list[Finding]:
     """A bus subscription whose topic nothing publishes or sends: its handler never runs."""
     return _once(graph_for(store, config), orphan_topic_findings, "DWA-311")
 
 
-@index_rule(id="DWA-320", title="Private field written but never read", category="dead-code",
-            severity="low", cwe=(563,), domains=("readiness",))
+@index_rule(id="DWA-320", title="Private field written but never read", category="dead-code", severity="low", cwe=(563,), domains=("readiness",))
 def write_only_field(store, config) -> list[Finding]:
     """A private field that is assigned but never read: state that is kept and never used."""
     return _once(graph_for(store, config), write_only_findings, "DWA-320")
 
 
-@index_rule(id="DWA-321", title="Preset option set but never read", category="dead-code",
-            severity="low", cwe=(563,), domains=("readiness", "tiers"))
+@index_rule(id="DWA-321", title="Preset option set but never read", category="dead-code", severity="low", cwe=(563,), domains=("readiness", "tiers"))
 def option_never_read(store, config) -> list[Finding]:
     """An option property that configuration presets set but that no production code reads: the preset
     promises a behaviour that nothing implements. Low severity on purpose: the tier checker turns the

@@ -27,6 +27,7 @@ Mentions outside code count only where they can bind a name: C# markup that wire
 other file (entry-point tables, job schedules) or the bare name in a template. Prose (README,
 comments) never keeps code alive.
 """
+
 from __future__ import annotations
 
 import fnmatch
@@ -38,8 +39,7 @@ from dwagent.tools.graph.api import graph_for
 from dwagent.tools.graph.config import GraphConfig, default_for
 from dwagent.tools.rules.registry import get_rule, index_rule, make_finding
 
-_CS_SKIP_MODS = frozenset({"partial", "extern", "override", "virtual", "abstract", "public", "protected",
-                           "internal"})
+_CS_SKIP_MODS = frozenset({"partial", "extern", "override", "virtual", "abstract", "public", "protected", "internal"})
 _CS_CONVENTION_PREFIXES = ("ShouldSerialize", "Reset")
 _CACHE: dict[tuple[int, str], list[Finding]] = {}  # both rules share one search per graph
 _CS_MARKUP = (".xaml", ".axaml", ".razor", ".cshtml", ".aspx", ".ascx", ".master")
@@ -50,7 +50,9 @@ def _rows(conn: sqlite3.Connection, language: str):
     return conn.execute(
         "SELECT s.kind, s.name, s.qualname, s.container, s.attributes, s.modifiers, s.start_line, s.end_line, "
         "f.id, f.path FROM symbols s JOIN files f ON f.id = s.file_id "
-        "WHERE f.role = 'production' AND f.language = ? ORDER BY f.path, s.start_line", (language,)).fetchall()
+        "WHERE f.role = 'production' AND f.language = ? ORDER BY f.path, s.start_line",
+        (language,),
+    ).fetchall()
 
 
 _PY_NEUTRAL_BASES = frozenset({"object", "ABC", "Protocol", "Generic", "NamedTuple", "TypedDict"})
@@ -82,8 +84,7 @@ class _Bases:
         hit = False
         if t is not None and q not in seen:
             for b in t.bases:
-                if self._external_class(b) or any(self.framework_derived(p, seen | {q})
-                                                  for p in self.by_name.get(b.split("[", 1)[0], ())):
+                if self._external_class(b) or any(self.framework_derived(p, seen | {q}) for p in self.by_name.get(b.split("[", 1)[0], ())):
                     hit = True
                     break
         self.memo[q] = hit
@@ -97,10 +98,18 @@ def _csharp_candidates(conn: sqlite3.Connection, graph, cfg: GraphConfig) -> lis
     out = []
     for kind, name, qual, container, attrs, mods, start, end, fid, path in rows:
         mods_set = set(json.loads(mods))
-        if (kind != "method" or "private" not in mods_set or mods_set & _CS_SKIP_MODS or attrs != "[]"
-                or container not in containers or not name[:1].isupper() or "." in name
-                or name.startswith(_CS_CONVENTION_PREFIXES) or name in cfg.entry_methods
-                or bases.framework_derived(container)):
+        if (
+            kind != "method"
+            or "private" not in mods_set
+            or mods_set & _CS_SKIP_MODS
+            or attrs != "[]"
+            or container not in containers
+            or not name[:1].isupper()
+            or "." in name
+            or name.startswith(_CS_CONVENTION_PREFIXES)
+            or name in cfg.entry_methods
+            or bases.framework_derived(container)
+        ):
             continue
         out.append((name, qual, fid, path, start, end, ""))
     return out
@@ -110,9 +119,10 @@ def _is_application(conn: sqlite3.Connection, cfg: GraphConfig) -> bool:
     """A tree with framework entry points (routes, commands, tasks) on production functions."""
     wanted = set(cfg.entry_attributes)
     for (attrs,) in conn.execute(
-            "SELECT DISTINCT s.attributes FROM symbols s JOIN files f ON f.id = s.file_id "
-            "WHERE f.role = 'production' AND f.language = 'python' AND s.attributes != '[]' "
-            "AND s.kind IN ('function', 'method')"):
+        "SELECT DISTINCT s.attributes FROM symbols s JOIN files f ON f.id = s.file_id "
+        "WHERE f.role = 'production' AND f.language = 'python' AND s.attributes != '[]' "
+        "AND s.kind IN ('function', 'method')"
+    ):
         if wanted & set(json.loads(attrs)):
             return True
     return False
@@ -137,14 +147,21 @@ def _python_candidates(conn: sqlite3.Connection, graph, cfg: GraphConfig) -> lis
                 continue
         elif kind != "function" or container in classes or container in functions:
             continue  # nested functions are used (or not) by their enclosing function
-        if (name.startswith("__") or (name.endswith("_") and private) or name in cfg.convention_functions or name in cfg.entry_methods
-                or set(json.loads(attrs)) - inert or len(defined_in.get(name, ())) > 1):
+        if (
+            name.startswith("__")
+            or (name.endswith("_") and private)
+            or name in cfg.convention_functions
+            or name in cfg.entry_methods
+            or set(json.loads(attrs)) - inert
+            or len(defined_in.get(name, ())) > 1
+        ):
             continue
         if not private:
             if not application or any(fnmatch.fnmatchcase(qual, g) for g in cfg.public_api):
                 continue
-            siblings = sorted(r[1] for r in module_level if r[3] == container and r[1] != name
-                              and (r[1].startswith(name + "_") or name.startswith(r[1] + "_")))
+            siblings = sorted(
+                r[1] for r in module_level if r[3] == container and r[1] != name and (r[1].startswith(name + "_") or name.startswith(r[1] + "_"))
+            )
             used = _production_uses(conn, siblings)
             if not used:
                 continue
@@ -161,7 +178,8 @@ def _production_uses(conn: sqlite3.Connection, names: list[str]) -> list[str]:
         hit = conn.execute(
             "SELECT 1 FROM refs r JOIN files f ON f.id = r.file_id WHERE f.role = 'production' AND "
             "((r.name = ? AND r.kind NOT IN ('string', 'using')) OR (r.kind = 'using' AND r.name LIKE ?)) LIMIT 1",
-            (name, "%." + name)).fetchone()
+            (name, "%." + name),
+        ).fetchone()
         if hit:
             out.append(name)
     return out
@@ -176,8 +194,7 @@ def _referenced(conn: sqlite3.Connection, candidates: list[tuple]) -> set[str]:
     conn.execute("DELETE FROM temp.dead_names")
     conn.executemany("INSERT OR IGNORE INTO temp.dead_names VALUES (?)", [(n,) for n in names])
     uses: dict[str, list[tuple[int, int]]] = {}
-    for name, fid, line in conn.execute(
-            "SELECT name, file_id, line FROM refs WHERE name IN temp.dead_names AND kind != 'string'"):
+    for name, fid, line in conn.execute("SELECT name, file_id, line FROM refs WHERE name IN temp.dead_names AND kind != 'string'"):
         uses.setdefault(name, []).append((fid, line))
     wanted = set(names)
     for (name,) in conn.execute("SELECT DISTINCT name FROM refs WHERE kind = 'using'"):
@@ -191,8 +208,7 @@ def _referenced(conn: sqlite3.Connection, candidates: list[tuple]) -> set[str]:
     return out
 
 
-def _mentioned(conn: sqlite3.Connection, language: str, name: str, qual: str, fid: int,
-               prefixes: list[str]) -> bool:
+def _mentioned(conn: sqlite3.Connection, language: str, name: str, qual: str, fid: int, prefixes: list[str]) -> bool:
     """The name in a string literal, built from a dynamic prefix, or bound by another file."""
     if conn.execute("SELECT 1 FROM refs WHERE kind = 'string' AND instr(name, ?) > 0 LIMIT 1", (name,)).fetchone():
         return True
@@ -206,9 +222,10 @@ def _mentioned(conn: sqlite3.Connection, language: str, name: str, qual: str, fi
     try:
         for phrase, suffixes in phrases:
             for (path,) in conn.execute(
-                    "SELECT f.path FROM chunks_fts JOIN chunks c ON c.id = chunks_fts.rowid "
-                    "JOIN files f ON f.id = c.file_id WHERE chunks_fts MATCH ? AND c.file_id != ? LIMIT 200",
-                    (f"text : {phrase}", fid)):
+                "SELECT f.path FROM chunks_fts JOIN chunks c ON c.id = chunks_fts.rowid "
+                "JOIN files f ON f.id = c.file_id WHERE chunks_fts MATCH ? AND c.file_id != ? LIMIT 200",
+                (f"text : {phrase}", fid),
+            ):
                 if path.lower().endswith(suffixes):
                     return True
     except sqlite3.OperationalError:
@@ -220,8 +237,9 @@ def _dynamic_prefixes(conn: sqlite3.Connection) -> list[str]:
     """String literals that look like the fixed part of a name built at run time (`"handle_" + x`,
     `f"do_{cmd}"`, `"do_%s" % cmd`)."""
     out = set()
-    for (text,) in conn.execute("SELECT DISTINCT name FROM refs WHERE kind = 'string' "
-                                "AND (name LIKE '%\\_' ESCAPE '\\' OR name LIKE '%{%' OR name LIKE '%\\%%' ESCAPE '\\')"):
+    for (text,) in conn.execute(
+        "SELECT DISTINCT name FROM refs WHERE kind = 'string' AND (name LIKE '%\\_' ESCAPE '\\' OR name LIKE '%{%' OR name LIKE '%\\%%' ESCAPE '\\')"
+    ):
         head = text.split("{", 1)[0].split("%", 1)[0]  # `f"do_{x}"`, `"do_%s" % x`, `"do_" + x`
         if len(head) >= 3 and head.replace("_", "").isalnum():
             out.add(head)
@@ -248,8 +266,9 @@ def dead_code_findings(store, config=None) -> list[Finding]:
     out: list[Finding] = []
     prefixes: list[str] | None = None
     for rule_id, language, candidates, what in (
-            ("DWA-330", "csharp", _csharp_candidates(conn, view.graph, cscfg), "private method"),
-            ("DWA-331", "python", _python_candidates(conn, view.graph, pycfg), "function")):
+        ("DWA-330", "csharp", _csharp_candidates(conn, view.graph, cscfg), "private method"),
+        ("DWA-331", "python", _python_candidates(conn, view.graph, pycfg), "function"),
+    ):
         used = _referenced(conn, candidates)
         meta = get_rule(rule_id).meta
         for name, qual, fid, path, start, end, sibling in candidates:
@@ -260,29 +279,41 @@ def dead_code_findings(store, config=None) -> list[Finding]:
             if _mentioned(conn, language, name, qual, fid, prefixes):
                 continue
             line = _decl_line(view, path, start, end, name)
-            msg = (f"{what} {name} is never called or referenced: searched every call, identifier, method "
-                   f"group, nameof, import and string literal in the tree (production and tests), and the "
-                   f"markup/configuration files that can bind a name, for '{name}'; none outside its own body"
-                   + (f"; its sibling {sibling} is what production code calls, so it looks superseded"
-                      if sibling else "") + ".")
-            out.append(make_finding(meta, path, line, line, view.source.line(path, line), msg, scope="production",
-                                    properties={"symbol": qual, "reason": "never-referenced"}))
+            msg = (
+                f"{what} {name} is never called or referenced: searched every call, identifier, method "
+                f"group, nameof, import and string literal in the tree (production and tests), and the "
+                f"markup/configuration files that can bind a name, for '{name}'; none outside its own body"
+                + (f"; its sibling {sibling} is what production code calls, so it looks superseded" if sibling else "")
+                + "."
+            )
+            out.append(
+                make_finding(
+                    meta,
+                    path,
+                    line,
+                    line,
+                    view.source.line(path, line),
+                    msg,
+                    scope="production",
+                    properties={"symbol": qual, "reason": "never-referenced"},
+                )
+            )
     out.sort(key=Finding.sort_key)
     _CACHE.clear()
     _CACHE[key] = out
     return list(out)
 
 
-@index_rule(id="DWA-330", title="Private method never called", category="dead-code", severity="low",
-            cwe=(561,), domains=("readiness",))
+@index_rule(id="DWA-330", title="Private method never called", category="dead-code", severity="low", cwe=(561,), domains=("readiness",))
 def unused_private_method(store, config) -> list[Finding]:
     """A private, non-virtual C# method whose name no code, string or file in the tree mentions:
     nothing can call it, so it is dead weight (or a forgotten call)."""
     return [f for f in dead_code_findings(store, config) if f.rule == "DWA-330"]
 
 
-@index_rule(id="DWA-331", title="Function never called", category="dead-code", severity="low",
-            cwe=(561,), languages=("python",), domains=("readiness",))
+@index_rule(
+    id="DWA-331", title="Function never called", category="dead-code", severity="low", cwe=(561,), languages=("python",), domains=("readiness",)
+)
 def unused_function(store, config) -> list[Finding]:
     """A Python `_private` function or method, or (in an application) a module-level function, whose
     name nothing in the tree calls, imports, registers or mentions: nothing can run it."""

@@ -4,6 +4,7 @@ Types (partial declarations merged), members (overloads share one qualname, the 
 wins), the declared type of every field/property (for typing call receivers), and the private
 fields the write-only check follows.
 """
+
 from __future__ import annotations
 
 import json
@@ -32,17 +33,26 @@ def load_declarations(conn: sqlite3.Connection):
     fields: list[tuple] = []
     rows = conn.execute(
         "SELECT file_id, kind, name, qualname, container, namespace, bases, attributes, modifiers, "
-        "signature, start_line, end_line FROM symbols ORDER BY file_id, start_line")
+        "signature, start_line, end_line FROM symbols ORDER BY file_id, start_line"
+    )
     for fid, kind, name, qual, container, ns, bases, attrs, mods, sig, start, end in rows:
         path, role = files[fid]
         if kind in TYPE_KINDS:
             loc = Location(path, start, end)
             node = types.get(qual)
             if node is None:
-                types[qual] = TypeNode(qual, name, kind, ns, role, [loc],
-                                       tuple(bare(b) for b in _list(bases)),
-                                       tuple(bare(a) for a in _list(attrs)),
-                                       tuple(_list(mods)), sig)
+                types[qual] = TypeNode(
+                    qual,
+                    name,
+                    kind,
+                    ns,
+                    role,
+                    [loc],
+                    tuple(bare(b) for b in _list(bases)),
+                    tuple(bare(a) for a in _list(attrs)),
+                    tuple(_list(mods)),
+                    sig,
+                )
             else:  # partial declaration: merge
                 node.locations.append(loc)
                 node.locations.sort(key=lambda l: (l.file, l.start_line))
@@ -53,19 +63,17 @@ def load_declarations(conn: sqlite3.Connection):
             if kind == "property":
                 members[container][name] = declared_type(sig)
             if qual not in methods or (path, start) < (methods[qual].file, methods[qual].start_line):
-                methods[qual] = MethodNode(qual, name, kind, container, path, role, start, end, sig,
-                                           tuple(_list(mods)), tuple(bare(a) for a in _list(attrs)))
+                methods[qual] = MethodNode(
+                    qual, name, kind, container, path, role, start, end, sig, tuple(_list(mods)), tuple(bare(a) for a in _list(attrs))
+                )
         elif kind in ("field", "const"):
             members[container][name] = declared_type(sig)
             if kind == "field":
-                fields.append((qual, name, container, path, role, start, end, _list(mods),
-                               _list(attrs), sig))
+                fields.append((qual, name, container, path, role, start, end, _list(mods), _list(attrs), sig))
     return files, types, methods, members, fields
 
 
-
-def private_fields(field_rows: list[tuple], types: dict[str, TypeNode],
-                   config: GraphConfig) -> dict[str, list[tuple]]:
+def private_fields(field_rows: list[tuple], types: dict[str, TypeNode], config: GraphConfig) -> dict[str, list[tuple]]:
     """Field name → declaration rows of the private production fields worth following.
 
     Skipped: non-private, const, fields carrying a framework attribute (serialisers, injectors)
@@ -75,9 +83,15 @@ def private_fields(field_rows: list[tuple], types: dict[str, TypeNode],
     for row in field_rows:
         qual, name, container, path, role, start, end, mods, attrs, sig = row
         t = types.get(container)
-        if (role != "production" or t is None or t.kind not in ("class", "struct", "record")
-                or _ACCESS & set(mods) or "const" in mods
-                or set(attrs) & set(config.framework_field_attributes) or t.attributes):
+        if (
+            role != "production"
+            or t is None
+            or t.kind not in ("class", "struct", "record")
+            or _ACCESS & set(mods)
+            or "const" in mods
+            or set(attrs) & set(config.framework_field_attributes)
+            or t.attributes
+        ):
             continue
         out[name].append(row)
     return out

@@ -9,6 +9,7 @@ entry point to the member that changes state; it is authenticated when any membe
 authentication step. Bounded (depth and node count), so a huge tree costs a few milliseconds per
 entry point; what the bound cut off is not claimed either way.
 """
+
 from __future__ import annotations
 
 import re
@@ -24,21 +25,39 @@ MAX_DEPTH = 8
 MAX_NODES = 400
 
 # (kind, pattern) of state changes, generic across codebases; the first match in a member wins.
-STATE_CHANGES: tuple[tuple[str, re.Pattern[str]], ...] = tuple((k, re.compile(p)) for k, p in (
-    ("consensus term/vote", r"(?:\b_|\bthis\.|\bCurrent)\w*[Tt]erm\s*(?:=[^=>]|\+\+|\+=)|(?:\b_|\bthis\.)?\b_?[Vv]oted[Ff]or\s*=[^=>]|"
-                            r"(?:\b_|\bthis\.)[Cc]ommit[Ii]ndex\s*=[^=>]|\bInterlocked\.Increment\(\s*ref\s+_\w*[Tt]erm"),
-    ("consensus log", r"\b_?(?:raft)?[Ll]og(?:Entries)?\s*\.\s*(?:Add|AddRange|Append|Insert|RemoveRange|RemoveAt|Truncate\w*)\s*\(|"
-                      r"\bAppend(?:Entries|ToLog)\w*\s*\("),
-    ("membership", r"\b_?\w*(?:[Pp]eers?|[Mm]embers?|[Nn]odes|[Cc]luster\w*)\s*\.\s*(?:Add|TryAdd|AddOrUpdate|Remove|TryRemove|"
-                   r"Clear|TryUpdate)\s*\(|\b_?\w*(?:[Pp]eers|[Mm]embers|[Nn]odes)\s*\[[^\]]+\]\s*=[^=]"),
-    ("plugin loading", r"\bAssembly\.Load\w*\s*\(|\bLoadFromAssemblyPath\s*\(|\bimportlib\.import_module\s*\("),
-    ("process execution", r"\bProcess\.Start\s*\(|\bsubprocess\.\w+\s*\(|\bos\.system\s*\("),
-    ("storage write", r"\bFile\.(?:Write|Append)\w*\s*\(|\bFile\.Delete\s*\(|\bDirectory\.Delete\s*\(|"
-                      r"\.\s*(?:Store|Save|Persist|Replicate|Put)\w*Async\s*\(|\bopen\([^)]*['\"][wa]b?['\"]"),
-    ("configuration", r"\b_?[Cc]onfig(?:uration)?\s*=[^=>]|\b_?[Cc]onfig(?:uration)?\s*\[[^\]]+\]\s*=[^=]|"
-                      r"\b_?[Ss]ettings\s*\[[^\]]+\]\s*=[^=]"),
-    ("key material", r"\b_?\w*(?:[Pp]rivateKey|[Ss]haredSecret|[Ss]igningKey|[Mm]asterKey|[Ee]ncryptionKey)\w*\s*=[^=>]"),
-))
+STATE_CHANGES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
+    (k, re.compile(p))
+    for k, p in (
+        (
+            "consensus term/vote",
+            r"(?:\b_|\bthis\.|\bCurrent)\w*[Tt]erm\s*(?:=[^=>]|\+\+|\+=)|(?:\b_|\bthis\.)?\b_?[Vv]oted[Ff]or\s*=[^=>]|"
+            r"(?:\b_|\bthis\.)[Cc]ommit[Ii]ndex\s*=[^=>]|\bInterlocked\.Increment\(\s*ref\s+_\w*[Tt]erm",
+        ),
+        (
+            "consensus log",
+            r"\b_?(?:raft)?[Ll]og(?:Entries)?\s*\.\s*(?:Add|AddRange|Append|Insert|RemoveRange|RemoveAt|Truncate\w*)\s*\(|"
+            r"\bAppend(?:Entries|ToLog)\w*\s*\(",
+        ),
+        (
+            "membership",
+            r"\b_?\w*(?:[Pp]eers?|[Mm]embers?|[Nn]odes|[Cc]luster\w*)\s*\.\s*(?:Add|TryAdd|AddOrUpdate|Remove|TryRemove|"
+            r"Clear|TryUpdate)\s*\(|\b_?\w*(?:[Pp]eers|[Mm]embers|[Nn]odes)\s*\[[^\]]+\]\s*=[^=]",
+        ),
+        ("plugin loading", r"\bAssembly\.Load\w*\s*\(|\bLoadFromAssemblyPath\s*\(|\bimportlib\.import_module\s*\("),
+        ("process execution", r"\bProcess\.Start\s*\(|\bsubprocess\.\w+\s*\(|\bos\.system\s*\("),
+        (
+            "storage write",
+            r"\bFile\.(?:Write|Append)\w*\s*\(|\bFile\.Delete\s*\(|\bDirectory\.Delete\s*\(|"
+            r"\.\s*(?:Store|Save|Persist|Replicate|Put)\w*Async\s*\(|\bopen\([^)]*['\"][wa]b?['\"]",
+        ),
+        (
+            "configuration",
+            r"\b_?[Cc]onfig(?:uration)?\s*=[^=>]|\b_?[Cc]onfig(?:uration)?\s*\[[^\]]+\]\s*=[^=]|"
+            r"\b_?[Ss]ettings\s*\[[^\]]+\]\s*=[^=]",
+        ),
+        ("key material", r"\b_?\w*(?:[Pp]rivateKey|[Ss]haredSecret|[Ss]igningKey|[Mm]asterKey|[Ee]ncryptionKey)\w*\s*=[^=>]"),
+    )
+)
 
 
 @dataclass(frozen=True, slots=True)

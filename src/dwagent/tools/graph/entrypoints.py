@@ -13,6 +13,7 @@ consumers. Each entry carries its bind address, transport security and peer auth
 What is missed: listeners created through a factory or a library wrapper whose type name is not
 listed here, and routes registered by convention from configuration files.
 """
+
 from __future__ import annotations
 
 import re
@@ -35,31 +36,84 @@ from dwagent.tools.graph.exposure import (
 from dwagent.tools.graph.model import CodeGraph, TypeNode
 from dwagent.tools.graph.source import SourceLines
 
-NETWORK_KINDS = frozenset({"tcp-listener", "udp-listener", "http-listener", "socket", "named-pipe", "websocket-server",
-                           "message-server", "web-host", "http-endpoint", "controller", "hub", "grpc-service",
-                           "python-server", "web-app"})
+NETWORK_KINDS = frozenset(
+    {
+        "tcp-listener",
+        "udp-listener",
+        "http-listener",
+        "socket",
+        "named-pipe",
+        "websocket-server",
+        "message-server",
+        "web-host",
+        "http-endpoint",
+        "controller",
+        "hub",
+        "grpc-service",
+        "python-server",
+        "web-app",
+    }
+)
 # type constructed → kind (C# and Python; Python constructs by calling the class)
-NEW_KINDS = {"TcpListener": "tcp-listener", "HttpListener": "http-listener", "UdpClient": "udp-listener",
-             "NamedPipeServerStream": "named-pipe", "QuicListener": "tcp-listener", "MqttServer": "message-server",
-             "CoapServer": "message-server", "WebSocketServer": "websocket-server",
-             "TCPServer": "python-server", "ThreadingTCPServer": "python-server", "UDPServer": "python-server",
-             "ThreadingUDPServer": "python-server", "HTTPServer": "python-server", "ThreadingHTTPServer": "python-server",
-             "UnixStreamServer": "python-server", "Flask": "web-app", "FastAPI": "web-app", "Starlette": "web-app",
-             "Quart": "web-app", "Sanic": "web-app", "Celery": "queue-consumer"}
-INVOKE_KINDS = {"start_server": "python-server", "start_unix_server": "python-server", "create_server": "python-server",
-                "make_server": "python-server", "serve_forever": "", "AcceptWebSocketAsync": "websocket-server",
-                "CreateMqttServer": "message-server", "UseUrls": "web-host", "CreateBuilder": "web-host",
-                "CreateSlimBuilder": "web-host", "CreateEmptyBuilder": "web-host", "ConfigureWebHostDefaults": "web-host", "ListenAnyIP": "web-host",
-                "ListenLocalhost": "web-host", "basic_consume": "queue-consumer",
-                "MapGet": "http-endpoint", "MapPost": "http-endpoint", "MapPut": "http-endpoint",
-                "MapDelete": "http-endpoint", "MapPatch": "http-endpoint", "MapMethods": "http-endpoint",
-                "LoadFrom": "plugin-load", "LoadFile": "plugin-load", "LoadFromAssemblyPath": "plugin-load",
-                "Bind": "socket", "bind": "socket", "Application": "web-app"}
+NEW_KINDS = {
+    "TcpListener": "tcp-listener",
+    "HttpListener": "http-listener",
+    "UdpClient": "udp-listener",
+    "NamedPipeServerStream": "named-pipe",
+    "QuicListener": "tcp-listener",
+    "MqttServer": "message-server",
+    "CoapServer": "message-server",
+    "WebSocketServer": "websocket-server",
+    "TCPServer": "python-server",
+    "ThreadingTCPServer": "python-server",
+    "UDPServer": "python-server",
+    "ThreadingUDPServer": "python-server",
+    "HTTPServer": "python-server",
+    "ThreadingHTTPServer": "python-server",
+    "UnixStreamServer": "python-server",
+    "Flask": "web-app",
+    "FastAPI": "web-app",
+    "Starlette": "web-app",
+    "Quart": "web-app",
+    "Sanic": "web-app",
+    "Celery": "queue-consumer",
+}
+INVOKE_KINDS = {
+    "start_server": "python-server",
+    "start_unix_server": "python-server",
+    "create_server": "python-server",
+    "make_server": "python-server",
+    "serve_forever": "",
+    "AcceptWebSocketAsync": "websocket-server",
+    "CreateMqttServer": "message-server",
+    "UseUrls": "web-host",
+    "CreateBuilder": "web-host",
+    "CreateSlimBuilder": "web-host",
+    "CreateEmptyBuilder": "web-host",
+    "ConfigureWebHostDefaults": "web-host",
+    "ListenAnyIP": "web-host",
+    "ListenLocalhost": "web-host",
+    "basic_consume": "queue-consumer",
+    "MapGet": "http-endpoint",
+    "MapPost": "http-endpoint",
+    "MapPut": "http-endpoint",
+    "MapDelete": "http-endpoint",
+    "MapPatch": "http-endpoint",
+    "MapMethods": "http-endpoint",
+    "LoadFrom": "plugin-load",
+    "LoadFile": "plugin-load",
+    "LoadFromAssemblyPath": "plugin-load",
+    "Bind": "socket",
+    "bind": "socket",
+    "Application": "web-app",
+}
 PORT_ONLY_ANY = frozenset({"TcpListener", "UdpClient"})
 ACCEPT = re.compile(r"\b(?:Accept\w*|GetContext\w*|Receive\w*|recv\w*|accept|ReadLine\w*|readline|ReadAsync|Read|read)\s*\(")
 # an assembly's origin checked before it is loaded: signature, publisher token, known hash
-PLUGIN_VERIFY = re.compile(r"\bValidate\w*(?:Assembly|Signature|Hash|Security|Publisher)\w*\s*\(|\bVerify\w*(?:Assembly|Signature|"
-                           r"Hash)\w*\s*\(|\bGetPublicKeyToken\s*\(|\bAuthenticode\b|\bStrongName\w*\s*\(")
+PLUGIN_VERIFY = re.compile(
+    r"\bValidate\w*(?:Assembly|Signature|Hash|Security|Publisher)\w*\s*\(|\bVerify\w*(?:Assembly|Signature|"
+    r"Hash)\w*\s*\(|\bGetPublicKeyToken\s*\(|\bAuthenticode\b|\bStrongName\w*\s*\("
+)
 CONTROLLER_BASES = frozenset({"Controller", "ControllerBase", "ODataController"})
 MAP_STATE = frozenset({"MapPost", "MapPut", "MapDelete", "MapPatch", "MapMethods"})
 
@@ -90,8 +144,7 @@ class EntryPoint:
 
     def as_dict(self) -> dict:
         """A plain, JSON-ready mapping (reports and persistence)."""
-        return {k: (list(v) if isinstance(v, tuple) else v) for k, v in
-                ((f, getattr(self, f)) for f in self.__slots__)} | {"network": self.network}
+        return {k: (list(v) if isinstance(v, tuple) else v) for k, v in ((f, getattr(self, f)) for f in self.__slots__)} | {"network": self.network}
 
 
 class _Finder:
@@ -146,28 +199,29 @@ class _Finder:
                 continue
             body = self.dispatch.body(q)
             text = "\n".join(t for _n, t in body)
-            if ACCEPT.search(text) and ((var and re.search(rf"\b{re.escape(var)}\b", text)) or
-                                        (short and re.search(rf"\b{re.escape(short)}\s*\(", text))):
+            if ACCEPT.search(text) and (
+                (var and re.search(rf"\b{re.escape(var)}\b", text)) or (short and re.search(rf"\b{re.escape(short)}\s*\(", text))
+            ):
                 roots.append(q)
         # callbacks handed on by a root (`Thread(target=self.handle)`, `Task.Run(Loop)`): Python method
         # references are not call edges, so they join the roots
         texts = "\n".join(t for r in roots for _n, t in self.dispatch.body(r))
         for m in sorted(self.methods_of.get(owner, []), key=lambda m: m.qualname):
-            if m.qualname not in roots and m.kind == "method" and \
-                    re.search(rf"\b(?:self\.|this\.)?{re.escape(m.name)}\b(?!\s*\()", texts):
+            if m.qualname not in roots and m.kind == "method" and re.search(rf"\b(?:self\.|this\.)?{re.escape(m.name)}\b(?!\s*\()", texts):
                 roots.append(m.qualname)
         return roots
 
     def _fallback_policy(self) -> Status | None:
-        rows = self.conn.execute("SELECT file_id, line FROM refs WHERE kind = 'invoke' AND name IN "
-                                 "('RequireAuthorization', 'AddAuthorization', 'SetFallbackPolicy') ORDER BY file_id, line")
+        rows = self.conn.execute(
+            "SELECT file_id, line FROM refs WHERE kind = 'invoke' AND name IN "
+            "('RequireAuthorization', 'AddAuthorization', 'SetFallbackPolicy') ORDER BY file_id, line"
+        )
         for fid, line in rows:
             file, role = self.files[fid]
             if role != "production":
                 continue
             for n, text in self.source.span(file, line, line + 6):
-                if FALLBACK_POLICY.search(text) and ("MapControllers" in text or "Fallback" in text or
-                                                     "MapHub" in text):
+                if FALLBACK_POLICY.search(text) and ("MapControllers" in text or "Fallback" in text or "MapHub" in text):
                     return Status("required", cite(file, n, text) + " (applies to every mapped endpoint)")
         return None
 
@@ -177,7 +231,9 @@ class _Finder:
         marks = ",".join("?" * len(names))
         rows = self.conn.execute(
             f"SELECT file_id, kind, name, receiver, arg0, scope, line FROM refs WHERE name IN ({marks}) "
-            f"AND kind IN ('new', 'invoke') ORDER BY file_id, line", names).fetchall()
+            f"AND kind IN ('new', 'invoke') ORDER BY file_id, line",
+            names,
+        ).fetchall()
         seen: set[tuple[str, int]] = set()
         hosts: set[str] = set()  # one web-host per member: the builder and its UseUrls are one way in
         for fid, kind, name, receiver, arg0, scope, line in rows:
@@ -198,7 +254,7 @@ class _Finder:
     def _is_entry(self, name: str, receiver: str, arg0: str, file: str, line: int) -> bool:
         py = file.endswith(".py")
         if name == "UdpClient":
-            return bool(arg0) and not arg0.lstrip().startswith(('"', "$\"", "@\""))  # a host name = a client
+            return bool(arg0) and not arg0.lstrip().startswith(('"', '$"', '@"'))  # a host name = a client
         if name in ("Bind", "bind"):
             a = arg0.strip()
             return ("EndPoint" in a) if not py else a.startswith("(")  # `sock.bind((host, port))`
@@ -209,7 +265,7 @@ class _Finder:
         if name == "Application":
             return receiver == "web"
         if name.startswith("Map"):
-            return not py and bool(arg0.strip().startswith(("\"", "$\"", "@\"")) or arg0)
+            return not py and bool(arg0.strip().startswith(('"', '$"', '@"')) or arg0)
         if name in ("CreateBuilder", "CreateSlimBuilder", "CreateEmptyBuilder"):
             return receiver.endswith("WebApplication")
         if name in ("create_server", "make_server", "start_server", "start_unix_server"):
@@ -223,38 +279,85 @@ class _Finder:
         var = _assigned_var(self.source.line(file, line))
         if kind == "plugin-load":
             body_lines = self.dispatch.body(scope)
-            verified = next((Status("required", cite(file, n, t)) for n, t in body_lines if PLUGIN_VERIFY.search(t)
-                             and n <= line and not t.strip().startswith("//")), None)
-            self.out.append(EntryPoint(kind, file, line, scope, owner, "filesystem", cite(file, line, stmt.splitlines()[0]),
-                                       "n/a", "assembly bytes from disk",
-                                       "required" if verified else "none",
-                                       verified.evidence if verified else "no signature/hash check of the assembly in "
-                                                                           f"{scope or file}", (), name))
+            verified = next(
+                (
+                    Status("required", cite(file, n, t))
+                    for n, t in body_lines
+                    if PLUGIN_VERIFY.search(t) and n <= line and not t.strip().startswith("//")
+                ),
+                None,
+            )
+            self.out.append(
+                EntryPoint(
+                    kind,
+                    file,
+                    line,
+                    scope,
+                    owner,
+                    "filesystem",
+                    cite(file, line, stmt.splitlines()[0]),
+                    "n/a",
+                    "assembly bytes from disk",
+                    "required" if verified else "none",
+                    verified.evidence if verified else f"no signature/hash check of the assembly in {scope or file}",
+                    (),
+                    name,
+                )
+            )
             return
         if kind == "http-endpoint":
             self.add_route(name, arg0, scope, owner, file, line, stmt, body)
             return
         if kind == "queue-consumer":
-            self.out.append(EntryPoint(kind, file, line, scope, owner, "configured", cite(file, line, stmt.splitlines()[0])
-                                       + " (broker decides)", "unknown", "broker connection settings",
-                                       "unknown", "the broker authenticates publishers, not this code", (), name))
+            self.out.append(
+                EntryPoint(
+                    kind,
+                    file,
+                    line,
+                    scope,
+                    owner,
+                    "configured",
+                    cite(file, line, stmt.splitlines()[0]) + " (broker decides)",
+                    "unknown",
+                    "broker connection settings",
+                    "unknown",
+                    "the broker authenticates publishers, not this code",
+                    (),
+                    name,
+                )
+            )
             return
-        bind = classify_bind(file, line, stmt, body, default_any=name in PORT_ONLY_ANY or
-                             (file.endswith(".py") and re.search(r"\(\s*\(\s*['\"]['\"]", stmt) is not None))
+        bind = classify_bind(
+            file,
+            line,
+            stmt,
+            body,
+            default_any=name in PORT_ONLY_ANY or (file.endswith(".py") and re.search(r"\(\s*\(\s*['\"]['\"]", stmt) is not None),
+        )
         if kind == "http-listener":
             prefix = next(((n, t) for n, t in body if ".Prefixes.Add(" in t), None)
             if prefix is not None:
                 bind = classify_bind(file, prefix[0], prefix[1], body)
         if kind == "web-host":
-            urls = next(((n, t) for n, t in self.dispatch.body(scope) or body
-                         if re.search(r"UseUrls|ListenAnyIP|ListenLocalhost|\.Listen\(|ASPNETCORE_URLS", t)), None)
-            bind = classify_bind(file, urls[0], urls[1], body) if urls else Status(
-                "unknown", cite(file, line, stmt.splitlines()[0]) + " (no UseUrls/Listen: host settings decide)")
+            urls = next(
+                (
+                    (n, t)
+                    for n, t in self.dispatch.body(scope) or body
+                    if re.search(r"UseUrls|ListenAnyIP|ListenLocalhost|\.Listen\(|ASPNETCORE_URLS", t)
+                ),
+                None,
+            )
+            bind = (
+                classify_bind(file, urls[0], urls[1], body)
+                if urls
+                else Status("unknown", cite(file, line, stmt.splitlines()[0]) + " (no UseUrls/Listen: host settings decide)")
+            )
             stmt = urls[1] if urls else stmt
         if kind == "web-app":
             # a Python app's address is given where it is served: `app.run(host=...)`, `uvicorn.run(app, host=...)`
-            run = next(((n, t) for n, t in sorted(self.source.lines(file).items())
-                        if re.search(r"\.run\(.*\bhost\s*=|\bserve\(.*\bhost\s*=", t)), None)
+            run = next(
+                ((n, t) for n, t in sorted(self.source.lines(file).items()) if re.search(r"\.run\(.*\bhost\s*=|\bserve\(.*\bhost\s*=", t)), None
+            )
             if run is not None:
                 bind = classify_bind(file, run[0], run[1], body)
                 stmt = run[1]
@@ -268,18 +371,40 @@ class _Finder:
         if auth is None and kind in ("web-host", "web-app"):
             # a web host authenticates per endpoint (attributes, policies, middleware in a Startup class)
             uses = next(((n, t) for n, t in body if re.search(r"\bUseAuthentication\(|\bAddAuthentication\(", t)), None)
-            auth = Status("unknown", (cite(file, uses[0], uses[1]) if uses else "no credential middleware in " + file)
-                          + " (decided per endpoint: see its routes, controllers and hubs)")
+            auth = Status(
+                "unknown",
+                (cite(file, uses[0], uses[1]) if uses else "no credential middleware in " + file)
+                + " (decided per endpoint: see its routes, controllers and hubs)",
+            )
         if kind == "web-host" and tls.value == "none" and bind.value == "unknown":
             tls = Status("unknown", "no UseUrls/Listen/UseHttps in code: the host configuration decides")
         if auth is None and tls.value == "mtls":
             auth = Status("required", tls.evidence + " (client certificate required)")
         if auth is None:
-            auth = Status("none", f"no sender-authentication step in {len(order)} member(s) reached from "
-                                  f"{scope or file} (MAC/signature verify, token validation, peer certificate check)")
+            auth = Status(
+                "none",
+                f"no sender-authentication step in {len(order)} member(s) reached from "
+                f"{scope or file} (MAC/signature verify, token validation, peer certificate check)",
+            )
         handlers = tuple(m for m in order if m not in roots and m in self.graph.methods)[:12]
-        self.out.append(EntryPoint(kind, file, line, scope, owner, bind.value, bind.evidence, tls.value, tls.evidence,
-                                   auth.value, auth.evidence, handlers, name, tuple(roots)))
+        self.out.append(
+            EntryPoint(
+                kind,
+                file,
+                line,
+                scope,
+                owner,
+                bind.value,
+                bind.evidence,
+                tls.value,
+                tls.evidence,
+                auth.value,
+                auth.evidence,
+                handlers,
+                name,
+                tuple(roots),
+            )
+        )
 
     def add_route(self, name, arg0, scope, owner, file, line, stmt, body) -> None:
         host = next(((n, t) for n, t in body if re.search(r"UseUrls|ListenAnyIP|ListenLocalhost|\.Listen\(", t)), None)
@@ -292,11 +417,18 @@ class _Finder:
         elif "RequireAuthorization" in stmt:
             auth = Status("required", cite(file, line, stmt.splitlines()[0]))
         else:
-            auth = find_key_middleware(file, body, arg0.strip()) or self.fallback or find_auth_step([(file, _lambda_lines(stmt, line))]) \
+            auth = (
+                find_key_middleware(file, body, arg0.strip())
+                or self.fallback
+                or find_auth_step([(file, _lambda_lines(stmt, line))])
                 or Status("none", "no RequireAuthorization, fallback policy, credential middleware or check in the handler")
+            )
         detail = f"{name} {arg0.strip()[:80]}" + (" (state-changing verb)" if name in MAP_STATE else "")
-        self.out.append(EntryPoint("http-endpoint", file, line, scope, owner, bind.value, bind.evidence, tls.value,
-                                   tls.evidence, auth.value, auth.evidence, (), detail))
+        self.out.append(
+            EntryPoint(
+                "http-endpoint", file, line, scope, owner, bind.value, bind.evidence, tls.value, tls.evidence, auth.value, auth.evidence, (), detail
+            )
+        )
 
     def from_types(self) -> None:
         for q, t in sorted(self.graph.types.items()):
@@ -327,8 +459,11 @@ class _Finder:
         return out
 
     def add_type(self, kind: str, q: str, t: TypeNode, lineage: list[str]) -> None:
-        actions = [m for m in sorted(self.methods_of.get(q, []), key=lambda m: (m.start_line, m.qualname))
-                   if True and m.kind == "method" and "public" in m.modifiers and "static" not in m.modifiers]
+        actions = [
+            m
+            for m in sorted(self.methods_of.get(q, []), key=lambda m: (m.start_line, m.qualname))
+            if True and m.kind == "method" and "public" in m.modifiers and "static" not in m.modifiers
+        ]
         auth = None
         for x in lineage:
             tt = self.graph.types.get(x)
@@ -342,9 +477,10 @@ class _Finder:
         if auth is None:
             marked = [m for m in actions if set(m.attributes) & {"Authorize", "AllowAnonymous"}]
             if marked and len(marked) == len(actions):
-                auth = Status("required" if any("Authorize" in m.attributes for m in marked) else "anonymous",
-                              f"every action of {t.name} carries [Authorize]/[AllowAnonymous] "
-                              f"(first: {marked[0].file}:{marked[0].start_line})")
+                auth = Status(
+                    "required" if any("Authorize" in m.attributes for m in marked) else "anonymous",
+                    f"every action of {t.name} carries [Authorize]/[AllowAnonymous] (first: {marked[0].file}:{marked[0].start_line})",
+                )
             elif marked:
                 auth = Status("partial", f"{len(marked)} of {len(actions)} action(s) of {t.name} carry an auth attribute")
         if auth is None and actions:
@@ -352,14 +488,32 @@ class _Finder:
             checked = [(m, find_auth_step([(m.file, self.dispatch.body(m.qualname))])) for m in actions]
             hits = [(m, a) for m, a in checked if a is not None]
             if hits:
-                auth = Status("required" if len(hits) == len(actions) else "partial",
-                              f"{len(hits)} of {len(actions)} action(s) check the caller in their body "
-                              f"(first: {hits[0][1].evidence})")
-        auth = auth or self.fallback or Status("none", f"no [Authorize] on {t.name} or its bases, no fallback policy, "
-                                                       f"no RequireAuthorization() on the mapped endpoints")
-        self.out.append(EntryPoint(kind, t.file, declaration_line(self.source, t), q, q, "unknown", "host settings decide the address",
-                                   "unknown", "transport set by the host configuration", auth.value, auth.evidence,
-                                   tuple(m.qualname for m in actions)[:40], f"{len(actions)} public action(s)"))
+                auth = Status(
+                    "required" if len(hits) == len(actions) else "partial",
+                    f"{len(hits)} of {len(actions)} action(s) check the caller in their body (first: {hits[0][1].evidence})",
+                )
+        auth = (
+            auth
+            or self.fallback
+            or Status("none", f"no [Authorize] on {t.name} or its bases, no fallback policy, no RequireAuthorization() on the mapped endpoints")
+        )
+        self.out.append(
+            EntryPoint(
+                kind,
+                t.file,
+                declaration_line(self.source, t),
+                q,
+                q,
+                "unknown",
+                "host settings decide the address",
+                "unknown",
+                "transport set by the host configuration",
+                auth.value,
+                auth.evidence,
+                tuple(m.qualname for m in actions)[:40],
+                f"{len(actions)} public action(s)",
+            )
+        )
 
     def from_bus(self) -> None:
         for s in self.graph.bus:
@@ -369,12 +523,25 @@ class _Finder:
             if role != "production" or self.files_role(s.file) != "production":
                 continue
             spans = [(self.graph.methods[h].file, self.dispatch.body(h)) for h in s.handlers if h in self.graph.methods]
-            auth = find_auth_step(spans) or Status("none", "handler does not verify who published the message "
-                                                           "(any code holding the bus may publish)")
+            auth = find_auth_step(spans) or Status("none", "handler does not verify who published the message (any code holding the bus may publish)")
             topic = s.topic or f"<dynamic: {s.expr.strip()[:60]}>"
-            self.out.append(EntryPoint("bus-subscription", s.file, s.line, s.scope, self.owner_of(s.scope), "in-process",
-                                       f"topic {topic}", "n/a", "in-process message bus", auth.value, auth.evidence,
-                                       s.handlers, topic))
+            self.out.append(
+                EntryPoint(
+                    "bus-subscription",
+                    s.file,
+                    s.line,
+                    s.scope,
+                    self.owner_of(s.scope),
+                    "in-process",
+                    f"topic {topic}",
+                    "n/a",
+                    "in-process message bus",
+                    auth.value,
+                    auth.evidence,
+                    s.handlers,
+                    topic,
+                )
+            )
 
     def files_role(self, file: str) -> str:
         return self.roles.get(file, "production")
@@ -389,8 +556,7 @@ def _lambda_lines(stmt: str, line: int) -> list[tuple[int, str]]:
     return [(line + i, t) for i, t in enumerate(stmt.splitlines())]
 
 
-def find_entry_points(conn: sqlite3.Connection, graph: CodeGraph, source: SourceLines,
-                      files: dict[int, tuple[str, str]]) -> list[EntryPoint]:
+def find_entry_points(conn: sqlite3.Connection, graph: CodeGraph, source: SourceLines, files: dict[int, tuple[str, str]]) -> list[EntryPoint]:
     """The inventory for an index snapshot, sorted by (file, line, kind)."""
     f = _Finder(conn, graph, source, files)
     f.from_refs()

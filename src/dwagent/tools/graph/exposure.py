@@ -6,6 +6,7 @@ the entry point, the body of the type around it and, for authentication, the bod
 methods the entry point dispatches to. Where the code does not say, the answer is `configured`
 (an expression decides at run time) or `unknown` — never a guess that makes it look safer.
 """
+
 from __future__ import annotations
 
 import re
@@ -14,14 +15,20 @@ from dataclasses import dataclass
 from dwagent.tools.graph.model import TypeNode
 from dwagent.tools.graph.source import SourceLines
 
-ANY_ADDR = re.compile(r"IPAddress\.(?:IPv6)?Any\b|[\"'](?:0\.0\.0\.0|::|\*|\+)[\"']|(?:https?|wss?|tcp)://(?:\+|\*|0\.0\.0\.0|\[::\])[:/]|"
-                      r"\bListenAnyIP\b|\bINADDR_ANY\b")
+ANY_ADDR = re.compile(
+    r"IPAddress\.(?:IPv6)?Any\b|[\"'](?:0\.0\.0\.0|::|\*|\+)[\"']|(?:https?|wss?|tcp)://(?:\+|\*|0\.0\.0\.0|\[::\])[:/]|"
+    r"\bListenAnyIP\b|\bINADDR_ANY\b"
+)
 LOOPBACK = re.compile(r"IPAddress\.(?:IPv6)?Loopback\b|127\.0\.0\.1|\blocalhost\b|\[?::1\]?[\"':]|\bListenLocalhost\b")
-TLS_SERVER = re.compile(r"\bAuthenticateAsServer(?:Async)?\b|\bUseHttps(?:Redirection)?\b|\bUseHsts\b|https://|wss://|\bssl\.(?:create_default_context|SSLContext)|"
-                        r"\bwrap_socket\b|\bssl_context\b|\bssl\s*=|\bcertfile\b|\bServerCertificate\b")
-MUTUAL = re.compile(r"ClientCertificateRequired\s*=\s*true|clientCertificateRequired\s*:\s*true|"
-                    r"ClientCertificateMode\.RequireCertificate|\bIsMutuallyAuthenticated\b|CERT_REQUIRED|"
-                    r"AuthenticateAsServer(?:Async)?\([^)]*,\s*true\b")
+TLS_SERVER = re.compile(
+    r"\bAuthenticateAsServer(?:Async)?\b|\bUseHttps(?:Redirection)?\b|\bUseHsts\b|https://|wss://|\bssl\.(?:create_default_context|SSLContext)|"
+    r"\bwrap_socket\b|\bssl_context\b|\bssl\s*=|\bcertfile\b|\bServerCertificate\b"
+)
+MUTUAL = re.compile(
+    r"ClientCertificateRequired\s*=\s*true|clientCertificateRequired\s*:\s*true|"
+    r"ClientCertificateMode\.RequireCertificate|\bIsMutuallyAuthenticated\b|CERT_REQUIRED|"
+    r"AuthenticateAsServer(?:Async)?\([^)]*,\s*true\b"
+)
 # A sender-authentication step: a MAC or signature verified, a token validated, a peer
 # certificate checked, a shared secret compared in constant time, a framework auth call.
 AUTH_STEP = re.compile(
@@ -29,7 +36,8 @@ AUTH_STEP = re.compile(
     r"\bValidate(?:Token|Jwt|Signature|Hmac|Mac|ApiKey|Credentials?)\w*\s*\(|\bFixedTimeEquals\s*\(|"
     r"\bcompare_digest\s*\(|\bhmac\.new\s*\(|\bHMAC\w*\s*\(|\bRemoteCertificateValidationCallback\b|"
     r"\bIsMutuallyAuthenticated\b|\bAuthenticateAsync\s*\(|\bIsAuthenticated\b|\blogin_required\b|"
-    r"\bcheck_password\s*\(|\bdecode\s*\([^)]*(?:key|secret)|\bjwt\.decode\s*\(")
+    r"\bcheck_password\s*\(|\bdecode\s*\([^)]*(?:key|secret)|\bjwt\.decode\s*\("
+)
 API_KEY_MIDDLEWARE = re.compile(r"(?:\"Authorization\"|\bApiKey\b|_apiKey\b|X-Api-Key|\"X-API-KEY\")", re.I)
 REJECT = re.compile(r"\b401\b|Status401|Unauthorized|Forbid\(|HTTPStatus\.UNAUTHORIZED|abort\(\s*40[13]")
 FALLBACK_POLICY = re.compile(r"\bFallbackPolicy\s*=|\.RequireAuthorization\s*\(")
@@ -48,8 +56,7 @@ def cite(file: str, line: int, text: str) -> str:
     return f"{file}:{line}: {text.strip()[:160]}"
 
 
-def classify_bind(file: str, line: int, statement: str, body: list[tuple[int, str]],
-                  default_any: bool = False) -> Status:
+def classify_bind(file: str, line: int, statement: str, body: list[tuple[int, str]], default_any: bool = False) -> Status:
     """Bind address from the opening statement, else from the values its variables take in `body`.
 
     `default_any`: the constructor form binds every interface when given only a port
@@ -82,8 +89,11 @@ def classify_tls(file: str, body: list[tuple[int, str]], scheme_hint: str = "") 
     if tls_line is None:
         if scheme_hint.startswith("https") or scheme_hint.startswith("wss"):
             return Status("tls", scheme_hint)
-        return Status("none", f"no server-side TLS (AuthenticateAsServer, UseHttps, https://, ssl context) in "
-                              f"{file} lines {body[0][0] if body else 0}-{body[-1][0] if body else 0}")
+        return Status(
+            "none",
+            f"no server-side TLS (AuthenticateAsServer, UseHttps, https://, ssl context) in "
+            f"{file} lines {body[0][0] if body else 0}-{body[-1][0] if body else 0}",
+        )
     mutual = next(((n, t) for n, t in body if MUTUAL.search(t)), None)
     if mutual is not None:
         return Status("mtls", cite(file, mutual[0], mutual[1]))
@@ -111,7 +121,7 @@ def find_key_middleware(file: str, body: list[tuple[int, str]], route: str = "")
     (`if (path.StartsWithSegments("/health")) { await next(); return; }`) is `anonymous`."""
     for i, (_n, text) in enumerate(body):
         if re.search(r"\.Use\s*\(\s*async|\.Use\s*\(\s*\(|@\w+\.before_request|\bmiddleware\b", text):
-            window = body[i:i + 25]
+            window = body[i : i + 25]
             has_key = next(((m, t) for m, t in window if API_KEY_MIDDLEWARE.search(t)), None)
             if has_key and any(REJECT.search(t) for _m, t in window):
                 for m, t in (x for x in window if x[0] < has_key[0]):

@@ -19,6 +19,7 @@ not applicable, else NOT FOUND; each required security control is PASS when a ho
 its configured pattern or its body calls something so named (`_cipher.Encrypt(`, `AuditLog.Write(`,
 `new AuditRecord(`; string literals and option names do not count), else FAIL.
 """
+
 from __future__ import annotations
 
 import re
@@ -35,8 +36,16 @@ _STRING = re.compile(r'@?\$?"(?:[^"\\]|\\.)*"|\'(?:[^\'\\]|\\.)*\'')
 
 
 def _check(view: GraphView, name: str, status: str, hop: str, file: str, start: int, end: int, detail: str) -> FlowCheck:
-    return FlowCheck(check=name, status=status, hop=hop, file=file, start_line=start, end_line=end,
-                     excerpt=view.source.excerpt(file, start, end) if file else "", detail=detail)
+    return FlowCheck(
+        check=name,
+        status=status,
+        hop=hop,
+        file=file,
+        start_line=start,
+        end_line=end,
+        excerpt=view.source.excerpt(file, start, end) if file else "",
+        detail=detail,
+    )
 
 
 def _is_disposable(view: GraphView, type_name: str) -> bool:
@@ -60,6 +69,8 @@ def _is_disposable(view: GraphView, type_name: str) -> bool:
 
 
 NA = "NOT APPLICABLE"
+
+
 def _async(view, hop, m, body) -> FlowCheck:
     for n, text in body:
         for pat in view.config.blocking_patterns:
@@ -67,11 +78,26 @@ def _async(view, hop, m, body) -> FlowCheck:
                 return _check(view, "async", "FAIL", hop, m.file, n, n, f"blocks on a task ({pat})")
     direct = direct_work(view, m, body, io=False)
     if direct is None:
-        return _check(view, "async", NA, hop, m.file, m.start_line, m.start_line,
-                      f"synchronous: no await, async call or awaitable in lines {m.start_line}-{m.end_line}, "
-                      "and no blocking call")
-    return _check(view, "async", "PASS", hop, m.file, m.start_line, m.start_line,
-                  f"{direct[0].replace('is async', 'async member')}; no blocking call in lines {m.start_line}-{m.end_line}")
+        return _check(
+            view,
+            "async",
+            NA,
+            hop,
+            m.file,
+            m.start_line,
+            m.start_line,
+            f"synchronous: no await, async call or awaitable in lines {m.start_line}-{m.end_line}, and no blocking call",
+        )
+    return _check(
+        view,
+        "async",
+        "PASS",
+        hop,
+        m.file,
+        m.start_line,
+        m.start_line,
+        f"{direct[0].replace('is async', 'async member')}; no blocking call in lines {m.start_line}-{m.end_line}",
+    )
 
 
 _PY_EXCEPT = re.compile(r"^\s*except\b")
@@ -128,8 +154,16 @@ def _errors(view, hop, m, body) -> FlowCheck:
         handled = next((n for n, t in body if re.search(r"\bfinally\b", t)), 0)
     if handled:
         return _check(view, "error-handling", "PASS", hop, m.file, handled, handled, "handles errors (catch/finally)")
-    return _check(view, "error-handling", "NOT FOUND", hop, m.file, m.start_line, m.start_line,
-                  f"no handling catch/except or finally in lines {m.start_line}-{m.end_line}")
+    return _check(
+        view,
+        "error-handling",
+        "NOT FOUND",
+        hop,
+        m.file,
+        m.start_line,
+        m.start_line,
+        f"no handling catch/except or finally in lines {m.start_line}-{m.end_line}",
+    )
 
 
 def _passes_token_to(view: GraphView, nxt: Hop, ctype: str) -> bool:
@@ -148,39 +182,45 @@ def _passes_token_to(view: GraphView, nxt: Hop, ctype: str) -> bool:
 def _cancellation(view, hop, m, body, nxt: Hop | None) -> FlowCheck:
     work = cancellable_work(view, hop)
     if work is None:
-        return _check(view, "cancellation", NA, hop, m.file, m.start_line, m.start_line,
-                      f"synchronous CPU-only work: no await, awaitable, async or I/O call in lines "
-                      f"{m.start_line}-{m.end_line} nor in its callees ({CALLEE_DEPTH} calls deep); nothing to cancel")
+        return _check(
+            view,
+            "cancellation",
+            NA,
+            hop,
+            m.file,
+            m.start_line,
+            m.start_line,
+            f"synchronous CPU-only work: no await, awaitable, async or I/O call in lines "
+            f"{m.start_line}-{m.end_line} nor in its callees ({CALLEE_DEPTH} calls deep); nothing to cancel",
+        )
     why, wfile, wline = work
     ctype = view.config.cancellation_type
     if not ctype:
-        return _check(view, "cancellation", "NOT FOUND", hop, wfile, wline, wline,
-                      f"{why}, but no cancellation type is configured for this language")
+        return _check(view, "cancellation", "NOT FOUND", hop, wfile, wline, wline, f"{why}, but no cancellation type is configured for this language")
     tok = re.search(rf"\b{re.escape(ctype)}\??\s+(\w+)", m.signature)
-    src_line = next((n for n, t in body if view.config.token_source_type and
-                     re.search(rf"\bnew\s+{re.escape(view.config.token_source_type)}\b", t)), 0)
+    src_line = next(
+        (n for n, t in body if view.config.token_source_type and re.search(rf"\bnew\s+{re.escape(view.config.token_source_type)}\b", t)), 0
+    )
     if not tok and not src_line:
-        return _check(view, "cancellation", "FAIL", hop, wfile, wline, wline,
-                      f"{why} but accepts no {ctype} and creates no token source")
+        return _check(view, "cancellation", "FAIL", hop, wfile, wline, wline, f"{why} but accepts no {ctype} and creates no token source")
     if nxt is not None and _passes_token_to(view, nxt, ctype):
         file, line = nxt.file, nxt.line
         stmt = statement_text(view.source.lines(file), line)
         names = [tok.group(1)] if tok else []
         passed = any(re.search(rf"\b{re.escape(n)}\b", stmt) for n in names) or ".Token" in stmt
         if not passed or f"{ctype}.None" in stmt:
-            return _check(view, "cancellation", "FAIL", hop, file, line, line,
-                          "the call to the next hop does not pass the token on")
+            return _check(view, "cancellation", "FAIL", hop, file, line, line, "the call to the next hop does not pass the token on")
         return _check(view, "cancellation", "PASS", hop, file, line, line, "token accepted and passed to the next hop")
     line = m.start_line if tok else src_line
-    detail = ("token accepted (last hop)" if nxt is None else
-              f"token accepted (the next hop {nxt.node.rsplit('.', 1)[-1]} takes none)")
+    detail = "token accepted (last hop)" if nxt is None else f"token accepted (the next hop {nxt.node.rsplit('.', 1)[-1]} takes none)"
     return _check(view, "cancellation", "PASS", hop, m.file, line, line, detail)
 
 
 # Python: calls of well-known resource factories; classes are matched by `disposable_types`.
 _PY_CALL = re.compile(r"(?<![\w.])((?:[A-Za-z_]\w*\.)*([A-Za-z_]\w*))\s*\(")
-_PY_FACTORIES = frozenset({"open", "connect", "urlopen", "Popen", "create_connection", "socket",
-                           "TemporaryFile", "NamedTemporaryFile", "TemporaryDirectory"})
+_PY_FACTORIES = frozenset(
+    {"open", "connect", "urlopen", "Popen", "create_connection", "socket", "TemporaryFile", "NamedTemporaryFile", "TemporaryDirectory"}
+)
 
 
 def _creations(view: GraphView, text: str):
@@ -209,21 +249,36 @@ def _disposal(view, hop, m, body) -> FlowCheck:
                 found_using = found_using or n
                 continue
             var = re.search(r"(\w+)\s*=\s*(?:await\s+)?$", before.rstrip())
-            if (var is None or before.strip().startswith(("return", "_", "yield"))
-                    or re.search(r"\b(?:self|cls|this)\.\w+\s*=\s*(?:await\s+)?$", before)
-                    or "(" in before.split("=")[-1]):
+            if (
+                var is None
+                or before.strip().startswith(("return", "_", "yield"))
+                or re.search(r"\b(?:self|cls|this)\.\w+\s*=\s*(?:await\s+)?$", before)
+                or "(" in before.split("=")[-1]
+            ):
                 continue  # returned, stored in a field or handed to another owner
             v = var.group(1)
-            if v.startswith("_") or re.search(rf"\b{re.escape(v)}\s*\.\s*(?:{closes})\s*\(|using\s*\(\s*{re.escape(v)}\b|"
-                                               rf"\bwith\s+{re.escape(v)}\b|"
-                                               rf"return\s+{re.escape(v)}\b|=\s*{re.escape(v)}\s*;?\s*$", text_all, re.M):
+            if v.startswith("_") or re.search(
+                rf"\b{re.escape(v)}\s*\.\s*(?:{closes})\s*\(|using\s*\(\s*{re.escape(v)}\b|"
+                rf"\bwith\s+{re.escape(v)}\b|"
+                rf"return\s+{re.escape(v)}\b|=\s*{re.escape(v)}\s*;?\s*$",
+                text_all,
+                re.M,
+            ):
                 found_using = found_using or n
                 continue
             return _check(view, "disposal", "FAIL", hop, m.file, n, n, f"{tname} created and never disposed")
     if found_using:
         return _check(view, "disposal", "PASS", hop, m.file, found_using, found_using, "disposables are disposed")
-    return _check(view, "disposal", NA, hop, m.file, m.start_line, m.start_line,
-                  f"creates no disposable in lines {m.start_line}-{m.end_line}: nothing to dispose")
+    return _check(
+        view,
+        "disposal",
+        NA,
+        hop,
+        m.file,
+        m.start_line,
+        m.start_line,
+        f"creates no disposable in lines {m.start_line}-{m.end_line}: nothing to dispose",
+    )
 
 
 def hop_checks(view: GraphView, hops: list[Hop]) -> list[FlowCheck]:
@@ -234,12 +289,16 @@ def hop_checks(view: GraphView, hops: list[Hop]) -> list[FlowCheck]:
         if hop.node.startswith(TOPIC_PREFIX) or m is None:
             continue
         body = member_body(view, hop.node)
-        nxt = next(iter(hops[i + 1:i + 2]), None)
+        nxt = next(iter(hops[i + 1 : i + 2]), None)
         # the next hop is reached from this member only when its site lies inside this member
         if nxt is not None and not (nxt.file == m.file and m.start_line <= nxt.line <= m.end_line):
             nxt = None
-        out += [_async(view, hop.node, m, body), _errors(view, hop.node, m, body),
-                _cancellation(view, hop.node, m, body, nxt), _disposal(view, hop.node, m, body)]
+        out += [
+            _async(view, hop.node, m, body),
+            _errors(view, hop.node, m, body),
+            _cancellation(view, hop.node, m, body, nxt),
+            _disposal(view, hop.node, m, body),
+        ]
     return out
 
 
@@ -248,8 +307,7 @@ def flow_checks(view: GraphView, spec: FlowSpec, hops: list[Hop], per_hop: list[
     out: list[FlowCheck] = []
     for name in ("async", "error-handling", "cancellation", "disposal"):
         mine = [c for c in per_hop if c.check == name]
-        pick = (next((c for c in mine if c.status == "FAIL"), None)
-                or next((c for c in mine if c.status == "PASS"), None))
+        pick = next((c for c in mine if c.status == "FAIL"), None) or next((c for c in mine if c.status == "PASS"), None)
         if pick is None and mine and all(c.status == NA for c in mine):
             pick = mine[0]  # every hop says why the check does not apply; cite the first
         if pick is None:
@@ -266,8 +324,7 @@ def flow_checks(view: GraphView, spec: FlowSpec, hops: list[Hop], per_hop: list[
         members = [view.graph.methods[h.node] for h in hops if h.node in view.graph.methods]
         for m in members:  # a hop named for the control is the strongest evidence
             if re.search(rx, m.name):
-                hit = _check(view, req, "PASS", m.qualname, m.file, m.start_line, m.start_line,
-                             f"hop name matches /{rx}/")
+                hit = _check(view, req, "PASS", m.qualname, m.file, m.start_line, m.start_line, f"hop name matches /{rx}/")
                 break
         # in a body only a call or construction counts (`_cipher.Encrypt(`, `new AuditRecord(`):
         # a string literal or an option named for the control is not the control
@@ -279,7 +336,12 @@ def flow_checks(view: GraphView, spec: FlowSpec, hops: list[Hop], per_hop: list[
                     break
             if hit:
                 break
-        out.append(hit or FlowCheck(check=req, status="FAIL",
-                                    detail=f"required control '{req}' not found: searched {len(hops)} hop(s) "
-                                           f"(names, and calls in bodies) for /{rx}/"))
+        out.append(
+            hit
+            or FlowCheck(
+                check=req,
+                status="FAIL",
+                detail=f"required control '{req}' not found: searched {len(hops)} hop(s) (names, and calls in bodies) for /{rx}/",
+            )
+        )
     return out

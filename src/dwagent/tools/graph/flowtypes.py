@@ -3,6 +3,7 @@
 These are what the certify engineer renders; every PASS/FAIL/NOT FOUND/NOT APPLICABLE names the lines that
 decided it (file, 1-based span, verbatim excerpt).
 """
+
 from __future__ import annotations
 
 from typing import Literal

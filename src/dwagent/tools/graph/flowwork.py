@@ -2,6 +2,7 @@
 awaitable, calls of async or I/O APIs (directly, or through resolved production callees a few
 calls deep). Language conventions as data; used by `flowchecks`.
 """
+
 from __future__ import annotations
 
 import re
@@ -41,14 +42,16 @@ _IO_API = {
         # generic verbs count only on a receiver named like a resource (`_stream.Write(`, not `_log.Write(`)
         r"|\b\w*(?:Stream|stream|Socket|socket|Client|client|Connection|connection|Reader|reader|Writer|writer|"
         r"Channel|channel|Pipe|pipe)\s*\.\s*(?:Read|Write|Flush|Send|Receive|Connect|Accept)\w*\s*\("
-        r"|\bThread\.Sleep\s*\("),
+        r"|\bThread\.Sleep\s*\("
+    ),
     "python": re.compile(
         r"\bopen\s*\(|\b(?:requests|httpx|urllib\w*|socket|subprocess|sqlite3|shutil|aiohttp|aiofiles|asyncpg|"
         r"psycopg\w*|boto3|smtplib|ftplib)\s*\."
         r"|\.\s*(?:read_text|write_text|read_bytes|write_bytes|execute|executemany|fetchall|fetchone|commit|recv|"
         r"sendall|connect|urlopen)\s*\("
         r"|\bos\.(?:remove|rename|replace|makedirs|mkdir|listdir|scandir|walk|unlink|rmdir|stat)\s*\("
-        r"|\btime\.sleep\s*\("),
+        r"|\btime\.sleep\s*\("
+    ),
 }
 
 
@@ -80,8 +83,7 @@ def direct_work(view: GraphView, m, body, io: bool = True) -> tuple[str, int] | 
     return None
 
 
-def cancellable_work(view: GraphView, qual: str, depth: int = CALLEE_DEPTH,
-                     seen: frozenset[str] = frozenset()) -> tuple[str, str, int] | None:
+def cancellable_work(view: GraphView, qual: str, depth: int = CALLEE_DEPTH, seen: frozenset[str] = frozenset()) -> tuple[str, str, int] | None:
     """(why, file, line) when the member does work worth cancelling: it is async, returns an
     awaitable, or calls an async or I/O API itself or through resolved production callees
     (`depth` calls deep). None for synchronous CPU-only code: there is nothing to cancel."""

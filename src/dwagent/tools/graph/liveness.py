@@ -23,6 +23,7 @@ point that must still be reached (instantiated, registered or discovered), as mu
 types. Implementing an interface of the tree does not disqualify a public type: a library's
 default implementation of its own contract (`InMemoryBus : IBus`) is what its callers construct.
 """
+
 from __future__ import annotations
 
 import fnmatch
@@ -97,13 +98,17 @@ def _library_root(q: str, graph: CodeGraph, ix: TypeIndex, cfg: GraphConfig) -> 
     if "public" not in node.modifiers:
         return False
     # a subclass of an in-tree production class is a plug-in point that must be reached
-    return not any(graph.types[a].role == "production" and graph.types[a].kind != "interface"
-                   for a in ix.ancestors(q))
+    return not any(graph.types[a].role == "production" and graph.types[a].kind != "interface" for a in ix.ancestors(q))
 
 
-def compute_liveness(graph: CodeGraph, ix: TypeIndex, type_edges: dict[str, dict[str, tuple[str, int]]],
-                     test_refs: dict[str, list[str]], cfg: GraphConfig,
-                     entry_units: set[str] | frozenset[str] = frozenset()) -> None:
+def compute_liveness(
+    graph: CodeGraph,
+    ix: TypeIndex,
+    type_edges: dict[str, dict[str, tuple[str, int]]],
+    test_refs: dict[str, list[str]],
+    cfg: GraphConfig,
+    entry_units: set[str] | frozenset[str] = frozenset(),
+) -> None:
     """Set `live`, `referrers` and `test_refs` on every type of `graph` (in place)."""
     queue: deque[str] = deque()
     for q in sorted(graph.types):
@@ -128,9 +133,8 @@ def compute_liveness(graph: CodeGraph, ix: TypeIndex, type_edges: dict[str, dict
             seen.add(target)
             node = graph.types[target]
             disc = graph.discovered.get(target)
-            via = cur[len("<module:"):-1] if cur.startswith("<module:") else cur
-            node.live = (f"discovered by {disc} from {via}" if disc and file in disc
-                         else f"referenced from {via} at {file}:{line}")
+            via = cur[len("<module:") : -1] if cur.startswith("<module:") else cur
+            node.live = f"discovered by {disc} from {via}" if disc and file in disc else f"referenced from {via} at {file}:{line}"
             queue.append(target)
     reverse: dict[str, list[str]] = {}
     for src, targets in type_edges.items():

@@ -3,6 +3,7 @@
 Node ids are qualnames (`Ns.Type`, `Ns.Type.Method`); overloads share one method node (the graph
 is name-based, see `build.py`). Bus topics are nodes too, with ids `topic:<value>`.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field

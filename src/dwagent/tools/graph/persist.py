@@ -5,6 +5,7 @@ The graph is keyed by a hash over GRAPH_VERSION, the graph config and every inde
 rebuilt (name resolution is global, so a per-file patch would be wrong); otherwise it is loaded.
 The tables are plain and queryable by other tools (`graph_edges`, `graph_bus`, ...).
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -45,8 +46,17 @@ CREATE INDEX IF NOT EXISTS ix_graph_edges_src ON graph_edges(src);
 CREATE INDEX IF NOT EXISTS ix_graph_edges_dst ON graph_edges(dst);
 CREATE INDEX IF NOT EXISTS ix_graph_bus_topic ON graph_bus(topic);
 """
-_TABLES = ("graph_types", "graph_methods", "graph_edges", "graph_bus", "graph_options", "graph_fields",
-           "graph_discovered", "graph_instantiated", "graph_entrypoints")
+_TABLES = (
+    "graph_types",
+    "graph_methods",
+    "graph_edges",
+    "graph_bus",
+    "graph_options",
+    "graph_fields",
+    "graph_discovered",
+    "graph_instantiated",
+    "graph_entrypoints",
+)
 
 
 def content_key(conn: sqlite3.Connection, config: GraphConfig) -> str:
@@ -74,27 +84,50 @@ def save_graph(conn: sqlite3.Connection, graph: CodeGraph) -> None:
         conn.executescript(DDL)
         for table in _TABLES:
             conn.execute(f"DELETE FROM {table}")
-        conn.executemany("INSERT INTO graph_types VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)", [
-            (t.qualname, t.name, t.kind, t.namespace, t.role,
-             json.dumps([dataclasses.astuple(l) for l in t.locations]), _j(t.bases), _j(t.attributes),
-             _j(t.modifiers), t.signature, t.live, _j(t.referrers), _j(t.test_refs))
-            for t in sorted(graph.types.values(), key=lambda t: t.qualname)])
-        conn.executemany("INSERT INTO graph_methods VALUES (?,?,?,?,?,?,?,?,?,?,?)", [
-            (m.qualname, m.name, m.kind, m.container, m.file, m.role, m.start_line, m.end_line, m.signature,
-             _j(m.modifiers), _j(m.attributes)) for m in sorted(graph.methods.values(), key=lambda m: m.qualname)])
+        conn.executemany(
+            "INSERT INTO graph_types VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            [
+                (
+                    t.qualname,
+                    t.name,
+                    t.kind,
+                    t.namespace,
+                    t.role,
+                    json.dumps([dataclasses.astuple(l) for l in t.locations]),
+                    _j(t.bases),
+                    _j(t.attributes),
+                    _j(t.modifiers),
+                    t.signature,
+                    t.live,
+                    _j(t.referrers),
+                    _j(t.test_refs),
+                )
+                for t in sorted(graph.types.values(), key=lambda t: t.qualname)
+            ],
+        )
+        conn.executemany(
+            "INSERT INTO graph_methods VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+            [
+                (m.qualname, m.name, m.kind, m.container, m.file, m.role, m.start_line, m.end_line, m.signature, _j(m.modifiers), _j(m.attributes))
+                for m in sorted(graph.methods.values(), key=lambda m: m.qualname)
+            ],
+        )
         conn.executemany("INSERT INTO graph_edges VALUES (?,?,?,?,?,?)", [dataclasses.astuple(e) for e in graph.edges])
-        conn.executemany("INSERT INTO graph_bus VALUES (?,?,?,?,?,?,?,?,?)", [
-            (s.side, s.topic, int(s.pattern), s.expr, s.scope, _j(s.handlers), s.file, s.line, s.method)
-            for s in graph.bus])
+        conn.executemany(
+            "INSERT INTO graph_bus VALUES (?,?,?,?,?,?,?,?,?)",
+            [(s.side, s.topic, int(s.pattern), s.expr, s.scope, _j(s.handlers), s.file, s.line, s.method) for s in graph.bus],
+        )
         conn.executemany("INSERT INTO graph_options VALUES (?,?,?,?,?)", [dataclasses.astuple(o) for o in graph.options])
-        conn.executemany("INSERT INTO graph_fields VALUES (?,?,?,?,?,?,?,?)", [
-            (f.qualname, f.name, f.file, f.line, f.end_line, _j(f.writes), f.reads, int(f.initialised))
-            for f in graph.fields])
+        conn.executemany(
+            "INSERT INTO graph_fields VALUES (?,?,?,?,?,?,?,?)",
+            [(f.qualname, f.name, f.file, f.line, f.end_line, _j(f.writes), f.reads, int(f.initialised)) for f in graph.fields],
+        )
         conn.executemany("INSERT INTO graph_discovered VALUES (?,?)", sorted(graph.discovered.items()))
         conn.executemany("INSERT INTO graph_instantiated VALUES (?,?)", sorted(graph.instantiated.items()))
-        conn.executemany("INSERT INTO graph_entrypoints VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)", [
-            (*[getattr(e, f) for f in EntryPoint.__slots__[:11]], _j(e.handlers), e.detail, _j(e.roots))
-            for e in graph.entry_points])
+        conn.executemany(
+            "INSERT INTO graph_entrypoints VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            [(*[getattr(e, f) for f in EntryPoint.__slots__[:11]], _j(e.handlers), e.detail, _j(e.roots)) for e in graph.entry_points],
+        )
         conn.execute("INSERT OR REPLACE INTO graph_meta VALUES ('key', ?)", (graph.key,))
         conn.execute("INSERT OR REPLACE INTO graph_meta VALUES ('version', ?)", (GRAPH_VERSION,))
 
@@ -111,23 +144,37 @@ def stored_key(conn: sqlite3.Connection) -> str:
 def load_stored(conn: sqlite3.Connection) -> CodeGraph:
     """Read the stored graph back."""
     g = CodeGraph()
-    for (q, name, kind, ns, role, locs, bases, attrs, mods, sig, live, refs, trefs) in conn.execute(
-            "SELECT * FROM graph_types"):
-        g.types[q] = TypeNode(q, name, kind, ns, role, [Location(*l) for l in json.loads(locs)],
-                              tuple(json.loads(bases)), tuple(json.loads(attrs)), tuple(json.loads(mods)), sig,
-                              live, json.loads(refs), json.loads(trefs))
+    for q, name, kind, ns, role, locs, bases, attrs, mods, sig, live, refs, trefs in conn.execute("SELECT * FROM graph_types"):
+        g.types[q] = TypeNode(
+            q,
+            name,
+            kind,
+            ns,
+            role,
+            [Location(*l) for l in json.loads(locs)],
+            tuple(json.loads(bases)),
+            tuple(json.loads(attrs)),
+            tuple(json.loads(mods)),
+            sig,
+            live,
+            json.loads(refs),
+            json.loads(trefs),
+        )
     for row in conn.execute("SELECT * FROM graph_methods"):
         g.methods[row[0]] = MethodNode(*row[:9], tuple(json.loads(row[9])), tuple(json.loads(row[10])))
     g.edges = [Edge(*row) for row in conn.execute("SELECT * FROM graph_edges")]
-    g.bus = [BusSite(side, topic, bool(pat), expr, scope, tuple(json.loads(h)), file, line, method)
-             for side, topic, pat, expr, scope, h, file, line, method in conn.execute("SELECT * FROM graph_bus")]
+    g.bus = [
+        BusSite(side, topic, bool(pat), expr, scope, tuple(json.loads(h)), file, line, method)
+        for side, topic, pat, expr, scope, h, file, line, method in conn.execute("SELECT * FROM graph_bus")
+    ]
     g.options = [OptionSite(*row) for row in conn.execute("SELECT * FROM graph_options")]
-    g.fields = [FieldUse(q, n, f, l, e, tuple(json.loads(w)), r, bool(i))
-                for q, n, f, l, e, w, r, i in conn.execute("SELECT * FROM graph_fields")]
+    g.fields = [FieldUse(q, n, f, l, e, tuple(json.loads(w)), r, bool(i)) for q, n, f, l, e, w, r, i in conn.execute("SELECT * FROM graph_fields")]
     g.discovered = dict(conn.execute("SELECT type, reason FROM graph_discovered"))
     g.instantiated = dict(conn.execute("SELECT type, reason FROM graph_instantiated"))
-    g.entry_points = [EntryPoint(*row[:11], tuple(json.loads(row[11])), row[12], tuple(json.loads(row[13])))
-                      for row in conn.execute("SELECT * FROM graph_entrypoints")]
+    g.entry_points = [
+        EntryPoint(*row[:11], tuple(json.loads(row[11])), row[12], tuple(json.loads(row[13])))
+        for row in conn.execute("SELECT * FROM graph_entrypoints")
+    ]
     g.key = stored_key(conn)
     return g
 

@@ -4,6 +4,7 @@
 too (`via` = `bus:<topic>`), because components that talk only through the bus never call each
 other directly.
 """
+
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
@@ -39,8 +40,7 @@ class TopicUse:
     subscribers: tuple[BusSite, ...]
 
     def to_dict(self) -> dict:
-        return {"topic": self.topic, "publishers": [asdict(s) for s in self.publishers],
-                "subscribers": [asdict(s) for s in self.subscribers]}
+        return {"topic": self.topic, "publishers": [asdict(s) for s in self.publishers], "subscribers": [asdict(s) for s in self.subscribers]}
 
 
 def _site(view: GraphView, caller: str, callee: str, via: str, file: str, line: int) -> CallSite:
@@ -56,7 +56,7 @@ def who_calls(view: GraphView, symbol: str) -> list[CallSite]:
             if e.kind == "deliver":
                 for p in g.in_edges(e.src):
                     if p.kind == "publish":
-                        out.add(_site(view, p.src, target, "bus:" + e.src[len(TOPIC_PREFIX):], p.file, p.line))
+                        out.add(_site(view, p.src, target, "bus:" + e.src[len(TOPIC_PREFIX) :], p.file, p.line))
             elif e.kind in ("call", "new", "method-group", "by-name"):
                 out.add(_site(view, e.src, target, e.kind, e.file, e.line))
     return sorted(out, key=lambda c: (c.callee, c.file, c.line, c.caller))
@@ -74,7 +74,7 @@ def callees(view: GraphView, symbol: str) -> list[CallSite]:
     for src in resolve_waypoint(view, symbol):
         for e in g.out_edges(src):
             if e.kind == "publish":
-                out.add(_site(view, src, e.dst, "bus:" + e.dst[len(TOPIC_PREFIX):], e.file, e.line))
+                out.add(_site(view, src, e.dst, "bus:" + e.dst[len(TOPIC_PREFIX) :], e.file, e.line))
             elif e.kind in ("call", "new", "method-group", "by-name"):
                 out.add(_site(view, src, e.dst, e.kind, e.file, e.line))
     return sorted(out, key=lambda c: (c.caller, c.file, c.line, c.callee))

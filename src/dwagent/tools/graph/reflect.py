@@ -12,6 +12,7 @@ unit `<module:path>`. A base that a scan instantiates is an extension point even
 is in the tree (plugins may live in other assemblies): the scan is returned as a `Discovery` with
 `target == ""`, which the builder records as a `scan` edge.
 """
+
 from __future__ import annotations
 
 import re

@@ -6,6 +6,7 @@ of the file, or a qualifier written in front of the name) win, and when none is 
 kept, so ambiguity makes more things reachable, never fewer. Receivers of calls are typed from
 field/property declarations, method parameters and `var x = new T(...)` / `T x = ...` locals.
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -63,7 +64,7 @@ def parameter_types(signature: str) -> dict[str, str]:
         piece = piece.split("=", 1)[0].strip()
         for prefix in ("this ", "ref ", "out ", "in ", "params ", "scoped "):
             if piece.startswith(prefix):
-                piece = piece[len(prefix):]
+                piece = piece[len(prefix) :]
         piece = re.sub(r"^\[[^\]]*\]\s*", "", piece)
         m = _TYPE_BEFORE_NAME.search(piece)
         if m:
@@ -89,12 +90,13 @@ def local_type_of(body: str, var: str, known_types=None) -> str:
     while pos != -1:
         end = pos + n
         if (pos == 0 or not (body[pos - 1].isalnum() or body[pos - 1] == "_")) and (
-                end >= len(body) or not (body[end].isalnum() or body[end] == "_")):
-            rest = body[end:end + 120]
+            end >= len(body) or not (body[end].isalnum() or body[end] == "_")
+        ):
+            rest = body[end : end + 120]
             stripped = rest.lstrip(" \t")
             is_assign = stripped.startswith("=") and not stripped.startswith(("==", "=>"))
             if is_assign or stripped.startswith(";") or stripped.startswith("in "):
-                head = body[max(0, pos - 120):pos].rstrip()
+                head = body[max(0, pos - 120) : pos].rstrip()
                 token = re.split(r"[\s(,]", head)[-1] if head else ""
                 if token in ("var", "using"):
                     rhs = stripped[1:] if is_assign else ""
@@ -134,8 +136,9 @@ def unalias_bases(types: dict[str, TypeNode], aliases: dict[str, dict[str, str]]
 class TypeIndex:
     """Lookups over types and members: by bare name, ancestors, descendants, member types."""
 
-    def __init__(self, types: dict[str, TypeNode], methods: dict[str, MethodNode],
-                 members: dict[str, dict[str, str]], usings: dict[str, set[str]]) -> None:
+    def __init__(
+        self, types: dict[str, TypeNode], methods: dict[str, MethodNode], members: dict[str, dict[str, str]], usings: dict[str, set[str]]
+    ) -> None:
         self.types = types
         self.methods = methods
         self.members = members  # type qualname → member name → declared bare type (fields/properties)
@@ -196,8 +199,7 @@ class TypeIndex:
 
     def concrete_descendants(self, q: str) -> list[str]:
         """Instantiable subtypes of `q` (classes/records that are neither abstract nor static)."""
-        return [d for d in self.descendants(q)
-                if self.types[d].kind in ("class", "record", "struct") and not self.types[d].is_abstract]
+        return [d for d in self.descendants(q) if self.types[d].kind in ("class", "record", "struct") and not self.types[d].is_abstract]
 
     def member_type(self, type_q: str, member: str) -> str:
         """Declared bare type of field/property `member` on `type_q` or its ancestors."""

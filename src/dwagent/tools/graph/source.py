@@ -4,6 +4,7 @@ Chunks cover every non-blank line of a file exactly once and hold the lines verb
 file's text can be reassembled from its chunks; lines no chunk covers are blank. Reading from the
 index keeps the graph consistent with the snapshot it was built from.
 """
+
 from __future__ import annotations
 
 import sqlite3
@@ -30,9 +31,7 @@ class SourceLines:
         out: dict[int, str] = {}
         fid = self._file_id(path)
         if fid is not None:
-            for start, text in self._conn.execute(
-                "SELECT start_line, text FROM chunks WHERE file_id = ? ORDER BY start_line", (fid,)
-            ):
+            for start, text in self._conn.execute("SELECT start_line, text FROM chunks WHERE file_id = ? ORDER BY start_line", (fid,)):
                 for offset, line in enumerate(text.split("\n")):
                     out[start + offset] = line
         self._cache[path] = out
@@ -44,14 +43,18 @@ class SourceLines:
         marks = ",".join("?" * len(names))
         rows = self._conn.execute(
             f"SELECT DISTINCT r.scope FROM refs r JOIN files f ON f.id = r.file_id WHERE r.kind = 'invoke' "
-            f"AND r.name IN ({marks}) AND f.role = 'production'", names)
+            f"AND r.name IN ({marks}) AND f.role = 'production'",
+            names,
+        )
         return {row[0] for row in rows}
 
     def name_uses(self, name: str) -> list[tuple[str, int]]:
         """(path, line) of every production identifier or string-literal use of `name`."""
         rows = self._conn.execute(
             "SELECT f.path, r.line FROM refs r JOIN files f ON f.id = r.file_id WHERE r.kind IN ('ident', 'string') "
-            "AND r.name = ? AND f.role = 'production'", (name,))
+            "AND r.name = ? AND f.role = 'production'",
+            (name,),
+        )
         return [(path, line) for path, line in rows]
 
     def line(self, path: str, number: int) -> str:

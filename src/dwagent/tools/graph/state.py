@@ -4,6 +4,7 @@ Both read the source line of every use (from the index's chunks): a use is a wri
 is the left side of `=` / `??=` (not `==`, `=>`); every other occurrence on the line is a read, so
 `_x += 1`, `ref _x` and `_x.Add(...)` count as reads (conservative: fewer findings).
 """
+
 from __future__ import annotations
 
 import fnmatch
@@ -23,8 +24,7 @@ def globs_match(name: str, patterns: tuple[str, ...]) -> bool:
     return any(fnmatch.fnmatchcase(name, p) for p in patterns)
 
 
-def field_uses(ix: TypeIndex, src: SourceLines, private_fields: dict[str, list[tuple]],
-               field_hits: dict[str, dict[str, set[int]]]) -> list[FieldUse]:
+def field_uses(ix: TypeIndex, src: SourceLines, private_fields: dict[str, list[tuple]], field_hits: dict[str, dict[str, set[int]]]) -> list[FieldUse]:
     """Writes and reads of each private field within the files declaring its type."""
     out: list[FieldUse] = []
     for name, rows in sorted(private_fields.items()):
@@ -48,8 +48,9 @@ def field_uses(ix: TypeIndex, src: SourceLines, private_fields: dict[str, list[t
     return out
 
 
-def option_sites(ix: TypeIndex, src: SourceLines, cfg: GraphConfig, option_types: set[str],
-                 option_hits: list[tuple[str, str, str, int, str]]) -> list[OptionSite]:
+def option_sites(
+    ix: TypeIndex, src: SourceLines, cfg: GraphConfig, option_types: set[str], option_hits: list[tuple[str, str, str, int, str]]
+) -> list[OptionSite]:
     """Option properties set inside preset factories, and read anywhere else in production code."""
     props: dict[str, list[str]] = defaultdict(list)
     for q in option_types:
@@ -57,9 +58,14 @@ def option_sites(ix: TypeIndex, src: SourceLines, cfg: GraphConfig, option_types
             for mq in members:
                 if ix.methods[mq].kind == "property":
                     props[ix.methods[mq].name].append(mq)
-    presets = {q for q, m in ix.methods.items()
-               if m.kind == "method" and m.container in ix.types
-               and globs_match(ix.types[m.container].name, cfg.preset_classes) and globs_match(m.name, cfg.preset_methods)}
+    presets = {
+        q
+        for q, m in ix.methods.items()
+        if m.kind == "method"
+        and m.container in ix.types
+        and globs_match(ix.types[m.container].name, cfg.preset_classes)
+        and globs_match(m.name, cfg.preset_methods)
+    }
     out: list[OptionSite] = []
     reads: dict[str, int] = defaultdict(int)
     members_of = {name: set(members) for name, members in props.items()}
@@ -74,8 +80,7 @@ def option_sites(ix: TypeIndex, src: SourceLines, cfg: GraphConfig, option_types
         if not in_preset and open_props[name] == 0:
             continue  # a few read sites prove the option is read; common names would explode
         if name not in patterns:
-            patterns[name] = (re.compile(rf"(?<![\w]){re.escape(name)}\s*=(?![=>])"),
-                              re.compile(rf"(?<![\w]){re.escape(name)}(?!\w)"))
+            patterns[name] = (re.compile(rf"(?<![\w]){re.escape(name)}\s*=(?![=>])"), re.compile(rf"(?<![\w]){re.escape(name)}(?!\w)"))
         assign_rx, occurs_rx = patterns[name]
         text = src.line(file, line)
         assign = assign_rx.search(text)

@@ -8,6 +8,7 @@ Resolved edges are preferred: `by-name` guesses are only used when no resolved p
 A waypoint no path reaches is a broken link naming the closest candidates tried: topics reached
 that no one subscribes to, and the topics/callers through which the waypoint could be entered.
 """
+
 from __future__ import annotations
 
 import difflib
@@ -58,8 +59,7 @@ def _resolve(view: GraphView, waypoint: str) -> list[str]:
     return []
 
 
-def _bfs(view: GraphView, sources: list[str], targets: set[str], kinds: frozenset[str],
-         depth: int, avoid: set[str]) -> list[Edge] | None:
+def _bfs(view: GraphView, sources: list[str], targets: set[str], kinds: frozenset[str], depth: int, avoid: set[str]) -> list[Edge] | None:
     """Shortest edge path from any source to any target (sources tried together), or None."""
     prev: dict[str, Edge | None] = {s: None for s in sources}
     queue = deque((s, 0) for s in sources)
@@ -118,29 +118,36 @@ def _candidates(view: GraphView, waypoint: str, targets: list[str], sources: lis
             if s.side == "subscribe" and t in s.handlers:
                 pubs = [e for e in g.in_edges(TOPIC_PREFIX + s.topic) if e.kind == "publish"] if s.topic else []
                 entry_topics.append(s.topic or s.expr)
-                entries.append(f"subscribed to '{s.topic or s.expr}' at {s.file}:{s.line}"
-                               + ("" if pubs else " (nothing publishes it)"))
+                entries.append(f"subscribed to '{s.topic or s.expr}' at {s.file}:{s.line}" + ("" if pubs else " (nothing publishes it)"))
         for e in g.in_edges(t):
             if e.kind in ("call", "by-name", "new", "method-group"):
                 entries.append(f"called from {e.src} at {e.file}:{e.line}")
     keys = entry_topics or [waypoint]
 
     def closeness(topic_node: str) -> float:
-        name = topic_node[len(TOPIC_PREFIX):]
+        name = topic_node[len(TOPIC_PREFIX) :]
         return max(difflib.SequenceMatcher(None, name, k).ratio() for k in keys)
 
     ranked = sorted(dead_topics, key=lambda n: (-closeness(n), n))[:3]
     tried = [f"{n} (reached from the flow, but no subscriber receives it)" for n in ranked]
-    reason = (f"no path from the flow so far to {waypoint} within {view.config.trace_depth} hops"
-              + (f"; it is entered only via: {'; '.join(sorted(set(entries))[:4])}" if entries else
-                 "; nothing calls it or delivers to it"))
+    reason = f"no path from the flow so far to {waypoint} within {view.config.trace_depth} hops" + (
+        f"; it is entered only via: {'; '.join(sorted(set(entries))[:4])}" if entries else "; nothing calls it or delivers to it"
+    )
     return reason, tuple(tried + sorted(set(entries))[:4])
 
 
 def _hop_for(view: GraphView, e: Edge, waypoint: str = "") -> Hop:
     m = view.graph.methods.get(e.dst)
-    return Hop(node=e.dst, via=e.kind, file=e.file, line=e.line, excerpt=view.source.line(e.file, e.line),
-               decl_file=m.file if m else "", decl_line=m.start_line if m else 0, waypoint=waypoint)
+    return Hop(
+        node=e.dst,
+        via=e.kind,
+        file=e.file,
+        line=e.line,
+        excerpt=view.source.line(e.file, e.line),
+        decl_file=m.file if m else "",
+        decl_line=m.start_line if m else 0,
+        waypoint=waypoint,
+    )
 
 
 def trace_flow(view: GraphView, spec: FlowSpec) -> FlowTrace:
@@ -148,8 +155,12 @@ def trace_flow(view: GraphView, spec: FlowSpec) -> FlowTrace:
     entry = resolve_waypoint(view, spec.entry)
     if not entry:
         reason, near = _candidates(view, spec.entry, [], [])
-        return FlowTrace(spec=spec, status="NOT VERIFIED", reason=f"entry: {reason}",
-                         broken=(BrokenLink(waypoint=spec.entry, after="", reason=reason, candidates=near),))
+        return FlowTrace(
+            spec=spec,
+            status="NOT VERIFIED",
+            reason=f"entry: {reason}",
+            broken=(BrokenLink(waypoint=spec.entry, after="", reason=reason, candidates=near),),
+        )
     # several members may match the entry: trace from each (bounded) and keep the best
     best: FlowTrace | None = None
     for first in entry[:MAX_ENTRIES]:
@@ -164,9 +175,18 @@ MAX_ENTRIES = 8
 
 def _trace_from(view: GraphView, spec: FlowSpec, first: str) -> FlowTrace:
     m = view.graph.methods.get(first)
-    hops: list[Hop] = [Hop(node=first, via="entry", file=m.file if m else "", line=m.start_line if m else 0,
-                           excerpt=view.source.line(m.file, m.start_line) if m else "",
-                           decl_file=m.file if m else "", decl_line=m.start_line if m else 0, waypoint=spec.entry)]
+    hops: list[Hop] = [
+        Hop(
+            node=first,
+            via="entry",
+            file=m.file if m else "",
+            line=m.start_line if m else 0,
+            excerpt=view.source.line(m.file, m.start_line) if m else "",
+            decl_file=m.file if m else "",
+            decl_line=m.start_line if m else 0,
+            waypoint=spec.entry,
+        )
+    ]
     path_nodes = [first]
     broken: list[BrokenLink] = []
     depth = view.config.trace_depth
@@ -202,10 +222,10 @@ def _trace_from(view: GraphView, spec: FlowSpec, first: str) -> FlowTrace:
         status = "CONDITIONAL"
     else:
         status = "PASS"
-    reason = "; ".join([f"broken at {b.waypoint}" for b in broken] +
-                       [f"{c.check} {c.status}" for c in flow if c.status not in ("PASS", "NOT APPLICABLE")])
-    return FlowTrace(spec=spec, status=status, reason=reason, hops=tuple(hops), broken=tuple(broken),
-                     hop_checks=tuple(per_hop), checks=tuple(flow))
+    reason = "; ".join(
+        [f"broken at {b.waypoint}" for b in broken] + [f"{c.check} {c.status}" for c in flow if c.status not in ("PASS", "NOT APPLICABLE")]
+    )
+    return FlowTrace(spec=spec, status=status, reason=reason, hops=tuple(hops), broken=tuple(broken), hop_checks=tuple(per_hop), checks=tuple(flow))
 
 
 def trace_path(view: GraphView, source: str, target: str) -> FlowTrace:

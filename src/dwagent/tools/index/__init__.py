@@ -5,6 +5,7 @@ Public API:
                 progress=False) -> IndexSummary
     open_index(root, index_dir=None) -> IndexStore    (DwagentError when there is no index)
 """
+
 from dwagent.tools.index.build import IndexSummary, build_index
 from dwagent.tools.index.store import FileRow, IndexStore, open_index
 

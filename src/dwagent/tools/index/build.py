@@ -5,6 +5,7 @@ file whose stat changed is re-read and hashed, and only re-parsed when its sha25
 file that disappeared (or is now skipped) loses all its rows. File ids are kept across runs and
 new files get ids in path order, so a cold build of the same tree writes the same rows.
 """
+
 from __future__ import annotations
 
 import os
@@ -51,8 +52,7 @@ class IndexSummary:
 
     def to_dict(self) -> dict:
         """A JSON-ready dict (keys sorted by the caller's serializer)."""
-        return {k: getattr(self, k) if not isinstance(getattr(self, k), tuple) else list(getattr(self, k))
-                for k in self.__dataclass_fields__}
+        return {k: getattr(self, k) if not isinstance(getattr(self, k), tuple) else list(getattr(self, k)) for k in self.__dataclass_fields__}
 
 
 def default_jobs() -> int:
@@ -86,16 +86,16 @@ def build_index(
     if Path(os.path.realpath(db_path)).is_relative_to(real_root):
         from dwagent.errors import UsageError
 
-        raise UsageError(f"the index would be written inside the audited tree: {db_path}",
-                         "choose an --index-dir outside the tree (or leave it unset)")
+        raise UsageError(
+            f"the index would be written inside the audited tree: {db_path}", "choose an --index-dir outside the tree (or leave it unset)"
+        )
     jobs = jobs or default_jobs()
     conn = connect(db_path, create=True)
     conn.isolation_level = None  # transactions are managed explicitly by the writer
     try:
         if _interrupted_cold_build(conn) or _other_root(conn, real_root):
             clear_rows(conn)
-        existing = {row[1]: (row[0], row[2], row[3], row[4]) for row in
-                    conn.execute("SELECT id, path, hash, size, mtime_ns FROM files")}
+        existing = {row[1]: (row[0], row[2], row[3], row[4]) for row in conn.execute("SELECT id, path, hash, size, mtime_ns FROM files")}
         writer = IndexWriter(conn, cold=not existing)
         projects = ProjectMap(f.path for f in walked.files)
         next_id = max((v[0] for v in existing.values()), default=0) + 1
@@ -112,8 +112,7 @@ def build_index(
                 file_id, old_hash = next_id, ""
                 next_id += 1
             module = projects.module(f.path) if f.path.endswith((".py", ".pyi")) else ""
-            todo.append((file_id, f.path, os.path.join(real_root, f.path), projects.project(f.path),
-                         module, old_hash, max_file_bytes, rule_hits))
+            todo.append((file_id, f.path, os.path.join(real_root, f.path), projects.project(f.path), module, old_hash, max_file_bytes, rule_hits))
         walked_paths = {f.path for f in walked.files}
         removed = 0
         for path, (file_id, *_rest) in sorted(existing.items()):
@@ -137,16 +136,14 @@ def build_index(
                 reused += 1
             else:
                 row, symbols, refs, constants, chunks, note = result[1:7]
-                writer.put_file(row, symbols, refs, constants, chunks, replace=row[1] in existing,
-                                hits=result[7] if len(result) > 7 else None)
+                writer.put_file(row, symbols, refs, constants, chunks, replace=row[1] in existing, hits=result[7] if len(result) > 7 else None)
                 parsed += 1
                 if note:
                     notes.append(f"{row[1]}: {note}")
         writer.replace_skips(sorted(skips))
         writer.set_meta({"root": str(real_root)})
         writer.finish()
-        return _summarise(conn, real_root, db_path, skips, parsed, reused, removed,
-                          time.perf_counter() - started, jobs, notes)
+        return _summarise(conn, real_root, db_path, skips, parsed, reused, removed, time.perf_counter() - started, jobs, notes)
     finally:
         conn.close()
 
@@ -189,10 +186,12 @@ def _progress_callback(progress, total: int):
     return RunDisplay(Console(stderr=True), True).counter("indexing")
 
 
-def _summarise(conn, root: Path, db_path: Path, skips: list, parsed: int, reused: int, removed: int,
-               elapsed: float, jobs: int, notes: list[str]) -> IndexSummary:
-    by_lang = {r[0]: (r[1], r[2]) for r in conn.execute(
-        "SELECT language, COUNT(*), COALESCE(SUM(lines), 0) FROM files GROUP BY language ORDER BY language")}
+def _summarise(
+    conn, root: Path, db_path: Path, skips: list, parsed: int, reused: int, removed: int, elapsed: float, jobs: int, notes: list[str]
+) -> IndexSummary:
+    by_lang = {
+        r[0]: (r[1], r[2]) for r in conn.execute("SELECT language, COUNT(*), COALESCE(SUM(lines), 0) FROM files GROUP BY language ORDER BY language")
+    }
 
     def count(table: str) -> int:
         return int(conn.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0])

@@ -6,6 +6,7 @@ segfault, the OOM killer), a plain `multiprocessing.Pool` waits forever for the 
 one per fresh process, so the file that kills its process is identified and reported as a skip
 (`parser-crash`) while every other file is still indexed.
 """
+
 from __future__ import annotations
 
 import multiprocessing

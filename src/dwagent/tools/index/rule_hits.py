@@ -6,6 +6,7 @@ writer stores the result in `file_hits` exactly as the rules engine caches it (s
 same JSON), so the engine then serves those files from its cache instead of parsing them again.
 A file on which a rule raised gets no row: the engine re-runs it and reports the error itself.
 """
+
 from __future__ import annotations
 
 import functools

@@ -4,6 +4,7 @@ This is a contract shared by the indexer (writer) and by rules, graph, retrieval
 (readers). Paths are posix and relative to the audited root. Lines are 1-based.
 Bump SCHEMA_VERSION on any change and add a step to MIGRATIONS (or let the store rebuild).
 """
+
 from __future__ import annotations
 
 SCHEMA_VERSION = 1

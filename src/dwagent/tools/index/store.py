@@ -3,6 +3,7 @@
 Readers (rules, graph, retrieval, agents) call `open_index(root)` and query `store.conn` directly
 (rows are `sqlite3.Row`); the schema is documented in `tools/index/schema.py`.
 """
+
 from __future__ import annotations
 
 import sqlite3
@@ -84,8 +85,7 @@ class IndexStore:
 
     def files(self, language: str | None = None, role: str | None = None) -> list[FileRow]:
         """Indexed files, sorted by path, optionally filtered by language and role."""
-        sql = ("SELECT id, path, language, hash, size, mtime_ns, lines, role, project, parse_errors "
-               "FROM files")
+        sql = "SELECT id, path, language, hash, size, mtime_ns, lines, role, project, parse_errors FROM files"
         clauses, params = [], []
         if language is not None:
             clauses.append("language = ?")
@@ -101,8 +101,8 @@ class IndexStore:
     def file(self, path: str) -> FileRow | None:
         """The row of one indexed file, or None."""
         row = self.conn.execute(
-            "SELECT id, path, language, hash, size, mtime_ns, lines, role, project, parse_errors "
-            "FROM files WHERE path = ?", (path,)).fetchone()
+            "SELECT id, path, language, hash, size, mtime_ns, lines, role, project, parse_errors FROM files WHERE path = ?", (path,)
+        ).fetchone()
         return FileRow(*tuple(row)) if row is not None else None
 
     def file_context(self, path: str) -> FileContext:
@@ -117,8 +117,7 @@ class IndexStore:
             data = read_canonical(target)
         except OSError as exc:
             raise InputError(f"cannot read {path}: {exc.strerror}", "re-run `dwagent index`") from exc
-        return FileContext(path=row.path, language=row.language, role=row.role, source=data,
-                           project=row.project)
+        return FileContext(path=row.path, language=row.language, role=row.role, source=data, project=row.project)
 
     def close(self) -> None:
         self.conn.close()
@@ -145,10 +144,10 @@ def open_index(root: Path | str, index_dir: Path | None = None) -> IndexStore:
         raise InputError(f"unreadable index at {db_path}: {exc}", f"run `dwagent index {root}` again") from exc
     if stored.get("schema_version") != str(SCHEMA_VERSION) or stored.get("extractor_version") != EXTRACTOR_VERSION:
         conn.close()
-        raise InputError(f"the index at {db_path} was built by another dwagent version",
-                         f"run `dwagent index {root}` again")
+        raise InputError(f"the index at {db_path} was built by another dwagent version", f"run `dwagent index {root}` again")
     if stored.get("build_state") == "cold-in-progress":
         conn.close()
-        raise InputError(f"the index at {db_path} is incomplete (being built, or a build was interrupted)",
-                         f"wait for it, or run `dwagent index {root}` again")
+        raise InputError(
+            f"the index at {db_path} is incomplete (being built, or a build was interrupted)", f"wait for it, or run `dwagent index {root}` again"
+        )
     return IndexStore(real_root, db_path, conn)

@@ -3,6 +3,7 @@
 A job and its result are plain tuples so they pickle cheaply; the main process only writes.
 Rows already carry their `file_id` so the writer can hand them to `executemany` unchanged.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -50,8 +51,7 @@ def index_file(job: Job) -> tuple:
     if src.encoding not in ("utf-8", "utf-8-sig"):
         # said, not hidden: the file was analysed as text decoded from another encoding
         note = "; ".join(n for n in (f"decoded from {src.encoding}", note) if n)
-    row = (file_id, rel, language, digest, src.size, src.mtime_ns, count_lines(data), role, project,
-           facts.parse_errors)
+    row = (file_id, rel, language, digest, src.size, src.mtime_ns, count_lines(data), role, project, facts.parse_errors)
     result = (
         "file",
         row,

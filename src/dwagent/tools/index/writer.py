@@ -4,6 +4,7 @@ On a cold build (empty database) the secondary indexes are dropped first and re-
 end, and the FTS table is filled in one statement from `chunks`; both measured faster than
 maintaining them row by row (see docs/PERFORMANCE.md).
 """
+
 from __future__ import annotations
 
 import re
@@ -14,15 +15,15 @@ from dwagent.tools.index.schema import DDL
 _INDEX_DDL = re.findall(r"CREATE INDEX IF NOT EXISTS \w+ ON [^;]+;", DDL)
 _INDEX_NAMES = [re.search(r"EXISTS (\w+)", ddl).group(1) for ddl in _INDEX_DDL]
 
-_INSERT_FILE = ("INSERT INTO files(id, path, language, hash, size, mtime_ns, lines, role, project, "
-                "parse_errors) VALUES (?,?,?,?,?,?,?,?,?,?)")
-_INSERT_SYMBOL = ("INSERT INTO symbols(file_id, kind, name, qualname, container, namespace, bases, "
-                  "attributes, modifiers, signature, doc, start_line, end_line) "
-                  "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)")
+_INSERT_FILE = "INSERT INTO files(id, path, language, hash, size, mtime_ns, lines, role, project, parse_errors) VALUES (?,?,?,?,?,?,?,?,?,?)"
+_INSERT_SYMBOL = (
+    "INSERT INTO symbols(file_id, kind, name, qualname, container, namespace, bases, "
+    "attributes, modifiers, signature, doc, start_line, end_line) "
+    "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)"
+)
 _INSERT_REF = "INSERT INTO refs(file_id, kind, name, receiver, arg0, scope, line) VALUES (?,?,?,?,?,?,?)"
 _INSERT_CONST = "INSERT INTO constants(file_id, qualname, name, value, line) VALUES (?,?,?,?,?)"
-_INSERT_CHUNK = ("INSERT INTO chunks(id, file_id, symbol, kind, start_line, end_line, text) "
-                 "VALUES (?,?,?,?,?,?,?)")
+_INSERT_CHUNK = "INSERT INTO chunks(id, file_id, symbol, kind, start_line, end_line, text) VALUES (?,?,?,?,?,?,?)"
 
 
 def clear_rows(conn: sqlite3.Connection) -> None:
@@ -70,8 +71,9 @@ class IndexWriter:
         self.conn.execute("UPDATE files SET size = ?, mtime_ns = ? WHERE id = ?", (size, mtime_ns, file_id))
         self._tick()
 
-    def put_file(self, row: tuple, symbols: list, refs: list, constants: list, chunks: list,
-                 replace: bool, hits: tuple[str, str] | None = None) -> None:
+    def put_file(
+        self, row: tuple, symbols: list, refs: list, constants: list, chunks: list, replace: bool, hits: tuple[str, str] | None = None
+    ) -> None:
         """Insert one file's rows; with `replace`, its previous rows are deleted first. `hits` is
         the per-file rules' (version, json) computed by the worker (see rule_hits.py)."""
         c = self.conn
@@ -80,8 +82,7 @@ class IndexWriter:
             self.delete_file(file_id)
         c.execute(_INSERT_FILE, row)
         if hits is not None:
-            c.execute("INSERT OR REPLACE INTO file_hits(file_id, rules_version, hits) VALUES (?, ?, ?)",
-                      (file_id, *hits))
+            c.execute("INSERT OR REPLACE INTO file_hits(file_id, rules_version, hits) VALUES (?, ?, ?)", (file_id, *hits))
         if symbols:
             c.executemany(_INSERT_SYMBOL, symbols)
         if refs:
@@ -94,8 +95,7 @@ class IndexWriter:
             self.next_chunk_id = first + len(rows)
             c.executemany(_INSERT_CHUNK, rows)
             if not self.cold:
-                c.executemany("INSERT INTO chunks_fts(rowid, text, symbol) VALUES (?,?,?)",
-                              [(r[0], r[6], r[2]) for r in rows])
+                c.executemany("INSERT INTO chunks_fts(rowid, text, symbol) VALUES (?,?,?)", [(r[0], r[6], r[2]) for r in rows])
         self.counts["symbols"] += len(symbols)
         self.counts["refs"] += len(refs)
         self.counts["constants"] += len(constants)

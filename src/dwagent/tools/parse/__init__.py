@@ -4,6 +4,7 @@
 Parsers are cached per process; tree-sitter trees cannot cross process boundaries, so every
 worker parses the files it is given and hands back plain data.
 """
+
 from __future__ import annotations
 
 from functools import cache

@@ -1,4 +1,5 @@
 """The per-file view handed to per-file analysers (symbol extraction, rules)."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field

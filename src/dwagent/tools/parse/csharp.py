@@ -28,6 +28,7 @@ Conventions readers rely on (see also tools/index/schema.py):
 - constants: `const` fields, and `static readonly` fields with a literal initialiser; string
   concatenations of literals and of constants declared earlier in the same file are folded.
 """
+
 from __future__ import annotations
 
 import tree_sitter
@@ -107,9 +108,22 @@ class _Extractor(RefWalker):
         name_node = node.child_by_field_name("name")
         name = self.text(name_node) if name_node else ""
         qual = f"{outer}.{name}" if outer and name else (name or outer)
-        self.symbols.append(("namespace", name, qual, outer, outer, "[]", "[]", "[]",
-                             one_line("namespace " + name), "",
-                             node.start_point[0] + 1, end_line or node.end_point[0] + 1))
+        self.symbols.append(
+            (
+                "namespace",
+                name,
+                qual,
+                outer,
+                outer,
+                "[]",
+                "[]",
+                "[]",
+                one_line("namespace " + name),
+                "",
+                node.start_point[0] + 1,
+                end_line or node.end_point[0] + 1,
+            )
+        )
         body = node.child_by_field_name("body")
         if body is not None:
             for child in body.named_children:
@@ -223,9 +237,22 @@ class _Extractor(RefWalker):
         stop = body if body is not None else None
         if kind == "delegate":
             stop = None
-        self.symbols.append((kind, name, qual, container, namespace, as_json(bases), as_json(attrs),
-                             as_json(mods), self.signature(node, stop), doc,
-                             node.start_point[0] + 1, node.end_point[0] + 1))
+        self.symbols.append(
+            (
+                kind,
+                name,
+                qual,
+                container,
+                namespace,
+                as_json(bases),
+                as_json(attrs),
+                as_json(mods),
+                self.signature(node, stop),
+                doc,
+                node.start_point[0] + 1,
+                node.end_point[0] + 1,
+            )
+        )
         if body is not None:
             for child in body.named_children:
                 self.declaration(child, namespace, qual, qual)
@@ -234,8 +261,22 @@ class _Extractor(RefWalker):
         name_node = node.child_by_field_name("name")
         name = self.text(name_node) if name_node else self.text(node)
         qual = f"{container}.{name}"
-        self.symbols.append(("field", name, qual, container, namespace, "[]", "[]", "[]",
-                             one_line(self.text(node)), "", node.start_point[0] + 1, node.end_point[0] + 1))
+        self.symbols.append(
+            (
+                "field",
+                name,
+                qual,
+                container,
+                namespace,
+                "[]",
+                "[]",
+                "[]",
+                one_line(self.text(node)),
+                "",
+                node.start_point[0] + 1,
+                node.end_point[0] + 1,
+            )
+        )
         value = node.child_by_field_name("value")
         if value is not None:
             self.walk(value, qual)
@@ -253,10 +294,23 @@ class _Extractor(RefWalker):
             name = self.text(name_node) if name_node else ""
         qual = f"{container}.{name}" if container else name
         attrs, mods, doc = self.header(node, qual)
-        body = (node.child_by_field_name("body") or node.child_by_field_name("accessors")
-                or node.child_by_field_name("value"))
-        self.symbols.append((kind, name, qual, container, namespace, "[]", as_json(attrs), as_json(mods),
-                             self.signature(node, body), doc, node.start_point[0] + 1, node.end_point[0] + 1))
+        body = node.child_by_field_name("body") or node.child_by_field_name("accessors") or node.child_by_field_name("value")
+        self.symbols.append(
+            (
+                kind,
+                name,
+                qual,
+                container,
+                namespace,
+                "[]",
+                as_json(attrs),
+                as_json(mods),
+                self.signature(node, body),
+                doc,
+                node.start_point[0] + 1,
+                node.end_point[0] + 1,
+            )
+        )
         for child in node.named_children:
             if child == name_node or child.type in SKIP:
                 continue
@@ -282,8 +336,22 @@ class _Extractor(RefWalker):
             name = self.text(name_node) if name_node else ""
             qual = f"{container}.{name}" if container else name
             line = var.start_point[0] + 1
-            self.symbols.append((sym_kind, name, qual, container, namespace, "[]", as_json(attrs), as_json(mods),
-                                 one_line(f"{sig_prefix} {name}"), doc, node.start_point[0] + 1, node.end_point[0] + 1))
+            self.symbols.append(
+                (
+                    sym_kind,
+                    name,
+                    qual,
+                    container,
+                    namespace,
+                    "[]",
+                    as_json(attrs),
+                    as_json(mods),
+                    one_line(f"{sig_prefix} {name}"),
+                    doc,
+                    node.start_point[0] + 1,
+                    node.end_point[0] + 1,
+                )
+            )
             init = next((c for c in var.named_children if c != name_node and c.type != "bracketed_argument_list"), None)
             if init is None:
                 continue
@@ -324,7 +392,6 @@ class _Extractor(RefWalker):
         # Declarations met inside an ERROR region or a top-level statement list.
         self.declaration(n, "", scope, scope)
         return None
-
 
 
 _Extractor.handlers = {

@@ -1,19 +1,31 @@
 """C# references inside expressions and statements (the `refs` rows); see tools/parse/csharp.py
 for the conventions. `RefWalker` is the base of the C# extractor: it owns the source bytes, the
 fact lists and one handler per expression node kind; declarations live in csharp.py."""
+
 from __future__ import annotations
 
 import tree_sitter
 
 from dwagent.tools.parse.facts import MAX_STRING, FileFacts, bare_type_name, one_line
 
-STRING_LITERALS = frozenset(
-    {"string_literal", "verbatim_string_literal", "raw_string_literal", "interpolated_string_expression"}
-)
+STRING_LITERALS = frozenset({"string_literal", "verbatim_string_literal", "raw_string_literal", "interpolated_string_expression"})
 # Children never worth descending into for references.
-SKIP = frozenset({"comment", "modifier", "predefined_type", "integer_literal", "real_literal",
-                  "boolean_literal", "null_literal", "character_literal", "implicit_type",
-                  "attribute_list", "type_parameter_list", "type_parameter_constraints_clause"})
+SKIP = frozenset(
+    {
+        "comment",
+        "modifier",
+        "predefined_type",
+        "integer_literal",
+        "real_literal",
+        "boolean_literal",
+        "null_literal",
+        "character_literal",
+        "implicit_type",
+        "attribute_list",
+        "type_parameter_list",
+        "type_parameter_constraints_clause",
+    }
+)
 
 
 class RefWalker:
@@ -53,7 +65,7 @@ class RefWalker:
             return body
         if t == "interpolated_string_expression":
             start = text.find('"')
-            quote = len(text) - len(text.lstrip('$@')) if start == -1 else start
+            quote = len(text) - len(text.lstrip("$@")) if start == -1 else start
             inner = text[quote:]
             if inner.startswith('"""'):
                 return inner.strip('"')
@@ -199,8 +211,7 @@ class RefWalker:
             self.ref("generic_arg", bare_type_name(written), receiver, str(pos), scope, arg.start_point[0] + 1)
 
     def new_ref(self, n: tree_sitter.Node, type_text: str, scope: str, type_node: tree_sitter.Node | None = None) -> list:
-        args = n.child_by_field_name("arguments") or next(
-            (c for c in n.named_children if c.type == "argument_list"), None)
+        args = n.child_by_field_name("arguments") or next((c for c in n.named_children if c.type == "argument_list"), None)
         arg0 = ""
         if args is not None:
             first = next((a for a in args.named_children if a.type == "argument"), None)

@@ -9,6 +9,7 @@ pickle and `executemany`), not objects. Column orders match `tools/index/schema.
 - constant: (qualname, name, value, line)
 - chunk:    (symbol, kind, start_line, end_line, text)
 """
+
 from __future__ import annotations
 
 import json
@@ -94,6 +95,7 @@ def count_lines(data: bytes) -> int:
 
 
 # --- chunks -------------------------------------------------------------------------------
+
 
 def _split(symbol: str, kind: str, start: int, end: int, lines: list[str], out: list[tuple]) -> None:
     while start <= end:

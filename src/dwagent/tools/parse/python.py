@@ -14,6 +14,7 @@ Conventions (same columns as the C# extractor, see tools/parse/csharp.py):
   written), `base` (bare base name, receiver as written), `attribute` (decorators).
 - constants: module- and class-level `UPPER_CASE = <string or number literal>`.
 """
+
 from __future__ import annotations
 
 import re
@@ -32,8 +33,7 @@ from dwagent.tools.parse.facts import (
 )
 
 _CONST_NAME = re.compile(r"^[A-Z][A-Z0-9_]*$")
-_SKIP = frozenset({"comment", "integer", "float", "true", "false", "none", "pass_statement",
-                   "import_prefix", "escape_sequence"})
+_SKIP = frozenset({"comment", "integer", "float", "true", "false", "none", "pass_statement", "import_prefix", "escape_sequence"})
 
 
 def extract(source: bytes, tree: tree_sitter.Tree, module: str = "") -> FileFacts:
@@ -106,8 +106,7 @@ class _Extractor:
                 written = self.text(expr)
             written = one_line(written)
             attrs.append(written)
-            self.facts.refs.append(("attribute", written.rsplit(".", 1)[-1], written, "", qual,
-                                    dec.start_point[0] + 1))
+            self.facts.refs.append(("attribute", written.rsplit(".", 1)[-1], written, "", qual, dec.start_point[0] + 1))
             self.walk(expr, container)
         body = node.child_by_field_name("body")
         doc = self.docstring(body)
@@ -123,23 +122,27 @@ class _Extractor:
                         continue
                     written = one_line(self.text(arg))
                     bases.append(written)
-                    self.facts.refs.append(("base", bare_type_name(written), written, "", qual,
-                                            arg.start_point[0] + 1))
+                    self.facts.refs.append(("base", bare_type_name(written), written, "", qual, arg.start_point[0] + 1))
                     self.walk(arg, qual)
-            sig = one_line(self.src[node.start_byte : body.start_byte if body is not None else node.end_byte]
-                           .decode("utf-8", errors="replace").rstrip().rstrip(":"))
-            self.facts.symbols.append(("class", name, qual, container, namespace, as_json(bases),
-                                       as_json(attrs), "[]", sig, doc, start_line, end_line))
+            sig = one_line(
+                self.src[node.start_byte : body.start_byte if body is not None else node.end_byte]
+                .decode("utf-8", errors="replace")
+                .rstrip()
+                .rstrip(":")
+            )
+            self.facts.symbols.append(
+                ("class", name, qual, container, namespace, as_json(bases), as_json(attrs), "[]", sig, doc, start_line, end_line)
+            )
             self.class_quals.add(qual)
             if body is not None:
                 self.block(body, qual, "class", qual)
             return
         kind = "method" if container_kind == "class" else "function"
         mods = ["async"] if any(c.type == "async" for c in node.children) else []
-        sig = one_line(self.src[node.start_byte : body.start_byte if body is not None else node.end_byte]
-                       .decode("utf-8", errors="replace").rstrip().rstrip(":"))
-        self.facts.symbols.append((kind, name, qual, container, namespace, "[]", as_json(attrs),
-                                   as_json(mods), sig, doc, start_line, end_line))
+        sig = one_line(
+            self.src[node.start_byte : body.start_byte if body is not None else node.end_byte].decode("utf-8", errors="replace").rstrip().rstrip(":")
+        )
+        self.facts.symbols.append((kind, name, qual, container, namespace, "[]", as_json(attrs), as_json(mods), sig, doc, start_line, end_line))
         self.function_quals.add(qual)
         for field in ("parameters", "return_type"):
             part = node.child_by_field_name(field)
@@ -199,8 +202,7 @@ class _Extractor:
         elif right.type in ("integer", "float", "true", "false"):
             value = self.text(right)
         elif right.type == "concatenated_string" and all(
-            c.type == "string" and not any(g.type == "interpolation" for g in c.named_children)
-            for c in right.named_children
+            c.type == "string" and not any(g.type == "interpolation" for g in c.named_children) for c in right.named_children
         ):
             value = "".join(self.string_value(c) for c in right.named_children)
         else:
@@ -245,8 +247,7 @@ class _Extractor:
 
     def block_of(self, node, scope: str) -> None:
         # A definition reached through walk (e.g. inside an if/try at module level).
-        parent_kind = ("function" if scope in self.function_quals
-                       else "class" if scope in self.class_quals else "module")
+        parent_kind = "function" if scope in self.function_quals else "class" if scope in self.class_quals else "module"
         if node.type == "decorated_definition":
             definition = node.child_by_field_name("definition")
             decorators = [c for c in node.named_children if c.type == "decorator"]

@@ -6,6 +6,7 @@ searched lexically with identifiers split into words, and type cards are what th
 embeds. The side database is rebuilt per file when the file's hash changes, so refreshing after
 an incremental index run only touches changed files.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -205,10 +206,7 @@ class CardStore:
     def refresh(self) -> tuple[int, int]:
         """Bring cards in line with the index; returns (files rebuilt, files removed)."""
         self.index.row_factory = sqlite3.Row
-        current = {
-            r["path"]: r
-            for r in self.index.execute("SELECT id, path, hash, language, project, role FROM files")
-        }
+        current = {r["path"]: r for r in self.index.execute("SELECT id, path, hash, language, project, role FROM files")}
         known = dict(self.conn.execute("SELECT path, hash FROM card_files").fetchall())
         removed = sorted(set(known) - set(current))
         changed = sorted(p for p, r in current.items() if known.get(p) != r["hash"])
@@ -232,8 +230,7 @@ class CardStore:
             cur = self.conn.execute(
                 "INSERT OR REPLACE INTO cards (key, file, language, project, role, kind, symbol, start_line, "
                 "end_line, text, embed_text, hash, dense) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                (key, f["path"], f["language"], f["project"], f["role"], kind, qualname, start, end, text, compact,
-                 digest, int(dense)),
+                (key, f["path"], f["language"], f["project"], f["role"], kind, qualname, start, end, text, compact, digest, int(dense)),
             )
             name = qualname.rsplit(".", 1)[-1]
             self.conn.execute(

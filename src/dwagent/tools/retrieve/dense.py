@@ -6,6 +6,7 @@ content hash of the text it was computed from; `sync_cards` embeds only new or c
 and deletes vanished ones, so refreshing after an incremental index run is cheap. Chunks are
 embedded on first touch (`ensure_chunks`) and kept in a second collection.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -45,9 +46,7 @@ class DenseIndex:
 
         path.mkdir(parents=True, exist_ok=True)
         self.embedder = embedder
-        self.client = chromadb.PersistentClient(
-            path=str(path), settings=Settings(anonymized_telemetry=False, allow_reset=False)
-        )
+        self.client = chromadb.PersistentClient(path=str(path), settings=Settings(anonymized_telemetry=False, allow_reset=False))
         space = {"hnsw:space": "cosine"}
         self.cards = self.client.get_or_create_collection(f"cards-{embedder.model_id}", metadata=space, embedding_function=None)
         self.chunks = self.client.get_or_create_collection(f"chunks-{embedder.model_id}", metadata=space, embedding_function=None)
@@ -116,9 +115,17 @@ class DenseIndex:
         for meta, dist, doc in zip(res["metadatas"][0], res["distances"][0], res["documents"][0]):
             hits.append(
                 Hit(
-                    meta["file"], int(meta["start_line"]), int(meta["end_line"]), meta.get("symbol", ""),
-                    meta.get("kind", ""), meta.get("language", ""), meta.get("project", ""), meta.get("role", ""),
-                    1.0 - float(dist), (source,), " ".join((doc or "").split())[:240],
+                    meta["file"],
+                    int(meta["start_line"]),
+                    int(meta["end_line"]),
+                    meta.get("symbol", ""),
+                    meta.get("kind", ""),
+                    meta.get("language", ""),
+                    meta.get("project", ""),
+                    meta.get("role", ""),
+                    1.0 - float(dist),
+                    (source,),
+                    " ".join((doc or "").split())[:240],
                 )
             )
         return hits
@@ -129,14 +136,27 @@ class DenseIndex:
 
 def _card_meta(c: Card) -> dict:
     return {
-        "file": c.file, "start_line": c.start_line, "end_line": c.end_line, "symbol": c.symbol,
-        "kind": c.kind, "language": c.language, "project": c.project, "role": c.role, "hash": c.hash,
+        "file": c.file,
+        "start_line": c.start_line,
+        "end_line": c.end_line,
+        "symbol": c.symbol,
+        "kind": c.kind,
+        "language": c.language,
+        "project": c.project,
+        "role": c.role,
+        "hash": c.hash,
     }
 
 
 def _chunk_meta(ch: dict, digest: str) -> dict:
     return {
-        "file": ch["file"], "start_line": int(ch["start_line"]), "end_line": int(ch["end_line"]),
-        "symbol": ch.get("symbol", ""), "kind": ch.get("kind", ""), "language": ch.get("language", ""),
-        "project": ch.get("project", ""), "role": ch.get("role", ""), "hash": digest,
+        "file": ch["file"],
+        "start_line": int(ch["start_line"]),
+        "end_line": int(ch["end_line"]),
+        "symbol": ch.get("symbol", ""),
+        "kind": ch.get("kind", ""),
+        "language": ch.get("language", ""),
+        "project": ch.get("project", ""),
+        "role": ch.get("role", ""),
+        "hash": digest,
     }

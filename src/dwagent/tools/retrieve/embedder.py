@@ -9,6 +9,7 @@ and the start-up check names it. `DWAGENT_EMBED_DIR` may instead name a folder h
 `model.onnx` and `tokenizer.json`. Nothing here ever reaches the network: a missing file is an
 error that says what to install.
 """
+
 from __future__ import annotations
 
 import importlib.util
@@ -132,8 +133,7 @@ class OnnxMiniLM:
         batches = []
         for idx in groups:
             enc = self._tokenizer.encode_batch([texts[i] for i in idx])
-            batches.append((np.array([e.ids for e in enc], dtype=np.int64),
-                            np.array([e.attention_mask for e in enc], dtype=np.int64)))
+            batches.append((np.array([e.ids for e in enc], dtype=np.int64), np.array([e.attention_mask for e in enc], dtype=np.int64)))
         workers = min(self._workers, len(batches))
         if workers <= 1:
             pooled = [self._run(b) for b in batches]

@@ -1,4 +1,5 @@
 """Values the retriever returns and the filters it accepts."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -23,10 +24,7 @@ class Filters:
         return ("".join(" AND " + c for c in clauses), params)
 
     def accepts(self, meta: dict) -> bool:
-        return all(
-            not getattr(self, column) or meta.get(column) == getattr(self, column)
-            for column in ("language", "project", "role")
-        )
+        return all(not getattr(self, column) or meta.get(column) == getattr(self, column) for column in ("language", "project", "role"))
 
 
 @dataclass(frozen=True)

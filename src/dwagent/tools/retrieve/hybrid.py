@@ -4,6 +4,7 @@ This is the one entry point agents and chat call. Dense search is optional: when
 or model files are missing the retriever runs lexically and says so in `dense_status`, never
 silently pretending the results are semantic.
 """
+
 from __future__ import annotations
 
 import sqlite3
@@ -116,10 +117,15 @@ class Retriever:
         # weighs the two methods equally rather than counting lexical twice.
         rankings: list[list[Hit]] = []
         if mode in ("lexical", "hybrid"):
-            rankings.append(fuse([
-                self.lexical.card_hits(query, depth, filters),
-                self.lexical.chunks(query, depth, filters),
-            ], depth))
+            rankings.append(
+                fuse(
+                    [
+                        self.lexical.card_hits(query, depth, filters),
+                        self.lexical.chunks(query, depth, filters),
+                    ],
+                    depth,
+                )
+            )
         if mode in ("dense", "hybrid"):
             # Chunk vectors exist only for code someone touched; mixing them into a general
             # search would favour that code, so search ranks cards only (similar() uses chunks).
@@ -160,8 +166,17 @@ class Retriever:
                 (h.file, h.end_line, h.start_line),
             ).fetchall()
             chunks += [
-                {"symbol": r[0], "kind": r[1], "start_line": r[2], "end_line": r[3], "text": r[4], "file": r[5],
-                 "language": r[6], "project": r[7], "role": r[8]}
+                {
+                    "symbol": r[0],
+                    "kind": r[1],
+                    "start_line": r[2],
+                    "end_line": r[3],
+                    "text": r[4],
+                    "file": r[5],
+                    "language": r[6],
+                    "project": r[7],
+                    "role": r[8],
+                }
                 for r in rows
             ]
         return self.dense_index().ensure_chunks(chunks)
@@ -183,10 +198,7 @@ class Retriever:
             rankings.append(dense.search_chunks(text, depth, filters))
             rankings.append(dense.search_cards(text, depth, filters))
         hits = fuse(rankings, depth)
-        outside = [
-            h for h in hits
-            if not (h.file == file and h.start_line <= end_line and h.end_line >= start_line)
-        ]
+        outside = [h for h in hits if not (h.file == file and h.start_line <= end_line and h.end_line >= start_line)]
         return outside[:k]
 
     def close(self) -> None:

@@ -9,6 +9,7 @@ ranking but dominate its cost on a big tree, so they are dropped from the match 
 when rarer terms are present (the rarest few are always kept). Document frequencies come from
 a temporary fts5vocab view, so nothing is written to the shared index.
 """
+
 from __future__ import annotations
 
 import sqlite3
@@ -88,21 +89,21 @@ class LexicalSearcher:
         where, params = filters.sql("f")
         cols = "c.symbol, c.kind, c.start_line, c.end_line, c.text, f.path, f.language, f.project, f.role"
         if where:
-            sql = (f"SELECT {cols}, bm25(chunks_fts) AS score FROM chunks_fts JOIN chunks c ON c.id = chunks_fts.rowid "
-                   "JOIN files f ON f.id = c.file_id WHERE chunks_fts MATCH ?" + where +
-                   " ORDER BY score, f.path, c.start_line LIMIT ?")
+            sql = (
+                f"SELECT {cols}, bm25(chunks_fts) AS score FROM chunks_fts JOIN chunks c ON c.id = chunks_fts.rowid "
+                "JOIN files f ON f.id = c.file_id WHERE chunks_fts MATCH ?" + where + " ORDER BY score, f.path, c.start_line LIMIT ?"
+            )
             args = [match, *params, k]
         else:
             # Rank inside FTS first, then join only the winners (joining every match is the slow part).
-            sql = (f"SELECT {cols}, top.score FROM (SELECT rowid, bm25(chunks_fts) AS score FROM chunks_fts "
-                   "WHERE chunks_fts MATCH ? ORDER BY score LIMIT ?) AS top JOIN chunks c ON c.id = top.rowid "
-                   "JOIN files f ON f.id = c.file_id ORDER BY top.score, f.path, c.start_line")
+            sql = (
+                f"SELECT {cols}, top.score FROM (SELECT rowid, bm25(chunks_fts) AS score FROM chunks_fts "
+                "WHERE chunks_fts MATCH ? ORDER BY score LIMIT ?) AS top JOIN chunks c ON c.id = top.rowid "
+                "JOIN files f ON f.id = c.file_id ORDER BY top.score, f.path, c.start_line"
+            )
             args = [match, k]
         rows = self.index.execute(sql, args).fetchall()
-        return [
-            Hit(r[5], r[2], r[3], r[0], r[1], r[6], r[7], r[8], -float(r[9]), ("lexical-chunk",), _preview(r[4]))
-            for r in rows
-        ]
+        return [Hit(r[5], r[2], r[3], r[0], r[1], r[6], r[7], r[8], -float(r[9]), ("lexical-chunk",), _preview(r[4])) for r in rows]
 
     def card_hits(self, query: str, k: int, filters: Filters = Filters()) -> list[Hit]:
         """Top-k declaration cards by bm25 over split names (weighted) and card text."""
@@ -121,8 +122,4 @@ class LexicalSearcher:
             "WHERE cards_fts MATCH ?" + where + " ORDER BY score, c.file, c.start_line LIMIT ?"
         )
         rows = self.cards.conn.execute(sql, [match, *params, k]).fetchall()
-        return [
-            Hit(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], -float(r[9]), ("lexical-card",), _preview(r[8]))
-            for r in rows
-        ]
-
+        return [Hit(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], -float(r[9]), ("lexical-card",), _preview(r[8])) for r in rows]

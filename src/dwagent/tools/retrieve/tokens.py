@@ -4,6 +4,7 @@ Code names glue words together (`GetUserName`, `get_user_name`, `HTTPServer2`); 
 the words ("user name"). Both sides are split into lower-case words so they meet, and the
 whole identifier is kept too so an exact name still ranks first.
 """
+
 from __future__ import annotations
 
 import re

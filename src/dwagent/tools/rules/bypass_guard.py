@@ -5,6 +5,7 @@ in) and a way to look up an option's declared default; `judge_branches` reads ea
 with `guard_atom` and returns the innermost restriction; `guard_severity` turns it into a
 severity and a message suffix. Used by the C# and Python TLS-bypass rules.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -70,12 +71,18 @@ def guard_severity(guard: BypassGuard, base: str) -> tuple[str, str, tuple[tuple
     if guard.kind == "environment":
         return "medium", f" when an environment setting says so (`{guard.text[:60]}`)", ()
     if guard.kind == "option-safe":
-        return "low", (f" only when option `{guard.option}` is set to {guard.bypass_when} (default {guard.default},"
-                       f" so validation is on by default)"), ()
+        return (
+            "low",
+            (f" only when option `{guard.option}` is set to {guard.bypass_when} (default {guard.default}, so validation is on by default)"),
+            (),
+        )
     if guard.kind == "option-unsafe":
         return base, f" behind option `{guard.option}`, whose default {guard.default} turns the bypass on", ()
     if guard.kind == "option-unknown":
-        return "medium", f" when option `{guard.option}` is {guard.bypass_when} (default not declared in this file)", \
-            (("option", guard.option), ("bypass_when", guard.bypass_when))
+        return (
+            "medium",
+            f" when option `{guard.option}` is {guard.bypass_when} (default not declared in this file)",
+            (("option", guard.option), ("bypass_when", guard.bypass_when)),
+        )
     lowered = {"critical": "high", "high": "high", "medium": "medium"}.get(base, base)
     return lowered, (f" whenever `{guard.text[:60]}` holds -- a condition, not an opt-out of verification"), ()

@@ -1,4 +1,5 @@
 """Generate docs/rules.md from the registry: `python -m dwagent.tools.rules.docs > docs/rules.md`."""
+
 from __future__ import annotations
 
 import sys
@@ -24,17 +25,21 @@ def render() -> str:
     rules = all_rules()
     out = [HEADER, "| id | title | category | severity | languages | applies to |", "|---|---|---|---|---|---|"]
     for m in rules:
-        out.append(f"| [{m.id}](#{m.id.lower()}) | {m.title} | {m.category} | {m.severity} | "
-                   f"{', '.join(m.languages)} | {', '.join(m.applies_to)} |")
+        out.append(f"| [{m.id}](#{m.id.lower()}) | {m.title} | {m.category} | {m.severity} | {', '.join(m.languages)} | {', '.join(m.applies_to)} |")
     for m in rules:
         out.append("")
         out.append(f"## {m.id}")
         out.append("")
         out.append(f"**{m.title}**")
         out.append("")
-        facts = [f"category `{m.category}`", f"severity {m.severity}", f"confidence {m.confidence}",
-                 f"languages {', '.join(m.languages)}", f"applies to {', '.join(m.applies_to)}",
-                 f"domains {', '.join(m.domains)}"]
+        facts = [
+            f"category `{m.category}`",
+            f"severity {m.severity}",
+            f"confidence {m.confidence}",
+            f"languages {', '.join(m.languages)}",
+            f"applies to {', '.join(m.applies_to)}",
+            f"domains {', '.join(m.domains)}",
+        ]
         if m.cwe:
             facts.append("CWE " + ", ".join(f"[CWE-{c}](https://cwe.mitre.org/data/definitions/{c}.html)" for c in m.cwe))
         if m.security_severity is not None:

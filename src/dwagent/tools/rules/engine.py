@@ -13,6 +13,7 @@ Workers parse: tree-sitter trees cannot be pickled, so each worker reads and par
 hands back plain dicts. The cache always holds the findings of the *whole* per-file catalogue for a
 file, so a run restricted with `rules=` is served from (and fills) the same cache.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -96,9 +97,17 @@ def scan_file_detailed(ctx: FileContext, rules: Iterable[str] | None = None) -> 
                 end = min(max(start, h.end_line), n_lines)
                 findings.append(
                     make_finding(
-                        reg.meta, ctx.path, start, end, ctx.excerpt(start, end), h.message,
-                        scope=ctx.role, severity=h.severity, confidence=h.confidence,
-                        properties=dict(h.properties), related=_hop_evidence(ctx, h.hops, n_lines),
+                        reg.meta,
+                        ctx.path,
+                        start,
+                        end,
+                        ctx.excerpt(start, end),
+                        h.message,
+                        scope=ctx.role,
+                        severity=h.severity,
+                        confidence=h.confidence,
+                        properties=dict(h.properties),
+                        related=_hop_evidence(ctx, h.hops, n_lines),
                     )
                 )
         except Exception as exc:  # a broken rule must not hide the other rules' evidence
@@ -112,8 +121,17 @@ def _hop_evidence(ctx: FileContext, hops, n_lines: int) -> tuple[Evidence, ...]:
     for i, (ln, note) in enumerate(hops):
         ln = min(max(1, ln), n_lines)
         excerpt = ctx.excerpt(ln, ln)
-        out.append(Evidence(id=Evidence.make_id(ctx.path, ln, ln, excerpt), file=ctx.path, start_line=ln,
-                            end_line=ln, excerpt=excerpt, kind="code", note=f"flow step {i + 1}: {note}"))
+        out.append(
+            Evidence(
+                id=Evidence.make_id(ctx.path, ln, ln, excerpt),
+                file=ctx.path,
+                start_line=ln,
+                end_line=ln,
+                excerpt=excerpt,
+                kind="code",
+                note=f"flow step {i + 1}: {note}",
+            )
+        )
     return tuple(out)
 
 
@@ -192,9 +210,7 @@ def run_rules_detailed(store, *, rules=None, jobs: int | None = None, config=Non
             writes.append((ids_by_path[path], RULES_VERSION, hits))
     if writes:
         with conn:
-            conn.executemany(
-                "INSERT OR REPLACE INTO file_hits(file_id, rules_version, hits) VALUES (?, ?, ?)", writes
-            )
+            conn.executemany("INSERT OR REPLACE INTO file_hits(file_id, rules_version, hits) VALUES (?, ?, ?)", writes)
 
     findings = drop_subclassed(resolve_option_defaults(findings, store), store)
     findings = upgrade_across_files(findings, store)

@@ -5,6 +5,7 @@ Works on the condition's source text (C# or Python), split at top-level `&&`/`||
 with De Morgan for the negated (else / early-exit) side, and `!`, `not`, `== false`... folded
 into the polarity. Generic naming idioms only; no codebase's option names.
 """
+
 from __future__ import annotations
 
 import re
@@ -14,8 +15,10 @@ _DEV = re.compile(r"\bIs(?:Development|Staging|Environment)\s*\(|\bDebugger\s*\.
 _PROD = re.compile(r"\bIsProduction\s*\(")
 _ENV_VAR = re.compile(r"\bGetEnvironmentVariable\s*\(|\bos\s*\.\s*environ\b|\bgetenv\s*\(")
 _CHAIN = re.compile(r"^[\w.?]+(?:\[\s*[\"']?\w+[\"']?\s*\])?(?:\s*\(\s*\))?$|^[\w.]+\.get\(\s*[\"']\w+[\"'](?:\s*,[^)]*)?\)$")
-_RISKY = re.compile(r"(?i)allow|insecure|skip|disable|bypass|ignore|unsafe|trustall|trustany|acceptany|acceptall|"
-                    r"selfsigned|untrusted|invalid|permissive|devmode|debug|^_?dev|^_?test|^_?enable")
+_RISKY = re.compile(
+    r"(?i)allow|insecure|skip|disable|bypass|ignore|unsafe|trustall|trustany|acceptany|acceptall|"
+    r"selfsigned|untrusted|invalid|permissive|devmode|debug|^_?dev|^_?test|^_?enable"
+)
 _SAFE = re.compile(r"(?i)validat|verif|require|secure|strict|check|enforce|pin|tls|ssl|https")
 _FALSE = re.compile(r"\s*(?:==|is)\s*(?:false|False)\s*$|\s*(?:!=|is\s+not)\s*(?:true|True)\s*$")
 _TRUE = re.compile(r"\s*(?:==|is)\s*(?:true|True)\s*$|\s*(?:!=|is\s+not)\s*(?:false|False)\s*$")

@@ -3,51 +3,139 @@
 Decisions are made on the identifier's words (camelCase / snake_case split), mostly its last word,
 so `dbPassword` is a secret while `PasswordPolicy` and `MinPasswordLength` are not.
 """
+
 from __future__ import annotations
 
 import re
 
 from dwagent.tools.syntax.tree import camel_words
 
-SECRET_LAST_WORDS = frozenset(
-    {"password", "passwd", "pwd", "passphrase", "secret", "credential", "credentials", "apikey", "privatekey"}
-)
+SECRET_LAST_WORDS = frozenset({"password", "passwd", "pwd", "passphrase", "secret", "credential", "credentials", "apikey", "privatekey"})
 KEY_QUALIFIERS = frozenset(
-    {"api", "private", "signing", "secret", "encryption", "access", "hmac", "jwt", "master", "client",
-     "subscription", "shared", "symmetric", "account", "storage", "auth", "provider", "partner", "webhook",
-     "license", "app", "application", "integration", "consumer", "deploy", "ssh", "gpg", "pgp", "rsa", "aes"}
+    {
+        "api",
+        "private",
+        "signing",
+        "secret",
+        "encryption",
+        "access",
+        "hmac",
+        "jwt",
+        "master",
+        "client",
+        "subscription",
+        "shared",
+        "symmetric",
+        "account",
+        "storage",
+        "auth",
+        "provider",
+        "partner",
+        "webhook",
+        "license",
+        "app",
+        "application",
+        "integration",
+        "consumer",
+        "deploy",
+        "ssh",
+        "gpg",
+        "pgp",
+        "rsa",
+        "aes",
+    }
 )
 TOKEN_QUALIFIERS_NOT_SECRET = frozenset(
-    {"cancellation", "continuation", "page", "paging", "next", "sync", "change", "lexer", "parser",
-     "syntax", "csrf", "antiforgery", "stop", "cancel", "resume"}
+    {
+        "cancellation",
+        "continuation",
+        "page",
+        "paging",
+        "next",
+        "sync",
+        "change",
+        "lexer",
+        "parser",
+        "syntax",
+        "csrf",
+        "antiforgery",
+        "stop",
+        "cancel",
+        "resume",
+    }
 )
 PUBLIC_WORDS = frozenset({"public", "publishable"})
 # Extra words that make an equality comparison a secret comparison (signatures, MACs, digests).
 COMPARE_LAST_WORDS = frozenset({"signature", "sig", "hmac", "mac", "otp", "nonce"})
 # Trailing words that say how a value is encoded or carried, not what it is: `signatureHex`,
 # `tokenBytes`, `api_key_header` compare the signature / token / API key itself.
-CARRIER_WORDS = frozenset({"hex", "b64", "base64", "bytes", "str", "string", "text", "header", "value", "raw",
-                           "encoded", "upper", "lower", "normalized", "normalised", "trimmed"})
+CARRIER_WORDS = frozenset(
+    {
+        "hex",
+        "b64",
+        "base64",
+        "bytes",
+        "str",
+        "string",
+        "text",
+        "header",
+        "value",
+        "raw",
+        "encoded",
+        "upper",
+        "lower",
+        "normalized",
+        "normalised",
+        "trimmed",
+    }
+)
 # `hash`/`digest`/`key` are secret comparisons only when qualified (passwordHash, tokenDigest);
 # a file hash checked against an allow-list is an integrity check, not a secret.
 QUALIFIED_COMPARE_WORDS = frozenset({"hash", "digest", "key"})
-SECRET_QUALIFIERS = frozenset({"password", "passwd", "pwd", "secret", "token", "api", "hmac", "signature",
-                               "signing", "auth", "session", "otp", "pin", "credential"})
+SECRET_QUALIFIERS = frozenset(
+    {"password", "passwd", "pwd", "secret", "token", "api", "hmac", "signature", "signing", "auth", "session", "otp", "pin", "credential"}
+)
 
 
 # A random value is security-relevant when the name it lands in (or its function) says one of
 # these, unless it also says it is harmless: retry jitter, shuffling, sampling, simulation.
-RANDOM_SECRET_WORDS = frozenset({"token", "tokens", "password", "passwords", "passwd", "secret", "key", "keys",
-                                 "nonce", "salt", "otp", "invite", "invitation", "session", "reset",
-                                 "verification", "apikey", "csrf", "pin", "credential", "credentials",
-                                 "activation", "recovery", "iv"})
-RANDOM_HARMLESS_WORDS = frozenset({"jitter", "shuffle", "sample", "color", "colour", "retry", "backoff", "delay",
-                                   "simulate", "simulation", "test", "demo", "noise", "weight"})
+RANDOM_SECRET_WORDS = frozenset(
+    {
+        "token",
+        "tokens",
+        "password",
+        "passwords",
+        "passwd",
+        "secret",
+        "key",
+        "keys",
+        "nonce",
+        "salt",
+        "otp",
+        "invite",
+        "invitation",
+        "session",
+        "reset",
+        "verification",
+        "apikey",
+        "csrf",
+        "pin",
+        "credential",
+        "credentials",
+        "activation",
+        "recovery",
+        "iv",
+    }
+)
+RANDOM_HARMLESS_WORDS = frozenset(
+    {"jitter", "shuffle", "sample", "color", "colour", "retry", "backoff", "delay", "simulate", "simulation", "test", "demo", "noise", "weight"}
+)
 
 
 def random_for_secret(words: set[str]) -> bool:
     """True when an identifier's words name a secret and nothing marks the value as harmless."""
     return bool(words & RANDOM_SECRET_WORDS) and not words & RANDOM_HARMLESS_WORDS
+
 
 PLACEHOLDER = re.compile(
     r"""(?ix)^(
@@ -153,11 +241,33 @@ def literal_secret_kind(value: str) -> str:
 
 
 # Verbs that begin the name of a function producing what the rest of its name says.
-PRODUCER_VERBS = frozenset({"generate", "gen", "new", "make", "create", "issue", "mint", "random", "get", "fetch",
-                            "read", "load", "build", "derive", "rotate", "compute", "calculate", "next"})
+PRODUCER_VERBS = frozenset(
+    {
+        "generate",
+        "gen",
+        "new",
+        "make",
+        "create",
+        "issue",
+        "mint",
+        "random",
+        "get",
+        "fetch",
+        "read",
+        "load",
+        "build",
+        "derive",
+        "rotate",
+        "compute",
+        "calculate",
+        "next",
+    }
+)
 # Library calls whose result is fresh secret material whatever it is later called.
-SECRET_SOURCES = re.compile(r"^(?:[\w.]*\.)?(secrets\.token_(urlsafe|hex|bytes)|RandomNumberGenerator\.(GetBytes|GetHexString|GetString|Fill)"
-                            r"|(Rfc2898DeriveBytes\.Pbkdf2|HKDF\.DeriveKey))$")
+SECRET_SOURCES = re.compile(
+    r"^(?:[\w.]*\.)?(secrets\.token_(urlsafe|hex|bytes)|RandomNumberGenerator\.(GetBytes|GetHexString|GetString|Fill)"
+    r"|(Rfc2898DeriveBytes\.Pbkdf2|HKDF\.DeriveKey))$"
+)
 
 
 def produces_secret(function: str) -> bool:

@@ -7,6 +7,7 @@ from disk) and adjusts severity: a default other than `properties["bypass_when"]
 rule says otherwise, e.g. false for `if (!opts.VerifySsl)`) keeps validation on (low), the
 bypass value turns the bypass on (critical). Unresolved or ambiguous options keep the rule's severity.
 """
+
 from __future__ import annotations
 
 import re
@@ -42,8 +43,15 @@ def _default_of(store, name: str) -> tuple[str, Evidence] | None:
         found.add(value)
         if evidence is None:
             excerpt = "\n".join(lines[start - 1 : end])
-            evidence = Evidence(id=Evidence.make_id(path, start, end, excerpt), file=path, start_line=start,
-                                end_line=end, excerpt=excerpt, kind="config", note=f"option {name} defaults to {value}")
+            evidence = Evidence(
+                id=Evidence.make_id(path, start, end, excerpt),
+                file=path,
+                start_line=start,
+                end_line=end,
+                excerpt=excerpt,
+                kind="config",
+                note=f"option {name} defaults to {value}",
+            )
     if len(found) != 1 or evidence is None:
         return None
     return found.pop(), evidence
@@ -69,16 +77,13 @@ def resolve_option_defaults(findings: list[Finding], store) -> list[Finding]:
         # the value that turns the bypass on: true for `if (opts.AllowX)`, false for `if (!opts.VerifyX)`
         bypass_when = f.properties.get("bypass_when", "true")
         if value != bypass_when:
-            msg = f.message.replace("(default not declared in this file)",
-                                    f"(default {value} at {where}, so validation is on by default)")
+            msg = f.message.replace("(default not declared in this file)", f"(default {value} at {where}, so validation is on by default)")
             sev = "low"
         else:
-            msg = f.message.replace("(default not declared in this file)",
-                                    f"(defaults to {value} at {where}: bypass on by default)")
+            msg = f.message.replace("(default not declared in this file)", f"(defaults to {value} at {where}: bypass on by default)")
             sev = "critical"
         props = {**f.properties, "option_default": value}
-        out.append(f.model_copy(update={"message": msg, "severity": sev, "properties": props,
-                                        "related": tuple(f.related) + (ev,)}))
+        out.append(f.model_copy(update={"message": msg, "severity": sev, "properties": props, "related": tuple(f.related) + (ev,)}))
     return out
 
 

@@ -11,6 +11,7 @@ its documentation page (bandit's model). Two kinds exist:
 Id ranges: DWA-1xx C# security, DWA-2xx C# readiness/quality, DWA-3xx graph (cross-file),
 DWA-4xx Python.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -125,9 +126,7 @@ def _register(kind: RuleKind, fn: Callable, **kw) -> Callable:
     if not set(applies_to) <= set(ROLES):
         raise ValueError(f"{rule_id}: bad roles {applies_to!r}")
     security = category in SECURITY_CATEGORIES
-    fixture = kw.get("fixture") or (
-        f"evals/fixtures/rules/{rule_id}.{_FIXTURE_EXT.get(languages[0], 'txt')}" if languages else ""
-    )
+    fixture = kw.get("fixture") or (f"evals/fixtures/rules/{rule_id}.{_FIXTURE_EXT.get(languages[0], 'txt')}" if languages else "")
     meta = RuleMeta(
         id=rule_id,
         title=kw["title"],

@@ -10,6 +10,7 @@ Baseline file format (JSON):
                                      "file": "src/a.cs", "justification": "why"}]}
 A bare list of such objects is accepted too.
 """
+
 from __future__ import annotations
 
 import json
@@ -32,8 +33,7 @@ def inline_suppression(lines: Sequence[str], finding: Finding) -> Suppression | 
             m = INLINE.search(lines[ln - 1])
             if m and finding.rule in [r.strip() for r in m.group(1).split(",")]:
                 reason = (m.group(2) or "").strip()
-                return Suppression(kind="inline", justification=reason or "(no reason given)",
-                                   location=f"{finding.file}:{ln}")
+                return Suppression(kind="inline", justification=reason or "(no reason given)", location=f"{finding.file}:{ln}")
     return None
 
 
@@ -54,8 +54,9 @@ def load_baseline(path: Path | str) -> dict[str, str]:
     except OSError as exc:
         raise InputError(f"cannot read baseline {p}: {exc.strerror}", "check the --baseline path") from exc
     except json.JSONDecodeError as exc:
-        raise InputError(f"baseline {p} is not valid JSON: {exc.msg} (line {exc.lineno})",
-                         "fix the file or regenerate it with `dwagent scan --write-baseline`") from exc
+        raise InputError(
+            f"baseline {p} is not valid JSON: {exc.msg} (line {exc.lineno})", "fix the file or regenerate it with `dwagent scan --write-baseline`"
+        ) from exc
     entries = doc.get("suppressions") if isinstance(doc, dict) else doc
     if not isinstance(entries, list):
         raise InputError(f"baseline {p} has no `suppressions` list", "see docs/rules.md for the format")
@@ -70,8 +71,7 @@ def load_baseline(path: Path | str) -> dict[str, str]:
 def baseline_document(findings: Iterable[Finding], justification: str = "accepted at baseline") -> dict:
     """A baseline accepting every given finding (sorted, deterministic)."""
     rows = sorted(
-        ({"fingerprint": f.fingerprint, "rule": f.rule, "file": f.file, "justification": justification}
-         for f in findings),
+        ({"fingerprint": f.fingerprint, "rule": f.rule, "file": f.file, "justification": justification} for f in findings),
         key=lambda r: (r["file"], r["rule"], r["fingerprint"]),
     )
     return {"version": 1, "suppressions": rows}
@@ -85,8 +85,7 @@ def _as_map(baseline) -> tuple[dict[str, str], str]:
     return load_baseline(baseline), str(baseline)
 
 
-def apply_suppressions(findings: Iterable[Finding], root: Path | str | None = None, baseline=None,
-                       certifier_baseline=None) -> list[Finding]:
+def apply_suppressions(findings: Iterable[Finding], root: Path | str | None = None, baseline=None, certifier_baseline=None) -> list[Finding]:
     """Mark findings suppressed: certifier baseline first (it is the only one that counts for
     certification), then the team baseline, then inline comments read from `root`.
 

@@ -1,4 +1,5 @@
 """What a per-file rule reports (the engine turns it into a Finding)."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass

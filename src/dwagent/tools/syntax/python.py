@@ -1,4 +1,5 @@
 """Tree helpers for Python rules (the C# helpers live in `syntax`)."""
+
 from __future__ import annotations
 
 import re
@@ -21,8 +22,11 @@ def call_name(ctx: FileContext, call: tree_sitter.Node) -> tuple[str, str]:
 
 def positional(call: tree_sitter.Node) -> list[tree_sitter.Node]:
     args = call.child_by_field_name("arguments")
-    return [a for a in (args.named_children if args is not None else ())
-            if a.type not in ("keyword_argument", "comment", "list_splat", "dictionary_splat")]
+    return [
+        a
+        for a in (args.named_children if args is not None else ())
+        if a.type not in ("keyword_argument", "comment", "list_splat", "dictionary_splat")
+    ]
 
 
 def keyword(ctx: FileContext, call: tree_sitter.Node, name: str) -> tree_sitter.Node | None:
@@ -82,8 +86,7 @@ def built_from_input(ctx: FileContext, node) -> str:
         for c in node.named_children:
             if c.type == "interpolation":
                 expr = c.child_by_field_name("expression")
-                if expr is not None and not is_constant(ctx, expr) and not _escaped(ctx, expr) \
-                        and not allow_listed(ctx, local_value(ctx, expr)):
+                if expr is not None and not is_constant(ctx, expr) and not _escaped(ctx, expr) and not allow_listed(ctx, local_value(ctx, expr)):
                     return text(ctx, expr)
         return ""
     if t == "binary_operator":
@@ -120,13 +123,19 @@ def _module_constant_map(ctx: FileContext, name: str) -> bool:
     if len(found) != 1 or found[0] is None:
         return False
     value = found[0]
-    if value.type == "call" and call_name(ctx, value)[1] in ("frozenset", "MappingProxyType", "dict") and \
-            value.child_by_field_name("arguments") is not None and value.child_by_field_name("arguments").named_children:
+    if (
+        value.type == "call"
+        and call_name(ctx, value)[1] in ("frozenset", "MappingProxyType", "dict")
+        and value.child_by_field_name("arguments") is not None
+        and value.child_by_field_name("arguments").named_children
+    ):
         value = value.child_by_field_name("arguments").named_children[0]
     if value.type == "dictionary":
-        return all(p.type == "pair" and is_constant(ctx, p.child_by_field_name("key"))
-                   and is_constant(ctx, p.child_by_field_name("value")) for p in value.named_children
-                   if p.type != "comment")
+        return all(
+            p.type == "pair" and is_constant(ctx, p.child_by_field_name("key")) and is_constant(ctx, p.child_by_field_name("value"))
+            for p in value.named_children
+            if p.type != "comment"
+        )
     if value.type in ("set", "tuple", "list"):
         return all(is_constant(ctx, c) for c in value.named_children if c.type != "comment")
     return False

@@ -3,6 +3,7 @@
 One tree-sitter query per language captures every node type any rule looks at, once per file
 (the C-level query is far faster than a Python walk); rules then ask `nodes(ctx, type)`.
 """
+
 from __future__ import annotations
 
 import re
@@ -93,7 +94,6 @@ _last: tuple[int, FileContext | None, dict[str, list[tree_sitter.Node]]] = (0, N
 _callee_memo: dict[tuple[int, int], tuple[str, str]] = {}
 
 
-
 def descendants(node, node_type: str, stop: tuple[str, ...] = ()) -> list:
     """Nodes of `node_type` under `node` (itself included), not looking below node types in `stop`
     (e.g. a handler's own block); order is a depth-first stack's, so callers test membership."""
@@ -105,6 +105,7 @@ def descendants(node, node_type: str, stop: tuple[str, ...] = ()) -> list:
         if n.type not in stop:
             stack.extend(n.named_children)
     return out
+
 
 def nodes(ctx: FileContext, node_type: str) -> list[tree_sitter.Node]:
     """All nodes of `node_type` in the file, in document order (type must be in CAPTURED)."""
@@ -278,9 +279,7 @@ def string_value(ctx: FileContext, node: tree_sitter.Node | None) -> str | None:
         raw = text(ctx, node)
         raw = raw.lstrip("@u8")
         return raw.strip('"').rstrip("u8") if raw else ""
-    if node.type == "interpolated_string_expression" and not any(
-        c.type == "interpolation" for c in node.named_children
-    ):
+    if node.type == "interpolated_string_expression" and not any(c.type == "interpolation" for c in node.named_children):
         return re.sub(r'^\$?@?\$?"+|"+$', "", text(ctx, node))
     return None
 
@@ -297,9 +296,7 @@ def is_constant_expr(ctx: FileContext, node: tree_sitter.Node | None, consts: fr
     if t == "interpolated_string_expression":
         return all(is_constant_expr(ctx, e, consts) for e in interpolations(node))
     if t == "binary_expression":
-        return is_constant_expr(ctx, node.child_by_field_name("left"), consts) and is_constant_expr(
-            ctx, node.child_by_field_name("right"), consts
-        )
+        return is_constant_expr(ctx, node.child_by_field_name("left"), consts) and is_constant_expr(ctx, node.child_by_field_name("right"), consts)
     if t == "invocation_expression":
         return callee(ctx, node)[1] == "nameof"
     if t == "identifier":

@@ -1,4 +1,5 @@
 """LLM providers behind one interface; `make_provider` builds the configured one."""
+
 from __future__ import annotations
 
 from typing import TYPE_CHECKING

@@ -3,6 +3,7 @@
 The schema is offered as the input schema of a single tool and `tool_choice` forces the model to
 call it, so the reply arrives as a JSON object rather than prose.
 """
+
 from __future__ import annotations
 
 import json
@@ -83,4 +84,3 @@ class AnthropicProvider(Provider):
             via=via,  # type: ignore[arg-type]
             finish=response.stop_reason or "",
         )
-

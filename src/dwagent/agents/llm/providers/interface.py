@@ -3,6 +3,7 @@
 Providers translate SDK exceptions into the errors below so the gateway can decide, without
 knowing any SDK, what is worth a retry and what must be recorded as a failure.
 """
+
 from __future__ import annotations
 
 from abc import ABC, abstractmethod

@@ -3,6 +3,7 @@
 Strict mode wants every object closed (`additionalProperties: false`), every property listed in
 `required`, and no `default` keywords; output schemas in this package are written to fit that.
 """
+
 from __future__ import annotations
 
 import copy
@@ -52,7 +53,6 @@ def _bound(node: Any, max_chars: int, max_items: int) -> Any:
     return node
 
 
-def bounded_json_schema(schema: dict[str, Any], max_chars: int = LOCAL_MAX_STRING_CHARS,
-                        max_items: int = LOCAL_MAX_ARRAY_ITEMS) -> dict[str, Any]:
+def bounded_json_schema(schema: dict[str, Any], max_chars: int = LOCAL_MAX_STRING_CHARS, max_items: int = LOCAL_MAX_ARRAY_ITEMS) -> dict[str, Any]:
     """A copy of `schema` with maxLength on free strings and maxItems on arrays."""
     return _bound(copy.deepcopy(schema), max_chars, max_items)

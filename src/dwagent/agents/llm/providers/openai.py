@@ -5,6 +5,7 @@ agents/llm/capabilities.py): `response_format` json_schema (strict), json_object
 (llama-cpp-python's extension; the schema is also stated in the user message), a forced function
 call, or plain JSON asked for in the user message.
 """
+
 from __future__ import annotations
 
 import json
@@ -30,8 +31,7 @@ from dwagent.agents.llm.providers.jsonschema import bounded_json_schema
 def schema_instruction(request: StructuredRequest) -> str:
     """The output contract as text, for modes where the server does not enforce the schema."""
     schema = json.dumps(request.json_schema, sort_keys=True, separators=(",", ":"))
-    return (f"\n\nReply with only one JSON object (no prose, no code fence) that matches the JSON schema "
-            f"{request.schema_name}: {schema}")
+    return f"\n\nReply with only one JSON object (no prose, no code fence) that matches the JSON schema {request.schema_name}: {schema}"
 
 
 # Reasoning models reject a temperature other than the default.
@@ -116,7 +116,9 @@ class OpenAIProvider(Provider):
         except openai.APIConnectionError as exc:
             raise RetryableError("connection", str(exc)) from exc
         except openai.APIStatusError as exc:
-            raise classify_status(exc.status_code, status_error_detail(exc.body, json.dumps(str(exc))), retry_after_seconds(exc.response.headers)) from exc
+            raise classify_status(
+                exc.status_code, status_error_detail(exc.body, json.dumps(str(exc))), retry_after_seconds(exc.response.headers)
+            ) from exc
         except openai.APIError as exc:  # e.g. a body the SDK could not decode
             raise ProviderError("api-error", str(exc)) from exc
         if not response.choices:
@@ -142,4 +144,3 @@ class OpenAIProvider(Provider):
             via=via,
             finish=choice.finish_reason or "",
         )
-

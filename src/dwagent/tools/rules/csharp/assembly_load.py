@@ -1,4 +1,5 @@
 """Assemblies loaded from paths or bytes without a signature or allow-list check (C#)."""
+
 from __future__ import annotations
 
 import re
@@ -88,8 +89,13 @@ def _method_groups(ctx: FileContext) -> Iterable[Hit]:
         if (recv, name) not in PATH_LOADS and not (name in CONTEXT_LOADS and recv):
             continue
         parent = m.parent
-        if parent is None or parent.type not in ("argument", "variable_declarator", "assignment_expression",
-                                                 "arrow_expression_clause", "return_statement"):
+        if parent is None or parent.type not in (
+            "argument",
+            "variable_declarator",
+            "assignment_expression",
+            "arrow_expression_clause",
+            "return_statement",
+        ):
             continue
         if parent.type == "assignment_expression" and parent.child_by_field_name("left") == m:
             continue
@@ -99,5 +105,6 @@ def _method_groups(ctx: FileContext) -> Iterable[Hit]:
         member = enclosing_member(m)
         if CHECK.search(text(ctx, member) if member is not None else ctx.text):
             continue
-        yield hit(m, f"`{recv}.{name}` is passed as a method group: every path it receives is loaded with no "
-                     f"signature or allow-list check", max_lines=2)
+        yield hit(
+            m, f"`{recv}.{name}` is passed as a method group: every path it receives is loaded with no signature or allow-list check", max_lines=2
+        )

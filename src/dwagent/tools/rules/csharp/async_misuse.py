@@ -1,4 +1,5 @@
 """Async misuse in C#: blocking on tasks (sync-over-async) and Task.Delay standing in for work."""
+
 from __future__ import annotations
 
 import re
@@ -154,10 +155,13 @@ def sync_over_async(ctx: FileContext) -> Iterable[Hit]:
 
 DELAY_NAMES = re.compile(r"(?i)delay|wait|sleep|backoff|retry|throttl|poll|pause|debounce|jitter|cooldown|heartbeat|tick")
 _LIT = r"(?:true|false|null|default|\"[^\"]*\"|-?\d+(?:\.\d+)?[mMdDfFL]?|[A-Z]\w*\.[A-Z]\w*|DateTime(?:Offset)?\.(?:Utc)?Now)"
-FAKE_RETURN = re.compile(r"^return(\s+(true|false|null|default|Task\.CompletedTask|[\w.]+|new\s+[\w.<>]+\(\s*\)|"
-                         r"\"[^\"]*\"|-?\d+|Task\.FromResult\(.*\)|\w+Result\.\w+(\(\))?"
-                         # `input with { Applied = true }`: the caller's value stamped as done
-                         r"|[\w.]+ with \{ ?(\w+ ?= ?" + _LIT + r" ?,? ?)+\}))?;$", re.S)
+FAKE_RETURN = re.compile(
+    r"^return(\s+(true|false|null|default|Task\.CompletedTask|[\w.]+|new\s+[\w.<>]+\(\s*\)|"
+    r"\"[^\"]*\"|-?\d+|Task\.FromResult\(.*\)|\w+Result\.\w+(\(\))?"
+    # `input with { Applied = true }`: the caller's value stamped as done
+    r"|[\w.]+ with \{ ?(\w+ ?= ?" + _LIT + r" ?,? ?)+\}))?;$",
+    re.S,
+)
 
 
 @file_rule(
@@ -187,12 +191,19 @@ def fake_delay(ctx: FileContext) -> Iterable[Hit]:
         delays = [s for s in stmts if re.match(r"^await\s+Task\.Delay\(", text(ctx, s))]
         if not delays or len(stmts) > 3:
             continue
-        params = {text(ctx, p.child_by_field_name("name")) for p in (m.child_by_field_name("parameters").named_children
-                  if m.child_by_field_name("parameters") is not None else ()) if p.type == "parameter"}
+        params = {
+            text(ctx, p.child_by_field_name("name"))
+            for p in (m.child_by_field_name("parameters").named_children if m.child_by_field_name("parameters") is not None else ())
+            if p.type == "parameter"
+        }
         delay_arg = re.sub(r"^await\s+Task\.Delay\(|\);$", "", text(ctx, delays[0]))
         if delay_arg.split(",")[0].strip() in params:
             continue
         others = [s for s in stmts if s not in delays]
-        if all(s.type == "return_statement" and FAKE_RETURN.match(re.sub(r"\s+", " ", text(ctx, s))) or
-               re.match(r"^(_?\w*[Ll]og\w*|Console)\.", text(ctx, s)) for s in others):
+        if all(
+            s.type == "return_statement"
+            and FAKE_RETURN.match(re.sub(r"\s+", " ", text(ctx, s)))
+            or re.match(r"^(_?\w*[Ll]og\w*|Console)\.", text(ctx, s))
+            for s in others
+        ):
             yield hit(delays[0], f"`{name}` only waits (`Task.Delay`) and returns: simulated work", max_lines=1)

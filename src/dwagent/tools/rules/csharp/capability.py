@@ -5,6 +5,7 @@ Such a route has no authentication attribute by design; the rules that compare a
 authentication with its siblings' (DWA-183, DWA-416) skip it. Whether the check itself is real is
 another rule's question (a validator that always says yes is DWA-204's stub-return).
 """
+
 from __future__ import annotations
 
 import re
@@ -15,8 +16,10 @@ from dwagent.tools.syntax.tree import camel_words
 # Last words of a parameter name that make it the request's credential.
 CREDENTIAL_WORDS = frozenset({"token", "sig", "signature", "hmac", "mac", "otp", "secret", "capability", "nonce"})
 # A call that checks something: the credential must be passed to one.
-CHECK_CALL = r"\w*(IsValid|Valid|Validate|Verify|Verified|Matches|matches|valid|verify|validate|compare_digest|" \
-             r"FixedTimeEquals|Check|check|Authenticate|authenticate)\w*"
+CHECK_CALL = (
+    r"\w*(IsValid|Valid|Validate|Verify|Verified|Matches|matches|valid|verify|validate|compare_digest|"
+    r"FixedTimeEquals|Check|check|Authenticate|authenticate)\w*"
+)
 
 
 def credential_params(names) -> list[str]:

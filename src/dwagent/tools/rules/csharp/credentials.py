@@ -1,4 +1,5 @@
 """Hard-coded credentials handed to a credential API (C#): the literal is the password."""
+
 from __future__ import annotations
 
 from typing import Iterable
@@ -11,8 +12,14 @@ from dwagent.tools.rules.registry import Hit, file_rule
 from dwagent.tools.syntax.tree import hit
 
 
-@file_rule(id="DWA-161", title="Hard-coded credential passed to a credential API", category="hardcoded-secret",
-           severity="high", cwe=(798, 259), languages=("csharp",))
+@file_rule(
+    id="DWA-161",
+    title="Hard-coded credential passed to a credential API",
+    category="hardcoded-secret",
+    severity="high",
+    cwe=(798, 259),
+    languages=("csharp",),
+)
 def credential_literal(ctx: FileContext) -> Iterable[Hit]:
     """A string literal (directly, or through a local or a `const`/`static readonly` field of the
     file) that reaches the secret argument of a credential API: `new NetworkCredential(user, pw)`,
@@ -23,7 +30,7 @@ def credential_literal(ctx: FileContext) -> Iterable[Hit]:
     code. Not reported for placeholders (empty, `changeme`, `<password>`, masks, single words) or
     values that are not literals (configuration, secrets stores, parameters). The path from the
     literal to the call is the evidence."""
-    if "\"" not in ctx.text:
+    if '"' not in ctx.text:
         return
     for site in csharp_sink_sites(ctx, "credential"):
         found = csharp_literal(ctx, site.expr)
@@ -36,6 +43,9 @@ def credential_literal(ctx: FileContext) -> Iterable[Hit]:
                 continue
         elif is_placeholder(value):
             continue
-        yield hit(site.node, f"a hard-coded credential reaches `{site.label}`; load it from a secret store or "
-                             f"configuration", max_lines=2, hops=hops + ((site.node.start_point[0] + 1,
-                                                                           f"reaches `{site.label}`"),))
+        yield hit(
+            site.node,
+            f"a hard-coded credential reaches `{site.label}`; load it from a secret store or configuration",
+            max_lines=2,
+            hops=hops + ((site.node.start_point[0] + 1, f"reaches `{site.label}`"),),
+        )

@@ -1,4 +1,5 @@
 """Weak cryptography in C#: broken hashes used for security, broken ciphers and ECB mode."""
+
 from __future__ import annotations
 
 import re
@@ -20,18 +21,50 @@ from dwagent.tools.syntax.tree import (
     text,
 )
 
-WEAK_HASH_TYPES = {"MD5": "MD5", "SHA1": "SHA-1", "MD5CryptoServiceProvider": "MD5",
-                   "SHA1CryptoServiceProvider": "SHA-1", "SHA1Managed": "SHA-1", "MD5Cng": "MD5", "SHA1Cng": "SHA-1"}
+WEAK_HASH_TYPES = {
+    "MD5": "MD5",
+    "SHA1": "SHA-1",
+    "MD5CryptoServiceProvider": "MD5",
+    "SHA1CryptoServiceProvider": "SHA-1",
+    "SHA1Managed": "SHA-1",
+    "MD5Cng": "MD5",
+    "SHA1Cng": "SHA-1",
+}
 WEAK_HASH_NAMES = {"MD5": "MD5", "SHA1": "SHA-1", "SHA": "SHA-1", "System.Security.Cryptography.MD5": "MD5"}
-WEAK_CIPHER_TYPES = {"DES": "DES", "TripleDES": "3DES", "RC2": "RC2", "DESCryptoServiceProvider": "DES",
-                     "TripleDESCryptoServiceProvider": "3DES", "RC2CryptoServiceProvider": "RC2",
-                     "TripleDESCng": "3DES"}
+WEAK_CIPHER_TYPES = {
+    "DES": "DES",
+    "TripleDES": "3DES",
+    "RC2": "RC2",
+    "DESCryptoServiceProvider": "DES",
+    "TripleDESCryptoServiceProvider": "3DES",
+    "RC2CryptoServiceProvider": "RC2",
+    "TripleDESCng": "3DES",
+}
 # Words in the surrounding member / variable names that mark a non-security use of a hash.
-NON_SECURITY_WORDS = frozenset({"etag", "cache", "checksum", "dedup", "deduplicate", "bucket", "shard",
-                                "partition", "fingerprint", "content", "hashcode",
-                                "gravatar", "chunk", "stable", "deterministic", "guid", "uuid"})
-SECURITY_WORDS = frozenset({"password", "passwd", "pwd", "signature", "sign", "token", "hmac", "secret",
-                            "auth", "credential", "verify", "salt", "key", "session", "otp"})
+NON_SECURITY_WORDS = frozenset(
+    {
+        "etag",
+        "cache",
+        "checksum",
+        "dedup",
+        "deduplicate",
+        "bucket",
+        "shard",
+        "partition",
+        "fingerprint",
+        "content",
+        "hashcode",
+        "gravatar",
+        "chunk",
+        "stable",
+        "deterministic",
+        "guid",
+        "uuid",
+    }
+)
+SECURITY_WORDS = frozenset(
+    {"password", "passwd", "pwd", "signature", "sign", "token", "hmac", "secret", "auth", "credential", "verify", "salt", "key", "session", "otp"}
+)
 
 
 # RFC 6455: the WebSocket accept key is base64(SHA-1(client key + this GUID)); not a security use.
@@ -41,8 +74,7 @@ WEBSOCKET_ACCEPT_GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11"
 # demands, and a stronger hash would not be understood.
 PROTOCOL_WORDS = frozenset({"protocol", "radius", "tacacs", "handshake", "wire", "chap", "ntlm", "websocket"})
 # ... and the inputs that make it a challenge-response rather than a stored hash.
-CHALLENGE_WORDS = frozenset({"scramble", "authenticator", "nonce", "challenge", "salt", "seed", "native",
-                             "verifier", "session"})
+CHALLENGE_WORDS = frozenset({"scramble", "authenticator", "nonce", "challenge", "salt", "seed", "native", "verifier", "session"})
 _REDUCED = re.compile(r"BitConverter\s*\.\s*ToU?Int(?:16|32|64)\s*\(|\.Substring\(\s*0\s*,\s*(?:[1-9]|1[0-6])\s*\)")
 
 
@@ -78,8 +110,11 @@ def _context_words(ctx: FileContext, node) -> set[str]:
 def _statements_using(ctx: FileContext, node, member) -> list[str]:
     """Source of the member's statements that hold the hash call or use what it flows into: the
     target variable and, two steps on, variables initialised from it (`bytes = md5.ComputeHash`)."""
-    stmts = [n for kind in ("expression_statement", "local_declaration_statement", "return_statement",
-                            "arrow_expression_clause") for n in descendants(member, kind)]
+    stmts = [
+        n
+        for kind in ("expression_statement", "local_declaration_statement", "return_statement", "arrow_expression_clause")
+        for n in descendants(member, kind)
+    ]
     names = {_target_of(ctx, node).split(".")[-1]} - {""}
     for _ in range(2):
         for decl in descendants(member, "variable_declarator"):
@@ -170,8 +205,9 @@ def _report(ctx: FileContext, node, algo: str) -> Iterable[Hit]:
     if words & NON_SECURITY_WORDS and not words & {"password", "passwd", "pwd", "signature", "token", "secret"}:
         return
     if words & SECURITY_WORDS:
-        yield hit(node, f"{algo} protects a security value ({', '.join(sorted(words & SECURITY_WORDS))})",
-                  severity="high", confidence="high", max_lines=2)
+        yield hit(
+            node, f"{algo} protects a security value ({', '.join(sorted(words & SECURITY_WORDS))})", severity="high", confidence="high", max_lines=2
+        )
     else:
         yield hit(node, f"{algo} is a broken hash; use SHA-256 or better", max_lines=2)
 
@@ -219,9 +255,33 @@ def weak_cipher(ctx: FileContext) -> Iterable[Hit]:
 
 
 # Constructions that use the raw block cipher (one block at a time) to build a real mode.
-MODE_WORDS = frozenset({"ctr", "counter", "xts", "tweak", "keystream", "sector", "essiv", "adiantum", "fpe",
-                        "ff1", "ff3", "feistel", "prf", "cmac", "siv", "ccm", "gcm", "ocb", "eax", "cfb", "ofb",
-                        "garbled", "wrap"})
+MODE_WORDS = frozenset(
+    {
+        "ctr",
+        "counter",
+        "xts",
+        "tweak",
+        "keystream",
+        "sector",
+        "essiv",
+        "adiantum",
+        "fpe",
+        "ff1",
+        "ff3",
+        "feistel",
+        "prf",
+        "cmac",
+        "siv",
+        "ccm",
+        "gcm",
+        "ocb",
+        "eax",
+        "cfb",
+        "ofb",
+        "garbled",
+        "wrap",
+    }
+)
 
 
 def _ecb_as_block_primitive(ctx: FileContext, mode_node) -> bool:

@@ -1,4 +1,5 @@
 """Insecure deserialization in C#: formatters that instantiate arbitrary types from the payload."""
+
 from __future__ import annotations
 
 import re
@@ -8,8 +9,7 @@ from dwagent.tools.parse.context import FileContext
 from dwagent.tools.rules.registry import Hit, file_rule
 from dwagent.tools.syntax.tree import arguments, enclosing_member, hit, nodes, text
 
-DANGEROUS_FORMATTERS = ("BinaryFormatter", "NetDataContractSerializer", "SoapFormatter", "LosFormatter",
-                        "ObjectStateFormatter")
+DANGEROUS_FORMATTERS = ("BinaryFormatter", "NetDataContractSerializer", "SoapFormatter", "LosFormatter", "ObjectStateFormatter")
 DANGEROUS_TYPE_NAME_HANDLING = ("All", "Auto", "Objects", "Arrays")
 BINDER = re.compile(r"SerializationBinder|ISerializationBinder")
 
@@ -45,7 +45,11 @@ def insecure_deserializer(ctx: FileContext) -> Iterable[Hit]:
             member = enclosing_member(m)
             scope = text(ctx, member) if member is not None else ""
             if BINDER.search(scope):
-                yield hit(m, f"`TypeNameHandling.{value}` (a serialization binder restricts types; verify it is an allow-list)",
-                          severity="medium", max_lines=1)
+                yield hit(
+                    m,
+                    f"`TypeNameHandling.{value}` (a serialization binder restricts types; verify it is an allow-list)",
+                    severity="medium",
+                    max_lines=1,
+                )
             else:
                 yield hit(m, f"`TypeNameHandling.{value}` lets the payload choose the types to instantiate", max_lines=1)

@@ -1,4 +1,5 @@
 """Empty catch blocks in C#: errors swallowed without a trace."""
+
 from __future__ import annotations
 
 from typing import Iterable
@@ -49,8 +50,12 @@ def empty_catch(ctx: FileContext) -> Iterable[Hit]:
         if documented and not broad:
             continue  # one named failure, explained where it is swallowed
         member = enclosing_member(c)
-        in_dispose = member is not None and name_of(ctx, member) in ("Dispose", "DisposeAsync") \
-            or member is not None and member.type == "destructor_declaration"
+        in_dispose = (
+            member is not None
+            and name_of(ctx, member) in ("Dispose", "DisposeAsync")
+            or member is not None
+            and member.type == "destructor_declaration"
+        )
         if documented or caught in BENIGN or in_dispose:
             why = "documented" if documented else "cleanup in Dispose" if in_dispose else "cancellation"
             yield hit(c, f"catch of {caught} swallows the error ({why}: low)", severity="low", max_lines=1)
@@ -61,4 +66,4 @@ def empty_catch(ctx: FileContext) -> Iterable[Hit]:
 def own_line(ctx: FileContext, comment) -> bool:
     """True when nothing but whitespace precedes the comment on its line."""
     start = ctx.source.rfind(b"\n", 0, comment.start_byte) + 1
-    return not ctx.source[start:comment.start_byte].strip()
+    return not ctx.source[start : comment.start_byte].strip()

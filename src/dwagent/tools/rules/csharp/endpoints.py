@@ -1,5 +1,6 @@
 """Network entry points without authentication: raw listeners that dispatch commands, and
 controllers / SignalR hubs with actions that carry no authorization attribute (C#)."""
+
 from __future__ import annotations
 
 import re
@@ -22,19 +23,27 @@ from dwagent.tools.syntax.tree import (
 )
 
 LISTENER_TYPES = ("TcpListener", "HttpListener", "UdpClient")
-RECEIVE = re.compile(r"\b(AcceptTcpClient|AcceptTcpClientAsync|AcceptSocket|AcceptAsync|Accept|GetContext|"
-                     r"GetContextAsync|Receive|ReceiveAsync|BeginAccept\w*|ReadLine|ReadLineAsync)\b")
-DISPATCH = re.compile(r"\bswitch\b|(?i:dispatch|handlers?\s*\[|handlers?\.TryGetValue|execute\w*command|"
-                      r"command\w*\s*=|\bcommands?\b)")
-AUTH = re.compile(r"(?i)authenticat|authoriz|\bauth\w*|token|api_?key|signature|hmac|credential|password|"
-                  r"challenge|SslStream|certificate|IsAuthenticated|secret")
+RECEIVE = re.compile(
+    r"\b(AcceptTcpClient|AcceptTcpClientAsync|AcceptSocket|AcceptAsync|Accept|GetContext|"
+    r"GetContextAsync|Receive|ReceiveAsync|BeginAccept\w*|ReadLine|ReadLineAsync)\b"
+)
+DISPATCH = re.compile(
+    r"\bswitch\b|(?i:dispatch|handlers?\s*\[|handlers?\.TryGetValue|execute\w*command|"
+    r"command\w*\s*=|\bcommands?\b)"
+)
+AUTH = re.compile(
+    r"(?i)authenticat|authoriz|\bauth\w*|token|api_?key|signature|hmac|credential|password|"
+    r"challenge|SslStream|certificate|IsAuthenticated|secret"
+)
 FRAMEWORK_CONTROLLER_BASES = ("Controller", "ControllerBase", "ApiController", "ODataController")
 AUTH_ATTRS = ("Authorize", "AllowAnonymous")
 # A cancellation token stops a loop; it authenticates nobody. Its type, the names declared with that
 # type and the conventional names are blanked before AUTH looks for an authentication step.
 CANCEL_TYPE = re.compile(r"\bCancellationToken(?:Source)?\s+(\w+)")
-CANCEL_NAMES = re.compile(r"\b\w*CancellationToken\w*\b|\b\w*[Cc]ancel\w*Token\w*\b|\bstopping[Tt]oken\b|\bct\b|"
-                          r"\bcts\b")
+CANCEL_NAMES = re.compile(
+    r"\b\w*CancellationToken\w*\b|\b\w*[Cc]ancel\w*Token\w*\b|\bstopping[Tt]oken\b|\bct\b|"
+    r"\bcts\b"
+)
 
 
 def without_cancellation_tokens(body: str) -> str:
@@ -53,9 +62,29 @@ def _attribute_text(ctx: FileContext, decl) -> str:
 # liveness/readiness probes, heartbeats, metrics scrapes, the server's version or clock, error
 # pages and static assets. Matched on the action name and its route words; "status" is not here
 # (a status can be a tenant's data).
-OPERATIONAL_WORDS = frozenset({"alive", "health", "healthz", "healthcheck", "live", "liveness", "livez", "ready",
-                               "readiness", "readyz", "ping", "heartbeat", "metrics", "version", "now", "error",
-                               "favicon", "robots", "static"})
+OPERATIONAL_WORDS = frozenset(
+    {
+        "alive",
+        "health",
+        "healthz",
+        "healthcheck",
+        "live",
+        "liveness",
+        "livez",
+        "ready",
+        "readiness",
+        "readyz",
+        "ping",
+        "heartbeat",
+        "metrics",
+        "version",
+        "now",
+        "error",
+        "favicon",
+        "robots",
+        "static",
+    }
+)
 
 
 _NAME_FILLER = frozenset({"installed", "latest", "server", "web", "api", "check", "probe"})
@@ -72,13 +101,33 @@ def operational_action(ctx: FileContext, method) -> bool:
     return bool(route_words) and route_words <= OPERATIONAL_WORDS | {"api"}
 
 
-SELF_CHECK = re.compile(r"\b(Unauthorized|Forbid|Challenge)\s*\(|StatusCodes\.Status40[13]|"
-                        # a caller-supplied key checked against a configured one: a webhook's shared secret
-                        r"\bFixedTimeEquals\s*\(|\b(?:Verify|Validate)\w*Signature\s*\(")
+SELF_CHECK = re.compile(
+    r"\b(Unauthorized|Forbid|Challenge)\s*\(|StatusCodes\.Status40[13]|"
+    # a caller-supplied key checked against a configured one: a webhook's shared secret
+    r"\bFixedTimeEquals\s*\(|\b(?:Verify|Validate)\w*Signature\s*\("
+)
 # Sign-in, sign-out, registration and SSO hand-shake actions: they exist to authenticate the caller,
 # so they cannot require it. Named so, or living in a controller named for the flow.
-AUTH_FLOW_WORDS = frozenset({"login", "logout", "logon", "logoff", "signin", "signout", "prelogin", "register",
-                             "registration", "signup", "sso", "saml", "oidc", "callback", "prevalidate", "webauthn"})
+AUTH_FLOW_WORDS = frozenset(
+    {
+        "login",
+        "logout",
+        "logon",
+        "logoff",
+        "signin",
+        "signout",
+        "prelogin",
+        "register",
+        "registration",
+        "signup",
+        "sso",
+        "saml",
+        "oidc",
+        "callback",
+        "prevalidate",
+        "webauthn",
+    }
+)
 # a controller named for signing in serves nothing else (its Index/Confirm are steps of the flow)
 SIGN_IN_CLASS_WORDS = frozenset({"login", "logon", "signin", "sso", "saml", "oidc"})
 
@@ -194,15 +243,23 @@ def missing_authorization(ctx: FileContext) -> Iterable[Hit]:
             shown = ", ".join(open_actions[:6]) + (" ..." if len(open_actions) > 6 else "")
             msg = f"{kind} `{name_of(ctx, cls)}` exposes {len(open_actions)} action(s) with no [Authorize]: {shown}"
             if env_only:
-                yield Hit(line(name_node), line(name_node), msg + " (the controller is confined to non-production "
-                          "environments by an attribute)", severity="low")
+                yield Hit(
+                    line(name_node),
+                    line(name_node),
+                    msg + " (the controller is confined to non-production environments by an attribute)",
+                    severity="low",
+                )
             else:
                 yield Hit(line(name_node), line(name_node), msg)
         elif auth_flow:
             shown = ", ".join(auth_flow[:6]) + (" ..." if len(auth_flow) > 6 else "")
-            yield Hit(line(name_node), line(name_node),
-                      f"{kind} `{name_of(ctx, cls)}` serves sign-in/registration actions anonymously by necessity "
-                      f"({shown}); check throttling and what they reveal", severity="low")
+            yield Hit(
+                line(name_node),
+                line(name_node),
+                f"{kind} `{name_of(ctx, cls)}` serves sign-in/registration actions anonymously by necessity "
+                f"({shown}); check throttling and what they reveal",
+                severity="low",
+            )
 
 
 STATE_CHANGING = frozenset({"HttpDelete", "HttpPost", "HttpPut", "HttpPatch"})
@@ -242,11 +299,13 @@ def roleless_state_change(ctx: FileContext) -> Iterable[Hit]:
             attrs = attributes(ctx, m)
             if m in guarded or not attrs & STATE_CHANGING or "AllowAnonymous" in attrs:
                 continue
-            if attrs & STATE_CHANGING == {"HttpPost"} and not PRIVILEGED_ACTION.search(
-                    name_of(ctx, m) + " " + _attribute_text(ctx, m)):
+            if attrs & STATE_CHANGING == {"HttpPost"} and not PRIVILEGED_ACTION.search(name_of(ctx, m) + " " + _attribute_text(ctx, m)):
                 continue  # creating one's own resource is not a privileged change
             if "Authorize" in attrs or class_plain:
                 name_node = m.child_by_field_name("name")
-                yield Hit(line(name_node), line(name_node),
-                          f"`{name_of(ctx, m)}` changes state with only [Authorize] (any signed-in user), "
-                          f"while `{example}` in the same controller requires a role or policy")
+                yield Hit(
+                    line(name_node),
+                    line(name_node),
+                    f"`{name_of(ctx, m)}` changes state with only [Authorize] (any signed-in user), "
+                    f"while `{example}` in the same controller requires a role or policy",
+                )

@@ -1,4 +1,5 @@
 """Unbounded growth in C#: long-lived private collections that are only ever added to."""
+
 from __future__ import annotations
 
 import re
@@ -12,16 +13,23 @@ COLLECTION_TYPE = re.compile(
     r"^(System\.Collections\.(Generic|Concurrent)\.)?(List|Dictionary|ConcurrentDictionary|HashSet|ConcurrentBag|"
     r"ConcurrentQueue|Queue|Stack|ConcurrentStack|SortedDictionary|SortedList|SortedSet|LinkedList)<"
 )
-GROW = frozenset({"Add", "TryAdd", "AddOrUpdate", "GetOrAdd", "Enqueue", "Push", "Insert", "AddRange",
-                  "AddLast", "AddFirst", "InsertRange", "UnionWith"})
-SHRINK = re.compile(r"^(Remove\w*|TryRemove|Clear|Dequeue|TryDequeue|TryTake|Take|Pop|TryPop|TrimExcess|"
-                    r"ExceptWith|IntersectWith|Trim\w*|Evict\w*|Prune\w*)$")
+GROW = frozenset(
+    {"Add", "TryAdd", "AddOrUpdate", "GetOrAdd", "Enqueue", "Push", "Insert", "AddRange", "AddLast", "AddFirst", "InsertRange", "UnionWith"}
+)
+SHRINK = re.compile(
+    r"^(Remove\w*|TryRemove|Clear|Dequeue|TryDequeue|TryTake|Take|Pop|TryPop|TrimExcess|"
+    r"ExceptWith|IntersectWith|Trim\w*|Evict\w*|Prune\w*)$"
+)
 # Element types that are bounded by the program itself: delegates, handlers and Type keys.
-REGISTRATION = re.compile(r"<\s*(Type|System\.Type)\s*[,>]|\b(Action|Func|EventHandler|Delegate|\w*Handler|\w*Callback|"
-                          r"\w*Subscriber|\w*Listener|\w*Plugin|\w*Strategy|\w*Factory)\b")
+REGISTRATION = re.compile(
+    r"<\s*(Type|System\.Type)\s*[,>]|\b(Action|Func|EventHandler|Delegate|\w*Handler|\w*Callback|"
+    r"\w*Subscriber|\w*Listener|\w*Plugin|\w*Strategy|\w*Factory)\b"
+)
 REGISTRATION_NAME = re.compile(r"(?i)handler|subscriber|subscription|listener|callback|plugin|strateg|factor|registration")
-LONG_LIVED_CLASS = re.compile(r"(Service|Manager|Registry|Cache|Tracker|Monitor|Broker|Bus|Store|Pool|Host|"
-                              r"Coordinator|Dispatcher|Hub|Router|Engine|Server|Listener|Worker|Daemon|Singleton)$")
+LONG_LIVED_CLASS = re.compile(
+    r"(Service|Manager|Registry|Cache|Tracker|Monitor|Broker|Bus|Store|Pool|Host|"
+    r"Coordinator|Dispatcher|Hub|Router|Engine|Server|Listener|Worker|Daemon|Singleton)$"
+)
 
 
 def _uses(ctx: FileContext, owner, field: str):
@@ -35,7 +43,7 @@ def _uses(ctx: FileContext, owner, field: str):
         n = stack.pop()
         stack.extend(n.named_children)
         # compare raw bytes, length first: this walk visits every node of the class
-        if n.type != "identifier" or n.end_byte - n.start_byte != size or source[n.start_byte:n.end_byte] != wanted:
+        if n.type != "identifier" or n.end_byte - n.start_byte != size or source[n.start_byte : n.end_byte] != wanted:
             continue
         p = n.parent
         if p is not None and p.type == "member_access_expression" and p.child_by_field_name("expression") == n:
@@ -113,8 +121,7 @@ def only_grows(ctx: FileContext) -> Iterable[Hit]:
             field = name_of(ctx, d)
             if REGISTRATION.search(typ + " " + init) or REGISTRATION_NAME.search(field):
                 continue  # handler/type registries grow with the code, not with traffic
-            if not re.search(rf"\b{re.escape(field)}\s*(\.\s*(Add|TryAdd|GetOrAdd|AddOrUpdate|Enqueue|Push)\s*\(|\[)",
-                             text(ctx, owner)):
+            if not re.search(rf"\b{re.escape(field)}\s*(\.\s*(Add|TryAdd|GetOrAdd|AddOrUpdate|Enqueue|Push)\s*\(|\[)", text(ctx, owner)):
                 continue  # never grown by name in its class: nothing to walk for
             kinds = list(_uses(ctx, owner, field))
             calls = {detail for kind, detail in kinds if kind == "call"}

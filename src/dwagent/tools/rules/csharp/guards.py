@@ -1,5 +1,6 @@
 """Guards around a node: the `if`/ternary conditions it sits behind, and the defaults of the
 options those conditions read (looked up in the same file)."""
+
 from __future__ import annotations
 
 import re
@@ -85,8 +86,7 @@ def guarding_branches(node: tree_sitter.Node) -> list[tuple[tree_sitter.Node, bo
             # `if (useTls) return secure;` earlier in the block: what follows runs only when it is false
             for stmt in reversed([s for s in cur.named_children if s.end_byte <= child.start_byte]):
                 cond = stmt.child_by_field_name("condition") if stmt.type == "if_statement" else None
-                if cond is not None and stmt.child_by_field_name("alternative") is None \
-                        and _exits(stmt.child_by_field_name("consequence")):
+                if cond is not None and stmt.child_by_field_name("alternative") is None and _exits(stmt.child_by_field_name("consequence")):
                     out.append((cond, False))
         child, cur = cur, cur.parent
     return out

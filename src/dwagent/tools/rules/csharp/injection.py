@@ -1,4 +1,5 @@
 """SQL and OS command text built from input in C#."""
+
 from __future__ import annotations
 
 import re
@@ -19,13 +20,39 @@ from dwagent.tools.rules.csharp.web_injection import flows_for
 from dwagent.tools.rules.registry import Hit, file_rule
 from dwagent.tools.syntax.tree import arguments, callee, enclosing_member, line, name_of, nodes, text, unwrap
 
-SQL_COMMAND_TYPES = ("SqlCommand", "SqliteCommand", "NpgsqlCommand", "MySqlCommand", "OracleCommand",
-                     "OleDbCommand", "OdbcCommand", "SqlDataAdapter", "SQLiteCommand", "DbCommand")
+SQL_COMMAND_TYPES = (
+    "SqlCommand",
+    "SqliteCommand",
+    "NpgsqlCommand",
+    "MySqlCommand",
+    "OracleCommand",
+    "OleDbCommand",
+    "OdbcCommand",
+    "SqlDataAdapter",
+    "SQLiteCommand",
+    "DbCommand",
+)
 RAW_SQL_METHODS = ("ExecuteSqlRaw", "ExecuteSqlRawAsync", "FromSqlRaw", "SqlQueryRaw")
-DAPPER_METHODS = ("Query", "QueryAsync", "QueryFirst", "QueryFirstAsync", "QueryFirstOrDefault",
-                  "QueryFirstOrDefaultAsync", "QuerySingle", "QuerySingleAsync", "QuerySingleOrDefault",
-                  "QuerySingleOrDefaultAsync", "QueryMultiple", "QueryMultipleAsync", "Execute",
-                  "ExecuteAsync", "ExecuteScalar", "ExecuteScalarAsync", "ExecuteReader", "ExecuteReaderAsync")
+DAPPER_METHODS = (
+    "Query",
+    "QueryAsync",
+    "QueryFirst",
+    "QueryFirstAsync",
+    "QueryFirstOrDefault",
+    "QueryFirstOrDefaultAsync",
+    "QuerySingle",
+    "QuerySingleAsync",
+    "QuerySingleOrDefault",
+    "QuerySingleOrDefaultAsync",
+    "QueryMultiple",
+    "QueryMultipleAsync",
+    "Execute",
+    "ExecuteAsync",
+    "ExecuteScalar",
+    "ExecuteScalarAsync",
+    "ExecuteReader",
+    "ExecuteReaderAsync",
+)
 DB_RECEIVER = re.compile(r"(?i)(conn|connection|db|database|transaction|tx|session|sql)$")
 SQL_WORDS = re.compile(r"(?i)\b(select|insert|update|delete|from|where|exec|drop|merge|values)\b")
 PROCESS_CTORS = ("ProcessStartInfo",)
@@ -84,8 +111,19 @@ def sql_built_from_input(ctx: FileContext) -> Iterable[Hit]:
 
 def _sql(ctx: FileContext, node, expr, sink: str, message: str, at=None, origins=None) -> Iterable[Hit]:
     """Grade one syntactic SQL hit by what the data-flow core traces into it."""
-    yield from report(ctx, flows_for(ctx), Site(node, expr, sink), "sql", high="high", min_trust="unknown",
-                      identifiers_matter=True, message=message, fix="use parameters", at=at, origins=origins)
+    yield from report(
+        ctx,
+        flows_for(ctx),
+        Site(node, expr, sink),
+        "sql",
+        high="high",
+        min_trust="unknown",
+        identifiers_matter=True,
+        message=message,
+        fix="use parameters",
+        at=at,
+        origins=origins,
+    )
 
 
 def _report(ctx: FileContext, node, expr, sink: str) -> Iterable[Hit]:
@@ -94,8 +132,7 @@ def _report(ctx: FileContext, node, expr, sink: str) -> Iterable[Hit]:
         site = local_build_site(ctx, expr)
         if site is not None and line(site) != line(node):
             # built in one statement, executed in another: the fix belongs where input is spliced in
-            yield from _sql(ctx, node, expr, sink, f"SQL is built from `{source}` here and executed by `{sink}` "
-                                                   f"at line {line(node)}", at=site)
+            yield from _sql(ctx, node, expr, sink, f"SQL is built from `{source}` here and executed by `{sink}` at line {line(node)}", at=site)
         else:
             yield from _sql(ctx, node, expr, sink, f"SQL for `{sink}` is built from `{source}`")
         return
@@ -121,8 +158,7 @@ def _built_by_helper(ctx: FileContext, node, expr, sink: str) -> Iterable[Hit]:
             if arg is None or not hole_is_input(ctx, arg):
                 continue
             hole = text(ctx, arg)
-        yield from _sql(ctx, node, expr, sink, f"SQL for `{sink}` is built by `{name_of(ctx, helper)}` "
-                                               f"(line {line(ret)}) from `{hole}`")
+        yield from _sql(ctx, node, expr, sink, f"SQL for `{sink}` is built by `{name_of(ctx, helper)}` (line {line(ret)}) from `{hole}`")
         return
 
 
@@ -142,8 +178,7 @@ def _built_by_callers(ctx: FileContext, expr, reaches: str, depth: int) -> Itera
             continue
         source = built_from_input(ctx, arg)
         if source:
-            yield from _sql(ctx, call, arg, via, f"SQL built from `{source}` is passed to {via}, which hands it "
-                                                 f"to {reaches}")
+            yield from _sql(ctx, call, arg, via, f"SQL built from `{source}` is passed to {via}, which hands it to {reaches}")
         elif depth > 1:
             yield from _built_by_callers(ctx, arg, f"{via} and on to {reaches}", depth - 1)
 
@@ -187,9 +222,7 @@ def command_built_from_input(ctx: FileContext) -> Iterable[Hit]:
                     break
     for a in nodes(ctx, "assignment_expression"):
         prop = text(ctx, a.child_by_field_name("left")).split(".")[-1]
-        if prop in ("Arguments", "FileName") and (
-            "ProcessStartInfo" in ctx.text or "StartInfo" in text(ctx, a.child_by_field_name("left"))
-        ):
+        if prop in ("Arguments", "FileName") and ("ProcessStartInfo" in ctx.text or "StartInfo" in text(ctx, a.child_by_field_name("left"))):
             source = built_from_input(ctx, a.child_by_field_name("right"))
             if source:
                 yield from _command(ctx, a, a.child_by_field_name("right"), prop, f"process `{prop}` built from `{source}`")
@@ -201,6 +234,14 @@ SHELL = re.compile(r"(?i)\"(/bin/|/usr/bin/)?(ba|z|da)?sh(\.exe)?\"|\"cmd(\.exe)
 def _command(ctx: FileContext, node, expr, sink: str, message: str) -> Iterable[Hit]:
     member = enclosing_member(node)
     shell = bool(SHELL.search(text(ctx, member) if member is not None else ""))
-    yield from report(ctx, flows_for(ctx), Site(node, expr, sink), "command", high="high", min_trust="unknown",
-                      message=message + (" through a shell" if shell else ""), raise_lower=shell,
-                      fix="pass each argument through ProcessStartInfo.ArgumentList")
+    yield from report(
+        ctx,
+        flows_for(ctx),
+        Site(node, expr, sink),
+        "command",
+        high="high",
+        min_trust="unknown",
+        message=message + (" through a shell" if shell else ""),
+        raise_lower=shell,
+        fix="pass each argument through ProcessStartInfo.ArgumentList",
+    )

@@ -11,6 +11,7 @@ virtual dispatch. What this adds to the per-method rules:
   that pass a built string for it are where the input enters (followed through one more
   pass-through method).
 """
+
 from __future__ import annotations
 
 from dwagent.tools.parse.context import FileContext
@@ -42,8 +43,7 @@ def _methods(ctx: FileContext) -> dict[str, list]:
 
 def parameter_names(ctx: FileContext, method) -> list[str]:
     params = method.child_by_field_name("parameters") if method is not None else None
-    return [text(ctx, p.child_by_field_name("name")) for p in (params.named_children if params is not None else ())
-            if p.type == "parameter"]
+    return [text(ctx, p.child_by_field_name("name")) for p in (params.named_children if params is not None else ()) if p.type == "parameter"]
 
 
 def resolve(ctx: FileContext, call):
@@ -96,8 +96,7 @@ def local_initialiser(ctx: FileContext, ident):
 def callers(ctx: FileContext, method) -> list:
     """In-file invocations that resolve to `method`."""
     name = name_of(ctx, method)
-    return [c for c in nodes(ctx, "invocation_expression")
-            if callee(ctx, c)[1] == name and _same(resolve(ctx, c), method)]
+    return [c for c in nodes(ctx, "invocation_expression") if callee(ctx, c)[1] == name and _same(resolve(ctx, c), method)]
 
 
 def argument_for(ctx: FileContext, call, method, param: str):

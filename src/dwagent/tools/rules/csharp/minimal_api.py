@@ -1,5 +1,6 @@
 """ASP.NET Core minimal-API endpoints (`app.MapPost(...)`) without the authorization their
 siblings have."""
+
 from __future__ import annotations
 
 import re
@@ -24,16 +25,22 @@ from dwagent.tools.syntax.tree import (
 
 MAP_METHODS = frozenset({"MapGet", "MapPost", "MapPut", "MapDelete", "MapPatch", "MapMethods"})
 STATE_CHANGING = frozenset({"MapPost", "MapPut", "MapDelete", "MapPatch", "MapMethods"})
-PUBLIC_PATH = re.compile(r"(?i)/(health\w*|live\w*|ready\w*|ping|metrics|status|version|login|logout|signin|signup|"
-                         r"register|token/?$|\.well-known|swagger|openapi|docs|favicon|static)")
+PUBLIC_PATH = re.compile(
+    r"(?i)/(health\w*|live\w*|ready\w*|ping|metrics|status|version|login|logout|signin|signup|"
+    r"register|token/?$|\.well-known|swagger|openapi|docs|favicon|static)"
+)
 
 
 def _chain(node) -> list:
     """Invocations chained on top of `node` (`node.RequireAuthorization().WithName(...)`)."""
     out = []
     cur = node
-    while cur.parent is not None and cur.parent.type == "member_access_expression" and cur.parent.parent is not None \
-            and cur.parent.parent.type == "invocation_expression":
+    while (
+        cur.parent is not None
+        and cur.parent.type == "member_access_expression"
+        and cur.parent.parent is not None
+        and cur.parent.parent.type == "invocation_expression"
+    ):
         cur = cur.parent.parent
         out.append(cur)
     return out
@@ -134,7 +141,7 @@ def _capability_route(ctx: FileContext, call) -> bool:
 def _unauthenticated(ctx: FileContext, eps) -> Iterable[Hit]:
     for call, verb, path, auth, _own in eps:
         if auth == "" and not PUBLIC_PATH.search(path) and not _capability_route(ctx, call):
-            yield hit(call, f"`{verb}(\"{path}\")` has no RequireAuthorization, unlike its sibling endpoints", max_lines=1)
+            yield hit(call, f'`{verb}("{path}")` has no RequireAuthorization, unlike its sibling endpoints', max_lines=1)
 
 
 @file_rule(
@@ -164,4 +171,4 @@ def _plain_only(eps) -> Iterable[Hit]:
         if verb == "MapPost" and not PRIVILEGED_ACTION.search(path):
             continue  # creating one's own resource is not a privileged change
         if verb in STATE_CHANGING and auth == "plain":
-            yield hit(call, f"`{verb}(\"{path}\")` requires only a signed-in user while sibling endpoints require a policy", max_lines=1)
+            yield hit(call, f'`{verb}("{path}")` requires only a signed-in user while sibling endpoints require a policy', max_lines=1)

@@ -1,5 +1,6 @@
 """Path traversal in C#: externally supplied names joined into filesystem paths without a
 canonicalisation + containment check."""
+
 from __future__ import annotations
 
 import re
@@ -29,8 +30,10 @@ JOIN_CALLS = {("Path", "Combine"), ("Path", "Join")}
 FS_TYPES = ("File", "Directory")
 FS_CTORS = ("FileStream", "FileInfo", "DirectoryInfo", "StreamReader", "StreamWriter")
 # Parameter types that cannot carry a path fragment.
-SAFE_TYPES = re.compile(r"^(int|long|short|uint|ulong|ushort|sbyte|nint|nuint|Guid|bool|DateTime|DateTimeOffset|DateOnly|"
-                        r"TimeOnly|TimeSpan|decimal|double|float|byte|Int32|Int64|UInt32|UInt64|Int16|Half)\??$")
+SAFE_TYPES = re.compile(
+    r"^(int|long|short|uint|ulong|ushort|sbyte|nint|nuint|Guid|bool|DateTime|DateTimeOffset|DateOnly|"
+    r"TimeOnly|TimeSpan|decimal|double|float|byte|Int32|Int64|UInt32|UInt64|Int16|Half)\??$"
+)
 # Member names on archive entries: the classic zip-slip source.
 ARCHIVE_NAMES = ("FullName", "Name", "Key")
 GUARD = re.compile(
@@ -159,8 +162,7 @@ def _check(ctx: FileContext, node, candidates, sink: str) -> Iterable[Hit]:
     for cand in candidates:
         source = _external_source(ctx, cand, params, body)
         if source and not _guarded(body, source) and not _callers_checked(ctx, member, source.split(".")[0]):
-            found = list(_graded(ctx, node, cand, sink, f"`{source}` flows into `{sink}` without canonicalisation "
-                                                         f"and a containment check"))
+            found = list(_graded(ctx, node, cand, sink, f"`{source}` flows into `{sink}` without canonicalisation and a containment check"))
             yield from found
             if found:
                 return
@@ -206,13 +208,18 @@ def _through_helper(ctx: FileContext, node, arg, sink: str) -> Iterable[Hit]:
         body = text(ctx, member)
         source = _external_source(ctx, passed, _parameters(ctx, member), body) if passed is not None else ""
         if source and not _guarded(body, source):
-            yield from _graded(ctx, node, expr, sink, f"`{source}` flows through `{name_of(ctx, helper)}` (line "
-                                                      f"{line(ret)}) into `{sink}` without canonicalisation and a "
-                                                      f"containment check")
+            yield from _graded(
+                ctx,
+                node,
+                expr,
+                sink,
+                f"`{source}` flows through `{name_of(ctx, helper)}` (line "
+                f"{line(ret)}) into `{sink}` without canonicalisation and a "
+                f"containment check",
+            )
             return
 
 
 def _graded(ctx: FileContext, node, expr, sink: str, message: str) -> Iterable[Hit]:
     """Grade a syntactic path hit by what the data-flow core traces into the path expression."""
-    yield from report(ctx, flows_for(ctx), Site(node, expr, sink), "path", high="high", min_trust="unknown",
-                      message=message, max_lines=2)
+    yield from report(ctx, flows_for(ctx), Site(node, expr, sink), "path", high="high", min_trust="unknown", message=message, max_lines=2)

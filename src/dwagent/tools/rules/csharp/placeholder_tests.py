@@ -1,4 +1,5 @@
 """Placeholder tests in C#: test methods that assert nothing or only assert constants."""
+
 from __future__ import annotations
 
 import re
@@ -18,14 +19,31 @@ from dwagent.tools.syntax.tree import (
     unwrap,
 )
 
-TEST_ATTRS = frozenset({"Fact", "Theory", "Test", "TestMethod", "DataTestMethod", "TestCase", "TestCaseSource",
-                        "SkippableFact", "SkippableTheory", "AvaloniaFact", "UITestMethod"})
-ASSERTING_NAME = re.compile(r"^(Assert|Verify|Expect|Ensure|Should|Received|DidNotReceive|Throws|Fail|"
-                            r"MatchSnapshot|Approve|MustHave|MustBe)\w*$")
+TEST_ATTRS = frozenset(
+    {
+        "Fact",
+        "Theory",
+        "Test",
+        "TestMethod",
+        "DataTestMethod",
+        "TestCase",
+        "TestCaseSource",
+        "SkippableFact",
+        "SkippableTheory",
+        "AvaloniaFact",
+        "UITestMethod",
+    }
+)
+ASSERTING_NAME = re.compile(
+    r"^(Assert|Verify|Expect|Ensure|Should|Received|DidNotReceive|Throws|Fail|"
+    r"MatchSnapshot|Approve|MustHave|MustBe)\w*$"
+)
 
 
 def _asserts(recv: str, name: str) -> bool:
     return bool(ASSERTING_NAME.match(name)) or "Assert" in recv.split(".")[-1] or "Should()" in recv
+
+
 TRIVIAL_ASSERT = {"True": "true", "IsTrue": "true", "False": "false", "IsFalse": "false"}
 
 

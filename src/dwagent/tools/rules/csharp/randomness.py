@@ -1,4 +1,5 @@
 """Predictable randomness for security values in C# (`System.Random` making tokens, codes, keys)."""
+
 from __future__ import annotations
 
 from typing import Iterable
@@ -25,8 +26,7 @@ def predictable_random(ctx: FileContext) -> Iterable[Hit]:
     """
     if "Random" not in ctx.text:
         return
-    sites = [n for n in nodes(ctx, "object_creation_expression")
-             if text(ctx, n.child_by_field_name("type")).split(".")[-1] == "Random"]
+    sites = [n for n in nodes(ctx, "object_creation_expression") if text(ctx, n.child_by_field_name("type")).split(".")[-1] == "Random"]
     sites += [m for m in nodes(ctx, "member_access_expression") if text(ctx, m) in ("Random.Shared", "System.Random.Shared")]
     for site in sites:
         member = enclosing_member(site)
@@ -36,5 +36,4 @@ def predictable_random(ctx: FileContext) -> Iterable[Hit]:
         if member.type == "field_declaration":
             words = {w for d in member.named_children for w in camel_words(text(ctx, d).split("=")[0])}
         if random_for_secret(words):
-            yield hit(site, f"`{text(ctx, site)}` is predictable; `{name_of(ctx, member) or 'this value'}` needs RandomNumberGenerator",
-                      max_lines=1)
+            yield hit(site, f"`{text(ctx, site)}` is predictable; `{name_of(ctx, member) or 'this value'}` needs RandomNumberGenerator", max_lines=1)

@@ -1,5 +1,6 @@
 """Production-readiness markers in C#: NotImplementedException, TODO/FIXME/HACK comments, and
 security-named methods whose body only reports success."""
+
 from __future__ import annotations
 
 import re
@@ -66,8 +67,10 @@ def not_implemented(ctx: FileContext) -> Iterable[Hit]:
 # their documented behaviour, not a stub that pretends.
 _DELIBERATE_TYPE_WORDS = frozenset({"noop", "nop", "null", "placeholder", "unsupported", "dummy"})
 # An exception message that reports a failed lookup or bad input: the type is misused for an error.
-_ERROR_MESSAGE = re.compile(r"(?i)\b(not found|no \w+(?: \w+)? found|missing|unknown|invalid|unexpected|"
-                            r"unrecogni[sz]ed|not registered|unregistered)\b")
+_ERROR_MESSAGE = re.compile(
+    r"(?i)\b(not found|no \w+(?: \w+)? found|missing|unknown|invalid|unexpected|"
+    r"unrecogni[sz]ed|not registered|unregistered)\b"
+)
 
 
 def _deliberately_unsupported(ctx: FileContext, throw, created) -> bool:
@@ -105,15 +108,19 @@ def todo_marker(ctx: FileContext) -> Iterable[Hit]:
         if m:
             offset = body[: m.start()].count("\n")
             ln = line(c) + offset
-            yield Hit(ln, ln, f"{(m.group(1) or m.group(2)).upper()} marker: {body[m.start():].splitlines()[0][:100].strip()}")
+            yield Hit(ln, ln, f"{(m.group(1) or m.group(2)).upper()} marker: {body[m.start() :].splitlines()[0][:100].strip()}")
 
 
-SECURITY_NAME = re.compile(r"^(Validate|Verify|Authorize|Authenticate|Check|IsAuthorized|IsAuthenticated|"
-                           r"IsValid|HasPermission|CanAccess|IsAllowed)\w*$")
+SECURITY_NAME = re.compile(
+    r"^(Validate|Verify|Authorize|Authenticate|Check|IsAuthorized|IsAuthenticated|"
+    r"IsValid|HasPermission|CanAccess|IsAllowed)\w*$"
+)
 # A decision about a caller: `CanRead(ClaimsPrincipal user, ...)`, `IsAllowed(IPrincipal p, ...)`.
 DECISION_NAME = re.compile(r"^(Can|May|Is|Has|Allow)[A-Z]\w*$")
-PRINCIPAL_PARAM = re.compile(r"(?i)^(ClaimsPrincipal|IPrincipal|IIdentity|ClaimsIdentity|\w*User|\w*Principal|"
-                             r"\w*Caller|\w*Subject|\w*Identity)\??$")
+PRINCIPAL_PARAM = re.compile(
+    r"(?i)^(ClaimsPrincipal|IPrincipal|IIdentity|ClaimsIdentity|\w*User|\w*Principal|"
+    r"\w*Caller|\w*Subject|\w*Identity)\??$"
+)
 THROWING_CHECK = re.compile(r"(?i)(validate|verify|ensure|check|authenticat|authoriz|decode|demand|throw)\w*\s*\(")
 SUCCESS_VALUES = re.compile(
     r"^(true|Task\.FromResult\(true\)|ValueTask\.FromResult\(true\)|new ValueTask<bool>\(true\)|"
@@ -129,8 +136,10 @@ def _caller_decision(ctx: FileContext, method, name: str) -> bool:
         return False
     params = method.child_by_field_name("parameters")
     for p in params.named_children if params is not None else ():
-        if p.type == "parameter" and (PRINCIPAL_PARAM.match(text(ctx, p.child_by_field_name("type")).split(".")[-1])
-                                      or PRINCIPAL_PARAM.match(text(ctx, p.child_by_field_name("name")))):
+        if p.type == "parameter" and (
+            PRINCIPAL_PARAM.match(text(ctx, p.child_by_field_name("type")).split(".")[-1])
+            or PRINCIPAL_PARAM.match(text(ctx, p.child_by_field_name("name")))
+        ):
             return True
     return False
 
@@ -180,8 +189,9 @@ def _only_success_paths(ctx: FileContext, stmts) -> bool:
 
 
 # checks whose wrong "yes" degrades a feature rather than granting access or accepting forged data
-LOW_STAKES_CHECK_WORDS = frozenset({"health", "healthy", "format", "schema", "config", "configuration", "syntax",
-                                    "alive", "liveness", "readiness", "ready"})
+LOW_STAKES_CHECK_WORDS = frozenset(
+    {"health", "healthy", "format", "schema", "config", "configuration", "syntax", "alive", "liveness", "readiness", "ready"}
+)
 
 
 @file_rule(
@@ -208,8 +218,25 @@ def security_stub(ctx: FileContext) -> Iterable[Hit]:
     it does not let anyone in), for the `virtual` default of an abstract base, and in a Null/Noop
     type (a deliberate no-op whose risk is where it is registered). Test code is excluded.
     """
-    if not any(w in ctx.text for w in ("Validate", "Verify", "Authori", "Authenti", "Check", "IsValid", "Permission",
-                                        "CanAccess", "IsAllowed", "Principal", "User", "Identity", "Caller", "Subject")):
+    if not any(
+        w in ctx.text
+        for w in (
+            "Validate",
+            "Verify",
+            "Authori",
+            "Authenti",
+            "Check",
+            "IsValid",
+            "Permission",
+            "CanAccess",
+            "IsAllowed",
+            "Principal",
+            "User",
+            "Identity",
+            "Caller",
+            "Subject",
+        )
+    ):
         return
     for m in nodes(ctx, "method_declaration"):
         name = name_of(ctx, m)
@@ -227,15 +254,29 @@ def security_stub(ctx: FileContext) -> Iterable[Hit]:
             owner = ancestor(m, ("class_declaration", "struct_declaration", "record_declaration"))
             owner_words = camel_words(name_of(ctx, owner)) if owner is not None else []
             if set(owner_words) & _DELIBERATE_TYPE_WORDS:
-                yield Hit(line(name_node), line(name_node), f"`{name}` always returns success in the no-op type "
-                          f"`{name_of(ctx, owner)}`: deliberate, but it must never be registered where the check "
-                          "matters", severity="medium")
+                yield Hit(
+                    line(name_node),
+                    line(name_node),
+                    f"`{name}` always returns success in the no-op type "
+                    f"`{name_of(ctx, owner)}`: deliberate, but it must never be registered where the check "
+                    "matters",
+                    severity="medium",
+                )
             elif words & LOW_STAKES_CHECK_WORDS:
-                yield Hit(line(name_node), line(name_node), f"`{name}` always returns success: the check is a stub "
-                          "(a health/format/schema/configuration check: wrong answers degrade, they do not "
-                          "grant access)", severity="medium")
+                yield Hit(
+                    line(name_node),
+                    line(name_node),
+                    f"`{name}` always returns success: the check is a stub "
+                    "(a health/format/schema/configuration check: wrong answers degrade, they do not "
+                    "grant access)",
+                    severity="medium",
+                )
             elif "virtual" in modifiers(ctx, m) and "abstract" in modifiers(ctx, ancestor(m, ("class_declaration",)) or m):
-                yield Hit(line(name_node), line(name_node), f"`{name}` always returns success: the default of an "
-                          "abstract base that subclasses must override, or every subclass passes", severity="medium")
+                yield Hit(
+                    line(name_node),
+                    line(name_node),
+                    f"`{name}` always returns success: the default of an abstract base that subclasses must override, or every subclass passes",
+                    severity="medium",
+                )
             else:
                 yield Hit(line(name_node), line(name_node), f"`{name}` always returns success: the check is a stub")

@@ -1,4 +1,5 @@
 """Secrets in C#: hard-coded credentials, secrets written to logs, non-constant-time comparisons."""
+
 from __future__ import annotations
 
 import re
@@ -36,9 +37,29 @@ from dwagent.tools.syntax.tree import (
 # Constructors whose first argument is key material (JWT signing keys, HMAC keys).
 KEY_CTORS = ("SymmetricSecurityKey", "HMACSHA256", "HMACSHA384", "HMACSHA512", "HMACSHA1", "HMACMD5")
 LOG_METHODS = frozenset(
-    {"LogTrace", "LogDebug", "LogInformation", "LogWarning", "LogError", "LogCritical", "Log",
-     "Trace", "Debug", "Info", "Information", "Warn", "Warning", "Error", "Fatal", "Verbose",
-     "TraceInformation", "TraceWarning", "TraceError", "WriteLine", "Write"}
+    {
+        "LogTrace",
+        "LogDebug",
+        "LogInformation",
+        "LogWarning",
+        "LogError",
+        "LogCritical",
+        "Log",
+        "Trace",
+        "Debug",
+        "Info",
+        "Information",
+        "Warn",
+        "Warning",
+        "Error",
+        "Fatal",
+        "Verbose",
+        "TraceInformation",
+        "TraceWarning",
+        "TraceError",
+        "WriteLine",
+        "Write",
+    }
 )
 LOG_RECEIVER = re.compile(r"(?i)(log|logger|console|trace|debug|_log|audit)$")
 SAFE_WRAPPERS = re.compile(r"(?i)mask|redact|hash|obfuscat|sanitiz|truncat|fingerprint|length|count|isnull")
@@ -179,8 +200,9 @@ def _produced(ctx: FileContext, value) -> bool:
 
 
 # names that say the value is a part, a disguise or a digest of the secret
-PARTIAL_WORDS = frozenset({"masked", "mask", "truncated", "redacted", "hashed", "hash", "prefix", "hint", "last4",
-                           "fingerprint", "obfuscated", "partial", "preview"})
+PARTIAL_WORDS = frozenset(
+    {"masked", "mask", "truncated", "redacted", "hashed", "hash", "prefix", "hint", "last4", "fingerprint", "obfuscated", "partial", "preview"}
+)
 
 
 def _secret_args(ctx: FileContext, call) -> list[str]:
@@ -226,8 +248,20 @@ def secret_in_log(ctx: FileContext) -> Iterable[Hit]:
         recv, name = callee(ctx, call)
         if name not in LOG_METHODS:
             continue
-        if name in ("WriteLine", "Write", "Debug", "Trace", "Error", "Info", "Warn", "Warning", "Fatal",
-                    "Verbose", "Information", "Log") and not LOG_RECEIVER.search(recv.split(".")[-1] or ""):
+        if name in (
+            "WriteLine",
+            "Write",
+            "Debug",
+            "Trace",
+            "Error",
+            "Info",
+            "Warn",
+            "Warning",
+            "Fatal",
+            "Verbose",
+            "Information",
+            "Log",
+        ) and not LOG_RECEIVER.search(recv.split(".")[-1] or ""):
             continue
         leaked = _secret_args(ctx, call)
         if leaked:
@@ -241,8 +275,9 @@ def _public_operand(names) -> bool:
 
 
 # String normalisations that keep the value's identity (case, whitespace, encoding).
-NORMALISERS = frozenset({"Trim", "TrimStart", "TrimEnd", "ToUpper", "ToUpperInvariant", "ToLower", "ToLowerInvariant",
-                         "Normalize", "ToString", "AsSpan", "AsMemory"})
+NORMALISERS = frozenset(
+    {"Trim", "TrimStart", "TrimEnd", "ToUpper", "ToUpperInvariant", "ToLower", "ToLowerInvariant", "Normalize", "ToString", "AsSpan", "AsMemory"}
+)
 
 
 def _operand_name(ctx: FileContext, node) -> str:
@@ -261,8 +296,9 @@ def _operand_name(ctx: FileContext, node) -> str:
     return ""
 
 
-_SECRET_CONTEXT = frozenset({"api", "apikey", "auth", "authentication", "secret", "token", "signature", "hmac",
-                             "webhook", "credential", "credentials", "password"})
+_SECRET_CONTEXT = frozenset(
+    {"api", "apikey", "auth", "authentication", "secret", "token", "signature", "hmac", "webhook", "credential", "credentials", "password"}
+)
 
 
 def _keys_in_secret_context(ctx: FileContext, node, names: list[str]) -> bool:
@@ -279,17 +315,17 @@ def _keys_in_secret_context(ctx: FileContext, node, names: list[str]) -> bool:
 
 # `AuthType.Password`, `GrantType.ResourceOwnerPassword`: an enum member whose type names a kind,
 # not a secret value
-_ENUM_MEMBER = re.compile(r"^(?:[A-Z]\w*\.)*[A-Z]\w*(?:Type|Kind|Mode|Method|Technique|Status|State|Algorithm|Scheme|"
-                          r"Flow|Category|Level|Purpose|Usage|Format)\.[A-Z]\w*$")
+_ENUM_MEMBER = re.compile(
+    r"^(?:[A-Z]\w*\.)*[A-Z]\w*(?:Type|Kind|Mode|Method|Technique|Status|State|Algorithm|Scheme|"
+    r"Flow|Category|Level|Purpose|Usage|Format)\.[A-Z]\w*$"
+)
 # names of flags about a secret (`useResetPassword`, `HasToken`), not the secret
-_FLAG_PREFIX = frozenset({"use", "uses", "is", "has", "can", "enable", "enabled", "allow", "should", "require",
-                          "requires"})
+_FLAG_PREFIX = frozenset({"use", "uses", "is", "has", "can", "enable", "enabled", "allow", "should", "require", "requires"})
 
 
 def _const_value_names(ctx: FileContext) -> frozenset[str]:
     """Names declared `const` with a numeric or char literal in this file (protocol codes)."""
-    return frozenset(re.findall(r"\bconst\s+(?:byte|sbyte|short|ushort|int|uint|long|ulong|char)\s+(\w+)\s*=",
-                                ctx.text))
+    return frozenset(re.findall(r"\bconst\s+(?:byte|sbyte|short|ushort|int|uint|long|ulong|char)\s+(\w+)\s*=", ctx.text))
 
 
 def _is_trivial(ctx: FileContext, node) -> bool:
@@ -301,8 +337,7 @@ def _is_trivial(ctx: FileContext, node) -> bool:
         return True
     if camel_words(t.split(".")[-1])[:1] and camel_words(t.split(".")[-1])[0] in _FLAG_PREFIX:
         return True
-    return bool(re.search(r"\.(Length|Count|Type|Kind|Algorithm|Scheme|Status|HasValue)$", t)) or t in (
-        "string.Empty", "String.Empty", "default")
+    return bool(re.search(r"\.(Length|Count|Type|Kind|Algorithm|Scheme|Status|HasValue)$", t)) or t in ("string.Empty", "String.Empty", "default")
 
 
 def _in_value_equality(node) -> bool:

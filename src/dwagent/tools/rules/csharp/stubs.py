@@ -1,5 +1,6 @@
 """Stub members in C#: a member whose name promises work (save, send, encrypt, compress...) while
 its whole body returns success, a completed task or its own input unchanged."""
+
 from __future__ import annotations
 
 import re
@@ -22,30 +23,80 @@ from dwagent.tools.syntax.tree import (
 )
 
 # Verbs whose callers believe data left the process or reached storage.
-EFFECT_VERBS = frozenset({
-    "save", "write", "persist", "store", "upload", "send", "publish", "replicate", "backup", "delete",
-    "remove", "purge", "archive", "commit", "migrate", "import", "export", "enqueue", "dispatch", "notify",
-    "charge", "refund", "transfer", "provision", "deploy", "rotate", "revoke", "reserve", "submit", "ship",
-})
+EFFECT_VERBS = frozenset(
+    {
+        "save",
+        "write",
+        "persist",
+        "store",
+        "upload",
+        "send",
+        "publish",
+        "replicate",
+        "backup",
+        "delete",
+        "remove",
+        "purge",
+        "archive",
+        "commit",
+        "migrate",
+        "import",
+        "export",
+        "enqueue",
+        "dispatch",
+        "notify",
+        "charge",
+        "refund",
+        "transfer",
+        "provision",
+        "deploy",
+        "rotate",
+        "revoke",
+        "reserve",
+        "submit",
+        "ship",
+    }
+)
 # Verbs whose callers believe the data was transformed; returning the input unchanged is a stub.
-TRANSFORM_VERBS = frozenset({
-    "encrypt", "decrypt", "compress", "decompress", "sign", "hash", "sanitize", "redact", "mask", "scrub",
-    "encode", "escape", "anonymize", "anonymise", "tokenize", "obfuscate",
-})
+TRANSFORM_VERBS = frozenset(
+    {
+        "encrypt",
+        "decrypt",
+        "compress",
+        "decompress",
+        "sign",
+        "hash",
+        "sanitize",
+        "redact",
+        "mask",
+        "scrub",
+        "encode",
+        "escape",
+        "anonymize",
+        "anonymise",
+        "tokenize",
+        "obfuscate",
+    }
+)
 # Security-relevant transforms: a stub there is a missing control, not just missing function.
-SECURITY_TRANSFORMS = frozenset({"encrypt", "decrypt", "sign", "hash", "sanitize", "redact", "mask", "scrub",
-                                 "escape", "anonymize", "anonymise", "tokenize", "obfuscate"})
+SECURITY_TRANSFORMS = frozenset(
+    {"encrypt", "decrypt", "sign", "hash", "sanitize", "redact", "mask", "scrub", "escape", "anonymize", "anonymise", "tokenize", "obfuscate"}
+)
 # Classes that are deliberately inert: null objects, pass-through codecs, fakes kept in src/.
-INERT_CLASS = re.compile(r"^(Null|NoOp|Noop|Nop|Fake|Stub|Mock|Dummy|Disabled|Passthrough|PassThrough|Identity|"
-                         r"Plain|Unencrypted|Uncompressed|NoCompression|NoEncryption|None|Empty|InMemory|Memory|Console|Debug)")
+INERT_CLASS = re.compile(
+    r"^(Null|NoOp|Noop|Nop|Fake|Stub|Mock|Dummy|Disabled|Passthrough|PassThrough|Identity|"
+    r"Plain|Unencrypted|Uncompressed|NoCompression|NoEncryption|None|Empty|InMemory|Memory|Console|Debug)"
+)
 SUCCESS = re.compile(
     r"^(true|Task\.CompletedTask|ValueTask\.CompletedTask|default|new ValueTask\(\)|"
     r"(Task|ValueTask)\.FromResult(<\w+>)?\((true|0|default|\w*Result\.(Success|Ok)(\(\))?)\)|"
     r"new ValueTask<bool>\(true\)|\w*Result\.(Success|Ok)(\(\))?)$"
 )
 LOGGING = re.compile(r"^(_?\w*[Ll]og\w*|Console|Debug|Trace)\.|^await Task\.(Yield|CompletedTask)\b|^_ = ")
-SECURITY_NAMES = re.compile(r"^(Validate|Verify|Authorize|Authenticate|Check|IsAuthorized|IsAuthenticated|"
-                            r"IsValid|HasPermission|CanAccess|IsAllowed)")
+SECURITY_NAMES = re.compile(
+    r"^(Validate|Verify|Authorize|Authenticate|Check|IsAuthorized|IsAuthenticated|"
+    r"IsValid|HasPermission|CanAccess|IsAllowed)"
+)
 
 
 VERB_NAME = re.compile(r"^(Try)?(" + "|".join(sorted(v.capitalize() for v in EFFECT_VERBS | TRANSFORM_VERBS)) + r")(?![a-z])")
@@ -60,8 +111,7 @@ def _verb(name: str) -> str:
 
 def _params(ctx: FileContext, method) -> list[str]:
     params = method.child_by_field_name("parameters")
-    return [text(ctx, p.child_by_field_name("name")) for p in (params.named_children if params is not None else ())
-            if p.type == "parameter"]
+    return [text(ctx, p.child_by_field_name("name")) for p in (params.named_children if params is not None else ()) if p.type == "parameter"]
 
 
 def _returns(ctx: FileContext, method) -> str:
@@ -78,8 +128,7 @@ def _stub_value(ctx: FileContext, method, verb: str) -> str:
         return "an empty body" if verb in EFFECT_VERBS and _returns(ctx, method) == "void" else ""
     if body.type == "block":
         last = stmts[-1]
-        if last.type != "return_statement" or any(
-                s.type != "expression_statement" or not LOGGING.match(text(ctx, s)) for s in stmts[:-1]):
+        if last.type != "return_statement" or any(s.type != "expression_statement" or not LOGGING.match(text(ctx, s)) for s in stmts[:-1]):
             return ""
         values = [c for c in last.named_children if c.type != "comment"]
         if not values:
@@ -140,6 +189,9 @@ def stub_member(ctx: FileContext) -> Iterable[Hit]:
             continue
         name_node = m.child_by_field_name("name")
         high = verb in SECURITY_TRANSFORMS
-        yield Hit(line(name_node), line(name_node),
-                  f"`{name}` promises to {verb} but returns {what}: the member is a stub",
-                  severity="high" if high else None)
+        yield Hit(
+            line(name_node),
+            line(name_node),
+            f"`{name}` promises to {verb} but returns {what}: the member is a stub",
+            severity="high" if high else None,
+        )

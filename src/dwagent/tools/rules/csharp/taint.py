@@ -5,6 +5,7 @@ interpolation, concatenation or `string.Format`/`string.Concat` with at least on
 constant, a numeric/Guid parameter, a length/count, `nameof`, or passed through an escaping
 function. A local variable is followed one step back to its initialiser or `+=` updates.
 """
+
 from __future__ import annotations
 
 import re
@@ -52,9 +53,7 @@ def _hole_is_input(ctx: FileContext, hole, consts, params) -> bool:
         if ESCAPER.search(name) or name in ("nameof", "ToString") and NUMERIC_TYPE.match(params.get(t.split(".")[0], "")):
             return False
     if hole.type == "conditional_expression":
-        return any(
-            _hole_is_input(ctx, hole.child_by_field_name(f), consts, params) for f in ("consequence", "alternative")
-        )
+        return any(_hole_is_input(ctx, hole.child_by_field_name(f), consts, params) for f in ("consequence", "alternative"))
     return True
 
 
@@ -118,8 +117,7 @@ def local_build_site(ctx: FileContext, ident):
             if site is None or n.start_byte > site.start_byte:
                 site = n
         stack.extend(n.named_children)
-    while site is not None and site.parent is not None and site.type not in (
-            "local_declaration_statement", "expression_statement"):
+    while site is not None and site.parent is not None and site.type not in ("local_declaration_statement", "expression_statement"):
         site = site.parent
     return site
 
@@ -140,9 +138,7 @@ def _local_built(ctx: FileContext, member, name: str, before: int) -> str:
             found = built_from_input(ctx, n.child_by_field_name("right"), follow_locals=False)
             if not found and text(ctx, n.child_by_field_name("operator")) == "+=":
                 right = unwrap(n.child_by_field_name("right"))
-                if not is_constant_expr(ctx, right, const_names(ctx)) and _hole_is_input(
-                    ctx, right, const_names(ctx), _param_types(ctx, member)
-                ):
+                if not is_constant_expr(ctx, right, const_names(ctx)) and _hole_is_input(ctx, right, const_names(ctx), _param_types(ctx, member)):
                     found = text(ctx, right)
             if found:
                 return found

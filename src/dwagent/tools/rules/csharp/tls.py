@@ -1,4 +1,5 @@
 """TLS certificate-validation bypasses in C#: accept-any callbacks, bypass flags, plaintext gRPC."""
+
 from __future__ import annotations
 
 import re
@@ -180,8 +181,23 @@ def _report(ctx: FileContext, node, what: str, option: str) -> Hit:
     return hit(node, f"`{what}` accepts any server certificate{why}", severity=sev, max_lines=3, properties=props)
 
 
-_BYPASS_WORDS = {"any", "all", "skip", "disable", "disabled", "ignore", "bypass", "insecure", "invalid",
-                 "untrusted", "trust", "accept", "dangerous", "self", "unsafe"}
+_BYPASS_WORDS = {
+    "any",
+    "all",
+    "skip",
+    "disable",
+    "disabled",
+    "ignore",
+    "bypass",
+    "insecure",
+    "invalid",
+    "untrusted",
+    "trust",
+    "accept",
+    "dangerous",
+    "self",
+    "unsafe",
+}
 _VALIDATE_WORDS = {"validate", "verify", "check", "require", "enforce", "validation", "verification"}
 _TLS_WORDS = {"cert", "certs", "certificate", "certificates", "ssl", "tls", "hostname"}
 # pinning is an extra check on top of chain validation: turning it off leaves validation on
@@ -234,8 +250,7 @@ def bypass_flag(ctx: FileContext) -> Iterable[Hit]:
             bad = flag_bypass_value(name)
             if bad and text(ctx, right) == bad:
                 sev, why, props = guard_severity(bypass_guard(ctx, a), "high")
-                yield hit(a, f"`{name} = {bad}` disables certificate validation{why}", severity=sev,
-                          properties=props)
+                yield hit(a, f"`{name} = {bad}` disables certificate validation{why}", severity=sev, properties=props)
     for arg in nodes(ctx, "argument"):
         label = arg.child_by_field_name("name")
         val = unwrap(arg.named_children[-1]) if arg.named_children else None
@@ -277,9 +292,10 @@ def insecure_grpc(ctx: FileContext) -> Iterable[Hit]:
     if not re.search(r"Insecure|ForAddress|Http2UnencryptedSupport", ctx.text):
         return
     for m in nodes(ctx, "member_access_expression"):
-        if text(ctx, m.child_by_field_name("name")) == "Insecure" and text(
-            ctx, m.child_by_field_name("expression")
-        ).split(".")[-1] in ("ChannelCredentials", "ServerCredentials"):
+        if text(ctx, m.child_by_field_name("name")) == "Insecure" and text(ctx, m.child_by_field_name("expression")).split(".")[-1] in (
+            "ChannelCredentials",
+            "ServerCredentials",
+        ):
             sev, why, props = guard_severity(bypass_guard(ctx, m), "high")
             why = "" if why == " unconditionally" else why
             yield hit(m, f"`{text(ctx, m)}`: gRPC without TLS{why}", severity=sev, properties=props)

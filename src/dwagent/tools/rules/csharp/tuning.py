@@ -1,5 +1,6 @@
 """Hard-coded tuning in C#: a configured level (compression level, quality) that exists in the
 class but is ignored where the work is done, in favour of a literal."""
+
 from __future__ import annotations
 
 import re
@@ -75,8 +76,7 @@ def ignored_level(ctx: FileContext) -> Iterable[Hit]:
     """
     # substring checks first: a regex alternation over every file costs more than the rule
     source = ctx.text
-    if "CompressionLevel" not in source and not (
-            ("uality" in source or "evel" in source) and re.search(r"(?i)(quality|level)\s*:\s*\d", source)):
+    if "CompressionLevel" not in source and not (("uality" in source or "evel" in source) and re.search(r"(?i)(quality|level)\s*:\s*\d", source)):
         return
     candidates = []
     for m in nodes(ctx, "member_access_expression"):

@@ -1,5 +1,6 @@
 """Inline tuning literals in C#: timeouts, retry counts, backoff delays and pool/batch sizes written
 as bare numbers inside the code path instead of coming from options or a named constant."""
+
 from __future__ import annotations
 
 import re
@@ -28,14 +29,31 @@ TIME_WORDS = frozenset({"timeout", "delay", "interval", "backoff"})
 # Also tuning when given as a TimeSpan, but too generic a word to judge a bare number by.
 SPAN_WORDS = TIME_WORDS | {"ttl", "expiry", "expiration", "lifetime"}
 COUNT_PHRASES = (
-    ("max", "attempts"), ("max", "retries"), ("retry", "count"), ("max", "retry"), ("retries",), ("attempts",),
-    ("batch", "size"), ("pool", "size"), ("degree", "of", "parallelism"), ("max", "parallelism"),
-    ("concurrency",), ("max", "concurrency"), ("worker", "count"), ("workers",), ("max", "connections"),
-    ("max", "connections", "per", "server"), ("prefetch", "count"), ("page", "size"),
+    ("max", "attempts"),
+    ("max", "retries"),
+    ("retry", "count"),
+    ("max", "retry"),
+    ("retries",),
+    ("attempts",),
+    ("batch", "size"),
+    ("pool", "size"),
+    ("degree", "of", "parallelism"),
+    ("max", "parallelism"),
+    ("concurrency",),
+    ("max", "concurrency"),
+    ("worker", "count"),
+    ("workers",),
+    ("max", "connections"),
+    ("max", "connections", "per", "server"),
+    ("prefetch", "count"),
+    ("page", "size"),
 )
 # A loop counter of attempts: compared with a literal it is a hard-coded retry budget.
-RETRY_COUNTER = re.compile(r"^_?(attempt|attempts|attemptNumber|attemptCount|retry|retries|retryCount|retryNumber|"
-                           r"tries|tryCount|try|retryAttempt|i?Retry)$", re.I)
+RETRY_COUNTER = re.compile(
+    r"^_?(attempt|attempts|attemptNumber|attemptCount|retry|retries|retryCount|retryNumber|"
+    r"tries|tryCount|try|retryAttempt|i?Retry)$",
+    re.I,
+)
 TIMESPAN_FACTORY = re.compile(r"^(System\.)?TimeSpan\.From(Milliseconds|Seconds|Minutes|Hours|Ticks)$")
 # Classes whose whole purpose is to hold defaults: their literals are the named configuration.
 DEFAULTS_CLASS = re.compile(r"(Options|Settings|Config|Configuration|Defaults|Constants|Limits|Policy|Profile)$")
@@ -43,13 +61,36 @@ WAIT_CALLS = frozenset({"Delay", "Sleep"})
 TIMEOUT_CALLS = frozenset({"CancelAfter", "WaitAsync"})
 # Text prefilters: find the lower-cased words with str.find (C speed) and match only what follows
 # them; a regex alternation scanned over every file costs more than the whole rule.
-ASSIGN_AFTER = re.compile(r"(?i:ms|millis|milliseconds|seconds|secs)?[ \t]*=(?!=)[ \t]*(?:\(\w+\)[ \t]*)?"
-                          r"(?:(?:System\.)?TimeSpan\.From\w+\(\s*[\d.]|\d)")
+ASSIGN_AFTER = re.compile(
+    r"(?i:ms|millis|milliseconds|seconds|secs)?[ \t]*=(?!=)[ \t]*(?:\(\w+\)[ \t]*)?"
+    r"(?:(?:System\.)?TimeSpan\.From\w+\(\s*[\d.]|\d)"
+)
 COMPARE_AFTER = re.compile(r"[ \t]*(?:<=?|>=?|==)[ \t]*\d")
 CALL_WORDS = ("CancelAfter(", "WaitAsync(", "Task.Delay(", "Thread.Sleep(")
-NAME_SUFFIXES = ("timeout", "delay", "interval", "backoff", "ttl", "expiry", "expiration", "lifetime", "attempts",
-                 "retries", "retry", "retrycount", "batchsize", "poolsize", "parallelism", "concurrency", "workers",
-                 "workercount", "maxconnections", "connectionsperserver", "prefetchcount", "pagesize")
+NAME_SUFFIXES = (
+    "timeout",
+    "delay",
+    "interval",
+    "backoff",
+    "ttl",
+    "expiry",
+    "expiration",
+    "lifetime",
+    "attempts",
+    "retries",
+    "retry",
+    "retrycount",
+    "batchsize",
+    "poolsize",
+    "parallelism",
+    "concurrency",
+    "workers",
+    "workercount",
+    "maxconnections",
+    "connectionsperserver",
+    "prefetchcount",
+    "pagesize",
+)
 COUNTER_WORDS = ("attempt", "retr", "tries", "trycount")
 
 
@@ -111,14 +152,13 @@ def _is_tuning_name(name: str) -> str:
     words = camel_words(name.split(".")[-1])
     if not words or words[0] in ("min", "is", "has", "use", "enable", "default"):
         return ""
-    if words[-1] in TIME_WORDS or words[-1] in ("ms", "millis", "milliseconds", "seconds", "secs") and \
-            len(words) > 1 and words[-2] in TIME_WORDS:
+    if words[-1] in TIME_WORDS or words[-1] in ("ms", "millis", "milliseconds", "seconds", "secs") and len(words) > 1 and words[-2] in TIME_WORDS:
         return "time"
     if words[-1] in SPAN_WORDS:
         return "span"
     joined = tuple(words)
     for phrase in COUNT_PHRASES:
-        if joined[-len(phrase):] == phrase:
+        if joined[-len(phrase) :] == phrase:
             return "count"
     return ""
 
@@ -138,8 +178,13 @@ def _named_default(ctx: FileContext, node) -> bool:
     if local is not None and "const" in {text(ctx, c) for c in local.children if c.type == "modifier"}:
         return True
     cur = node
-    while cur.parent is not None and cur.parent.type in ("parenthesized_expression", "argument", "argument_list",
-                                                         "invocation_expression", "prefix_unary_expression"):
+    while cur.parent is not None and cur.parent.type in (
+        "parenthesized_expression",
+        "argument",
+        "argument_list",
+        "invocation_expression",
+        "prefix_unary_expression",
+    ):
         cur = cur.parent
     parent = cur.parent
     if parent is not None and parent.type == "binary_expression" and _operator(ctx, parent) == "??":
@@ -272,6 +317,4 @@ def _value_hits(ctx: FileContext, kind: str, target: str, value, report) -> Iter
     else:
         number = _number(ctx, value)
         if number is not None and number >= 2:
-            yield from report(value, f"`{target.split('.')[-1]}` is set to the literal `{text(ctx, value)}`; "
-                                     f"read it from options")
-
+            yield from report(value, f"`{target.split('.')[-1]}` is set to the literal `{text(ctx, value)}`; read it from options")

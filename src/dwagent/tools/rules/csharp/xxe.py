@@ -1,4 +1,5 @@
 """XML external entities in C#: DTD processing turned on or a URL resolver attached."""
+
 from __future__ import annotations
 
 from typing import Iterable
@@ -34,7 +35,9 @@ def xml_dtd(ctx: FileContext) -> Iterable[Hit]:
         right = unwrap(a.child_by_field_name("right"))
         if left == "ProhibitDtd" and text(ctx, right) == "false":
             yield hit(a, "`ProhibitDtd = false` enables DTD processing", max_lines=1)
-        elif left == "XmlResolver" and right.type == "object_creation_expression" and text(
-            ctx, right.child_by_field_name("type")
-        ).split(".")[-1] in RESOLVERS:
+        elif (
+            left == "XmlResolver"
+            and right.type == "object_creation_expression"
+            and text(ctx, right.child_by_field_name("type")).split(".")[-1] in RESOLVERS
+        ):
             yield hit(a, "an `XmlUrlResolver` resolves external entities and DTDs", max_lines=1)

@@ -1,4 +1,5 @@
 """Python archives: tar members extracted without a check on where they land (tar slip)."""
+
 from __future__ import annotations
 
 from typing import Iterable

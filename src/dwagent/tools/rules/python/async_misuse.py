@@ -1,4 +1,5 @@
 """Python event-loop misuse: a private event loop started from code that runs on an async path."""
+
 from __future__ import annotations
 
 import re
@@ -20,8 +21,10 @@ ENTRY_NAME = re.compile(r"^_*(main|cli|run_cli|entry_?point|console_main|handle|
 # Functions whose name declares them the sync-to-async bridge (`run_sync`, `block_on`, a runner's
 # `__call__`): callers asked for a blocking call by name.
 BRIDGE_NAME = re.compile(r"^_*(run\w*|\w*_sync|sync_\w*|block\w*|__call__)$")
-INERT_DECORATORS = re.compile(r"^@(staticmethod|classmethod|property|(functools\.)?(wraps|cache|lru_cache|cached_property)\b|"
-                              r"override\b|typing\.override\b)")
+INERT_DECORATORS = re.compile(
+    r"^@(staticmethod|classmethod|property|(functools\.)?(wraps|cache|lru_cache|cached_property)\b|"
+    r"override\b|typing\.override\b)"
+)
 
 
 def _is_async(ctx: FileContext, func) -> bool:
@@ -77,21 +80,47 @@ def nested_event_loop(ctx: FileContext) -> Iterable[Hit]:
         fname = text(ctx, func.child_by_field_name("name"))
         shown = f"{obj + '.' if obj else ''}{name}"
         if _is_async(ctx, func):
-            yield hit(call, f"`{shown}` inside coroutine `{fname}`: raises RuntimeError on the running loop; "
-                            f"await the coroutine instead", severity="high", confidence="high", max_lines=2)
+            yield hit(
+                call,
+                f"`{shown}` inside coroutine `{fname}`: raises RuntimeError on the running loop; await the coroutine instead",
+                severity="high",
+                confidence="high",
+                max_lines=2,
+            )
             continue
-        if not has_coroutines or ENTRY_NAME.match(fname) or BRIDGE_NAME.match(fname) or _framework_entry(ctx, func) \
-                or _passed_as_callable(ctx, fname):
+        if (
+            not has_coroutines
+            or ENTRY_NAME.match(fname)
+            or BRIDGE_NAME.match(fname)
+            or _framework_entry(ctx, func)
+            or _passed_as_callable(ctx, fname)
+        ):
             continue
         if re.search(r"get_running_loop\(|\.is_running\(\)|_get_running_loop\(", text(ctx, func)):
             continue  # the function checks for a running loop before starting its own
-        yield hit(call, f"`{fname}` starts a private event loop with `{shown}`: it blocks its caller and fails "
-                        f"when called from async code; make it async and await it", max_lines=2)
+        yield hit(
+            call,
+            f"`{fname}` starts a private event loop with `{shown}`: it blocks its caller and fails "
+            f"when called from async code; make it async and await it",
+            max_lines=2,
+        )
 
 
-BLOCKING = {("time", "sleep"), ("requests", "get"), ("requests", "post"), ("requests", "put"), ("requests", "delete"),
-            ("requests", "patch"), ("requests", "head"), ("requests", "request"), ("urllib.request", "urlopen"),
-            ("request", "urlopen"), ("subprocess", "run"), ("subprocess", "check_output"), ("subprocess", "call")}
+BLOCKING = {
+    ("time", "sleep"),
+    ("requests", "get"),
+    ("requests", "post"),
+    ("requests", "put"),
+    ("requests", "delete"),
+    ("requests", "patch"),
+    ("requests", "head"),
+    ("requests", "request"),
+    ("urllib.request", "urlopen"),
+    ("request", "urlopen"),
+    ("subprocess", "run"),
+    ("subprocess", "check_output"),
+    ("subprocess", "call"),
+}
 
 
 @file_rule(

@@ -1,4 +1,5 @@
 """Hard-coded credentials handed to a credential API (Python): the literal is the password."""
+
 from __future__ import annotations
 
 import re
@@ -14,8 +15,14 @@ from dwagent.tools.syntax.tree import hit
 _URL_PASSWORD = re.compile(r"^[a-z][\w+.-]*://[^:/@\s]+:([^@/\s]+)@")
 
 
-@file_rule(id="DWA-438", title="Hard-coded credential passed to a credential API (Python)",
-           category="hardcoded-secret", severity="high", cwe=(798, 259), languages=("python",))
+@file_rule(
+    id="DWA-438",
+    title="Hard-coded credential passed to a credential API (Python)",
+    category="hardcoded-secret",
+    severity="high",
+    cwe=(798, 259),
+    languages=("python",),
+)
 def credential_literal(ctx: FileContext) -> Iterable[Hit]:
     """A string literal (directly or through one local/module assignment) that reaches the secret
     argument of a credential API: `password=` of a database/cache/SSH `connect`, SMTP/FTP/IMAP
@@ -37,6 +44,9 @@ def credential_literal(ctx: FileContext) -> Iterable[Hit]:
             value = url.group(1)
         if is_placeholder(value):
             continue
-        yield hit(site.node, f"a hard-coded credential reaches `{site.label}`; read it from the environment or "
-                             f"a secret store", max_lines=2,
-                  hops=hops + ((site.node.start_point[0] + 1, f"reaches `{site.label}`"),))
+        yield hit(
+            site.node,
+            f"a hard-coded credential reaches `{site.label}`; read it from the environment or a secret store",
+            max_lines=2,
+            hops=hops + ((site.node.start_point[0] + 1, f"reaches `{site.label}`"),),
+        )

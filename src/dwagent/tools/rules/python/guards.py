@@ -1,6 +1,7 @@
 """Guards around a Python node: the `if`/`elif`/`else`/conditional-expression conditions and the
 earlier early exits that dominate it, with polarity, and the literal defaults of option names
 declared in the same file (module constants, class attributes)."""
+
 from __future__ import annotations
 
 import re
@@ -42,8 +43,11 @@ def guarding_branches(node: tree_sitter.Node) -> list[tuple[tree_sitter.Node, bo
                 out.append((cond, False))
         elif cur.type == "block":
             for stmt in reversed([s for s in cur.named_children if s.end_byte <= child.start_byte]):
-                if stmt.type == "if_statement" and stmt.child_by_field_name("alternative") is None \
-                        and _exits(stmt.child_by_field_name("consequence")):
+                if (
+                    stmt.type == "if_statement"
+                    and stmt.child_by_field_name("alternative") is None
+                    and _exits(stmt.child_by_field_name("consequence"))
+                ):
                     out.append((stmt.child_by_field_name("condition"), False))
         child, cur = cur, cur.parent
     return out

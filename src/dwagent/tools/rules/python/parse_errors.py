@@ -1,5 +1,6 @@
 """Python: a malformed value silently replaced by a default (a parse error swallowed without a
 comment or a log line)."""
+
 from __future__ import annotations
 
 import re
@@ -12,12 +13,26 @@ from dwagent.tools.syntax.tree import hit, nodes, text
 # Errors that mean "the input was malformed": swallowing them turns bad data into a silent default.
 # Absence errors (KeyError, FileNotFoundError, ImportError...) are the normal probe-and-fallback
 # idiom and are not listed; broad handlers are DWA-406's.
-VALUE_ERRORS = frozenset({
-    "ValueError", "InvalidOperation", "JSONDecodeError", "UnicodeDecodeError",
-    "UnicodeEncodeError", "UnicodeError", "OverflowError", "ParseError", "ParserError",
-    "ValidationError", "DecodeError", "ConversionError", "DecimalException", "InvalidTimeError",
-    "ZeroDivisionError", "ArithmeticError",
-})
+VALUE_ERRORS = frozenset(
+    {
+        "ValueError",
+        "InvalidOperation",
+        "JSONDecodeError",
+        "UnicodeDecodeError",
+        "UnicodeEncodeError",
+        "UnicodeError",
+        "OverflowError",
+        "ParseError",
+        "ParserError",
+        "ValidationError",
+        "DecodeError",
+        "ConversionError",
+        "DecimalException",
+        "InvalidTimeError",
+        "ZeroDivisionError",
+        "ArithmeticError",
+    }
+)
 # Alone, a swallowed TypeError is duck typing (try one call shape, fall back to another); next to a
 # value error it is part of the same "bad input" handler.
 COMPANIONS = frozenset({"TypeError"})
@@ -77,15 +92,18 @@ def _probe(ctx: FileContext, clause) -> bool:
         if assign.type == "assignment":
             target = text(ctx, assign.child_by_field_name("left"))
             right = assign.child_by_field_name("right")
-            if right is not None and right.type == "call" and re.search(
-                    rf"(?<![\w.]){re.escape(target)}(?!\w)", text(ctx, right.child_by_field_name("arguments"))):
+            if (
+                right is not None
+                and right.type == "call"
+                and re.search(rf"(?<![\w.]){re.escape(target)}(?!\w)", text(ctx, right.child_by_field_name("arguments")))
+            ):
                 return True
     return False
 
 
 def _own_line(ctx: FileContext, comment) -> bool:
     start = ctx.source.rfind(b"\n", 0, comment.start_byte) + 1
-    return not ctx.source[start:comment.start_byte].strip()
+    return not ctx.source[start : comment.start_byte].strip()
 
 
 @file_rule(
@@ -120,5 +138,4 @@ def swallowed_value_error(ctx: FileContext) -> Iterable[Hit]:
         silent, documented = silent_body(ctx, clause)
         if silent and not documented and not _probe(ctx, clause):
             shown = ", ".join(names)
-            yield hit(clause, f"except {shown}: a malformed value is dropped silently (no comment, no log)",
-                      max_lines=1)
+            yield hit(clause, f"except {shown}: a malformed value is dropped silently (no comment, no log)", max_lines=1)

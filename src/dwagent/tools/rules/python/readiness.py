@@ -1,5 +1,6 @@
 """Python readiness rules: TODO markers, swallowed exceptions, NotImplementedError stubs, tests
 that assert nothing."""
+
 from __future__ import annotations
 
 import re
@@ -29,7 +30,7 @@ def todo_marker(ctx: FileContext) -> Iterable[Hit]:
         body = text(ctx, c)
         m = TODO.search(body)
         if m:
-            yield Hit(line(c), line(c), f"{(m.group(1) or m.group(2)).upper()} marker: {body[m.start():][:100].strip()}")
+            yield Hit(line(c), line(c), f"{(m.group(1) or m.group(2)).upper()} marker: {body[m.start() :][:100].strip()}")
 
 
 BROAD = frozenset({"", "Exception", "BaseException"})
@@ -58,8 +59,7 @@ def swallowed_exception(ctx: FileContext) -> Iterable[Hit]:
         if not body:
             continue
         stmts = [c for c in body[0].named_children if c.type != "comment"]
-        if not stmts or not all(s.type in ("pass_statement", "continue_statement") or text(ctx, s) == "..."
-                                for s in stmts):
+        if not stmts or not all(s.type in ("pass_statement", "continue_statement") or text(ctx, s) == "..." for s in stmts):
             continue
         caught = [c for c in clause.named_children if c.type not in ("block", "comment")]
         target = caught[0] if caught else None
@@ -72,8 +72,12 @@ def swallowed_exception(ctx: FileContext) -> Iterable[Hit]:
         # line (also by someone steering the audit) and counts for nothing
         documented = silent_body(ctx, clause)[1]
         label = "bare except" if not name else f"except {name}"
-        yield hit(clause, f"{label}: the handler swallows every error" + (" (documented: low)" if documented else ""),
-                  severity="low" if documented else None, max_lines=1)
+        yield hit(
+            clause,
+            f"{label}: the handler swallows every error" + (" (documented: low)" if documented else ""),
+            severity="low" if documented else None,
+            max_lines=1,
+        )
 
 
 ABSTRACT_CLASS = re.compile(r"(^(Base|Abstract)|(Base|Interface|Mixin|Protocol|ABC|Abstract)$)")
@@ -92,10 +96,12 @@ def _is_abstract_context(ctx: FileContext, func, subclassed: set[str]) -> bool:
     if ABSTRACT_CLASS.search(name) or re.search(r"\b(ABC|Protocol|ABCMeta|Generic)\b", bases) or name in subclassed:
         return True
     # a class whose every method raises NotImplementedError is an interface
-    methods = [n for n in cls.child_by_field_name("body").named_children
-               if n.type in ("function_definition", "decorated_definition")]
-    return not bases.strip("()") and len(methods) > 1 and all("NotImplementedError" in text(ctx, m) or "__init__" in text(ctx, m).split("(")[0]
-                                    for m in methods)
+    methods = [n for n in cls.child_by_field_name("body").named_children if n.type in ("function_definition", "decorated_definition")]
+    return (
+        not bases.strip("()")
+        and len(methods) > 1
+        and all("NotImplementedError" in text(ctx, m) or "__init__" in text(ctx, m).split("(")[0] for m in methods)
+    )
 
 
 _DELIBERATE_TYPE_WORDS = frozenset({"noop", "nop", "null", "placeholder", "unsupported", "dummy"})
@@ -156,8 +162,7 @@ def _whole_body(ctx: FileContext, func, raise_node) -> bool:
     branch inside real logic (`if mode == "x": raise NotImplementedError(...)`)."""
     body = func.child_by_field_name("body")
     stmts = [s for s in body.named_children if s.type != "comment"] if body is not None else []
-    if stmts and stmts[0].type == "expression_statement" and stmts[0].named_children \
-            and stmts[0].named_children[0].type == "string":
+    if stmts and stmts[0].type == "expression_statement" and stmts[0].named_children and stmts[0].named_children[0].type == "string":
         stmts = stmts[1:]
     return len(stmts) == 1 and stmts[0] == raise_node
 
@@ -178,16 +183,20 @@ def _constant_locals(ctx: FileContext, body) -> dict[str, str]:
     stack = [body]
     while stack:
         n = stack.pop()
-        if n.type in ("assignment", "augmented_assignment", "for_statement", "with_item", "named_expression",
-                      "for_in_clause"):
+        if n.type in ("assignment", "augmented_assignment", "for_statement", "with_item", "named_expression", "for_in_clause"):
             target = n.child_by_field_name("left") or n.child_by_field_name("name") or n.child_by_field_name("alias")
             if target is not None:
                 key = text(ctx, target)
                 counts[key] = counts.get(key, 0) + 1
                 right = n.child_by_field_name("right") if n.type == "assignment" else None
                 top_level = n.parent is not None and n.parent.type == "expression_statement" and n.parent.parent == body
-                if right is not None and top_level and target.type == "identifier" and right.type in LITERAL_TYPES and not any(
-                        c.type == "interpolation" for c in right.named_children):
+                if (
+                    right is not None
+                    and top_level
+                    and target.type == "identifier"
+                    and right.type in LITERAL_TYPES
+                    and not any(c.type == "interpolation" for c in right.named_children)
+                ):
                     values[key] = text(ctx, right)
         stack.extend(n.named_children)
     return {k: v for k, v in values.items() if counts.get(k) == 1}
@@ -224,8 +233,11 @@ def _asserts(ctx: FileContext, node, helpers: dict, depth: int = 0, consts: dict
             if ASSERT_CALL.match(name) or obj.endswith("pytest") and name in ("raises", "fail", "warns"):
                 args = n.child_by_field_name("arguments")
                 first = args.named_children[0] if args is not None and args.named_children else None
-                trivial = name in ("assertTrue", "assert_", "assertIsNotNone") and first is not None and (
-                    consts.get(text(ctx, first), text(ctx, first)) in ("True", "1"))
+                trivial = (
+                    name in ("assertTrue", "assert_", "assertIsNotNone")
+                    and first is not None
+                    and (consts.get(text(ctx, first), text(ctx, first)) in ("True", "1"))
+                )
                 any_assert = True
                 real = real or not trivial
             elif depth == 0 and name in helpers:
@@ -255,8 +267,7 @@ def empty_test(ctx: FileContext) -> Iterable[Hit]:
     if "def test" not in ctx.text:
         return
     funcs = nodes(ctx, "function_definition")
-    helpers = {text(ctx, f.child_by_field_name("name")): f for f in funcs
-               if not text(ctx, f.child_by_field_name("name")).startswith("test")}
+    helpers = {text(ctx, f.child_by_field_name("name")): f for f in funcs if not text(ctx, f.child_by_field_name("name")).startswith("test")}
     for f in funcs:
         name = text(ctx, f.child_by_field_name("name"))
         if not name.startswith("test"):

@@ -1,4 +1,5 @@
 """Python runtime readiness: sleeps standing in for work, module-level collections that only grow."""
+
 from __future__ import annotations
 
 import re
@@ -21,8 +22,10 @@ SLEEP = re.compile(r"^(await\s+)?(asyncio\.|time\.|anyio\.|trio\.)?sleep\((.*)\)
 LITERAL_VALUE = re.compile(r"^(True|False|None|-?\d+(\.\d+)?|[rbu]?['\"].*['\"]|\{\}|\[\]|\(\)|[A-Z][A-Z0-9_]*)$", re.S)
 LOG_CALL = re.compile(r"^(print|(self\.)?_?(log|logger|LOG|LOGGER|logging)\.\w+)\(", re.S)
 # Iterables that do no work of their own: names, ranges, ordering/wrapping builtins, dict views.
-ITERABLE = re.compile(r"^[\w.]+$|^range\([\w.\s,+*-]*\)$|^(sorted|list|reversed|enumerate|set|tuple|zip)\([\w.\s,]*\)$|"
-                      r"^[\w.]+\.(items|keys|values)\(\)$")
+ITERABLE = re.compile(
+    r"^[\w.]+$|^range\([\w.\s,+*-]*\)$|^(sorted|list|reversed|enumerate|set|tuple|zip)\([\w.\s,]*\)$|"
+    r"^[\w.]+\.(items|keys|values)\(\)$"
+)
 
 
 def _literal(ctx: FileContext, node) -> bool:
@@ -30,8 +33,11 @@ def _literal(ctx: FileContext, node) -> bool:
     if node is None:
         return False
     if node.type == "dictionary":
-        return all(p.type == "pair" and _literal(ctx, p.child_by_field_name("key")) and _literal(ctx, p.child_by_field_name("value"))
-                   for p in node.named_children if p.type != "comment")
+        return all(
+            p.type == "pair" and _literal(ctx, p.child_by_field_name("key")) and _literal(ctx, p.child_by_field_name("value"))
+            for p in node.named_children
+            if p.type != "comment"
+        )
     if node.type in ("list", "tuple", "set"):
         return all(_literal(ctx, c) for c in node.named_children if c.type != "comment")
     return is_constant(ctx, node)
@@ -63,9 +69,12 @@ def _pretends(ctx: FileContext, stmts, sleeps: list) -> bool:
             sleeps.append(s)
         elif LOG_CALL.match(t):
             continue
-        elif expr.type == "assignment" and expr.child_by_field_name("right") is not None and \
-                LITERAL_VALUE.match(text(ctx, expr.child_by_field_name("right")).strip()) and \
-                expr.child_by_field_name("left").type in ("identifier", "subscript", "attribute"):
+        elif (
+            expr.type == "assignment"
+            and expr.child_by_field_name("right") is not None
+            and LITERAL_VALUE.match(text(ctx, expr.child_by_field_name("right")).strip())
+            and expr.child_by_field_name("left").type in ("identifier", "subscript", "attribute")
+        ):
             continue
         else:
             return False
@@ -117,8 +126,10 @@ SHRINK = frozenset({"remove", "discard", "pop", "popitem", "clear", "popleft", "
 EMPTY_COLLECTION = re.compile(r"^(set|dict|list|defaultdict|OrderedDict|Counter|deque)\((?!.*maxlen).*\)$|^\{\}$|^\[\]$", re.S)
 # memo tables and lookups keyed by a small domain (platform facts, formats, types) and UPPER_CASE
 # module registries are bounded by the program, not by traffic
-BOUNDED_NAME = re.compile(r"(?i)(cache|caches|memo|locks?|map|mapping|table|lookup|index|types|classes|funcs|"
-                          r"functions|validators|formats|codecs|converters|adapters|aliases|names)$")
+BOUNDED_NAME = re.compile(
+    r"(?i)(cache|caches|memo|locks?|map|mapping|table|lookup|index|types|classes|funcs|"
+    r"functions|validators|formats|codecs|converters|adapters|aliases|names)$"
+)
 REGISTRY_NAME = re.compile(r"(?i)handler|subscriber|listener|callback|plugin|registry|registr|hook|route|command|strateg")
 
 
@@ -149,8 +160,9 @@ def module_collection_grows(ctx: FileContext) -> Iterable[Hit]:
     if not re.search(r"\.(add|append|extend|update|setdefault|appendleft)\(|\]\s*=", ctx.text):
         return
     root = ctx.tree.root_node
-    bodies = [(n.start_byte, n.end_byte) for n in root.named_children
-              if n.type in ("function_definition", "class_definition", "decorated_definition")]
+    bodies = [
+        (n.start_byte, n.end_byte) for n in root.named_children if n.type in ("function_definition", "class_definition", "decorated_definition")
+    ]
     for stmt in root.named_children:
         if stmt.type != "expression_statement" or not stmt.named_children or stmt.named_children[0].type != "assignment":
             continue
@@ -159,8 +171,12 @@ def module_collection_grows(ctx: FileContext) -> Iterable[Hit]:
         if left is None or right is None or left.type != "identifier":
             continue
         name = text(ctx, left)
-        if REGISTRY_NAME.search(name) or BOUNDED_NAME.search(name) or name.strip("_").isupper() \
-                or not EMPTY_COLLECTION.match(text(ctx, right).strip()):
+        if (
+            REGISTRY_NAME.search(name)
+            or BOUNDED_NAME.search(name)
+            or name.strip("_").isupper()
+            or not EMPTY_COLLECTION.match(text(ctx, right).strip())
+        ):
             continue
         uses = [m for m in re.finditer(rf"(?<![\w.]){re.escape(name)}\b(\s*\.\s*(\w+)|\s*\[[^\]]*\]\s*=(?!=)|)", ctx.text)]
         kinds = []
@@ -174,8 +190,8 @@ def module_collection_grows(ctx: FileContext) -> Iterable[Hit]:
             elif m.group(1).strip().endswith("="):
                 kinds.append("grow")
             else:
-                after = ctx.text[m.end(): m.end() + 3]
-                before = ctx.text[max(0, m.start() - 12): m.start()]
+                after = ctx.text[m.end() : m.end() + 3]
+                before = ctx.text[max(0, m.start() - 12) : m.start()]
                 if re.search(r"\bdel\s+$", before) or re.match(r"\s*=[^=]", after) or "global" in before:
                     kinds.append("shrink")
                 elif re.search(r"[(,]\s*$", before) and not re.search(r"\b(in|len|not)\s*\(?\s*$", before):

@@ -1,4 +1,5 @@
 """Python secret handling: non-constant-time comparisons, weak hashes, secrets in logs."""
+
 from __future__ import annotations
 
 import re
@@ -26,8 +27,7 @@ from dwagent.tools.syntax.tree import (
     text,
 )
 
-SECRET_CONTEXT = frozenset({"token", "api", "apikey", "secret", "signature", "hmac", "password", "auth",
-                            "credential", "webhook", "key", "otp"})
+SECRET_CONTEXT = frozenset({"token", "api", "apikey", "secret", "signature", "hmac", "password", "auth", "credential", "webhook", "key", "otp"})
 TRIVIAL = re.compile(r"^(None|True|False|-?\d+|[rbuf]*['\"].*['\"]|len\(.*\)|\w+\.__class__)$", re.S)
 
 
@@ -48,10 +48,40 @@ def _name(ctx: FileContext, node) -> str:
     return ""
 
 
-TOKEN_QUALIFIERS = frozenset({"access", "auth", "api", "bearer", "refresh", "session", "reset", "csrf", "secret",
-                              "jwt", "id", "invite", "verification", "expected", "provided", "presented",
-                              "admin", "master", "service", "shared", "webhook", "client", "root", "internal",
-                              "bot", "deploy", "personal", "install", "management", "operator"})
+TOKEN_QUALIFIERS = frozenset(
+    {
+        "access",
+        "auth",
+        "api",
+        "bearer",
+        "refresh",
+        "session",
+        "reset",
+        "csrf",
+        "secret",
+        "jwt",
+        "id",
+        "invite",
+        "verification",
+        "expected",
+        "provided",
+        "presented",
+        "admin",
+        "master",
+        "service",
+        "shared",
+        "webhook",
+        "client",
+        "root",
+        "internal",
+        "bot",
+        "deploy",
+        "personal",
+        "install",
+        "management",
+        "operator",
+    }
+)
 
 
 def _python_secret(name: str) -> bool:
@@ -95,15 +125,17 @@ def timing_compare(ctx: FileContext) -> Iterable[Hit]:
             continue  # `token == Punctuation`: a lexer token compared with a class/constant
         names = [_name(ctx, k) for k in kids]
         if any(n and _python_secret(n) for n in names) or (
-            all(k.type == "identifier" for k in kids) and _function_words(ctx, cmp) & SECRET_CONTEXT
+            all(k.type == "identifier" for k in kids)
+            and _function_words(ctx, cmp) & SECRET_CONTEXT
             and _function_words(ctx, cmp) & {"check", "verify", "validate", "is", "authenticate", "matches"}
         ):
             yield hit(cmp, f"`{text(ctx, cmp)[:80]}` compares a secret with `{ops[0]}`; use hmac.compare_digest", max_lines=1)
 
 
 WEAK = {"md5": "MD5", "sha1": "SHA-1"}
-NON_SECURITY = frozenset({"etag", "cache", "checksum", "dedup", "dedupe", "bucket", "shard", "partition",
-                          "fingerprint", "content", "gravatar", "chunk", "stable"})
+NON_SECURITY = frozenset(
+    {"etag", "cache", "checksum", "dedup", "dedupe", "bucket", "shard", "partition", "fingerprint", "content", "gravatar", "chunk", "stable"}
+)
 
 
 WEBSOCKET_ACCEPT_GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11"  # RFC 6455 accept key = SHA-1(key + GUID)
@@ -173,8 +205,13 @@ def weak_hash(ctx: FileContext) -> Iterable[Hit]:
         if _mandated_or_reduced(ctx, call):
             continue
         if words & {"password", "passwd", "pwd", "token", "signature", "secret", "key", "hmac", "sign"}:
-            yield hit(call, f"{algo} protects a security value; use hashlib.scrypt/bcrypt/argon2 or SHA-256+HMAC",
-                      severity="high", confidence="high", max_lines=1)
+            yield hit(
+                call,
+                f"{algo} protects a security value; use hashlib.scrypt/bcrypt/argon2 or SHA-256+HMAC",
+                severity="high",
+                confidence="high",
+                max_lines=1,
+            )
         else:
             yield hit(call, f"{algo} is a broken hash; use SHA-256 or better", max_lines=1)
 
@@ -199,8 +236,7 @@ def _produced(ctx: FileContext, value) -> bool:
     if value.type == "binary_operator" and text(ctx, value.children[1]) == "+":
         return _produced(ctx, value.child_by_field_name("left")) or _produced(ctx, value.child_by_field_name("right"))
     if value.type == "string":
-        return any(_produced(ctx, c.child_by_field_name("expression")) for c in value.named_children
-                   if c.type == "interpolation")
+        return any(_produced(ctx, c.child_by_field_name("expression")) for c in value.named_children if c.type == "interpolation")
     if value.type != "call":
         return False
     if call_name(ctx, value)[1] in ("str", "bytes", "decode", "hex"):
@@ -221,8 +257,15 @@ def _secret_values(ctx: FileContext, node) -> list[str]:
             continue
         if n.type == "call":
             continue  # mask(token), len(token), hash(token) are not the secret itself
-        if n.type in ("string", "interpolation", "binary_operator", "argument_list", "parenthesized_expression",
-                      "keyword_argument", "concatenated_string"):
+        if n.type in (
+            "string",
+            "interpolation",
+            "binary_operator",
+            "argument_list",
+            "parenthesized_expression",
+            "keyword_argument",
+            "concatenated_string",
+        ):
             stack.extend(n.named_children)
     return sorted(set(out))
 

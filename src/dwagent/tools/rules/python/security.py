@@ -1,4 +1,5 @@
 """Python security rules: shell commands, unsafe deserialization, TLS bypass, secrets, SQL."""
+
 from __future__ import annotations
 
 import re
@@ -58,15 +59,20 @@ def shell_command(ctx: FileContext) -> Iterable[Hit]:
         cmd = args[0] if args else keyword(ctx, call, "args") or keyword(ctx, call, "cmd")
         if cmd is None:
             continue
-        shell = (obj.split(".")[-1], name) in ALWAYS_SHELL or (
-            name in SUBPROCESS_FUNCS and text(ctx, keyword(ctx, call, "shell")) == "True"
-        )
+        shell = (obj.split(".")[-1], name) in ALWAYS_SHELL or (name in SUBPROCESS_FUNCS and text(ctx, keyword(ctx, call, "shell")) == "True")
         value = local_value(ctx, cmd) or cmd  # `command = f"tar {shlex.quote(x)}"` then run(command)
         if shell and not is_constant(ctx, value) and not (value.type == "string" and not built_from_input(ctx, value)):
-            yield from report(ctx, flows_for(ctx), Site(call, cmd, name), "command", high="high", min_trust="unknown",
-                              raise_lower=True,
-                              message=f"`{obj + '.' if obj else ''}{name}` runs a shell command built from "
-                                      f"`{text(ctx, cmd)[:60]}`", fix="pass an argument list without shell=True")
+            yield from report(
+                ctx,
+                flows_for(ctx),
+                Site(call, cmd, name),
+                "command",
+                high="high",
+                min_trust="unknown",
+                raise_lower=True,
+                message=f"`{obj + '.' if obj else ''}{name}` runs a shell command built from `{text(ctx, cmd)[:60]}`",
+                fix="pass an argument list without shell=True",
+            )
 
 
 UNSAFE_LOADERS = ("Loader", "UnsafeLoader", "FullLoader")
@@ -107,8 +113,26 @@ def unsafe_deserialization(ctx: FileContext) -> Iterable[Hit]:
             yield hit(call, f"`{mod}.{name}` deserializes arbitrary objects", max_lines=2)
 
 
-HTTP_FUNCS = frozenset({"get", "post", "put", "delete", "patch", "head", "options", "request", "send", "stream",
-                        "Client", "AsyncClient", "Session", "urlopen", "TCPConnector", "ClientSession"})
+HTTP_FUNCS = frozenset(
+    {
+        "get",
+        "post",
+        "put",
+        "delete",
+        "patch",
+        "head",
+        "options",
+        "request",
+        "send",
+        "stream",
+        "Client",
+        "AsyncClient",
+        "Session",
+        "urlopen",
+        "TCPConnector",
+        "ClientSession",
+    }
+)
 
 
 @file_rule(
@@ -157,8 +181,7 @@ def tls_verification_off(ctx: FileContext) -> Iterable[Hit]:
 def _guarded(ctx: FileContext, node, message: str, max_lines: int) -> Hit:
     """The bypass finding with severity from its guard, read with polarity (see DWA-403)."""
     sev, why, props = guard_severity(bypass_guard(ctx, node), "critical")
-    return hit(node, message + ("" if why == " unconditionally" else why), severity=sev, max_lines=max_lines,
-               properties=props)
+    return hit(node, message + ("" if why == " unconditionally" else why), severity=sev, max_lines=max_lines, properties=props)
 
 
 ENV_LOOKUPS = frozenset({"os.environ.get", "environ.get", "os.getenv", "getenv", "os.environ.setdefault"})
@@ -293,5 +316,13 @@ def sql_built(ctx: FileContext) -> Iterable[Hit]:
             sql = _local_value(ctx, sql, call.start_byte) or sql
         source = built_from_input(ctx, sql)
         if source:
-            yield from report(ctx, flows_for(ctx), Site(call, args[0], name), "sql", high="high", min_trust="unknown",
-                              message=f"SQL for `{name}` is built from `{source[:60]}`", fix="pass parameters instead")
+            yield from report(
+                ctx,
+                flows_for(ctx),
+                Site(call, args[0], name),
+                "sql",
+                high="high",
+                min_trust="unknown",
+                message=f"SQL for `{name}` is built from `{source[:60]}`",
+                fix="pass parameters instead",
+            )

@@ -1,5 +1,6 @@
 """Python stubs: a function named for a security check, an effect or a transform whose whole body
 says yes (`return True`) or hands its input back unchanged."""
+
 from __future__ import annotations
 
 import re
@@ -9,24 +10,31 @@ from dwagent.tools.parse.context import FileContext
 from dwagent.tools.rules.registry import Hit, file_rule
 from dwagent.tools.syntax.tree import ancestor, line, nodes, text
 
-CHECK_NAME = re.compile(r"^_*(validate|verify|authorize|authorise|authenticate|check|is_valid|is_authori[sz]ed|"
-                        r"is_authenticated|has_permission|has_access|can_access|is_allowed|is_permitted)(_|$)")
-EFFECT_NAME = re.compile(r"^_*(save|write|persist|store|upload|send|publish|replicate|backup|delete|remove|purge|"
-                         r"archive|commit|charge|refund|transfer|notify|dispatch|enqueue|submit)(_|$)")
-TRANSFORM_NAME = re.compile(r"^_*(encrypt|decrypt|compress|decompress|sign|hash|sanitize|sanitise|redact|mask|scrub|"
-                            r"escape|anonymi[sz]e|obfuscate)(_|$)")
+CHECK_NAME = re.compile(
+    r"^_*(validate|verify|authorize|authorise|authenticate|check|is_valid|is_authori[sz]ed|"
+    r"is_authenticated|has_permission|has_access|can_access|is_allowed|is_permitted)(_|$)"
+)
+EFFECT_NAME = re.compile(
+    r"^_*(save|write|persist|store|upload|send|publish|replicate|backup|delete|remove|purge|"
+    r"archive|commit|charge|refund|transfer|notify|dispatch|enqueue|submit)(_|$)"
+)
+TRANSFORM_NAME = re.compile(
+    r"^_*(encrypt|decrypt|compress|decompress|sign|hash|sanitize|sanitise|redact|mask|scrub|"
+    r"escape|anonymi[sz]e|obfuscate)(_|$)"
+)
 SECURITY_TRANSFORM = re.compile(r"^_*(encrypt|decrypt|sign|hash|sanitize|sanitise|redact|mask|scrub|escape|anonymi[sz]e)")
 SUCCESS = re.compile(r"^return\s+(True|\{\s*['\"](ok|success|valid)['\"]\s*:\s*True\s*\})$")
-INERT_CLASS = re.compile(r"^(Null|NoOp|Noop|Nop|Fake|Stub|Mock|Dummy|Disabled|Passthrough|PassThrough|Identity|Plain|"
-                         r"InMemory|Memory|Console|Debug)|(Base|Interface|Mixin|Protocol|ABC|Abstract)$")
+INERT_CLASS = re.compile(
+    r"^(Null|NoOp|Noop|Nop|Fake|Stub|Mock|Dummy|Disabled|Passthrough|PassThrough|Identity|Plain|"
+    r"InMemory|Memory|Console|Debug)|(Base|Interface|Mixin|Protocol|ABC|Abstract)$"
+)
 LOGGING = re.compile(r"^(_?log\w*|logger|logging|print)\b")
 
 
 def _body_statements(ctx: FileContext, func) -> list:
     body = func.child_by_field_name("body")
     stmts = [s for s in body.named_children if s.type != "comment"] if body is not None else []
-    if stmts and stmts[0].type == "expression_statement" and stmts[0].named_children \
-            and stmts[0].named_children[0].type == "string":
+    if stmts and stmts[0].type == "expression_statement" and stmts[0].named_children and stmts[0].named_children[0].type == "string":
         stmts = stmts[1:]  # docstring
     return stmts
 
@@ -43,8 +51,11 @@ def _params(ctx: FileContext, func) -> list[str]:
 
 def _abstract(ctx: FileContext, func) -> bool:
     holder = func.parent
-    if holder is not None and holder.type == "decorated_definition" and any(
-            re.search(r"abstract|overload", text(ctx, d)) for d in holder.named_children if d.type == "decorator"):
+    if (
+        holder is not None
+        and holder.type == "decorated_definition"
+        and any(re.search(r"abstract|overload", text(ctx, d)) for d in holder.named_children if d.type == "decorator")
+    ):
         return True
     cls = ancestor(func, ("class_definition",))
     if cls is None:
@@ -93,9 +104,16 @@ def stub_function(ctx: FileContext) -> Iterable[Hit]:
             m = re.fullmatch(r"return (\w+)", last)
             if m and m.group(1) in params:
                 high = bool(SECURITY_TRANSFORM.match(name))
-                yield Hit(line(func), line(func), f"`{name}` returns its input `{m.group(1)}` unchanged: the "
-                                                  f"transform is a stub", severity="high" if high else None)
+                yield Hit(
+                    line(func),
+                    line(func),
+                    f"`{name}` returns its input `{m.group(1)}` unchanged: the transform is a stub",
+                    severity="high" if high else None,
+                )
         elif SUCCESS.match(last):
-            yield Hit(line(func), line(func), f"`{name}` always returns success: the "
-                                              f"{'check' if check else 'operation'} is a stub",
-                      severity="high" if check else None)
+            yield Hit(
+                line(func),
+                line(func),
+                f"`{name}` always returns success: the {'check' if check else 'operation'} is a stub",
+                severity="high" if check else None,
+            )

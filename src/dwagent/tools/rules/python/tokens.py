@@ -1,4 +1,5 @@
 """Python tokens: JWTs decoded without verifying their signature."""
+
 from __future__ import annotations
 
 import re
@@ -35,6 +36,9 @@ def jwt_unverified(ctx: FileContext) -> Iterable[Hit]:
             continue
         options = text(ctx, keyword(ctx, call, "options"))
         algorithms = text(ctx, keyword(ctx, call, "algorithms"))
-        if re.search(r"['\"]verify_signature['\"]\s*:\s*False", options) or text(ctx, keyword(ctx, call, "verify")) == "False" \
-                or re.search(r"(?i)['\"]none['\"]", algorithms):
+        if (
+            re.search(r"['\"]verify_signature['\"]\s*:\s*False", options)
+            or text(ctx, keyword(ctx, call, "verify")) == "False"
+            or re.search(r"(?i)['\"]none['\"]", algorithms)
+        ):
             yield hit(call, "JWT signature is not verified: the token can be forged", max_lines=2)

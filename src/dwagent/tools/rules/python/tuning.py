@@ -1,4 +1,5 @@
 """Python: timeouts, retry counts and pool/batch sizes passed as inline literals."""
+
 from __future__ import annotations
 
 import re
@@ -8,19 +9,52 @@ from dwagent.tools.parse.context import FileContext
 from dwagent.tools.rules.registry import Hit, file_rule
 from dwagent.tools.syntax.tree import ancestor, hit, nodes, text
 
-TIME_KEYWORDS = frozenset({
-    "timeout", "connect_timeout", "read_timeout", "write_timeout", "pool_timeout", "request_timeout",
-    "socket_timeout", "command_timeout", "poll_interval", "retry_delay", "backoff", "backoff_factor",
-})
-COUNT_KEYWORDS = frozenset({
-    "max_workers", "workers", "num_workers", "n_workers", "processes", "pool_size", "max_pool_size",
-    "pool_maxsize", "pool_connections", "max_connections", "max_overflow", "concurrency", "max_concurrency",
-    "batch_size", "max_retries", "retries", "max_attempts", "attempts", "retry_count", "prefetch_count",
-})
+TIME_KEYWORDS = frozenset(
+    {
+        "timeout",
+        "connect_timeout",
+        "read_timeout",
+        "write_timeout",
+        "pool_timeout",
+        "request_timeout",
+        "socket_timeout",
+        "command_timeout",
+        "poll_interval",
+        "retry_delay",
+        "backoff",
+        "backoff_factor",
+    }
+)
+COUNT_KEYWORDS = frozenset(
+    {
+        "max_workers",
+        "workers",
+        "num_workers",
+        "n_workers",
+        "processes",
+        "pool_size",
+        "max_pool_size",
+        "pool_maxsize",
+        "pool_connections",
+        "max_connections",
+        "max_overflow",
+        "concurrency",
+        "max_concurrency",
+        "batch_size",
+        "max_retries",
+        "retries",
+        "max_attempts",
+        "attempts",
+        "retry_count",
+        "prefetch_count",
+    }
+)
 LEVEL_KEYWORDS = frozenset({"compresslevel", "level", "preset", "compression_level"})
 # Calls whose level argument is a compression level (gzip/zlib/bz2/lzma/zstandard/zipfile/tarfile).
-COMPRESSOR = re.compile(r"(?i)^(gzip|zlib|bz2|lzma|zstd|zstandard|zipfile|tarfile|brotli|lz4(\.frame)?)\.|"
-                        r"^(GzipFile|ZipFile|BZ2File|LZMAFile|ZstdCompressor|compressobj)$|^(\w+\.)?(compress|open)$")
+COMPRESSOR = re.compile(
+    r"(?i)^(gzip|zlib|bz2|lzma|zstd|zstandard|zipfile|tarfile|brotli|lz4(\.frame)?)\.|"
+    r"^(GzipFile|ZipFile|BZ2File|LZMAFile|ZstdCompressor|compressobj)$|^(\w+\.)?(compress|open)$"
+)
 # A configured compression level read somewhere in the file.
 CONFIGURED_LEVEL = re.compile(r"(?i)\b_?(config|cfg|conf|settings|options|opts)\.\w*(level|compression|preset)")
 # Names that hold the configuration a literal should have come from.
@@ -86,8 +120,7 @@ def inline_tuning(ctx: FileContext) -> Iterable[Hit]:
     read from names (`timeout=TIMEOUT`, `timeout=config.timeout`), zero/one/negative counts,
     module-level code (the module's own settings), and test code.
     """
-    if not re.search(r"timeout|workers|retries|attempts|pool|batch_size|concurrency|backoff|processes|interval|level|preset",
-                     ctx.text):
+    if not re.search(r"timeout|workers|retries|attempts|pool|batch_size|concurrency|backoff|processes|interval|level|preset", ctx.text):
         return
     time_configured = bool(CONFIGURED_TIME.search(ctx.text))
     level_configured = bool(CONFIGURED_LEVEL.search(ctx.text))
@@ -105,5 +138,6 @@ def inline_tuning(ctx: FileContext) -> Iterable[Hit]:
             continue
         config = _config_in_scope(ctx, func)
         where = f" although `{config}` is in scope" if config else ""
-        yield hit(kw, f"`{text(ctx, kw)}` is a hard-coded literal{where}; read it from configuration",
-                  confidence="high" if config else None, max_lines=1)
+        yield hit(
+            kw, f"`{text(ctx, kw)}` is a hard-coded literal{where}; read it from configuration", confidence="high" if config else None, max_lines=1
+        )

@@ -1,5 +1,6 @@
 """Python web-facing rules: names joined into paths without containment, routes without the
 authentication their siblings have."""
+
 from __future__ import annotations
 
 import re
@@ -41,12 +42,19 @@ def _params(ctx: FileContext, func) -> set[str]:
     return out
 
 
-WEB_FRAMEWORK = re.compile(r"^\s*(from|import)\s+(flask|fastapi|django|starlette|aiohttp|bottle|tornado|sanic|falcon|"
-                           r"quart|werkzeug|pyramid)\b", re.M)
-NAME_PARAM = re.compile(r"(?i)(file_?name|upload\w*|attachment\w*|object_?name|blob_?name|blob_?key|object_?key|"
-                        r"download\w*|document_?name|^key|_key$|^name$|^filename$|^path$|user_path|rel_?path|relative\w*)$")
-PATHISH_LEFT = re.compile(r"(?i)(^|[._])(root|dir|directory|folder|base|base_dir|basedir|home|storage|upload_dir|"
-                          r"uploads|media_root|static_root)$")
+WEB_FRAMEWORK = re.compile(
+    r"^\s*(from|import)\s+(flask|fastapi|django|starlette|aiohttp|bottle|tornado|sanic|falcon|"
+    r"quart|werkzeug|pyramid)\b",
+    re.M,
+)
+NAME_PARAM = re.compile(
+    r"(?i)(file_?name|upload\w*|attachment\w*|object_?name|blob_?name|blob_?key|object_?key|"
+    r"download\w*|document_?name|^key|_key$|^name$|^filename$|^path$|user_path|rel_?path|relative\w*)$"
+)
+PATHISH_LEFT = re.compile(
+    r"(?i)(^|[._])(root|dir|directory|folder|base|base_dir|basedir|home|storage|upload_dir|"
+    r"uploads|media_root|static_root)$"
+)
 
 
 def _carries(ctx: FileContext, node, params: set[str]) -> str:
@@ -109,16 +117,27 @@ def path_join(ctx: FileContext) -> Iterable[Hit]:
         source = next((s for s in (_carries(ctx, p, params) for p in parts) if s), "")
         if source and not PATH_GUARD.search(text(ctx, func)):
             part = next(p for p in parts if _carries(ctx, p, params))
-            yield from report(ctx, flows_for(ctx), Site(node, part, "path join"), "path", high="high",
-                              min_trust="unknown", max_lines=1,
-                              message=f"`{source}` is joined into a path without a containment check")
+            yield from report(
+                ctx,
+                flows_for(ctx),
+                Site(node, part, "path join"),
+                "path",
+                high="high",
+                min_trust="unknown",
+                max_lines=1,
+                message=f"`{source}` is joined into a path without a containment check",
+            )
 
 
 ROUTE = re.compile(r"^@\w[\w.]*\.(route|get|post|put|delete|patch|api_route|websocket)\(")
-AUTH_DECORATOR = re.compile(r"(?i)^@[\w.]*(login_required|require\w*|auth\w*|token\w*|permission\w*|jwt\w*|"
-                            r"protected|authenticated|roles?_required|admin_required|api_key\w*)")
-PUBLIC_PATH = re.compile(r"(?i)/(health\w*|live\w*|ready\w*|ping|metrics|status|version|login|logout|signin|"
-                         r"signup|register|\.well-known|swagger|openapi|docs|favicon|static)\b")
+AUTH_DECORATOR = re.compile(
+    r"(?i)^@[\w.]*(login_required|require\w*|auth\w*|token\w*|permission\w*|jwt\w*|"
+    r"protected|authenticated|roles?_required|admin_required|api_key\w*)"
+)
+PUBLIC_PATH = re.compile(
+    r"(?i)/(health\w*|live\w*|ready\w*|ping|metrics|status|version|login|logout|signin|"
+    r"signup|register|\.well-known|swagger|openapi|docs|favicon|static)\b"
+)
 AUTH_DEPENDENCY = re.compile(r"(?i)Depends\(\s*[\w.]*(auth|user|token|api_key|current|verify|require|security)")
 
 
@@ -147,9 +166,9 @@ def unauthenticated_route(ctx: FileContext) -> Iterable[Hit]:
         if any(ROUTE.match(x) for x in decorators):
             func = d.child_by_field_name("definition")
             authed = any(AUTH_DECORATOR.match(x) for x in decorators) or bool(
-                AUTH_DEPENDENCY.search(text(ctx, func.child_by_field_name("parameters"))))
-            path = next((m.group(1) for x in decorators if ROUTE.match(x)
-                         for m in [re.search(r"\(\s*[rf]?['\"]([^'\"]*)", x)] if m), "")
+                AUTH_DEPENDENCY.search(text(ctx, func.child_by_field_name("parameters")))
+            )
+            path = next((m.group(1) for x in decorators if ROUTE.match(x) for m in [re.search(r"\(\s*[rf]?['\"]([^'\"]*)", x)] if m), "")
             routes.append((func, authed, path))
     if not any(a for _, a, _ in routes):
         return
@@ -159,18 +178,21 @@ def unauthenticated_route(ctx: FileContext) -> Iterable[Hit]:
         body = text(ctx, func.child_by_field_name("body"))
         if authed or re.search(r"abort\(\s*40[13]|status_code\s*=\s*40[13]|HTTP_40[13]|Unauthorized|Forbidden", body):
             continue
-        params = [text(ctx, p.child_by_field_name("name") or p) .split(":")[0].strip()
-                  for p in func.child_by_field_name("parameters").named_children]
+        params = [text(ctx, p.child_by_field_name("name") or p).split(":")[0].strip() for p in func.child_by_field_name("parameters").named_children]
         if checks_credential(body, params):
             continue  # a capability URL: the token in the request is the credential, checked here
         name = func.child_by_field_name("name")
         yield Hit(line(name), line(name), f"route `{text(ctx, name)}` has no authentication, unlike its sibling routes")
 
 
-ROLE_AUTH = re.compile(r"(?i)(require_?roles?|roles?_required|permission_required|has_permission|require_permission|"
-                       r"admin_required|require_scope|scopes\s*=|require_admin)\s*\(?")
-BASIC_AUTH = re.compile(r"(?i)(login_required|current_user|get_current_user|authenticated|require_user|jwt_required|"
-                        r"require_token|auth_required)")
+ROLE_AUTH = re.compile(
+    r"(?i)(require_?roles?|roles?_required|permission_required|has_permission|require_permission|"
+    r"admin_required|require_scope|scopes\s*=|require_admin)\s*\(?"
+)
+BASIC_AUTH = re.compile(
+    r"(?i)(login_required|current_user|get_current_user|authenticated|require_user|jwt_required|"
+    r"require_token|auth_required)"
+)
 STATE_VERBS = re.compile(r"^@\w[\w.]*\.(post|put|delete|patch)\(|methods\s*=\s*\[[^\]]*(POST|PUT|DELETE|PATCH)")
 
 
@@ -206,8 +228,7 @@ def roleless_route(ctx: FileContext) -> Iterable[Hit]:
         head = " ".join(decorators) + " " + text(ctx, func.child_by_field_name("parameters"))
         kind = "role" if ROLE_AUTH.search(head) else "basic" if BASIC_AUTH.search(head) else ""
         route = " ".join(x for x in decorators if ROUTE.match(x)) + " " + text(ctx, func.child_by_field_name("name"))
-        changes = any(STATE_VERBS.search(x) for x in decorators) and (
-            not re.search(r"\.post\(|POST", route) or bool(PRIVILEGED_ACTION.search(route)))
+        changes = any(STATE_VERBS.search(x) for x in decorators) and (not re.search(r"\.post\(|POST", route) or bool(PRIVILEGED_ACTION.search(route)))
         if changes and SELF_SERVICE_PATH.search(" ".join(x for x in decorators if ROUTE.match(x))):
             changes = False  # `/me/...` with no id in the path: the caller can only reach their own data
         routes.append((func, kind, changes))
@@ -216,5 +237,6 @@ def roleless_route(ctx: FileContext) -> Iterable[Hit]:
     for func, kind, changes in routes:
         if kind == "basic" and changes:
             name = func.child_by_field_name("name")
-            yield Hit(line(name), line(name), f"route `{text(ctx, name)}` changes state with only a signed-in user, "
-                                              "while sibling routes require a role")
+            yield Hit(
+                line(name), line(name), f"route `{text(ctx, name)}` changes state with only a signed-in user, while sibling routes require a role"
+            )

@@ -1,4 +1,5 @@
 """Python XML parsing that expands entities (billion laughs, external entities)."""
+
 from __future__ import annotations
 
 from typing import Iterable
@@ -33,8 +34,9 @@ def xml_entities(ctx: FileContext) -> Iterable[Hit]:
     for call in nodes(ctx, "call"):
         obj, name = call_name(ctx, call)
         if name == "XMLParser":
-            bad = [k for k, v in (("load_dtd", "True"), ("no_network", "False"), ("resolve_entities", "True"))
-                   if text(ctx, keyword(ctx, call, k)) == v]
+            bad = [
+                k for k, v in (("load_dtd", "True"), ("no_network", "False"), ("resolve_entities", "True")) if text(ctx, keyword(ctx, call, k)) == v
+            ]
             if bad:
                 yield hit(call, f"XML parser with {', '.join(bad)} resolves external entities", max_lines=2)
         elif name == "setFeature" and "feature_external" in text(ctx, call) and text(ctx, call).rstrip(") ").endswith("True"):
