@@ -98,8 +98,8 @@ def settings_file(cwd: Path | None = None) -> tuple[dict[str, Any], Path | None]
             data = tomllib.loads(path.read_text(encoding="utf-8"))
         except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
             raise UsageError(f"cannot read {path}: {exc}", "fix the TOML syntax or remove the file") from exc
-        tool = data.get("tool") if isinstance(data.get("tool"), dict) else {}
-        table = tool.get("dwagent")
+        tool = data.get("tool")
+        table = tool.get("dwagent") if isinstance(tool, dict) else None
         if table is None and name == "dwagent.toml":
             table = {k: v for k, v in data.items() if k != "tool"}
         if not isinstance(table, dict) or not table:
@@ -178,7 +178,7 @@ def resolve_settings(
     return Effective(values, origins)
 
 
-def command_settings(ctx, params: dict[str, Any]) -> dict[str, Any]:
+def command_settings(ctx: Any, params: dict[str, Any]) -> dict[str, Any]:
     """For a typer command: its parameters with every setting it has resolved by precedence.
     `ctx` is the click/typer context (it knows which options were typed on the command line)."""
     given, defaults = {}, {}

@@ -48,7 +48,8 @@ def interrupt_at(root: Path, work: Path, stage: str, sig: int) -> subprocess.Pop
     assert proc.stderr is not None
     for line in proc.stderr:
         seen.append(line)
-        if line.strip() == f"▶ {stage}":
+        # a fanned-out stage announces each of its tasks (`▶ flow_tracer.write`): the first one counts
+        if line.strip() == f"▶ {stage}" or line.strip().startswith(f"▶ {stage}."):
             proc.send_signal(sig)
             break
     rest = proc.stderr.read()
