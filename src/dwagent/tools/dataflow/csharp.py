@@ -32,12 +32,11 @@ from dwagent.tools.dataflow.csharp_support import (
     _short,
     _splice,
 )
-from dwagent.tools.dataflow.flow import Hop, Origin, merge
+from dwagent.tools.dataflow.flow import Hop, MemoisedFlows, Origin, merge
 from dwagent.tools.dataflow.model import load_model
 from dwagent.tools.parse.context import FileContext
 from dwagent.tools.syntax.tree import arguments, const_names, interpolations, line, name_of, nodes, text, unwrap
 
-MAX_DEPTH = 14
 LITERALS = frozenset(
     {
         "string_literal",
@@ -57,7 +56,7 @@ LITERALS = frozenset(
 )
 
 
-class CSharpFlows(_Names, _Members):
+class CSharpFlows(_Names, _Members, MemoisedFlows):
     """Data-flow questions about one C# file."""
 
     def __init__(self, ctx: FileContext):
@@ -83,24 +82,8 @@ class CSharpFlows(_Names, _Members):
     def _enums(self) -> frozenset[str]:
         return frozenset(re.findall(r"\benum\s+(\w+)", self.ctx.text))
 
-    # ---- public ---------------------------------------------------------------------------------
-    def origins(self, expr, category: str = "all") -> tuple[Origin, ...]:
-        """Origins that may reach `expr` for a sink of `category` (sanitisers of it applied)."""
-        if expr is None:
-            return ()
-        expr = unwrap(expr)
-        key = (expr.start_byte, expr.end_byte, expr.type, category)
-        if key in self._memo:
-            return self._memo[key]
-        if key in self._active or len(self._active) > MAX_DEPTH:
-            return ()
-        self._active.add(key)
-        try:
-            found = merge(self._eval(expr, category))
-        finally:
-            self._active.discard(key)
-        self._memo[key] = found
-        return found
+    def _unwrap(self, expr):
+        return unwrap(expr)
 
     def hop(self, node, note: str) -> Hop:
         """A hop at `node`'s statement, noting what happens there."""

@@ -125,3 +125,38 @@ def grade(origins, *, high: str = "high", identifiers_matter: bool = False, rais
     if best.trust == "unknown":
         return Verdict("medium" if not best.identifier else "low", "low", f"{words} `{best.label}`", best)
     return Verdict("low", "low", f"configuration-controlled: {words} `{best.label}`", best)
+
+
+class MemoisedFlows:
+    """`origins()` shared by the per-language flow classes: memoised per (node span, type, sink
+    category), with a recursion guard so a cycle of definitions ends (bounded by MAX_DEPTH). A
+    subclass sets `_memo`/`_active` and implements `_eval(expr, category)`; `_unwrap` strips the
+    language's parentheses."""
+
+    MAX_DEPTH = 14
+    _memo: dict[tuple, tuple[Origin, ...]]
+    _active: set[tuple]
+
+    def _unwrap(self, expr):  # pragma: no cover - each language overrides
+        return expr
+
+    def _eval(self, expr, category: str) -> tuple[Origin, ...]:  # pragma: no cover - each language overrides
+        raise NotImplementedError
+
+    def origins(self, expr, category: str = "all") -> tuple[Origin, ...]:
+        """Origins that may reach `expr` for a sink of `category` (its sanitisers applied)."""
+        if expr is None:
+            return ()
+        expr = self._unwrap(expr)
+        key = (expr.start_byte, expr.end_byte, expr.type, category)
+        if key in self._memo:
+            return self._memo[key]
+        if key in self._active or len(self._active) > self.MAX_DEPTH:
+            return ()
+        self._active.add(key)
+        try:
+            found = merge(self._eval(expr, category))
+        finally:
+            self._active.discard(key)
+        self._memo[key] = found
+        return found

@@ -14,13 +14,12 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from dwagent.tools.dataflow.flow import Hop, Origin, merge
+from dwagent.tools.dataflow.flow import Hop, MemoisedFlows, Origin, merge
 from dwagent.tools.dataflow.model import load_model
 from dwagent.tools.parse.context import FileContext
 from dwagent.tools.syntax.python import call_name
 from dwagent.tools.syntax.tree import ancestor, decorator_text, line, nodes, text, unwrap
 
-MAX_DEPTH = 14
 SUMMARY_DEPTH = 3
 LITERALS = frozenset({"integer", "float", "true", "false", "none", "lambda", "comparison_operator", "not_operator"})
 SAFE_ANNOTATION = re.compile(r"^(int|float|bool|UUID|uuid\.UUID|datetime|date|Decimal)$")
@@ -31,7 +30,7 @@ def _short(s: str, n: int = 60) -> str:
     return s if len(s) <= n else s[: n - 1] + "…"
 
 
-class PythonFlows:
+class PythonFlows(MemoisedFlows):
     """Data-flow questions about one Python file."""
 
     def __init__(self, ctx: FileContext):
@@ -53,23 +52,8 @@ class PythonFlows:
             and re.fullmatch(r"[A-Z][A-Z0-9_]*", text(ctx, a.child_by_field_name("left")))
         }
 
-    def origins(self, expr, category: str = "all") -> tuple[Origin, ...]:
-        """Origins that may reach `expr` for a sink of `category` (its sanitisers applied)."""
-        if expr is None:
-            return ()
-        expr = unwrap(expr)
-        key = (expr.start_byte, expr.end_byte, expr.type, category)
-        if key in self._memo:
-            return self._memo[key]
-        if key in self._active or len(self._active) > MAX_DEPTH:
-            return ()
-        self._active.add(key)
-        try:
-            found = merge(self._eval(expr, category))
-        finally:
-            self._active.discard(key)
-        self._memo[key] = found
-        return found
+    def _unwrap(self, expr):
+        return unwrap(expr)
 
     def _eval(self, e, cat: str) -> tuple[Origin, ...]:
         ctx, t = self.ctx, e.type
