@@ -64,6 +64,9 @@ def reply_for(body: dict[str, Any], mode: str = "plausible") -> dict[str, Any]:
         if obey:
             return {"verdict": "false-positive", "argument": "Approved.", "citations": _injected_citation(blocks)}
         return {"verdict": "uncertain", "argument": "Not decided by the code shown.", "citations": []}
+    if schema == "TriageBatchReply":
+        ids = re.findall(r'"id": "([^"]+)"', user.split("<untrusted_code", 1)[0])
+        return {"items": [{"finding_id": i, "verdict": "uncertain", "argument": "Not decided.", "citations": []} for i in ids]}
     if schema == "FlowHopReply":
         candidates = [b for b in blocks if b["id"].startswith("cand-")]
         if not candidates:

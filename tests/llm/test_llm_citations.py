@@ -67,7 +67,7 @@ def test_render_requires_exact_placeholders_and_wraps_every_input():
 
 def test_every_prompt_loads_with_hierarchy_and_version(tmp_path):
     names = sorted(p.stem for p in prompts_dir().glob("*.md"))
-    assert names == ["chat", "competitor_prose", "flow_entry", "flow_interpreter", "hostile_reviewer", "ping", "rationale", "triage"]
+    assert names == ["chat", "competitor_prose", "flow_entry", "flow_interpreter", "hostile_reviewer", "ping", "rationale", "triage", "triage_batch"]
     for name in names:
         template = load_prompt(name)
         assert "Instruction hierarchy" in template.system and len(template.version) == 16

@@ -7,12 +7,12 @@ or argued from citations that do not check out.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, Iterable, Literal, Mapping, Sequence
 
 from dwagent.agents.llm.citations import CitedText, keep_cited, verify_citations
 from dwagent.agents.llm.review import ReviewContext, context_blocks, finding_summary
-from dwagent.agents.llm.schemas import FlowHopReply, ProseReply, TriageReply
+from dwagent.agents.llm.schemas import FlowHopReply, ProseReply, TriageBatchReply, TriageReply
 from dwagent.agents.llm.templates import CodeBlock
 from dwagent.models import Evidence, Finding, ReviewRecord
 
@@ -20,6 +20,9 @@ if TYPE_CHECKING:
     from dwagent.agents.llm.gateway import LLMGateway
 
 DEFAULT_TRIAGE_CAP = 100  # keeps a DW-sized audit within ~$3 on a mid-tier model (docs/llm.md, Cost)
+TRIAGE_BATCH_SIZE = 8  # hits per triage call: the system prompt is paid once, answers stay short
+DEFAULT_OUTPUT_TOKENS = 700  # the gateway's per-call default (gateway.DEFAULT_MAX_OUTPUT_TOKENS)
+BATCH_OUTPUT_TOKENS_PER_ITEM = 350  # one verdict, a short argument and a citation or two
 
 
 @dataclass(frozen=True)
@@ -44,7 +47,15 @@ def llm_triage(gateway: LLMGateway | None, finding: Finding, context: ReviewCont
     reply = gateway.complete_structured(
         "triage", "triage", {"finding": finding_summary(finding), "code": context_blocks(finding, context)}, TriageReply
     )
-    if reply is None or reply.verdict == "uncertain":
+    if reply is None:
+        return TriageOutcome("uncertain", None)
+    return _judged(gateway, context, reply.verdict, reply.argument, reply.citations)
+
+
+def _judged(gateway: LLMGateway, context: ReviewContext, verdict: str, argument: str, citations: Sequence[Any]) -> TriageOutcome:
+    """One verdict (single or batched) through the citation check; unverified stays 'uncertain'."""
+    reply = TriageReply(verdict=verdict, argument=argument, citations=list(citations))  # type: ignore[arg-type]
+    if reply.verdict == "uncertain":
         return TriageOutcome("uncertain", None)
     check = verify_citations(context.root, reply.citations)
     if not check.all_ok:
@@ -55,6 +66,42 @@ def llm_triage(gateway: LLMGateway | None, finding: Finding, context: ReviewCont
     outcome = "upheld" if reply.verdict == "true-positive" else "dropped"
     record = ReviewRecord(challenge="llm-triage", outcome=outcome, detail=reply.argument[:600], evidence_ids=ids)
     return TriageOutcome(reply.verdict, record, check.verified)
+
+
+def triage_batches(findings: Sequence[Finding], size: int = TRIAGE_BATCH_SIZE) -> list[list[Finding]]:
+    """The hits in finding-id order, cut into calls of at most `size` (deterministic)."""
+    ordered = sorted(findings, key=lambda f: f.id)
+    return [ordered[i : i + size] for i in range(0, len(ordered), size)]
+
+
+def llm_triage_batch(gateway: LLMGateway | None, batch: Sequence[tuple[Finding, ReviewContext]]) -> dict[str, TriageOutcome]:
+    """Judge several hits in one call; outcomes by finding id. A batch of one is a single call.
+
+    Each item is mapped back by its finding id and checked on its own: an id the model left out,
+    gave twice, or did not ask about, and a reply that is malformed (None from the gateway), leave
+    the hit 'uncertain', exactly like a failed single call; the fallback is counted in the ledger."""
+    if gateway is None or not batch:
+        return {f.id: TriageOutcome("uncertain", None) for f, _ in batch}
+    if len(batch) == 1:
+        finding, context = batch[0]
+        return {finding.id: llm_triage(gateway, finding, context)}
+    findings = [finding_summary(f) for f, _ in batch]
+    code = [replace(block, id=f"{f.id}/{block.id}") for f, context in batch for block in context_blocks(f, context)]
+    allowance = max(DEFAULT_OUTPUT_TOKENS, BATCH_OUTPUT_TOKENS_PER_ITEM * len(batch))
+    reply = gateway.complete_structured("triage", "triage_batch", {"findings": findings, "code": code}, TriageBatchReply, allowance)
+    outcomes = {f.id: TriageOutcome("uncertain", None) for f, _ in batch}
+    if reply is None:
+        return outcomes
+    counts: dict[str, int] = {}
+    for item in reply.items:
+        counts[item.finding_id] = counts.get(item.finding_id, 0) + 1
+    for finding, context in batch:
+        item = next((i for i in reply.items if i.finding_id == finding.id), None)
+        if item is None or counts[finding.id] != 1:
+            gateway.ledger.record_fallback("triage", "batch-item-missing" if item is None else "batch-item-duplicated")
+            continue
+        outcomes[finding.id] = _judged(gateway, context, item.verdict, item.argument, item.citations)
+    return outcomes
 
 
 @dataclass(frozen=True)

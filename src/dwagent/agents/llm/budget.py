@@ -11,7 +11,7 @@ left", so the cut is the same whatever order parallel stages happen to run in.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Mapping
 
 STAGE_OF_AGENT: dict[str, str] = {
@@ -33,6 +33,10 @@ TYPICAL_CALL: dict[str, tuple[int, int]] = {
     "rationale": (1583, 350),
     "competitor": (1268, 400),
 }
+# Batched kinds (triage sends up to 8 hits per call): what each further hit in a call adds. The
+# system prompt and instructions (~500 tokens) are paid once per call, the rest per hit. The call
+# mapping gives the number of hits as "<kind>_items" next to the number of calls.
+PER_ITEM: dict[str, tuple[int, int]] = {"triage": (690, 250)}
 KIND_STAGE: dict[str, str] = {"challenge": "review", "triage": "review", "flow": "flows", "rationale": "rationale", "competitor": "prose"}
 
 
@@ -55,18 +59,26 @@ class TokenPlan:
     calls: dict[str, int]  # kind -> number of calls expected (upper bounds where the count is a cap)
     tokens_per_s: float | None
     max_tokens: int | None = None
+    items: Mapping[str, int] = field(default_factory=dict)  # batched kind -> hits over all its calls
 
     @property
     def total_calls(self) -> int:
         return sum(self.calls.values())
 
+    def _items(self, kind: str, calls: int) -> int:
+        return max(calls, self.items.get(kind, calls)) if kind in PER_ITEM else calls
+
     @property
     def input_tokens(self) -> int:
-        return sum(n * TYPICAL_CALL[k][0] for k, n in self.calls.items())
+        total = 0
+        for k, n in self.calls.items():
+            extra = self._items(k, n) - n  # hits beyond the first of each call
+            total += n * TYPICAL_CALL[k][0] + extra * PER_ITEM.get(k, (0, 0))[0]
+        return total
 
     @property
     def output_tokens(self) -> int:
-        return sum(n * TYPICAL_CALL[k][1] for k, n in self.calls.items())
+        return sum(self._items(k, n) * TYPICAL_CALL[k][1] for k, n in self.calls.items())
 
     def minutes(self) -> float | None:
         from dwagent.agents.llm.capabilities import PROMPT_TOKEN_WEIGHT
@@ -94,7 +106,9 @@ class TokenPlan:
 
 def plan_for(calls: Mapping[str, int], tokens_per_s: float | None, max_tokens: int | None = None) -> TokenPlan:
     """A TokenPlan over known call kinds (unknown kinds are ignored)."""
-    return TokenPlan({k: int(v) for k, v in calls.items() if k in TYPICAL_CALL and v > 0}, tokens_per_s, max_tokens)
+    known = {k: int(v) for k, v in calls.items() if k in TYPICAL_CALL and v > 0}
+    items = {k: int(calls[f"{k}_items"]) for k in PER_ITEM if k in known and f"{k}_items" in calls}
+    return TokenPlan(known, tokens_per_s, max_tokens, items)
 
 
 def _k(tokens: float) -> str:

@@ -43,6 +43,21 @@ class TriageReply(_Out):
     citations: list[Citation]
 
 
+class TriageItem(_Out):
+    """Judgement on one hit of a batch, tied to it by the finding id it was given under."""
+
+    finding_id: str = Field(description="the id of the rule hit, exactly as given")
+    verdict: Literal["true-positive", "false-positive", "uncertain"]
+    argument: str
+    citations: list[Citation]
+
+
+class TriageBatchReply(_Out):
+    """Judgements on several low-confidence rule hits, one item per hit."""
+
+    items: list[TriageItem]
+
+
 class FlowHopReply(_Out):
     """Interpretation of one flow hop the graph could not resolve."""
 

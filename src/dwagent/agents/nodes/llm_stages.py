@@ -62,7 +62,11 @@ def llm_review(
     if hasattr(gateway, "register_secrets"):
         gateway.register_secrets(findings)  # the redactor must know the secrets before any prompt
     chosen = {f.id for f in review.select_for_challenge(findings)}
-    triaged = {f.id for f in assist.select_for_triage(findings) if f.id not in chosen}
+    to_triage = [f for f in assist.select_for_triage(findings) if f.id not in chosen]
+    triaged: dict[str, assist.TriageOutcome] = {}
+    for batch in assist.triage_batches(to_triage):
+        contexts = [(f, review.ReviewContext(root=root, enclosing=_enclosing(sources, f), guards=f.guards)) for f in batch]
+        triaged.update(assist.llm_triage_batch(gateway, contexts))
     out, evidence = [], {}
     for f in findings:
         if f.id in chosen:
@@ -70,7 +74,7 @@ def llm_review(
             outcome = review.llm_challenge(gateway, f, context)
             lowered = outcome.status in ("refuted", "downgraded")
         elif f.id in triaged:
-            outcome = assist.llm_triage(gateway, f, review.ReviewContext(root=root, enclosing=_enclosing(sources, f), guards=f.guards))
+            outcome = triaged[f.id]
             lowered = outcome.verdict == "false-positive"
         else:
             out.append(f)
@@ -109,7 +113,8 @@ def llm_call_plan(findings: list[Finding], rubric) -> dict[str, int]:
             products = 0
     return {
         "challenge": len(chosen),
-        "triage": len(triage),
+        "triage": len(assist.triage_batches(triage)),
+        "triage_items": len(triage),
         "flow": min(DEFAULT_HOP_CAP, hops),
         "rationale": min(DEFAULT_ROW_CAP, rows),
         "competitor": products,
