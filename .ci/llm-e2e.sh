@@ -63,7 +63,7 @@ export DWAGENT_CACHE_DIR="$WORK/cache"
 export DWAGENT_LLM_SERVER_URL="$URL" DWAGENT_LLM_SERVER_MODEL="gemma3-270m" DWAGENT_LLM_SERVER_LOG="$WORK/server.log"
 timeout 300 .venv/bin/dwagent doctor --llm "openai-compatible:gemma3-270m@$URL" --ping
 status=0
-timeout 2400 "$PY" -m pytest -q -rs -m llm_server tests/llm/test_llm_real_server.py || status=$?
+timeout 2400 "$PY" -m pytest -rs -m llm_server tests/llm/test_llm_real_server.py || status=$?
 if [ "$status" -ne 0 ]; then
   tail -n 60 "$WORK/server.log"
 fi
