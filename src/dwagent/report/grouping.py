@@ -109,7 +109,9 @@ def group_findings(
         why, fix = remedy(head["category"])
         effect = min((effect_of(f) for f in members), key=_EFFECT_RANK.__getitem__)
         comps = sorted({component_of(f["file"]) for f in members})
-        title = (head.get("root_cause") or "").strip() or (titles or {}).get(head["rule"]) or message_shape(head["message"])
+        # a detector's root_cause is a grouping key (e.g. `entry:<file>:<line>`), not prose: the
+        # title is the rule's, and the cited locations say where
+        title = (titles or {}).get(head["rule"]) or message_shape(head["message"])
         out.append(
             {
                 "id": root_cause_id(key),
