@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from typing import Iterable
 
+from dwagent.tools.dataflow.per_file import flows_for
 from dwagent.tools.dataflow.sinks import Site, report
 from dwagent.tools.parse.context import FileContext
 from dwagent.tools.rules.csharp.interproc import (
@@ -16,7 +17,6 @@ from dwagent.tools.rules.csharp.interproc import (
     returned,
 )
 from dwagent.tools.rules.csharp.taint import built_from_input, hole_is_input, local_build_site
-from dwagent.tools.rules.csharp.web_injection import flows_for
 from dwagent.tools.rules.registry import Hit, file_rule
 from dwagent.tools.syntax.tree import arguments, callee, enclosing_member, line, name_of, nodes, text, unwrap
 

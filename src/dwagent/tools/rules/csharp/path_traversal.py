@@ -6,10 +6,10 @@ from __future__ import annotations
 import re
 from typing import Iterable
 
+from dwagent.tools.dataflow.per_file import flows_for
 from dwagent.tools.dataflow.sinks import Site, report
 from dwagent.tools.parse.context import FileContext
 from dwagent.tools.rules.csharp.interproc import argument_for, callers, local_initialiser, resolve, returned
-from dwagent.tools.rules.csharp.web_injection import flows_for
 from dwagent.tools.rules.registry import Hit, file_rule
 from dwagent.tools.syntax.tree import (
     arguments,

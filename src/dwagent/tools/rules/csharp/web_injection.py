@@ -16,30 +16,12 @@ from __future__ import annotations
 import re
 from typing import Iterable
 
-from dwagent.tools.dataflow.csharp import CSharpFlows
+from dwagent.tools.dataflow.per_file import flows_for, run_sinks
 from dwagent.tools.dataflow.sinks import csharp_sink_sites, report
 from dwagent.tools.parse.context import FileContext
 from dwagent.tools.rules.csharp.interproc import local_initialiser
 from dwagent.tools.rules.registry import Hit, file_rule
 from dwagent.tools.syntax.tree import arguments, callee, enclosing_member, hit, nodes, text, unwrap
-
-_flows: tuple[FileContext | None, CSharpFlows | None] = (None, None)
-
-
-def flows_for(ctx: FileContext) -> CSharpFlows:
-    """One CSharpFlows per file, shared by every rule that runs on it (its memo is the point)."""
-    global _flows
-    if _flows[0] is not ctx:
-        _flows = (ctx, CSharpFlows(ctx))
-    return _flows[1]
-
-
-def _run(ctx: FileContext, category: str, trigger: str, **kw) -> Iterable[Hit]:
-    if not re.search(trigger, ctx.text):
-        return
-    flows = flows_for(ctx)
-    for site in csharp_sink_sites(ctx, category):
-        yield from report(ctx, flows, site, category, **kw)
 
 
 @file_rule(id="DWA-152", title="Untrusted data written as raw HTML", category="xss", severity="high", cwe=(79,), languages=("csharp",))
@@ -49,7 +31,7 @@ def raw_html(ctx: FileContext) -> Iterable[Hit]:
     only in files that send text/html). Raised to high when request data reaches it;
     lowered to medium for parameters; the environment is not a source here. Not reported after an
     HTML encoder (`HtmlEncoder.Default.Encode`, `WebUtility.HtmlEncode`) or a sanitiser."""
-    yield from _run(
+    yield from run_sinks(
         ctx,
         "xss",
         r"Raw|HtmlString|MarkupString|Write|Content|Text",
@@ -66,7 +48,7 @@ def open_redirect(ctx: FileContext) -> Iterable[Hit]:
     attacker's link sends the user to any site. High with a request source; medium for
     parameters. Not reported when `Url.IsLocalUrl(x)` (or an allow-list) guards the call, when
     the code exits unless it holds, or for `LocalRedirect`."""
-    yield from _run(
+    yield from run_sinks(
         ctx,
         "redirect",
         r"Redirect",
@@ -86,7 +68,7 @@ def ssrf(ctx: FileContext) -> Iterable[Hit]:
     the server can be made to reach internal services. High with a request source; medium for
     parameters; configuration-held base URLs are not reported. An allow-list check of the host
     that exits otherwise guards it."""
-    yield from _run(
+    yield from run_sinks(
         ctx,
         "ssrf",
         r"Async|WebRequest|HttpRequestMessage|Download",
@@ -103,7 +85,7 @@ def ldap_injection(ctx: FileContext) -> Iterable[Hit]:
     """A `DirectorySearcher` filter, `SearchRequest` filter or `DirectoryEntry` path that carries a
     traced value: `*)(uid=*` widens the query. High with a request source; medium for
     parameters. Not reported after an LDAP escaping call."""
-    yield from _run(
+    yield from run_sinks(
         ctx,
         "ldap",
         r"DirectorySearcher|SearchRequest|DirectoryEntry|Filter",
@@ -118,7 +100,7 @@ def xpath_injection(ctx: FileContext) -> Iterable[Hit]:
     """`SelectNodes`, `SelectSingleNode`, `XPathSelectElement(s)`, `XPathEvaluate` or an XPath
     navigator's `Select`/`Evaluate` with an expression carrying a traced value. High with a
     request source; medium for parameters; an allow-list or an XPath escaper guards it."""
-    yield from _run(
+    yield from run_sinks(
         ctx,
         "xpath",
         r"Select|XPath|Evaluate",
@@ -136,7 +118,7 @@ def code_injection(ctx: FileContext) -> Iterable[Hit]:
     `CompileAssemblyFromSource`, `CSharpSyntaxTree.ParseText`, a JavaScript/scripting engine's
     `Execute`/`Evaluate`) traced to input. Critical with an untrusted source (remote code
     execution); medium for parameters and other lower-trust values."""
-    yield from _run(
+    yield from run_sinks(
         ctx,
         "code",
         r"Script|Compile|ParseText|Execute|Evaluate",

@@ -14,30 +14,12 @@ from __future__ import annotations
 import re
 from typing import Iterable
 
-from dwagent.tools.dataflow.python import PythonFlows
+from dwagent.tools.dataflow.per_file import flows_for, run_sinks
 from dwagent.tools.dataflow.sinks import python_sink_sites, report
 from dwagent.tools.parse.context import FileContext
 from dwagent.tools.rules.registry import Hit, file_rule
 from dwagent.tools.syntax.python import call_name, keyword
 from dwagent.tools.syntax.tree import hit, nodes, text
-
-_flows: tuple[FileContext | None, PythonFlows | None] = (None, None)
-
-
-def flows_for(ctx: FileContext) -> PythonFlows:
-    """One PythonFlows per file, shared by the rules that run on it."""
-    global _flows
-    if _flows[0] is not ctx:
-        _flows = (ctx, PythonFlows(ctx))
-    return _flows[1]
-
-
-def _run(ctx: FileContext, category: str, trigger: str, **kw) -> Iterable[Hit]:
-    if not re.search(trigger, ctx.text):
-        return
-    flows = flows_for(ctx)
-    for site in python_sink_sites(ctx, category):
-        yield from report(ctx, flows, site, category, **kw)
 
 
 @file_rule(id="DWA-430", title="Untrusted data rendered as raw HTML (Python)", category="xss", severity="high", cwe=(79,), languages=("python",))
@@ -46,7 +28,7 @@ def raw_html(ctx: FileContext) -> Iterable[Hit]:
     from a traced value: the template engine's auto-escaping does not apply. High with a request
     source; medium for parameters. Not reported after `escape()`/`bleach.clean()`, nor for
     `render_template` with a file template (auto-escaped)."""
-    yield from _run(
+    yield from run_sinks(
         ctx,
         "xss",
         r"render_template_string|Markup|mark_safe|Response",
@@ -65,7 +47,7 @@ def open_redirect(ctx: FileContext) -> Iterable[Hit]:
     value. High with a request source; medium for parameters. Not reported after
     `url_has_allowed_host_and_scheme`/`is_safe_url` or a `startswith("/")` check that exits
     otherwise, nor for `url_for(...)` targets."""
-    yield from _run(
+    yield from run_sinks(
         ctx,
         "redirect",
         r"redirect|Redirect|HTTPFound|HTTPSeeOther",
@@ -88,7 +70,7 @@ def ssrf(ctx: FileContext) -> Iterable[Hit]:
     """`requests`/`httpx`/aiohttp session calls and `urllib.request.urlopen` with a traced URL. High
     with a request source; medium for parameters and environment values. A host allow-list check
     that exits otherwise guards it."""
-    yield from _run(
+    yield from run_sinks(
         ctx,
         "ssrf",
         r"requests|httpx|urlopen|session|client",
@@ -104,7 +86,7 @@ def ssrf(ctx: FileContext) -> Iterable[Hit]:
 def ldap_injection(ctx: FileContext) -> Iterable[Hit]:
     """`conn.search(base, filter)`, `ldap.search_s(...)` with a filter or base carrying a traced value.
     High with a request source; medium for parameters. `escape_filter_chars` guards it."""
-    yield from _run(ctx, "ldap", r"ldap|search", high="high", what="LDAP query of", fix="escape values with escape_filter_chars")
+    yield from run_sinks(ctx, "ldap", r"ldap|search", high="high", what="LDAP query of", fix="escape values with escape_filter_chars")
 
 
 @file_rule(
@@ -114,7 +96,7 @@ def xpath_injection(ctx: FileContext) -> Iterable[Hit]:
     """`tree.xpath(expr)` (lxml) or ElementTree `find/findall` with an expression carrying a traced
     value. High with a request source; medium for parameters. Pass values as XPath variables
     (`tree.xpath("//u[@n=$n]", n=value)`)."""
-    yield from _run(ctx, "xpath", r"xpath|XPath|find", high="high", what="XPath expression of", fix="pass the value as an XPath variable")
+    yield from run_sinks(ctx, "xpath", r"xpath|XPath|find", high="high", what="XPath expression of", fix="pass the value as an XPath variable")
 
 
 @file_rule(
@@ -129,7 +111,7 @@ def code_injection(ctx: FileContext) -> Iterable[Hit]:
     """`eval`, `exec`, `compile`, `__import__` or `importlib.import_module` of a traced value.
     Critical with an untrusted source (remote code execution); medium for parameters, CLI and
     environment values; constant code is not reported."""
-    yield from _run(
+    yield from run_sinks(
         ctx,
         "code",
         r"eval|exec|compile|import",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from typing import Iterable
 
+from dwagent.tools.dataflow.per_file import flows_for
 from dwagent.tools.dataflow.sinks import Site, report
 from dwagent.tools.parse.context import FileContext
 from dwagent.tools.rules.bypass_guard import guard_severity
@@ -14,7 +15,6 @@ from dwagent.tools.rules.names import (
     literal_secret_kind,
 )
 from dwagent.tools.rules.python.guards import bypass_guard
-from dwagent.tools.rules.python.injection_sinks import flows_for
 from dwagent.tools.rules.registry import Hit, file_rule
 from dwagent.tools.syntax.python import (
     built_from_input,

@@ -6,11 +6,11 @@ from __future__ import annotations
 import re
 from typing import Iterable
 
+from dwagent.tools.dataflow.per_file import flows_for
 from dwagent.tools.dataflow.sinks import Site, report
 from dwagent.tools.parse.context import FileContext
 from dwagent.tools.rules.csharp.capability import checks_credential
 from dwagent.tools.rules.names import PRIVILEGED_ACTION
-from dwagent.tools.rules.python.injection_sinks import flows_for
 from dwagent.tools.rules.registry import Hit, file_rule
 from dwagent.tools.syntax.python import call_name, positional
 from dwagent.tools.syntax.tree import (
