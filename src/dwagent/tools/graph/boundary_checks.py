@@ -16,7 +16,7 @@ import re
 
 from dwagent.models import Finding
 from dwagent.tools.graph.api import GraphView, graph_for
-from dwagent.tools.graph.checks import _evidence
+from dwagent.tools.graph.checks import _evidence, _once
 from dwagent.tools.graph.dispatch import STATE_CHANGES, Dispatch
 from dwagent.tools.graph.entrypoints import EntryPoint
 from dwagent.tools.rules.registry import get_rule, index_rule, make_finding
@@ -357,10 +357,6 @@ def fabricated_endpoint_results(view: GraphView) -> list[Finding]:
             )
         )
     return out
-
-
-def _once(view: GraphView, fn, rule_id: str) -> list[Finding]:
-    return [f for f in fn(view) if f.rule == rule_id]
 
 
 @index_rule(

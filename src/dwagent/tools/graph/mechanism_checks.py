@@ -22,6 +22,7 @@ from dataclasses import dataclass
 
 from dwagent.models import Finding
 from dwagent.tools.graph.api import GraphView, graph_for
+from dwagent.tools.graph.checks import _once
 from dwagent.tools.rules.registry import get_rule, index_rule, make_finding
 
 VERIFIER = re.compile(
@@ -221,10 +222,6 @@ def _evidence_line(view: GraphView, file: str, line: int):
     return Evidence(
         id=Evidence.make_id(file, line, line, text), file=file, start_line=line, end_line=line, excerpt=text, kind="code", note="also never read"
     )
-
-
-def _once(view: GraphView, fn, rule: str) -> list[Finding]:
-    return [f for f in fn(view) if f.rule == rule]
 
 
 @index_rule(
