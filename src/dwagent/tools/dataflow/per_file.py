@@ -19,9 +19,11 @@ _current: tuple[FileContext | None, CSharpFlows | PythonFlows | None] = (None, N
 def flows_for(ctx: FileContext) -> CSharpFlows | PythonFlows:
     """The flow analyser of `ctx`'s language, built once per file."""
     global _current
-    if _current[0] is not ctx or _current[1] is None:
-        _current = (ctx, PythonFlows(ctx) if ctx.language == "python" else CSharpFlows(ctx))
-    return _current[1]
+    owner, flows = _current
+    if owner is not ctx or flows is None:
+        flows = PythonFlows(ctx) if ctx.language == "python" else CSharpFlows(ctx)
+        _current = (ctx, flows)
+    return flows
 
 
 def run_sinks(ctx: FileContext, category: str, trigger: str, **kw) -> Iterable[Hit]:
