@@ -161,7 +161,12 @@ def audit_plugins(
         cells["topics"], ev3 = _finding_cell(findings, folder, frozenset({"orphan-topic"}), "orphan topic", ctx, "orphan-topic" in categories_ran)
         cells["stubs"], ev4 = _finding_cell(findings, folder, STUB_CATEGORIES, "stub", ctx)
         cells["degradation"], ev5 = degradation_cell(
-            sources, folder, _counted(findings, folder, frozenset({"empty-catch"}), ctx), conf.degradation_required, production
+            sources,
+            folder,
+            _counted(findings, folder, frozenset({"empty-catch"}), ctx),
+            conf.degradation_required,
+            production,
+            ctx.rubric.rubric.policy.block_at,
         )
         cells["boundaries"], ev6 = boundary_cell(sources, entries, folder, findings)
         evidence.extend([*ev1, *ev2, *ev3, *ev4, *ev5, *ev6])

@@ -6,22 +6,27 @@ NotImplementedException()`, `raise NotImplementedError`, an empty body). A no-op
 Task.CompletedTask`, `pass`) is accepted for some methods (a plugin may have nothing to stop),
 but a plugin whose every lifecycle method is a no-op takes no part in the lifecycle and FAILs.
 
-Degradation: swallowed errors (counted empty-catch findings) FAIL; otherwise the folder's
-production code is searched for real handling of failure: a catch/except block that logs,
-falls back, retries, wraps or records state; a retry/circuit-breaker/fallback policy; a health
-or status flag being set. Found ⇒ PASS citing the lines. None found ⇒ FAIL when the rubric sets
-`plugins.degradation_required`, else NOT APPLICABLE on a recorded absence that says what was searched.
+Degradation: a swallowed error the rule reports at the policy's blocking severity (a failure
+that becomes apparent success where it matters, e.g. on a security or persistence path) FAILs,
+naming those findings. Swallowed errors the rule rates lower (best-effort cleanup, an unchecked
+error off those paths) are conditions of their own and do not decide this cell: they are named
+in its reason. Otherwise the folder's production code is searched for real handling of failure:
+a catch/except block that logs, falls back, retries, wraps or records state; a retry/circuit-
+breaker/fallback policy; a health or status flag being set. Found ⇒ PASS citing the lines. None
+found ⇒ FAIL when the rubric sets `plugins.degradation_required`, else NOT APPLICABLE on a
+recorded absence that says what was searched.
 """
 
 from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from collections import deque
+from collections import Counter, deque
 
 from dwagent.agents.inputs.globs import match_ident
 from dwagent.agents.verdict.cells import absence, cell, code_evidence
-from dwagent.models import Evidence
+from dwagent.agents.verdict.policy import at_least
+from dwagent.models import SEVERITY_ORDER, Evidence
 from dwagent.tools.source_text import read_text
 
 _STUB = re.compile(
@@ -200,11 +205,25 @@ def _handler_block(lines: list[str], i: int) -> str:
     return ""
 
 
-def degradation_cell(sources, folder: str, swallowed: list[dict], required: bool, production: list[str] | None = None):
-    """The degradation cell and its evidence (see the module docstring). `production`: the
-    tree's production file paths, when the caller already has them."""
+def degradation_cell(sources, folder: str, swallowed: list[dict], required: bool, production: list[str] | None = None, block_at: str = "high"):
+    """The degradation cell and its evidence (see the module docstring). `swallowed`: the
+    folder's counted swallowed-error findings; `production`: the tree's production file paths,
+    when the caller already has them."""
+    deciding = [f for f in swallowed if at_least(f["severity"], block_at)]
+    if deciding:
+        return cell(
+            "FAIL",
+            f"{len(deciding)} swallowed-error finding(s) at {block_at} or worse: the failure becomes apparent success",
+            finding_ids=[f["id"] for f in deciding],
+        ), []
+    lower = ""
     if swallowed:
-        return cell("FAIL", f"{len(swallowed)} swallowed-error finding(s)", finding_ids=[f["id"] for f in swallowed]), []
+        by = Counter(f["severity"] for f in swallowed)
+        lower = (
+            f"; {len(swallowed)} swallowed-error finding(s) below {block_at} ("
+            + ", ".join(f"{n} {sev}" for sev, n in sorted(by.items(), key=lambda kv: SEVERITY_ORDER[kv[0]]))
+            + ") are reported on their own (by severity), not as a missing degradation path"
+        )
     if production is None:
         production = [r["path"] for r in sources.files(role="production")]
     files = [p for p in production if p.startswith(folder + "/")]
@@ -213,17 +232,18 @@ def degradation_cell(sources, folder: str, swallowed: list[dict], required: bool
         evs = [code_evidence(sources, p, n, note=f"degradation: {what}") for p, n, what in sites]
         kinds = sorted({what for _, _, what in sites})
         more = "+" if len(sites) >= MAX_SITES else ""
-        return cell("PASS", f"{len(sites)}{more} failure-handling site(s): {', '.join(kinds)}", evs), evs
+        first = f"{sites[0][0]}:{sites[0][1]}"
+        return cell("PASS", f"{len(sites)}{more} failure-handling site(s): {', '.join(kinds)} (first: {first}){lower}"[:500], evs), evs
     searched = (
         f"searched {len(files)} production file(s) for catch/except blocks that log, fall back, retry or "
         "record state, retry/circuit-breaker/fallback policies and health flags: none"
     )
     ev = absence(folder, searched)
     if required:
-        return cell("FAIL", f"no degradation path: {searched}", [ev]), [ev]
+        return cell("FAIL", f"no degradation path: {searched}{lower}", [ev], finding_ids=[f["id"] for f in swallowed]), [ev]
     # Not required: absence is neither a defect nor a PASS; say what was searched.
     return cell(
         "NOT APPLICABLE",
-        f"no error swallowed; no degradation path either ({searched}); the rubric does not require one (plugins.degradation_required)",
+        f"no degradation path ({searched}); the rubric does not require one (plugins.degradation_required){lower}",
         [ev],
     ), [ev]
