@@ -73,7 +73,9 @@ def _cells(certify_run, tree, tmp_path, files):
 
 
 def test_a_stub_outside_the_promise_scope_does_not_fail_it_and_one_read_by_the_preset_does(certify_run, tree, tmp_path):
-    cells, report = _cells(certify_run, tree, tmp_path, {"src/Config.cs": CONFIG, "src/Checkout/Cart.cs": CHECKOUT, "src/Audit/AuditTrail.cs": AUDIT_STUB})
+    cells, report = _cells(
+        certify_run, tree, tmp_path, {"src/Config.cs": CONFIG, "src/Checkout/Cart.cs": CHECKOUT, "src/Audit/AuditTrail.cs": AUDIT_STUB}
+    )
     stub = [f for f in report.findings if f.rule == "DWA-201"]
     assert len(stub) == 1 and stub[0].file == "src/Audit/AuditTrail.cs"
     # the checkout promise: its component has no stub; the stub in the audit code is counted as outside
