@@ -174,3 +174,23 @@ def test_degradation_fails_only_on_swallowed_errors_the_rule_rates_blocking(tmp_
     # the fixed twin: nothing swallowed, the same handling cited
     c, _ = degradation_cell(tree, "Plugins/P", [], False, prod, "high")
     assert c["status"] == "PASS" and "below" not in c["reason"]
+
+
+def test_a_resilience_name_is_not_a_handling_site_but_a_policy_in_use_is(tmp_path):
+    from types import SimpleNamespace
+
+    from dwagent.agents.verdict.plugin_cells import _handling_sites
+
+    names_only = (
+        "namespace Shop.Strategies.CircuitBreaker;\npublic enum Kind { Retry, CircuitBreaker }\n"
+        "public sealed class CircuitBreakerStrategy\n{\n    public Kind Category => Kind.CircuitBreaker;\n"
+        "    public bool SupportsFallback => true;\n    public async Task RetryAsync(int n) { await Task.Yield(); }\n    private bool _isHealthy = true;\n}\n"
+    )
+    in_use = names_only.replace(
+        "    private bool _isHealthy = true;\n", "    private readonly Breaker _b = new CircuitBreaker(5);\n    void Trip() { _isHealthy = false; }\n"
+    )
+    (tmp_path / "A.cs").write_text(names_only, encoding="utf-8")
+    (tmp_path / "B.cs").write_text(in_use, encoding="utf-8")
+    tree = SimpleNamespace(root=tmp_path)
+    assert _handling_sites(tree, ["A.cs"]) == []
+    assert [n for _, n, _ in _handling_sites(tree, ["B.cs"])] == [8, 9]

@@ -48,12 +48,20 @@ _HANDLER_BODY = re.compile(
     r"\w+\s*=\s*[^=]|\.(?:Add|TryAdd|Enqueue|Push|append|Increment|Record\w*|Mark\w*)\s*\(|Interlocked\.\w+)",
     re.I,
 )
-# Resilience idioms anywhere in the code.
+# Resilience idioms in use: a retry/circuit-breaker/fallback/bulkhead policy constructed or
+# invoked, a Polly policy built, a Python retry decorator, a failed health state recorded. A name
+# alone (a namespace, an enum value, a capability flag, a declaration) handles nothing.
 _RESILIENCE = re.compile(
-    r"\b(?:CircuitBreaker\w*|Polly|RetryPolicy|WaitAndRetry\w*|AddResilience\w*|Fallback\w*|Bulkhead\w*|"
-    r"tenacity|backoff|retry)\b|\b(?:_?is_?healthy|IsHealthy|HealthStatus|Unhealthy|Degraded|_healthy)\b\s*=[^=]|"
-    r"\bHealthCheckResult\.\w+\(",
+    r"(?:\bnew\s+|\.)\s*\w*(?:CircuitBreaker|RetryPolicy|WaitAndRetry|Retry|AddResilience|Fallback|Bulkhead)\w*\s*(?:<[^>]*>)?\s*\(|"
+    r"\b\w*(?:Retry|Breaker|Fallback|Resilience|Bulkhead)\w*\s*\.\s*Execute\w*\s*(?:<[^>]*>)?\s*\(|\bPolicy\s*\.\s*Handle\w*\s*<|@(?:tenacity\.)?retry\b|@backoff\.on_\w+|\btenacity\.Retrying\s*\(|"
+    r"\b(?:_?is_?healthy|IsHealthy|_healthy)\b\s*=\s*false\b|\b(?:HealthStatus|Status)\s*=\s*(?:\w+\.)?(?:Unhealthy|Degraded)\b|"
+    r"\bHealthCheckResult\.(?:Unhealthy|Degraded)\s*\(",
     re.I,
+)
+# a member declaration line (`public async Task RetryAsync(...)`, `def retry(...)`) is not a use
+_DECLARATION = re.compile(
+    r"^\s*(?:\[[^\]]*\]\s*)*(?:(?:public|private|protected|internal|static|async|override|virtual|sealed|abstract|partial|extern|unsafe)\s+)+"
+    r"[\w<>\[\],.?() ]+?\s+\w+\s*(?:<[^>]*>)?\s*\(|^\s*(?:async\s+)?def\s"
 )
 _CATCH = re.compile(r"^\s*(?:\}\s*)?catch\b|^\s*except\b")
 
@@ -144,7 +152,7 @@ def lifecycle_cell(sources, types, plugin_types: list[dict], lifecycle: tuple[st
 
 # Searched in the lower-cased file (a case-insensitive alternation over whole files is slow):
 # a line holding one of these words is examined with the precise patterns.
-_PREFILTER = re.compile(r"catch|except|retry|circuit|fallback|polly|bulkhead|health|degrad|backoff|tenacity|resilience")
+_PREFILTER = re.compile(r"catch|except|retry|circuit|breaker|fallback|polly|bulkhead|health|degrad|backoff|tenacity|resilience")
 MAX_SITES = 5  # cited per folder; the search stops there (large plugin folders)
 
 
@@ -171,7 +179,7 @@ def _handling_sites(sources, files: list[str]) -> list[tuple[str, int, str]]:
             if i >= len(lines):
                 continue
             code = _LINE_COMMENT.sub("", lines[i])
-            if _RESILIENCE.search(code):
+            if _RESILIENCE.search(code) and not _DECLARATION.match(code):
                 sites.append((path, i + 1, "resilience policy or health state"))
             elif _CATCH.match(code):
                 block = _handler_block(lines, i)
