@@ -79,3 +79,33 @@ def test_a_stage_nothing_calls_is_broken_and_fails_the_flow(certify_run, tree, t
 def test_the_wired_twin_passes(certify_run, tree, tmp_path):
     flow = _flow(certify_run, tree, tmp_path, WIRED, "wired", "receipt", "*ReceiptPrinter.Print*")
     assert all(h.found for h in flow.hops) and flow.status == "PASS", flow.reason
+
+
+SECURE_RUBRIC = """
+name: flow-security
+derive_domains: true
+flows:
+  - id: sealed
+    name: sealed
+    entry: ["*Shop.Run"]
+    controls: [security]
+    security_controls: [encryption]
+    waypoints:
+      - {{name: pricing, symbols: ["*Pricer.Price*"]}}
+      - {{name: receipt, symbols: [{glob}]}}
+"""
+
+
+def test_a_control_not_found_on_a_trace_that_stopped_short_is_not_verified_and_on_a_full_trace_fails(certify_run, tree, tmp_path):
+    flows = {}
+    for id_, src, glob in (("short", SHOP, "*Receipt*Emit*"), ("full", WIRED, "*ReceiptPrinter.Print*")):
+        rubric = tmp_path / f"{id_}.yaml"
+        rubric.write_text(SECURE_RUBRIC.format(glob=f'"{glob}"'))
+        report, _ = certify_run(tree({"src/Shop.cs": src}), tmp_path / id_, rubric=str(rubric))
+        flows[id_] = report.flows[0]
+    short = flows["short"].cells["security"]
+    assert short.status == "NOT VERIFIED" and "stopped short of 1 waypoint(s)" in short.reason
+    assert flows["short"].status == "NOT VERIFIED"
+    full = flows["full"].cells["security"]
+    assert full.status == "FAIL" and "required control 'encryption' not found" in full.reason
+    assert flows["full"].status == "FAIL"

@@ -77,7 +77,7 @@ def trace_with_graph(sources, flow: Flow, findings: list[dict]):
             }
         )
     globs_of = {spec.entry: flow.entry, **{glob_waypoint(w.symbols): w.symbols for w in flow.waypoints}}
-    links = []
+    links: list[tuple[str, str, str]] = []
     for b in trace.broken:
         kind, text = classify_link(view, b, globs_of.get(b.waypoint, ()))
         name = names.get(b.waypoint, b.waypoint)
@@ -102,8 +102,14 @@ def trace_with_graph(sources, flow: Flow, findings: list[dict]):
             e for e in (_evidence(sources, c.file, c.start_line, c.end_line, c.excerpt, f"{flow.id} {c.check}: {c.detail[:120]}") for c in found) if e
         ]
         evidence.extend(evs)
-        statuses = {c.status for c in found}
-        detail = "; ".join(f"{c.check} {c.status}: {c.detail}" for c in found)[:400]
+        # a required control "not found" on a trace that stopped short says nothing about the stages
+        # never reached: NOT FOUND, not FAIL (a control the traced hops break is still a FAIL)
+        status_of = {id(c): "NOT FOUND" if trace.broken and c.status == "FAIL" and "not found: searched" in c.detail else c.status for c in found}
+        statuses = set(status_of.values())
+        detail = "; ".join(f"{c.check} {status_of[id(c)]}: {c.detail}" for c in found)
+        if trace.broken and any(status_of[id(c)] != c.status for c in found):
+            detail += f" (the trace stopped short of {len(trace.broken)} waypoint(s))"
+        detail = detail[:400]
         if "FAIL" in statuses:
             checks[control] = cell("FAIL", detail, evs)
         elif "NOT FOUND" in statuses:

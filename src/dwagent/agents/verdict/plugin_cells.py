@@ -153,6 +153,7 @@ def lifecycle_cell(sources, types, plugin_types: list[dict], lifecycle: tuple[st
 # Searched in the lower-cased file (a case-insensitive alternation over whole files is slow):
 # a line holding one of these words is examined with the precise patterns.
 _PREFILTER = re.compile(r"catch|except|retry|circuit|breaker|fallback|polly|bulkhead|health|degrad|backoff|tenacity|resilience")
+SOURCE_SUFFIXES = (".cs", ".py")
 MAX_SITES = 5  # cited per folder; the search stops there (large plugin folders)
 
 
@@ -234,7 +235,8 @@ def degradation_cell(sources, folder: str, swallowed: list[dict], required: bool
         )
     if production is None:
         production = [r["path"] for r in sources.files(role="production")]
-    files = [p for p in production if p.startswith(folder + "/")]
+    # source files only: a package reference in a project file is a dependency, not handling
+    files = [p for p in production if p.startswith(folder + "/") and p.endswith(SOURCE_SUFFIXES)]
     sites = _handling_sites(sources, files)
     if sites:
         evs = [code_evidence(sources, p, n, note=f"degradation: {what}") for p, n, what in sites]
