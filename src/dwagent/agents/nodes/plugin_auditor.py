@@ -135,8 +135,9 @@ def _finding_cell(findings: list[dict], folder: str, cats: frozenset, label: str
     hits = _counted(findings, folder, cats, ctx)
     if hits:
         return cell("FAIL", f"{len(hits)} {label} finding(s)", finding_ids=[f["id"] for f in hits]), []
-    ev = absence(folder, f"no counted {', '.join(sorted(cats))} findings at {policy.condition_at} or worse")
-    return cell("PASS", f"no {label}", [ev]), [ev]
+    what = f"no counted {', '.join(sorted(cats))} finding at {policy.condition_at} or worse"
+    ev = absence(folder, what)
+    return cell("PASS", f"{what} in the folder", [ev]), [ev]
 
 
 def audit_plugins(

@@ -147,7 +147,10 @@ def lifecycle_cell(sources, types, plugin_types: list[dict], lifecycle: tuple[st
     if problems:
         return cell("FAIL", "; ".join(problems)[:400], evidence), evidence
     note = f"; no-op: {', '.join(noops)}" if noops else ""
-    return cell("PASS", f"{len(lifecycle)} lifecycle method(s) implemented{note}"[:400], evidence), evidence
+    classes = ", ".join(t["name"] for t in sorted(plugin_types, key=lambda x: x["qualname"])[:3]) + (
+        f" +{len(plugin_types) - 3} more" if len(plugin_types) > 3 else ""
+    )
+    return cell("PASS", f"{', '.join(lifecycle)} implemented by {classes}{note}"[:400], evidence), evidence
 
 
 # Searched in the lower-cased file (a case-insensitive alternation over whole files is slow):
