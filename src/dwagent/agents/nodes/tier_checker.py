@@ -215,7 +215,8 @@ def check_tier(
             why = "; ".join(f"{f} ({(flows.get(f) or {}).get('reason', '')[:160]})" for f in bad)
             cells["flows"] = {**cell("FAIL", f"flows fail: {why}"[:500]), "evidence_ids": flow_ev}
         elif unknown:
-            cells["flows"] = cell("NOT VERIFIED", f"flows not verified: {', '.join(unknown)}")
+            why = "; ".join(f"{f} ({(flows.get(f) or {}).get('reason', 'not traced')[:160]})" for f in unknown)
+            cells["flows"] = {**cell("NOT VERIFIED", f"flows not verified: {why}"[:500]), "evidence_ids": flow_ev}
         else:
             cells["flows"] = {**cell("PASS", "required flows pass"), "evidence_ids": flow_ev}
     status = row_status(cells)

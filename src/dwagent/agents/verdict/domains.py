@@ -115,7 +115,11 @@ def judge_domain(
                 }
                 effects.append((check.on_fail, label, f"flows failing: {', '.join(bad)}"))
             elif unknown:
-                cells[label] = cell("NOT VERIFIED", f"flows not verified: {', '.join(unknown)}")
+                why = "; ".join(f"{k} ({(flows.get(k) or {}).get('reason', 'not traced')[:160]})" for k in unknown)
+                cells[label] = {
+                    **cell("NOT VERIFIED", f"flows not verified: {why}"[:500]),
+                    "evidence_ids": sorted({i for k in unknown for i in (flows.get(k) or {}).get("evidence_ids", [])}),
+                }
                 effects.append(("condition", label, cells[label]["reason"]))
             else:
                 cells[label] = {
