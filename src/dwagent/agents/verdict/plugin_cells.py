@@ -253,7 +253,8 @@ def degradation_cell(sources, folder: str, swallowed: list[dict], required: bool
     )
     ev = absence(folder, searched)
     if required:
-        return cell("FAIL", f"no degradation path: {searched}{lower}", [ev], finding_ids=[f["id"] for f in swallowed]), [ev]
+        # decided by the absence of handling, not by the lower-rated findings (which keep their own effect)
+        return cell("FAIL", f"no degradation path: {searched}{lower}", [ev]), [ev]
     # Not required: absence is neither a defect nor a PASS; say what was searched.
     return cell(
         "NOT APPLICABLE",
