@@ -84,7 +84,11 @@ def judge_promises(sources, tier: Tier, findings: list[dict], production: set[st
     """(cell fields, evidence) for the tier's promises cell: FAIL on counted findings of a
     promise's categories inside its scope; NOT VERIFIED when a promise has no scope or no rule
     that could break it ran; else PASS naming what was searched."""
-    broken, ids, unverified, searched, evidence = [], [], [], [], []
+    broken: list[str] = []
+    ids: list[str] = []
+    unverified: list[str] = []
+    searched: list[str] = []
+    evidence: list[Evidence] = []
     for brk in tier.breaks:
         scope = promise_scope(sources, tier, brk, production, reads)
         evidence.extend(scope.evidence)
