@@ -119,7 +119,8 @@ def _options_set(sources, tier: Tier, preset: dict, option_refs: list[dict], sit
     if missing:
         ev = absence(tier.id, f"{preset['qualname']} (lines {preset['start_line']}-{preset['end_line']}) sets none of: {', '.join(missing)}")
         return cell("FAIL", f"preset does not set: {', '.join(missing)}", [*found, ev]), [*found, ev]
-    return cell("PASS", "preset sets every required option", found), found
+    where = "; ".join(f"{opt} at {e.file}:{e.start_line}" for opt, e in zip(tier.required_options, found))
+    return cell("PASS", f"preset sets every required option: {where}"[:400], found), found
 
 
 def _options_read(sources, tier: Tier, preset: dict | None, option_refs: list[dict], sites: list | None):
