@@ -42,7 +42,10 @@ def test_severity_cwe_and_root_cause_follow_the_guarded_work(rule, method, sever
 
 def test_cleanup_logging_and_parse_probes_are_not_reported():
     for rule, methods in (
-        ("DWA-206", ("public void Dispose()", "public void Run(Action work, string scratch)", "public void Stop(", "public void Trace(", "public int Port(")),
+        (
+            "DWA-206",
+            ("public void Dispose()", "public void Run(Action work, string scratch)", "public void Stop(", "public void Trace(", "public int Port("),
+        ),
         ("DWA-406", ("def cleanup(workdir", "def __exit__", "def close(conn)", "def parse(text)")),
     ):
         lines, found = _scan(rule)

@@ -35,7 +35,9 @@ PERSISTENCE_VERBS = frozenset(
 )
 # deleting is persistence work on a file or directory API, cleanup on a temporary path
 DELETE_VERBS = frozenset({"delete", "unlink", "remove", "rmtree", "rmdir", "removedirs"})
-FILE_RECEIVER = re.compile(r"(?i)(^|\.)(os|shutil|File|Directory|Path|pathlib\.Path|\w*(file|dir|directory|path|blob|object|bucket|store|storage|repo\w*|db|table|client))$")
+FILE_RECEIVER = re.compile(
+    r"(?i)(^|\.)(os|shutil|File|Directory|Path|pathlib\.Path|\w*(file|dir|directory|path|blob|object|bucket|store|storage|repo\w*|db|table|client))$"
+)
 PERSISTENCE_NAMES = re.compile(r"(?i)^(SaveChanges\w*|ExecuteNonQuery\w*|fdatasync|fsync|write\w*|commit\w*|flush\w*)$")
 CLEANUP_VERBS = frozenset(
     {
@@ -135,7 +137,7 @@ def kind_of(calls) -> tuple[str, str]:
     work = [(r, n, a) for r, n, a in calls if not (LOGGER.search(r or "-") or (not r and LOG_NAMES.match(n)))]
     if calls and not work:
         return "logging", calls[0][1]
-    for r, n, _ in work:
+    for _r, n, _ in work:
         w = _words(n)
         if w and (w[0] in SECURITY_VERBS or (w[0] in ("check", "is", "ensure") and SECURITY_WORDS & set(w)) or "signature" in w):
             return "security", n

@@ -8,7 +8,6 @@ from typing import Iterable
 
 from dwagent.tools.parse.context import FileContext
 from dwagent.tools.rules.csharp.readiness import TODO
-from dwagent.tools.rules.python.parse_errors import silent_body
 from dwagent.tools.rules.registry import Hit, file_rule
 from dwagent.tools.syntax.python import call_name
 from dwagent.tools.syntax.tree import ancestor, camel_words, hit, line, mentions, nodes, text
