@@ -75,3 +75,23 @@ public sealed class Ledger
     ctx = FileContext(path="Ledger.cs", language="csharp", role="production", source=src.encode())
     sev = [f.severity for f in scan_file(ctx, ["DWA-206"])]
     assert sev == ["high", "medium"]
+
+
+def test_a_filtered_catch_names_the_expected_failure():
+    src = """
+public sealed class Topics
+{
+    public async Task Ensure(Admin admin)
+    {
+        try { await admin.CreateTopicAsync("t"); }
+        catch (AdminException ex) when (ex.Code == ErrorCode.TopicAlreadyExists) { }
+    }
+    public async Task EnsureBlind(Admin admin)
+    {
+        try { await admin.CreateTopicAsync("t"); }
+        catch (AdminException) { }
+    }
+}
+"""
+    ctx = FileContext(path="Topics.cs", language="csharp", role="production", source=src.encode())
+    assert [f.start_line for f in scan_file(ctx, ["DWA-206"])] == [12]

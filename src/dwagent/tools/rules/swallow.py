@@ -10,8 +10,9 @@ the code does next:
 - best-effort cleanup (dispose, close, cancel, kill, unsubscribe), logging, and code that runs in
   a `finally`, a `Dispose`/`__exit__`, or inside another handler (the failure path itself): not
   reported, since propagating there would mask the original outcome.
-- a parse or lookup probe with a fallback (`try { return Parse(s); } catch { } return default;`):
-  the caught failure is the answer, not reported.
+- a parse probe (every deciding call parses, converts or decodes: `try { return Parse(s); }
+  catch { } return default;`): the caught failure is the answer and the fallback the default,
+  not reported.
 - anything else: an unchecked error (CWE-391), reported as a low note.
 
 Words are taken from call names (camelCase and snake_case split); the receiver decides only
@@ -86,6 +87,30 @@ PARSE_VERBS = frozenset(
         "json",
     }
 )
+# queries and pauses that decide nothing about what the guarded block is for
+NEUTRAL_VERBS = frozenset(
+    {
+        "exists",
+        "is",
+        "has",
+        "contains",
+        "get",
+        "try",
+        "delay",
+        "sleep",
+        "index",
+        "last",
+        "substring",
+        "select",
+        "where",
+        "to",
+        "any",
+        "count",
+        "first",
+        "configure",
+        "enumerate",
+    }
+)
 LOGGER = re.compile(r"(?i)(^|\.)_?(log|logger|logging|\w*logger|console|trace|debug|diagnostics|telemetry|metrics|stderr|stdout|sys\.stderr)$")
 LOG_NAMES = re.compile(r"(?i)^(log\w*|print|write_?line|trace\w*|debug|info|warn\w*|error|critical|exception|fail)$")
 TEMP = re.compile(r"(?i)te?mp")
@@ -145,21 +170,25 @@ def kind_of(calls) -> tuple[str, str]:
         w = _words(n)
         if w and ((w[0] in PERSISTENCE_VERBS and w[0] not in DELETE_VERBS) or PERSISTENCE_NAMES.match(n) or _deletes_data(r, n, a)):
             return "persistence", n
-    if work and all(_words(n)[:1] and _words(n)[0] in CLEANUP_VERBS for _, n, _ in work):
-        return "cleanup", work[0][1]
-    if work and all(_words(n)[:1] and _words(n)[0] in PARSE_VERBS for _, n, _ in work):
-        return "parse", work[0][1]
+    deciding = [(r, n, a) for r, n, a in work if not (_words(n)[:1] and _words(n)[0] in NEUTRAL_VERBS)] or work
+    if deciding and all(_words(n)[:1] and _words(n)[0] in CLEANUP_VERBS for _, n, _ in deciding):
+        return "cleanup", deciding[0][1]
+    if deciding and all(_words(n)[:1] and _words(n)[0] in PARSE_VERBS for _, n, _ in deciding):
+        return "parse", deciding[0][1]
     return "other", work[0][1] if work else ""
 
 
 def judge(g: Guarded) -> Judgement:
     """Severity, root-cause kind, CWE and the reason for one empty handler."""
     kind, call = kind_of(g.calls)
+    if g.cleanup_context and kind == "persistence" and _words(call)[:1] and _words(call)[0] not in DELETE_VERBS:
+        # a save or flush on the way out still loses data silently: a note, not a blocker
+        return Judgement("low", kind, (390,), f"persistence work (`{call}`) fails silently during cleanup ({g.cleanup_context})")
     if g.cleanup_context and kind not in ("security",):
         return Judgement(None, "cleanup", (391,), g.cleanup_context)
     if kind in ("cleanup", "logging"):
         return Judgement(None, kind, (391,), f"best-effort {kind}")
-    if kind == "parse" and (g.returns_in_try or g.after or not g.calls):
+    if kind == "parse":
         return Judgement(None, kind, (391,), "a parse probe with a fallback")
     if kind in ("security", "persistence"):
         what = f"{kind} work (`{call}`)"
