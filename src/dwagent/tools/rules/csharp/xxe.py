@@ -36,6 +36,14 @@ def xml_dtd(ctx: FileContext) -> Iterable[Hit]:
     """
     if "Dtd" not in ctx.text and "XmlResolver" not in ctx.text:
         return
+    seen: set[int] = set()
+    for h in _settings(ctx):
+        if h.start_line not in seen:  # DTD processing and a resolver in one initializer: one finding
+            seen.add(h.start_line)
+            yield h
+
+
+def _settings(ctx: FileContext) -> Iterable[Hit]:
     for m in nodes(ctx, "member_access_expression"):
         if text(ctx, m) in ("DtdProcessing.Parse", "System.Xml.DtdProcessing.Parse"):
             yield from graded(ctx, m, "xml", high="high", what="DTD processing enabled: external entities are resolved", fix=FIX, max_lines=1)
