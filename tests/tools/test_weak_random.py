@@ -4,7 +4,7 @@ medium; jitter, sampling and secure generators are not reported."""
 
 from __future__ import annotations
 
-from dwagent.tools.dataflow.weak_random import WeakRandom, security_name
+from dwagent.tools.dataflow.weak_random import WeakRandom, secret_strength, security_name
 from dwagent.tools.parse.context import FileContext
 from dwagent.tools.rules.engine import scan_file
 
@@ -18,6 +18,29 @@ def test_names_decide_what_is_a_security_value():
     assert security_name("resetToken") and security_name("api_key") and security_name("SessionId") and security_name("iv")
     assert not security_name("retryJitter") and not security_name("sample_key") and not security_name("shuffleSeed")
     assert not security_name("count")
+    assert [secret_strength(n) for n in ("encryptionKey", "resetToken", "sessionId", "key", "partitionKey", "maxTokens", "objectKey")] == [
+        "strong",
+        "strong",
+        "weak",
+        "weak",
+        "",
+        "",
+        "",
+    ]
+
+
+def test_a_name_that_only_may_hold_a_secret_is_medium():
+    src = """
+public sealed class Link
+{
+    public void Open(Conn c)
+    {
+        var sessionId = (uint)Random.Shared.Next();
+        c.Start(sessionId);
+    }
+}
+"""
+    assert [(f.start_line, f.severity) for f in _scan(src, "csharp", "DWA-142")] == [(6, "medium")]
 
 
 def test_a_draw_traced_through_locals_and_a_helper_is_high_with_its_path():

@@ -35,16 +35,33 @@ MAX_DEPTH = 6
 
 
 @cache
-def _words() -> tuple[frozenset[str], frozenset[str]]:
+def _words() -> dict[str, frozenset[str]]:
     raw = yaml.safe_load((Path(__file__).resolve().parent / "models" / "weak_random.yaml").read_text(encoding="utf-8"))
-    return frozenset(raw["secret"]), frozenset(raw["harmless"])
+    return {k: frozenset(v) for k, v in raw.items()}
+
+
+def secret_strength(name: str) -> str:
+    """'strong' when a name says it holds a secret, 'weak' when it may, '' otherwise (harmless
+    words win: `retryJitter`, `partitionKey`, `maxTokens`)."""
+    w = _words()
+    words = camel_words(name.strip("_'\""))
+    if not words or set(words) & w["harmless"]:
+        return ""
+    if set(words) & w["strong"]:
+        return "strong"
+    for i, word in enumerate(words):
+        if word in ("key", "keys") and i > 0 and words[i - 1] in w["key_qualifiers"]:
+            return "strong"
+    return "weak" if set(words) & w["weak"] else ""
+
+
+def _strong(name: str) -> bool:
+    return secret_strength(name) == "strong"
 
 
 def security_name(name: str) -> bool:
-    """A name whose words say it holds a security value, and nothing marks it harmless."""
-    secret, harmless = _words()
-    words = set(camel_words(name.strip("_'\"")))
-    return bool(words & secret) and not words & harmless
+    """A name whose words say it (may) hold a security value, and nothing marks it harmless."""
+    return bool(secret_strength(name))
 
 
 @dataclass(frozen=True)
@@ -71,6 +88,7 @@ class WeakFlow:
     draw: str
     sink: str
     hops: tuple[Hop, ...]
+    strong: bool = True
 
 
 class WeakRandom:
@@ -260,31 +278,33 @@ class WeakRandom:
         return found[0] if len(found) == 1 else None
 
     # ---- sinks --------------------------------------------------------------------------------
-    def sinks(self) -> list[tuple[object, object, str]]:
-        """(node, expression, label) of every security value in the file."""
+    def sinks(self) -> list[tuple[object, object, str, bool]]:
+        """(node, expression, label, strong) of every security value in the file; strong when
+        the name says it is a secret or it is a crypto API argument, weak when it only may be."""
         ctx, out = self.ctx, []
         cs = ctx.language == "csharp"
         if cs:
             for d in descendants(ctx.tree.root_node, "variable_declarator"):
                 if len(d.named_children) > 1 and security_name(name_of(ctx, d)):
-                    out.append((d, d.named_children[-1], f"`{name_of(ctx, d)}`"))
+                    out.append((d, d.named_children[-1], f"`{name_of(ctx, d)}`", _strong(name_of(ctx, d))))
             for p in descendants(ctx.tree.root_node, "property_declaration"):
                 v = p.child_by_field_name("value")
                 if v is not None and security_name(name_of(ctx, p)):
-                    out.append((p, v, f"`{name_of(ctx, p)}`"))
+                    out.append((p, v, f"`{name_of(ctx, p)}`", _strong(name_of(ctx, p))))
         for a in descendants(ctx.tree.root_node, "assignment_expression" if cs else "assignment"):
             left = a.child_by_field_name("left")
             target = _target_name(ctx, left)
             if target and security_name(target):
-                out.append((a, a.child_by_field_name("right"), f"`{_short(text(ctx, left), 40)}`"))
+                out.append((a, a.child_by_field_name("right"), f"`{_short(text(ctx, left), 40)}`", _strong(target)))
         if not cs:
             for k in descendants(ctx.tree.root_node, "keyword_argument"):
                 if security_name(text(ctx, k.child_by_field_name("name"))):
-                    out.append((k, k.child_by_field_name("value"), f"`{text(ctx, k.child_by_field_name('name'))}=`"))
+                    kname = text(ctx, k.child_by_field_name("name"))
+                    out.append((k, k.child_by_field_name("value"), f"`{kname}=`", _strong(kname)))
             for pair in descendants(ctx.tree.root_node, "pair"):
                 key = pair.child_by_field_name("key")
                 if key is not None and key.type == "string" and security_name(text(ctx, key)):
-                    out.append((pair, pair.child_by_field_name("value"), f"key {_short(text(ctx, key), 30)}"))
+                    out.append((pair, pair.child_by_field_name("value"), f"key {_short(text(ctx, key), 30)}", _strong(text(ctx, key))))
         for fn in descendants(ctx.tree.root_node, self.lang.functions[0]):
             if not security_name(name_of(ctx, fn)):
                 continue
@@ -295,10 +315,10 @@ class WeakRandom:
                 exprs.append(body.named_children[0])
             arrow = [c for c in fn.named_children if c.type == "arrow_expression_clause"]
             exprs += [c.named_children[0] for c in arrow if c.named_children]
-            out.extend((e, e, f"the value returned by `{name_of(ctx, fn)}`") for e in exprs)
+            out.extend((e, e, f"the value returned by `{name_of(ctx, fn)}`", _strong(name_of(ctx, fn))) for e in exprs)
         sites = python_sink_sites(ctx, "secret") if not cs else csharp_sink_sites(ctx, "secret")
-        out.extend((s.node, s.expr, f"the {s.label} argument") for s in sites)
-        uniq = {(n.start_byte, e.start_byte): (n, e, label) for n, e, label in out if e is not None}
+        out.extend((s.node, s.expr, f"the {s.label} argument", True) for s in sites)
+        uniq = {(n.start_byte, e.start_byte): (n, e, label, strong) for n, e, label, strong in out if e is not None}
         return [uniq[k] for k in sorted(uniq)]
 
     def flows(self) -> list[WeakFlow]:
@@ -306,15 +326,16 @@ class WeakRandom:
         seen: dict[int, WeakFlow] = {}
         if not self.draws:
             return []
-        for node, expr, label in self.sinks():
+        for node, expr, label, strong in sorted(self.sinks(), key=lambda s: not s[3]):  # strong sinks first
             path = self.depends(expr)
             if not path:
                 continue
             first = next(h for h in path if "predictable generator" in h.note and not h.note.endswith("is a predictable generator"))
             if first.line in seen:
                 continue
-            hops = path + (Hop(line(node), f"reaches {label}, a security value"),)
-            seen[first.line] = WeakFlow(first.line, first.note.split("`")[1], label, _dedupe(hops))
+            what = "a security value" if strong else "a value whose name suggests a security value"
+            hops = path + (Hop(line(node), f"reaches {label}, {what}"),)
+            seen[first.line] = WeakFlow(first.line, first.note.split("`")[1], label, _dedupe(hops), strong)
         return [seen[k] for k in sorted(seen)]
 
 
@@ -343,9 +364,10 @@ def _dedupe(hops):
 
 
 def weak_random_hits(ctx):
-    """The Hits of the weak-random rules (DWA-142, DWA-422): high where a draw reaches a security
-    value (path as hops); medium for a draw inside a function named for a security value, or a
-    generator field so named, when no security value is traced; nothing otherwise."""
+    """The Hits of the weak-random rules (DWA-142, DWA-422): high where a draw reaches a value
+    named as a secret or a crypto API argument (path as hops), medium where the name only may
+    hold one (a session id, a code, a bare key); medium for a draw inside a function named for a
+    secret, or a generator field so named, when no security value is traced; nothing otherwise."""
     from dwagent.tools.syntax.hit import Hit
 
     wr = WeakRandom(ctx)
@@ -354,11 +376,13 @@ def weak_random_hits(ctx):
     reported = set()
     for f in flows:
         reported.add(f.draw_line)
+        why = "" if f.strong else " (its name only suggests a security value: a session id, a code or a bare key; medium)"
         yield Hit(
             f.draw_line,
             f.draw_line,
-            f"`{f.draw}` is predictable and reaches {f.sink}; {fix}",
-            severity="high",
+            f"`{f.draw}` is predictable and reaches {f.sink}{why}; {fix}",
+            severity="high" if f.strong else "medium",
+            confidence="high" if f.strong else "medium",
             hops=tuple((h.line, h.note) for h in f.hops),
         )
     for c in wr.draws:
@@ -366,7 +390,7 @@ def weak_random_hits(ctx):
         if line(c) in reported:
             continue
         fn = ancestor(c, wr.lang.functions)
-        if fn is not None and security_name(name_of(ctx, fn)):
+        if fn is not None and _strong(name_of(ctx, fn)):
             reported.add(line(c))
             yield Hit(
                 line(c),
@@ -377,7 +401,8 @@ def weak_random_hits(ctx):
             )
     if ctx.language == "csharp":
         for d in descendants(ctx.tree.root_node, "variable_declarator"):
-            if name_of(ctx, d) in wr._generators and security_name(name_of(ctx, d)) and line(d) not in reported:
+            field = ancestor(d, ("field_declaration", "property_declaration")) is not None
+            if field and name_of(ctx, d) in wr._generators and _strong(name_of(ctx, d)) and line(d) not in reported:
                 reported.add(line(d))
                 yield Hit(
                     line(d),
