@@ -18,6 +18,7 @@ reaches each, and reports once at the configuration with the strongest evidence:
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 from dwagent.tools.dataflow.per_file import flows_for
 from dwagent.tools.dataflow.sinks import csharp_sink_sites, python_sink_sites, report
@@ -35,6 +36,10 @@ _SCOPES = {
 }
 
 
+def _start(node: Any) -> int:
+    return node.start_byte
+
+
 def _scope(node, language: str):
     fns, types = _SCOPES[language]
     return ancestor(node, fns) or ancestor(node, types)
@@ -47,7 +52,7 @@ def graded(ctx, at, category: str, *, high: str, what: str, fix: str, sites=None
         found = python_sink_sites(ctx, category) if ctx.language == "python" else csharp_sink_sites(ctx, category)
         scope = _scope(at, ctx.language)
         if scope is not None:
-            found = [s for s in found if scope.start_byte <= s.node.start_byte < scope.end_byte]
+            found = [s for s in found if scope.start_byte <= _start(s.node) < scope.end_byte]
         sites = found
     flows = flows_for(ctx)
     best: Hit | None = None

@@ -23,6 +23,7 @@ import re
 from dataclasses import dataclass
 from functools import cache, cached_property
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -142,7 +143,7 @@ class WeakRandom:
         """`from random import choice, randint`: bare names that are draws (Python)."""
         if self.ctx.language != "python":
             return frozenset()
-        out = set()
+        out: set[str] = set()
         for m in re.finditer(r"(?m)^\s*from\s+random\s+import\s+([\w ,]+)", self.ctx.text):
             out.update(n.strip().split(" as ")[-1] for n in m.group(1).split(","))
         return frozenset(out)
@@ -278,7 +279,7 @@ class WeakRandom:
         return found[0] if len(found) == 1 else None
 
     # ---- sinks --------------------------------------------------------------------------------
-    def sinks(self) -> list[tuple[object, object, str, bool]]:
+    def sinks(self) -> list[tuple[Any, Any, str, bool]]:
         """(node, expression, label, strong) of every security value in the file; strong when
         the name says it is a secret or it is a crypto API argument, weak when it only may be."""
         ctx, out = self.ctx, []
