@@ -19,6 +19,7 @@ from dwagent.tools.graph.api import GraphView, graph_for
 from dwagent.tools.graph.checks import _evidence, _once
 from dwagent.tools.graph.dispatch import STATE_CHANGES, Dispatch
 from dwagent.tools.graph.entrypoints import EntryPoint
+from dwagent.tools.graph.web_actions import web_state_change_findings
 from dwagent.tools.rules.registry import get_rule, index_rule, make_finding
 
 RAW_KINDS = frozenset(
@@ -97,7 +98,8 @@ def _raw_entries(view: GraphView) -> list[EntryPoint]:
 
 
 def unauthenticated_state_changes(view: GraphView) -> list[Finding]:
-    """DWA-360: per unauthenticated raw entry point, the state changes its dispatch reaches."""
+    """DWA-360: per unauthenticated raw entry point, the state changes its dispatch reaches; then the
+    web entry points' open actions followed to theirs (`web_actions.py`)."""
     d = Dispatch(view.graph, view.source)
     out: list[Finding] = []
     for ep in _raw_entries(view):
@@ -127,7 +129,7 @@ def unauthenticated_state_changes(view: GraphView) -> list[Finding]:
                 properties={"state_changes": str(len(changes)), "hops": str(len(first.hops))},
             )
         )
-    return out
+    return out + web_state_change_findings(view, _finding, exposure_severity)
 
 
 def tls_then_raw_stream(view: GraphView) -> list[Finding]:

@@ -33,6 +33,7 @@ from dwagent.tools.graph.exposure import (
     find_key_middleware,
 )
 from dwagent.tools.graph.model import CodeGraph, TypeNode
+from dwagent.tools.graph.python_routes import python_routes
 from dwagent.tools.graph.source import SourceLines
 from dwagent.tools.graph.web_auth import WebAuth
 
@@ -565,4 +566,5 @@ def find_entry_points(conn: sqlite3.Connection, graph: CodeGraph, source: Source
     f.from_refs()
     f.from_types()
     f.from_bus()
+    f.out.extend(EntryPoint(*fields) for fields in python_routes(graph, source, f.roles))
     return sorted(f.out, key=lambda e: (e.file, e.line, e.kind, e.scope))
