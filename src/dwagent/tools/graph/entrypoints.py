@@ -418,10 +418,19 @@ class _Finder:
         tls = classify_tls(file, body, host[1] if host else "")
         if tls.value == "none" and not host:
             tls = Status("unknown", "transport set by the host configuration")
-        if "AllowAnonymous" in stmt:
-            auth = Status("anonymous", cite(file, line, stmt.splitlines()[0]))
-        elif "RequireAuthorization" in stmt:
-            auth = Status("required", cite(file, line, stmt.splitlines()[0]))
+        whole = _route_statement(self.source.lines(file), line)  # the handler and the conventions chained after it
+        convention = next(
+            (
+                (line + i, t)
+                for i, t in enumerate(whole.splitlines())
+                if re.search(r"\.(?:AllowAnonymous|RequireAuthorization)\s*\(|\[\s*(?:AllowAnonymous|Authorize)\b", t)
+            ),
+            None,
+        )
+        if convention is not None and "AllowAnonymous" in convention[1]:
+            auth = Status("anonymous", cite(file, convention[0], convention[1]))
+        elif convention is not None:
+            auth = Status("required", cite(file, convention[0], convention[1]))
         else:
             auth = (
                 find_key_middleware(file, body, arg0.strip())
@@ -554,6 +563,21 @@ def _summary(name: str, declared: Status | None, statuses: list) -> Status:
 def _assigned_var(text: str) -> str:
     m = re.search(r"(\b_?\w+)\s*=\s*(?:new\b|await\b|\w)", text)
     return m.group(1) if m else ""
+
+
+def _route_statement(lines: dict[int, str], line: int, max_lines: int = 60) -> str:
+    """A route registration from `line` to where its parentheses close, plus conventions chained on
+    the following lines (`.RequireAuthorization()`); `;` inside the handler lambda does not end it."""
+    out: list[str] = []
+    depth, opened = 0, False
+    for n in range(line, line + max_lines):
+        text = lines.get(n, "")
+        if opened and depth <= 0 and not text.lstrip().startswith("."):
+            break
+        out.append(text)
+        depth += text.count("(") - text.count(")")
+        opened = opened or "(" in text
+    return "\n".join(out)
 
 
 def _lambda_lines(stmt: str, line: int) -> list[tuple[int, str]]:

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from dwagent.models import Finding
 from dwagent.tools.graph.api import GraphView
 from dwagent.tools.graph.checks import _evidence
-from dwagent.tools.graph.dispatch import STATE_CHANGES, Dispatch, StateChange
+from dwagent.tools.graph.dispatch import STATE_CHANGES, Dispatch, Hop, StateChange
 from dwagent.tools.graph.entrypoints import EntryPoint
 from dwagent.tools.rules.csharp.endpoints import AUTH_FLOW_WORDS, OPERATIONAL_WORDS
 from dwagent.tools.syntax.tree import camel_words
@@ -101,6 +101,7 @@ class OpenAction:
     auth_evidence: str
     changes: tuple[StateChange, ...]
     flow: bool  # a sign-in/registration step (anonymous by necessity)
+    lead: dict[str, Hop] | None = None  # minimal-API lambda: the call from the route's line into each root
 
 
 def _words(view: GraphView, member: str) -> set[str]:
@@ -136,24 +137,31 @@ def open_actions(view: GraphView, ep: EntryPoint, d: ActionDispatch) -> list[Ope
     for member, ev in candidates:
         if member and operational(view, member):
             continue
-        roots = [member] if member else _lambda_targets(view, ep)
+        lead = None if member else _lambda_targets(view, ep)
+        roots = [member] if member else sorted(lead or {})
         _order, changes = d.walk(roots, opener=False) if roots else ([], [])
         changes = [c for c in changes if not c.authenticated_by]
         if changes:
-            out.append(OpenAction(member or ep.scope, ev, tuple(changes), bool(member) and bool(_words(view, member) & AUTH_FLOW_WORDS)))
+            flow = bool(member) and bool(_words(view, member) & AUTH_FLOW_WORDS)
+            out.append(OpenAction(member or ep.scope, ev, tuple(changes), flow, lead))
     return out
 
 
-def _lambda_targets(view: GraphView, ep: EntryPoint) -> list[str]:
-    """Members a minimal-API handler lambda calls: the route's scope's edges on the lambda's lines."""
+def _lambda_targets(view: GraphView, ep: EntryPoint) -> dict[str, Hop]:
+    """Members a minimal-API handler lambda calls (the route's scope's resolved edges on the lambda's
+    lines), each with the call site that reaches it."""
     depth, end = 0, ep.line
     for n, text in view.source.span(ep.file, ep.line, ep.line + 60):
         depth += text.count("(") - text.count(")")
         end = n
         if depth <= 0 and n >= ep.line:
             break
-    calls = {e.dst for e in view.graph.out_edges(ep.scope) if ep.line <= e.line <= end and e.kind != "by-name"}
-    return sorted(q for q in calls if q in view.graph.methods and view.graph.methods[q].role == "production")
+    out: dict[str, Hop] = {}
+    for e in view.graph.out_edges(ep.scope):
+        target = view.graph.methods.get(e.dst)
+        if ep.line <= e.line <= end and e.kind != "by-name" and target is not None and target.role == "production":
+            out.setdefault(e.dst, Hop(e.dst, e.file, e.line, e.kind))
+    return out
 
 
 def web_state_change_findings(view: GraphView, finding, exposure) -> list[Finding]:
@@ -173,7 +181,8 @@ def web_state_change_findings(view: GraphView, finding, exposure) -> list[Findin
         shown = plain or opened
         first_action = min(shown, key=lambda a: min(rank.get(c.kind, 99) for c in a.changes))
         first = min(first_action.changes, key=lambda c: (rank.get(c.kind, 99), len(c.hops)))
-        related = [_evidence(view, h.file, h.line, f"hop {i + 1}: {h.kind} -> {h.target}") for i, h in enumerate(first.hops)]
+        hops = _lead(view, first_action, first) + first.hops
+        related = [_evidence(view, h.file, h.line, f"hop {i + 1}: {h.kind} -> {h.target}") for i, h in enumerate(hops)]
         related.append(_evidence(view, first.file, first.line, f"state change ({first.kind}) in {first.member}"))
         for a in shown:
             if a is first_action:
@@ -182,7 +191,8 @@ def web_state_change_findings(view: GraphView, finding, exposure) -> list[Findin
             related.append(_evidence(view, c.file, c.line, f"also: {a.member.rsplit('.', 1)[-1]} reaches a state change ({c.kind}) in {c.member}"))
         related = related[:12]
         kinds = sorted({c.kind for a in shown for c in a.changes})
-        names = ", ".join(a.member.rsplit(".", 1)[-1] for a in shown[:6]) + (" ..." if len(shown) > 6 else "")
+        names = ", ".join(ep.detail.split(" (")[0] if a.lead is not None else a.member.rsplit(".", 1)[-1] for a in shown[:6])
+        names += " ..." if len(shown) > 6 else ""
         if plain:
             severity, why = exposure(ep)
             msg = (
@@ -207,10 +217,24 @@ def web_state_change_findings(view: GraphView, finding, exposure) -> list[Findin
                 msg,
                 severity=severity,
                 related=related,
-                properties={"state_changes": str(sum(len(a.changes) for a in shown)), "hops": str(len(first.hops)), "open_actions": str(len(shown))},
+                properties={"state_changes": str(sum(len(a.changes) for a in shown)), "hops": str(len(hops)), "open_actions": str(len(shown))},
             )
         )
     return out
+
+
+def _lead(view: GraphView, action: OpenAction, change: StateChange) -> tuple[Hop, ...]:
+    """For a minimal-API lambda, the call from the route into the member the path starts at."""
+    if not action.lead:
+        return ()
+    if not change.hops:
+        start = change.member
+    else:  # the root whose body holds the first call site
+        h = change.hops[0]
+        start = next(
+            (r for r in action.lead if (m := view.graph.methods.get(r)) is not None and m.file == h.file and m.start_line <= h.line <= m.end_line), ""
+        )
+    return (action.lead[start],) if start in action.lead else ()
 
 
 def _throttle(view: GraphView, ep: EntryPoint, opened: list[OpenAction]) -> str:
