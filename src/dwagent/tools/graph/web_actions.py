@@ -56,7 +56,7 @@ APP_STATE: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     )
 )
 # operational and discovery endpoints, anonymous by design, besides the DWA-181 probe words
-DISCOVERY_WORDS = frozenset({"config", "configs", "configuration", "discovery", "wellknown", "well", "known", "openid", "jwks", "index"})
+DISCOVERY_WORDS = frozenset({"config", "configs", "configuration", "discovery", "wellknown", "well", "known", "openid", "jwks"})
 THROTTLE = re.compile(r"(?i)captcha|EnableRateLimiting|RateLimit\w*|Throttl\w*|limiter\.limit|@limiter\b")
 
 
