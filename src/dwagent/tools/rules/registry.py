@@ -65,6 +65,7 @@ RULE_MODULES: tuple[str, ...] = (
     "dwagent.tools.rules.python.tokens",
     "dwagent.tools.rules.python.async_misuse",
     "dwagent.tools.rules.python.parse_errors",
+    "dwagent.tools.rules.python.empty_except",
     "dwagent.tools.rules.python.tuning",
     "dwagent.tools.rules.python.stubs",
     "dwagent.tools.graph.checks",
@@ -229,6 +230,8 @@ def make_finding(
     properties: dict[str, str] | None = None,
     related: Iterable[Evidence] = (),
     occurrence: int = 0,
+    cwe: tuple[int, ...] = (),
+    root_cause: str = "",
 ) -> Finding:
     """Build a Finding for `meta` with its fingerprint and id set.
 
@@ -240,7 +243,7 @@ def make_finding(
         id="F-" + fp[:12],
         rule=meta.id,
         category=meta.category,
-        cwe=meta.cwe,
+        cwe=cwe or meta.cwe,
         severity=severity or meta.severity,
         confidence=confidence or meta.confidence,
         file=path,
@@ -252,6 +255,7 @@ def make_finding(
         fingerprint=fp,
         related=tuple(related),
         properties=dict(sorted((properties or {}).items())),
+        root_cause=root_cause,
     )
 
 
