@@ -105,7 +105,7 @@ def test_a_category_the_procedure_forbids_blocks_at_any_severity_and_says_why(tm
     report = adjudicate(state(fs), ctx(tmp_path, forbid="stub-return"))
     rc = by_rule(report)["DWA-211"]
     assert rc["effect"] == "block"
-    assert "forbids stub-return" in rc["blocking"]
+    assert rc["blocking"] == "the procedure forbids stub-return (any severity)"
 
 
 def test_a_high_finding_blocks_by_its_severity(tmp_path):

@@ -42,9 +42,9 @@ def finding_effect_of(finding: dict, policy: Policy) -> str:
 def blocking_reason(finding: dict, policy: Policy) -> str:
     """Why this finding blocks on its own, in the policy's terms ("" when it does not)."""
     if at_least(finding["severity"], policy.block_at):
-        return f"{finding['severity']} severity (the rubric blocks at {policy.block_at} and above)"
+        return f"{finding['severity']} severity (blocks at {policy.block_at}+)"
     if finding_effect_of(finding, policy) == "block":
-        return f"the rubric's procedure forbids {finding['category']} in production code, at any severity"
+        return f"the procedure forbids {finding['category']} (any severity)"
     return ""
 
 
