@@ -18,7 +18,7 @@ from dwagent.tools.source_text import read_canonical
 
 # Bump when extraction output changes: a stored index with another value is rebuilt in full,
 # because its rows would silently disagree with what the current extractors produce.
-EXTRACTOR_VERSION = "3"
+EXTRACTOR_VERSION = "4"  # 4: C# bases resolve `using` aliases
 
 _TABLES = ("meta", "files", "skips", "symbols", "refs", "constants", "chunks", "chunks_fts", "file_hits")
 
