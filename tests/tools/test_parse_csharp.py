@@ -173,7 +173,9 @@ def test_target_typed_new_only_where_the_type_is_written() -> None:
 def test_a_base_named_by_a_using_alias_is_the_aliased_type() -> None:
     """`using Root = Sdk.Hierarchy.PluginBase; class P : Root` derives from PluginBase (its
     lifecycle and its base chain are PluginBase's); a base that is no alias stays as written."""
-    src = b"using Root = Sdk.Hierarchy.PluginBase;\nusing System;\nnamespace N;\npublic class P : Root, IDisposable { }\npublic class Q : Rooted { }\n"
+    src = (
+        b"using Root = Sdk.Hierarchy.PluginBase;\nusing System;\nnamespace N;\npublic class P : Root, IDisposable { }\npublic class Q : Rooted { }\n"
+    )
     facts = extract("csharp", src)
     symbols = [dict(zip(SYM, s)) for s in facts.symbols]
     refs = [dict(zip(REF, r)) for r in facts.refs]
