@@ -94,7 +94,7 @@ def _flows(report: Report) -> list[str]:
         out += [f"### {md_inline(fl.name)} — **{fl.status}**", "", md_inline(fl.reason, 300), ""]
         out += ["| # | waypoint | found | symbol | location | hop checks |", "|---|---|---|---|---|---|"]
         for i, hop in enumerate(fl.hops, 1):
-            loc = f"`{md_inline(hop.file)}:{hop.line}`" if hop.found else "NOT FOUND"
+            loc = f"`{md_inline(hop.file)}:{hop.line}`" if hop.found else md_inline(hop.via or "NOT FOUND", 300)  # what was searched, nearest
             checks = " · ".join(f"{k} {v}" for k, v in sorted(hop.checks.items()))
             out.append(f"| {i} | {md_inline(hop.name)} | {'yes' if hop.found else 'no'} | {md_inline(hop.symbol, 80)} | {loc} | {checks} |")
         out += ["", "| check | status | reason | evidence |", "|---|---|---|---|"]

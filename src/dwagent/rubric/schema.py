@@ -137,6 +137,10 @@ class TierBreak(_Strict):
     promise: str
     categories: tuple[str, ...]
     min_severity: Severity = "medium"
+    # the code the promise is judged on (agents/verdict/tier_scope.py): components by path glob
+    # (`**`: every production file) and, narrowing the preset's options whose readers count, option globs
+    paths: tuple[str, ...] = ()
+    options: tuple[str, ...] = ()
 
     @field_validator("categories")
     @classmethod

@@ -51,7 +51,14 @@ def _count_metric(metric: str, state: CertifyState) -> tuple[int | None, list[st
     else:
         pool = counted
     hits = [f for f in pool if f["category"] == category]
-    return len(hits), [f["id"] for f in hits], f"counted {category} findings"
+    # say which rules count and what the reviewer set aside, so a 0 can be checked against the findings
+    rules = sorted({m.id for m in all_rules() if m.category == category})
+    dropped = sum(1 for f in state.get("dropped", []) if f["category"] == category) if metric != "placeholder-tests" else 0
+    return (
+        len(hits),
+        [f["id"] for f in hits],
+        (f"counted {category} findings of {', '.join(rules) or 'no rule'}" + (f"; {dropped} more set aside by the reviewer" if dropped else "")),
+    )
 
 
 def _gates(ctx: RunContext, state: CertifyState) -> tuple[list[dict], dict]:
@@ -68,7 +75,7 @@ def _gates(ctx: RunContext, state: CertifyState) -> tuple[list[dict], dict]:
             ev = absence(f"gate {gate.id}", f"{how}: {value}") if value is not None else None
             if ev:
                 evidence[ev.id] = ev.model_dump(mode="json")
-            row = evaluate_threshold(gate, value, [ev.id] if ev else [], ids)
+            row = evaluate_threshold(gate, value, [ev.id] if ev else [], ids, how)
         row["effect"] = gate.on_fail if row["status"] == "FAIL" else gate.on_not_run if row["status"] == "NOT RUN" else "note"
         rows.append(row)
     return rows, evidence

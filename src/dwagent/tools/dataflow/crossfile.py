@@ -16,6 +16,7 @@ import re
 from pathlib import Path
 
 from dwagent.models import Evidence, Finding
+from dwagent.tools.source_text import source_lines
 
 MAX_DECLARATIONS = 2
 MAX_CALLERS = 24
@@ -239,7 +240,7 @@ def _flows(ctx, language: str):
 
 
 def _evidence(path: str, source: str, line: int, note: str) -> Evidence:
-    lines = source.splitlines()  # the same line split as FileContext.excerpt, which the verifier re-reads
+    lines = source_lines(source)  # the same line split as FileContext.excerpt, which the verifier re-reads
     excerpt = lines[line - 1] if 0 < line <= len(lines) else ""
     return Evidence(
         id=Evidence.make_id(path, line, line, excerpt),

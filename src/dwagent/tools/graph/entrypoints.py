@@ -35,6 +35,7 @@ from dwagent.tools.graph.exposure import (
 )
 from dwagent.tools.graph.model import CodeGraph, TypeNode
 from dwagent.tools.graph.source import SourceLines
+from dwagent.tools.source_text import source_lines
 
 NETWORK_KINDS = frozenset(
     {
@@ -553,7 +554,7 @@ def _assigned_var(text: str) -> str:
 
 
 def _lambda_lines(stmt: str, line: int) -> list[tuple[int, str]]:
-    return [(line + i, t) for i, t in enumerate(stmt.splitlines())]
+    return [(line + i, t) for i, t in enumerate(source_lines(stmt))]
 
 
 def find_entry_points(conn: sqlite3.Connection, graph: CodeGraph, source: SourceLines, files: dict[int, tuple[str, str]]) -> list[EntryPoint]:

@@ -36,6 +36,7 @@ import tree_sitter
 
 from dwagent.tools.parse.csharp_refs import SKIP, RefWalker
 from dwagent.tools.parse.facts import FileFacts, as_json, bare_type_name, chunk_by_symbols, first_sentence, one_line
+from dwagent.tools.source_text import source_lines
 
 TYPE_KINDS = {
     "class_declaration": "class",
@@ -67,7 +68,7 @@ def extract(source: bytes, tree: tree_sitter.Tree) -> FileFacts:
     ex.compilation_unit(root)
     facts = ex.facts
     facts.parse_errors = count_errors(root)
-    lines = source.decode("utf-8", errors="replace").splitlines()
+    lines = source_lines(source.decode("utf-8", errors="replace"))
     members, types = [], []
     for sym in facts.symbols:
         kind = sym[0]
