@@ -17,7 +17,7 @@ from dwagent.agents.state import CertifyState
 from dwagent.agents.verdict.cells import absence
 from dwagent.agents.verdict.domains import judge_domain, resolve_domains
 from dwagent.agents.verdict.gates import evaluate_threshold
-from dwagent.agents.verdict.policy import counts, finding_effect
+from dwagent.agents.verdict.policy import blocking_reason, counts, finding_effect_of
 from dwagent.agents.verdict.root_causes import RootCauses, items, name_deciders
 from dwagent.models import SEVERITY_ORDER, Evidence
 from dwagent.report.counts import compute_counts
@@ -134,7 +134,17 @@ def adjudicate(state: CertifyState, ctx: RunContext) -> dict:
                 return folder.rsplit("/", 1)[-1]
         return project_of.get(path) or path.split("/", 1)[0]
 
-    rcs = RootCauses(counted, by_id, evidence, lambda f: finding_effect(f["severity"], policy), component_of, _rule_titles())
+    rcs = RootCauses(
+        counted,
+        by_id,
+        evidence,
+        lambda f: finding_effect_of(f, policy),
+        component_of,
+        _rule_titles(),
+        remedies={m.id: (m.why, m.fix) for m in all_rules()},
+        blocking_of=lambda f: blocking_reason(f, policy),
+        cell_cap=policy.cell_escalation,
+    )
     for item in buckets["block"] + buckets["condition"] + buckets["note"]:  # coverage items so far
         rcs.own("coverage", item["id"], item["reason"], {"note": item["reason"]}, "block" if item in buckets["block"] else "condition")
 
@@ -149,7 +159,7 @@ def adjudicate(state: CertifyState, ctx: RunContext) -> dict:
             g["status"], g["effect"] = "NOT RUN", "condition"
         if g["status"] in ("FAIL", "NOT RUN"):
             because = f"gate {g['name']}: {g['status']}"
-            if not rcs.attribute(g.get("finding_ids", ()), g["effect"], because):
+            if not rcs.attribute(g.get("finding_ids", ()), g["effect"], because, hard=True):
                 ids = g.get("finding_ids", ())
                 title = f"gate {g['name']}: {g['status']} — {g['reason']}"
                 rc = rcs.own(

@@ -423,7 +423,7 @@ class _Finder:
         convention = next(
             (
                 (line + i, t)
-                for i, t in enumerate(whole.splitlines())
+                for i, t in enumerate(source_lines(whole))
                 if re.search(r"\.(?:AllowAnonymous|RequireAuthorization)\s*\(|\[\s*(?:AllowAnonymous|Authorize)\b", t)
             ),
             None,

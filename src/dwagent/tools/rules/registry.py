@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from typing import Callable, Iterable, Literal
 
 from dwagent.models import CATEGORIES, SECURITY_CATEGORIES, Evidence, Finding
+from dwagent.tools.rules.remedies import rule_remedy
 from dwagent.tools.syntax.hit import Hit  # noqa: F401  (rules import it from here)
 
 RuleKind = Literal["file", "index"]
@@ -95,6 +96,8 @@ class RuleMeta:
     doc: str
     fixture: str
     kind: RuleKind
+    why: str = ""  # why a finding of this rule blocks a release (tools/rules/remedies.py)
+    fix: str = ""  # the fix a release manager is told
 
     @property
     def name(self) -> str:
@@ -143,6 +146,8 @@ def _register(kind: RuleKind, fn: Callable, **kw) -> Callable:
         doc=_clean_doc(fn.__doc__),
         fixture=fixture,
         kind=kind,
+        why=kw.get("why") or rule_remedy(rule_id)[0],
+        fix=kw.get("fix") or rule_remedy(rule_id)[1],
     )
     existing = _REGISTRY.get(rule_id)
     if existing is not None and existing.fn.__qualname__ != fn.__qualname__:
@@ -155,7 +160,7 @@ def file_rule(**kw) -> Callable[[Callable], Callable]:
     """Register `fn(ctx: FileContext) -> Iterable[Hit]` as a per-file rule.
 
     Keywords: id, title, category, severity, confidence, cwe, languages, applies_to, domains,
-    security_severity, fixture.
+    security_severity, fixture, why, fix (else the rule's entry in tools/rules/remedies.py).
     """
     return lambda fn: _register("file", fn, **kw)
 
