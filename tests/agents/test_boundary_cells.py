@@ -62,3 +62,25 @@ def test_unwired_security_type_fails_but_other_unwired_types_do_not():
     other = {"id": "F-3", "rule": "DWA-301", "file": "Plugins/P/Report.cs", "excerpt": "public class ReportBuilder", "suppression": None}
     assert boundary_cell(_Sources(), [], "Plugins/P", [sec, other])[0]["finding_ids"] == ["F-2"]
     assert boundary_cell(_Sources(), [], "Plugins/P", [other])[0]["status"] == "PASS"
+
+
+def _traced(file, auth, handlers=("P.Server.Handle",)):
+    return EntryPoint("http-listener", file, 7, "P.Server.Start", "P.Server", "any", "e", "none", "e", auth, "none found", handlers)
+
+
+def test_open_entry_point_that_changes_no_state_is_conditional_not_pass():
+    c, _ev = boundary_cell(_Sources(), [_traced("Plugins/P/Probe.cs", "none")], "Plugins/P", [])
+    assert c["status"] == "CONDITIONAL" and "reach no state change" in c["reason"]
+
+
+def test_open_entry_point_fails_when_it_changes_state_or_was_not_traced():
+    change = {"id": "F-9", "rule": "DWA-360", "file": "Plugins/P/Probe.cs", "start_line": 7, "suppression": None}
+    assert boundary_cell(_Sources(), [_traced("Plugins/P/Probe.cs", "none")], "Plugins/P", [change])[0]["status"] == "FAIL"
+    assert boundary_cell(_Sources(), [_traced("Plugins/P/Probe.cs", "none", handlers=())], "Plugins/P", [])[0]["status"] == "FAIL"
+
+
+def test_a_conditional_cell_makes_the_row_conditional():
+    from dwagent.agents.verdict.cells import row_status
+
+    assert row_status({"a": {"status": "PASS"}, "b": {"status": "CONDITIONAL"}}) == "CONDITIONAL"
+    assert row_status({"a": {"status": "FAIL"}, "b": {"status": "CONDITIONAL"}}) == "FAIL"

@@ -3,8 +3,10 @@ report shows, both from the code graph's entry-point inventory (tools/graph/entr
 
 A plugin with a network entry point that authenticates nobody, a design-level boundary finding, or a
 security type that is never wired (DWA-301/302/303 on an Auth/Sign/Encrypt/Key/Token... type) cannot
-PASS this cell, whatever its other cells say; one whose entry points all authenticate PASSes citing each entry and the line
-that authenticates; one with none PASSes on a recorded search. Without the graph the cell is
+PASS this cell, whatever its other cells say. An open entry point whose dispatch was traced and reaches
+no state change (no DWA-360) is CONDITIONAL: anyone can read through it, nobody can change anything.
+One whose entry points all authenticate PASSes citing each entry and the line that authenticates; one
+with none PASSes on a recorded search. Without the graph the cell is
 NOT VERIFIED, never PASS.
 """
 
@@ -63,8 +65,22 @@ def boundary_cell(sources, entries: list | None, folder: str, findings: list[dic
         code_evidence(sources, e.file, e.line, note=f"{e.kind}: bind {e.bind}, tls {e.tls}, auth {e.auth} ({e.auth_evidence[:160]})") for e in mine
     ]
     open_ = [e for e in mine if e.auth in ("none", "partial")]
-    if open_:
+    changes = {(f["file"], f.get("start_line")) for f in findings if f["rule"] in ("DWA-360", "DWA-181") and not f.get("suppression")}
+    harmful = [e for e in open_ if (e.file, e.line) in changes or not e.handlers]
+    if open_ and not harmful and not design:
+        # Every open entry point was traced to its handlers and none reaches a state change (no DWA-360):
+        # anyone can call it, but what it exposes is a read (a health probe, a status page). Not a PASS,
+        # not a blocker: a condition naming what to review.
         first = open_[0]
+        return cell(
+            "CONDITIONAL",
+            f"{len(open_)} network entry point(s) with no peer authentication that reach no state change "
+            f"(first: {first.kind} at {first.file}:{first.line}, bind {first.bind}, tls {first.tls}, "
+            f"{len(first.handlers)} handler(s) traced): review what they disclose",
+            evidence,
+        ), evidence
+    if open_:
+        first = (harmful or open_)[0]
         return cell(
             "FAIL",
             f"{len(open_)} network entry point(s) with no peer authentication (first: {first.kind} at "

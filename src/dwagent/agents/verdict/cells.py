@@ -31,12 +31,14 @@ def cell(status: str, reason: str, evidence: list[Evidence] = (), finding_ids: l
 
 
 def row_status(cells: dict[str, dict]) -> str:
-    """FAIL if any cell fails, NOT VERIFIED if any is unknown, else PASS."""
+    """FAIL if any cell fails, NOT VERIFIED if any is unknown, CONDITIONAL if any is, else PASS."""
     statuses = {c["status"] for c in cells.values()}
     if "FAIL" in statuses:
         return "FAIL"
     if statuses & {"NOT VERIFIED", "NOT RUN"}:
         return "NOT VERIFIED"
+    if "CONDITIONAL" in statuses:
+        return "CONDITIONAL"
     return "PASS" if statuses else "NOT VERIFIED"
 
 

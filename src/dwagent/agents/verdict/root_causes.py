@@ -21,6 +21,7 @@ CELL_TITLES = {
     ("plugin", "degradation"): "plugins with no failure-handling path at all",
     ("plugin", "topics"): "plugin bus topics with one side missing",
     ("plugin", "stubs"): "plugins that contain stubs",
+    ("plugin", "boundaries"): "plugins whose network entry points authenticate no one",
     ("tier", "preset"): "tier preset missing",
     ("tier", "options-set"): "tier presets do not set the options their tier requires",
     ("tier", "options-read"): "required tier options that no production code reads",
@@ -114,7 +115,8 @@ class RootCauses:
             return
         # one root cause per failing check (e.g. every plugin whose strategies are undiscoverable):
         # the fix is the same kind of work; each row's own reason is kept in its cited location
-        title = CELL_TITLES.get((kind, name), f"{kind} check '{name}' fails") + f" ({cell['status']})"
+        verb = "fails" if cell["status"] == "FAIL" else f"is {cell['status']}"
+        title = CELL_TITLES.get((kind, name), f"{kind} check '{name}' {verb}") + f" ({cell['status']})"
         key = f"{name}:{cell['status']}"
         folder = row["id"] if kind == "plugin" else ""
         evidence_ids = cell.get("evidence_ids", ())
