@@ -22,6 +22,10 @@ REMEDY: dict[str, tuple[str, str]] = {
         "compare with a constant-time function (FixedTimeEquals / hmac.compare_digest)",
     ),
     "secret-logging": ("secrets written to logs leak to everyone who reads the logs", "log a redacted form or nothing; rotate the exposed secret"),
+    "secret-exposure": (
+        "key material or a password sent to a peer or returned to a caller is held by whoever receives it",
+        "send or return the public key, a key id or a redacted form; keep the secret server-side and rotate it",
+    ),
     "unauthenticated-endpoint": (
         "anyone who can reach the listener can call it",
         "require authentication on the endpoint (an authorize attribute or middleware) or bind it to loopback",

@@ -14,6 +14,7 @@ ADVICE: dict[str, str] = {
     "hardcoded-secret": "Move the secret to a secret store or environment configuration, rotate the exposed value, and keep only a reference in code.",
     "timing-unsafe-compare": "Compare secrets, MACs and tokens with a constant-time comparison (e.g. a fixed-time equals over bytes).",
     "secret-logging": "Stop writing the secret to logs; log an identifier or a redacted form instead.",
+    "secret-exposure": "Send or return the public key, a key id or a redacted form instead of the secret; rotate what was exposed.",
     "unauthenticated-endpoint": "Require authentication on the endpoint (or document why it is deliberately anonymous and limit what it exposes).",
     "missing-authorization": "Check the caller's permission for this resource before acting, in the handler or a policy it cannot bypass.",
     "insecure-deserialization": "Use a serializer that does not instantiate arbitrary types, or restrict the allowed types to a closed list.",
