@@ -6,6 +6,7 @@ import re
 from typing import Iterable
 
 from dwagent.tools.parse.context import FileContext
+from dwagent.tools.rules.mock_only import csharp_mock_only
 from dwagent.tools.rules.registry import Hit, file_rule
 from dwagent.tools.syntax.tree import (
     arguments,
@@ -126,7 +127,9 @@ def _is_trivial(ctx: FileContext, call, consts: dict[str, str] | None = None) ->
 )
 def placeholder_test(ctx: FileContext) -> Iterable[Hit]:
     """A test method (`[Fact]`, `[Theory]`, `[Test]`, `[TestMethod]`, `[TestCase]`...) that
-    contains no assertion, or whose only assertions are constant (`Assert.True(true)`,
+    contains no assertion, whose assertions can only be about mocks it sets up itself (it builds
+    nothing but `Mock<T>`/`Substitute.For<T>()` and calls nothing but them and `Assert`), or whose
+    only assertions are constant (`Assert.True(true)`,
     `Assert.Pass()`, `Assert.Equal(1, 1)`, or the same through a local that is only ever a literal:
     `var ok = true; Assert.True(ok);`): it passes whatever the code does and inflates coverage.
 
@@ -160,8 +163,15 @@ def placeholder_test(ctx: FileContext) -> Iterable[Hit]:
                 if helper is not None and any(_asserts(*callee(ctx, h)) for h in _calls(ctx, helper)):
                     asserting.append(c)
         consts = _constant_locals(ctx, body)
-        if asserting and not all(_is_trivial(ctx, c, consts) for c in asserting):
+        mock_only = bool(asserting) and csharp_mock_only(ctx, body, _asserts)
+        if asserting and not all(_is_trivial(ctx, c, consts) for c in asserting) and not mock_only:
             continue
         name_node = m.child_by_field_name("name")
-        why = "only asserts constants" if asserting else "asserts nothing"
+        why = (
+            "only asserts on mocks it sets up (no code under test runs)"
+            if mock_only
+            else "only asserts constants"
+            if asserting
+            else "asserts nothing"
+        )
         yield Hit(line(name_node), line(name_node), f"test `{name_of(ctx, m)}` {why}")
