@@ -85,19 +85,8 @@ OPTION_HOLDER = re.compile(r"(?:Options|Config|Configuration|Settings|Policy)$")
 BOOL_FIELD = re.compile(r"^(\s+)(\w+)\s*:\s*(?:bool|Optional\[bool\]|bool\s*\|\s*None)\s*=\s*\S")
 
 
-def _finding(rule: str, view: GraphView, file: str, line: int, message: str, root: str, related=(), severity: str = "") -> Finding:
-    meta = get_rule(rule).meta
-    f = make_finding(
-        meta,
-        file,
-        line,
-        line,
-        view.source.line(file, line),
-        message,
-        scope="production",
-        related=related,
-        **({"severity": severity} if severity else {}),
-    )
+def _finding(rule: str, view: GraphView, file: str, line: int, message: str, root: str, related=()) -> Finding:
+    f = make_finding(get_rule(rule).meta, file, line, line, view.source.line(file, line), message, scope="production", related=related)
     return f.model_copy(update={"root_cause": root})
 
 
@@ -156,7 +145,7 @@ def raw_socket_after_tls(view: GraphView) -> list[Finding]:
     return out
 
 
-def _route_verbs(view: GraphView, file: str, lines: list[tuple[int, str]]) -> tuple[int, str] | None:
+def _route_verbs(lines: list[tuple[int, str]]) -> tuple[int, str] | None:
     """(line, verb) of the first state-changing route decorator among a function's leading lines."""
     for n, t in lines:
         if re.match(r"^\s*(?:async\s+)?def\s", t):
@@ -208,7 +197,7 @@ def fabricated_python_routes(view: GraphView) -> list[Finding]:
                 registered.setdefault((file, a.group(3)), (n, (a.group(1) or a.group(2)).upper()))
     for _q, m in _functions(view):
         lines = view.source.span(m.file, m.start_line, m.end_line)
-        route = _route_verbs(view, m.file, lines) or registered.get((m.file, m.name))
+        route = _route_verbs(lines) or registered.get((m.file, m.name))
         if route is None:
             continue
         def_at = next((n for n, t in lines if re.match(r"^\s*(?:async\s+)?def\s", t)), m.start_line)

@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from typing import Iterable
 
+from tree_sitter import Node
+
 from dwagent.tools.parse.context import FileContext
 from dwagent.tools.rules.csharp.interproc import local_initialiser
 from dwagent.tools.rules.key_material import ENCODERS, exports_private_key, key_material_kind
@@ -65,7 +67,7 @@ def _exposed(ctx: FileContext, expr, depth: int = 0) -> tuple[str, str] | None:
 
 def _initialised_member(ctx: FileContext, e, depth: int) -> tuple[str, str] | None:
     """`new { PrivateKey = k }`, `new { user.Password }`, `new Dto { MasterKey = k }`."""
-    pairs: list[tuple[str, object]] = []  # (member name or '', value)
+    pairs: list[tuple[str, Node]] = []  # (member name or '', value)
     if e.type == "anonymous_object_creation_expression":
         kids = [c for c in e.children if c.type not in ("new", "{", "}", ",")]
         i = 0
@@ -106,7 +108,7 @@ def _is_endpoint_type(ctx: FileContext, cls) -> bool:
     return bool(bases is not None and ENDPOINT_BASES.search(text(ctx, bases))) or name.endswith("Controller")
 
 
-def _answers(ctx: FileContext) -> Iterable[tuple[object, object]]:
+def _answers(ctx: FileContext) -> Iterable[tuple[Node, Node | None]]:
     """(node to cite, value handed to the HTTP caller) for every return of a controller/hub action
     (public methods) and of a minimal-API handler lambda."""
     for cls in nodes(ctx, "class_declaration"):
@@ -124,7 +126,7 @@ def _answers(ctx: FileContext) -> Iterable[tuple[object, object]]:
                 yield from _returns_of(ctx, arg)
 
 
-def _returns_of(ctx: FileContext, member) -> Iterable[tuple[object, object]]:
+def _returns_of(ctx: FileContext, member) -> Iterable[tuple[Node, Node | None]]:
     body = member.child_by_field_name("body")
     if body is not None and body.type not in ("block", "arrow_expression_clause"):
         yield body, _answered(ctx, body)  # an expression-bodied lambda
