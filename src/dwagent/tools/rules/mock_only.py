@@ -86,3 +86,84 @@ def python_mock_only(ctx: FileContext, body) -> bool:
             continue
         return False
     return True
+
+
+# bases a stand-in may have without inheriting product behaviour
+# framework values a test builds as arguments: data, not code under test
+BCL_STATIC = frozenset(
+    {"TimeSpan", "DateTime", "DateTimeOffset", "Guid", "Math", "string", "String", "Enumerable", "Task", "Convert", "Encoding", "Array"}
+)
+BCL_NEW = re.compile(
+    r"^(?:List|Dictionary|HashSet|Queue|Stack|ConcurrentDictionary|ConcurrentBag|SortedDictionary|object|TimeSpan|DateTime|DateTimeOffset|Guid|CancellationTokenSource|Exception|ArgumentException|InvalidOperationException)$"
+)
+STAND_IN_NAME = re.compile(r"^(?:Test|Fake|Stub|Mock|Dummy|Simplified|Simulated)[A-Z]|(?:Stub|Fake|Double|Dummy|ForTests?)$")
+NEUTRAL_BASES = re.compile(r"^(?:I[A-Z]\w*|EventArgs|Exception|object|Attribute)(?:<.*>)?$")
+
+
+def csharp_stand_ins(ctx: FileContext, test_classes: set[str]) -> set[str]:
+    """Classes of this test file named as doubles (`Test*`, `Fake*`, `*Stub`...) that hold no tests
+    and inherit no product class: stand-ins the file wrote for itself (`TestStorageService`,
+    "simplified versions for testing"). A subclass of a product
+    type (`TestableFoo : Foo`) runs product code, so it is not one."""
+    out = set()
+    for cls in descendants(ctx.tree.root_node, "class_declaration") if ctx.tree is not None else ():
+        name = name_of(ctx, cls)
+        if not name or name in test_classes or not STAND_IN_NAME.search(name):
+            continue  # the file must call it a double: a class merely declared beside the tests may be the product
+        bases = next((c for c in cls.named_children if c.type == "base_list"), None)
+        names = [b.strip() for b in text(ctx, bases).lstrip(":").split(",")] if bases is not None else []
+        if all(NEUTRAL_BASES.match(b) for b in names if b):
+            out.add(name)
+    return out
+
+
+def csharp_stand_in_only(ctx: FileContext, cls, body, asserts, stand_ins: set[str]) -> str:
+    """The stand-in's name when every call of the test `body` goes to a stand-in declared in the file
+    (through a field of its class `cls` or a local), a mock or an assertion, and nothing else is
+    constructed; '' otherwise."""
+    if not stand_ins:
+        return ""
+    held: dict[str, str] = {}  # field or local -> stand-in it holds
+    members = [cls, body]
+    for scope in members:
+        for node in descendants(scope, "assignment_expression") + descendants(scope, "variable_declarator"):
+            kids = node.named_children
+            if len(kids) < 2:
+                continue
+            target = text(ctx, kids[0]).removeprefix("this.")
+            value = unwrap(kids[-1])
+            created = re.match(r"^new\s+(\w+)\s*[({]", text(ctx, value))
+            if created and created.group(1) in stand_ins:
+                held[target] = created.group(1)
+    if not held:
+        return ""
+    mocks = {
+        n
+        for n, v in (
+            (text(ctx, d.named_children[0]), text(ctx, d.named_children[-1])) for d in descendants(cls, "variable_declarator") if d.named_children
+        )
+        if CS_MOCK_FACTORY.match(v)
+    }
+    roots = set(held) | mocks
+    for _ in range(2):  # `var result = await _service.GetAsync();` holds what the stand-in answered
+        for d in descendants(body, "variable_declarator"):
+            if len(d.named_children) > 1 and _root(text(ctx, unwrap(d.named_children[-1])).removeprefix("await ")) in roots:
+                roots.add(name_of(ctx, d) or text(ctx, d.named_children[0]))
+    for created in descendants(body, "object_creation_expression"):
+        m = re.match(r"^new\s+(\w+)", text(ctx, created))
+        if m and m.group(1) not in stand_ins and m.group(1) != "Mock" and not BCL_NEW.match(m.group(1)):
+            return ""
+    lambdas = descendants(body, "lambda_expression")
+    used = set()
+    for call in descendants(body, "invocation_expression"):
+        if any(lam.start_byte <= call.start_byte < lam.end_byte for lam in lambdas):
+            continue
+        recv, name = callee(ctx, call)
+        root = _root(recv.removeprefix("this."))
+        if asserts(recv, name) or root in CS_MOCK_ROOTS or root in BCL_STATIC or name == "nameof" or "Should()" in recv:
+            continue
+        if root not in roots:
+            return ""
+        used.add(held.get(root, ""))
+    subjects = sorted(u for u in used if u)
+    return subjects[0] if subjects else ""

@@ -6,12 +6,13 @@ import re
 from typing import Iterable
 
 from dwagent.tools.parse.context import FileContext
-from dwagent.tools.rules.mock_only import csharp_mock_only
+from dwagent.tools.rules.mock_only import csharp_mock_only, csharp_stand_in_only, csharp_stand_ins
 from dwagent.tools.rules.registry import Hit, file_rule
 from dwagent.tools.syntax.tree import (
     arguments,
     attributes,
     callee,
+    enclosing_type,
     line,
     member_body,
     name_of,
@@ -128,7 +129,9 @@ def _is_trivial(ctx: FileContext, call, consts: dict[str, str] | None = None) ->
 def placeholder_test(ctx: FileContext) -> Iterable[Hit]:
     """A test method (`[Fact]`, `[Theory]`, `[Test]`, `[TestMethod]`, `[TestCase]`...) that
     contains no assertion, whose assertions can only be about mocks it sets up itself (it builds
-    nothing but `Mock<T>`/`Substitute.For<T>()` and calls nothing but them and `Assert`), or whose
+    nothing but `Mock<T>`/`Substitute.For<T>()` and calls nothing but them and `Assert`), that only
+    exercises a stand-in class the test file declares for itself (no tests in it, no product base
+    class: "simplified versions for testing") through a field or local, or whose
     only assertions are constant (`Assert.True(true)`,
     `Assert.Pass()`, `Assert.Equal(1, 1)`, or the same through a local that is only ever a literal:
     `var ok = true; Assert.True(ok);`): it passes whatever the code does and inflates coverage.
@@ -141,6 +144,8 @@ def placeholder_test(ctx: FileContext) -> Iterable[Hit]:
     if not re.search(r"\[(Fact|Theory|Test|TestMethod|DataTestMethod|TestCase|Skippable)", ctx.text):
         return
     methods = {name_of(ctx, m): m for m in nodes(ctx, "method_declaration")}
+    test_classes = {name_of(ctx, enclosing_type(m)) for m in methods.values() if attributes(ctx, m) & TEST_ATTRS and enclosing_type(m) is not None}
+    stand_ins = csharp_stand_ins(ctx, test_classes)
     for m in nodes(ctx, "method_declaration"):
         attrs = attributes(ctx, m)
         if not attrs & TEST_ATTRS or "ExpectedException" in attrs:
@@ -164,12 +169,16 @@ def placeholder_test(ctx: FileContext) -> Iterable[Hit]:
                     asserting.append(c)
         consts = _constant_locals(ctx, body)
         mock_only = bool(asserting) and csharp_mock_only(ctx, body, _asserts)
-        if asserting and not all(_is_trivial(ctx, c, consts) for c in asserting) and not mock_only:
+        owner = enclosing_type(m)
+        stand_in = csharp_stand_in_only(ctx, owner, body, _asserts, stand_ins) if asserting and owner is not None and not mock_only else ""
+        if asserting and not all(_is_trivial(ctx, c, consts) for c in asserting) and not mock_only and not stand_in:
             continue
         name_node = m.child_by_field_name("name")
         why = (
             "only asserts on mocks it sets up (no code under test runs)"
             if mock_only
+            else f"only exercises `{stand_in}`, a stand-in declared in the test file (no product code runs)"
+            if stand_in
             else "only asserts constants"
             if asserting
             else "asserts nothing"
