@@ -42,8 +42,12 @@ ASSERTING_NAME = re.compile(
 )
 
 
+# NSubstitute/Moq checks written as a chain: `sub.Received(1).Save(x)`, `mock.Verify(...)` inside
+RECEIVED_CHAIN = re.compile(r"\.(?:Received|DidNotReceive|ReceivedWithAnyArgs|DidNotReceiveWithAnyArgs)\s*(?:<[^>]*>)?\s*\(")
+
+
 def _asserts(recv: str, name: str) -> bool:
-    return bool(ASSERTING_NAME.match(name)) or "Assert" in recv.split(".")[-1] or "Should()" in recv
+    return bool(ASSERTING_NAME.match(name)) or "Assert" in recv.split(".")[-1] or "Should()" in recv or bool(RECEIVED_CHAIN.search(recv))
 
 
 TRIVIAL_ASSERT = {"True": "true", "IsTrue": "true", "False": "false", "IsFalse": "false"}
