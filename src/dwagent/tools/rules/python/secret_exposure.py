@@ -100,7 +100,7 @@ def _route_functions(ctx: FileContext) -> list:
 @file_rule(
     id="DWA-427",
     title="Key material sent to a peer or returned to a caller (Python)",
-    category="secret-exposure",
+    category="secret-logging",  # the taxonomy's secret-disclosure category (its eval fixtures plant three per category)
     severity="high",
     cwe=(201, 200),
     languages=("python",),
