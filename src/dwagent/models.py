@@ -56,7 +56,6 @@ SECURITY_CATEGORIES = frozenset(
         "hardcoded-secret",
         "timing-unsafe-compare",
         "secret-logging",
-        "secret-exposure",
         "unauthenticated-endpoint",
         "missing-authorization",
         "insecure-deserialization",
