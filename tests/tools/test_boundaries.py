@@ -53,8 +53,9 @@ def test_fixtures_cover_every_rule_with_a_twin():
         fired = {r for v in labels.values() for r in v.get("ruleid", ())}
         ok = {r for v in labels.values() for r in v.get("ok", ())}
         assert fired and fired <= ok, f"{lang}: every defect class needs a fixed twin ({fired - ok} lack one)"
-    all_fired = {r for lang in ("csharp", "python") for v in _labels(ROOT / lang).values() for r in v.get("ruleid", ())}
-    assert all_fired == set(RULES)
+        if lang in ("csharp", "python"):
+            # parity: every class is detected in C# and in Python, not only listed for both languages
+            assert fired == set(RULES), f"{lang}: no fixture for {sorted(set(RULES) - fired)}"
 
 
 def test_every_defect_fires(analysed):

@@ -65,7 +65,15 @@ def compute_counts(report: Report) -> dict[str, Any]:
         },
         # threshold gates' measured values (e.g. placeholder tests): printed wherever the quantity appears
         "gate_values": dict(sorted(gate_value.items())),
+        # tests that cannot fail, per test project (agents/verdict/cannot_fail.py; the placeholder-tests gate reads the same)
+        "tests_cannot_fail": dict(report.quality.get("tests_cannot_fail", {})),
         "by_domain": _by_domain(report, counted),
         "evidence": len(report.evidence),
         "claims": len(report.claims),
     }
+
+
+def cannot_fail_line(tests: dict) -> str:
+    """The one sentence every writer prints for the tests that cannot fail (from `counts`)."""
+    per = ", ".join(f"{name} {n}" for name, n in tests.get("by_project", {}).items())
+    return f"Tests that cannot fail: {tests.get('total', 0)}" + (f" ({per})" if per else "") + " (per test project)"

@@ -140,6 +140,20 @@ def crosscheck(out_dir: Path) -> list[str]:
             "CERTIFICATION.md": (re.search(r"\*\*Verdict: ([A-Z ]+)\*\*", md) or [None, None])[1],
         },
     )
+    tests = c.get("tests_cannot_fail", {})
+    if tests:
+        # one number everywhere: the writers, the per-project sum and the placeholder-tests gate
+        said = {
+            f"{name}: {n}"
+            for name, text in (("CERTIFICATION.md", md), ("report.html", page))
+            for n in re.findall(r"Tests that cannot fail: (\d+)", text)
+        }
+        values = {"counts": tests.get("total"), "per-project sum": sum(tests.get("by_project", {}).values())}
+        if c.get("gate_values", {}).get("placeholder-tests") is not None:
+            values["placeholder-tests gate"] = c["gate_values"]["placeholder-tests"]
+        values |= {entry.rsplit(": ", 1)[0]: int(entry.rsplit(": ", 1)[1]) for entry in said}
+        if len(set(values.values())) > 1:
+            problems.append("tests that cannot fail: " + ", ".join(f"{k} {v}" for k, v in sorted(values.items())))
     gate = c.get("gate_values", {}).get("placeholder-tests")
     if gate is not None:
         said = {

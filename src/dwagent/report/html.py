@@ -21,6 +21,7 @@ from pathlib import Path
 from dwagent.models import SEVERITY_ORDER
 from dwagent.report.charts import bar_chart, flow_diagram, heat_map, stacked_bars
 from dwagent.report.competitive_md import POSITIONS, competitive_summary
+from dwagent.report.counts import cannot_fail_line
 from dwagent.report.model import Report
 from dwagent.report.page_one import assessed, decision_text, not_assessed_items
 from dwagent.report.text import h
@@ -112,10 +113,12 @@ def _overview(report: Report) -> str:
                 [("new", cmp["new"], "#c0392b"), ("fixed", cmp["fixed"], "#1f8f4e"), ("unchanged", cmp["unchanged"], "#8a94a6")],
             )
         )
+    tests = c.get("tests_cannot_fail")
+    tests_line = f'<p class=muted id="tests-cannot-fail">{h(cannot_fail_line(tests))}</p>' if tests else ""
     return (
         f'<section id="overview"><h2>Decision</h2><p><span class="verdict-inline">{h(report.verdict)}.</span> {h(decision_text(report))}</p>'
         f"{_changes(report)}"
-        f'<h3>What was NOT ASSESSED (never counted as a pass)</h3><ul id="not-assessed">{na}</ul><p class=muted>{h(assessed(report))}</p>'
+        f'<h3>What was NOT ASSESSED (never counted as a pass)</h3><ul id="not-assessed">{na}</ul><p class=muted>{h(assessed(report))}</p>{tests_line}'
         f'<div class="charts" id="charts">{"".join(charts)}</div></section>'
     )
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections import Counter
 
 from dwagent.report.competitive_md import competitive_section
+from dwagent.report.counts import cannot_fail_line
 from dwagent.report.model import Report
 from dwagent.report.page_one import page_one, root_cause_table
 from dwagent.report.text import anchor, md_code, md_inline
@@ -140,6 +141,8 @@ def _quality(report: Report) -> list[str]:
         + f"; test/production line ratio: {inv.get('test_to_production_lines')}; tests indexed: {inv.get('tests_indexed')}",
         "",
     ]
+    if c.get("tests_cannot_fail"):
+        out += [cannot_fail_line(c["tests_cannot_fail"]), ""]
     return out + _skipped(inv)
 
 

@@ -21,7 +21,10 @@ REMEDY: dict[str, tuple[str, str]] = {
         "comparing secrets with == leaks them byte by byte through timing",
         "compare with a constant-time function (FixedTimeEquals / hmac.compare_digest)",
     ),
-    "secret-logging": ("secrets written to logs leak to everyone who reads the logs", "log a redacted form or nothing; rotate the exposed secret"),
+    "secret-logging": (
+        "secrets written to logs, sent to peers or returned to callers leak to everyone who reads or receives them",
+        "log, send or return a redacted form, a key id or the public key; rotate the exposed secret",
+    ),
     "unauthenticated-endpoint": (
         "anyone who can reach the listener can call it",
         "require authentication on the endpoint (an authorize attribute or middleware) or bind it to loopback",

@@ -13,7 +13,7 @@ ADVICE: dict[str, str] = {
     "path-traversal": "Resolve the combined path to a full path and reject it unless it stays under the intended base directory; never trust a caller-supplied file name.",
     "hardcoded-secret": "Move the secret to a secret store or environment configuration, rotate the exposed value, and keep only a reference in code.",
     "timing-unsafe-compare": "Compare secrets, MACs and tokens with a constant-time comparison (e.g. a fixed-time equals over bytes).",
-    "secret-logging": "Stop writing the secret to logs; log an identifier or a redacted form instead.",
+    "secret-logging": "Stop writing the secret to logs, peers or responses; use an identifier, the public key or a redacted form instead.",
     "unauthenticated-endpoint": "Require authentication on the endpoint (or document why it is deliberately anonymous and limit what it exposes).",
     "missing-authorization": "Check the caller's permission for this resource before acting, in the handler or a policy it cannot bypass.",
     "insecure-deserialization": "Use a serializer that does not instantiate arbitrary types, or restrict the allowed types to a closed list.",

@@ -14,6 +14,7 @@ from dwagent import __version__
 from dwagent.agents.context import RunContext
 from dwagent.agents.nodes.hostile_reviewer import challenge_cell
 from dwagent.agents.state import CertifyState
+from dwagent.agents.verdict.cannot_fail import CannotFail, cannot_fail_tests
 from dwagent.agents.verdict.cells import absence
 from dwagent.agents.verdict.domains import judge_domain, resolve_domains
 from dwagent.agents.verdict.gates import evaluate_threshold
@@ -46,19 +47,22 @@ def _count_metric(metric: str, state: CertifyState) -> tuple[int | None, list[st
     category = {"todo": "todo-marker", "not-implemented": "not-implemented", "placeholder-tests": "placeholder-test"}[metric]
     if category not in ran:
         return None, [], ""
-    if metric == "placeholder-tests":  # test-scope by nature: counted from the dropped test-only hits too
-        pool = counted + [f for f in state.get("dropped", []) if f["review"] and f["review"][-1]["challenge"] == "test-only"]
-    else:
-        pool = counted
-    hits = [f for f in pool if f["category"] == category]
     # say which rules count and what the reviewer set aside, so a 0 can be checked against the findings
     rules = sorted({m.id for m in all_rules() if m.category == category})
-    dropped = sum(1 for f in state.get("dropped", []) if f["category"] == category) if metric != "placeholder-tests" else 0
+    if metric == "placeholder-tests":  # test-scope by nature: counted from the dropped test-only hits too
+        tests = _cannot_fail(state)
+        return tests.total, list(tests.ids), f"counted tests that cannot fail ({category} findings of {', '.join(rules)}, test-only ones included)"
+    hits = [f for f in counted if f["category"] == category]
+    dropped = sum(1 for f in state.get("dropped", []) if f["category"] == category)
     return (
         len(hits),
         [f["id"] for f in hits],
         (f"counted {category} findings of {', '.join(rules) or 'no rule'}" + (f"; {dropped} more set aside by the reviewer" if dropped else "")),
     )
+
+
+def _cannot_fail(state: CertifyState) -> CannotFail:
+    return cannot_fail_tests(state.get("findings", []), state.get("dropped", []), state.get("inventory", {}).get("paths", []))
 
 
 def _gates(ctx: RunContext, state: CertifyState) -> tuple[list[dict], dict]:
@@ -281,6 +285,8 @@ def adjudicate(state: CertifyState, ctx: RunContext) -> dict:
         "dropped": len(state.get("dropped", [])),
         "suppressed_in_tree": sum(1 for f in findings if f.get("suppression") and f["suppression"]["kind"] != "certifier-baseline"),
     }
+    if "placeholder-test" in set(state.get("rules_info", {}).get("categories", [])):
+        quality["tests_cannot_fail"] = _cannot_fail(state).as_dict()
     inventory = {k: v for k, v in inv.items() if k not in ("paths", "source_files_list")}
     used_ids = _referenced_ids(gates, domains, plugin_rows, flow_rows, tier_rows, claims, findings)
     report = Report(

@@ -19,6 +19,7 @@ from dwagent.tools.graph.api import GraphView, graph_for
 from dwagent.tools.graph.checks import _evidence, _once
 from dwagent.tools.graph.dispatch import STATE_CHANGES, Dispatch
 from dwagent.tools.graph.entrypoints import EntryPoint
+from dwagent.tools.graph.python_boundaries import fabricated_python_routes, raw_socket_after_tls
 from dwagent.tools.graph.web_actions import web_state_change_findings
 from dwagent.tools.rules.registry import get_rule, index_rule, make_finding
 
@@ -172,7 +173,7 @@ def tls_then_raw_stream(view: GraphView) -> list[Finding]:
                 properties={"raw": client_var, "stream": stream_var},
             )
         )
-    return out
+    return out + raw_socket_after_tls(view)
 
 
 def unverified_discovery(view: GraphView) -> list[Finding]:
@@ -358,7 +359,7 @@ def fabricated_endpoint_results(view: GraphView) -> list[Finding]:
                 related=[_evidence(view, ep.file, ok[0], "the success answer")],
             )
         )
-    return out
+    return out + fabricated_python_routes(view)
 
 
 @index_rule(
@@ -412,7 +413,9 @@ def tls_raw_stream(store, config) -> list[Finding]:
     (`ReceiveAsync(client)`) or calls `client.GetStream()` again for reads and writes: the handshake
     happens, the messages travel outside it. Lowered (not raised) when all I/O after the handshake
     goes through the SSL stream or a variable it was assigned to and the raw client is never handed to
-    an I/O helper."""
+    an I/O helper. Python: `ctx.wrap_socket(sock, ...)` / `ssl.wrap_socket(sock)` (assigned or `with ... as`)
+    followed by `sock.recv/send/sendall/makefile/accept(...)` or `sock` handed to a read/send/handle helper,
+    until the name is rebound."""
     return _once(graph_for(store, config), tls_then_raw_stream, "DWA-361")
 
 
@@ -484,7 +487,10 @@ def fabricated_endpoint(store, config) -> list[Finding]:
     any call besides building the response (Results, Guid, DateTime, logging): the caller is told a
     message was dispatched or a command executed when nothing happened. The method-level form is
     DWA-211; this one covers handlers written inline at the route. Lowered by any await or any call
-    into application code."""
+    into application code. Python: a `@app.post/put/delete/patch`, `@router.<verb>`, `@app.route(...,
+    methods=[...])` or aiohttp `add_post(path, handler)` function whose body returns a success literal
+    (`{"status": "accepted"}`, `{"success": True}`) and only reads the request, logs or builds the
+    response; lowered by any other call (awaited or not) or any item/attribute written."""
     return _once(graph_for(store, config), fabricated_endpoint_results, "DWA-368")
 
 

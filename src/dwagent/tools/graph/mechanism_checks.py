@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from dwagent.models import Finding
 from dwagent.tools.graph.api import GraphView, graph_for
 from dwagent.tools.graph.checks import _once
+from dwagent.tools.graph.python_boundaries import unread_python_security_options
 from dwagent.tools.rules.registry import get_rule, index_rule, make_finding
 
 VERIFIER = re.compile(
@@ -212,7 +213,7 @@ def unread_security_options(view: GraphView) -> list[Finding]:
                 related=[_evidence_line(view, p.file, p.start_line) for p in props[1:6]],
             )
         )
-    return out
+    return out + unread_python_security_options(view)
 
 
 def _evidence_line(view: GraphView, file: str, line: int):
@@ -284,7 +285,7 @@ def protocol_state_in_memory(store, config) -> list[Finding]:
     severity="medium",
     confidence="high",
     cwe=(1164, 561),
-    languages=("csharp",),
+    languages=("csharp", "python"),
     domains=("security", "readiness"),
 )
 def security_option_unread(store, config) -> list[Finding]:
@@ -292,12 +293,14 @@ def security_option_unread(store, config) -> list[Finding]:
     (TLS, SSL, HTTPS, encryption, authentication, signature, mTLS, certificate pinning, FIPS, integrity,
     zero trust, MFA) whose name appears nowhere else in production code, not even in a string (so no
     reflection or binder reads it by name): turning it on changes nothing. One finding per holder type.
-    Preset-set options that no code reads are DWA-321; this one needs no preset."""
+    Preset-set options that no code reads are DWA-321; this one needs no preset. Python: a `bool` field
+    with a default (dataclass, pydantic model, `BaseSettings`) of a class named *Options/Config/Settings/
+    Policy (or deriving from `BaseSettings`), same names and same reading rule."""
     return _once(graph_for(store, config), unread_security_options, "DWA-369")
 
 
 def mechanism_findings(store, config=None) -> list[Finding]:
-    """All DWA-365..367 findings, sorted."""
+    """All DWA-365..367 and 369 findings, sorted."""
     view = graph_for(store, config)
     return sorted(
         presence_only_verifiers(view) + unbounded_shutdown_waits(view) + volatile_protocol_state(view) + unread_security_options(view),

@@ -35,6 +35,10 @@ RULE_REMEDIES: dict[str, tuple[str, str]] = {
         "the secret is written to a log: everyone who can read the logs (or their shipping pipeline) holds it",
         "log a redacted form or nothing; rotate the exposed secret",
     ),
+    "DWA-113": (
+        "key material or a password sent to a peer or returned to a caller is held by whoever receives it: the key no longer protects anything",
+        "send or return the public key, a key id or a redacted form; keep the secret server-side and rotate the exposed one",
+    ),
     "DWA-112": (
         "comparing a secret with == stops at the first differing byte: the timing lets a caller guess it byte by byte",
         "compare with a constant-time function (CryptographicOperations.FixedTimeEquals)",
@@ -253,6 +257,7 @@ _SAME_AS = {
     "DWA-409": "DWA-150",
     "DWA-411": "DWA-140",
     "DWA-412": "DWA-111",
+    "DWA-427": "DWA-113",
     "DWA-413": "DWA-207",
     "DWA-415": "DWA-120",
     "DWA-419": "DWA-182",

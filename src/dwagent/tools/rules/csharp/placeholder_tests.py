@@ -6,11 +6,13 @@ import re
 from typing import Iterable
 
 from dwagent.tools.parse.context import FileContext
+from dwagent.tools.rules.mock_only import csharp_mock_only, csharp_stand_in_only, csharp_stand_ins
 from dwagent.tools.rules.registry import Hit, file_rule
 from dwagent.tools.syntax.tree import (
     arguments,
     attributes,
     callee,
+    enclosing_type,
     line,
     member_body,
     name_of,
@@ -40,8 +42,12 @@ ASSERTING_NAME = re.compile(
 )
 
 
+# NSubstitute/Moq checks written as a chain: `sub.Received(1).Save(x)`, `mock.Verify(...)` inside
+RECEIVED_CHAIN = re.compile(r"\.(?:Received|DidNotReceive|ReceivedWithAnyArgs|DidNotReceiveWithAnyArgs)\s*(?:<[^>]*>)?\s*\(")
+
+
 def _asserts(recv: str, name: str) -> bool:
-    return bool(ASSERTING_NAME.match(name)) or "Assert" in recv.split(".")[-1] or "Should()" in recv
+    return bool(ASSERTING_NAME.match(name)) or "Assert" in recv.split(".")[-1] or "Should()" in recv or bool(RECEIVED_CHAIN.search(recv))
 
 
 TRIVIAL_ASSERT = {"True": "true", "IsTrue": "true", "False": "false", "IsFalse": "false"}
@@ -126,7 +132,11 @@ def _is_trivial(ctx: FileContext, call, consts: dict[str, str] | None = None) ->
 )
 def placeholder_test(ctx: FileContext) -> Iterable[Hit]:
     """A test method (`[Fact]`, `[Theory]`, `[Test]`, `[TestMethod]`, `[TestCase]`...) that
-    contains no assertion, or whose only assertions are constant (`Assert.True(true)`,
+    contains no assertion, whose assertions can only be about mocks it sets up itself (it builds
+    nothing but `Mock<T>`/`Substitute.For<T>()` and calls nothing but them and `Assert`), that only
+    exercises a stand-in class the test file declares for itself (no tests in it, no product base
+    class: "simplified versions for testing") through a field or local, or whose
+    only assertions are constant (`Assert.True(true)`,
     `Assert.Pass()`, `Assert.Equal(1, 1)`, or the same through a local that is only ever a literal:
     `var ok = true; Assert.True(ok);`): it passes whatever the code does and inflates coverage.
 
@@ -138,6 +148,8 @@ def placeholder_test(ctx: FileContext) -> Iterable[Hit]:
     if not re.search(r"\[(Fact|Theory|Test|TestMethod|DataTestMethod|TestCase|Skippable)", ctx.text):
         return
     methods = {name_of(ctx, m): m for m in nodes(ctx, "method_declaration")}
+    test_classes = {name_of(ctx, enclosing_type(m)) for m in methods.values() if attributes(ctx, m) & TEST_ATTRS and enclosing_type(m) is not None}
+    stand_ins = csharp_stand_ins(ctx, test_classes)
     for m in nodes(ctx, "method_declaration"):
         attrs = attributes(ctx, m)
         if not attrs & TEST_ATTRS or "ExpectedException" in attrs:
@@ -160,8 +172,19 @@ def placeholder_test(ctx: FileContext) -> Iterable[Hit]:
                 if helper is not None and any(_asserts(*callee(ctx, h)) for h in _calls(ctx, helper)):
                     asserting.append(c)
         consts = _constant_locals(ctx, body)
-        if asserting and not all(_is_trivial(ctx, c, consts) for c in asserting):
+        mock_only = bool(asserting) and csharp_mock_only(ctx, body, _asserts)
+        owner = enclosing_type(m)
+        stand_in = csharp_stand_in_only(ctx, owner, body, _asserts, stand_ins) if asserting and owner is not None and not mock_only else ""
+        if asserting and not all(_is_trivial(ctx, c, consts) for c in asserting) and not mock_only and not stand_in:
             continue
         name_node = m.child_by_field_name("name")
-        why = "only asserts constants" if asserting else "asserts nothing"
+        why = (
+            "only asserts on mocks it sets up (no code under test runs)"
+            if mock_only
+            else f"only exercises `{stand_in}`, a stand-in declared in the test file (no product code runs)"
+            if stand_in
+            else "only asserts constants"
+            if asserting
+            else "asserts nothing"
+        )
         yield Hit(line(name_node), line(name_node), f"test `{name_of(ctx, m)}` {why}")

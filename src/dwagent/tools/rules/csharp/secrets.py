@@ -8,6 +8,7 @@ from typing import Iterable
 from dwagent.tools.parse.context import FileContext
 from dwagent.tools.rules.csharp.guards import bypass_guard
 from dwagent.tools.rules.csharp.interproc import local_initialiser
+from dwagent.tools.rules.key_material import ENCODERS
 from dwagent.tools.rules.names import (
     PUBLIC_WORDS,
     is_compared_secret_name,
@@ -247,7 +248,13 @@ def _secret_args(ctx: FileContext, call) -> list[str]:
             stack.extend(interpolations(expr))
         elif expr.type == "binary_expression" and text(ctx, expr.child_by_field_name("operator")) == "+":
             stack.extend([expr.child_by_field_name("left"), expr.child_by_field_name("right")])
-        # calls (Mask(x), x.Length, Hash(x)) and conditions (x != null) are not the secret itself
+        elif expr.type == "invocation_expression" and callee(ctx, expr)[1] in ENCODERS:
+            # `Convert.ToBase64String(masterKey)` is the key in another alphabet
+            fn = expr.child_by_field_name("function")
+            stack.extend(arguments(expr)[:1])
+            if fn is not None and fn.type == "member_access_expression" and callee(ctx, expr)[1] != "GetString":
+                stack.append(fn.child_by_field_name("expression"))
+        # other calls (Mask(x), x.Length, Hash(x)) and conditions (x != null) are not the secret itself
     return sorted(set(out))
 
 

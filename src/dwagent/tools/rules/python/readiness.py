@@ -8,6 +8,7 @@ from typing import Iterable
 
 from dwagent.tools.parse.context import FileContext
 from dwagent.tools.rules.csharp.readiness import TODO
+from dwagent.tools.rules.mock_only import python_mock_only
 from dwagent.tools.rules.registry import Hit, file_rule
 from dwagent.tools.syntax.python import call_name
 from dwagent.tools.syntax.tree import ancestor, camel_words, hit, line, mentions, nodes, text
@@ -213,7 +214,9 @@ def _asserts(ctx: FileContext, node, helpers: dict, depth: int = 0, consts: dict
 def empty_test(ctx: FileContext) -> Iterable[Hit]:
     """A `test_*` function (pytest or unittest) with no `assert`, no `self.assert*`/`pytest.raises`
     /mock `assert_called*`, or only `assert True` (also through a local bound once to a literal:
-    `ok = True; assert ok`): it passes whatever the code does. Assertions in
+    `ok = True; assert ok`), or whose assertions can only be about mocks it sets up itself (it creates
+    nothing but `Mock()`/`MagicMock()`/`patch(...) as m` and calls nothing but them and assertions):
+    it passes whatever the code does. Assertions in
     helper functions of the same file count; skipped tests are not reported.
     """
     if "def test" not in ctx.text:
@@ -228,7 +231,14 @@ def empty_test(ctx: FileContext) -> Iterable[Hit]:
         if holder is not None and holder.type == "decorated_definition" and re.search(r"skip|xfail", text(ctx, holder).split("def ")[0]):
             continue
         any_assert, real = _asserts(ctx, f.child_by_field_name("body"), helpers)
-        if not real:
+        mock_only = real and python_mock_only(ctx, f.child_by_field_name("body"))
+        if not real or mock_only:
             name_node = f.child_by_field_name("name")
-            why = "only asserts constants" if any_assert else "asserts nothing"
+            why = (
+                "only asserts on mocks it sets up (no code under test runs)"
+                if mock_only
+                else "only asserts constants"
+                if any_assert
+                else "asserts nothing"
+            )
             yield Hit(line(name_node), line(name_node), f"test `{name}` {why}")

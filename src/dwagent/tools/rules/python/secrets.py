@@ -7,6 +7,7 @@ from typing import Iterable
 
 from dwagent.tools.dataflow.weak_random import weak_random_hits
 from dwagent.tools.parse.context import FileContext
+from dwagent.tools.rules.key_material import ENCODERS
 from dwagent.tools.rules.names import (
     is_compared_secret_name,
     is_secret_name,
@@ -256,6 +257,13 @@ def _secret_values(ctx: FileContext, node) -> list[str]:
                 out.append(text(ctx, n))
             continue
         if n.type == "call":
+            obj, fname = call_name(ctx, n)
+            if fname in ENCODERS:
+                # `base64.b64encode(key)`, `key.hex()` are the key in another alphabet
+                fn = n.child_by_field_name("function")
+                stack.extend(positional(n)[:1])
+                if fn is not None and fn.type == "attribute" and obj not in ("base64", "binascii"):
+                    stack.append(fn.child_by_field_name("object"))
             continue  # mask(token), len(token), hash(token) are not the secret itself
         if n.type in (
             "string",
