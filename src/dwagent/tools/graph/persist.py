@@ -105,7 +105,7 @@ def save_graph(conn: sqlite3.Connection, graph: CodeGraph) -> None:
                     t.kind,
                     t.namespace,
                     t.role,
-                    json.dumps([dataclasses.astuple(l) for l in t.locations]),
+                    json.dumps([(l.file, l.start_line, l.end_line) for l in t.locations]),
                     _j(t.bases),
                     _j(t.attributes),
                     _j(t.modifiers),
@@ -124,12 +124,12 @@ def save_graph(conn: sqlite3.Connection, graph: CodeGraph) -> None:
                 for m in sorted(graph.methods.values(), key=lambda m: m.qualname)
             ],
         )
-        conn.executemany("INSERT INTO graph_edges VALUES (?,?,?,?,?,?)", [dataclasses.astuple(e) for e in graph.edges])
+        conn.executemany("INSERT INTO graph_edges VALUES (?,?,?,?,?,?)", [(e.src, e.dst, e.kind, e.file, e.line, e.detail) for e in graph.edges])
         conn.executemany(
             "INSERT INTO graph_bus VALUES (?,?,?,?,?,?,?,?,?)",
             [(s.side, s.topic, int(s.pattern), s.expr, s.scope, _j(s.handlers), s.file, s.line, s.method) for s in graph.bus],
         )
-        conn.executemany("INSERT INTO graph_options VALUES (?,?,?,?,?)", [dataclasses.astuple(o) for o in graph.options])
+        conn.executemany("INSERT INTO graph_options VALUES (?,?,?,?,?)", [(o.option, o.kind, o.file, o.line, o.scope) for o in graph.options])
         conn.executemany(
             "INSERT INTO graph_fields VALUES (?,?,?,?,?,?,?,?)",
             [(f.qualname, f.name, f.file, f.line, f.end_line, _j(f.writes), f.reads, int(f.initialised)) for f in graph.fields],
