@@ -20,7 +20,7 @@ LINES = [
     "this . _count = 1; this._count== 2; this._count  = 3;",
     "if (_count >= 1 && _count <= 2) _count -= 1;",
     "ref _count, out _count, _count++",
-    "\"_count = in a string\" // _count = in a comment",
+    '"_count = in a string" // _count = in a comment',
     "_count\t=\t1; _cöunt = 2; _count = _cöunt;",
     "",
 ]

@@ -154,7 +154,7 @@ class CallSites:
             self._parsed[path] = (ctx, new_flows(ctx, language), call_index(ctx, language))
         ctx, flows, calls = self._parsed[path]
         flows._memo.clear()  # an answer must not depend on the questions asked before it
-        out = []
+        out: list[Site] = []
         for call, args in calls.get(name, ()):
             if len(args) != arity or (qualifier and receiver(ctx, call, language).split(".")[-1].strip() != qualifier):
                 continue
