@@ -11,8 +11,8 @@ never fails the audit: the follow-up then builds the cards itself.
 
 from __future__ import annotations
 
+import multiprocessing
 import time
-from concurrent.futures import Future, ProcessPoolExecutor
 from pathlib import Path
 
 from dwagent.agents.context import RunContext
@@ -38,40 +38,65 @@ def _graph_reads_cards(ctx: RunContext) -> bool:
     return not dense_unavailable_reason() and (index_db_path(ctx.root, ctx.index_dir).parent / "retrieve" / "chroma").is_dir()
 
 
-class FollowUp:
-    """The card build of one run, in a worker process when one can be started."""
+def _child(conn, root: str, index_dir: str | None) -> None:
+    """Worker process: build the cards and send ("ok", seconds) or ("error", why)."""
+    try:
+        conn.send(("ok", _build_cards(root, index_dir)))
+    except Exception as exc:  # noqa: BLE001 - reported by the parent
+        conn.send(("error", f"{type(exc).__name__}: {exc}"))
+    finally:
+        conn.close()
 
-    def __init__(self, ctx: RunContext, pool: ProcessPoolExecutor | None, future: Future | None):
-        self.ctx, self.pool, self.future = ctx, pool, future
+
+class FollowUp:
+    """The card build of one run, in a daemon worker process when one can be started (so an
+    interrupted run never waits for it: `cancel`, or the interpreter's exit, ends it)."""
+
+    def __init__(self, ctx: RunContext, proc=None, conn=None):
+        self.ctx, self.proc, self.conn = ctx, proc, conn
 
     @classmethod
     def start(cls, ctx: RunContext) -> FollowUp:
         if ctx.progress:
             ctx.progress("follow_up", "start")
-        index_dir = str(ctx.index_dir) if ctx.index_dir else None
         if _graph_reads_cards(ctx):  # two processes must not refresh one card store: after the graph
-            return cls(ctx, None, None)
+            return cls(ctx)
+        index_dir = str(ctx.index_dir) if ctx.index_dir else None
         try:
-            pool = ProcessPoolExecutor(max_workers=1)
-            return cls(ctx, pool, pool.submit(_build_cards, str(ctx.root), index_dir))
+            mp = multiprocessing.get_context()
+            parent, child = mp.Pipe(duplex=False)
+            proc = mp.Process(target=_child, args=(child, str(ctx.root), index_dir), daemon=True, name="dwagent-cards")
+            proc.start()
+            child.close()
+            return cls(ctx, proc, parent)
         except (OSError, RuntimeError, ValueError):  # no worker process here: build inline at the end
-            return cls(ctx, None, None)
+            return cls(ctx)
+
+    def cancel(self) -> None:
+        """End the worker (an interrupted or failed run)."""
+        if self.proc is not None:
+            self.proc.terminate()
+            self.proc.join()
+            self.proc = None
 
     def finish(self) -> float:
         """Wait for (or do) the card build; returns its seconds (0 when it failed, said)."""
         ctx = self.ctx
+        seconds, error = 0.0, ""
         try:
-            if self.future is not None:
-                seconds = self.future.result()
+            if self.proc is not None:
+                kind, value = self.conn.recv()
+                seconds, error = (float(value), "") if kind == "ok" else (0.0, str(value))
             else:
                 seconds = _build_cards(str(ctx.root), str(ctx.index_dir) if ctx.index_dir else None)
-        except Exception as exc:  # noqa: BLE001 - optional preparation, said and skipped
-            seconds = 0.0
-            if ctx.progress:
-                ctx.progress("follow_up", f"symbol cards not prepared ({type(exc).__name__}: {exc}); `ask` builds them")
+        except Exception as exc:  # noqa: BLE001 - optional preparation (EOFError: the worker died), said and skipped
+            error = f"{type(exc).__name__}: {exc}"
         finally:
-            if self.pool is not None:
-                self.pool.shutdown(wait=True)
+            if self.proc is not None:
+                self.proc.join()
+                self.proc = None
+        if error and ctx.progress:
+            ctx.progress("follow_up", f"symbol cards not prepared ({error}); `ask` builds them")
         if ctx.progress:
             ctx.progress("follow_up", f"done {seconds:.1f}s")
         return seconds

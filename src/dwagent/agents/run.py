@@ -141,7 +141,11 @@ def certify(ctx: RunContext, *, resume: bool = False) -> RunResult:
     # the symbol cards only read the finished index: built in a process of their own while the
     # graph runs (its nodes are mostly serial, so the second core is free)
     cards = FollowUp.start(ctx)
-    state = run_graph(ctx, checkpoint_path(ctx), resume)
+    try:
+        state = run_graph(ctx, checkpoint_path(ctx), resume)
+    except BaseException:  # Ctrl-C or an error: the cards are not waited for
+        cards.cancel()
+        raise
     _write_marker(ctx, finished=True)
     follow_up = cards.finish()
     timings = {"index": index_seconds, **state.get("timings", {}), "follow_up": follow_up, "total": round(time.perf_counter() - started, 3)}
