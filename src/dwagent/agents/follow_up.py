@@ -57,8 +57,8 @@ class FollowUp:
 
     @classmethod
     def start(cls, ctx: RunContext) -> FollowUp:
-        if ctx.progress:
-            ctx.progress("follow_up", "start")
+        # no progress event here: the stage reports (start, done) when the run reaches it, after the
+        # graph, as before (the progress view and --resume tests read the events in graph order)
         if _graph_reads_cards(ctx):  # two processes must not refresh one card store: after the graph
             return cls(ctx)
         index_dir = str(ctx.index_dir) if ctx.index_dir else None
@@ -82,6 +82,8 @@ class FollowUp:
     def finish(self) -> float:
         """Wait for (or do) the card build; returns its seconds (0 when it failed, said)."""
         ctx = self.ctx
+        if ctx.progress:
+            ctx.progress("follow_up", "start")
         seconds, error = 0.0, ""
         try:
             if self.proc is not None:
