@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import shutil
+from pathlib import Path
 
 import pytest
 
@@ -360,3 +361,24 @@ def test_the_reviewer_re_reads_every_hop(tmp_path):
     (tmp_path / "T.cs").write_text(src.replace("public object Get(string name)", "public object Get(string other)"))
     stale = _check_hops(tmp_path, f)
     assert len(stale.related) == len(f.related) - 1 and stale.review[-1].outcome == "noted"
+
+
+def test_rules_version_covers_the_parsers_and_syntax_helpers(tmp_path, monkeypatch):
+    for name in ("_PARSE_DIR", "_SYNTAX_DIR"):
+        copy = tmp_path / name
+        shutil.copytree(getattr(engine, name), copy, ignore=shutil.ignore_patterns("__pycache__"))
+        monkeypatch.setattr(engine, name, copy)
+        before = engine._rules_version()
+        first = sorted(copy.glob("*.py"))[0]
+        first.write_text(first.read_text() + "\n# changed\n")
+        assert engine._rules_version() != before
+
+
+def test_graph_version_is_a_digest_of_the_graph_code(tmp_path):
+    from dwagent.tools.graph import persist
+
+    copy = tmp_path / "graph"
+    shutil.copytree(Path(persist.__file__).parent, copy, ignore=shutil.ignore_patterns("__pycache__"))
+    assert persist._graph_version(copy) == persist.GRAPH_VERSION
+    (copy / "build.py").write_text((copy / "build.py").read_text() + "\n# changed\n")
+    assert persist._graph_version(copy) != persist.GRAPH_VERSION

@@ -11,6 +11,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from dwagent.agents.context import RunContext
+from dwagent.agents.follow_up import FollowUp
 from dwagent.agents.graph import run_graph
 from dwagent.config import index_db_path
 
@@ -109,29 +110,6 @@ def tree_digest(db_path: Path) -> str:
     return digest.hexdigest()[:16]
 
 
-def prepare_follow_up(ctx: RunContext) -> float:
-    """Build (incrementally) the symbol cards that `ask`, `chat` and `search` read, so the first
-    question on a finished audit answers in seconds instead of building them first (minutes on a
-    1M-line tree). No dense vectors: those stay on demand. Returns the seconds spent; a failure
-    here never fails the audit (the follow-up then builds the cards itself)."""
-    started = time.perf_counter()
-    if ctx.progress:
-        ctx.progress("follow_up", "start")
-    from dwagent.tools.index import open_index
-    from dwagent.tools.retrieve.hybrid import Retriever
-
-    try:
-        with open_index(ctx.root, ctx.index_dir) as store:
-            Retriever(store.conn, store.root, dense="off")  # refreshes the card store
-    except Exception as exc:  # noqa: BLE001 - optional preparation, said and skipped
-        if ctx.progress:
-            ctx.progress("follow_up", f"symbol cards not prepared ({type(exc).__name__}: {exc}); `ask` builds them")
-    seconds = round(time.perf_counter() - started, 3)
-    if ctx.progress:
-        ctx.progress("follow_up", f"done {seconds:.1f}s")
-    return seconds
-
-
 def certify(ctx: RunContext, *, resume: bool = False) -> RunResult:
     """Index `ctx.root`, run the certification graph (or resume it) and return the report dict."""
     from dwagent.tools.index import build_index
@@ -160,9 +138,16 @@ def certify(ctx: RunContext, *, resume: bool = False) -> RunResult:
     if note and ctx.progress:
         ctx.progress("resume", note)
     _write_marker(ctx, finished=False)
-    state = run_graph(ctx, checkpoint_path(ctx), resume)
+    # the symbol cards only read the finished index: built in a process of their own while the
+    # graph runs (its nodes are mostly serial, so the second core is free)
+    cards = FollowUp.start(ctx)
+    try:
+        state = run_graph(ctx, checkpoint_path(ctx), resume)
+    except BaseException:  # Ctrl-C or an error: the cards are not waited for
+        cards.cancel()
+        raise
     _write_marker(ctx, finished=True)
-    follow_up = prepare_follow_up(ctx)
+    follow_up = cards.finish()
     timings = {"index": index_seconds, **state.get("timings", {}), "follow_up": follow_up, "total": round(time.perf_counter() - started, 3)}
     summary_dict = {k: getattr(summary, k) for k in getattr(summary, "__dataclass_fields__", {})}
     return RunResult(report=state["report"], state=state, timings=timings, index_summary=summary_dict, resume_note=note)

@@ -37,6 +37,15 @@ def _rules_progress(ctx: RunContext):
     return report
 
 
+def _crossfile_info(stats: dict) -> dict:
+    """The cross-file data-flow pass in run.json: counts, and the analysed files when few (a warm
+    run after a one-file change names its data-flow neighbourhood)."""
+    out = {"files_read": stats.get("files_read", 0), "files_analysed": stats.get("files_analysed", 0)}
+    if 0 < len(stats.get("analysed", ())) <= 50:
+        out["analysed"] = list(stats["analysed"])
+    return out
+
+
 def run_catalogue(ctx: RunContext) -> tuple[list[dict], dict]:
     """Run every rule; returns (finding dicts, info)."""
     store = open_index(ctx.root, index_dir=ctx.index_dir)
@@ -48,6 +57,7 @@ def run_catalogue(ctx: RunContext) -> tuple[list[dict], dict]:
             "files_scanned": run.files_scanned,
             "files_cached": run.files_cached,
             "rules": len(run.rules),
+            "crossfile": _crossfile_info(run.crossfile),
             "errors": sorted(f"{e.rule} {e.path}: {e.message}" for e in run.errors),
         }
         # hand the graph the wiring rules just built to the later nodes of this run

@@ -1,7 +1,7 @@
 """Persist the code graph next to the index (same SQLite file, `graph_*` tables).
 
-The graph is keyed by a hash over GRAPH_VERSION, the graph config and every indexed file's
-(path, content hash): when the index changes in any file, or the config changes, the graph is
+The graph is keyed by a hash over GRAPH_VERSION (a digest of this package's source), the graph
+config and every indexed file's (path, content hash): when the index changes in any file, or the config changes, the graph is
 rebuilt (name resolution is global, so a per-file patch would be wrong); otherwise it is loaded.
 The tables are plain and queryable by other tools (`graph_edges`, `graph_bus`, ...).
 """
@@ -12,13 +12,25 @@ import dataclasses
 import hashlib
 import json
 import sqlite3
+from pathlib import Path
 
 from dwagent.tools.graph.build import build_graph
 from dwagent.tools.graph.config import GraphConfig
 from dwagent.tools.graph.entrypoints import EntryPoint
 from dwagent.tools.graph.model import BusSite, CodeGraph, Edge, FieldUse, Location, MethodNode, OptionSite, TypeNode
 
-GRAPH_VERSION = "11"  # 11: per-action web authentication (graph_entrypoints.actions); 10: entry points with dispatch roots, web hosts, in-action key checks; 9: entry-point inventory (graph_entrypoints); 8: python imports reference types; 7: framework base types, python library mode, served functions; scan edges, top-level programs, typeof DI, generic call args, decorator roots, non-bus receivers, reflective field reads
+
+def _graph_version(base: Path | None = None) -> str:
+    """A digest of the graph package's own source: any change to the code that builds the graph
+    rebuilds stored graphs (no hand-bumped number to forget). The index tables it reads are keyed
+    by the index's own extractor version and the files' content hashes."""
+    digest = hashlib.sha256()
+    for path in sorted((base or Path(__file__).resolve().parent).glob("*.py")):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    return "g-" + digest.hexdigest()[:16]
+
+
+GRAPH_VERSION = _graph_version()
 
 DDL = """
 CREATE TABLE IF NOT EXISTS graph_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -93,7 +105,7 @@ def save_graph(conn: sqlite3.Connection, graph: CodeGraph) -> None:
                     t.kind,
                     t.namespace,
                     t.role,
-                    json.dumps([dataclasses.astuple(l) for l in t.locations]),
+                    json.dumps([(l.file, l.start_line, l.end_line) for l in t.locations]),
                     _j(t.bases),
                     _j(t.attributes),
                     _j(t.modifiers),
@@ -112,12 +124,12 @@ def save_graph(conn: sqlite3.Connection, graph: CodeGraph) -> None:
                 for m in sorted(graph.methods.values(), key=lambda m: m.qualname)
             ],
         )
-        conn.executemany("INSERT INTO graph_edges VALUES (?,?,?,?,?,?)", [dataclasses.astuple(e) for e in graph.edges])
+        conn.executemany("INSERT INTO graph_edges VALUES (?,?,?,?,?,?)", [(e.src, e.dst, e.kind, e.file, e.line, e.detail) for e in graph.edges])
         conn.executemany(
             "INSERT INTO graph_bus VALUES (?,?,?,?,?,?,?,?,?)",
             [(s.side, s.topic, int(s.pattern), s.expr, s.scope, _j(s.handlers), s.file, s.line, s.method) for s in graph.bus],
         )
-        conn.executemany("INSERT INTO graph_options VALUES (?,?,?,?,?)", [dataclasses.astuple(o) for o in graph.options])
+        conn.executemany("INSERT INTO graph_options VALUES (?,?,?,?,?)", [(o.option, o.kind, o.file, o.line, o.scope) for o in graph.options])
         conn.executemany(
             "INSERT INTO graph_fields VALUES (?,?,?,?,?,?,?,?)",
             [(f.qualname, f.name, f.file, f.line, f.end_line, _j(f.writes), f.reads, int(f.initialised)) for f in graph.fields],

@@ -39,15 +39,18 @@ from dwagent.tools.rules.suppress import mark_inline
 from dwagent.tools.source_text import read_canonical
 
 _RULES_DIR = Path(__file__).resolve().parent
-# the data-flow core's code and models decide rule output too: they key the cache as well
+# the data-flow core's code and models decide rule output too, and so do the parsers and the
+# syntax helpers every rule walks the tree with: they key the cache as well
 _DATAFLOW_DIR = _RULES_DIR.parent / "dataflow"
+_PARSE_DIR = _RULES_DIR.parent / "parse"
+_SYNTAX_DIR = _RULES_DIR.parent / "syntax"
 _PARALLEL_MIN_FILES = 64
 _BATCH = 48
 
 
 def _rules_version() -> str:
     digest = hashlib.sha1()
-    for base in (_RULES_DIR, _DATAFLOW_DIR):
+    for base in (_RULES_DIR, _DATAFLOW_DIR, _PARSE_DIR, _SYNTAX_DIR):
         for path in sorted(base.rglob("*")):
             if path.is_file() and path.suffix in (".py", ".yaml", ".yml", ".json", ".txt"):
                 digest.update(path.relative_to(base.parent).as_posix().encode())
@@ -74,6 +77,9 @@ class RulesRun:
     files_scanned: int = 0
     files_cached: int = 0
     rules: tuple[str, ...] = field(default_factory=tuple)
+    # the cross-file data-flow pass: files read for their called names and files parsed for an
+    # uncached answer (`analysed`: their paths), see tools/dataflow/call_sites.py
+    crossfile: dict = field(default_factory=dict)
 
 
 def _file_rules(language: str, role: str, ids: set[str] | None = None):
@@ -215,7 +221,8 @@ def run_rules_detailed(store, *, rules=None, jobs: int | None = None, config=Non
             conn.executemany("INSERT OR REPLACE INTO file_hits(file_id, rules_version, hits) VALUES (?, ?, ?)", writes)
 
     findings = drop_subclassed(resolve_option_defaults(findings, store), store)
-    findings = upgrade_across_files(findings, store)
+    crossfile: dict = {}
+    findings = upgrade_across_files(findings, store, RULES_VERSION, crossfile)
     registry = load_rules()
     cross_file = [meta for meta in selected if meta.kind == "index"]
     for done, meta in enumerate(cross_file, 1):
@@ -233,6 +240,7 @@ def run_rules_detailed(store, *, rules=None, jobs: int | None = None, config=Non
         files_scanned=len(todo),
         files_cached=cached,
         rules=tuple(sorted(ids)),
+        crossfile=crossfile,
     )
 
 
