@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from typing import Iterable
 
+from dwagent.tools.dataflow.flow import TRUST_WORDS, strongest
+from dwagent.tools.dataflow.per_file import flows_for
 from dwagent.tools.parse.context import FileContext
 from dwagent.tools.rules.registry import Hit, file_rule
 from dwagent.tools.syntax.tree import (
@@ -33,6 +35,8 @@ CHECK = re.compile(
 
 def _is_bytes(ctx: FileContext, expr) -> bool:
     expr = unwrap(expr)
+    while expr.type == "await_expression" and expr.named_children:
+        expr = unwrap(expr.named_children[-1])
     if expr.type == "invocation_expression":
         return callee(ctx, expr)[1] in ("ReadAllBytes", "ToArray", "GetBytes", "DownloadData", "GetByteArrayAsync")
     if expr.type in ("identifier", "member_access_expression"):
@@ -40,11 +44,31 @@ def _is_bytes(ctx: FileContext, expr) -> bool:
     return expr.type == "array_creation_expression"
 
 
+# Calls whose result is bytes fetched from another machine: loading them runs a remote party's code.
+DOWNLOADS = frozenset({"DownloadData", "DownloadDataTaskAsync", "GetByteArrayAsync", "ReadAsByteArrayAsync", "GetStreamAsync", "ReadAsStreamAsync"})
+
+
+def _load_severity(ctx: FileContext, arg) -> tuple[str, str]:
+    """High when the path or bytes are shown to come from another party (request data, socket or
+    message bytes, a download); medium otherwise: the path is the operator's (a plugin folder
+    scan, configuration, a parameter), so exploiting it needs write access to that folder."""
+    expr = unwrap(arg)
+    while expr.type == "await_expression" and expr.named_children:
+        expr = unwrap(expr.named_children[-1])
+    if expr.type == "invocation_expression" and callee(ctx, expr)[1] in DOWNLOADS:
+        return "high", f": the code is downloaded (`{callee(ctx, expr)[1]}`) and run unchecked"
+    best = strongest(flows_for(ctx).origins(expr, "all"))
+    if best is not None and best.trust == "untrusted":
+        return "high", f": {TRUST_WORDS['untrusted']} `{best.label}` decides what is loaded"
+    origin = f"{TRUST_WORDS[best.trust]} `{best.label}`" if best is not None else "a value of the code's own"
+    return "medium", f" (medium: the path comes from {origin}; whoever can write there runs code, no remote source shown)"
+
+
 @file_rule(
     id="DWA-170",
     title="Assembly loaded without signature or allow-list check",
     category="unsafe-assembly-load",
-    severity="high",
+    severity="medium",
     cwe=(494,),
     languages=("csharp",),
 )
@@ -56,6 +80,11 @@ def unchecked_assembly_load(ctx: FileContext) -> Iterable[Hit]:
     folder gets code execution. A load passed as a method group (`paths.Select(Assembly.LoadFrom)`,
     `Func<string, Assembly> load = Assembly.LoadFile;`) is the same load. Loading by assembly name
     (`Assembly.Load("Name")`) and literal paths are not reported.
+
+    Severity follows the source of the path or bytes: high when request data, network bytes or a
+    download (`DownloadData`, `GetByteArrayAsync`) decides what is loaded; medium otherwise (a
+    plugin-folder scan, configuration, a parameter: the operator's path, exploitable by whoever
+    can write to it), with the source in the message.
     """
     if not any(w in ctx.text for w in LOAD_WORDS):
         return
@@ -77,7 +106,8 @@ def unchecked_assembly_load(ctx: FileContext) -> Iterable[Hit]:
         scope = text(ctx, member) if member is not None else ctx.text
         if CHECK.search(scope):
             continue
-        yield hit(call, f"`{last + '.' if last else ''}{name}` loads code with no signature or allow-list check", max_lines=2)
+        sev, why = _load_severity(ctx, args[0])
+        yield hit(call, f"`{last + '.' if last else ''}{name}` loads code with no signature or allow-list check{why}", severity=sev, max_lines=2)
     yield from _method_groups(ctx)
 
 
