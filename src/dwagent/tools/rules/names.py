@@ -316,8 +316,9 @@ def _jws_header(token: str) -> dict | None:
 def public_licence(name: str, value: str) -> str:
     """'signed' for a licence-named signed token (JWS with a signing algorithm, not `none`),
     'key' for another licence-named value, '' when the name is no licence."""
-    if not LICENCE_WORDS & set(camel_words(name)):
-        return ""
+    words = camel_words(name)
+    if not LICENCE_WORDS & set(words) or not words or words[-1] in SECRET_LAST_WORDS:
+        return ""  # `LicenseSecret`, `LicensingPassword`: the secret that signs or unlocks licences
     header = _jws_header(value)
     if header is not None and str(header.get("alg", "")).lower() not in ("", "none"):
         return "signed"  # its authority is the issuer's signature, not its secrecy

@@ -116,7 +116,8 @@ def hardcoded_secret(ctx: FileContext) -> Iterable[Hit]:
     `ssh-rsa AAAA...` key, an `<RSAKeyValue>` with no private parts, and a licence-named signed
     token (a JWS whose header names its algorithm: it is verified with the vendor's public key
     and is readable by anyone who holds the build). Other licence keys are reported low: they
-    unlock a vendor's product, not this system. Test code is excluded.
+    unlock a vendor's product, not this system; a licence-named secret or password
+    (`LicenseSigningSecret`) is the secret that signs licences and stays high. Test code is excluded.
     """
     if not mentions(ctx, "pass", "pwd", "secret", "key", "token", "credential", "begin", "akia", "gh", "xox", "sk_live"):
         return
