@@ -89,7 +89,7 @@ def _secret_args(ctx: FileContext, call) -> list:
         elif expr.type == "interpolated_string_expression":
             stack.extend(interpolations(expr))
         elif expr.type == "binary_expression" and text(ctx, expr.child_by_field_name("operator")) == "+":
-            stack.extend([expr.child_by_field_name("left"), expr.child_by_field_name("right")])
+            stack.extend(side for side in (expr.child_by_field_name("left"), expr.child_by_field_name("right")) if side is not None)
         # calls (Mask(x), x.Length, Hash(x)) and conditions (x != null) are not the secret itself
     return sorted({text(ctx, e): e for e in out}.items())
 
