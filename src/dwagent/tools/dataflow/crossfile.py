@@ -69,10 +69,13 @@ def _upgrade(findings: list[Finding], store) -> list[Finding]:
         ambiguous = _ambiguous(store, language, wanted)
         for f in todo:
             name = f.properties["flow_function"]
-            if not f.file.endswith(_EXT[language]) or name in ambiguous or name not in calling:
+            typed = f.properties.get("flow_type", "")
+            if not f.file.endswith(_EXT[language]) or (name in ambiguous and not typed) or name not in calling:
                 continue
             texts = {p: every[p] for p in calling[name]}
-            raised = _raise(f, name, texts, every, language)
+            # an ambiguous name is resolved only where the call's receiver is visibly of the
+            # finding's type (`new Runner().RunAsync(...)`, `Runner r` ... `r.RunAsync(...)`)
+            raised = _raise(f, name, texts, every, language, typed if name in ambiguous else "")
             if raised is not None:
                 upgrades[f.id] = raised
     return drop_pending([upgrades.get(f.id, f) for f in findings])
@@ -94,7 +97,7 @@ def drop_pending(findings: list[Finding]) -> list[Finding]:
     return [f for f in findings if f.properties.get("flow_pending") != "1"]
 
 
-def _raise(f: Finding, name: str, texts: dict[str, str], every: dict[str, str], language: str) -> Finding | None:
+def _raise(f: Finding, name: str, texts: dict[str, str], every: dict[str, str], language: str, receiver_type: str = "") -> Finding | None:
     raise_on = tuple(f.properties.get("flow_raise", "untrusted").split(",")) + ("stored",)
     found = _caller_source(
         name,
@@ -107,6 +110,7 @@ def _raise(f: Finding, name: str, texts: dict[str, str], every: dict[str, str], 
         language,
         {f.file},
         CALLER_DEPTH,
+        receiver_type,
     )
     if found is None:
         return None
@@ -133,10 +137,30 @@ def _raise(f: Finding, name: str, texts: dict[str, str], every: dict[str, str], 
 CALLER_DEPTH = 2
 
 
-def _caller_source(name, index, arity, category, raise_on, texts, every, language, skip: set[str], depth: int):
+def _receiver_is(ctx, call, type_name: str) -> bool:
+    """The call's receiver is `new T(...)` or a name the caller declares as `T` / `new T(...)`."""
+    from dwagent.tools.syntax.tree import ancestor, text
+
+    fn = call.child_by_field_name("function")
+    recv = fn.child_by_field_name("expression") if fn is not None and fn.type == "member_access_expression" else None
+    if recv is None:
+        return False
+    t = re.escape(type_name)
+    if recv.type == "object_creation_expression":
+        return text(ctx, recv.child_by_field_name("type")).split(".")[-1] == type_name
+    if recv.type != "identifier":
+        return False
+    scope = ancestor(call, ("method_declaration", "constructor_declaration", "class_declaration"))
+    body = text(ctx, scope) if scope is not None else ctx.text
+    r = re.escape(text(ctx, recv))
+    return bool(re.search(rf"\b{t}\??\s+{r}\b|\b{r}\s*=\s*new\s+{t}\s*\(", body))
+
+
+def _caller_source(name, index, arity, category, raise_on, texts, every, language, skip: set[str], depth: int, receiver_type: str = ""):
     """(origin, caller path, caller line, hops as (path, line, note)) for the first caller of
     `name` in another file that passes a raising origin, following pass-through parameters of the
-    callers `depth` levels up; None when there is none."""
+    callers `depth` levels up; None when there is none. With `receiver_type`, only calls whose
+    receiver is visibly of that type count."""
     from dwagent.tools.parse.context import FileContext
     from dwagent.tools.syntax.tree import ancestor, name_of
 
@@ -149,7 +173,7 @@ def _caller_source(name, index, arity, category, raise_on, texts, every, languag
             _PARSED[path] = (ctx, _flows(ctx, language), _call_index(ctx, language))
         ctx, flows, index_of = _PARSED[path]
         for call, args in index_of.get(name, ()):
-            if len(args) != arity:
+            if len(args) != arity or (receiver_type and not _receiver_is(ctx, call, receiver_type)):
                 continue
             seen += 1
             if seen > MAX_CALLERS:

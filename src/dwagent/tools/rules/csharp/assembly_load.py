@@ -7,6 +7,7 @@ from typing import Iterable
 
 from dwagent.tools.dataflow.flow import TRUST_WORDS, strongest
 from dwagent.tools.dataflow.per_file import flows_for
+from dwagent.tools.dataflow.sinks import _param_summary
 from dwagent.tools.parse.context import FileContext
 from dwagent.tools.rules.registry import Hit, file_rule
 from dwagent.tools.syntax.tree import (
@@ -14,7 +15,9 @@ from dwagent.tools.syntax.tree import (
     callee,
     camel_words,
     enclosing_member,
+    enclosing_type,
     hit,
+    name_of,
     nodes,
     string_value,
     text,
@@ -48,20 +51,29 @@ def _is_bytes(ctx: FileContext, expr) -> bool:
 DOWNLOADS = frozenset({"DownloadData", "DownloadDataTaskAsync", "GetByteArrayAsync", "ReadAsByteArrayAsync", "GetStreamAsync", "ReadAsStreamAsync"})
 
 
-def _load_severity(ctx: FileContext, arg) -> tuple[str, str]:
+def _load_severity(ctx: FileContext, arg) -> tuple[str, str, tuple]:
     """High when the path or bytes are shown to come from another party (request data, socket or
-    message bytes, a download); medium otherwise: the path is the operator's (a plugin folder
-    scan, configuration, a parameter), so exploiting it needs write access to that folder."""
+    message bytes, a download) or from whoever invokes the program (command line, environment:
+    they choose the code that runs, as with a command run through a shell); medium otherwise: the
+    path is the operator's (a plugin folder scan, configuration), so exploiting it needs write
+    access to that folder. A parameter carries its summary, so the cross-file pass raises the
+    finding when a caller in another file passes such input."""
     expr = unwrap(arg)
     while expr.type == "await_expression" and expr.named_children:
         expr = unwrap(expr.named_children[-1])
     if expr.type == "invocation_expression" and callee(ctx, expr)[1] in DOWNLOADS:
-        return "high", f": the code is downloaded (`{callee(ctx, expr)[1]}`) and run unchecked"
+        return "high", f": the code is downloaded (`{callee(ctx, expr)[1]}`) and run unchecked", ()
     best = strongest(flows_for(ctx).origins(expr, "all"))
-    if best is not None and best.trust == "untrusted":
-        return "high", f": {TRUST_WORDS['untrusted']} `{best.label}` decides what is loaded"
+    if best is not None and best.trust in ("untrusted", "lower"):
+        return "high", f": {TRUST_WORDS[best.trust]} `{best.label}` decides what is loaded", ()
     origin = f"{TRUST_WORDS[best.trust]} `{best.label}`" if best is not None else "a value of the code's own"
-    return "medium", f" (medium: the path comes from {origin}; whoever can write there runs code, no remote source shown)"
+    summary: tuple = ()
+    if best is not None and best.trust == "param":
+        owner = enclosing_type(arg)
+        summary = tuple(_param_summary(ctx, arg, best, "all", "high")) + (("flow_raise", "untrusted,lower"),)
+        if summary[:-1] and owner is not None and name_of(ctx, owner):
+            summary += (("flow_type", name_of(ctx, owner)),)
+    return "medium", f" (medium: the path comes from {origin}; whoever can write there runs code, no remote source shown)", summary
 
 
 @file_rule(
@@ -81,9 +93,10 @@ def unchecked_assembly_load(ctx: FileContext) -> Iterable[Hit]:
     `Func<string, Assembly> load = Assembly.LoadFile;`) is the same load. Loading by assembly name
     (`Assembly.Load("Name")`) and literal paths are not reported.
 
-    Severity follows the source of the path or bytes: high when request data, network bytes or a
-    download (`DownloadData`, `GetByteArrayAsync`) decides what is loaded; medium otherwise (a
-    plugin-folder scan, configuration, a parameter: the operator's path, exploitable by whoever
+    Severity follows the source of the path or bytes: high when request data, network bytes, a
+    download (`DownloadData`, `GetByteArrayAsync`) or the command line / environment decides what
+    is loaded (directly, or through a caller in another file: the cross-file pass); medium
+    otherwise (a plugin-folder scan, configuration: the operator's path, exploitable by whoever
     can write to it), with the source in the message.
     """
     if not any(w in ctx.text for w in LOAD_WORDS):
@@ -106,8 +119,14 @@ def unchecked_assembly_load(ctx: FileContext) -> Iterable[Hit]:
         scope = text(ctx, member) if member is not None else ctx.text
         if CHECK.search(scope):
             continue
-        sev, why = _load_severity(ctx, args[0])
-        yield hit(call, f"`{last + '.' if last else ''}{name}` loads code with no signature or allow-list check{why}", severity=sev, max_lines=2)
+        sev, why, summary = _load_severity(ctx, args[0])
+        yield hit(
+            call,
+            f"`{last + '.' if last else ''}{name}` loads code with no signature or allow-list check{why}",
+            severity=sev,
+            max_lines=2,
+            properties=summary,
+        )
     yield from _method_groups(ctx)
 
 
