@@ -188,3 +188,14 @@ def test_a_no_findings_check_no_rule_could_decide_is_not_verified(tmp_path):
         assert report["verdict"] == verdict
         if status == "NOT VERIFIED":
             assert any(rc["kind"] == "domain" and rc["effect"] == "condition" for rc in report["root_causes"])
+
+
+def test_a_threshold_gate_says_which_rules_it_counted(tree, tmp_path, certify_run):
+    # a zero must be checkable against the findings: the gate names the rules whose findings it counts
+    root = tree({"calc/__init__.py": "def add(a, b):\n    return a + b\n", "calc/stub.py": "def mul(a, b):\n    raise NotImplementedError\n"})
+    report, _ = certify_run(root, tmp_path)
+    gate = next(g for g in report.gates if g.id == "not-implemented")
+    stubs = [f for f in report.findings if f.category == "not-implemented"]
+    assert gate.reason.startswith(f"not-implemented = {len(stubs)} (max 0): counted not-implemented findings of DWA-")
+    rules = gate.reason.split("findings of ", 1)[1].split(";")[0].split(", ")
+    assert {f.rule for f in stubs} <= set(rules) and "DWA-201" in rules

@@ -123,6 +123,20 @@ def test_duplicates_are_merged_into_the_most_severe(tmp_path):
     assert kept[0].related and any(r.challenge == "duplicate" for r in kept[0].review)
 
 
+def test_a_merged_duplicate_keeps_its_own_path(tmp_path):
+    """The finding merged away (same line, same category) hands its related evidence (a hop path) on."""
+    from dwagent.models import Evidence
+
+    root = _tree(tmp_path)
+    text = (root / "src/Client.cs").read_text().splitlines()[0]
+    hop = Evidence(id=Evidence.make_id("src/Client.cs", 1, 1, text), file="src/Client.cs", start_line=1, end_line=1, excerpt=text, note="hop 1")
+    a = _f(root, 10, rule="DWA-101", severity="high")
+    b = _f(root, 10, rule="DWA-102", severity="high", id="F-b", fingerprint="fp-b", related=(hop,))
+    kept, _, _ = review_findings([a, b], _ctx(root), FakeSources(root))
+    assert len(kept) == 1 and kept[0].rule == "DWA-101"
+    assert [r.note for r in kept[0].related if r.note == "hop 1"] == ["hop 1"]
+
+
 def test_in_tree_suppression_is_rejected_and_certifier_baseline_accepted(tmp_path):
     root = _tree(tmp_path)
     inline = _f(root, 10, suppression=Suppression(kind="inline", justification="ignore"))

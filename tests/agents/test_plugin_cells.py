@@ -136,3 +136,61 @@ def test_handling_sites_count_lines_like_the_index(tmp_path):
     (tmp_path / "P.cs").write_text(src, encoding="utf-8")
     sites = _handling_sites(SimpleNamespace(root=tmp_path), ["P.cs"])
     assert [(p, n) for p, n, _ in sites] == [("P.cs", 7)]
+
+
+class _Tree:
+    """The part of Sources the degradation cell reads, over a folder on disk."""
+
+    def __init__(self, root):
+        self.root = root
+
+    def excerpt(self, path, start, end):
+        return "\n".join((self.root / path).read_text(encoding="utf-8").split("\n")[start - 1 : end])
+
+
+def _swallowed(fid: str, severity: str) -> dict:
+    return {"id": fid, "severity": severity, "file": "Plugins/P/P.cs", "start_line": 6, "category": "empty-catch"}
+
+
+def test_degradation_fails_only_on_swallowed_errors_the_rule_rates_blocking(tmp_path):
+    from dwagent.agents.verdict.plugin_cells import degradation_cell
+
+    src = (
+        "class P\n{\n    void Run()\n    {\n        try { Save(); }\n        catch { }\n"
+        '        try { Go(); }\n        catch (IOException ex) { _logger.LogWarning(ex, "retry later"); }\n    }\n}\n'
+    )
+    (tmp_path / "Plugins/P").mkdir(parents=True)
+    (tmp_path / "Plugins/P/P.cs").write_text(src, encoding="utf-8")
+    tree = _Tree(tmp_path)
+    prod = ["Plugins/P/P.cs"]
+    # a swallowed failure the rule rates blocking (apparent success on a persistence path) decides the cell
+    c, _ = degradation_cell(tree, "Plugins/P", [_swallowed("F-1", "high"), _swallowed("F-2", "medium")], False, prod, "high")
+    assert c["status"] == "FAIL" and c["finding_ids"] == ["F-1"] and "1 swallowed-error finding(s) at high" in c["reason"]
+    # rated lower (best-effort, unchecked elsewhere): named, reported on its own, and the handling site decides
+    c, evs = degradation_cell(tree, "Plugins/P", [_swallowed("F-2", "medium")], False, prod, "high")
+    assert c["status"] == "PASS" and c["finding_ids"] == []
+    assert "1 swallowed-error finding(s) below high (1 medium)" in c["reason"] and "first: Plugins/P/P.cs:8" in c["reason"]
+    assert [e.excerpt.strip() for e in evs] == ['catch (IOException ex) { _logger.LogWarning(ex, "retry later"); }']
+    # the fixed twin: nothing swallowed, the same handling cited
+    c, _ = degradation_cell(tree, "Plugins/P", [], False, prod, "high")
+    assert c["status"] == "PASS" and "below" not in c["reason"]
+
+
+def test_a_resilience_name_is_not_a_handling_site_but_a_policy_in_use_is(tmp_path):
+    from types import SimpleNamespace
+
+    from dwagent.agents.verdict.plugin_cells import _handling_sites
+
+    names_only = (
+        "namespace Shop.Strategies.CircuitBreaker;\npublic enum Kind { Retry, CircuitBreaker }\n"
+        "public sealed class CircuitBreakerStrategy\n{\n    public Kind Category => Kind.CircuitBreaker;\n"
+        "    public bool SupportsFallback => true;\n    public async Task RetryAsync(int n) { await Task.Yield(); }\n    private bool _isHealthy = true;\n}\n"
+    )
+    in_use = names_only.replace(
+        "    private bool _isHealthy = true;\n", "    private readonly Breaker _b = new CircuitBreaker(5);\n    void Trip() { _isHealthy = false; }\n"
+    )
+    (tmp_path / "A.cs").write_text(names_only, encoding="utf-8")
+    (tmp_path / "B.cs").write_text(in_use, encoding="utf-8")
+    tree = SimpleNamespace(root=tmp_path)
+    assert _handling_sites(tree, ["A.cs"]) == []
+    assert [n for _, n, _ in _handling_sites(tree, ["B.cs"])] == [8, 9]

@@ -109,6 +109,8 @@ def test_options_read_cites_the_read_site_or_says_not_found(tree, tmp_path, cert
     # read only by a test and inside the preset; set by the preset and read nowhere
     assert "SignReceipts: NOT FOUND" in strict.reason and "CompressArchive: NOT FOUND" in strict.reason
     assert tiers["strict"].cells["options-set"].status == "PASS"
+    # the PASS names where each option is set
+    assert "AuditEnabled at src/Config.cs:" in tiers["strict"].cells["options-set"].reason
     # a preset that starts from another sets what that one sets, and nothing more
     layered = tiers["layered"].cells["options-set"]
     assert layered.status == "FAIL" and "SignReceipts" in layered.reason and "AuditEnabled" not in layered.reason

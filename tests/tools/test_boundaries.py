@@ -36,10 +36,10 @@ def _labels(lang_dir: Path):
     return out
 
 
-@pytest.fixture(scope="module", params=["csharp", "python"])
+@pytest.fixture(scope="module", params=["csharp", "python", "web/csharp", "web/python"])
 def analysed(request, tmp_path_factory):
     lang_dir = ROOT / request.param
-    index_dir = tmp_path_factory.mktemp(f"boundaries-{request.param}")
+    index_dir = tmp_path_factory.mktemp(f"boundaries-{request.param.replace('/', '-')}")
     build_index(lang_dir, index_dir=index_dir, jobs=1)
     load_rules()
     with open_index(lang_dir, index_dir=index_dir) as store:
@@ -48,7 +48,7 @@ def analysed(request, tmp_path_factory):
 
 
 def test_fixtures_cover_every_rule_with_a_twin():
-    for lang in ("csharp", "python"):
+    for lang in ("csharp", "python", "web/csharp", "web/python"):
         labels = _labels(ROOT / lang)
         fired = {r for v in labels.values() for r in v.get("ruleid", ())}
         ok = {r for v in labels.values() for r in v.get("ok", ())}
@@ -83,12 +83,24 @@ def test_inventory_matches_annotations(analysed):
 
 def test_state_change_finding_carries_the_hop_path(analysed):
     _labels_, findings, _entries = analysed
-    f = next(f for f in findings if f.rule == "DWA-360")
-    hops = [r for r in f.related if r.note.startswith("hop ")]
-    changes = [r for r in f.related if "state change" in r.note]
-    assert changes and all(r.excerpt.strip() for r in f.related)
-    assert f.root_cause == f"entry:{f.file}:{f.start_line}"
-    assert hops or f.file.endswith(".py")
+    for f in (f for f in findings if f.rule == "DWA-360"):
+        hops = [r for r in f.related if r.note.startswith("hop ")]
+        changes = [r for r in f.related if "state change" in r.note]
+        assert changes and all(r.excerpt.strip() for r in f.related)
+        assert f.root_cause == f"entry:{f.file}:{f.start_line}"
+        assert hops or f.file.endswith(".py") or f.properties["entry_kind"] in ("controller", "hub")
+
+
+def test_web_action_path_reaches_the_write(analysed):
+    """An open web action's finding names the action and cites the line that writes, reached through its calls."""
+    _labels_, findings, _entries = analysed
+    web = [f for f in findings if f.rule == "DWA-360" and f.properties["entry_kind"] in ("controller", "hub", "http-endpoint")]
+    for f in web:
+        change = next(r for r in f.related if r.note.startswith("state change"))
+        assert "action(s) with no authentication reach a state change" in f.message or "sign-in/registration" in f.message
+        assert re.search(r"\[|\.pop\(|TryRemove|DeleteAsync", change.excerpt), change.excerpt
+        if f.properties["entry_kind"] == "hub" or f.file.endswith(".py"):
+            assert f.related[0].note.startswith("hop 1"), "the write lives in a callee: the path shows the hop"
 
 
 def test_severity_follows_exposure(analysed):
@@ -98,7 +110,11 @@ def test_severity_follows_exposure(analysed):
     def lowered(f):  # a type no entry point reaches is one step lower, and the message says so
         return "not reachable from any entry point" in f.message
 
-    if "VoteServer.cs" in found:
+    web = [f for f in found.values() if f.properties["entry_kind"] in ("controller", "hub", "http-endpoint")]
+    if web:  # a web entry point's address and transport are the host's: unknown, so high; an unthrottled sign-up medium
+        assert {f.severity for f in web if "sign-in/registration" not in f.message} == {"high"}
+        assert {f.severity for f in web if "sign-in/registration" in f.message} <= {"medium"}
+    elif "VoteServer.cs" in found:
         assert found["VoteServer.cs"].severity == "critical" and not lowered(found["VoteServer.cs"])  # any + no TLS
         assert found["AdminListener.cs"].severity == "medium"  # loopback only
     else:

@@ -168,3 +168,17 @@ def test_target_typed_new_only_where_the_type_is_written() -> None:
     src = b"class A { public Foo P { get; } = new(); Bar x = new(1); void M() { Baz b; b = new(); var v = new(); } }"
     news = [(r[1], r[3], r[4]) for r in extract("csharp", src).refs if r[0] == "new"]
     assert news == [("Foo", "", "A.P"), ("Bar", "1", "A.x")]
+
+
+def test_a_base_named_by_a_using_alias_is_the_aliased_type() -> None:
+    """`using Root = Sdk.Hierarchy.PluginBase; class P : Root` derives from PluginBase (its
+    lifecycle and its base chain are PluginBase's); a base that is no alias stays as written."""
+    src = (
+        b"using Root = Sdk.Hierarchy.PluginBase;\nusing System;\nnamespace N;\npublic class P : Root, IDisposable { }\npublic class Q : Rooted { }\n"
+    )
+    facts = extract("csharp", src)
+    symbols = [dict(zip(SYM, s)) for s in facts.symbols]
+    refs = [dict(zip(REF, r)) for r in facts.refs]
+    assert json.loads(_sym(symbols, "N.P", "class")[0]["bases"]) == ["Sdk.Hierarchy.PluginBase", "IDisposable"]
+    assert _has_ref(refs, kind="base", name="PluginBase", scope="N.P")
+    assert json.loads(_sym(symbols, "N.Q", "class")[0]["bases"]) == ["Rooted"]

@@ -7,7 +7,7 @@ import codecs
 
 import pytest
 
-from dwagent.tools.source_text import Decoded, NotText, canonical_bytes, decode_source, read_text
+from dwagent.tools.source_text import Decoded, NotText, canonical_bytes, decode_source, read_text, source_lines
 
 TEXT = "class A\n{\n    // caf\u00e9 \u2013 Gr\u00f6\u00dfe\n    int x = 1;\n}\n"
 
@@ -83,3 +83,39 @@ def test_index_notes_every_file_decoded_from_another_encoding(tmp_path):
     (tree / "c.cs").write_bytes(TEXT.encode("utf-8"))
     summary = build_index(tree, index_dir=tmp_path / "idx", jobs=1)
     assert summary.files == 3 and summary.notes == ("a.cs: decoded from utf-16-le", "b.cs: decoded from cp1252")
+
+
+def test_source_lines_split_where_parsers_count_rows():
+    text = "a\x0cb\nc\x0bd\r\ne\u2028f\n\x85g\n"
+    assert source_lines(text) == ["a\x0cb", "c\x0bd", "e\u2028f", "\x85g"]
+    assert source_lines("x\ny") == ["x", "y"] and source_lines("") == [] and source_lines("\n") == [""]
+
+
+@pytest.mark.parametrize(
+    "name, body",
+    [
+        ("C.cs", 'class C {\n  // page\x0cbreak\n  void M() {\n    try { System.IO.File.WriteAllText("x", "y"); } catch { }\n  }\n}\n'),
+        ("m.py", "import os\n\x0c\ndef f(cmd):\n    os.system('ls ' + cmd)\n"),
+    ],
+)
+def test_excerpts_quote_the_line_they_cite_after_a_form_feed(tmp_path, monkeypatch, name, body):
+    """A form feed (common in old Python and generated C#) is not a line break for tree-sitter or an
+    editor; an excerpt split with str.splitlines() would quote the line above the one cited."""
+    import json
+    import subprocess
+    import sys
+
+    (tmp_path / "tree").mkdir()
+    (tmp_path / "tree" / name).write_bytes(body.encode("utf-8"))
+    env = {**__import__("os").environ, "DWAGENT_CACHE_DIR": str(tmp_path / "cache")}
+    proc = subprocess.run(
+        [sys.executable, "-m", "dwagent", "scan", str(tmp_path / "tree"), "--format", "json"],
+        capture_output=True, text=True, env=env, timeout=300,
+    )  # fmt: skip
+    assert proc.returncode in (0, 1), proc.stderr
+    findings = json.loads(proc.stdout)
+    assert findings, "the fixture has a finding to quote"
+    disk = body.split("\n")
+    for f in findings:
+        first = f["excerpt"].split("\n")[0]
+        assert first.strip() == disk[f["start_line"] - 1].strip(), (f["rule"], f["start_line"], first)

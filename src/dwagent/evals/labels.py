@@ -15,6 +15,7 @@ import yaml
 
 from dwagent.errors import InputError
 from dwagent.models import CATEGORIES, SEVERITY_ORDER
+from dwagent.tools.source_text import source_lines
 
 VERDICTS = ("CERTIFIED", "CERTIFIED WITH CONDITIONS", "NOT CERTIFIED")
 CELL_STATUSES = ("PASS", "CONDITIONAL", "FAIL", "NOT RUN", "NOT VERIFIED")
@@ -187,9 +188,9 @@ def check_labels(labels: FixtureLabels) -> list[str]:
                 continue
             for alt_file, alt_start, alt_end in label.also:
                 alt = labels.root / alt_file
-                if not alt.is_file() or alt_end > len(alt.read_text(encoding="utf-8").splitlines()):
+                if not alt.is_file() or alt_end > len(source_lines(alt.read_text(encoding="utf-8"))):
                     problems.append(f"{where}: alternate {alt_file}:{alt_start}-{alt_end} does not exist")
-            lines = path.read_text(encoding="utf-8").splitlines()
+            lines = source_lines(path.read_text(encoding="utf-8"))
             if label.end_line > len(lines):
                 problems.append(f"{where}: lines {label.start_line}-{label.end_line} beyond end ({len(lines)})")
                 continue

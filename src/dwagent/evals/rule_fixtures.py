@@ -17,6 +17,7 @@ from pathlib import Path
 from dwagent.tools.parse import language_for
 from dwagent.tools.parse.context import FileContext
 from dwagent.tools.rules.registry import RuleMeta
+from dwagent.tools.source_text import source_lines
 
 _MARKER = re.compile(r"(?://|#)\s*(ruleid|ok):\s*(DWA-\d{3}(?:\s*,\s*DWA-\d{3})*)(?:\s+severity=(\w+))?")
 
@@ -36,7 +37,7 @@ class Labels:
 
 def parse_labels(text: str, rule_id: str) -> Labels:
     """Lines labelled must-fire / must-not-fire for `rule_id`."""
-    lines = text.splitlines()
+    lines = source_lines(text)
     pos, neg = set(), set()
     for i, line in enumerate(lines, start=1):
         for m in _MARKER.finditer(line):
@@ -51,7 +52,7 @@ def parse_labels(text: str, rule_id: str) -> Labels:
 
 def parse_severities(text: str, rule_id: str) -> dict[int, str]:
     """Must-fire lines of `rule_id` whose marker also states the expected severity."""
-    lines = text.splitlines()
+    lines = source_lines(text)
     out: dict[int, str] = {}
     for i, line in enumerate(lines, start=1):
         for m in _MARKER.finditer(line):

@@ -51,6 +51,7 @@ def crosscheck(out_dir: Path) -> list[str]:
         html_data.update(read_deferred_block(block))
     blocking = [rc for rc in report.root_causes if rc.effect == "block"]
     block_section = md.split("## Blocking root causes", 1)[-1].split("\n## ", 1)[0]
+    blocking_table = md.split("## Why each root cause blocks", 1)[-1].split("\n## ", 1)[0] if blocking else ""
     _agree(
         problems,
         "blocking root causes",
@@ -59,7 +60,8 @@ def crosscheck(out_dir: Path) -> list[str]:
             "findings.json p0": len(report.p0),
             "counts": c.get("root_causes", {}).get("block"),
             "CERTIFICATION.md heading": _one(r"## Blocking root causes \((\d+)\)", md),
-            "CERTIFICATION.md table rows": len(re.findall(r"^\| \d+ \|", block_section, re.M)),
+            "CERTIFICATION.md page-one lines": len(re.findall(r"^\d+\. \*\*", block_section, re.M)),
+            "CERTIFICATION.md blocking table rows": len(re.findall(r"^\| \d+ \|", blocking_table, re.M)),
             "CERTIFICATION.md decision": _one(r"\*\*\w[\w ]*\.\*\* (\d+) blocking root cause", md) if blocking else 0,
             "report.html nav": _one(r"Root causes \((\d+) blocking\)", page),
             "report.html data": sum(1 for rc in html_data.get("root_causes", []) if rc["effect"] == "block"),

@@ -1,10 +1,14 @@
 """Grouping findings into root causes: the report model's unit of work for a release manager.
 
 A root cause is one defect that shows at N locations: one fix, one re-audit check. Findings are
-grouped by their `root_cause` key when a detector set one (e.g. "this listener is reachable
-without authentication" for every action behind it), else by their rule: each rule of the
-catalogue is one defect pattern with one fix, so "SQL text built from input" at 153 places is
-one item. (Grouping by the shape of the message, quoted names blanked, was tried on a real tree
+grouped by their rule: each rule of the catalogue is one defect pattern with one fix, so "SQL
+text built from input" at 153 places is one item, and a design-level rule's class (every
+security option nobody reads, every listener that does not authenticate) is one missing
+mechanism with N locations, not one item per option or per listener. A detector's `root_cause`
+key (e.g. `entry:<file>:<line>`: one listener and every action behind it) says which locations
+share one site; it is kept as the root cause's `sites` count and orders the cited locations
+(one per site first), but it does not split the item: the release manager's unit of work is
+the mechanism, and one rule has one why, one fix and one re-audit check. (Grouping by the shape of the message, quoted names blanked, was tried on a real tree
 and split one pattern into many items: "promises to encrypt / to decrypt / to compress" and
 "MD5 / SHA-1 protects" are one fix each.) Nothing here knows any target's names; the three cited
 locations are the most telling (worst severity, production, reachable, high confidence), spread
@@ -39,11 +43,13 @@ def message_shape(message: str) -> str:
 
 
 def root_cause_key(finding: dict) -> str:
-    """The grouping key of a finding: its detector's root_cause when set, else its rule."""
-    explicit = (finding.get("root_cause") or "").strip()
-    if explicit:
-        return f"rc:{explicit}"
+    """The grouping key of a finding: its rule (see the module docstring)."""
     return f"rule:{finding['rule']}"
+
+
+def site_key(finding: dict) -> str:
+    """The site a finding belongs to inside its root cause: the detector's key, else its file."""
+    return (finding.get("root_cause") or "").strip() or finding["file"]
 
 
 def root_cause_id(key: str) -> str:
@@ -65,16 +71,18 @@ def telling(finding: dict) -> tuple:
 
 
 def cite(findings: list[dict], component_of: Callable[[str], str], n: int = CITED) -> list[dict]:
-    """The n most telling findings, one per component first, then the next most telling."""
+    """The n most telling findings, one per component first, then one per site, then the next
+    most telling."""
     ordered = sorted(findings, key=telling)
-    picked, seen = [], set()
-    for f in ordered:
-        comp = component_of(f["file"])
-        if comp not in seen:
-            picked.append(f)
-            seen.add(comp)
-        if len(picked) == n:
-            return picked
+    picked: list[dict] = []
+    for spread in (lambda f: component_of(f["file"]), site_key):
+        seen = {spread(f) for f in picked}
+        for f in ordered:
+            if f not in picked and spread(f) not in seen:
+                picked.append(f)
+                seen.add(spread(f))
+            if len(picked) == n:
+                return picked
     for f in ordered:
         if f not in picked:
             picked.append(f)
@@ -96,9 +104,17 @@ def _verify_finding(rule: str, n: int) -> str:
 
 
 def group_findings(
-    findings: Iterable[dict], effect_of: Callable[[dict], str], component_of: Callable[[str], str], titles: dict[str, str] | None = None
+    findings: Iterable[dict],
+    effect_of: Callable[[dict], str],
+    component_of: Callable[[str], str],
+    titles: dict[str, str] | None = None,
+    remedies: dict[str, tuple[str, str]] | None = None,
+    blocking_of: Callable[[dict], str] | None = None,
 ) -> list[dict]:
-    """Root causes (RootCause dicts) of these counted findings, each with the worst member's effect."""
+    """Root causes (RootCause dicts) of these counted findings, each with the worst member's effect.
+
+    `remedies` is rule id -> (why, fix), the rule's own text (registry metadata); the category's
+    text is the fallback only. `blocking_of` says why one finding blocks on its own ("" if not)."""
     groups: dict[str, list[dict]] = {}
     for f in findings:
         groups.setdefault(root_cause_key(f), []).append(f)
@@ -106,8 +122,10 @@ def group_findings(
     for key, members in groups.items():
         members.sort(key=telling)
         head = members[0]
-        why, fix = remedy(head["category"])
+        own_why, own_fix = (remedies or {}).get(head["rule"], ("", ""))
+        why, fix = own_why or remedy(head["category"])[0], own_fix or remedy(head["category"])[1]
         effect = min((effect_of(f) for f in members), key=_EFFECT_RANK.__getitem__)
+        blocking = next((b for b in map(blocking_of, members) if b), "") if blocking_of and effect == "block" else ""
         comps = sorted({component_of(f["file"]) for f in members})
         # a detector's root_cause is a grouping key (e.g. `entry:<file>:<line>`), not prose: the
         # title is the rule's, and the cited locations say where
@@ -125,11 +143,13 @@ def group_findings(
                 "what": f"{title}: {head['message']}"[:400],
                 "why": why,
                 "fix": fix,
+                "blocking": blocking,
                 "verify": _verify_finding(head["rule"], len(members)),
                 "count": len(members),
                 "files": len({f["file"] for f in members}),
                 "components": comps,
                 "production": sum(1 for f in members if f.get("scope") == "production"),
+                "sites": len({site_key(f) for f in members}),
                 "finding_ids": [f["id"] for f in members],
                 "cited": [_location(f) for f in cite(members, component_of)],
                 "blocks": [],
@@ -156,6 +176,7 @@ def cell_root_cause(
         "what": title,
         "why": why or default_why,
         "fix": fix or default_fix,
+        "blocking": "",
         "verify": verify or "re-run certify: the named cell(s) must no longer FAIL, each citing its evidence",
         "count": len(where),
         "files": len({w["file"] for w in where if w.get("file")}),
@@ -171,6 +192,8 @@ def escalate(rc: dict, effect: str, because: str) -> None:
     """Raise a root cause's effect because a cell it makes FAIL carries that effect; say which."""
     if _EFFECT_RANK[effect] < _EFFECT_RANK[rc["effect"]]:
         rc["effect"] = effect
+        if effect == "block" and not rc.get("blocking"):
+            rc["blocking"] = because
     if because not in rc["blocks"]:
         rc["blocks"].append(because)
 

@@ -94,7 +94,7 @@ def _flows(report: Report) -> list[str]:
         out += [f"### {md_inline(fl.name)} — **{fl.status}**", "", md_inline(fl.reason, 300), ""]
         out += ["| # | waypoint | found | symbol | location | hop checks |", "|---|---|---|---|---|---|"]
         for i, hop in enumerate(fl.hops, 1):
-            loc = f"`{md_inline(hop.file)}:{hop.line}`" if hop.found else "NOT FOUND"
+            loc = f"`{md_inline(hop.file)}:{hop.line}`" if hop.found else md_inline(hop.via or "NOT FOUND", 300)  # what was searched, nearest
             checks = " · ".join(f"{k} {v}" for k, v in sorted(hop.checks.items()))
             out.append(f"| {i} | {md_inline(hop.name)} | {'yes' if hop.found else 'no'} | {md_inline(hop.symbol, 80)} | {loc} | {checks} |")
         out += ["", "| check | status | reason | evidence |", "|---|---|---|---|"]
@@ -187,8 +187,15 @@ def _root_cause_details(report: Report, rcs) -> list[str]:
     for i, rc in enumerate(rcs, 1):
         out += [f'<a id="rc-{rc.id.lower()}"></a>', f"### {i}. {md_inline(rc.title, 160)} ({rc.id})", ""]
         head = f"{rc.kind}" + (f" · {rc.rule} · {rc.category} · worst severity {rc.severity}" if rc.rule else "")
-        out.append(f"{head} · {rc.count} location(s) in {rc.files} file(s), {len(rc.components)} component(s) · effect **{rc.effect}**")
-        out += ["", f"- What is wrong: {md_inline(rc.what, 400)}", f"- Why it blocks: {md_inline(rc.why, 300)}"]
+        sites = f", {rc.sites} site(s)" if rc.sites > 1 and rc.sites != rc.files else ""
+        out.append(f"{head} · {rc.count} location(s) in {rc.files} file(s){sites}, {len(rc.components)} component(s) · effect **{rc.effect}**")
+        out += [
+            "",
+            f"- What is wrong: {md_inline(rc.what, 400)}",
+            f"- Why it {'blocks' if rc.effect == 'block' else 'matters'}: "
+            + (f"{md_inline(rc.blocking, 200)} — " if rc.blocking else "")
+            + md_inline(rc.why, 300),
+        ]
         if rc.blocks:
             out.append(
                 f"- It makes these cells FAIL: {md_inline('; '.join(rc.blocks[:8]), 600)}"

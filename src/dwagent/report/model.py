@@ -122,8 +122,10 @@ class RootCause(_Model):
     what: str = ""
     why: str = ""
     fix: str = ""
+    blocking: str = ""  # why it is on the blocking list, in the policy's terms ("" unless effect is block)
     verify: str = ""
     count: int = 0
+    sites: int = 0  # distinct detector sites (root_cause keys, else files) among the locations
     files: int = 0
     components: tuple[str, ...] = ()
     production: int = 0

@@ -25,8 +25,10 @@ def _where(rc: RootCause) -> str:
 
 
 def _why(rc: RootCause) -> str:
+    """Why it blocks: the policy's reason (severity, a forbidden category, a gate) and the rule's own why."""
     cells = f" ({len(rc.blocks)} cell(s) FAIL)" if rc.blocks else ""
-    return md_inline(rc.why, 90) + cells
+    because = f"{md_inline(rc.blocking, 70)}: " if rc.blocking else ""
+    return because + md_inline(rc.why, 110) + cells
 
 
 def root_cause_table(rcs: list[RootCause], anchor_prefix: str = "rc") -> list[str]:
@@ -34,8 +36,16 @@ def root_cause_table(rcs: list[RootCause], anchor_prefix: str = "rc") -> list[st
     out = ["| # | what is wrong | where (N, 3 cited) | why it blocks | fix |", "|---|---|---|---|---|"]
     for i, rc in enumerate(rcs, 1):
         label = f"[{rc.severity or rc.kind}](#{anchor_prefix}-{rc.id.lower()})"
-        out.append(f"| {i} | {label} {md_inline(rc.title, 90)} | {_where(rc)} | {_why(rc)} | {md_inline(rc.fix, 90)} |")
+        out.append(f"| {i} | {label} {md_inline(rc.title, 90)} | {_where(rc)} | {_why(rc)} | {md_inline(rc.fix, 110)} |")
     return out
+
+
+def blocking_line(i: int, rc: RootCause) -> str:
+    """Page one's line for a blocking root cause: title, severity, N locations, the most telling one."""
+    first = _short_cite(rc.cited[0]) if rc.cited else ""
+    comps = f" in {len(rc.components)} components" if len(rc.components) > 1 else ""
+    at = f", e.g. {first}" if first else ""
+    return f"{i}. **{rc.severity or rc.kind}** [{md_inline(rc.title, 80)}](#rc-{rc.id.lower()}) — {rc.count} location(s){comps}{at}"
 
 
 def not_assessed_items(report: Report) -> list[tuple[str, str]]:
@@ -144,20 +154,25 @@ def decision_text(report: Report) -> str:
 
 
 def page_one(report: Report) -> list[str]:
-    """The decision section (see the module docstring)."""
+    """The decision section (see the module docstring): one screen of text. The verdict, one
+    paragraph of why, one line per blocking root cause, NOT ASSESSED; then, below page one, the
+    blocking table (why each blocks, the fix) that the details section expands."""
     blocking = [rc for rc in report.root_causes if rc.effect == "block"]
     out = ["## Decision", "", f"**{report.verdict}.** {md_inline(decision_text(report))}", ""]
     out += comparison(report)
     out += [f"## Blocking root causes ({report.counts.get('root_causes', {}).get('block', 0)})", ""]
     if blocking:
-        out += root_cause_table(blocking)
+        out += [blocking_line(i, rc) for i, rc in enumerate(blocking, 1)]
         out += [
             "",
-            "Re-audit: run `dwagent certify` again with this report's `findings.json` as `--baseline`; a root cause is fixed "
-            "when every one of its locations is listed as fixed and its cells no longer FAIL. Details: [Root cause details](#root-cause-details).",
+            "Why each blocks, its fix and its 3 most telling locations: [the blocking table](#blocking-table). Re-audit: run "
+            "`dwagent certify` again with this report's `findings.json` as `--baseline`; a root cause is fixed when every one of "
+            "its locations is listed as fixed and its cells no longer FAIL.",
             "",
         ]
     else:
         out += ["None.", ""]
     out += ["## What was NOT ASSESSED (never counted as a pass)", "", *not_assessed(report), "", md_inline(assessed(report)), ""]
+    if blocking:
+        out += ['<a id="blocking-table"></a>', "## Why each root cause blocks, and the fix", "", *root_cause_table(blocking), ""]
     return out

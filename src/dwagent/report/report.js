@@ -40,7 +40,8 @@
         if (!det.open || det.dataset.done) return;
         det.dataset.done = "1";
         det.appendChild(el("p", {}, [el("b", {text: "What is wrong: "}), rc.what]));
-        det.appendChild(el("p", {}, [el("b", {text: "Why it blocks: "}), rc.why + (rc.blocks.length ? "; makes FAIL: " + rc.blocks.join("; ") : "")]));
+        det.appendChild(el("p", {}, [el("b", {text: rc.effect === "block" ? "Why it blocks: " : "Why it matters: "}),
+          (rc.blocking ? rc.blocking + " — " : "") + rc.why + (rc.blocks.length ? "; makes FAIL: " + rc.blocks.join("; ") : "")]));
         det.appendChild(el("p", {}, [el("b", {text: "Fix: "}), rc.fix]));
         det.appendChild(el("p", {}, [el("b", {text: "Re-audit verifies: "}), rc.verify]));
         rc.cited.forEach(function (c) {

@@ -55,6 +55,21 @@ class Policy(_Strict):
     claim_contradicted: Effect = "condition"
     empty_domain: HardEffect = "condition"
     no_source: HardEffect = "block"
+    # Finding categories the rubric's procedure forbids outright (stubs, fake work): a counted
+    # production finding of one blocks whatever its severity, and says so.
+    block_categories: tuple[str, ...] = ()
+    # The most a failing domain/plugin/tier/claim cell can raise the effect of the finding root
+    # causes that explain it. A hard gate's `on_fail` is not capped: a gate is the procedure's own
+    # explicit requirement (zero TODO, zero NotImplemented).
+    cell_escalation: Effect = "condition"
+
+    @field_validator("block_categories")
+    @classmethod
+    def _known_categories(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        unknown = sorted(set(value) - set(CATEGORIES))
+        if unknown:
+            raise ValueError(f"unknown finding categories: {unknown}")
+        return value
 
     @model_validator(mode="after")
     def _ordered(self) -> Policy:
@@ -122,6 +137,10 @@ class TierBreak(_Strict):
     promise: str
     categories: tuple[str, ...]
     min_severity: Severity = "medium"
+    # the code the promise is judged on (agents/verdict/tier_scope.py): components by path glob
+    # (`**`: every production file) and, narrowing the preset's options whose readers count, option globs
+    paths: tuple[str, ...] = ()
+    options: tuple[str, ...] = ()
 
     @field_validator("categories")
     @classmethod

@@ -131,3 +131,13 @@ def read_text(path: str | os.PathLike[str]) -> str:
     """A file's text as the index saw it (a UTF-8 BOM stays as U+FEFF, as it always did);
     OSError when it cannot be read."""
     return read_canonical(path).decode("utf-8", errors="replace")
+
+
+def source_lines(text: str) -> list[str]:
+    """A source text's lines as parsers and editors number them: split at "\\n" only (a "\\r" before it
+    is dropped). `str.splitlines()` also splits at form feed, vertical tab, U+0085, U+2028 and friends,
+    which shifts every later line against tree-sitter's rows, so an excerpt would quote the wrong line."""
+    lines = text.split("\n")
+    if lines and lines[-1] == "":
+        lines.pop()
+    return [line[:-1] if line.endswith("\r") else line for line in lines]

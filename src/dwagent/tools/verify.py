@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from dwagent.tools.source_text import read_text
+from dwagent.tools.source_text import read_text, source_lines
 
 
 @dataclass(frozen=True)
@@ -31,7 +31,7 @@ def read_span(root: Path, rel_path: str, start_line: int, end_line: int) -> str 
     if not target.is_relative_to(root) or not target.is_file():
         return None
     try:
-        lines = read_text(target).splitlines()
+        lines = source_lines(read_text(target))
     except OSError:
         return None
     if start_line < 1 or end_line < start_line or end_line > len(lines):

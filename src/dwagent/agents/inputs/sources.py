@@ -22,7 +22,7 @@ from dwagent.config import index_db_path
 from dwagent.errors import InputError
 from dwagent.models import Finding
 from dwagent.tools.graph.api import GraphView
-from dwagent.tools.source_text import read_text
+from dwagent.tools.source_text import read_text, source_lines
 
 
 def _like(glob: str) -> str:
@@ -102,7 +102,7 @@ class Sources:
         if path not in self._lines:
             target = self.root / path
             try:
-                self._lines[path] = read_text(target).splitlines()
+                self._lines[path] = source_lines(read_text(target))
             except OSError:
                 self._lines[path] = []
         return self._lines[path]

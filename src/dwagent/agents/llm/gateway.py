@@ -23,7 +23,7 @@ from typing import Any, Callable, Mapping, TypeVar
 import httpx2
 from pydantic import BaseModel, ValidationError
 
-from dwagent.agents.llm.budget import stage_cap, stage_of
+from dwagent.agents.llm.admission import Admission
 from dwagent.agents.llm.cache import ResponseCache, cache_key
 from dwagent.agents.llm.capabilities import EndpointStore, context_size_from, endpoint_key, fix_hint, next_mode
 from dwagent.agents.llm.config import LLMSettings
@@ -86,11 +86,8 @@ class LLMGateway:
         self._sleep = sleep
         self._prompts_dir = prompts_dir
         self._lock = threading.Lock()
-        # In-flight estimates, so agents running in parallel cannot jointly overshoot a cap.
-        self._reserved_tokens = 0
-        self._reserved_cost = 0.0
+        self._admission = Admission(settings, self.ledger, self.price)
         self._consecutive_outages = 0
-        self._reserved_by_stage: dict[str, tuple[int, float]] = {}
         self._endpoints = EndpointStore(settings.cache_dir)
         self._endpoint_key = endpoint_key(settings)
         self.profile = self._endpoints.load(self._endpoint_key)
@@ -145,71 +142,6 @@ class LLMGateway:
     def register_secrets(self, findings: list[Finding]) -> int:
         """Teach the redactor the secrets the rules found; call once before any agent asks."""
         return self.redactor.add_findings(findings)
-
-    # -- budget --------------------------------------------------------------------------------
-    def _over_cap(self, tokens: int, cost: float) -> str:
-        spent_tokens = self.ledger.total_tokens + self._reserved_tokens
-        if self.settings.max_tokens is not None and spent_tokens + tokens > self.settings.max_tokens:
-            return "max-tokens"
-        if self.settings.budget_usd is not None:
-            if self.ledger.total_cost + self._reserved_cost + cost > self.settings.budget_usd:
-                return "budget-usd"
-        return ""
-
-    def _over_stage_cap(self, stage: str, tokens: int, cost: float) -> str:
-        """Which cap this stage's share would exceed ("" when it fits or the agent has no stage)."""
-        if not stage:
-            return ""
-        spent_tokens, spent_cost = self.ledger.stage_spent(stage)
-        held_tokens, held_cost = self._reserved_by_stage.get(stage, (0, 0.0))
-        token_cap = stage_cap(self.settings.max_tokens, stage)
-        if token_cap is not None and spent_tokens + held_tokens + tokens > token_cap:
-            return "max-tokens"
-        cost_cap = stage_cap(self.settings.budget_usd, stage)
-        if cost_cap is not None and spent_cost + held_cost + cost > cost_cap:
-            return "budget-usd"
-        return ""
-
-    def _reserve(self, agent: str, input_tokens: int, output_tokens: int) -> bool:
-        """Admit a call whose worst case (estimated input + the full output allowance) fits the caps."""
-        tokens, cost = input_tokens + output_tokens, self.price.cost(input_tokens, output_tokens)
-        with self._lock:
-            if self.ledger.budget_exhausted:
-                self.ledger.record_fallback(agent, f"budget-exhausted:{self.ledger.budget_exhausted}")
-                return False
-            cap = self._over_cap(tokens, cost)
-            if cap:
-                # Once a cap is hit every later call falls back too, so the outcome does not
-                # depend on which remaining request happens to be small enough to squeeze in.
-                self.ledger.budget_exhausted = cap
-                self.ledger.record_fallback(agent, f"budget-exhausted:{cap}")
-                return False
-            stage = stage_of(agent)
-            if stage and stage in self.ledger.stages_exhausted:
-                self.ledger.record_fallback(agent, f"stage-budget-exhausted:{stage}")
-                return False
-            stage_over = self._over_stage_cap(stage, tokens, cost)
-            if stage_over:
-                # The same rule per stage: the first call that does not fit closes the stage.
-                self.ledger.stages_exhausted.add(stage)
-                self.ledger.record_fallback(agent, f"stage-budget-exhausted:{stage}")
-                return False
-            self._reserved_tokens += tokens
-            self._reserved_cost += cost
-            if stage:
-                held_tokens, held_cost = self._reserved_by_stage.get(stage, (0, 0.0))
-                self._reserved_by_stage[stage] = (held_tokens + tokens, held_cost + cost)
-            return True
-
-    def _release(self, agent: str, input_tokens: int, output_tokens: int) -> None:
-        with self._lock:
-            tokens, cost = input_tokens + output_tokens, self.price.cost(input_tokens, output_tokens)
-            self._reserved_tokens -= tokens
-            self._reserved_cost -= cost
-            stage = stage_of(agent)
-            if stage:
-                held_tokens, held_cost = self._reserved_by_stage.get(stage, (0, 0.0))
-                self._reserved_by_stage[stage] = (held_tokens - tokens, held_cost - cost)
 
     # -- the call ------------------------------------------------------------------------------
     def complete_structured(
@@ -338,7 +270,7 @@ class LLMGateway:
         assert self.provider is not None
         estimate = self._estimate_input(request)
         allowance = self.provider.output_allowance(request)
-        if not self._reserve(agent, estimate, allowance):
+        if not self._admission.reserve(agent, estimate, allowance):
             return None
         try:
             attempt = 0
@@ -400,7 +332,7 @@ class LLMGateway:
                 self._charge(agent, input_tokens, output_tokens)
                 return reply
         finally:
-            self._release(agent, estimate, allowance)
+            self._admission.release(agent, estimate, allowance)
 
     def _note_outage(self, exc: ProviderError) -> None:
         """Two calls in a row that failed after all retries: the endpoint is down. Stop paying

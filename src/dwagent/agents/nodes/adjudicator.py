@@ -17,7 +17,7 @@ from dwagent.agents.state import CertifyState
 from dwagent.agents.verdict.cells import absence
 from dwagent.agents.verdict.domains import judge_domain, resolve_domains
 from dwagent.agents.verdict.gates import evaluate_threshold
-from dwagent.agents.verdict.policy import counts, finding_effect
+from dwagent.agents.verdict.policy import blocking_reason, counts, finding_effect_of
 from dwagent.agents.verdict.root_causes import RootCauses, items, name_deciders
 from dwagent.models import SEVERITY_ORDER, Evidence
 from dwagent.report.counts import compute_counts
@@ -51,7 +51,14 @@ def _count_metric(metric: str, state: CertifyState) -> tuple[int | None, list[st
     else:
         pool = counted
     hits = [f for f in pool if f["category"] == category]
-    return len(hits), [f["id"] for f in hits], f"counted {category} findings"
+    # say which rules count and what the reviewer set aside, so a 0 can be checked against the findings
+    rules = sorted({m.id for m in all_rules() if m.category == category})
+    dropped = sum(1 for f in state.get("dropped", []) if f["category"] == category) if metric != "placeholder-tests" else 0
+    return (
+        len(hits),
+        [f["id"] for f in hits],
+        (f"counted {category} findings of {', '.join(rules) or 'no rule'}" + (f"; {dropped} more set aside by the reviewer" if dropped else "")),
+    )
 
 
 def _gates(ctx: RunContext, state: CertifyState) -> tuple[list[dict], dict]:
@@ -68,7 +75,7 @@ def _gates(ctx: RunContext, state: CertifyState) -> tuple[list[dict], dict]:
             ev = absence(f"gate {gate.id}", f"{how}: {value}") if value is not None else None
             if ev:
                 evidence[ev.id] = ev.model_dump(mode="json")
-            row = evaluate_threshold(gate, value, [ev.id] if ev else [], ids)
+            row = evaluate_threshold(gate, value, [ev.id] if ev else [], ids, how)
         row["effect"] = gate.on_fail if row["status"] == "FAIL" else gate.on_not_run if row["status"] == "NOT RUN" else "note"
         rows.append(row)
     return rows, evidence
@@ -127,7 +134,17 @@ def adjudicate(state: CertifyState, ctx: RunContext) -> dict:
                 return folder.rsplit("/", 1)[-1]
         return project_of.get(path) or path.split("/", 1)[0]
 
-    rcs = RootCauses(counted, by_id, evidence, lambda f: finding_effect(f["severity"], policy), component_of, _rule_titles())
+    rcs = RootCauses(
+        counted,
+        by_id,
+        evidence,
+        lambda f: finding_effect_of(f, policy),
+        component_of,
+        _rule_titles(),
+        remedies={m.id: (m.why, m.fix) for m in all_rules()},
+        blocking_of=lambda f: blocking_reason(f, policy),
+        cell_cap=policy.cell_escalation,
+    )
     for item in buckets["block"] + buckets["condition"] + buckets["note"]:  # coverage items so far
         rcs.own("coverage", item["id"], item["reason"], {"note": item["reason"]}, "block" if item in buckets["block"] else "condition")
 
@@ -142,7 +159,7 @@ def adjudicate(state: CertifyState, ctx: RunContext) -> dict:
             g["status"], g["effect"] = "NOT RUN", "condition"
         if g["status"] in ("FAIL", "NOT RUN"):
             because = f"gate {g['name']}: {g['status']}"
-            if not rcs.attribute(g.get("finding_ids", ()), g["effect"], because):
+            if not rcs.attribute(g.get("finding_ids", ()), g["effect"], because, hard=True):
                 ids = g.get("finding_ids", ())
                 title = f"gate {g['name']}: {g['status']} — {g['reason']}"
                 rc = rcs.own(

@@ -88,7 +88,7 @@ def _judge_stub(finding: Finding, sources: Sources | None) -> Finding:
 
 def _merge_duplicates(findings: list[Finding]) -> tuple[list[Finding], list[str]]:
     """Same category, same file, overlapping lines ⇒ one finding (the most severe) keeps the rest
-    as related evidence."""
+    as related evidence, with their own related evidence (a hop path) carried over."""
     log: list[str] = []
     ordered = sorted(findings, key=lambda f: (f.file, f.category, f.start_line, SEVERITY_ORDER[f.severity], f.rule))
     kept: list[Finding] = []
@@ -105,7 +105,9 @@ def _merge_duplicates(findings: list[Finding]) -> tuple[list[Finding], list[str]
                 note=f"duplicate {other.rule}: {other.message}",
             )
             rec = ReviewRecord(challenge="duplicate", outcome="noted", detail=f"merged {other.rule} {other.id}", evidence_ids=(ev.id,))
-            kept[-1] = _with(best, rec, related=(*best.related, ev), end_line=best.end_line)
+            # the merged finding's own path (e.g. DWA-360's hops from an action to a write) stays readable
+            carried = tuple(r for r in other.related if r.id not in {x.id for x in best.related} and r.id != ev.id)
+            kept[-1] = _with(best, rec, related=(*best.related, ev, *carried), end_line=best.end_line)
             log.append(f"duplicate merged: {other.id} into {best.id}")
         else:
             kept.append(f)

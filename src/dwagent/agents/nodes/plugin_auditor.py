@@ -147,8 +147,9 @@ def _finding_cell(findings: list[dict], folder: str, cats: frozenset, label: str
     hits = _counted(findings, folder, cats, ctx)
     if hits:
         return cell("FAIL", f"{len(hits)} {label} finding(s)", finding_ids=[f["id"] for f in hits]), []
-    ev = absence(folder, f"no counted {', '.join(sorted(cats))} findings at {policy.condition_at} or worse")
-    return cell("PASS", f"no {label}", [ev]), [ev]
+    what = f"no counted {', '.join(sorted(cats))} finding at {policy.condition_at} or worse"
+    ev = absence(folder, what)
+    return cell("PASS", f"{what} in the folder", [ev]), [ev]
 
 
 def audit_plugins(
@@ -173,7 +174,12 @@ def audit_plugins(
         cells["topics"], ev3 = _finding_cell(findings, folder, frozenset({"orphan-topic"}), "orphan topic", ctx, "orphan-topic" in categories_ran)
         cells["stubs"], ev4 = _finding_cell(findings, folder, STUB_CATEGORIES, "stub", ctx)
         cells["degradation"], ev5 = degradation_cell(
-            sources, folder, _counted(findings, folder, frozenset({"empty-catch"}), ctx), conf.degradation_required, production
+            sources,
+            folder,
+            _counted(findings, folder, frozenset({"empty-catch"}), ctx),
+            conf.degradation_required,
+            production,
+            ctx.rubric.rubric.policy.block_at,
         )
         cells["boundaries"], ev6 = boundary_cell(sources, entries, folder, findings)
         evidence.extend([*ev1, *ev2, *ev3, *ev4, *ev5, *ev6])

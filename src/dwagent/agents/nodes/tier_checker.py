@@ -12,7 +12,7 @@ from dwagent.agents.inputs.passages import PassageSearch, literal_words
 from dwagent.agents.inputs.sources import Sources
 from dwagent.agents.state import CertifyState
 from dwagent.agents.verdict.cells import absence, cell, code_evidence, evidence_table, row_status
-from dwagent.agents.verdict.policy import at_least, counts
+from dwagent.agents.verdict.tier_scope import enabled_reads, judge_promises
 from dwagent.models import Evidence
 from dwagent.rubric.schema import Tier
 from dwagent.tools.retrieve.hits import Filters
@@ -119,7 +119,8 @@ def _options_set(sources, tier: Tier, preset: dict, option_refs: list[dict], sit
     if missing:
         ev = absence(tier.id, f"{preset['qualname']} (lines {preset['start_line']}-{preset['end_line']}) sets none of: {', '.join(missing)}")
         return cell("FAIL", f"preset does not set: {', '.join(missing)}", [*found, ev]), [*found, ev]
-    return cell("PASS", "preset sets every required option", found), found
+    where = "; ".join(f"{opt} at {e.file}:{e.start_line}" for opt, e in zip(tier.required_options, found))
+    return cell("PASS", f"preset sets every required option: {where}"[:400], found), found
 
 
 def _options_read(sources, tier: Tier, preset: dict | None, option_refs: list[dict], sites: list | None):
@@ -191,23 +192,21 @@ def check_tier(
         # whether production code reads an option does not depend on the preset existing
         cells["options-read"], read_ev = _options_read(sources, tier, preset, option_refs, sites)
         evidence.extend(read_ev)
-    broken, ids = [], []
-    for b in tier.breaks:
-        hits = [f for f in findings if f["category"] in b.categories and counts(f) and at_least(f["severity"], b.min_severity)]
-        if hits:
-            broken.append(f"{b.promise} ({len(hits)})")
-            ids.extend(f["id"] for f in hits)
-    # a promise no rule that ran could break rests on nothing: the absence of findings proves it
-    # only when a detector for it ran (`ran`: the rule categories of this run; None = unknown)
-    untestable = [b.promise for b in tier.breaks if ran is not None and not set(b.categories) & ran]
+    production = {r["path"] for r in sources.files(role="production")}
+    chain = {m["qualname"] for m in _preset_chain(sources, preset)} if preset else set()
+    reads = enabled_reads(sites, chain, production)
+    broken, ids, unverified, searched, promise_ev = judge_promises(sources, tier, findings, production, reads, ran)
+    evidence.extend(promise_ev)
     if broken:
-        cells["promises"] = cell("FAIL", "broken: " + "; ".join(broken), finding_ids=ids)
-    elif untestable:
-        cells["promises"] = cell("NOT VERIFIED", "no rule that could break these promises ran: " + "; ".join(untestable))
+        cells["promises"] = cell("FAIL", "broken: " + "; ".join(broken), promise_ev, finding_ids=ids)
+    elif unverified:
+        cells["promises"] = cell("NOT VERIFIED", "; ".join(unverified), promise_ev)
+    elif tier.breaks:
+        cells["promises"] = cell("PASS", "no finding breaks the tier's promises: " + "; ".join(searched), promise_ev)
     else:
-        ev = absence(tier.id, "no counted findings break: " + "; ".join(b.promise for b in tier.breaks) if tier.breaks else "no promises declared")
+        ev = absence(tier.id, "no promises declared")
         evidence.append(ev)
-        cells["promises"] = cell("PASS", "no finding breaks the tier's promises", [ev])
+        cells["promises"] = cell("PASS", "no promises declared", [ev])
     if tier.requires_flows:
         statuses = {f: (flows.get(f) or {}).get("status", "NOT VERIFIED") for f in tier.requires_flows}
         bad = [f for f, s in statuses.items() if s == "FAIL"]
@@ -217,7 +216,8 @@ def check_tier(
             why = "; ".join(f"{f} ({(flows.get(f) or {}).get('reason', '')[:160]})" for f in bad)
             cells["flows"] = {**cell("FAIL", f"flows fail: {why}"[:500]), "evidence_ids": flow_ev}
         elif unknown:
-            cells["flows"] = cell("NOT VERIFIED", f"flows not verified: {', '.join(unknown)}")
+            why = "; ".join(f"{f} ({(flows.get(f) or {}).get('reason', 'not traced')[:160]})" for f in unknown)
+            cells["flows"] = {**cell("NOT VERIFIED", f"flows not verified: {why}"[:500]), "evidence_ids": flow_ev}
         else:
             cells["flows"] = {**cell("PASS", "required flows pass"), "evidence_ids": flow_ev}
     status = row_status(cells)
@@ -271,7 +271,8 @@ def tier_checker_node(state: CertifyState, ctx: RunContext) -> dict:
     globs = tuple(sorted({o for t in tiers for o in t.required_options}))
     with Sources.open(ctx) as sources:
         option_refs = sources.refs(kinds=_OPTION_REF_KINDS, name_globs=globs) if globs else []
-        sites = _graph_option_sites(sources) if globs else None
+        # the option sites: required options, and what each preset turns on (tier_scope)
+        sites = _graph_option_sites(sources) if globs or any(t.preset for t in tiers) else None
         for tier in tiers:
             rows[tier.id], evs = check_tier(sources, tier, findings, state.get("flows", {}), option_refs, sites, ran)
             evidence.extend(evs)

@@ -59,7 +59,7 @@ def judge_domain(
     cells["p0-findings"] = (
         cell("FAIL", f"{len(p0)} P0 finding(s) in the domain", finding_ids=[f["id"] for f in p0])
         if p0
-        else cell("PASS", f"no finding at {policy.block_at} or worse", [inv])
+        else cell("PASS", f"no counted finding at {policy.block_at} or worse in the domain's {len(files)} source files", [inv])
     )
     seen: dict[str, int] = {}
     for check in dom.checks:
@@ -77,7 +77,7 @@ def judge_domain(
             else:
                 ev = absence(f"{dom.id}/{label}", f"no counted finding of {what} at {check.min_severity} or worse in {len(files)} files")
                 evidence.append(ev)
-                cells[label] = cell("PASS", "no matching findings", [ev])
+                cells[label] = cell("PASS", f"no counted finding of {what} at {check.min_severity} or worse in {len(files)} files", [ev])
         elif isinstance(check, PluginsCheck):
             rows = [r for folder, r in sorted(plugins.items()) if any(p.startswith(folder + "/") for p in files)]
             bad = [r["id"] for r in rows if r["status"] == "FAIL"]
@@ -96,7 +96,12 @@ def judge_domain(
             else:
                 ev = absence(f"{dom.id}/{label}", f"{len(rows)} plugin row(s), all PASS")
                 evidence.append(ev)
-                cells[label] = {**cell("PASS", f"{len(rows)} plugin(s) complete", [ev])}
+                names = ", ".join(r["name"] for r in rows[:4]) + (f" +{len(rows) - 4} more" if len(rows) > 4 else "")
+                if rows:
+                    cells[label] = {**cell("PASS", f"{len(rows)} plugin(s) PASS every cell: {names}", [ev])}
+                else:  # nothing to be complete: a vacuous PASS would certify what nobody looked at
+                    cells[label] = cell("NOT VERIFIED", "no plugin folder among the domain's files", [ev])
+                    effects.append(("condition", label, cells[label]["reason"]))
                 cells[label]["evidence_ids"] = sorted({*cells[label]["evidence_ids"], *(i for r in rows for i in r.get("evidence_ids", []))})
         elif isinstance(check, FlowsCheck):
             statuses = {fid: (flows.get(fid) or {}).get("status", "NOT VERIFIED") for fid in check.flows}
@@ -110,11 +115,15 @@ def judge_domain(
                 }
                 effects.append((check.on_fail, label, f"flows failing: {', '.join(bad)}"))
             elif unknown:
-                cells[label] = cell("NOT VERIFIED", f"flows not verified: {', '.join(unknown)}")
+                why = "; ".join(f"{k} ({(flows.get(k) or {}).get('reason', 'not traced')[:160]})" for k in unknown)
+                cells[label] = {
+                    **cell("NOT VERIFIED", f"flows not verified: {why}"[:500]),
+                    "evidence_ids": sorted({i for k in unknown for i in (flows.get(k) or {}).get("evidence_ids", [])}),
+                }
                 effects.append(("condition", label, cells[label]["reason"]))
             else:
                 cells[label] = {
-                    **cell("PASS", "flows pass"),
+                    **cell("PASS", "flows pass: " + ", ".join(check.flows)),
                     "evidence_ids": sorted({i for k in check.flows for i in flows[k].get("evidence_ids", [])}),
                 }
     cond = [f for f in mine if finding_effect(f["severity"], policy) == "condition"]

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 from dwagent.agents.verdict.cells import absence, cell, code_evidence
+from dwagent.agents.verdict.flow_links import classify_link, flow_status
 from dwagent.models import Evidence
 from dwagent.rubric.schema import Flow
 from dwagent.tools.graph.flowtypes import FlowSpec
@@ -75,10 +76,13 @@ def trace_with_graph(sources, flow: Flow, findings: list[dict]):
                 "checks": {c.check: c.status for c in trace.hop_checks if c.hop == h.node},
             }
         )
+    globs_of = {spec.entry: flow.entry, **{glob_waypoint(w.symbols): w.symbols for w in flow.waypoints}}
+    links: list[tuple[str, str, str]] = []
     for b in trace.broken:
-        hops.append(
-            {"name": names.get(b.waypoint, b.waypoint), "found": False, "symbol": "", "file": "", "line": 0, "via": f"broken: {b.reason[:200]}"}
-        )
+        kind, text = classify_link(view, b, globs_of.get(b.waypoint, ()))
+        name = names.get(b.waypoint, b.waypoint)
+        links.append((kind, name, text))
+        hops.append({"name": name, "found": False, "symbol": "", "file": "", "line": 0, "via": f"{kind}: {text}"[:400]})
     checks: dict[str, dict] = {}
     by_name = {c.check: c for c in trace.checks}
     for control in flow.controls:
@@ -98,8 +102,14 @@ def trace_with_graph(sources, flow: Flow, findings: list[dict]):
             e for e in (_evidence(sources, c.file, c.start_line, c.end_line, c.excerpt, f"{flow.id} {c.check}: {c.detail[:120]}") for c in found) if e
         ]
         evidence.extend(evs)
-        statuses = {c.status for c in found}
-        detail = "; ".join(f"{c.check} {c.status}: {c.detail}" for c in found)[:400]
+        # a required control "not found" on a trace that stopped short says nothing about the stages
+        # never reached: NOT FOUND, not FAIL (a control the traced hops break is still a FAIL)
+        status_of = {id(c): "NOT FOUND" if trace.broken and c.status == "FAIL" and "not found: searched" in c.detail else c.status for c in found}
+        statuses = set(status_of.values())
+        detail = "; ".join(f"{c.check} {status_of[id(c)]}: {c.detail}" for c in found)
+        if trace.broken and any(status_of[id(c)] != c.status for c in found):
+            detail += f" (the trace stopped short of {len(trace.broken)} waypoint(s))"
+        detail = detail[:400]
         if "FAIL" in statuses:
             checks[control] = cell("FAIL", detail, evs)
         elif "NOT FOUND" in statuses:
@@ -122,14 +132,12 @@ def trace_with_graph(sources, flow: Flow, findings: list[dict]):
             f"the flow crosses {len(crossed)} network entry point(s) that authenticate no peer (first: {crossed[0].file}:{crossed[0].line})",
             evs,
         )
-    status = {"PASS": "PASS", "FAIL": "FAIL", "CONDITIONAL": "CONDITIONAL"}.get(trace.status, "NOT VERIFIED")
-    if status == "PASS" and any(c["status"] not in ("PASS", "NOT APPLICABLE") for c in checks.values()):
-        status = "CONDITIONAL"
+    status, reason = flow_status(trace.status, links, checks)
     row = {
         "id": flow.id,
         "name": flow.name,
         "status": status,
-        "reason": trace.reason or ("all waypoints reached and checks pass" if status == "PASS" else status),
+        "reason": reason,
         "hops": hops,
         "cells": checks,
         "evidence_ids": sorted({e.id for e in evidence}),

@@ -104,8 +104,8 @@ def run_command_gate(gate: CommandGate, root: Path, execute: bool) -> dict:
     return result
 
 
-def evaluate_threshold(gate: ThresholdGate, value: int | None, evidence_ids: list[str], finding_ids: list[str]) -> dict:
-    """PASS / FAIL / NOT RUN for a threshold gate given its metric value."""
+def evaluate_threshold(gate: ThresholdGate, value: int | None, evidence_ids: list[str], finding_ids: list[str], how: str = "") -> dict:
+    """PASS / FAIL / NOT RUN for a threshold gate given its metric value (`how`: what was counted)."""
     base = {"id": gate.id, "name": gate.name or gate.id, "kind": "threshold", "metric": gate.metric}
     if value is None:
         return {**base, "status": "NOT RUN", "reason": f"metric '{gate.metric}' unavailable"}
@@ -120,7 +120,7 @@ def evaluate_threshold(gate: ThresholdGate, value: int | None, evidence_ids: lis
     return {
         **base,
         "status": "PASS" if ok else "FAIL",
-        "reason": f"{gate.metric} = {value} ({', '.join(bounds)})",
+        "reason": f"{gate.metric} = {value} ({', '.join(bounds)})" + (f": {how}" if how else ""),
         "value": value,
         "evidence_ids": sorted(evidence_ids),
         "finding_ids": sorted(finding_ids),

@@ -6,22 +6,27 @@ NotImplementedException()`, `raise NotImplementedError`, an empty body). A no-op
 Task.CompletedTask`, `pass`) is accepted for some methods (a plugin may have nothing to stop),
 but a plugin whose every lifecycle method is a no-op takes no part in the lifecycle and FAILs.
 
-Degradation: swallowed errors (counted empty-catch findings) FAIL; otherwise the folder's
-production code is searched for real handling of failure: a catch/except block that logs,
-falls back, retries, wraps or records state; a retry/circuit-breaker/fallback policy; a health
-or status flag being set. Found ⇒ PASS citing the lines. None found ⇒ FAIL when the rubric sets
-`plugins.degradation_required`, else NOT APPLICABLE on a recorded absence that says what was searched.
+Degradation: a swallowed error the rule reports at the policy's blocking severity (a failure
+that becomes apparent success where it matters, e.g. on a security or persistence path) FAILs,
+naming those findings. Swallowed errors the rule rates lower (best-effort cleanup, an unchecked
+error off those paths) are conditions of their own and do not decide this cell: they are named
+in its reason. Otherwise the folder's production code is searched for real handling of failure:
+a catch/except block that logs, falls back, retries, wraps or records state; a retry/circuit-
+breaker/fallback policy; a health or status flag being set. Found ⇒ PASS citing the lines. None
+found ⇒ FAIL when the rubric sets `plugins.degradation_required`, else NOT APPLICABLE on a
+recorded absence that says what was searched.
 """
 
 from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from collections import deque
+from collections import Counter, deque
 
 from dwagent.agents.inputs.globs import match_ident
 from dwagent.agents.verdict.cells import absence, cell, code_evidence
-from dwagent.models import Evidence
+from dwagent.agents.verdict.policy import at_least
+from dwagent.models import SEVERITY_ORDER, Evidence
 from dwagent.tools.source_text import read_text
 
 _STUB = re.compile(
@@ -43,12 +48,20 @@ _HANDLER_BODY = re.compile(
     r"\w+\s*=\s*[^=]|\.(?:Add|TryAdd|Enqueue|Push|append|Increment|Record\w*|Mark\w*)\s*\(|Interlocked\.\w+)",
     re.I,
 )
-# Resilience idioms anywhere in the code.
+# Resilience idioms in use: a retry/circuit-breaker/fallback/bulkhead policy constructed or
+# invoked, a Polly policy built, a Python retry decorator, a failed health state recorded. A name
+# alone (a namespace, an enum value, a capability flag, a declaration) handles nothing.
 _RESILIENCE = re.compile(
-    r"\b(?:CircuitBreaker\w*|Polly|RetryPolicy|WaitAndRetry\w*|AddResilience\w*|Fallback\w*|Bulkhead\w*|"
-    r"tenacity|backoff|retry)\b|\b(?:_?is_?healthy|IsHealthy|HealthStatus|Unhealthy|Degraded|_healthy)\b\s*=[^=]|"
-    r"\bHealthCheckResult\.\w+\(",
+    r"(?:\bnew\s+|\.)\s*\w*(?:CircuitBreaker|RetryPolicy|WaitAndRetry|Retry|AddResilience|Fallback|Bulkhead)\w*\s*(?:<[^>]*>)?\s*\(|"
+    r"\b\w*(?:Retry|Breaker|Fallback|Resilience|Bulkhead)\w*\s*\.\s*Execute\w*\s*(?:<[^>]*>)?\s*\(|\bPolicy\s*\.\s*Handle\w*\s*<|@(?:tenacity\.)?retry\b|@backoff\.on_\w+|\btenacity\.Retrying\s*\(|"
+    r"\b(?:_?is_?healthy|IsHealthy|_healthy)\b\s*=\s*false\b|\b(?:HealthStatus|Status)\s*=\s*(?:\w+\.)?(?:Unhealthy|Degraded)\b|"
+    r"\bHealthCheckResult\.(?:Unhealthy|Degraded)\s*\(",
     re.I,
+)
+# a member declaration line (`public async Task RetryAsync(...)`, `def retry(...)`) is not a use
+_DECLARATION = re.compile(
+    r"^\s*(?:\[[^\]]*\]\s*)*(?:(?:public|private|protected|internal|static|async|override|virtual|sealed|abstract|partial|extern|unsafe)\s+)+"
+    r"[\w<>\[\],.?() ]+?\s+\w+\s*(?:<[^>]*>)?\s*\(|^\s*(?:async\s+)?def\s"
 )
 _CATCH = re.compile(r"^\s*(?:\}\s*)?catch\b|^\s*except\b")
 
@@ -134,12 +147,16 @@ def lifecycle_cell(sources, types, plugin_types: list[dict], lifecycle: tuple[st
     if problems:
         return cell("FAIL", "; ".join(problems)[:400], evidence), evidence
     note = f"; no-op: {', '.join(noops)}" if noops else ""
-    return cell("PASS", f"{len(lifecycle)} lifecycle method(s) implemented{note}"[:400], evidence), evidence
+    classes = ", ".join(t["name"] for t in sorted(plugin_types, key=lambda x: x["qualname"])[:3]) + (
+        f" +{len(plugin_types) - 3} more" if len(plugin_types) > 3 else ""
+    )
+    return cell("PASS", f"{', '.join(lifecycle)} implemented by {classes}{note}"[:400], evidence), evidence
 
 
 # Searched in the lower-cased file (a case-insensitive alternation over whole files is slow):
 # a line holding one of these words is examined with the precise patterns.
-_PREFILTER = re.compile(r"catch|except|retry|circuit|fallback|polly|bulkhead|health|degrad|backoff|tenacity|resilience")
+_PREFILTER = re.compile(r"catch|except|retry|circuit|breaker|fallback|polly|bulkhead|health|degrad|backoff|tenacity|resilience")
+SOURCE_SUFFIXES = (".cs", ".py")
 MAX_SITES = 5  # cited per folder; the search stops there (large plugin folders)
 
 
@@ -166,7 +183,7 @@ def _handling_sites(sources, files: list[str]) -> list[tuple[str, int, str]]:
             if i >= len(lines):
                 continue
             code = _LINE_COMMENT.sub("", lines[i])
-            if _RESILIENCE.search(code):
+            if _RESILIENCE.search(code) and not _DECLARATION.match(code):
                 sites.append((path, i + 1, "resilience policy or health state"))
             elif _CATCH.match(code):
                 block = _handler_block(lines, i)
@@ -200,30 +217,47 @@ def _handler_block(lines: list[str], i: int) -> str:
     return ""
 
 
-def degradation_cell(sources, folder: str, swallowed: list[dict], required: bool, production: list[str] | None = None):
-    """The degradation cell and its evidence (see the module docstring). `production`: the
-    tree's production file paths, when the caller already has them."""
+def degradation_cell(sources, folder: str, swallowed: list[dict], required: bool, production: list[str] | None = None, block_at: str = "high"):
+    """The degradation cell and its evidence (see the module docstring). `swallowed`: the
+    folder's counted swallowed-error findings; `production`: the tree's production file paths,
+    when the caller already has them."""
+    deciding = [f for f in swallowed if at_least(f["severity"], block_at)]
+    if deciding:
+        return cell(
+            "FAIL",
+            f"{len(deciding)} swallowed-error finding(s) at {block_at} or worse: the failure becomes apparent success",
+            finding_ids=[f["id"] for f in deciding],
+        ), []
+    lower = ""
     if swallowed:
-        return cell("FAIL", f"{len(swallowed)} swallowed-error finding(s)", finding_ids=[f["id"] for f in swallowed]), []
+        by = Counter(f["severity"] for f in swallowed)
+        lower = (
+            f"; {len(swallowed)} swallowed-error finding(s) below {block_at} ("
+            + ", ".join(f"{n} {sev}" for sev, n in sorted(by.items(), key=lambda kv: SEVERITY_ORDER[kv[0]]))
+            + ") are reported on their own (by severity), not as a missing degradation path"
+        )
     if production is None:
         production = [r["path"] for r in sources.files(role="production")]
-    files = [p for p in production if p.startswith(folder + "/")]
+    # source files only: a package reference in a project file is a dependency, not handling
+    files = [p for p in production if p.startswith(folder + "/") and p.endswith(SOURCE_SUFFIXES)]
     sites = _handling_sites(sources, files)
     if sites:
         evs = [code_evidence(sources, p, n, note=f"degradation: {what}") for p, n, what in sites]
         kinds = sorted({what for _, _, what in sites})
         more = "+" if len(sites) >= MAX_SITES else ""
-        return cell("PASS", f"{len(sites)}{more} failure-handling site(s): {', '.join(kinds)}", evs), evs
+        first = f"{sites[0][0]}:{sites[0][1]}"
+        return cell("PASS", f"{len(sites)}{more} failure-handling site(s): {', '.join(kinds)} (first: {first}){lower}"[:500], evs), evs
     searched = (
         f"searched {len(files)} production file(s) for catch/except blocks that log, fall back, retry or "
         "record state, retry/circuit-breaker/fallback policies and health flags: none"
     )
     ev = absence(folder, searched)
     if required:
-        return cell("FAIL", f"no degradation path: {searched}", [ev]), [ev]
+        # decided by the absence of handling, not by the lower-rated findings (which keep their own effect)
+        return cell("FAIL", f"no degradation path: {searched}{lower}", [ev]), [ev]
     # Not required: absence is neither a defect nor a PASS; say what was searched.
     return cell(
         "NOT APPLICABLE",
-        f"no error swallowed; no degradation path either ({searched}); the rubric does not require one (plugins.degradation_required)",
+        f"no degradation path ({searched}); the rubric does not require one (plugins.degradation_required){lower}",
         [ev],
     ), [ev]

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from dwagent.agents.verdict.policy import cap
 from dwagent.report.grouping import cell_root_cause, escalate, group_findings, order, telling
 
 CELL_TITLES = {
@@ -39,20 +40,28 @@ class RootCauses:
         effect_of: Callable[[dict], str],
         component_of: Callable[[str], str],
         titles: dict[str, str],
+        remedies: dict[str, tuple[str, str]] | None = None,
+        blocking_of: Callable[[dict], str] | None = None,
+        cell_cap: str = "block",
     ):
         self.component_of = component_of
         self.by_id = all_findings
         self.evidence = evidence
-        self.rcs = group_findings(counted, effect_of, component_of, titles)
+        self.cell_cap = cell_cap  # policy.cell_escalation: the most a failing cell raises a finding root cause
+        self.rcs = group_findings(counted, effect_of, component_of, titles, remedies, blocking_of)
         self.rc_of = {fid: rc for rc in self.rcs for fid in rc["finding_ids"]}
         self._cells: dict[str, dict] = {}
 
-    def attribute(self, finding_ids, effect: str, because: str) -> bool:
-        """Escalate the root causes of these findings; True when every finding had one."""
+    def attribute(self, finding_ids, effect: str, because: str, hard: bool = False) -> bool:
+        """Escalate the root causes of these findings; True when every finding had one.
+
+        A cell raises them at most to the policy's `cell_escalation`; a hard gate (`hard`) is the
+        procedure's own requirement and raises them to its full effect."""
         ids = list(finding_ids)
+        raised = effect if hard else cap(effect, self.cell_cap)
         for fid in ids:
             if fid in self.rc_of:
-                escalate(self.rc_of[fid], effect, because)
+                escalate(self.rc_of[fid], raised, because)
         return bool(ids) and all(fid in self.rc_of for fid in ids)
 
     def where(self, file: str = "", line: int = 0, note: str = "", evidence_ids=(), finding_ids=()) -> dict:
@@ -94,6 +103,8 @@ class RootCauses:
         rc["files"] = len({w["file"] for w in rc["cited"] if w.get("file")})
         rc["components"] = sorted({w.get("component", "") for w in rc["cited"] if w.get("component")})
         escalate(rc, effect, because or title)
+        if rc["effect"] == "block" and not rc.get("blocking"):
+            rc["blocking"] = because or title
         return rc
 
     def cell_failure(self, kind: str, row: dict, name: str, cell: dict, effect: str) -> None:

@@ -101,7 +101,7 @@ def measure_cost(index_db: str, rubric: str = "dw") -> dict:
 
     api._CACHE.clear()
     view = GraphView(graph, SourceLines(conn), cfg)
-    api._CACHE[(id(conn), api.content_key(conn, cfg))] = view
+    api._CACHE[api.content_key(conn, cfg)] = (conn, view)  # graph_for's cache shape: key -> (conn, view)
     t = time.process_time()
     n = len(boundary_findings(store, cfg)) + len(mechanism_findings(store, cfg))
     return {

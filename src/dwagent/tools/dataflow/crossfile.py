@@ -7,7 +7,8 @@ the files with a single regular expression), asks the data-flow core what each c
 when a caller passes untrusted data raises the finding to the rule's high severity, adding the
 caller's hops (file, line, verbatim excerpt) to its evidence. One level of callers; names
 declared (index symbols) in more than `MAX_DECLARATIONS` files are too ambiguous to resolve by name and are left
-alone. Deterministic: files and calls are visited in sorted order.
+alone, unless the call names the declaring type (`Type.Name(...)`, `flow_type`), which resolves it.
+Deterministic: files and calls are visited in sorted order.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import re
 from pathlib import Path
 
 from dwagent.models import Evidence, Finding
+from dwagent.tools.source_text import source_lines
 
 MAX_DECLARATIONS = 2
 MAX_CALLERS = 24
@@ -69,13 +71,23 @@ def _upgrade(findings: list[Finding], store) -> list[Finding]:
         ambiguous = _ambiguous(store, language, wanted)
         for f in todo:
             name = f.properties["flow_function"]
-            typed = f.properties.get("flow_type", "")
-            if not f.file.endswith(_EXT[language]) or (name in ambiguous and not typed) or name not in calling:
+            if not f.file.endswith(_EXT[language]) or name not in calling:
+                continue
+            # a name declared in many files is resolved only where the call names its type
+            # (`TenantDirectory.Parse(stream)`): the qualifier makes it unambiguous
+            qualifier = f.properties.get("flow_type", "") if name in ambiguous else ""
+            if name in ambiguous and not qualifier:
                 continue
             texts = {p: every[p] for p in calling[name]}
-            # an ambiguous name is resolved only where the call's receiver is visibly of the
-            # finding's type (`new Runner().RunAsync(...)`, `Runner r` ... `r.RunAsync(...)`)
-            raised = _raise(f, name, texts, every, language, typed if name in ambiguous else "")
+            # a finding that opts in (`flow_typed_receiver`) also accepts receivers visibly of its
+            # type: `new Runner().RunAsync(...)`, `Runner r` ... `r.RunAsync(...)`
+            typed = bool(qualifier) and f.properties.get("flow_typed_receiver") == "1"
+            if qualifier:
+                qrx = re.compile(
+                    rf"\b{re.escape(qualifier)}\b" if typed else rf"\b{re.escape(qualifier)}\s*\.\s*{re.escape(name)}\s*(?:<[^>\n]*>)?\("
+                )
+                texts = {p: t for p, t in texts.items() if qrx.search(t)}
+            raised = _raise(f, name, texts, every, language, qualifier, typed)
             if raised is not None:
                 upgrades[f.id] = raised
     return drop_pending([upgrades.get(f.id, f) for f in findings])
@@ -97,7 +109,9 @@ def drop_pending(findings: list[Finding]) -> list[Finding]:
     return [f for f in findings if f.properties.get("flow_pending") != "1"]
 
 
-def _raise(f: Finding, name: str, texts: dict[str, str], every: dict[str, str], language: str, receiver_type: str = "") -> Finding | None:
+def _raise(
+    f: Finding, name: str, texts: dict[str, str], every: dict[str, str], language: str, qualifier: str = "", typed: bool = False
+) -> Finding | None:
     raise_on = tuple(f.properties.get("flow_raise", "untrusted").split(",")) + ("stored",)
     found = _caller_source(
         name,
@@ -110,7 +124,8 @@ def _raise(f: Finding, name: str, texts: dict[str, str], every: dict[str, str], 
         language,
         {f.file},
         CALLER_DEPTH,
-        receiver_type,
+        qualifier,
+        typed,
     )
     if found is None:
         return None
@@ -145,22 +160,29 @@ def _receiver_is(ctx, call, type_name: str) -> bool:
     recv = fn.child_by_field_name("expression") if fn is not None and fn.type == "member_access_expression" else None
     if recv is None:
         return False
-    t = re.escape(type_name)
     if recv.type == "object_creation_expression":
         return text(ctx, recv.child_by_field_name("type")).split(".")[-1] == type_name
     if recv.type != "identifier":
         return False
     scope = ancestor(call, ("method_declaration", "constructor_declaration", "class_declaration"))
     body = text(ctx, scope) if scope is not None else ctx.text
-    r = re.escape(text(ctx, recv))
+    t, r = re.escape(type_name), re.escape(text(ctx, recv))
     return bool(re.search(rf"\b{t}\??\s+{r}\b|\b{r}\s*=\s*new\s+{t}\s*\(", body))
 
 
-def _caller_source(name, index, arity, category, raise_on, texts, every, language, skip: set[str], depth: int, receiver_type: str = ""):
+def _qualified(ctx, call, language: str, qualifier: str, typed: bool) -> bool:
+    """The call names the finding's type as its receiver (or, when `typed`, has a receiver of it)."""
+    if _receiver(ctx, call, language).split(".")[-1].strip() == qualifier:
+        return True
+    return typed and language == "csharp" and _receiver_is(ctx, call, qualifier)
+
+
+def _caller_source(
+    name, index, arity, category, raise_on, texts, every, language, skip: set[str], depth: int, qualifier: str = "", typed: bool = False
+):
     """(origin, caller path, caller line, hops as (path, line, note)) for the first caller of
     `name` in another file that passes a raising origin, following pass-through parameters of the
-    callers `depth` levels up; None when there is none. With `receiver_type`, only calls whose
-    receiver is visibly of that type count."""
+    callers `depth` levels up; None when there is none."""
     from dwagent.tools.parse.context import FileContext
     from dwagent.tools.syntax.tree import ancestor, name_of
 
@@ -173,7 +195,7 @@ def _caller_source(name, index, arity, category, raise_on, texts, every, languag
             _PARSED[path] = (ctx, _flows(ctx, language), _call_index(ctx, language))
         ctx, flows, index_of = _PARSED[path]
         for call, args in index_of.get(name, ()):
-            if len(args) != arity or (receiver_type and not _receiver_is(ctx, call, receiver_type)):
+            if len(args) != arity or (qualifier and not _qualified(ctx, call, language, qualifier, typed)):
                 continue
             seen += 1
             if seen > MAX_CALLERS:
@@ -209,6 +231,16 @@ def _caller_source(name, index, arity, category, raise_on, texts, every, languag
                     ub, upath, uline, uhops = up
                     return ub, upath, uline, uhops + [(path, h.line, h.note) for h in o.hops] + [step]
     return None
+
+
+def _receiver(ctx, call, language: str) -> str:
+    if language == "csharp":
+        from dwagent.tools.syntax.tree import callee
+
+        return callee(ctx, call)[0]
+    from dwagent.tools.syntax.python import call_name
+
+    return call_name(ctx, call)[0]
 
 
 def _texts_calling(texts: dict[str, str], name: str) -> dict[str, str]:
@@ -263,7 +295,7 @@ def _flows(ctx, language: str):
 
 
 def _evidence(path: str, source: str, line: int, note: str) -> Evidence:
-    lines = source.splitlines()  # the same line split as FileContext.excerpt, which the verifier re-reads
+    lines = source_lines(source)  # the same line split as FileContext.excerpt, which the verifier re-reads
     excerpt = lines[line - 1] if 0 < line <= len(lines) else ""
     return Evidence(
         id=Evidence.make_id(path, line, line, excerpt),

@@ -135,6 +135,9 @@ class _Names:
                 bound = attributes(self.ctx, p) & set(self.model.setting("sources", "untrusted", "param_attributes", default=()))
                 # a typed parameter of another type is an injected service (HttpContext, a
                 # client, a repository), not route data, unless an attribute binds it
+                ptypes = self.model.pattern("sources", "untrusted", "param_types")
+                if ptype and ptypes is not None and ptypes.search(ptype):
+                    return (Origin("untrusted", name, (Hop(line(lam), f"`{name}` ({ptype}) carries request data"),)),)
                 if ptype and not bound and not re.fullmatch(r"(string|String)(\[\])?\??", ptype):
                     return (Origin("unknown", name, (Hop(line(lam), f"`{name}` ({ptype}): an injected service"),)),)
         if call is not None:

@@ -183,6 +183,10 @@ class PythonFlows(MemoisedFlows):
                 defs.append(("for", n, n.child_by_field_name("right")))
             elif n.type == "named_expression" and text(self.ctx, n.child_by_field_name("name")) == name:
                 defs.append(("assignment", n, n.child_by_field_name("value")))
+            elif n.type == "as_pattern" and n.parent is not None and n.parent.type == "with_item" and len(n.named_children) == 2:
+                # `with open(path) as fh:` — the handle carries what opened it
+                if n.named_children[1].type == "as_pattern_target" and text(self.ctx, n.named_children[1]) == name:
+                    defs.append(("with", n, n.named_children[0]))
             elif n.type == "call" and n.end_byte <= use.start_byte:
                 obj, cname = call_name(self.ctx, n)
                 builders = self.model.pattern("propagators", "builders")

@@ -308,7 +308,9 @@ def _param_summary(ctx, node, o: Origin, category: str, high: str) -> list[tuple
     names = [n for n in names if n not in ("self", "cls")]
     if o.param not in names:
         return []
+    typ = ancestor(fn, ("class_declaration", "struct_declaration", "record_declaration", "class_definition"))
     return [
+        *([("flow_type", name_of(ctx, typ))] if typ is not None and name_of(ctx, typ) else []),
         ("flow_function", name_of(ctx, fn)),
         ("flow_param", o.param),
         ("flow_index", str(names.index(o.param))),

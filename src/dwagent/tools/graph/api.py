@@ -16,7 +16,9 @@ from dwagent.tools.graph.model import CodeGraph
 from dwagent.tools.graph.persist import content_key, load_graph
 from dwagent.tools.graph.source import SourceLines
 
-_CACHE: dict[tuple[int, str], GraphView] = {}
+# Keyed by the index's content key; the entry also holds its connection, so a later connection that
+# happens to get the same id() (after the first was closed and freed) never receives a view bound to it.
+_CACHE: dict[str, tuple[Any, GraphView]] = {}
 
 
 @dataclass
@@ -56,11 +58,11 @@ def graph_for(store: Any, config: Any = None) -> GraphView:
     conn = store.conn
     cfg = coerce_config(config) if config is not None else default_for(_main_language(conn))
     key = content_key(conn, cfg)
-    hit = _CACHE.get((id(conn), key))
-    if hit is not None:
-        return hit
+    hit = _CACHE.get(key)
+    if hit is not None and hit[0] is conn:
+        return hit[1]
     graph = load_graph(conn, cfg)
     view = GraphView(graph, SourceLines(conn), cfg)
     _CACHE.clear()  # one tree at a time: keep memory bounded
-    _CACHE[(id(conn), key)] = view
+    _CACHE[key] = (conn, view)
     return view

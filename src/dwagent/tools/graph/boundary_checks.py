@@ -19,6 +19,7 @@ from dwagent.tools.graph.api import GraphView, graph_for
 from dwagent.tools.graph.checks import _evidence, _once
 from dwagent.tools.graph.dispatch import STATE_CHANGES, Dispatch
 from dwagent.tools.graph.entrypoints import EntryPoint
+from dwagent.tools.graph.web_actions import web_state_change_findings
 from dwagent.tools.rules.registry import get_rule, index_rule, make_finding
 
 RAW_KINDS = frozenset(
@@ -97,7 +98,8 @@ def _raw_entries(view: GraphView) -> list[EntryPoint]:
 
 
 def unauthenticated_state_changes(view: GraphView) -> list[Finding]:
-    """DWA-360: per unauthenticated raw entry point, the state changes its dispatch reaches."""
+    """DWA-360: per unauthenticated raw entry point, the state changes its dispatch reaches; then the
+    web entry points' open actions followed to theirs (`web_actions.py`)."""
     d = Dispatch(view.graph, view.source)
     out: list[Finding] = []
     for ep in _raw_entries(view):
@@ -127,7 +129,7 @@ def unauthenticated_state_changes(view: GraphView) -> list[Finding]:
                 properties={"state_changes": str(len(changes)), "hops": str(len(first.hops))},
             )
         )
-    return out
+    return out + web_state_change_findings(view, _finding, exposure_severity)
 
 
 def tls_then_raw_stream(view: GraphView) -> list[Finding]:
@@ -376,10 +378,22 @@ def unauthenticated_state_change(store, config) -> list[Finding]:
     on the path (MAC or signature verified, token validated, mTLS peer identity, constant-time secret
     comparison). Evidence: the listener, each hop, each state change.
 
+    Web entry points too: a controller, SignalR hub or gRPC action, a minimal-API route or a Python
+    (Flask/FastAPI) route with no authentication as the code declares it (no `[Authorize]` on it, its
+    type or a base, no authenticating filter or attribute, no global filter, `RequireAuthorization()`
+    or fallback policy, no auth decorator/dependency, no key or signature check in its body) whose
+    calls reach a state change, including an application's own (repository/database writes, a
+    service's registry, a feature switched, user/account changes): one finding per controller/hub/route
+    with the actions and the hop path from the action to the write; high (the host decides address
+    and transport).
+
     Raises severity: bound to every interface (`IPAddress.Any`, `0.0.0.0`, port-only constructors) and
-    no TLS = critical. Lowers it: loopback-only = medium; TLS without peer authentication = high.
-    Not raised: controllers/minimal APIs (attribute and policy rules DWA-181..184 judge those), and
-    paths the bounded walk (depth 8, 400 members) does not reach."""
+    no TLS = critical. Lowers it: loopback-only = medium; TLS without peer authentication = high; a
+    sign-in/registration action (anonymous by necessity) with no rate limit or captcha in sight = medium.
+    Not raised: actions anonymous by an explicit `[AllowAnonymous]` (a recorded decision), read-only
+    actions (no state change reached), health/metrics/version/static/configuration-discovery endpoints,
+    throttled sign-up flows, and paths the bounded walk (depth 8, 400 members; in C# resolved calls
+    only) does not reach."""
     return _once(graph_for(store, config), unauthenticated_state_changes, "DWA-360")
 
 

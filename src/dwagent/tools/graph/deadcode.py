@@ -41,7 +41,7 @@ from dwagent.tools.rules.registry import get_rule, index_rule, make_finding
 
 _CS_SKIP_MODS = frozenset({"partial", "extern", "override", "virtual", "abstract", "public", "protected", "internal"})
 _CS_CONVENTION_PREFIXES = ("ShouldSerialize", "Reset")
-_CACHE: dict[tuple[int, str], list[Finding]] = {}  # both rules share one search per graph
+_CACHE: dict[str, tuple[sqlite3.Connection, list[Finding]]] = {}  # both rules share one search per graph (the entry holds its connection)
 _CS_MARKUP = (".xaml", ".axaml", ".razor", ".cshtml", ".aspx", ".ascx", ".master")
 _PY_TEMPLATES = (".html", ".htm", ".jinja", ".jinja2", ".j2")
 
@@ -257,9 +257,10 @@ def dead_code_findings(store, config=None) -> list[Finding]:
     """DWA-330 and DWA-331 findings for an index store, sorted."""
     conn = store.conn
     view = graph_for(store, config)
-    key = (id(conn), view.graph.key)
-    if key in _CACHE:
-        return list(_CACHE[key])
+    key = view.graph.key
+    hit = _CACHE.get(key)
+    if hit is not None and hit[0] is conn:
+        return list(hit[1])
     cfg = view.config
     pycfg = cfg if cfg.language == "python" else default_for("python")
     cscfg = cfg if cfg.language == "csharp" else default_for("csharp")
@@ -300,7 +301,7 @@ def dead_code_findings(store, config=None) -> list[Finding]:
             )
     out.sort(key=Finding.sort_key)
     _CACHE.clear()
-    _CACHE[key] = out
+    _CACHE[key] = (conn, out)
     return list(out)
 
 

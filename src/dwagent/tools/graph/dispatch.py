@@ -133,8 +133,13 @@ class Dispatch:
         self._change[member] = found
         return found
 
-    def walk(self, roots: list[str]) -> tuple[list[str], list[StateChange]]:
-        """Members reached from `roots` (BFS order) and the state changes among them."""
+    def takes(self, e) -> bool:
+        """Whether the walk follows edge `e` (a subclass may drop the by-name guesses)."""
+        return e.kind in FOLLOW
+
+    def walk(self, roots: list[str], *, opener: bool = True) -> tuple[list[str], list[StateChange]]:
+        """Members reached from `roots` (BFS order) and the state changes among them. `opener`: the
+        first root opens a listener (its own writes configure it, they are not inbound work)."""
         # node -> (member that called it, the call site); roots have no caller
         parent: dict[str, tuple[str, Hop] | None] = {r: None for r in roots}
         order: list[str] = []
@@ -145,7 +150,7 @@ class Dispatch:
             if depth >= MAX_DEPTH:
                 continue
             for e in self.graph.out_edges(node):
-                if e.kind not in FOLLOW or e.dst in parent:
+                if e.dst in parent or not self.takes(e):
                     continue
                 target = self.graph.methods.get(e.dst)
                 if target is None and not e.dst.startswith(TOPIC_PREFIX):
@@ -156,7 +161,7 @@ class Dispatch:
                 queue.append((e.dst, depth + 1))
         changes: list[StateChange] = []
         for node in order:
-            if node in roots[:1]:
+            if opener and node in roots[:1]:
                 continue  # the member that opens the listener configures it; inbound data starts later
             found = self.change_in(node)
             if found is None:

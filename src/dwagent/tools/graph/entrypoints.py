@@ -25,7 +25,6 @@ from dwagent.tools.graph.dispatch import Dispatch
 from dwagent.tools.graph.exposure import (
     FALLBACK_POLICY,
     Status,
-    attribute_line,
     cite,
     classify_bind,
     classify_tls,
@@ -34,7 +33,10 @@ from dwagent.tools.graph.exposure import (
     find_key_middleware,
 )
 from dwagent.tools.graph.model import CodeGraph, TypeNode
+from dwagent.tools.graph.python_routes import python_routes
 from dwagent.tools.graph.source import SourceLines
+from dwagent.tools.graph.web_auth import WebAuth
+from dwagent.tools.source_text import source_lines
 
 NETWORK_KINDS = frozenset(
     {
@@ -137,6 +139,8 @@ class EntryPoint:
     handlers: tuple[str, ...] = ()
     detail: str = ""
     roots: tuple[str, ...] = ()  # the members that accept/receive (where dispatch starts)
+    # web entry points: (action member, auth value, evidence) per action, as the code declares it
+    actions: tuple[tuple[str, str, str], ...] = ()
 
     @property
     def network(self) -> bool:
@@ -144,7 +148,9 @@ class EntryPoint:
 
     def as_dict(self) -> dict:
         """A plain, JSON-ready mapping (reports and persistence)."""
-        return {k: (list(v) if isinstance(v, tuple) else v) for k, v in ((f, getattr(self, f)) for f in self.__slots__)} | {"network": self.network}
+        out = {k: (list(v) if isinstance(v, tuple) else v) for k, v in ((f, getattr(self, f)) for f in self.__slots__)}
+        out["actions"] = [list(a) for a in self.actions]
+        return out | {"network": self.network}
 
 
 class _Finder:
@@ -153,6 +159,7 @@ class _Finder:
         self.dispatch = Dispatch(graph, source)
         self.out: list[EntryPoint] = []
         self.fallback = self._fallback_policy()
+        self.web = WebAuth(conn, graph, source, files)
         self.roles = {f: r for f, r in files.values()}
         self.classes_by_name: dict[str, list[str]] = {}
         for q, t in graph.types.items():
@@ -412,10 +419,19 @@ class _Finder:
         tls = classify_tls(file, body, host[1] if host else "")
         if tls.value == "none" and not host:
             tls = Status("unknown", "transport set by the host configuration")
-        if "AllowAnonymous" in stmt:
-            auth = Status("anonymous", cite(file, line, stmt.splitlines()[0]))
-        elif "RequireAuthorization" in stmt:
-            auth = Status("required", cite(file, line, stmt.splitlines()[0]))
+        whole = _route_statement(self.source.lines(file), line)  # the handler and the conventions chained after it
+        convention = next(
+            (
+                (line + i, t)
+                for i, t in enumerate(source_lines(whole))
+                if re.search(r"\.(?:AllowAnonymous|RequireAuthorization)\s*\(|\[\s*(?:AllowAnonymous|Authorize)\b", t)
+            ),
+            None,
+        )
+        if convention is not None and "AllowAnonymous" in convention[1]:
+            auth = Status("anonymous", cite(file, convention[0], convention[1]))
+        elif convention is not None:
+            auth = Status("required", cite(file, convention[0], convention[1]))
         else:
             auth = (
                 find_key_middleware(file, body, arg0.strip())
@@ -445,7 +461,7 @@ class _Finder:
             elif q in self.grpc_owners:
                 kind = "grpc-service"
             if kind:
-                self.add_type(kind, q, t, lineage)
+                self.add_type(kind, q, t)
 
     def _ancestors(self, q: str, depth: int = 0) -> list[str]:
         t = self.graph.types.get(q)
@@ -458,45 +474,15 @@ class _Finder:
                 out.extend(self._ancestors(cand, depth + 1))
         return out
 
-    def add_type(self, kind: str, q: str, t: TypeNode, lineage: list[str]) -> None:
+    def add_type(self, kind: str, q: str, t: TypeNode) -> None:
         actions = [
             m
             for m in sorted(self.methods_of.get(q, []), key=lambda m: (m.start_line, m.qualname))
-            if True and m.kind == "method" and "public" in m.modifiers and "static" not in m.modifiers
+            if m.kind == "method" and "public" in m.modifiers and "static" not in m.modifiers and "NonAction" not in m.attributes
         ]
-        auth = None
-        for x in lineage:
-            tt = self.graph.types.get(x)
-            if tt is None:
-                continue
-            attr = attribute_line(self.source, tt, ("AllowAnonymous", "Authorize"))
-            if attr is not None:
-                value = "anonymous" if "AllowAnonymous" in attr[1] else "required"
-                auth = Status(value, cite(tt.file, attr[0], attr[1]) + ("" if x == q else f" (inherited from {tt.name})"))
-                break
-        if auth is None:
-            marked = [m for m in actions if set(m.attributes) & {"Authorize", "AllowAnonymous"}]
-            if marked and len(marked) == len(actions):
-                auth = Status(
-                    "required" if any("Authorize" in m.attributes for m in marked) else "anonymous",
-                    f"every action of {t.name} carries [Authorize]/[AllowAnonymous] (first: {marked[0].file}:{marked[0].start_line})",
-                )
-            elif marked:
-                auth = Status("partial", f"{len(marked)} of {len(actions)} action(s) of {t.name} carry an auth attribute")
-        if auth is None and actions:
-            # webhooks and the like check a shared key inside each action (`FixedTimeEquals(key, ...)`)
-            checked = [(m, find_auth_step([(m.file, self.dispatch.body(m.qualname))])) for m in actions]
-            hits = [(m, a) for m, a in checked if a is not None]
-            if hits:
-                auth = Status(
-                    "required" if len(hits) == len(actions) else "partial",
-                    f"{len(hits)} of {len(actions)} action(s) check the caller in their body (first: {hits[0][1].evidence})",
-                )
-        auth = (
-            auth
-            or self.fallback
-            or Status("none", f"no [Authorize] on {t.name} or its bases, no fallback policy, no RequireAuthorization() on the mapped endpoints")
-        )
+        declared = self.web.type_status(q)
+        statuses = [(m, self.web.action_status(m, q, declared, kind)) for m in actions]
+        auth = _summary(t.name, declared, statuses)
         self.out.append(
             EntryPoint(
                 kind,
@@ -512,6 +498,8 @@ class _Finder:
                 auth.evidence,
                 tuple(m.qualname for m in actions)[:40],
                 f"{len(actions)} public action(s)",
+                (),
+                tuple((m.qualname, st.value, st.evidence) for m, st in statuses),
             )
         )
 
@@ -547,13 +535,54 @@ class _Finder:
         return self.roles.get(file, "production")
 
 
+def _summary(name: str, declared: Status | None, statuses: list) -> Status:
+    """The entry point's authentication from its actions': what the type declares decides (its
+    actions' exceptions are counted in the evidence); else every action required (or declared) is
+    `required`, all anonymous `anonymous`, a mix `partial`, nothing found `none`."""
+    values = [st.value for _m, st in statuses]
+    open_ = [m.name for m, st in statuses if st.value == "none"]
+    if declared is not None:
+        others = [m.name for m, st in statuses if st.value != declared.value]
+        note = f"; {len(others)} action(s) differ: {', '.join(others[:4])}" if others else ""
+        return Status(declared.value, declared.evidence + note)
+    if not statuses:
+        return Status("none", f"no [Authorize] on {name} or its bases, no fallback policy, no RequireAuthorization() on the mapped endpoints")
+    if not open_ and "required" in values:
+        first = next(st for _m, st in statuses if st.value == "required")
+        how = "every action declares or checks authentication" if len(set(values)) > 1 or len(statuses) > 1 else "its action is authenticated"
+        return Status("required", f"{how} (first: {first.evidence})")
+    if not open_:
+        return Status("anonymous", f"every action of {name} is [AllowAnonymous] (first: {statuses[0][1].evidence})")
+    if len(open_) < len(statuses):
+        return Status(
+            "partial",
+            f"{len(statuses) - len(open_)} of {len(statuses)} action(s) of {name} declare or check authentication; open: {', '.join(open_[:6])}",
+        )
+    return Status("none", statuses[0][1].evidence)
+
+
 def _assigned_var(text: str) -> str:
     m = re.search(r"(\b_?\w+)\s*=\s*(?:new\b|await\b|\w)", text)
     return m.group(1) if m else ""
 
 
+def _route_statement(lines: dict[int, str], line: int, max_lines: int = 60) -> str:
+    """A route registration from `line` to where its parentheses close, plus conventions chained on
+    the following lines (`.RequireAuthorization()`); `;` inside the handler lambda does not end it."""
+    out: list[str] = []
+    depth, opened = 0, False
+    for n in range(line, line + max_lines):
+        text = lines.get(n, "")
+        if opened and depth <= 0 and not text.lstrip().startswith("."):
+            break
+        out.append(text)
+        depth += text.count("(") - text.count(")")
+        opened = opened or "(" in text
+    return "\n".join(out)
+
+
 def _lambda_lines(stmt: str, line: int) -> list[tuple[int, str]]:
-    return [(line + i, t) for i, t in enumerate(stmt.splitlines())]
+    return [(line + i, t) for i, t in enumerate(source_lines(stmt))]
 
 
 def find_entry_points(conn: sqlite3.Connection, graph: CodeGraph, source: SourceLines, files: dict[int, tuple[str, str]]) -> list[EntryPoint]:
@@ -562,4 +591,5 @@ def find_entry_points(conn: sqlite3.Connection, graph: CodeGraph, source: Source
     f.from_refs()
     f.from_types()
     f.from_bus()
+    f.out.extend(EntryPoint(*fields) for fields in python_routes(graph, source, f.roles))
     return sorted(f.out, key=lambda e: (e.file, e.line, e.kind, e.scope))

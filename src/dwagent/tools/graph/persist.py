@@ -18,7 +18,7 @@ from dwagent.tools.graph.config import GraphConfig
 from dwagent.tools.graph.entrypoints import EntryPoint
 from dwagent.tools.graph.model import BusSite, CodeGraph, Edge, FieldUse, Location, MethodNode, OptionSite, TypeNode
 
-GRAPH_VERSION = "10"  # 10: entry points with dispatch roots, web hosts, in-action key checks; 9: entry-point inventory (graph_entrypoints); 8: python imports reference types; 7: framework base types, python library mode, served functions; scan edges, top-level programs, typeof DI, generic call args, decorator roots, non-bus receivers, reflective field reads
+GRAPH_VERSION = "11"  # 11: per-action web authentication (graph_entrypoints.actions); 10: entry points with dispatch roots, web hosts, in-action key checks; 9: entry-point inventory (graph_entrypoints); 8: python imports reference types; 7: framework base types, python library mode, served functions; scan edges, top-level programs, typeof DI, generic call args, decorator roots, non-bus receivers, reflective field reads
 
 DDL = """
 CREATE TABLE IF NOT EXISTS graph_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -41,7 +41,7 @@ CREATE TABLE IF NOT EXISTS graph_discovered (type TEXT PRIMARY KEY, reason TEXT)
 CREATE TABLE IF NOT EXISTS graph_instantiated (type TEXT PRIMARY KEY, reason TEXT);
 CREATE TABLE IF NOT EXISTS graph_entrypoints (
     kind TEXT, file TEXT, line INTEGER, scope TEXT, owner TEXT, bind TEXT, bind_evidence TEXT, tls TEXT,
-    tls_evidence TEXT, auth TEXT, auth_evidence TEXT, handlers TEXT, detail TEXT, roots TEXT);
+    tls_evidence TEXT, auth TEXT, auth_evidence TEXT, handlers TEXT, detail TEXT, roots TEXT, actions TEXT);
 CREATE INDEX IF NOT EXISTS ix_graph_edges_src ON graph_edges(src);
 CREATE INDEX IF NOT EXISTS ix_graph_edges_dst ON graph_edges(dst);
 CREATE INDEX IF NOT EXISTS ix_graph_bus_topic ON graph_bus(topic);
@@ -81,9 +81,9 @@ def _j(value) -> str:
 def save_graph(conn: sqlite3.Connection, graph: CodeGraph) -> None:
     """Replace the stored graph with `graph` (one transaction)."""
     with conn:
+        for table in _TABLES:  # dropped, not emptied: a table written by an older version may lack a column
+            conn.execute(f"DROP TABLE IF EXISTS {table}")
         conn.executescript(DDL)
-        for table in _TABLES:
-            conn.execute(f"DELETE FROM {table}")
         conn.executemany(
             "INSERT INTO graph_types VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
             [
@@ -125,8 +125,8 @@ def save_graph(conn: sqlite3.Connection, graph: CodeGraph) -> None:
         conn.executemany("INSERT INTO graph_discovered VALUES (?,?)", sorted(graph.discovered.items()))
         conn.executemany("INSERT INTO graph_instantiated VALUES (?,?)", sorted(graph.instantiated.items()))
         conn.executemany(
-            "INSERT INTO graph_entrypoints VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-            [(*[getattr(e, f) for f in EntryPoint.__slots__[:11]], _j(e.handlers), e.detail, _j(e.roots)) for e in graph.entry_points],
+            "INSERT INTO graph_entrypoints VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            [(*[getattr(e, f) for f in EntryPoint.__slots__[:11]], _j(e.handlers), e.detail, _j(e.roots), _j(e.actions)) for e in graph.entry_points],
         )
         conn.execute("INSERT OR REPLACE INTO graph_meta VALUES ('key', ?)", (graph.key,))
         conn.execute("INSERT OR REPLACE INTO graph_meta VALUES ('version', ?)", (GRAPH_VERSION,))
@@ -172,7 +172,7 @@ def load_stored(conn: sqlite3.Connection) -> CodeGraph:
     g.discovered = dict(conn.execute("SELECT type, reason FROM graph_discovered"))
     g.instantiated = dict(conn.execute("SELECT type, reason FROM graph_instantiated"))
     g.entry_points = [
-        EntryPoint(*row[:11], tuple(json.loads(row[11])), row[12], tuple(json.loads(row[13])))
+        EntryPoint(*row[:11], tuple(json.loads(row[11])), row[12], tuple(json.loads(row[13])), tuple(tuple(a) for a in json.loads(row[14])))
         for row in conn.execute("SELECT * FROM graph_entrypoints")
     ]
     g.key = stored_key(conn)

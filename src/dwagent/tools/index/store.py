@@ -18,7 +18,7 @@ from dwagent.tools.source_text import read_canonical
 
 # Bump when extraction output changes: a stored index with another value is rebuilt in full,
 # because its rows would silently disagree with what the current extractors produce.
-EXTRACTOR_VERSION = "3"
+EXTRACTOR_VERSION = "5"  # 4: lines split at "\n" only (source_lines), not at form feeds; 5: C# bases resolve `using` aliases
 
 _TABLES = ("meta", "files", "skips", "symbols", "refs", "constants", "chunks", "chunks_fts", "file_hits")
 

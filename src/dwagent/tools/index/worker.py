@@ -11,6 +11,7 @@ import hashlib
 from dwagent.tools.index.roles import role_for
 from dwagent.tools.parse import PARSED_LANGUAGES, language_for, parse
 from dwagent.tools.parse.facts import FileFacts, chunk_windows, count_lines
+from dwagent.tools.source_text import source_lines
 from dwagent.tools.walk import Source, read_source
 
 BOM = b"\xef\xbb\xbf"
@@ -47,7 +48,7 @@ def index_file(job: Job) -> tuple:
         facts = extract(language, body, module, tree=tree)
     except Exception as exc:  # a hostile file must not stop the index: keep it lexically
         note = f"extraction failed ({type(exc).__name__}); indexed as plain text"
-        facts = FileFacts(chunks=chunk_windows(body.decode("utf-8", errors="replace").splitlines()))
+        facts = FileFacts(chunks=chunk_windows(source_lines(body.decode("utf-8", errors="replace"))))
     if src.encoding not in ("utf-8", "utf-8-sig"):
         # said, not hidden: the file was analysed as text decoded from another encoding
         note = "; ".join(n for n in (f"decoded from {src.encoding}", note) if n)
@@ -82,7 +83,7 @@ def extract(language: str, body: bytes, module: str = "", *, tree=None) -> FileF
         from dwagent.tools.parse.python import extract as extract_python
 
         return extract_python(body, tree, module)
-    return FileFacts(chunks=chunk_windows(body.decode("utf-8", errors="replace").splitlines()))
+    return FileFacts(chunks=chunk_windows(source_lines(body.decode("utf-8", errors="replace"))))
 
 
 def parse_only(abs_path: str) -> int:

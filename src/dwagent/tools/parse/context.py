@@ -8,6 +8,7 @@ from functools import cached_property
 import tree_sitter
 
 from dwagent.tools.parse import parse
+from dwagent.tools.source_text import source_lines
 
 
 @dataclass
@@ -32,7 +33,7 @@ class FileContext:
 
     @cached_property
     def lines(self) -> list[str]:
-        return self.text.splitlines()
+        return source_lines(self.text)
 
     @property
     def tree(self) -> tree_sitter.Tree | None:

@@ -2,7 +2,8 @@
 
 Conventions readers rely on (see also tools/index/schema.py):
 - qualname is dotted: `Ns.Outer.Inner.Member`; nested types use `.`, not `+`.
-- `bases` keeps each base type as written (`Base<T>`, `Ns.IFoo`); every base also yields a
+- `bases` keeps each base type as written (`Base<T>`, `Ns.IFoo`), a file's `using Alias = Ns.Type;`
+  alias resolved to its target (a base named by an alias is that type); every base also yields a
   `base` ref whose name is the bare type name (`Base`) and receiver the text as written, so
   readers match on the bare name without parsing generics.
 - `attributes` are attribute names as written (`Authorize`, `HttpGet`, `Fact`), never
@@ -35,6 +36,7 @@ import tree_sitter
 
 from dwagent.tools.parse.csharp_refs import SKIP, RefWalker
 from dwagent.tools.parse.facts import FileFacts, as_json, bare_type_name, chunk_by_symbols, first_sentence, one_line
+from dwagent.tools.source_text import source_lines
 
 TYPE_KINDS = {
     "class_declaration": "class",
@@ -66,7 +68,7 @@ def extract(source: bytes, tree: tree_sitter.Tree) -> FileFacts:
     ex.compilation_unit(root)
     facts = ex.facts
     facts.parse_errors = count_errors(root)
-    lines = source.decode("utf-8", errors="replace").splitlines()
+    lines = source_lines(source.decode("utf-8", errors="replace"))
     members, types = [], []
     for sym in facts.symbols:
         kind = sym[0]
@@ -94,6 +96,10 @@ def count_errors(root: tree_sitter.Node) -> int:
 
 class _Extractor(RefWalker):
     """Declarations (symbols, constants) of one file; expression refs come from RefWalker."""
+
+    def __init__(self, source: bytes) -> None:
+        super().__init__(source)
+        self.type_aliases: dict[str, str] = {}  # `using Alias = Ns.Type;` of this file
 
     # --- declarations -------------------------------------------------------------------
     def compilation_unit(self, root: tree_sitter.Node) -> None:
@@ -162,6 +168,8 @@ class _Extractor(RefWalker):
             alias = self.text(node.child_by_field_name("name"))
         elif any(c.type == "static" for c in node.children):
             alias = "static"
+        if alias and alias != "static":
+            self.type_aliases[alias] = one_line(target)
         self.ref("using", one_line(target), alias, "", "", node.start_point[0] + 1)
 
     def header(self, node: tree_sitter.Node, qual: str) -> tuple[list[str], list[str], str]:
@@ -229,6 +237,8 @@ class _Extractor(RefWalker):
                         type_node = base.named_children[0] if base.named_child_count else base
                         written = self.text(type_node)
                         self.walk(base, qual)
+                    # a `using Alias = Ns.Type;` base is the aliased type (`class P : AliasBase`)
+                    written = self.type_aliases.get(one_line(written), written)
                     bases.append(one_line(written))
                     self.ref("base", bare_type_name(written), one_line(written), "", qual, base.start_point[0] + 1)
                     self.generic_args(base, bare_type_name(written), qual)

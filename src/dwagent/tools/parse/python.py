@@ -31,6 +31,7 @@ from dwagent.tools.parse.facts import (
     first_sentence,
     one_line,
 )
+from dwagent.tools.source_text import source_lines
 
 _CONST_NAME = re.compile(r"^[A-Z][A-Z0-9_]*$")
 _SKIP = frozenset({"comment", "integer", "float", "true", "false", "none", "pass_statement", "import_prefix", "escape_sequence"})
@@ -42,7 +43,7 @@ def extract(source: bytes, tree: tree_sitter.Tree, module: str = "") -> FileFact
     ex.block(tree.root_node, module, "module", module)
     facts = ex.facts
     facts.parse_errors = count_errors(tree.root_node)
-    lines = source.decode("utf-8", errors="replace").splitlines()
+    lines = source_lines(source.decode("utf-8", errors="replace"))
     members, types = [], []
     for sym in facts.symbols:
         if sym[0] in ("function", "method") and sym[3] not in ex.function_quals:

@@ -51,6 +51,9 @@ def render() -> str:
         out.append(" · ".join(facts))
         out.append("")
         out.append(m.doc or "(no description)")
+        if m.why or m.fix:
+            out.append("")
+            out.append(f"Why it blocks a release: {m.why}. Fix: {m.fix}.")
     return "\n".join(out).rstrip() + "\n"
 
 

@@ -108,6 +108,8 @@ def scan_file_detailed(ctx: FileContext, rules: Iterable[str] | None = None) -> 
                         confidence=h.confidence,
                         properties=dict(h.properties),
                         related=_hop_evidence(ctx, h.hops, n_lines),
+                        cwe=h.cwe,
+                        root_cause=h.root_cause,
                     )
                 )
         except Exception as exc:  # a broken rule must not hide the other rules' evidence

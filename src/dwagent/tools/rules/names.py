@@ -99,46 +99,6 @@ SECRET_QUALIFIERS = frozenset(
 )
 
 
-# A random value is security-relevant when the name it lands in (or its function) says one of
-# these, unless it also says it is harmless: retry jitter, shuffling, sampling, simulation.
-RANDOM_SECRET_WORDS = frozenset(
-    {
-        "token",
-        "tokens",
-        "password",
-        "passwords",
-        "passwd",
-        "secret",
-        "key",
-        "keys",
-        "nonce",
-        "salt",
-        "otp",
-        "invite",
-        "invitation",
-        "session",
-        "reset",
-        "verification",
-        "apikey",
-        "csrf",
-        "pin",
-        "credential",
-        "credentials",
-        "activation",
-        "recovery",
-        "iv",
-    }
-)
-RANDOM_HARMLESS_WORDS = frozenset(
-    {"jitter", "shuffle", "sample", "color", "colour", "retry", "backoff", "delay", "simulate", "simulation", "test", "demo", "noise", "weight"}
-)
-
-
-def random_for_secret(words: set[str]) -> bool:
-    """True when an identifier's words name a secret and nothing marks the value as harmless."""
-    return bool(words & RANDOM_SECRET_WORDS) and not words & RANDOM_HARMLESS_WORDS
-
-
 PLACEHOLDER = re.compile(
     r"""(?ix)^(
         |\s*|changeme|change[_\-.]?me|change[_\-.]?it|password|passwd|secret|token|apikey|api[_\-]?key

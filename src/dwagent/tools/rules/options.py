@@ -14,7 +14,7 @@ import re
 from pathlib import Path
 
 from dwagent.models import Evidence, Finding
-from dwagent.tools.source_text import read_text
+from dwagent.tools.source_text import read_text, source_lines
 
 _INIT = re.compile(r"=\s*(true|false)\s*;")
 
@@ -29,7 +29,7 @@ def _default_of(store, name: str) -> tuple[str, Evidence] | None:
     evidence = None
     for path, start, end, signature in (tuple(r) for r in rows):
         try:
-            lines = read_text(Path(store.root) / path).splitlines()
+            lines = source_lines(read_text(Path(store.root) / path))
         except OSError:
             continue
         text = "\n".join(lines[start - 1 : end])

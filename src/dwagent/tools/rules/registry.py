@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from typing import Callable, Iterable, Literal
 
 from dwagent.models import CATEGORIES, SECURITY_CATEGORIES, Evidence, Finding
+from dwagent.tools.rules.remedies import rule_remedy
 from dwagent.tools.syntax.hit import Hit  # noqa: F401  (rules import it from here)
 
 RuleKind = Literal["file", "index"]
@@ -66,6 +67,7 @@ RULE_MODULES: tuple[str, ...] = (
     "dwagent.tools.rules.python.tokens",
     "dwagent.tools.rules.python.async_misuse",
     "dwagent.tools.rules.python.parse_errors",
+    "dwagent.tools.rules.python.empty_except",
     "dwagent.tools.rules.python.tuning",
     "dwagent.tools.rules.python.stubs",
     "dwagent.tools.graph.checks",
@@ -95,6 +97,8 @@ class RuleMeta:
     doc: str
     fixture: str
     kind: RuleKind
+    why: str = ""  # why a finding of this rule blocks a release (tools/rules/remedies.py)
+    fix: str = ""  # the fix a release manager is told
 
     @property
     def name(self) -> str:
@@ -143,6 +147,8 @@ def _register(kind: RuleKind, fn: Callable, **kw) -> Callable:
         doc=_clean_doc(fn.__doc__),
         fixture=fixture,
         kind=kind,
+        why=kw.get("why") or rule_remedy(rule_id)[0],
+        fix=kw.get("fix") or rule_remedy(rule_id)[1],
     )
     existing = _REGISTRY.get(rule_id)
     if existing is not None and existing.fn.__qualname__ != fn.__qualname__:
@@ -155,7 +161,7 @@ def file_rule(**kw) -> Callable[[Callable], Callable]:
     """Register `fn(ctx: FileContext) -> Iterable[Hit]` as a per-file rule.
 
     Keywords: id, title, category, severity, confidence, cwe, languages, applies_to, domains,
-    security_severity, fixture.
+    security_severity, fixture, why, fix (else the rule's entry in tools/rules/remedies.py).
     """
     return lambda fn: _register("file", fn, **kw)
 
@@ -230,6 +236,8 @@ def make_finding(
     properties: dict[str, str] | None = None,
     related: Iterable[Evidence] = (),
     occurrence: int = 0,
+    cwe: tuple[int, ...] = (),
+    root_cause: str = "",
 ) -> Finding:
     """Build a Finding for `meta` with its fingerprint and id set.
 
@@ -241,7 +249,7 @@ def make_finding(
         id="F-" + fp[:12],
         rule=meta.id,
         category=meta.category,
-        cwe=meta.cwe,
+        cwe=cwe or meta.cwe,
         severity=severity or meta.severity,
         confidence=confidence or meta.confidence,
         file=path,
@@ -253,6 +261,7 @@ def make_finding(
         fingerprint=fp,
         related=tuple(related),
         properties=dict(sorted((properties or {}).items())),
+        root_cause=root_cause,
     )
 
 

@@ -20,7 +20,7 @@ from typing import Iterable, Sequence
 
 from dwagent.errors import InputError
 from dwagent.models import Finding, Suppression
-from dwagent.tools.source_text import read_text
+from dwagent.tools.source_text import read_text, source_lines
 
 INLINE = re.compile(r"(?://|#)\s*dwagent-ignore\s+(DWA-\d{3}(?:\s*,\s*DWA-\d{3})*)\s*(?::\s*(.*?))?\s*(?:\*/)?$")
 
@@ -107,7 +107,7 @@ def apply_suppressions(findings: Iterable[Finding], root: Path | str | None = No
         elif root is not None and f.file:
             if f.file not in lines_cache:
                 try:
-                    lines_cache[f.file] = read_text(Path(root) / f.file).splitlines()
+                    lines_cache[f.file] = source_lines(read_text(Path(root) / f.file))
                 except OSError:
                     lines_cache[f.file] = []
             sup = inline_suppression(lines_cache[f.file], f)

@@ -21,3 +21,6 @@ class Hit:
     # a data-flow path, source first: (1-based line, note); the engine turns each hop into a
     # related Evidence with the verbatim line so the verifier re-reads every step
     hops: tuple[tuple[int, str], ...] = ()
+    # per-hit overrides of the rule's CWE list and of the grouping key (one root cause per key)
+    cwe: tuple[int, ...] = ()
+    root_cause: str = ""

@@ -15,9 +15,7 @@ from dwagent.tools.syntax.tree import (
     callee,
     camel_words,
     enclosing_member,
-    enclosing_type,
     hit,
-    name_of,
     nodes,
     string_value,
     text,
@@ -69,10 +67,11 @@ def _load_severity(ctx: FileContext, arg) -> tuple[str, str, tuple]:
     origin = f"{TRUST_WORDS[best.trust]} `{best.label}`" if best is not None else "a value of the code's own"
     summary: tuple = ()
     if best is not None and best.trust == "param":
-        owner = enclosing_type(arg)
-        summary = tuple(_param_summary(ctx, arg, best, "all", "high")) + (("flow_raise", "untrusted,lower"),)
-        if summary[:-1] and owner is not None and name_of(ctx, owner):
-            summary += (("flow_type", name_of(ctx, owner)),)
+        summary = tuple(_param_summary(ctx, arg, best, "all", "high"))
+        if summary:
+            # raised by a caller passing command-line/environment input too, also through a
+            # receiver visibly of this type (`new Runner().RunAsync(path)`)
+            summary += (("flow_raise", "untrusted,lower"), ("flow_typed_receiver", "1"))
     return "medium", f" (medium: the path comes from {origin}; whoever can write there runs code, no remote source shown)", summary
 
 

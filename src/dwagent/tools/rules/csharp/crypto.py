@@ -147,9 +147,20 @@ def _not_a_security_use(ctx: FileContext, node) -> str:
         inputs.update(camel_words(name_of(ctx, p)))
     if context & PROTOCOL_WORDS and inputs & CHALLENGE_WORDS:
         return "protocol-auth"
+    if "token" in inputs and not inputs & (SECURITY_WORDS - {"token"}) and owner is not None and _tokenizes_text(ctx, owner):
+        return "lexical-token"
     if any(_REDUCED.search(body) for body in _statements_using(ctx, node, member)):
         return "reduced-to-id"
     return ""
+
+
+_TOKENIZER = re.compile(r"\b(?:Tokenize|Tokenizer|SplitIntoTokens|SplitWords)\w*\s*\(")
+
+
+def _tokenizes_text(ctx: FileContext, owner) -> bool:
+    """The type splits text into word tokens (declares or calls a Tokenize*/Tokenizer member):
+    its "token" is a lexical token, not a credential."""
+    return bool(_TOKENIZER.search(text(ctx, owner)))
 
 
 @file_rule(
@@ -173,8 +184,9 @@ def weak_hash(ctx: FileContext) -> Iterable[Hit]:
     (`BitConverter.ToUInt32(hash)`, `.Substring(0, 16)`: a placement or id hash); when a protocol
     mandates it (the RFC 6455 WebSocket accept key; a challenge-response login inside a type named
     for a wire protocol -- RADIUS, TACACS+, a database protocol -- whose inputs include the
-    server's salt, scramble, nonce or authenticator); and not for HMAC-SHA1, which collisions do
-    not break. High only when the surrounding names say it protects a password, signature, token
+    server's salt, scramble, nonce or authenticator); when the only security word is "token" and
+    the type tokenizes text (a Tokenize*/Tokenizer member: the token is a word hashed into a vector
+    slot, not a credential); and not for HMAC-SHA1, which collisions do not break. High only when the surrounding names say it protects a password, signature, token
     or key; medium otherwise.
     """
     if not re.search(r"MD5|SHA1|HashAlgorithm", ctx.text):

@@ -126,6 +126,8 @@ AUTH_FLOW_WORDS = frozenset(
         "callback",
         "prevalidate",
         "webauthn",
+        # confirming an e-mail address is a step of signing up: the caller has no account yet
+        "verification",
     }
 )
 # a controller named for signing in serves nothing else (its Index/Confirm are steps of the flow)
@@ -136,6 +138,27 @@ def _flow_words(name: str) -> set[str]:
     """Words of a name plus joined neighbours, so `SignIn` also reads as `signin`."""
     words = camel_words(name)
     return set(words) | {a + b for a, b in zip(words, words[1:])}
+
+
+# HTTP verbs that read; an action carrying only these changes nothing by contract (the graph rule
+# DWA-360 follows the action's calls and reports one that still reaches a state change)
+READ_VERBS = frozenset({"HttpGet", "HttpHead", "HttpOptions"})
+# a read that hands out bulk data or secrets is not harmless because its verb is GET
+BULK_READ = re.compile(r"(?i)export|dump|download|backup|secret|credential|password|private|apikey|token|keys\b")
+
+
+# the name of an action routed by no verb attribute that says it changes something
+CHANGE_NAME = re.compile(r"^(?:Post|Put|Patch|Delete|Create|Add|Update|Remove|Set|Save|Reset|Enable|Disable|Toggle|Import|Upload|Run|Execute|Purge)")
+
+
+def _no_change_evidence(ctx: FileContext, method) -> bool:
+    """Nothing about the action says it changes state: it is routed only for reading verbs (and does
+    not hand out bulk data or secrets), or routed by no verb with a name that does not say it writes."""
+    verbs = {a for a in attributes(ctx, method) if a.startswith("Http")}
+    name = name_of(ctx, method)
+    if BULK_READ.search(name + " " + _attribute_text(ctx, method)):
+        return False
+    return verbs <= READ_VERBS if verbs else not CHANGE_NAME.match(name)
 
 
 # attributes that confine a controller to non-production environments
@@ -205,6 +228,15 @@ def missing_authorization(ctx: FileContext) -> Iterable[Hit]:
     controller confined to non-production environments by an attribute is low. A global
     authorization policy configured at start-up is not visible to this per-file rule, hence
     medium confidence.
+
+    Severity follows what the open actions can do. High: a hub (every hub method is a remote call),
+    or an open action routed for a state-changing verb (`[HttpPost]`, `[HttpPut]`, `[HttpDelete]`,
+    `[HttpPatch]`), named for a change when it is routed by no verb (`Delete...`, `Create...`), or
+    handing out bulk data or secrets (`export`, `backup`, `keys`). Medium: every open action is a
+    GET/HEAD/OPTIONS read (a client configuration document, an icon, a lookup) or a public method
+    routed by no verb whose name says nothing of writing: no evidence of a change. Whether such an
+    action still reaches a state change through its calls is DWA-360's question (the code graph
+    follows each unauthenticated action to the writes it reaches and reports the hop path).
     """
     if not re.search(r"Controller|Hub", ctx.text):
         return
@@ -219,7 +251,7 @@ def missing_authorization(ctx: FileContext) -> Iterable[Hit]:
             continue
         body = cls.child_by_field_name("body")
         sign_in_class = bool(_flow_words(name_of(ctx, cls)) & SIGN_IN_CLASS_WORDS)
-        open_actions, auth_flow = [], []
+        open_actions, auth_flow, reads = [], [], []  # reads: open actions with no evidence of a change
         for m in body.named_children if body is not None else ():
             if m.type != "method_declaration":
                 continue
@@ -236,6 +268,8 @@ def missing_authorization(ctx: FileContext) -> Iterable[Hit]:
                 auth_flow.append(name_of(ctx, m))
                 continue
             open_actions.append(name_of(ctx, m))
+            if not is_hub and _no_change_evidence(ctx, m):
+                reads.append(name_of(ctx, m))
         kind = "hub" if is_hub else "controller"
         name_node = cls.child_by_field_name("name")
         env_only = any(ENV_ONLY_ATTRIBUTE.search(a) for a in attributes(ctx, cls))
@@ -249,8 +283,18 @@ def missing_authorization(ctx: FileContext) -> Iterable[Hit]:
                     msg + " (the controller is confined to non-production environments by an attribute)",
                     severity="low",
                 )
-            else:
+            elif len(reads) < len(open_actions):
                 yield Hit(line(name_node), line(name_node), msg)
+            else:
+                # every open action is a GET/HEAD/OPTIONS read or a public method routed by no verb whose
+                # name says nothing of writing: no evidence of a change, so not high
+                yield Hit(
+                    line(name_node),
+                    line(name_node),
+                    msg + " (read-only by HTTP verb, or routed by no verb: no evidence the action changes state; "
+                    "DWA-360 reports one whose calls reach a state change)",
+                    severity="medium",
+                )
         elif auth_flow:
             shown = ", ".join(auth_flow[:6]) + (" ..." if len(auth_flow) > 6 else "")
             yield Hit(

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from typing import Iterable
 
+from dwagent.tools.dataflow.weak_random import weak_random_hits
 from dwagent.tools.parse.context import FileContext
-from dwagent.tools.rules.names import random_for_secret
 from dwagent.tools.rules.registry import Hit, file_rule
-from dwagent.tools.syntax.tree import camel_words, enclosing_member, hit, name_of, nodes, text
 
 
 @file_rule(
@@ -19,21 +18,17 @@ from dwagent.tools.syntax.tree import camel_words, enclosing_member, hit, name_o
     languages=("csharp",),
 )
 def predictable_random(ctx: FileContext) -> Iterable[Hit]:
-    """`new Random()` / `Random.Shared` in a member that makes a token, password, key, nonce, salt,
-    OTP, invite/reset/verification code or session id: `System.Random` is predictable from a few
-    outputs, so the value can be guessed. Use `RandomNumberGenerator`. Members named for jitter,
-    shuffling, sampling or simulation are not reported.
+    """A draw from `System.Random` (`new Random()`, `Random.Shared`, a field, local or parameter
+    of type `Random`: `Next`, `NextBytes`, `NextDouble`, `GetItems`...) that the data-flow trace
+    (`dataflow/weak_random.py`) carries into a security value: a variable, property or field
+    named token/password/key/IV/nonce/salt/session id/OTP/invite/reset code, the return value of
+    a method so named, or a crypto API argument (`CreateEncryptor(key, iv)`, `new
+    Rfc2898DeriveBytes(pw, salt)`, HMAC keys). `System.Random` is predictable from a few outputs,
+    so the value can be guessed. High with such a sink, the path in the finding; medium for a
+    draw inside a method named for a security value, or a `Random` field so named, when no
+    security value is traced. Names that also say jitter, retry, sampling, shuffle, simulation or
+    test are not security values. Use `RandomNumberGenerator`.
     """
     if "Random" not in ctx.text:
         return
-    sites = [n for n in nodes(ctx, "object_creation_expression") if text(ctx, n.child_by_field_name("type")).split(".")[-1] == "Random"]
-    sites += [m for m in nodes(ctx, "member_access_expression") if text(ctx, m) in ("Random.Shared", "System.Random.Shared")]
-    for site in sites:
-        member = enclosing_member(site)
-        if member is None:
-            continue
-        words = set(camel_words(name_of(ctx, member)))
-        if member.type == "field_declaration":
-            words = {w for d in member.named_children for w in camel_words(text(ctx, d).split("=")[0])}
-        if random_for_secret(words):
-            yield hit(site, f"`{text(ctx, site)}` is predictable; `{name_of(ctx, member) or 'this value'}` needs RandomNumberGenerator", max_lines=1)
+    yield from weak_random_hits(ctx)

@@ -24,7 +24,8 @@ from dwagent.tools.syntax.tree import (
     unwrap,
 )
 
-TODO = re.compile(r"\b(TODO|FIXME|HACK|XXX)\b|(?i:\b(todo|fixme)\b\s*[:(])")
+# `TODO.md` / `FIXME.txt` name a file, not a marker: a dot followed by a letter is a file name
+TODO = re.compile(r"\b(TODO|FIXME|HACK|XXX)\b(?!\.[A-Za-z])|(?i:\b(todo|fixme)\b\s*[:(])")
 
 
 @file_rule(
@@ -105,7 +106,7 @@ def todo_marker(ctx: FileContext) -> Iterable[Hit]:
     """A `TODO`, `FIXME`, `HACK` or `XXX` marker in a comment of production code: the author
     recorded the code as unfinished or knowingly wrong. Only comments are read (never string
     literals), and test code is excluded. Lower-case `todo`/`fixme` count only when followed by
-    `:` or `(`, as in `// todo: ...`.
+    `:` or `(`, as in `// todo: ...`; a file name (`TODO.md`, `HACK.txt`) is not a marker.
     """
     if not mentions(ctx, "todo", "fixme", "hack", "xxx"):
         return

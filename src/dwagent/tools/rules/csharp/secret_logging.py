@@ -11,7 +11,7 @@ from dwagent.tools.parse.context import FileContext
 from dwagent.tools.rules.csharp.interproc import local_initialiser
 from dwagent.tools.rules.names import is_secret_name, produces_secret
 from dwagent.tools.rules.registry import Hit, file_rule
-from dwagent.tools.syntax.tree import arguments, callee, camel_words, hit, interpolations, mentions, nodes, text, unwrap
+from dwagent.tools.syntax.tree import arguments, callee, camel_words, descendants, hit, interpolations, mentions, name_of, nodes, text, unwrap
 
 LOG_METHODS = frozenset(
     {
@@ -68,6 +68,29 @@ def _produced(ctx: FileContext, value) -> bool:
     return False
 
 
+# `"user:" + id`, `$"ip:{address}"`: a literal `word:` prefix in front of an identifier
+_KEY_PREFIX = re.compile(r'^\$?"[A-Za-z][\w.-]*:')
+
+
+def _composed_lookup_key(ctx: FileContext, ident) -> bool:
+    """A local initialised by a call to a method of this file whose every `return` is a string
+    composed as `"<kind>:" + id` (`$"user:{userId}"`, `$"ip:{ip}"`): a dictionary or rate-limit
+    key naming who the caller is, not a credential (`clientKey`, `cacheKey`)."""
+    value = local_initialiser(ctx, ident)
+    if value is None or unwrap(value).type != "invocation_expression":
+        return False
+    _recv, name = callee(ctx, unwrap(value))
+    for m in nodes(ctx, "method_declaration"):
+        if name_of(ctx, m) != name:
+            continue
+        returns = [unwrap(r.named_children[0]) for r in descendants(m, "return_statement") if r.named_children]
+        body = m.child_by_field_name("body")
+        if body is None and m.child_by_field_name("arrow") is None:
+            continue
+        return bool(returns) and all(r.type == "interpolated_string_expression" and _KEY_PREFIX.match(text(ctx, r)) for r in returns)
+    return False
+
+
 # names that say the value is a part, a disguise or a digest of the secret
 PARTIAL_WORDS = frozenset(
     {"masked", "mask", "truncated", "redacted", "hashed", "hash", "prefix", "hint", "last4", "fingerprint", "obfuscated", "partial", "preview"}
@@ -84,6 +107,8 @@ def _secret_args(ctx: FileContext, call) -> list:
             name = text(ctx, expr).split(".")[-1]
             if set(camel_words(name)) & PARTIAL_WORDS:
                 continue  # `truncatedSecret`, `maskedToken`: a part or a disguise, not the value
+            if expr.type == "identifier" and _composed_lookup_key(ctx, expr):
+                continue  # `clientKey = GetClientKey(ctx)` returning `$"user:{id}"`: a lookup key, not a secret
             if is_secret_name(name) or expr.type == "identifier" and _holds_produced_secret(ctx, expr):
                 out.append(expr)
         elif expr.type == "interpolated_string_expression":

@@ -8,7 +8,6 @@ from typing import Iterable
 
 from dwagent.tools.parse.context import FileContext
 from dwagent.tools.rules.csharp.readiness import TODO
-from dwagent.tools.rules.python.parse_errors import silent_body
 from dwagent.tools.rules.registry import Hit, file_rule
 from dwagent.tools.syntax.python import call_name
 from dwagent.tools.syntax.tree import ancestor, camel_words, hit, line, mentions, nodes, text
@@ -31,53 +30,6 @@ def todo_marker(ctx: FileContext) -> Iterable[Hit]:
         m = TODO.search(body)
         if m:
             yield Hit(line(c), line(c), f"{(m.group(1) or m.group(2)).upper()} marker: {body[m.start() :][:100].strip()}")
-
-
-BROAD = frozenset({"", "Exception", "BaseException"})
-
-
-@file_rule(
-    id="DWA-406",
-    title="Broad exception swallowed with pass (Python)",
-    category="empty-catch",
-    severity="medium",
-    cwe=(390,),
-    languages=("python",),
-)
-def swallowed_exception(ctx: FileContext) -> Iterable[Hit]:
-    """A bare `except:` or `except Exception:`/`BaseException` whose body is only `pass`, `...` or
-    `continue`:
-    every error, including programming errors (and, for bare except, `KeyboardInterrupt`), vanishes.
-    A comment line in the handler documents the intent and lowers the severity to low (a trailing
-    comment does not count: one can be appended to any line). Narrow handlers
-    such as `except FileNotFoundError: pass` are a normal idiom and not reported.
-    """
-    if "except" not in ctx.text:
-        return
-    for clause in nodes(ctx, "except_clause"):
-        body = [c for c in clause.named_children if c.type == "block"]
-        if not body:
-            continue
-        stmts = [c for c in body[0].named_children if c.type != "comment"]
-        if not stmts or not all(s.type in ("pass_statement", "continue_statement") or text(ctx, s) == "..." for s in stmts):
-            continue
-        caught = [c for c in clause.named_children if c.type not in ("block", "comment")]
-        target = caught[0] if caught else None
-        if target is not None and target.type == "as_pattern":
-            target = target.named_children[0]
-        name = text(ctx, target).split(".")[-1] if target is not None else ""
-        if name not in BROAD:
-            continue
-        # a comment line in the handler documents it; a trailing comment can be appended to any
-        # line (also by someone steering the audit) and counts for nothing
-        documented = silent_body(ctx, clause)[1]
-        label = "bare except" if not name else f"except {name}"
-        yield hit(
-            clause,
-            f"{label}: the handler swallows every error" + (" (documented: low)" if documented else ""),
-            severity="low" if documented else None,
-            max_lines=1,
-        )
 
 
 ABSTRACT_CLASS = re.compile(r"(^(Base|Abstract)|(Base|Interface|Mixin|Protocol|ABC|Abstract)$)")

@@ -5,12 +5,12 @@ from __future__ import annotations
 import re
 from typing import Iterable
 
+from dwagent.tools.dataflow.weak_random import weak_random_hits
 from dwagent.tools.parse.context import FileContext
 from dwagent.tools.rules.names import (
     is_compared_secret_name,
     is_secret_name,
     produces_secret,
-    random_for_secret,
 )
 from dwagent.tools.rules.registry import Hit, file_rule
 from dwagent.tools.syntax.python import (
@@ -295,9 +295,6 @@ def secret_in_log(ctx: FileContext) -> Iterable[Hit]:
             yield hit(call, f"`{', '.join(leaked)}` written to a log via `{name}`", max_lines=2)
 
 
-RANDOM_FUNCS = frozenset({"choice", "choices", "randint", "random", "getrandbits", "sample", "randrange", "randbytes"})
-
-
 @file_rule(
     id="DWA-422",
     title="random module used for a secret (Python)",
@@ -307,24 +304,17 @@ RANDOM_FUNCS = frozenset({"choice", "choices", "randint", "random", "getrandbits
     languages=("python",),
 )
 def predictable_random(ctx: FileContext) -> Iterable[Hit]:
-    """`random.choice`, `randint`, `getrandbits`... producing a token, password, key, nonce, salt,
-    OTP or reset/invite code: the Mersenne Twister is predictable from its outputs. Use the
-    `secrets` module. Judged by the assigned name or the enclosing function's name.
+    """A draw from the `random` module or a `random.Random()` instance (`choice`, `choices`,
+    `randint`, `getrandbits`, `sample`, `randbytes`...) that the data-flow trace
+    (`dataflow/weak_random.py`) carries into a security value: a variable, attribute, keyword
+    argument or dictionary key named token/password/key/nonce/salt/session id/OTP/reset code,
+    the return value of a function so named, or a crypto API argument (`AES.new(key, ...)`,
+    `hmac.new(key)`, a `pbkdf2_hmac` salt). The Mersenne Twister is predictable from its outputs.
+    High with such a sink, the path in the finding; medium for a draw inside a function named for
+    a security value when no security value is traced. Names that also say jitter, retry,
+    sampling, shuffle, simulation or test are not security values. `random.SystemRandom()` and
+    `secrets` are safe.
     """
     if "random" not in ctx.text:
         return
-    for call in nodes(ctx, "call"):
-        obj, name = call_name(ctx, call)
-        if obj != "random" or name not in RANDOM_FUNCS:
-            continue
-        words: set[str] = set()
-        cur = call.parent
-        while cur is not None and cur.type not in ("assignment", "function_definition", "return_statement"):
-            cur = cur.parent
-        if cur is not None and cur.type == "assignment":
-            words.update(camel_words(text(ctx, cur.child_by_field_name("left"))))
-        func = ancestor(call, ("function_definition",))
-        if func is not None:
-            words.update(camel_words(text(ctx, func.child_by_field_name("name"))))
-        if random_for_secret(words):
-            yield hit(call, f"`random.{name}` is predictable; use the secrets module", max_lines=1)
+    yield from weak_random_hits(ctx)

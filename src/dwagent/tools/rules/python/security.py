@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from typing import Iterable
 
+from dwagent.tools.dataflow.configured import graded
 from dwagent.tools.dataflow.per_file import flows_for
 from dwagent.tools.dataflow.sinks import Site, report
 from dwagent.tools.parse.context import FileContext
@@ -91,15 +92,22 @@ UNSAFE_LOADERS = ("Loader", "UnsafeLoader", "FullLoader")
 )
 def unsafe_deserialization(ctx: FileContext) -> Iterable[Hit]:
     """`yaml.load` without a safe loader (or with `Loader`/`UnsafeLoader`/`FullLoader`),
-    `yaml.unsafe_load`, `pickle.load(s)`, `pickle.Unpickler`, `dill.load(s)` and `jsonpickle.decode`
-    can construct arbitrary objects (code execution) from their input.
-    `yaml.safe_load` and `yaml.load(..., Loader=SafeLoader/CSafeLoader)` are safe.
+    `yaml.unsafe_load`, `pickle.load(s)`, `pickle.Unpickler`, `dill.load(s)`, `marshal.load(s)`,
+    `shelve.open` and `jsonpickle.decode` can construct arbitrary objects (code execution) from
+    their input. `yaml.safe_load` and `yaml.load(..., Loader=SafeLoader/CSafeLoader)` are safe.
+
+    Severity follows the evidence (`dataflow/configured.py`): the payload is traced by the
+    data-flow core; critical only when an untrusted source (request data, an upload, socket
+    bytes, a message payload) or a stored value reaches it, with its path; medium for
+    parameters and values the core cannot trace (a file opened elsewhere); low when only
+    constants or configuration reach it.
     """
-    if not re.search(r"yaml|pickle|dill|marshal", ctx.text):
+    if not re.search(r"yaml|pickle|dill|marshal|shelve", ctx.text):
         return
     for call in nodes(ctx, "call"):
         obj, name = call_name(ctx, call)
         mod = obj.split(".")[-1]
+        what = ""
         if mod == "yaml" and name in ("load", "load_all"):
             loader = keyword(ctx, call, "Loader")
             args = positional(call)
@@ -107,13 +115,21 @@ def unsafe_deserialization(ctx: FileContext) -> Iterable[Hit]:
                 loader = args[1]
             lname = text(ctx, loader).split(".")[-1] if loader is not None else ""
             if loader is None or lname in UNSAFE_LOADERS:
-                yield hit(call, f"`yaml.{name}` with {'no Loader' if loader is None else lname} builds arbitrary objects", max_lines=2)
+                what = f"`yaml.{name}` with {'no Loader' if loader is None else lname} builds arbitrary objects"
         elif mod == "yaml" and name in ("unsafe_load", "unsafe_load_all"):
-            yield hit(call, f"`yaml.{name}` builds arbitrary objects", max_lines=2)
-        elif mod in ("pickle", "cPickle", "dill", "_pickle") and name in ("load", "loads", "Unpickler"):
-            yield hit(call, f"`{mod}.{name}` executes code embedded in the data", max_lines=2)
+            what = f"`yaml.{name}` builds arbitrary objects"
+        elif mod in ("pickle", "cPickle", "dill", "_pickle", "marshal") and name in ("load", "loads", "Unpickler"):
+            what = f"`{mod}.{name}` executes code embedded in the data"
+        elif (mod, name) == ("shelve", "open"):
+            what = "`shelve.open` unpickles whatever the file holds"
         elif (mod, name) == ("jsonpickle", "decode"):
-            yield hit(call, f"`{mod}.{name}` deserializes arbitrary objects", max_lines=2)
+            what = f"`{mod}.{name}` deserializes arbitrary objects"
+        if what:
+            args = positional(call)
+            sites = [Site(call, args[0], f"{obj}.{name}")] if args else []
+            yield from graded(
+                ctx, call, "deserialize", high="critical", what=what, fix="use json or yaml.safe_load; never unpickle untrusted bytes", sites=sites
+            )
 
 
 HTTP_FUNCS = frozenset(
