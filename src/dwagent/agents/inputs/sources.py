@@ -17,6 +17,7 @@ from dwagent.agents.inputs.globs import ident_matcher
 from dwagent.agents.inputs.graph_config import graph_config_for, main_language
 from dwagent.agents.inputs.graph_views import GraphViews
 from dwagent.agents.review.reachability import reachability_of
+from dwagent.agents.review.stub_callers import StubCallers, StubJudgement
 from dwagent.config import index_db_path
 from dwagent.errors import InputError
 from dwagent.models import Finding
@@ -63,6 +64,7 @@ class Sources:
         self._graph_views = graph_views if graph_views is not None else GraphViews()
         self._view: GraphView | None = None
         self._types_by_file: dict[str, list] | None = None
+        self._stub_callers: StubCallers | None = None
 
     @classmethod
     @contextmanager
@@ -210,6 +212,18 @@ class Sources:
             return reachability_of(self, finding)
         except Exception:  # the graph is optional evidence; its failure must not change verdicts
             return finding.reachability
+
+    def stub_judgement(self, finding: Finding) -> StubJudgement | None:
+        """What the callers of a NotImplementedException member say about it (code graph), or None."""
+        if self.graph_config is None:
+            return None
+        try:
+            if self._stub_callers is None:
+                view = self.graph_view()
+                self._stub_callers = StubCallers(view.graph, view.source)
+            return self._stub_callers.judge(finding)
+        except Exception:  # the graph is optional evidence; its failure must not change verdicts
+            return None
 
 
 def _graph_config(ctx, conn):

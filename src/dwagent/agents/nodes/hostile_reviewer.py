@@ -69,6 +69,23 @@ def _downgraded(finding: Finding, steps: int, record: ReviewRecord, **changes) -
     return _with(finding, record, severity=new, properties=props, **changes)
 
 
+def _judge_stub(finding: Finding, sources: Sources | None) -> Finding:
+    """A NotImplementedException finding weighed by its callers (code graph): lowered, with the
+    reason in its message, when no call reaches it or only base-typed calls do; else the caller
+    that fails is written into the message."""
+    judged = sources.stub_judgement(finding) if sources is not None and finding.category == "not-implemented" else None
+    if judged is None:
+        return finding
+    message = f"{finding.message} ({judged.reason})"
+    lower = judged.severity is not None and SEVERITY_ORDER[judged.severity] > SEVERITY_ORDER[finding.severity]
+    if not lower:
+        return _with(finding, ReviewRecord(challenge="callers", outcome="noted", detail=judged.reason), message=message)
+    props = dict(finding.properties)
+    props.setdefault("original_severity", finding.severity)
+    record = ReviewRecord(challenge="callers", outcome="downgraded", detail=judged.reason)
+    return _with(finding, record, severity=judged.severity, properties=props, message=message)
+
+
 def _merge_duplicates(findings: list[Finding]) -> tuple[list[Finding], list[str]]:
     """Same category, same file, overlapping lines ⇒ one finding (the most severe) keeps the rest
     as related evidence, with their own related evidence (a hop path) carried over."""
@@ -130,6 +147,7 @@ def review_findings(findings: list[Finding], ctx: RunContext, sources: Sources |
             )
         elif reach != f.reachability:
             f = f.model_copy(update={"reachability": reach})
+        f = _judge_stub(f, sources)
         guards = f.guards or (find_guards(sources, f) if sources and f.category in GUARDABLE else ())
         if guards:
             f = _downgraded(

@@ -118,13 +118,25 @@ def _strategies_by_graph(sources, strategies: list[dict], folder: str):
     return cell("PASS", f"{len(strategies)} strategies registered or discoverable (code graph)", evidence), evidence
 
 
+def _row_severity(f: dict) -> str:
+    """The severity a plugin row judges a finding by: a NotImplementedException is a stub of the
+    plugin whether or not this tree shows its loader (the rule rates it medium, so a reachability
+    downgrade would hide it), so that downgrade is undone; one the callers challenge lowered as
+    deliberately unsupported stays lowered."""
+    review = f.get("review") or []
+    if f.get("category") == "not-implemented" and not any(r.get("challenge") == "callers" and r.get("outcome") == "downgraded" for r in review):
+        if any(r.get("challenge") == "reachability" and r.get("outcome") == "downgraded" for r in review):
+            return (f.get("properties") or {}).get("original_severity", f["severity"])
+    return f["severity"]
+
+
 def _counted(findings: list[dict], folder: str, cats: frozenset, ctx: RunContext) -> list[dict]:
     """Counted findings of these categories in the folder at the policy's condition level or worse."""
     policy = ctx.rubric.rubric.policy
     return [
         f
         for f in findings
-        if f["file"].startswith(folder + "/") and f["category"] in cats and counts(f) and at_least(f["severity"], policy.condition_at)
+        if f["file"].startswith(folder + "/") and f["category"] in cats and counts(f) and at_least(_row_severity(f), policy.condition_at)
     ]
 
 

@@ -119,10 +119,12 @@ class CallSites:
         return self._texts[path]
 
     # ---- answers ----------------------------------------------------------------------------
-    def sites(self, path: str, language: str, name: str, arity: int, index: int, category: str, qualifier: str = "") -> tuple[Site, ...]:
+    def sites(
+        self, path: str, language: str, name: str, arity: int, index: int, category: str, qualifier: str = "", typed: bool = False
+    ) -> tuple[Site, ...]:
         """The calls of `name` with `arity` arguments in `path` (at most `limit` + 1); with
         `qualifier`, only calls whose receiver's last part is `qualifier`."""
-        question = f"{language}\0{name}\0{arity}\0{index}\0{category}\0{qualifier}"
+        question = f"{language}\0{name}\0{arity}\0{index}\0{category}\0{qualifier}" + ("\0typed" if typed else "")
         key = (path, question)
         if key in self._answers:
             return self._answers[key]
@@ -137,13 +139,13 @@ class CallSites:
         if row is not None:
             found = _decode(row[0])
         else:
-            found = self._compute(path, language, name, arity, index, category, qualifier)
+            found = self._compute(path, language, name, arity, index, category, qualifier, typed)
             if path in self.hashes:
                 self._new_sites.append((path, self.hashes[path], self.version, question, _encode(found)))
         self._answers[key] = found
         return found
 
-    def _compute(self, path, language, name, arity, index, category, qualifier) -> tuple[Site, ...]:
+    def _compute(self, path, language, name, arity, index, category, qualifier, typed=False) -> tuple[Site, ...]:
         from dwagent.tools.parse.context import FileContext
         from dwagent.tools.syntax.tree import ancestor, name_of
 
@@ -156,7 +158,7 @@ class CallSites:
         flows._memo.clear()  # an answer must not depend on the questions asked before it
         out: list[Site] = []
         for call, args in calls.get(name, ()):
-            if len(args) != arity or (qualifier and receiver(ctx, call, language).split(".")[-1].strip() != qualifier):
+            if len(args) != arity or (qualifier and not _qualified(ctx, call, language, qualifier, typed)):
                 continue
             if len(out) > self.limit:
                 break
@@ -269,3 +271,28 @@ def receiver(ctx, call, language: str) -> str:
     from dwagent.tools.syntax.python import call_name
 
     return call_name(ctx, call)[0]
+
+
+def _receiver_is(ctx, call, type_name: str) -> bool:
+    """The call's receiver is `new T(...)` or a name the caller declares as `T` / `new T(...)`."""
+    from dwagent.tools.syntax.tree import ancestor, text
+
+    fn = call.child_by_field_name("function")
+    recv = fn.child_by_field_name("expression") if fn is not None and fn.type == "member_access_expression" else None
+    if recv is None:
+        return False
+    if recv.type == "object_creation_expression":
+        return text(ctx, recv.child_by_field_name("type")).split(".")[-1] == type_name
+    if recv.type != "identifier":
+        return False
+    scope = ancestor(call, ("method_declaration", "constructor_declaration", "class_declaration"))
+    body = text(ctx, scope) if scope is not None else ctx.text
+    t, r = re.escape(type_name), re.escape(text(ctx, recv))
+    return bool(re.search(rf"\b{t}\??\s+{r}\b|\b{r}\s*=\s*new\s+{t}\s*\(", body))
+
+
+def _qualified(ctx, call, language: str, qualifier: str, typed: bool) -> bool:
+    """The call names the finding's type as its receiver (or, when `typed`, has a receiver of it)."""
+    if receiver(ctx, call, language).split(".")[-1].strip() == qualifier:
+        return True
+    return typed and language == "csharp" and _receiver_is(ctx, call, qualifier)

@@ -66,9 +66,12 @@ def _upgrade(findings: list[Finding], todo: list[Finding], store, sites: CallSit
             qualifier = f.properties.get("flow_type", "") if name in ambiguous else ""
             if name in ambiguous and not qualifier:
                 continue
-            if qualifier and not callers(f"{qualifier}.{name}"):
+            # a finding that opts in (`flow_typed_receiver`) also accepts receivers visibly of its
+            # type: `new Runner().RunAsync(...)`, `Runner r` ... `r.RunAsync(...)`
+            typed = bool(qualifier) and f.properties.get("flow_typed_receiver") == "1"
+            if qualifier and not typed and not callers(f"{qualifier}.{name}"):
                 continue
-            raised = _raise(f, name, callers, sites, language, qualifier)
+            raised = _raise(f, name, callers, sites, language, qualifier, typed)
             if raised is not None:
                 upgrades[f.id] = raised
     return drop_pending([upgrades.get(f.id, f) for f in findings])
@@ -103,7 +106,7 @@ def drop_pending(findings: list[Finding]) -> list[Finding]:
     return [f for f in findings if f.properties.get("flow_pending") != "1"]
 
 
-def _raise(f: Finding, name: str, callers: _Callers, sites: CallSites, language: str, qualifier: str = "") -> Finding | None:
+def _raise(f: Finding, name: str, callers: _Callers, sites: CallSites, language: str, qualifier: str = "", typed: bool = False) -> Finding | None:
     raise_on = tuple(f.properties.get("flow_raise", "untrusted").split(",")) + ("stored",)
     found = _caller_source(
         name,
@@ -117,6 +120,7 @@ def _raise(f: Finding, name: str, callers: _Callers, sites: CallSites, language:
         {f.file},
         CALLER_DEPTH,
         qualifier,
+        typed,
     )
     if found is None:
         return None
@@ -144,17 +148,29 @@ CALLER_DEPTH = 2
 
 
 def _caller_source(
-    name, index, arity, category, raise_on, callers: _Callers, sites: CallSites, language, skip: set[str], depth: int, qualifier: str = ""
+    name,
+    index,
+    arity,
+    category,
+    raise_on,
+    callers: _Callers,
+    sites: CallSites,
+    language,
+    skip: set[str],
+    depth: int,
+    qualifier: str = "",
+    typed: bool = False,
 ):
     """(origin, caller path, caller line, hops as (path, line, note)) for the first caller of
     `name` in another file that passes a raising origin, following pass-through parameters of the
     callers `depth` levels up; None when there is none. With `qualifier`, only files that call
-    `qualifier.name` and only calls whose receiver ends in `qualifier` count."""
+    `qualifier.name` and only calls whose receiver ends in `qualifier` count; with `typed` too, also
+    calls whose receiver is visibly of that type (`new T().name(...)`, `T x` ... `x.name(...)`)."""
     seen = 0
-    for path in callers(f"{qualifier}.{name}" if qualifier else name):
+    for path in callers(f"{qualifier}.{name}" if qualifier and not typed else name):
         if path in skip:
             continue  # in-file callers were already judged by the per-file pass
-        for site in sites.sites(path, language, name, arity, index, category, qualifier):
+        for site in sites.sites(path, language, name, arity, index, category, qualifier, typed):
             seen += 1
             if seen > MAX_CALLERS:
                 return None

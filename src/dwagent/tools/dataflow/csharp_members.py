@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
+from dwagent.tools.dataflow.catalog import catalog_table
 from dwagent.tools.dataflow.constants import _constant_map
 from dwagent.tools.dataflow.csharp_support import (
     FUNCTIONS,
@@ -84,6 +85,10 @@ class _Members:
         for trust in ("untrusted", "lower", "stored", "config"):
             if any(p.matches(recv, name, ctx.text) for p in self.model.source_calls.get(trust, ())):
                 label = _short(text(ctx, e), 50)
+                table = catalog_table(ctx, e) if trust == "stored" else ""
+                if table:
+                    hop = self.hop(e, f"`{label}`: a name read back from the schema catalog `{table}`")
+                    return (Origin(trust, label, (hop,), identifier=True, catalog=table),)
                 return (Origin(trust, label, (self.hop(e, f"`{label}`: {trust} source"),)),)
         args = arguments(e)
         if any(p.matches(recv, name) for p in self.model.arg_propagators):

@@ -29,7 +29,7 @@ def _splice(o: Origin, hop: Hop, identifier: bool) -> Origin:
     """`o` spliced into a string at `hop`; the innermost splice decides identifier vs value."""
     first = not _is_built(o)
     o = o.via(hop)
-    return replace(o, identifier=identifier) if first else o
+    return replace(o, identifier=identifier or bool(o.catalog)) if first else o
 
 
 def _is_built(o: Origin) -> bool:

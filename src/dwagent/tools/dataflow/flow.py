@@ -53,6 +53,7 @@ class Origin:
     hops: tuple[Hop, ...] = ()
     param: str = ""  # for trust == "param": the parameter's name (summaries substitute it)
     identifier: bool = False
+    catalog: str = ""  # a name read back from this schema-catalog table: an identifier wherever it is spliced
 
     @property
     def rank(self) -> int:
@@ -119,6 +120,8 @@ def grade(origins, *, high: str = "high", identifiers_matter: bool = False, rais
     if identifiers_matter and all(o.identifier for o in origins):
         if best.rank <= TRUST_RANK["member"]:
             return Verdict(None, "high", "identifier from constants, configuration or object state", best)
+        if best.catalog:
+            return Verdict("low", "low", f"a name read back from the schema catalog `{best.catalog}` (`{best.label}`), not user-written data", best)
         return Verdict("low", "low", f"an identifier from {words} `{best.label}`", best)
     if best.trust in ("lower", "stored", "param"):  # stored here: an identifier (catalog names)
         return Verdict("medium", "medium", f"{words} `{best.label}`", best)

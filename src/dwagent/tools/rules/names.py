@@ -6,6 +6,8 @@ so `dbPassword` is a secret while `PasswordPolicy` and `MinPasswordLength` are n
 
 from __future__ import annotations
 
+import base64
+import json
 import re
 
 from dwagent.tools.syntax.tree import camel_words
@@ -241,3 +243,43 @@ def produces_secret(function: str) -> bool:
     if len(words) < 2 or words[0] not in PRODUCER_VERBS:
         return False
     return is_secret_name("_".join(words[1:]))
+
+
+# Key material that is public by design: verifying keys and certificates.
+PUBLIC_MATERIAL = re.compile(
+    r"-----BEGIN (?:RSA |EC |DSA )?PUBLIC KEY-----|-----BEGIN CERTIFICATE-----|^\s*(?:ssh-(?:rsa|ed25519|dss)|ecdsa-sha2-\S+) AAAA"
+)
+LICENCE_WORDS = frozenset({"license", "licence", "licensing"})
+LICENCE_REASON = "a licence key unlocks a vendor's product, not access to this system"
+
+
+def is_public_material(value: str) -> bool:
+    """A public key, a certificate or an XML RSA key with no private parameters."""
+    if PUBLIC_MATERIAL.search(value):
+        return True
+    return "<RSAKeyValue>" in value and "<Modulus>" in value and not re.search(r"<(D|P|Q|DP|DQ|InverseQ)>", value)
+
+
+def _jws_header(token: str) -> dict | None:
+    """The decoded JSON header of a compact JWS (`header.payload.signature`), else None."""
+    parts = token.strip().split(".")
+    if len(parts) != 3 or not all(re.fullmatch(r"[A-Za-z0-9_-]+", p) for p in parts):
+        return None
+    try:
+        raw = base64.urlsafe_b64decode(parts[0] + "=" * (-len(parts[0]) % 4))
+        header = json.loads(raw.decode("utf-8"))
+    except (ValueError, UnicodeDecodeError):
+        return None
+    return header if isinstance(header, dict) and "alg" in header else None
+
+
+def public_licence(name: str, value: str) -> str:
+    """'signed' for a licence-named signed token (JWS with a signing algorithm, not `none`),
+    'key' for another licence-named value, '' when the name is no licence."""
+    words = camel_words(name)
+    if not LICENCE_WORDS & set(words) or not words or words[-1] in SECRET_LAST_WORDS:
+        return ""  # `LicenseSecret`, `LicensingPassword`: the secret that signs or unlocks licences
+    header = _jws_header(value)
+    if header is not None and str(header.get("alg", "")).lower() not in ("", "none"):
+        return "signed"  # its authority is the issuer's signature, not its secrecy
+    return "key"

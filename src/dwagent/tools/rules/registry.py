@@ -35,6 +35,7 @@ SECURITY_SEVERITY: dict[str, float] = {"critical": 9.5, "high": 8.0, "medium": 5
 RULE_MODULES: tuple[str, ...] = (
     "dwagent.tools.rules.csharp.tls",
     "dwagent.tools.rules.csharp.secrets",
+    "dwagent.tools.rules.csharp.secret_logging",
     "dwagent.tools.rules.csharp.secret_exposure",
     "dwagent.tools.rules.csharp.path_traversal",
     "dwagent.tools.rules.csharp.crypto",

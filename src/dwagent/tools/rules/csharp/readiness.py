@@ -32,7 +32,7 @@ TODO = re.compile(r"\b(TODO|FIXME|HACK|XXX)\b(?!\.[A-Za-z])|(?i:\b(todo|fixme)\b
     id="DWA-201",
     title="NotImplementedException in a non-abstract member",
     category="not-implemented",
-    severity="high",
+    severity="medium",
     cwe=(1188,),
     languages=("csharp",),
 )
@@ -44,8 +44,15 @@ def not_implemented(ctx: FileContext) -> Iterable[Hit]:
     placeholders, read-only adapters, `Unsupported*`, dummies), whose refusal is their contract;
     the discard/default arm of a switch over known cases; and a throw whose message reports a
     failed lookup or bad input ("no factory found for X", "unknown kind"), where the exception type
-    is misused for an error. High because a reachable member that fails at run time breaks a
-    promised feature; the exclusions above are what lower it to nothing.
+    is misused for an error.
+
+    Medium: a member that fails when called breaks a promised feature, but it fails closed and
+    exposes nothing. The certify reviewer then asks the code graph who calls it: a caller is
+    written into the message (the feature fails there); low when no call in the tree reaches the
+    member (e.g. an identity-framework store implementing only the operations the application
+    uses of a contract declared outside the tree), or when every call that reaches an override is
+    typed as a base whose own implementation serves it (a request model that refuses an inherited
+    conversion), with that reason in the message.
     """
     if "NotImplementedException" not in ctx.text:
         return
@@ -195,6 +202,21 @@ LOW_STAKES_CHECK_WORDS = frozenset(
 )
 
 
+def _signature_type_words(ctx: FileContext, method) -> set[str]:
+    """Words of the declared return and parameter types: `Task<FormatValidationResult>
+    ValidateCoreAsync(Stream s, FormatSchema? schema)` says it is a format check even though its
+    name does not."""
+    types = [method.child_by_field_name("returns") or method.child_by_field_name("type")]
+    params = method.child_by_field_name("parameters")
+    types += [p.child_by_field_name("type") for p in (params.named_children if params is not None else ()) if p.type == "parameter"]
+    out: set[str] = set()
+    for t in types:
+        if t is not None:
+            for name in re.findall(r"[A-Za-z_]\w*", text(ctx, t)):
+                out |= set(camel_words(name))
+    return out
+
+
 @file_rule(
     id="DWA-204",
     title="Security check that always succeeds",
@@ -215,8 +237,9 @@ def security_stub(ctx: FileContext) -> Iterable[Hit]:
     Abstract and interface members, and methods whose parameters are all unused placeholders of
     an override that documents "no check needed" are still reported: a check that never says no
     is a stub whatever it claims. High for access, signature, integrity and verification
-    decisions; medium for health, format, schema and configuration checks (a wrong yes degrades,
-    it does not let anyone in), for the `virtual` default of an abstract base, and in a Null/Noop
+    decisions; medium for health, format, schema and configuration checks, by the method's name or
+    its declared return and parameter types (`Task<FormatValidationResult> ValidateCoreAsync(Stream
+    s, FormatSchema? schema)`: a wrong yes degrades, it does not let anyone in), for the `virtual` default of an abstract base, and in a Null/Noop
     type (a deliberate no-op whose risk is where it is registered). Test code is excluded.
     """
     if not any(
@@ -251,7 +274,7 @@ def security_stub(ctx: FileContext) -> Iterable[Hit]:
             continue  # `IsValid()` on a value object with no input is a property-like getter
         if _returns_success_only(ctx, body):
             name_node = m.child_by_field_name("name")
-            words = set(camel_words(name))
+            words = set(camel_words(name)) | _signature_type_words(ctx, m)
             owner = ancestor(m, ("class_declaration", "struct_declaration", "record_declaration"))
             owner_words = camel_words(name_of(ctx, owner)) if owner is not None else []
             if set(owner_words) & _DELIBERATE_TYPE_WORDS:

@@ -7,15 +7,15 @@ from typing import Iterable
 
 from dwagent.tools.parse.context import FileContext
 from dwagent.tools.rules.csharp.guards import bypass_guard
-from dwagent.tools.rules.csharp.interproc import local_initialiser
-from dwagent.tools.rules.key_material import ENCODERS
 from dwagent.tools.rules.names import (
+    LICENCE_REASON,
     PUBLIC_WORDS,
     is_compared_secret_name,
     is_placeholder,
+    is_public_material,
     is_secret_name,
     literal_secret_kind,
-    produces_secret,
+    public_licence,
 )
 from dwagent.tools.rules.registry import Hit, file_rule
 from dwagent.tools.syntax.tree import (
@@ -23,11 +23,9 @@ from dwagent.tools.syntax.tree import (
     arguments,
     callee,
     camel_words,
-    descendants,
     enclosing_member,
     enclosing_type,
     hit,
-    interpolations,
     mentions,
     name_of,
     nodes,
@@ -38,33 +36,6 @@ from dwagent.tools.syntax.tree import (
 
 # Constructors whose first argument is key material (JWT signing keys, HMAC keys).
 KEY_CTORS = ("SymmetricSecurityKey", "HMACSHA256", "HMACSHA384", "HMACSHA512", "HMACSHA1", "HMACMD5")
-LOG_METHODS = frozenset(
-    {
-        "LogTrace",
-        "LogDebug",
-        "LogInformation",
-        "LogWarning",
-        "LogError",
-        "LogCritical",
-        "Log",
-        "Trace",
-        "Debug",
-        "Info",
-        "Information",
-        "Warn",
-        "Warning",
-        "Error",
-        "Fatal",
-        "Verbose",
-        "TraceInformation",
-        "TraceWarning",
-        "TraceError",
-        "WriteLine",
-        "Write",
-    }
-)
-LOG_RECEIVER = re.compile(r"(?i)(log|logger|console|trace|debug|_log|audit)$")
-SAFE_WRAPPERS = re.compile(r"(?i)mask|redact|hash|obfuscat|sanitiz|truncat|fingerprint|length|count|isnull")
 
 
 KEY_WRAPPERS = ("GetBytes", "FromBase64String", "FromHexString")
@@ -141,7 +112,12 @@ def hardcoded_secret(ctx: FileContext) -> Iterable[Hit]:
     from configuration/environment are not reported; nor are literals in types or members named
     for honeypots, canary tokens or decoys (fake credentials are their product), nor a literal
     assigned only in a development/debug branch (`IsDevelopment()`, `#if DEBUG` is not seen).
-    Test code is excluded.
+    Public material is not a secret whatever it is called: a PEM public key or certificate, an
+    `ssh-rsa AAAA...` key, an `<RSAKeyValue>` with no private parts, and a licence-named signed
+    token (a JWS whose header names its algorithm: it is verified with the vendor's public key
+    and is readable by anyone who holds the build). Other licence keys are reported low: they
+    unlock a vendor's product, not this system; a licence-named secret or password
+    (`LicenseSigningSecret`) is the secret that signs licences and stays high. Test code is excluded.
     """
     if not mentions(ctx, "pass", "pwd", "secret", "key", "token", "credential", "begin", "akia", "gh", "xox", "sk_live"):
         return
@@ -160,9 +136,15 @@ def hardcoded_secret(ctx: FileContext) -> Iterable[Hit]:
                 reported.add(lit.start_byte)
                 sev = "critical" if kind == "private key" else None
                 yield hit(lit, f"hard-coded {kind} in a string literal", severity=sev, max_lines=2)
-            elif name and is_secret_name(name) and not is_placeholder(value, name):
+            elif name and is_secret_name(name) and not is_placeholder(value, name) and not is_public_material(value):
+                licence = public_licence(name, value)
+                if licence == "signed":
+                    continue  # a signed licence: anyone may read it, the vendor's public key verifies it
                 reported.add(lit.start_byte)
-                yield hit(lit, f"hard-coded secret assigned to `{name}`", max_lines=2)
+                if licence:
+                    yield hit(lit, f"hard-coded licence key assigned to `{name}` (low: {LICENCE_REASON})", severity="low", max_lines=2)
+                else:
+                    yield hit(lit, f"hard-coded secret assigned to `{name}`", max_lines=2)
     for new in nodes(ctx, "object_creation_expression"):
         typ = text(ctx, new.child_by_field_name("type")).split(".")[-1]
         args = arguments(new)
@@ -173,132 +155,6 @@ def hardcoded_secret(ctx: FileContext) -> Iterable[Hit]:
                 value = string_value(ctx, inner[0]) if inner else None
                 if value is not None and not is_placeholder(value) and inner[0].start_byte not in reported:
                     yield hit(new, f"`{typ}` key material is a string literal", max_lines=2)
-
-
-def _holds_produced_secret(ctx: FileContext, ident) -> bool:
-    """A local initialised with fresh secret material (`var raw = Convert.ToBase64String(
-    RandomNumberGenerator.GetBytes(32))`, `var value = keys.CreateApiKey()`), whatever its name."""
-    return _produced(ctx, local_initialiser(ctx, ident))
-
-
-def _produced(ctx: FileContext, value) -> bool:
-    """`value` is fresh secret material, an encoding of it, or a string built around it
-    (`"sdk-" + Convert.ToHexString(RandomNumberGenerator.GetBytes(24))`, `$"sk_{NewApiKey()}"`)."""
-    if value is None:
-        return False
-    value = unwrap(value)
-    if value.type == "binary_expression" and text(ctx, value.child_by_field_name("operator")) == "+":
-        return _produced(ctx, value.child_by_field_name("left")) or _produced(ctx, value.child_by_field_name("right"))
-    if value.type == "interpolated_string_expression":
-        return any(_produced(ctx, e) for e in interpolations(value))
-    if value.type != "invocation_expression":
-        return False
-    recv, name = callee(ctx, value)
-    if produces_secret(f"{recv}.{name}" if recv else name):
-        return True
-    if name in ("ToBase64String", "ToHexString", "ToHexStringLower", "GetString") and arguments(value):
-        return _produced(ctx, arguments(value)[0])  # an encoding of the material is the material
-    return False
-
-
-# `"user:" + id`, `$"ip:{address}"`: a literal `word:` prefix in front of an identifier
-_KEY_PREFIX = re.compile(r'^\$?"[A-Za-z][\w.-]*:')
-
-
-def _composed_lookup_key(ctx: FileContext, ident) -> bool:
-    """A local initialised by a call to a method of this file whose every `return` is a string
-    composed as `"<kind>:" + id` (`$"user:{userId}"`, `$"ip:{ip}"`): a dictionary or rate-limit
-    key naming who the caller is, not a credential (`clientKey`, `cacheKey`)."""
-    value = local_initialiser(ctx, ident)
-    if value is None or unwrap(value).type != "invocation_expression":
-        return False
-    _recv, name = callee(ctx, unwrap(value))
-    for m in nodes(ctx, "method_declaration"):
-        if name_of(ctx, m) != name:
-            continue
-        returns = [unwrap(r.named_children[0]) for r in descendants(m, "return_statement") if r.named_children]
-        body = m.child_by_field_name("body")
-        if body is None and m.child_by_field_name("arrow") is None:
-            continue
-        return bool(returns) and all(r.type == "interpolated_string_expression" and _KEY_PREFIX.match(text(ctx, r)) for r in returns)
-    return False
-
-
-# names that say the value is a part, a disguise or a digest of the secret
-PARTIAL_WORDS = frozenset(
-    {"masked", "mask", "truncated", "redacted", "hashed", "hash", "prefix", "hint", "last4", "fingerprint", "obfuscated", "partial", "preview"}
-)
-
-
-def _secret_args(ctx: FileContext, call) -> list[str]:
-    """Secret-named values passed to a log call directly, interpolated, or concatenated."""
-    out = []
-    stack = list(arguments(call))
-    while stack:
-        expr = unwrap(stack.pop())
-        if expr.type in ("identifier", "member_access_expression"):
-            name = text(ctx, expr).split(".")[-1]
-            if set(camel_words(name)) & PARTIAL_WORDS:
-                continue  # `truncatedSecret`, `maskedToken`: a part or a disguise, not the value
-            if expr.type == "identifier" and _composed_lookup_key(ctx, expr):
-                continue  # `clientKey = GetClientKey(ctx)` returning `$"user:{id}"`: a lookup key, not a secret
-            if is_secret_name(name) or expr.type == "identifier" and _holds_produced_secret(ctx, expr):
-                out.append(text(ctx, expr))
-        elif expr.type == "interpolated_string_expression":
-            stack.extend(interpolations(expr))
-        elif expr.type == "binary_expression" and text(ctx, expr.child_by_field_name("operator")) == "+":
-            stack.extend([expr.child_by_field_name("left"), expr.child_by_field_name("right")])
-        elif expr.type == "invocation_expression" and callee(ctx, expr)[1] in ENCODERS:
-            # `Convert.ToBase64String(masterKey)` is the key in another alphabet
-            fn = expr.child_by_field_name("function")
-            stack.extend(arguments(expr)[:1])
-            if fn is not None and fn.type == "member_access_expression" and callee(ctx, expr)[1] != "GetString":
-                stack.append(fn.child_by_field_name("expression"))
-        # other calls (Mask(x), x.Length, Hash(x)) and conditions (x != null) are not the secret itself
-    return sorted(set(out))
-
-
-@file_rule(
-    id="DWA-111",
-    title="Secret written to a log",
-    category="secret-logging",
-    severity="high",
-    cwe=(532,),
-    languages=("csharp",),
-)
-def secret_in_log(ctx: FileContext) -> Iterable[Hit]:
-    """A password, token, API key or other secret passed to a logger or console/trace writer
-    (as an argument, an interpolation hole or a concatenated operand), including a local of any
-    name initialised with fresh secret material (`RandomNumberGenerator.GetBytes`, a
-    `CreateApiKey()`-style producer). Logs are retained, shipped
-    and read by people who must not hold credentials. Masked, hashed, truncated or length-only
-    values (by the call that makes them or by their name: `maskedToken`, `truncatedSecret`,
-    `keyPrefix`) and `CancellationToken`s are not secrets and are not reported.
-    """
-    if not mentions(ctx, "log", "console", "trace", "debug"):
-        return
-    for call in nodes(ctx, "invocation_expression"):
-        recv, name = callee(ctx, call)
-        if name not in LOG_METHODS:
-            continue
-        if name in (
-            "WriteLine",
-            "Write",
-            "Debug",
-            "Trace",
-            "Error",
-            "Info",
-            "Warn",
-            "Warning",
-            "Fatal",
-            "Verbose",
-            "Information",
-            "Log",
-        ) and not LOG_RECEIVER.search(recv.split(".")[-1] or ""):
-            continue
-        leaked = _secret_args(ctx, call)
-        if leaked:
-            yield hit(call, f"`{', '.join(leaked)}` written to a log via `{name}`", max_lines=3)
 
 
 def _public_operand(names) -> bool:

@@ -222,6 +222,36 @@ def flag_bypass_value(name: str) -> str | None:
     return None
 
 
+# Initializer members that name the server a connection goes to.
+SERVER_MEMBERS = frozenset({"DataSource", "Server", "Host", "HostName", "Hostname", "Address", "Endpoint"})
+LOOPBACK = re.compile(r"(?i)^(localhost|127\.\d+\.\d+\.\d+|::1|\[::1\]|\(local\)|\.)$")
+
+
+def _local_peer(ctx: FileContext, assignment) -> str:
+    """The literal server of the same object initializer when it is loopback or a single-label
+    name (`tcp:mssql,1433`: a container or LAN service name); '' otherwise."""
+    init = assignment.parent
+    if init is None or init.type != "initializer_expression":
+        return ""
+    for sibling in init.named_children:
+        if sibling.type != "assignment_expression":
+            continue
+        if text(ctx, sibling.child_by_field_name("left")).split(".")[-1] not in SERVER_MEMBERS:
+            continue
+        value = string_value(ctx, sibling.child_by_field_name("right"))
+        if value is None:
+            return ""
+        host = re.sub(r"^(tcp|np|lpc):", "", value.strip(), flags=re.I)
+        host = re.split(r"[,\\]", host)[0]
+        host = host.split("://")[-1].split("/")[0]
+        if not host.startswith("["):
+            host = host.rsplit(":", 1)[0] if host.count(":") == 1 else host
+        if LOOPBACK.match(host) or re.fullmatch(r"[A-Za-z][A-Za-z0-9-]*", host):
+            return host
+        return ""
+    return ""
+
+
 @file_rule(
     id="DWA-102",
     title="Certificate validation disabled by a flag",
@@ -237,7 +267,9 @@ def bypass_flag(ctx: FileContext) -> Iterable[Hit]:
     default value of the option itself). An assignment is judged by its guard like DWA-101 (high
     when unconditional or when the condition is no opt-out, e.g. "the scheme is ftps"; low behind
     an opt-out option that defaults to validating or in development only; medium behind an
-    environment variable or an unresolved option). Revocation and client-certificate flags are
+    environment variable or an unresolved option; medium when the same initializer names a literal
+    loopback or single-label server, `DataSource = "tcp:db,1433"`: a local or container network
+    peer, where an attacker needs a foothold on that network first). Revocation and client-certificate flags are
     out of scope, and so are pinning flags (pinning adds to chain validation; off is the default
     of every TLS stack).
     """
@@ -250,6 +282,9 @@ def bypass_flag(ctx: FileContext) -> Iterable[Hit]:
             bad = flag_bypass_value(name)
             if bad and text(ctx, right) == bad:
                 sev, why, props = guard_severity(bypass_guard(ctx, a), "high")
+                host = _local_peer(ctx, a)
+                if sev == "high" and host:
+                    sev, why = "medium", f" (medium: the server `{host}` is a loopback or single-label host, a local or container network peer)"
                 yield hit(a, f"`{name} = {bad}` disables certificate validation{why}", severity=sev, properties=props)
     for arg in nodes(ctx, "argument"):
         label = arg.child_by_field_name("name")

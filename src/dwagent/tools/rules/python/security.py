@@ -11,9 +11,12 @@ from dwagent.tools.dataflow.sinks import Site, report
 from dwagent.tools.parse.context import FileContext
 from dwagent.tools.rules.bypass_guard import guard_severity
 from dwagent.tools.rules.names import (
+    LICENCE_REASON,
     is_placeholder,
+    is_public_material,
     is_secret_name,
     literal_secret_kind,
+    public_licence,
 )
 from dwagent.tools.rules.python.guards import bypass_guard
 from dwagent.tools.rules.registry import Hit, file_rule
@@ -258,7 +261,10 @@ def hardcoded_secret(ctx: FileContext) -> Iterable[Hit]:
     or a well-known token format. A literal default of an environment lookup
     (`os.environ.get("API_TOKEN", "literal")`, `os.getenv`), an `or` fallback and a conditional
     branch count as assigned to the secret. Placeholders (empty, `changeme`, `<...>`, `dev`/`test`
-    words), plain environment lookups and configuration keys are not reported. Test code is excluded.
+    words), plain environment lookups and configuration keys are not reported. Public material is
+    not a secret (a PEM public key or certificate, an `ssh-rsa AAAA...` key, a licence-named
+    signed token); other licence keys are low (they unlock a vendor's product, not this system),
+    a licence-named secret or password stays high. Test code is excluded.
     """
     if not mentions(ctx, "pass", "pwd", "secret", "key", "token", "credential", "begin", "akia", "gh", "xox", "sk_live", "://"):
         return
@@ -274,8 +280,12 @@ def hardcoded_secret(ctx: FileContext) -> Iterable[Hit]:
             yield hit(lit, "hard-coded password in a connection URL", max_lines=1)
         else:
             name = _assigned_name(ctx, lit)
-            if name and is_secret_name(name) and not is_placeholder(value, name):
-                yield hit(lit, f"hard-coded secret assigned to `{name}`", max_lines=1)
+            if name and is_secret_name(name) and not is_placeholder(value, name) and not is_public_material(value):
+                licence = public_licence(name, value)
+                if licence == "key":
+                    yield hit(lit, f"hard-coded licence key assigned to `{name}` (low: {LICENCE_REASON})", severity="low", max_lines=1)
+                elif not licence:
+                    yield hit(lit, f"hard-coded secret assigned to `{name}`", max_lines=1)
 
 
 SQL_FUNCS = frozenset({"execute", "executemany", "executescript", "read_sql", "read_sql_query", "raw", "text", "mogrify"})
