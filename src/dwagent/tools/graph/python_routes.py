@@ -29,9 +29,30 @@ AUTH_DECORATOR = re.compile(
     r"requires?_\w*(?:auth|login|token|permission|role|scope)\w*|user_passes_test|permission_classes|authenticated)\b"
 )
 AUTH_DEPENDENCY = re.compile(
-    r"\b(?:Depends|Security)\s*\(\s*(?:\w+\.)*\w*(?:auth|user|token|verify|key|credential|login|current|principal|oauth|jwt|bearer)\w*",
+    r"\b(?:Depends|Security)\s*\(\s*(?:\w+\.)*\w*(?:auth|user|token|verify|key|credential|login|current|principal|oauth|jwt|bearer|"
+    r"role|permission|scope|admin|requires?_)\w*",
     re.I,
 )
+
+
+def code_of(line: str) -> str:
+    """A Python line without its trailing `#` comment (a `#` inside a string literal stays): the
+    audited code's comments are data, they never decide whether a route authenticates."""
+    quote = ""
+    i = 0
+    while i < len(line):
+        ch = line[i]
+        if quote:
+            if ch == "\\":
+                i += 1
+            elif ch == quote:
+                quote = ""
+        elif ch in "'\"":
+            quote = ch
+        elif ch == "#":
+            return line[:i].rstrip()
+        i += 1
+    return line
 
 
 def _route_decorator(source: SourceLines, m: MethodNode) -> tuple[int, str, re.Match[str]] | None:
@@ -54,7 +75,7 @@ def _verbs(hit: re.Match[str]) -> list[str]:
 
 def route_auth(source: SourceLines, m: MethodNode, receiver: str) -> Status:
     """How one Python route authenticates its caller (decorator, dependency, middleware, body check)."""
-    head = source.span(m.file, m.start_line, m.start_line + 12)
+    head = [(n, code_of(t)) for n, t in source.span(m.file, m.start_line, m.start_line + 12)]
     for n, text in head:
         if AUTH_DECORATOR.search(text) or AUTH_DEPENDENCY.search(text):
             return Status("required", cite(m.file, n, text))
@@ -63,7 +84,7 @@ def route_auth(source: SourceLines, m: MethodNode, receiver: str) -> Status:
     file_lines = sorted(source.lines(m.file).items())
     # the route's router or app carries the dependency: `router = APIRouter(dependencies=[Depends(verify)])`
     owner = next(((n, t) for n, t in file_lines if re.match(rf"\s*{re.escape(receiver)}\s*=\s*\w+\(", t)), None)
-    if owner is not None and AUTH_DEPENDENCY.search(" ".join(t for _n, t in source.span(m.file, owner[0], owner[0] + 4))):
+    if owner is not None and AUTH_DEPENDENCY.search(" ".join(code_of(t) for _n, t in source.span(m.file, owner[0], owner[0] + 4))):
         return Status("required", cite(m.file, owner[0], owner[1]) + " (every route of this router/app depends on it)")
     path = _route_decorator(source, m)
     middleware = find_key_middleware(m.file, file_lines, path[2].group(3).strip("'\"") if path else "")
