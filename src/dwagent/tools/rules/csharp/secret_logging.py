@@ -120,8 +120,9 @@ def _secret_args(ctx: FileContext, call) -> list:
             # `Convert.ToBase64String(masterKey)` is the key in another alphabet
             fn = expr.child_by_field_name("function")
             stack.extend(arguments(expr)[:1])
-            if fn is not None and fn.type == "member_access_expression" and callee(ctx, expr)[1] != "GetString":
-                stack.append(fn.child_by_field_name("expression"))
+            inner = fn.child_by_field_name("expression") if fn is not None and fn.type == "member_access_expression" else None
+            if inner is not None and callee(ctx, expr)[1] != "GetString":
+                stack.append(inner)
         # other calls (Mask(x), x.Length, Hash(x)) and conditions (x != null) are not the secret itself
     return sorted({text(ctx, e): e for e in out}.items())
 
