@@ -88,7 +88,10 @@ CELL_REMEDY: dict[str, tuple[str, str]] = {
     "gate": ("a hard gate of the certification procedure did not pass", "make the gate run and pass"),
     "coverage": ("part of the audit did not run: its verdicts are unknown, not passed", "make that part of the audit run"),
     "plugin": ("the procedure requires every plugin complete and stub-free", "complete the plugin as the cell says"),
-    "flow": ("a critical flow of the procedure cannot be shown to work end to end", "implement or wire the missing waypoint(s)"),
+    "flow": (
+        "a critical flow of the procedure fails on the path the code takes: a stage is never called or a control it requires (cancellation, error handling, security) is missing",
+        "call the stage or add the control the cell names (pass the CancellationToken on, handle the error, check access) on that path",
+    ),
     "tier": ("the tier is claimed, but its preset / the code does not deliver it", "set the options in the preset and read them in production code"),
     "domain": ("the domain's checks do not pass", "fix what its cells name"),
     "claim": ("a document claims what the code contradicts", "correct the claim or the code"),

@@ -15,7 +15,7 @@ from dwagent.agents.verdict.policy import cap
 from dwagent.report.grouping import cell_root_cause, escalate, group_findings, order, telling
 
 CELL_TITLES = {
-    ("flow", "trace"): "critical flows cannot be traced end to end (a waypoint has no code path, or a control check fails)",
+    ("flow", "trace"): "critical flows that fail a stage or a required control (cancellation, error handling, security) on their path",
     ("plugin", "lifecycle"): "plugin lifecycle methods missing or stubbed",
     ("plugin", "strategies"): "plugin strategies neither registered nor discoverable",
     ("plugin", "degradation"): "plugins with no failure-handling path at all",
