@@ -61,6 +61,7 @@ class CompetitiveAnalysis(_Frozen):
     kb_products: int
     kb_facts: int
     kb_secondary: int
+    kb_unchecked: int  # facts with no `checked` date: their source was not re-read
     stale: tuple[StaleFact, ...]
 
     def positions(self) -> dict[str, list[str]]:
@@ -135,6 +136,7 @@ def analyse(
         kb_products=len(products),
         kb_facts=len(facts),
         kb_secondary=sum(f.kind == "secondary" for f in facts),
+        kb_unchecked=sum(f.checked is None for f in facts),
         stale=_stale(products, as_of),
     )
 
@@ -187,6 +189,7 @@ def report_dict(analysis: CompetitiveAnalysis) -> dict:
             "facts": analysis.kb_facts,
             "as_of": analysis.kb_as_of,
             "secondary": analysis.kb_secondary,
+            "unchecked": analysis.kb_unchecked,
             "stale": len(analysis.stale),
         },
     }

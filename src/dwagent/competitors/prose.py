@@ -29,7 +29,9 @@ class Citer:
     entries: list[tuple[str, str, str]] = field(default_factory=list)  # (statement, source, as_of)
 
     def fact(self, fact: Fact) -> str:
-        key = (fact.statement, fact.source, fact.as_of.isoformat())
+        # a fact nobody has re-read its source for says so wherever it is cited
+        when = fact.as_of.isoformat() + ("" if fact.checked is not None else "; not re-checked against the source")
+        key = (fact.statement, fact.source, when)
         if key not in self.entries:
             self.entries.append(key)
         return f"[{self.entries.index(key) + 1}]"

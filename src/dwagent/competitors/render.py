@@ -216,7 +216,8 @@ def render_markdown(analysis: CompetitiveAnalysis) -> str:
         f"# Competitive analysis: {dw} against {analysis.kb_products} products",
         "",
         f"Knowledge base as of {analysis.kb_as_of}: {analysis.kb_products} entries, {analysis.kb_facts} facts, each "
-        f"with its source, the date it was true and the date it was checked; {analysis.kb_secondary} "
+        f"with its source and the date it was true; {analysis.kb_facts - analysis.kb_unchecked} checked against the page "
+        f"cited, {analysis.kb_unchecked} not yet re-checked (marked where cited); {analysis.kb_secondary} "
         f"({secondary:.1f}%) secondary sources; {len(analysis.stale)} facts older than 12 months (listed at the end). "
         f"{dw}'s side comes only from the audit: its certification, its code, its findings and its history.",
         "",
