@@ -147,3 +147,40 @@ def test_python_route_auth_reads_code_not_comments():
     assert not AUTH_DEPENDENCY.search(code_of("router = APIRouter()  # dependencies=[Depends(verify_token)]"))
     assert AUTH_DEPENDENCY.search('user: dict = Depends(require_role("finance-admin"))')
     assert not AUTH_DEPENDENCY.search("db = Depends(get_db)")
+
+
+def test_python_route_auth_stops_at_the_end_of_a_multi_line_signature(tmp_path):
+    """An open route's auth is read from its own decorators and signature, never from the next route's."""
+    import subprocess
+    import sys
+
+    app = tmp_path / "tree" / "app.py"
+    app.parent.mkdir()
+    app.write_text(
+        "from fastapi import FastAPI, Depends\n\n"
+        "from auth import current_user\n"
+        "from store import save\n\n"
+        "app = FastAPI()\n\n\n"
+        '@app.post("/open")\n'
+        "async def open_write(\n"
+        "    item: dict,\n"
+        "):\n"
+        "    save(item)\n"
+        '    return {"ok": True}\n\n\n'
+        '@app.post("/closed")\n'
+        "async def closed_write(item: dict, user=Depends(current_user)):\n"
+        "    save(item)\n"
+        '    return {"ok": True}\n'
+    )
+    env = {**__import__("os").environ, "DWAGENT_CACHE_DIR": str(tmp_path / "cache")}
+    out = tmp_path / "out"
+    proc = subprocess.run(
+        [sys.executable, "-m", "dwagent", "certify", str(app.parent), "--rubric", "generic", "--out", str(out), "--no-exec"],
+        capture_output=True, text=True, env=env, timeout=600,
+    )  # fmt: skip
+    assert proc.returncode in (0, 1), proc.stderr
+    import json
+
+    # before the fix the open route (a signature over three lines) borrowed the next route's Depends
+    auth = {e["line"]: e["auth"] for e in json.loads((out / "findings.json").read_text())["entry_points"] if e["kind"] == "http-endpoint"}
+    assert auth == {9: "none", 17: "required"}, auth

@@ -75,12 +75,14 @@ def _verbs(hit: re.Match[str]) -> list[str]:
 
 def route_auth(source: SourceLines, m: MethodNode, receiver: str) -> Status:
     """How one Python route authenticates its caller (decorator, dependency, middleware, body check)."""
-    head = [(n, code_of(t)) for n, t in source.span(m.file, m.start_line, m.start_line + 12)]
-    for n, text in head:
+    in_signature = False
+    for n, line in source.span(m.file, m.start_line, m.start_line + 12):
+        text = code_of(line)
         if AUTH_DECORATOR.search(text) or AUTH_DEPENDENCY.search(text):
-            return Status("required", cite(m.file, n, text))
-        if text.rstrip().endswith(":") and text.lstrip().startswith(("def ", "async def ")):
-            break
+            return Status("required", cite(m.file, n, line))
+        in_signature = in_signature or text.lstrip().startswith(("def ", "async def "))
+        if in_signature and text.rstrip().endswith(":"):
+            break  # the signature ends here (one line or many): what follows is the body or the next route
     file_lines = sorted(source.lines(m.file).items())
     # the route's router or app carries the dependency: `router = APIRouter(dependencies=[Depends(verify)])`
     owner = next(((n, t) for n, t in file_lines if re.match(rf"\s*{re.escape(receiver)}\s*=\s*\w+\(", t)), None)
