@@ -65,8 +65,10 @@ def boundary_cell(sources, entries: list | None, folder: str, findings: list[dic
         code_evidence(sources, e.file, e.line, note=f"{e.kind}: bind {e.bind}, tls {e.tls}, auth {e.auth} ({e.auth_evidence[:160]})") for e in mine
     ]
     open_ = [e for e in mine if e.auth in ("none", "partial")]
-    changes = {(f["file"], f.get("start_line")) for f in findings if f["rule"] in ("DWA-360", "DWA-181") and not f.get("suppression")}
-    harmful = [e for e in open_ if (e.file, e.line) in changes or not e.handlers]
+    # an open entry point is harmful when a finding says anonymous callers change state through it (by
+    # file: the finding cites the listener, a controller or an action of it) or its dispatch was not traced
+    changes = {f["file"] for f in findings if f["rule"] in ("DWA-360", "DWA-181") and not f.get("suppression")}
+    harmful = [e for e in open_ if e.file in changes or not e.handlers]
     if open_ and not harmful and not design:
         # Every open entry point was traced to its handlers and none reaches a state change (no DWA-360):
         # anyone can call it, but what it exposes is a read (a health probe, a status page). Not a PASS,
