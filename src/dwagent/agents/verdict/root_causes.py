@@ -115,8 +115,10 @@ class RootCauses:
             return
         # one root cause per failing check (e.g. every plugin whose strategies are undiscoverable):
         # the fix is the same kind of work; each row's own reason is kept in its cited location
-        verb = "fails" if cell["status"] == "FAIL" else f"is {cell['status']}"
-        title = CELL_TITLES.get((kind, name), f"{kind} check '{name}' {verb}") + f" ({cell['status']})"
+        if (kind, name) in CELL_TITLES:
+            title = f"{CELL_TITLES[(kind, name)]} ({cell['status']})"
+        else:  # "plugin check 'topics' fails (FAIL)", "tier check 'flows' is NOT VERIFIED"
+            title = f"{kind} check '{name}' fails (FAIL)" if cell["status"] == "FAIL" else f"{kind} check '{name}' is {cell['status']}"
         key = f"{name}:{cell['status']}"
         folder = row["id"] if kind == "plugin" else ""
         evidence_ids = cell.get("evidence_ids", ())
