@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from dwagent.tools.graph.api import graph_for
-from dwagent.tools.graph.boundary_checks import boundary_findings
+from dwagent.tools.graph.boundary_rules import boundary_findings
 from dwagent.tools.graph.mechanism_checks import mechanism_findings
 from dwagent.tools.index import build_index, open_index
 from dwagent.tools.rules.registry import load_rules

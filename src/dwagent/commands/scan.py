@@ -10,6 +10,7 @@ from rich.console import Console
 from rich.table import Table
 
 from dwagent.errors import UsageError
+from dwagent.tools.source_text import source_lines
 from dwagent.tools.walk import DEFAULT_MAX_FILE_BYTES
 
 FORMATS = ("text", "json", "sarif")
@@ -36,7 +37,7 @@ def _text(findings, errors, summary: str) -> str:
     for f in findings:
         mark = f" [suppressed: {f.suppression.kind}: {f.suppression.justification}]" if f.suppression else ""
         out.append(f"{f.severity.upper():8} {f.rule} {f.file}:{f.start_line} {f.message}{mark}")
-        first = f.excerpt.splitlines()[0].strip() if f.excerpt else ""
+        first = source_lines(f.excerpt)[0].strip() if f.excerpt else ""
         if first:
             out.append(f"         | {first[:160]}")
     for e in errors:

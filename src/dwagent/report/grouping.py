@@ -23,6 +23,7 @@ from collections.abc import Callable, Iterable
 
 from dwagent.models import SEVERITY_ORDER
 from dwagent.report.remedies import CELL_REMEDY, remedy
+from dwagent.tools.source_text import source_lines
 
 CITED = 3
 _EFFECT_RANK = {"block": 0, "condition": 1, "note": 2}
@@ -92,7 +93,7 @@ def cite(findings: list[dict], component_of: Callable[[str], str], n: int = CITE
 
 
 def _location(f: dict) -> dict:
-    excerpt = "\n".join(f.get("excerpt", "").splitlines()[:3])
+    excerpt = "\n".join(source_lines(f.get("excerpt", ""))[:3])
     return {"file": f["file"], "line": f["start_line"], "excerpt": excerpt, "finding_id": f["id"], "note": f.get("message", "")[:240]}
 
 

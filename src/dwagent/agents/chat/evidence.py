@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from dwagent.tools.source_text import source_lines
 from dwagent.tools.verify import check_quote, read_span
 
 
@@ -58,7 +59,7 @@ class Answer:
             for c in self.citations:
                 mark = "verified" if c.verified else "NOT VERIFIED"
                 out.append(f"- {c.location} ({mark}){' - ' + c.note if c.note else ''}")
-                for line in c.excerpt.splitlines()[:12]:
+                for line in source_lines(c.excerpt)[:12]:
                     out.append(f"    | {line}")
             out.append("")
         if self.not_answered:

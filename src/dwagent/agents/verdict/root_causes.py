@@ -13,6 +13,7 @@ from collections.abc import Callable
 
 from dwagent.agents.verdict.policy import cap
 from dwagent.report.grouping import cell_root_cause, escalate, group_findings, order, telling
+from dwagent.tools.source_text import source_lines
 
 CELL_TITLES = {
     ("flow", "trace"): "critical flows that fail a stage or a required control (cancellation, error handling, security) on their path",
@@ -73,7 +74,7 @@ class RootCauses:
                 return {
                     "file": f["file"],
                     "line": f["start_line"],
-                    "excerpt": "\n".join(f["excerpt"].splitlines()[:3]),
+                    "excerpt": "\n".join(source_lines(f["excerpt"])[:3]),
                     "finding_id": fid,
                     "component": self.component_of(f["file"]),
                     "note": note[:240],
@@ -84,7 +85,7 @@ class RootCauses:
                 return {
                     "file": ev["file"],
                     "line": ev["start_line"],
-                    "excerpt": "\n".join(ev.get("excerpt", "").splitlines()[:3]),
+                    "excerpt": "\n".join(source_lines(ev.get("excerpt", ""))[:3]),
                     "evidence_id": eid,
                     "component": self.component_of(ev["file"]),
                     "note": note[:240],

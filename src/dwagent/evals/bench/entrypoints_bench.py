@@ -78,7 +78,7 @@ def measure_cost(index_db: str, rubric: str = "dw") -> dict:
     from dwagent.agents.inputs.graph_config import graph_config_for
     from dwagent.rubric.loader import load_rubric
     from dwagent.tools.graph.api import GraphView
-    from dwagent.tools.graph.boundary_checks import boundary_findings
+    from dwagent.tools.graph.boundary_rules import boundary_findings
     from dwagent.tools.graph.mechanism_checks import mechanism_findings
     from dwagent.tools.graph.source import SourceLines
     from dwagent.tools.rules.registry import load_rules

@@ -17,6 +17,7 @@ from typing import Iterable
 from dwagent.tools.dataflow.flow import TRUST_RANK, Hop, Origin, grade, merge
 from dwagent.tools.dataflow.guards import guarded
 from dwagent.tools.dataflow.model import sinks
+from dwagent.tools.source_text import source_lines
 from dwagent.tools.syntax.hit import Hit
 from dwagent.tools.syntax.tree import ancestor, arguments, callee, descendants, line, name_of, nodes, text, unwrap
 from dwagent.tools.syntax.tree import hit as make_hit
@@ -175,7 +176,7 @@ def _derived(ctx, site: Site, names: list[str]) -> list[str]:
         return names
     out = list(names)
     words = {n for n in names if n}
-    for stmt in text(ctx, fn)[: max(0, site.node.start_byte - fn.start_byte)].splitlines():
+    for stmt in source_lines(text(ctx, fn)[: max(0, site.node.start_byte - fn.start_byte)]):
         m = _ASSIGN.match(stmt.strip())
         if m and any(re.search(rf"(?<![\w.]){re.escape(w)}\b", stmt[m.end() - 1 :]) for w in words):
             out.append(m.group(1))

@@ -302,7 +302,7 @@ class _Finder:
                     scope,
                     owner,
                     "filesystem",
-                    cite(file, line, stmt.splitlines()[0]),
+                    cite(file, line, source_lines(stmt)[0]),
                     "n/a",
                     "assembly bytes from disk",
                     "required" if verified else "none",
@@ -324,7 +324,7 @@ class _Finder:
                     scope,
                     owner,
                     "configured",
-                    cite(file, line, stmt.splitlines()[0]) + " (broker decides)",
+                    cite(file, line, source_lines(stmt)[0]) + " (broker decides)",
                     "unknown",
                     "broker connection settings",
                     "unknown",
@@ -357,7 +357,7 @@ class _Finder:
             bind = (
                 classify_bind(file, urls[0], urls[1], body)
                 if urls
-                else Status("unknown", cite(file, line, stmt.splitlines()[0]) + " (no UseUrls/Listen: host settings decide)")
+                else Status("unknown", cite(file, line, source_lines(stmt)[0]) + " (no UseUrls/Listen: host settings decide)")
             )
             stmt = urls[1] if urls else stmt
         if kind == "web-app":
@@ -369,7 +369,7 @@ class _Finder:
                 bind = classify_bind(file, run[0], run[1], body)
                 stmt = run[1]
         if kind in ("web-app", "web-host") and bind.value == "configured" and not re.search(r"\w\s*\(.*\w", stmt):
-            bind = Status("unknown", cite(file, line, stmt.splitlines()[0]) + " (host settings decide the address)")
+            bind = Status("unknown", cite(file, line, source_lines(stmt)[0]) + " (host settings decide the address)")
         tls = classify_tls(file, body, stmt)
         roots = self.roots_for(scope, owner, var, stmt)
         order, _changes = self.dispatch.walk(roots)

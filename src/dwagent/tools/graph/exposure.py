@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from dwagent.tools.graph.model import TypeNode
 from dwagent.tools.graph.source import SourceLines
+from dwagent.tools.source_text import source_lines
 
 ANY_ADDR = re.compile(
     r"IPAddress\.(?:IPv6)?Any\b|[\"'](?:0\.0\.0\.0|::|\*|\+)[\"']|(?:https?|wss?|tcp)://(?:\+|\*|0\.0\.0\.0|\[::\])[:/]|"
@@ -63,9 +64,9 @@ def classify_bind(file: str, line: int, statement: str, body: list[tuple[int, st
     (`new TcpListener(port)`, `new UdpClient(port)`).
     """
     if ANY_ADDR.search(statement):
-        return Status("any", cite(file, line, statement.splitlines()[0]))
+        return Status("any", cite(file, line, source_lines(statement)[0]))
     if LOOPBACK.search(statement):
-        return Status("loopback", cite(file, line, statement.splitlines()[0]))
+        return Status("loopback", cite(file, line, source_lines(statement)[0]))
     # a variable holding the address: find where the body gives it a literal value
     names = [n for n in re.findall(r"\b(_?[a-z]\w*)\b", statement.split("(", 1)[-1]) if len(n) > 2]
     for name in names[:4]:
@@ -79,8 +80,8 @@ def classify_bind(file: str, line: int, statement: str, body: list[tuple[int, st
             if LOOPBACK.search(m.group(1)):
                 return Status("loopback", cite(file, n, text))
     if default_any:
-        return Status("any", cite(file, line, statement.splitlines()[0]) + " (port-only form binds every interface)")
-    return Status("configured", cite(file, line, statement.splitlines()[0]) + " (address from an expression)")
+        return Status("any", cite(file, line, source_lines(statement)[0]) + " (port-only form binds every interface)")
+    return Status("configured", cite(file, line, source_lines(statement)[0]) + " (address from an expression)")
 
 
 def classify_tls(file: str, body: list[tuple[int, str]], scheme_hint: str = "") -> Status:

@@ -244,9 +244,7 @@ class _Extractor(RefWalker):
                     self.generic_args(base, bare_type_name(written), qual)
             elif child.type in ("parameter_list", "type_parameter_constraints_clause") or child == node.child_by_field_name("type"):
                 self.walk(child, qual)
-        stop = body if body is not None else None
-        if kind == "delegate":
-            stop = None
+        stop = None if kind == "delegate" else body
         self.symbols.append(
             (
                 kind,

@@ -22,6 +22,7 @@ from typing import Callable, Iterable, Literal
 
 from dwagent.models import CATEGORIES, SECURITY_CATEGORIES, Evidence, Finding
 from dwagent.tools.rules.remedies import rule_remedy
+from dwagent.tools.source_text import source_lines
 from dwagent.tools.syntax.hit import Hit  # noqa: F401  (rules import it from here)
 
 RuleKind = Literal["file", "index"]
@@ -73,7 +74,7 @@ RULE_MODULES: tuple[str, ...] = (
     "dwagent.tools.rules.python.tuning",
     "dwagent.tools.rules.python.stubs",
     "dwagent.tools.graph.checks",
-    "dwagent.tools.graph.boundary_checks",
+    "dwagent.tools.graph.boundary_rules",
     "dwagent.tools.graph.mechanism_checks",
 )
 
@@ -212,7 +213,7 @@ def select_rules(patterns: Iterable[str] | None) -> list[RuleMeta]:
 
 def normalise_excerpt(excerpt: str) -> str:
     """Whitespace-insensitive form of an excerpt: indentation and spacing edits keep a fingerprint."""
-    return "\n".join(" ".join(line.split()) for line in excerpt.splitlines() if line.strip())
+    return "\n".join(" ".join(line.split()) for line in source_lines(excerpt) if line.strip())
 
 
 def fingerprint(rule_id: str, path: str, excerpt: str, occurrence: int = 0) -> str:

@@ -116,7 +116,8 @@ def todo_marker(ctx: FileContext) -> Iterable[Hit]:
         if m:
             offset = body[: m.start()].count("\n")
             ln = line(c) + offset
-            yield Hit(ln, ln, f"{(m.group(1) or m.group(2)).upper()} marker: {body[m.start() :].splitlines()[0][:100].strip()}")
+            first = body[m.start() :].split("\n", 1)[0]  # a form feed in a comment is not a line break
+            yield Hit(ln, ln, f"{(m.group(1) or m.group(2)).upper()} marker: {first[:100].strip()}")
 
 
 SECURITY_NAME = re.compile(
